@@ -1,0 +1,26 @@
+/** Who may do what: four roles, each including the ones before it. */
+export const roles = ['viewer', 'analyst', 'responder', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+}
+
+/** True when `role` includes the permissions of `required` (admin ⊇ responder ⊇ analyst ⊇ viewer). */
+export function hasRole(role: Role, required: Role): boolean {
+  return roles.indexOf(role) >= roles.indexOf(required);
+}
+
+/**
+ * What each role is for:
+ * - viewer: read alerts, incidents, investigations and actions.
+ * - analyst: also ingest alerts, classify and comment on incidents, start investigations.
+ * - responder: also approve, reject and undo remediation actions.
+ * - admin: also manage tokens, users, policy and connectors.
+ */
+export const roleDescriptions: Readonly<Record<Role, string>> = {
+  viewer: 'read alerts, incidents, investigations and actions',
+  analyst: 'viewer, plus ingest alerts, classify and comment on incidents, start investigations',
+  responder: 'analyst, plus approve, reject and undo remediation actions',
+  admin: 'responder, plus manage tokens, users, policy and connectors',
+};

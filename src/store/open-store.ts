@@ -1,0 +1,91 @@
+/**
+ * Opening the store: SQLite in the data directory by default, PostgreSQL when a URL is given. Migrations run
+ * every time (they are idempotent), so a new version upgrades the schema on its first start.
+ */
+import path from 'node:path';
+import { Migrator, type Kysely } from 'kysely';
+import { AutoirError } from '../domain/errors.js';
+import { createKyselyStore } from './kysely-store.js';
+import { migrationProvider } from './migrations.js';
+import type { Store } from './ports.js';
+import { createPostgresKysely } from './postgres.js';
+import type { Database } from './schema.js';
+import { createSqliteKysely } from './sqlite.js';
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly dataDir: string }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly schema?: string;
+      readonly maxConnections?: number;
+    };
+
+/**
+ * The store configuration from the environment and the `--data` option: `AUTOIR_DATABASE_URL` (and optionally
+ * `AUTOIR_DATABASE_SCHEMA`) selects PostgreSQL; otherwise SQLite in `--data`, `AUTOIR_DATA` or `./autoir-data`.
+ */
+export function storeConfigFrom(env: NodeJS.ProcessEnv, dataOption?: string): StoreConfig {
+  const url = env.AUTOIR_DATABASE_URL?.trim();
+  if (url) {
+    const schema = env.AUTOIR_DATABASE_SCHEMA?.trim();
+    return { kind: 'postgres', url, ...(schema ? { schema } : {}) };
+  }
+  return { kind: 'sqlite', dataDir: path.resolve(dataOption ?? env.AUTOIR_DATA ?? 'autoir-data') };
+}
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  let db: Kysely<Database>;
+  let location: string;
+  try {
+    if (config.kind === 'sqlite') {
+      const opened = createSqliteKysely({ dataDir: config.dataDir });
+      db = opened.db;
+      location = opened.file;
+    } else {
+      db = await createPostgresKysely(config);
+      location = redactUrl(config.url) + (config.schema ? ` (schema ${config.schema})` : '');
+    }
+  } catch (error) {
+    throw new AutoirError(
+      'AUTOIR_E_STORE_UNAVAILABLE',
+      `cannot open the store: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new AutoirError(
+      'AUTOIR_E_STORE_UNAVAILABLE',
+      `cannot open the store at ${location}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return createKyselyStore(db, { dialect: config.kind, location });
+}
+
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(
+      `migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`,
+    );
+  }
+}
+
+/** A connection URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * PostgreSQL, for scale-out: many API and worker processes on one database. Optionally confined to one schema
+ * (`search_path`), which is also how test runs keep out of each other's way.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export interface PostgresOptions {
+  readonly url: string;
+  /** Schema for every table; created when missing. Default: the connection's search_path (`public`). */
+  readonly schema?: string;
+  readonly maxConnections?: number;
+}
+
+const INT8_OID = 20;
+
+/** Our bigints are epoch milliseconds and counts: they fit in a double, so read them as numbers. */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export function isValidSchemaName(schema: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,62}$/.test(schema);
+}
+
+export async function createPostgresKysely(options: PostgresOptions): Promise<Kysely<Database>> {
+  if (options.schema !== undefined && !isValidSchemaName(options.schema)) {
+    throw new Error(
+      `invalid PostgreSQL schema name ${JSON.stringify(options.schema)}: use lower-case letters, digits and _`,
+    );
+  }
+  if (options.schema) {
+    // Create the schema first, on a connection of its own, so that the pool can put it on its search_path.
+    const client = new pg.Client({ connectionString: options.url });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists "${options.schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    types,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,67 @@
+/**
+ * The tables, as Kysely sees them. One schema for SQLite and PostgreSQL: times are epoch milliseconds
+ * (`bigint`), JSON is text. Column names are snake_case; the ports speak the domain's camelCase.
+ */
+import type { Generated } from 'kysely';
+
+export interface AlertsTable {
+  id: string;
+  source: string;
+  source_ref: string;
+  title: string;
+  description: string | null;
+  severity: string;
+  severity_rank: number;
+  category: string | null;
+  detector: string | null;
+  /** JSON array of technique ids. */
+  mitre_techniques: string;
+  created_at: number;
+  first_activity_at: number | null;
+  last_activity_at: number | null;
+  ingested_at: number;
+  updated_at: number;
+  incident_id: string | null;
+  /** JSON array of entities. */
+  entities: string;
+  /** The input record as it arrived, for the analyst and for re-parsing. */
+  raw: string | null;
+  /** The format the record was read as (`msgraph`, `ocsf`…). */
+  format: string;
+}
+
+/** One row per (alert, entity): what lets every stage ask "which alerts name this entity". */
+export interface AlertEntitiesTable {
+  alert_id: string;
+  entity_key: string;
+  entity_type: string;
+}
+
+/** Alias key → the entity key it stands for; `null` when two entities claim the alias (ambiguous). */
+export interface EntityAliasesTable {
+  alias_key: string;
+  entity_key: string | null;
+  updated_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  /** sha256 of the token: tokens are 256-bit random, so a fast hash is enough and lookups stay O(1). */
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface MigrationProbeTable {
+  id: Generated<number>;
+}
+
+export interface Database {
+  alerts: AlertsTable;
+  alert_entities: AlertEntitiesTable;
+  entity_aliases: EntityAliasesTable;
+  api_tokens: ApiTokensTable;
+}

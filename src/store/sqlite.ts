@@ -1,0 +1,54 @@
+/**
+ * SQLite, the embedded default: one file in the data directory, WAL, `synchronous=FULL` so an acknowledged write
+ * is on disk. Everything else about storage is dialect-agnostic (store/kysely-store.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Database } from './schema.js';
+
+export const SQLITE_FILE_NAME = 'autoir.db';
+
+/**
+ * better-sqlite3 behind Kysely's `SqliteDatabase` port, with a statement cache: Kysely prepares a statement for
+ * every query, and preparing costs more than running a small insert. The cache keeps the most recently used
+ * statements by SQL text.
+ */
+function withStatementCache(db: BetterSqlite3.Database, capacity = 256): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string): SqliteStatement {
+      const cached = cache.get(sqlText);
+      if (cached) {
+        // Re-insert to keep the map in least-recently-used order.
+        cache.delete(sqlText);
+        cache.set(sqlText, cached);
+        return cached;
+      }
+      const statement = db.prepare(sqlText) as unknown as SqliteStatement;
+      cache.set(sqlText, statement);
+      if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+  };
+}
+
+export interface SqliteOptions {
+  /** Directory holding `autoir.db`; created when missing. `:memory:` for a throwaway in-memory store. */
+  readonly dataDir: string;
+}
+
+export function createSqliteKysely(options: SqliteOptions): { db: Kysely<Database>; file: string } {
+  const file = options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, SQLITE_FILE_NAME);
+  if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
+  const raw = new BetterSqlite3(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('cache_size = -65536');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  return { db, file };
+}

@@ -1,0 +1,42 @@
+/**
+ * Once per test run: find a PostgreSQL server for the store tests. `AUTOIR_TEST_DATABASE_URL` when given (CI
+ * gives 127.0.0.1:5432/test); otherwise a throwaway cluster. Every test store then lives in a schema of its own.
+ */
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startThrowawayCluster, type Cluster } from './postgres-cluster.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
+
+let cluster: Cluster | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  let url = process.env.AUTOIR_TEST_DATABASE_URL?.trim();
+  if (!url) {
+    cluster = await startThrowawayCluster();
+    url = cluster.url;
+  }
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')} does not answer (${(error as Error).message}). Start it ` +
+        '(here: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or unset ' +
+        'AUTOIR_TEST_DATABASE_URL to let the tests start a throwaway cluster.',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  project.provide('postgresUrl', url);
+}
+
+export function teardown(): void {
+  cluster?.stop();
+  cluster = undefined;
+}
