@@ -46,6 +46,9 @@ function bind(db: Kysely<Database>, options: KyselyStoreOptions, inTransaction: 
     location: options.location,
     alerts: createAlertStore(db, atomically),
     tokens: createTokenStore(db),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
     transaction: <T>(work: (inner: Store) => Promise<T>) =>
       inTransaction ? work(store) : db.transaction().execute((trx) => work(bind(trx, options, true))),
     close: () => (inTransaction ? Promise.resolve() : db.destroy()),

@@ -98,6 +98,8 @@ export interface Store {
   readonly location: string;
   readonly alerts: AlertStore;
   readonly tokens: TokenStore;
+  /** A cheap round trip, for health checks. */
+  ping(): Promise<void>;
   /** Run `work` in one transaction: everything it writes commits together, or nothing does. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,0 +1,32 @@
+/** Response shapes shared by routes (for validation of docs, not of responses at run time). */
+import { z } from 'zod';
+import { entityTypes } from '../../domain/entity.js';
+import { severities } from '../../domain/alert.js';
+
+export const entitySchema = z
+  .looseObject({
+    type: z.enum(entityTypes),
+    key: z.string().describe('Stable entity key, e.g. device:mkt01.pandalab.com'),
+  })
+  .describe('An entity: type, key, then its type-specific attributes.');
+
+export const alertSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  sourceRef: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  severity: z.enum(severities),
+  category: z.string().optional(),
+  detector: z.string().optional(),
+  mitreTechniques: z.array(z.string()),
+  createdAt: z.string().describe('When the detector raised the alert (ISO 8601).'),
+  firstActivityAt: z.string().optional(),
+  lastActivityAt: z.string().optional(),
+  incidentId: z.string().nullable(),
+  entities: z.array(entitySchema),
+  ingestedAt: z.string(),
+  updatedAt: z.string(),
+  format: z.string().describe('The input format the alert was read from.'),
+  raw: z.unknown().optional().describe('The record as it arrived (with include=raw).'),
+});

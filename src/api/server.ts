@@ -1,0 +1,150 @@
+/**
+ * The HTTP server: the route table of routes/*.ts, bearer-token authentication and roles, zod validation, one
+ * error mapping, and the OpenAPI document at /api/v1/openapi.json.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { hasRole } from '../domain/access.js';
+import { AutoirError, isAutoirError, type ErrorCode } from '../domain/errors.js';
+import { formatPath } from '../ingest/format.js';
+import type { ApiToken, Store } from '../store/ports.js';
+import { bearerToken, hashToken } from './auth.js';
+import { buildOpenApi } from './openapi.js';
+import type { RouteSpec } from './route.js';
+import { alertRoutes } from './routes/alerts.js';
+import { healthRoutes } from './routes/health.js';
+
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+export interface ServerOptions {
+  readonly store: Store;
+  readonly version: string;
+  /** Largest request body in bytes (default 10 MiB); larger → 413. */
+  readonly bodyLimit?: number;
+  /** Log requests (pino, JSON lines on stdout). Off in tests. */
+  readonly logger?: boolean;
+}
+
+export function createServer(options: ServerOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit, disableRequestLogging: false });
+  const routes = [...healthRoutes(options.store, options.version), ...alertRoutes(options.store)];
+  const openapi = buildOpenApi(routes, options.version);
+
+  // Every body arrives as text: routes with a schema parse JSON through one path (so its errors look the same),
+  // and ingest routes read NDJSON themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    const mapped = toApiError(error, bodyLimit);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(mapped.status).send({ error: mapped.body });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({
+        error: {
+          code: 'AUTOIR_E_NOT_FOUND',
+          message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        },
+      });
+  });
+
+  app.get('/api/v1/openapi.json', async () => openapi);
+  for (const route of routes) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => handle(route, request, reply, options.store),
+    });
+  }
+  return app;
+}
+
+async function handle(
+  route: RouteSpec,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: Store,
+): Promise<unknown> {
+  let principal: ApiToken | undefined;
+  if (route.role) {
+    const token = bearerToken(request.headers.authorization);
+    principal = token ? await store.tokens.useToken(hashToken(token), new Date()) : undefined;
+    if (!principal) {
+      void reply.header('www-authenticate', 'Bearer realm="autoir"');
+      throw new AutoirError(
+        'AUTOIR_E_UNAUTHENTICATED',
+        token
+          ? 'the bearer token is not valid (unknown or revoked)'
+          : 'this route needs Authorization: Bearer <token>',
+      );
+    }
+    if (!hasRole(principal.role, route.role)) {
+      throw new AutoirError(
+        'AUTOIR_E_FORBIDDEN',
+        `this route needs the ${route.role} role; token ${principal.name} has ${principal.role}`,
+      );
+    }
+  }
+  const query = parseWith(route.query, request.query, 'query parameter');
+  const params = parseWith(route.params, request.params, 'path parameter');
+  let body: unknown = request.body;
+  if (route.body && !('raw' in route.body)) {
+    let json: unknown;
+    try {
+      json = typeof body === 'string' ? JSON.parse(body) : body;
+    } catch (error) {
+      throw new AutoirError('AUTOIR_E_BAD_INPUT', `the body is not valid JSON: ${(error as Error).message}`);
+    }
+    body = parseWith(route.body as z.ZodType, json, 'body field');
+  } else if (route.body && typeof body !== 'string') {
+    body = '';
+  }
+  return route.handler({ query, params, body, principal, request, reply } as never);
+}
+
+function parseWith(schema: z.ZodType | undefined, value: unknown, what: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue ? formatPath(issue.path) : '';
+  throw new AutoirError('AUTOIR_E_BAD_INPUT', `${what} ${field}: ${issue?.message ?? 'invalid'}`, {
+    location: { field },
+  });
+}
+
+function toApiError(
+  error: Error & { code?: string; statusCode?: number },
+  bodyLimit: number,
+): { status: number; body: { code: ErrorCode; message: string; field?: string } } {
+  if (isAutoirError(error)) {
+    const field = error.location?.field;
+    return {
+      status: error.httpStatus,
+      body: { code: error.code, message: error.message, ...(field ? { field } : {}) },
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return {
+      status: 413,
+      body: {
+        code: 'AUTOIR_E_PAYLOAD_TOO_LARGE',
+        message: `the body is larger than the limit of ${bodyLimit} bytes`,
+      },
+    };
+  }
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return { status: 400, body: { code: 'AUTOIR_E_BAD_INPUT', message: error.message } };
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, body: { code: 'AUTOIR_E_BAD_INPUT', message: error.message } };
+  }
+  return {
+    status: 500,
+    body: { code: 'AUTOIR_E_INTERNAL', message: 'internal error (logged on the server)' },
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * Where input comes from: a file, a directory of files, `-` for standard input; each possibly gzip-compressed or
+ * a zip archive (recognised by their first bytes, not their names). Yields one decompressed byte stream per
+ * document, read lazily so that nothing is held whole in memory.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import yauzl from 'yauzl';
+import { AutoirError, badInput } from '../domain/errors.js';
+
+export interface InputDocument {
+  /** For messages: `alerts.json`, `logs.zip:day1/alerts.json`, `alerts.json.gz`, `-`. */
+  readonly name: string;
+  readonly chunks: AsyncIterable<Buffer>;
+}
+
+/** A file or archive entry that could not be read at all (a truncated zip, a broken gzip stream). */
+export interface InputProblem {
+  readonly name: string;
+  readonly message: string;
+}
+
+export interface OpenInputOptions {
+  /** Called with the number of bytes read from disk or standard input (compressed), for progress. */
+  readonly onBytes?: (bytes: number) => void;
+  readonly stdin?: Readable;
+}
+
+/** File name endings read when walking a directory or an archive; anything else is skipped and listed. */
+export const INPUT_EXTENSIONS = ['.json', '.jsonl', '.ndjson', '.log', '.gz', '.zip', '.eve'];
+
+export interface InputPlan {
+  /** Files to read, in order. */
+  readonly files: readonly string[];
+  /** Files in a directory that were skipped because of their name. */
+  readonly skipped: readonly string[];
+  /** Total size of the files, for a progress bar (undefined for standard input). */
+  readonly totalBytes: number | undefined;
+}
+
+/** Resolve a path argument into the files to read. A missing path is a user error. */
+export async function planInput(target: string): Promise<InputPlan> {
+  if (target === '-') return { files: ['-'], skipped: [], totalBytes: undefined };
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch {
+    throw new AutoirError('AUTOIR_E_BAD_INPUT', `${target}: no such file or directory`, {
+      location: { file: target },
+    });
+  }
+  if (!stats.isDirectory()) return { files: [target], skipped: [], totalBytes: stats.size };
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) (hasInputExtension(entry.name) ? files : skipped).push(full);
+    }
+  };
+  await walk(target);
+  const totalBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+  return { files, skipped, totalBytes };
+}
+
+export function hasInputExtension(name: string): boolean {
+  const lower = name.toLowerCase();
+  return INPUT_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+/**
+ * Open every file of a plan as documents. Problems with one file (or archive entry) are yielded and the rest
+ * goes on.
+ */
+export async function* openDocuments(
+  plan: InputPlan,
+  options: OpenInputOptions = {},
+): AsyncGenerator<InputDocument | InputProblem> {
+  for (const file of plan.files) {
+    const raw =
+      file === '-'
+        ? (options.stdin ?? process.stdin)
+        : createReadStream(file, { highWaterMark: 1024 * 1024 });
+    yield* expand(file, counted(raw, options.onBytes), file === '-' ? undefined : file);
+  }
+}
+
+/** Recognise gzip and zip by their magic bytes; everything else is passed on as it is. */
+async function* expand(
+  name: string,
+  chunks: AsyncIterable<Buffer>,
+  filePath: string | undefined,
+): AsyncGenerator<InputDocument | InputProblem> {
+  const { head, stream } = await peek(chunks);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip();
+    const output = Readable.from(stream).pipe(gunzip);
+    // A broken gzip stream surfaces as an error while reading; the pipeline reports it with the document's name.
+    yield* expand(name, guard(output, name, 'gzip'), undefined);
+    return;
+  }
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) {
+    yield* readZip(name, filePath, stream);
+    return;
+  }
+  yield { name, chunks: stream };
+}
+
+async function* readZip(
+  name: string,
+  filePath: string | undefined,
+  stream: AsyncIterable<Buffer>,
+): AsyncGenerator<InputDocument | InputProblem> {
+  // yauzl needs random access (the central directory is at the end): spool a stream to a temporary file first.
+  let spoolDir: string | undefined;
+  let zipPath = filePath;
+  try {
+    if (!zipPath) {
+      spoolDir = mkdtempSync(path.join(os.tmpdir(), 'autoir-zip-'));
+      zipPath = path.join(spoolDir, 'input.zip');
+      await pipeline(Readable.from(stream), createWriteStream(zipPath));
+    } else {
+      // Drain the peeked stream so its bytes count towards progress; yauzl reads the file itself.
+      for await (const _chunk of stream) void _chunk;
+    }
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await openZip(zipPath);
+    } catch (error) {
+      yield { name, message: `not a readable zip archive: ${(error as Error).message}` };
+      return;
+    }
+    try {
+      for await (const entry of zipEntries(zip)) {
+        if (entry.fileName.endsWith('/') || entry.fileName.startsWith('__MACOSX/')) continue;
+        const entryName = `${name}:${entry.fileName}`;
+        if (!hasInputExtension(entry.fileName)) continue;
+        let entryStream: Readable;
+        try {
+          entryStream = await openEntry(zip, entry);
+        } catch (error) {
+          yield { name: entryName, message: `cannot read this zip entry: ${(error as Error).message}` };
+          continue;
+        }
+        yield* expand(entryName, guard(entryStream, entryName, 'zip'), undefined);
+      }
+    } catch (error) {
+      yield { name, message: `not a readable zip archive: ${(error as Error).message}` };
+    } finally {
+      zip.close();
+    }
+  } finally {
+    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      file,
+      { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true },
+      (error, zip) => (error || !zip ? reject(error ?? new Error('cannot open')) : resolve(zip)),
+    );
+  });
+}
+
+async function* zipEntries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+  for (;;) {
+    const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+      const onEntry = (found: yauzl.Entry) => {
+        cleanup();
+        resolve(found);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(undefined);
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const cleanup = () => {
+        zip.off('entry', onEntry);
+        zip.off('end', onEnd);
+        zip.off('error', onError);
+      };
+      zip.on('entry', onEntry);
+      zip.on('end', onEnd);
+      zip.on('error', onError);
+      zip.readEntry();
+    });
+    if (!entry) return;
+    yield entry;
+  }
+}
+
+function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) =>
+      error || !stream ? reject(error ?? new Error('no stream')) : resolve(stream),
+    );
+  });
+}
+
+/** Read the first bytes without losing them. */
+async function peek(chunks: AsyncIterable<Buffer>): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done
+    ? Buffer.alloc(0)
+    : Buffer.isBuffer(first.value)
+      ? first.value
+      : Buffer.from(first.value);
+  async function* replay(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    }
+  }
+  return { head, stream: replay() };
+}
+
+async function* counted(
+  stream: AsyncIterable<Buffer | string>,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    onBytes?.(buffer.length);
+    yield buffer;
+  }
+}
+
+/** Turn a decompression error into a user error naming the document. */
+async function* guard(
+  stream: AsyncIterable<Buffer>,
+  name: string,
+  what: 'gzip' | 'zip',
+): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    throw badInput(`${name}: the ${what} data is damaged or truncated (${(error as Error).message})`, {
+      file: name,
+    });
+  }
+}

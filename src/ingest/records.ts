@@ -1,0 +1,468 @@
+/**
+ * Splitting a byte stream into JSON records without holding the whole input: NDJSON (one value per line), one
+ * top-level JSON array (each element a record, streamed), or one or more concatenated JSON values (a single
+ * pretty-printed object is the common case). The mode is chosen from the first bytes.
+ */
+
+/** The text of one JSON value and where it starts. */
+export interface RawRecord {
+  readonly kind: 'record';
+  readonly line: number;
+  readonly text: string;
+}
+
+/** Something in the input that is not a usable record. `fatal` problems end the file. */
+export interface RecordProblem {
+  readonly kind: 'problem';
+  readonly line: number;
+  readonly message: string;
+  readonly fatal: boolean;
+}
+
+export interface ReadRecordsOptions {
+  /** A record larger than this is reported and skipped (default 16 MiB). */
+  readonly maxRecordBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+type Mode = 'lines' | 'array' | 'values';
+
+const NEWLINE = 10;
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+
+function isSpace(code: number): boolean {
+  return code === SPACE || code === NEWLINE || code === CR || code === TAB || code === 0xfeff;
+}
+
+export async function* readRecords(
+  chunks: AsyncIterable<Buffer | string>,
+  options: ReadRecordsOptions = {},
+): AsyncGenerator<RawRecord | RecordProblem> {
+  const maxBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const decoder = new TextDecoder('utf-8');
+  let head = '';
+  let mode: Mode | undefined;
+  let reader: LineReader | ValueScanner | undefined;
+
+  for await (const chunk of chunks) {
+    const piece = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (reader) {
+      yield* reader.push(piece);
+      continue;
+    }
+    head += piece;
+    const decided = decideMode(head);
+    if (decided === 'wait') {
+      if (head.length > maxBytes) {
+        yield {
+          kind: 'problem',
+          line: 1,
+          message: `no JSON value ends within the first ${formatBytes(maxBytes)}`,
+          fatal: true,
+        };
+        return;
+      }
+      continue;
+    }
+    if (decided === 'empty') continue;
+    if (typeof decided === 'object') {
+      yield decided;
+      return;
+    }
+    mode = decided;
+    reader = mode === 'lines' ? new LineReader(maxBytes) : new ValueScanner(mode, maxBytes);
+    yield* reader.push(head);
+    head = '';
+  }
+  const tail = decoder.decode();
+  if (!reader) {
+    const text = head + tail;
+    if (text.trim() === '') return;
+    const decided = decideMode(text, true);
+    if (typeof decided === 'object') {
+      yield decided;
+      return;
+    }
+    reader =
+      decided === 'lines'
+        ? new LineReader(maxBytes)
+        : new ValueScanner(decided === 'array' ? 'array' : 'values', maxBytes);
+    yield* reader.push(text);
+  } else if (tail !== '') {
+    yield* reader.push(tail);
+  }
+  yield* reader.end();
+}
+
+/**
+ * From the start of the input: `[` → a streamed array; `{` whose first line is a whole JSON value → NDJSON;
+ * `{` otherwise → concatenated values. Anything else is not JSON.
+ */
+function decideMode(head: string, atEnd = false): Mode | 'wait' | 'empty' | RecordProblem {
+  let index = 0;
+  let line = 1;
+  while (index < head.length && isSpace(head.charCodeAt(index))) {
+    if (head.charCodeAt(index) === NEWLINE) line++;
+    index++;
+  }
+  if (index === head.length) return atEnd ? 'empty' : 'empty';
+  const first = head.charCodeAt(index);
+  if (first === OPEN_BRACKET) return 'array';
+  if (first !== OPEN_BRACE) {
+    const sample = head.slice(index, index + 24).replace(/[^\x20-\x7e]/g, '?');
+    return {
+      kind: 'problem',
+      line,
+      message: `not JSON: the input starts with ${JSON.stringify(sample)}`,
+      fatal: true,
+    };
+  }
+  const newline = head.indexOf('\n', index);
+  if (newline < 0 && !atEnd) return 'wait';
+  const firstLine = newline < 0 ? head.slice(index) : head.slice(index, newline);
+  try {
+    JSON.parse(firstLine);
+    return 'lines';
+  } catch {
+    return 'values';
+  }
+}
+
+/** NDJSON: every non-blank line is one record. */
+class LineReader {
+  private carry = '';
+  private line = 1;
+  private skipping = false;
+
+  constructor(private readonly maxBytes: number) {}
+
+  *push(text: string): Generator<RawRecord | RecordProblem> {
+    let start = 0;
+    let data = text;
+    if (this.carry !== '') {
+      data = this.carry + text;
+      this.carry = '';
+    }
+    for (;;) {
+      const newline = data.indexOf('\n', start);
+      if (newline < 0) break;
+      if (this.skipping) this.skipping = false;
+      else yield* this.emit(data, start, newline);
+      this.line++;
+      start = newline + 1;
+    }
+    if (this.skipping) return;
+    const rest = data.length - start;
+    if (rest > this.maxBytes) {
+      yield {
+        kind: 'problem',
+        line: this.line,
+        message: `line is longer than ${formatBytes(this.maxBytes)}`,
+        fatal: false,
+      };
+      this.skipping = true;
+      return;
+    }
+    this.carry = start === 0 ? data : data.slice(start);
+  }
+
+  *end(): Generator<RawRecord | RecordProblem> {
+    if (!this.skipping && this.carry !== '') yield* this.emit(this.carry, 0, this.carry.length);
+    this.carry = '';
+  }
+
+  private *emit(data: string, start: number, end: number): Generator<RawRecord | RecordProblem> {
+    let stop = end;
+    if (stop > start && data.charCodeAt(stop - 1) === CR) stop--;
+    // Fast path: most lines start with `{`; only blank-looking lines need the whitespace scan.
+    let first = start;
+    while (first < stop && isSpace(data.charCodeAt(first))) first++;
+    if (first === stop) return;
+    if (stop - start > this.maxBytes) {
+      yield {
+        kind: 'problem',
+        line: this.line,
+        message: `line is longer than ${formatBytes(this.maxBytes)}`,
+        fatal: false,
+      };
+      return;
+    }
+    yield { kind: 'record', line: this.line, text: data.slice(start, stop) };
+  }
+}
+
+/**
+ * Character scanner for values that span lines. In `array` mode the records are the elements of top-level
+ * arrays; in `values` mode they are the top-level values themselves.
+ */
+class ValueScanner {
+  private readonly target: number;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Text of the record being read, from earlier chunks. */
+  private pending = '';
+  private recording = false;
+  private primitive = false;
+  private skipping = false;
+  private recordLine = 0;
+  private line = 1;
+  private failed = false;
+
+  constructor(
+    private readonly mode: 'array' | 'values',
+    private readonly maxBytes: number,
+  ) {
+    this.target = mode === 'array' ? 1 : 0;
+  }
+
+  *push(text: string): Generator<RawRecord | RecordProblem> {
+    if (this.failed) return;
+    let start = this.recording ? 0 : -1;
+    const length = text.length;
+    for (let index = 0; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === NEWLINE) this.line++;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (code === BACKSLASH) this.escaped = true;
+        else if (code === QUOTE) {
+          this.inString = false;
+          if (this.depth === this.target && this.recording) {
+            yield* this.finish(text, start, index + 1);
+            start = -1;
+          }
+        }
+        continue;
+      }
+      if (this.depth > this.target) {
+        if (code === QUOTE) this.inString = true;
+        else if (code === OPEN_BRACE || code === OPEN_BRACKET) this.depth++;
+        else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+          this.depth--;
+          if (this.depth === this.target) {
+            yield* this.finish(text, start, index + 1);
+            start = -1;
+          }
+        }
+        continue;
+      }
+      // At record level (depth === target), or before/after the array in array mode (depth 0).
+      if (this.primitive) {
+        if (
+          isSpace(code) ||
+          code === COMMA ||
+          code === CLOSE_BRACKET ||
+          code === OPEN_BRACE ||
+          code === OPEN_BRACKET
+        ) {
+          yield* this.finish(text, start, index);
+          start = -1;
+        } else continue;
+      }
+      if (isSpace(code)) continue;
+      if (this.mode === 'array' && this.depth === 0) {
+        if (code === OPEN_BRACKET) {
+          this.depth = 1;
+          continue;
+        }
+        this.failed = true;
+        yield {
+          kind: 'problem',
+          line: this.line,
+          message: `unexpected ${JSON.stringify(text[index])} after the end of the JSON array`,
+          fatal: true,
+        };
+        return;
+      }
+      if (this.mode === 'array' && code === COMMA) continue;
+      if (this.mode === 'array' && code === CLOSE_BRACKET) {
+        this.depth = 0;
+        continue;
+      }
+      // A record starts here.
+      this.recording = true;
+      this.recordLine = this.line;
+      start = index;
+      if (code === OPEN_BRACE || code === OPEN_BRACKET) this.depth++;
+      else if (code === QUOTE) this.inString = true;
+      else this.primitive = true;
+    }
+    if (this.recording && start >= 0 && !this.skipping) {
+      this.pending += text.slice(start);
+      if (this.pending.length > this.maxBytes) {
+        yield {
+          kind: 'problem',
+          line: this.recordLine,
+          message: `the JSON value starting here is larger than ${formatBytes(this.maxBytes)}`,
+          fatal: false,
+        };
+        this.pending = '';
+        this.skipping = true;
+      }
+    }
+  }
+
+  *end(): Generator<RawRecord | RecordProblem> {
+    if (this.failed) return;
+    if (this.primitive) {
+      yield* this.finish('', 0, 0);
+      return;
+    }
+    if (this.recording || this.inString || this.depth > 0) {
+      const where = this.recording ? this.recordLine : this.line;
+      yield {
+        kind: 'problem',
+        line: where,
+        message: this.recording
+          ? 'truncated input: the JSON value starting here does not end'
+          : 'truncated input: the JSON array does not end',
+        fatal: true,
+      };
+    }
+  }
+
+  private *finish(text: string, start: number, end: number): Generator<RawRecord | RecordProblem> {
+    const skipped = this.skipping;
+    const body = skipped ? '' : this.pending + text.slice(Math.max(start, 0), end);
+    this.pending = '';
+    this.recording = false;
+    this.primitive = false;
+    this.skipping = false;
+    if (skipped) return;
+    if (body.length > this.maxBytes) {
+      yield {
+        kind: 'problem',
+        line: this.recordLine,
+        message: `the JSON value starting here is larger than ${formatBytes(this.maxBytes)}`,
+        fatal: false,
+      };
+      return;
+    }
+    yield { kind: 'record', line: this.recordLine, text: body };
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KiB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * `JSON.parse` with the error placed: the line (and column) inside the input where the syntax breaks.
+ */
+export function parseJsonRecord(
+  record: RawRecord,
+): { ok: true; value: unknown } | { ok: false; line: number; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(record.text) };
+  } catch (error) {
+    const reason = (error as Error).message
+      .replace(/\s*in JSON at position \d+.*$/s, '')
+      .replace(/, ".*" is not valid JSON$/s, '');
+    const offset = syntaxErrorOffset(record.text);
+    let line = record.line;
+    let lineStart = 0;
+    for (let index = 0; index < offset; index++) {
+      if (record.text.charCodeAt(index) === NEWLINE) {
+        line++;
+        lineStart = index + 1;
+      }
+    }
+    return { ok: false, line, message: `not valid JSON: ${reason} (column ${offset - lineStart + 1})` };
+  }
+}
+
+/** Where a JSON text stops being valid JSON (only called once `JSON.parse` has failed). */
+export function syntaxErrorOffset(text: string): number {
+  let index = 0;
+  const fail = (): never => {
+    throw index;
+  };
+  const space = () => {
+    while (index < text.length && isSpace(text.charCodeAt(index))) index++;
+  };
+  const literal = (word: string) => {
+    for (const char of word) if (text[index++] !== char) (index--, fail());
+  };
+  const string = () => {
+    index++;
+    for (;;) {
+      if (index >= text.length) fail();
+      const code = text.charCodeAt(index);
+      if (code === QUOTE) return void index++;
+      if (code < 0x20) fail();
+      if (code === BACKSLASH) {
+        index++;
+        const escape = text[index];
+        if (escape === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 1, index + 5))) fail();
+          index += 4;
+        } else if (escape === undefined || !'"\\/bfnrt'.includes(escape)) fail();
+      }
+      index++;
+    }
+  };
+  const number = () => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index, index + 400));
+    if (!match || match[0] === '' || match[0] === '-') fail();
+    index += (match as RegExpExecArray)[0].length;
+  };
+  const value = (): void => {
+    space();
+    const char = text[index];
+    if (char === '{') {
+      index++;
+      space();
+      if (text[index] === '}') return void index++;
+      for (;;) {
+        space();
+        if (text[index] !== '"') fail();
+        string();
+        space();
+        if (text[index] !== ':') fail();
+        index++;
+        value();
+        space();
+        if (text[index] === ',') index++;
+        else if (text[index] === '}') return void index++;
+        else fail();
+      }
+    }
+    if (char === '[') {
+      index++;
+      space();
+      if (text[index] === ']') return void index++;
+      for (;;) {
+        value();
+        space();
+        if (text[index] === ',') index++;
+        else if (text[index] === ']') return void index++;
+        else fail();
+      }
+    }
+    if (char === '"') return string();
+    if (char === 't') return literal('true');
+    if (char === 'f') return literal('false');
+    if (char === 'n') return literal('null');
+    return number();
+  };
+  try {
+    value();
+    space();
+    return index < text.length ? index : text.length;
+  } catch (offset) {
+    return Math.min(offset as number, text.length);
+  }
+}
