@@ -3,7 +3,7 @@
  * error mapping, and the OpenAPI document at /api/v1/openapi.json.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { hasRole } from '../domain/access.js';
 import { AutoirError, isAutoirError, type ErrorCode } from '../domain/errors.js';
 import { formatPath } from '../ingest/format.js';
@@ -42,14 +42,12 @@ export function createServer(options: ServerOptions): FastifyInstance {
     void reply.code(mapped.status).send({ error: mapped.body });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send({
-        error: {
-          code: 'AUTOIR_E_NOT_FOUND',
-          message: `no route ${request.method} ${request.url.split('?')[0]}`,
-        },
-      });
+    void reply.code(404).send({
+      error: {
+        code: 'AUTOIR_E_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      },
+    });
   });
 
   app.get('/api/v1/openapi.json', async () => openapi);

@@ -252,12 +252,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const created = await withStore(command, (store) =>
         store.tokens.createToken({ name, role, tokenHash: hashToken(secret) }, new Date()),
       );
-      if (options.json) printJson({ ...created, token: secret });
-      else
-        (print(`${secret}\n`),
-          io.stderr.write(
-            `token ${created.name} (${created.role}) created; it is shown only now — keep it safe\n`,
-          ));
+      if (options.json) {
+        printJson({ ...created, token: secret });
+        return;
+      }
+      print(`${secret}\n`);
+      io.stderr.write(
+        `token ${created.name} (${created.role}) created; it is shown only now — keep it safe\n`,
+      );
     });
   token
     .command('list')

@@ -394,7 +394,10 @@ export function syntaxErrorOffset(text: string): number {
     while (index < text.length && isSpace(text.charCodeAt(index))) index++;
   };
   const literal = (word: string) => {
-    for (const char of word) if (text[index++] !== char) (index--, fail());
+    for (const char of word) {
+      if (text[index] !== char) fail();
+      index++;
+    }
   };
   const string = () => {
     index++;
