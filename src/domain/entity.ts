@@ -498,25 +498,31 @@ export function isBuiltInAccount(user: Pick<UserEntity, 'domain' | 'name' | 'sid
 // entity (no host name, no hash and no path, …) — an expected outcome, not an error.
 // ---------------------------------------------------------------------------------------------------------------
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** True for values worth keeping on an entity: not absent, not blank, not an empty list. */
+function present(value: unknown): boolean {
+  return (
+    value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)
+  );
+}
 
-/** Drop `undefined`, empty strings and empty arrays so stored entities stay small and comparable. */
+/** Drop absent values so stored entities stay small and comparable. */
 function compact<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(value)) {
-    if (field === undefined || field === null || field === '') continue;
-    if (Array.isArray(field) && field.length === 0) continue;
-    out[name] = field;
-  }
+  for (const name in value) if (present(value[name])) out[name] = value[name];
   return out as T;
 }
 
-function withKey<T extends EntityType>(type: T, attributes: object): EntityOf<T> {
-  const entity = compact({ type, ...attributes }) as Mutable<EntityOf<T>>;
-  entity.key = entityKey(entity);
-  const { key, type: _type, ...rest } = entity;
-  // Key second, after type, so printed JSON reads `{ type, key, … }`.
-  return { type, key, ...rest } as unknown as EntityOf<T>;
+/** The entity with its derived key, fields in print order: `{ type, key, …attributes }`. */
+function withKey<T extends EntityType>(type: T, attributes: Record<string, unknown>): EntityOf<T> {
+  // `attributes` is always a fresh literal from a builder: giving it the type lets entityKey read it as it is.
+  attributes.type = type;
+  const entity: Record<string, unknown> = {
+    type,
+    key: entityKey(attributes as unknown as Omit<Entity, 'key'>),
+  };
+  for (const name in attributes)
+    if (name !== 'type' && present(attributes[name])) entity[name] = attributes[name];
+  return entity as unknown as EntityOf<T>;
 }
 
 export function createDevice(input: {

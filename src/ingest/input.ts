@@ -88,9 +88,7 @@ export async function* openDocuments(
 ): AsyncGenerator<InputDocument | InputProblem> {
   for (const file of plan.files) {
     const raw =
-      file === '-'
-        ? (options.stdin ?? process.stdin)
-        : createReadStream(file, { highWaterMark: 1024 * 1024 });
+      file === '-' ? (options.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: 256 * 1024 });
     yield* expand(file, counted(raw, options.onBytes), file === '-' ? undefined : file);
   }
 }

@@ -121,6 +121,14 @@ describe('readRecords', () => {
     expect(arrayOut.filter((item) => item.kind === 'problem')).toHaveLength(1);
   });
 
+  it('ignores a byte order mark', async () => {
+    expect(records(await collect('\ufeff{"a":1}\n{"a":2}\n'))).toEqual([
+      [1, { a: 1 }],
+      [2, { a: 2 }],
+    ]);
+    expect(records(await collect('\ufeff[{"a":1}]'))).toEqual([[1, { a: 1 }]]);
+  });
+
   it('reads nothing from empty or blank input', async () => {
     expect(await collect('')).toEqual([]);
     expect(await collect(' \n\n')).toEqual([]);

@@ -49,21 +49,22 @@ export async function* readRecords(
   options: ReadRecordsOptions = {},
 ): AsyncGenerator<RawRecord | RecordProblem> {
   const maxBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const decoder = new TextDecoder('utf-8');
-  let head = '';
-  let mode: Mode | undefined;
+  let head: Buffer[] = [];
+  let headBytes = 0;
   let reader: LineReader | ValueScanner | undefined;
 
   for await (const chunk of chunks) {
-    const piece = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (reader) {
-      yield* reader.push(piece);
+      yield* reader.push(buffer);
       continue;
     }
-    head += piece;
-    const decided = decideMode(head);
-    if (decided === 'wait') {
-      if (head.length > maxBytes) {
+    head.push(buffer);
+    headBytes += buffer.length;
+    const headBuffer = head.length === 1 ? buffer : Buffer.concat(head, headBytes);
+    const decided = decideMode(headBuffer.toString('utf8'));
+    if (decided === 'wait' || decided === 'empty') {
+      if (headBytes > maxBytes) {
         yield {
           kind: 'problem',
           line: 1,
@@ -74,19 +75,16 @@ export async function* readRecords(
       }
       continue;
     }
-    if (decided === 'empty') continue;
     if (typeof decided === 'object') {
       yield decided;
       return;
     }
-    mode = decided;
-    reader = mode === 'lines' ? new LineReader(maxBytes) : new ValueScanner(mode, maxBytes);
-    yield* reader.push(head);
-    head = '';
+    reader = decided === 'lines' ? new LineReader(maxBytes) : new ValueScanner(decided, maxBytes);
+    head = [];
+    yield* reader.push(headBuffer);
   }
-  const tail = decoder.decode();
   if (!reader) {
-    const text = head + tail;
+    const text = Buffer.concat(head, headBytes).toString('utf8');
     if (text.trim() === '') return;
     const decided = decideMode(text, true);
     if (typeof decided === 'object') {
@@ -97,9 +95,7 @@ export async function* readRecords(
       decided === 'lines'
         ? new LineReader(maxBytes)
         : new ValueScanner(decided === 'array' ? 'array' : 'values', maxBytes);
-    yield* reader.push(text);
-  } else if (tail !== '') {
-    yield* reader.push(tail);
+    yield* reader.push(Buffer.concat(head, headBytes));
   }
   yield* reader.end();
 }
@@ -138,23 +134,24 @@ function decideMode(head: string, atEnd = false): Mode | 'wait' | 'empty' | Reco
   }
 }
 
-/** NDJSON: every non-blank line is one record. */
+/**
+ * NDJSON: every non-blank line is one record. Lines are cut from the bytes and decoded one by one, so each record
+ * is a string of its own: a slice of a large decoded chunk would keep the whole chunk alive for as long as any
+ * value parsed from it is kept (V8 parses long strings as slices of their source).
+ */
 class LineReader {
-  private carry = '';
+  private carry: Buffer | undefined;
   private line = 1;
   private skipping = false;
 
   constructor(private readonly maxBytes: number) {}
 
-  *push(text: string): Generator<RawRecord | RecordProblem> {
+  *push(chunk: Buffer): Generator<RawRecord | RecordProblem> {
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = undefined;
     let start = 0;
-    let data = text;
-    if (this.carry !== '') {
-      data = this.carry + text;
-      this.carry = '';
-    }
     for (;;) {
-      const newline = data.indexOf('\n', start);
+      const newline = data.indexOf(NEWLINE, start);
       if (newline < 0) break;
       if (this.skipping) this.skipping = false;
       else yield* this.emit(data, start, newline);
@@ -162,8 +159,7 @@ class LineReader {
       start = newline + 1;
     }
     if (this.skipping) return;
-    const rest = data.length - start;
-    if (rest > this.maxBytes) {
+    if (data.length - start > this.maxBytes) {
       yield {
         kind: 'problem',
         line: this.line,
@@ -173,20 +169,24 @@ class LineReader {
       this.skipping = true;
       return;
     }
-    this.carry = start === 0 ? data : data.slice(start);
+    if (start < data.length) this.carry = data.subarray(start);
   }
 
   *end(): Generator<RawRecord | RecordProblem> {
-    if (!this.skipping && this.carry !== '') yield* this.emit(this.carry, 0, this.carry.length);
-    this.carry = '';
+    if (!this.skipping && this.carry) yield* this.emit(this.carry, 0, this.carry.length);
+    this.carry = undefined;
   }
 
-  private *emit(data: string, start: number, end: number): Generator<RawRecord | RecordProblem> {
+  private *emit(data: Buffer, from: number, end: number): Generator<RawRecord | RecordProblem> {
+    // A UTF-8 byte order mark before the first line is not part of the record.
+    const start =
+      this.line === 1 && data[from] === 0xef && data[from + 1] === 0xbb && data[from + 2] === 0xbf
+        ? from + 3
+        : from;
     let stop = end;
-    if (stop > start && data.charCodeAt(stop - 1) === CR) stop--;
-    // Fast path: most lines start with `{`; only blank-looking lines need the whitespace scan.
+    if (stop > start && data[stop - 1] === CR) stop--;
     let first = start;
-    while (first < stop && isSpace(data.charCodeAt(first))) first++;
+    while (first < stop && isSpaceByte(data[first] as number)) first++;
     if (first === stop) return;
     if (stop - start > this.maxBytes) {
       yield {
@@ -197,8 +197,12 @@ class LineReader {
       };
       return;
     }
-    yield { kind: 'record', line: this.line, text: data.slice(start, stop) };
+    yield { kind: 'record', line: this.line, text: data.toString('utf8', start, stop) };
   }
+}
+
+function isSpaceByte(byte: number): boolean {
+  return byte === SPACE || byte === NEWLINE || byte === CR || byte === TAB;
 }
 
 /**
@@ -219,6 +223,8 @@ class ValueScanner {
   private line = 1;
   private failed = false;
 
+  private readonly decoder = new TextDecoder('utf-8');
+
   constructor(
     private readonly mode: 'array' | 'values',
     private readonly maxBytes: number,
@@ -226,7 +232,11 @@ class ValueScanner {
     this.target = mode === 'array' ? 1 : 0;
   }
 
-  *push(text: string): Generator<RawRecord | RecordProblem> {
+  *push(chunk: Buffer): Generator<RawRecord | RecordProblem> {
+    yield* this.scan(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  private *scan(text: string): Generator<RawRecord | RecordProblem> {
     if (this.failed) return;
     let start = this.recording ? 0 : -1;
     const length = text.length;
@@ -314,6 +324,8 @@ class ValueScanner {
   }
 
   *end(): Generator<RawRecord | RecordProblem> {
+    const tail = this.decoder.decode();
+    if (tail !== '') yield* this.scan(tail);
     if (this.failed) return;
     if (this.primitive) {
       yield* this.finish('', 0, 0);
@@ -349,7 +361,8 @@ class ValueScanner {
       };
       return;
     }
-    yield { kind: 'record', line: this.recordLine, text: body };
+    // A copy, not a slice of the chunk: see LineReader.
+    yield { kind: 'record', line: this.recordLine, text: ` ${body}`.slice(1) };
   }
 }
 

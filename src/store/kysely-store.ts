@@ -20,23 +20,100 @@ import type {
   StoreDialect,
   TokenStore,
 } from './ports.js';
-import type { AlertsTable, Database } from './schema.js';
+import { BulkInsert, type RunMany } from './bulk-insert.js';
+import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
 
 /** Rows per multi-row insert: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const ALERT_CHUNK = 500;
-const ENTITY_CHUNK = 2000;
+const ENTITY_CHUNK = 5000;
 const LOOKUP_CHUNK = 500;
 
 export interface KyselyStoreOptions {
   readonly dialect: StoreDialect;
   readonly location: string;
+  /** An embedded dialect's way to run one statement for many rows in-process (SQLite). */
+  readonly runMany?: RunMany;
 }
 
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
-  return bind(db, options, false);
+  return bind(db, options, false, createStatements(options.runMany));
 }
 
-function bind(db: Kysely<Database>, options: KyselyStoreOptions, inTransaction: boolean): Store {
+/** The bulk statements of a store, compiled once and shared by its transactions. */
+interface Statements {
+  readonly upsertAlerts: BulkInsert<AlertsTable>;
+  readonly insertAlertEntities: BulkInsert<AlertEntitiesTable>;
+}
+
+const alertTableColumns = [
+  'id',
+  'source',
+  'source_ref',
+  'title',
+  'description',
+  'severity',
+  'severity_rank',
+  'category',
+  'detector',
+  'mitre_techniques',
+  'created_at',
+  'first_activity_at',
+  'last_activity_at',
+  'ingested_at',
+  'updated_at',
+  'incident_id',
+  'entities',
+  'raw',
+  'format',
+] as const satisfies readonly (keyof AlertsTable)[];
+
+function createStatements(runMany: RunMany | undefined): Statements {
+  return {
+    upsertAlerts: new BulkInsert<AlertsTable>(
+      alertTableColumns,
+      (db, rows) =>
+        (db as unknown as Kysely<Database>)
+          .insertInto('alerts')
+          .values(rows as AlertsTable[])
+          .onConflict((conflict) =>
+            conflict.columns(['source', 'source_ref']).doUpdateSet((eb) => ({
+              title: eb.ref('excluded.title'),
+              description: eb.ref('excluded.description'),
+              severity: eb.ref('excluded.severity'),
+              severity_rank: eb.ref('excluded.severity_rank'),
+              category: eb.ref('excluded.category'),
+              detector: eb.ref('excluded.detector'),
+              mitre_techniques: eb.ref('excluded.mitre_techniques'),
+              created_at: eb.ref('excluded.created_at'),
+              first_activity_at: eb.ref('excluded.first_activity_at'),
+              last_activity_at: eb.ref('excluded.last_activity_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+              entities: eb.ref('excluded.entities'),
+              raw: eb.ref('excluded.raw'),
+              format: eb.ref('excluded.format'),
+            })),
+          )
+          .returning(['id', 'source', 'source_ref']),
+      { runMany, chunk: ALERT_CHUNK, returning: true },
+    ),
+    insertAlertEntities: new BulkInsert<AlertEntitiesTable>(
+      ['entity_key', 'alert_id'],
+      (db, rows) =>
+        (db as unknown as Kysely<Database>)
+          .insertInto('alert_entities')
+          .values(rows as AlertEntitiesTable[])
+          .onConflict((conflict) => conflict.doNothing()),
+      { runMany, chunk: ENTITY_CHUNK, returning: false },
+    ),
+  };
+}
+
+function bind(
+  db: Kysely<Database>,
+  options: KyselyStoreOptions,
+  inTransaction: boolean,
+  statements: Statements,
+): Store {
   /** Run `work` in the current transaction, or in a new one when there is none. */
   const atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>): Promise<T> =>
     inTransaction ? work(db) : db.transaction().execute((trx: Transaction<Database>) => work(trx));
@@ -44,13 +121,15 @@ function bind(db: Kysely<Database>, options: KyselyStoreOptions, inTransaction: 
   const store: Store = {
     dialect: options.dialect,
     location: options.location,
-    alerts: createAlertStore(db, atomically),
+    alerts: createAlertStore(db, atomically, statements),
     tokens: createTokenStore(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
     transaction: <T>(work: (inner: Store) => Promise<T>) =>
-      inTransaction ? work(store) : db.transaction().execute((trx) => work(bind(trx, options, true))),
+      inTransaction
+        ? work(store)
+        : db.transaction().execute((trx) => work(bind(trx, options, true, statements))),
     close: () => (inTransaction ? Promise.resolve() : db.destroy()),
   };
   return store;
@@ -62,12 +141,12 @@ type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promi
 // Alerts
 // -----------------------------------------------------------------------------------------------------------------
 
-function createAlertStore(db: Kysely<Database>, atomically: Atomically): AlertStore {
+function createAlertStore(db: Kysely<Database>, atomically: Atomically, statements: Statements): AlertStore {
   return {
     upsertAlerts: (inputs, now) =>
       inputs.length === 0
         ? Promise.resolve([])
-        : atomically((executor) => upsertAlerts(executor, inputs, now)),
+        : atomically((executor) => upsertAlerts(executor, statements, inputs, now)),
 
     async getAlert(id) {
       const row = await db.selectFrom('alerts').select(alertColumns).where('id', '=', id).executeTakeFirst();
@@ -191,6 +270,7 @@ function applyAlertFilter<Q extends { where: (...args: any[]) => any }>(query: Q
 
 async function upsertAlerts(
   db: Kysely<Database>,
+  statements: Statements,
   inputs: readonly AlertInput[],
   now: Date,
 ): Promise<AlertWriteResult[]> {
@@ -245,56 +325,35 @@ async function upsertAlerts(
     });
   }
 
+  // The entity index of alerts stored before must be replaced: find them and their entity keys first.
+  const previous = await existingAlerts(db, rows);
+
   const stored = new Map<string, string>();
-  for (const chunk of chunks(rows, ALERT_CHUNK)) {
-    const returned = await db
-      .insertInto('alerts')
-      .values(chunk)
-      .onConflict((conflict) =>
-        conflict.columns(['source', 'source_ref']).doUpdateSet((eb) => ({
-          title: eb.ref('excluded.title'),
-          description: eb.ref('excluded.description'),
-          severity: eb.ref('excluded.severity'),
-          severity_rank: eb.ref('excluded.severity_rank'),
-          category: eb.ref('excluded.category'),
-          detector: eb.ref('excluded.detector'),
-          mitre_techniques: eb.ref('excluded.mitre_techniques'),
-          created_at: eb.ref('excluded.created_at'),
-          first_activity_at: eb.ref('excluded.first_activity_at'),
-          last_activity_at: eb.ref('excluded.last_activity_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-          entities: eb.ref('excluded.entities'),
-          raw: eb.ref('excluded.raw'),
-          format: eb.ref('excluded.format'),
-        })),
-      )
-      .returning(['id', 'source', 'source_ref'])
-      .execute();
-    for (const row of returned) stored.set(refKey(row.source, row.source_ref), row.id);
-  }
+  const returned = await statements.upsertAlerts.run<{ id: string; source: string; source_ref: string }>(
+    db as unknown as Kysely<never>,
+    rows,
+  );
+  for (const row of returned) stored.set(refKey(row.source, row.source_ref), row.id);
 
   // 4. Replace the entity index of updated alerts; index the new ones.
-  const updatedIds: string[] = [];
-  const entityRows: { alert_id: string; entity_key: string; entity_type: string }[] = [];
+  for (const { id, entityKeys } of previous) {
+    for (const chunk of chunks(entityKeys, LOOKUP_CHUNK)) {
+      await db
+        .deleteFrom('alert_entities')
+        .where('entity_key', 'in', chunk)
+        .where('alert_id', '=', id)
+        .execute();
+    }
+  }
+  const entityRows: AlertEntitiesTable[] = [];
   for (const [ref, proposedId] of proposed) {
     const id = stored.get(ref);
     if (id === undefined)
       throw new AutoirError('AUTOIR_E_INTERNAL', `alert ${ref} was not returned by the upsert`);
-    if (id !== proposedId) updatedIds.push(id);
-    for (const entity of resolvedEntities.get(proposedId) ?? []) {
-      entityRows.push({ alert_id: id, entity_key: entity.key, entity_type: entity.type });
-    }
+    for (const entity of resolvedEntities.get(proposedId) ?? [])
+      entityRows.push({ entity_key: entity.key, alert_id: id });
   }
-  for (const chunk of chunks(updatedIds, LOOKUP_CHUNK)) {
-    await db.deleteFrom('alert_entities').where('alert_id', 'in', chunk).execute();
-  }
-  for (const chunk of chunks(entityRows, ENTITY_CHUNK)) {
-    await db
-      .insertInto('alert_entities')
-      .values(chunk)
-      .onConflict((conflict) => conflict.doNothing())
-      .execute();
-  }
+  await statements.insertAlertEntities.run(db as unknown as Kysely<never>, entityRows);
 
   // 5. Per input, in input order: a repeat inside the batch counts as an update of the first.
   const seen = new Set<string>();
@@ -305,6 +364,37 @@ async function upsertAlerts(
     seen.add(ref);
     return { id, status: created ? 'created' : 'updated' };
   });
+}
+
+/** The stored alerts among these rows' (source, sourceRef), with the keys of the entities they were indexed by. */
+async function existingAlerts(
+  db: Kysely<Database>,
+  rows: readonly Pick<AlertsTable, 'source' | 'source_ref'>[],
+): Promise<{ id: string; entityKeys: string[] }[]> {
+  const refsBySource = new Map<string, string[]>();
+  for (const row of rows) {
+    const refs = refsBySource.get(row.source);
+    if (refs) refs.push(row.source_ref);
+    else refsBySource.set(row.source, [row.source_ref]);
+  }
+  const found: { id: string; entityKeys: string[] }[] = [];
+  for (const [source, refs] of refsBySource) {
+    for (const chunk of chunks(refs, LOOKUP_CHUNK)) {
+      const existing = await db
+        .selectFrom('alerts')
+        .select(['id', 'entities'])
+        .where('source', '=', source)
+        .where('source_ref', 'in', chunk)
+        .execute();
+      for (const row of existing) {
+        found.push({
+          id: row.id,
+          entityKeys: (JSON.parse(row.entities) as Entity[]).map((entity) => entity.key),
+        });
+      }
+    }
+  }
+  return found;
 }
 
 function refKey(source: string, sourceRef: string): string {

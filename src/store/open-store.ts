@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Migrator, type Kysely } from 'kysely';
 import { AutoirError } from '../domain/errors.js';
+import type { RunMany } from './bulk-insert.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations.js';
 import type { Store } from './ports.js';
@@ -37,11 +38,13 @@ export function storeConfigFrom(env: NodeJS.ProcessEnv, dataOption?: string): St
 export async function openStore(config: StoreConfig): Promise<Store> {
   let db: Kysely<Database>;
   let location: string;
+  let runMany: RunMany | undefined;
   try {
     if (config.kind === 'sqlite') {
       const opened = createSqliteKysely({ dataDir: config.dataDir });
       db = opened.db;
       location = opened.file;
+      runMany = opened.runMany;
     } else {
       db = await createPostgresKysely(config);
       location = redactUrl(config.url) + (config.schema ? ` (schema ${config.schema})` : '');
@@ -65,7 +68,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       },
     );
   }
-  return createKyselyStore(db, { dialect: config.kind, location });
+  return createKyselyStore(db, { dialect: config.kind, location, runMany });
 }
 
 export async function migrate(db: Kysely<Database>): Promise<void> {

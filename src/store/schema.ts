@@ -32,9 +32,8 @@ export interface AlertsTable {
 
 /** One row per (alert, entity): what lets every stage ask "which alerts name this entity". */
 export interface AlertEntitiesTable {
-  alert_id: string;
   entity_key: string;
-  entity_type: string;
+  alert_id: string;
 }
 
 /** Alias key → the entity key it stands for; `null` when two entities claim the alias (ambiguous). */

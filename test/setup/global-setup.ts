@@ -2,6 +2,8 @@
  * Once per test run: find a PostgreSQL server for the store tests. `AUTOIR_TEST_DATABASE_URL` when given (CI
  * gives 127.0.0.1:5432/test); otherwise a throwaway cluster. Every test store then lives in a schema of its own.
  */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startThrowawayCluster, type Cluster } from './postgres-cluster.js';
@@ -14,7 +16,20 @@ declare module 'vitest' {
 
 let cluster: Cluster | undefined;
 
+const root = path.resolve(import.meta.dirname, '../..');
+
 export async function setup(project: TestProject): Promise<void> {
+  // End-to-end tests run the built command, as a user would: build it first.
+  try {
+    execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', path.join(root, 'tsconfig.build.json')], {
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    throw new Error(
+      `the build failed, so the end-to-end tests cannot run:\n${(error as { stdout?: Buffer }).stdout?.toString() ?? ''}`,
+    );
+  }
+
   let url = process.env.AUTOIR_TEST_DATABASE_URL?.trim();
   if (!url) {
     cluster = await startThrowawayCluster();

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench -- ingest-alerts`: store 100,000 generated alerts through the real ingest pipeline (read,
+ * parse, validate, normalise, resolve, upsert), and in the same run read + JSON.parse the same file and nothing
+ * else. Prints one JSON line.
+ */
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openDocuments, planInput } from '../src/ingest/input.js';
+import { ingestDocuments } from '../src/ingest/pipeline.js';
+import { readRecords } from '../src/ingest/records.js';
+import { openStore, type StoreConfig } from '../src/store/open-store.js';
+import { generateAlerts } from './generate.js';
+
+export interface BenchOptions {
+  readonly count: number;
+  readonly backend: 'sqlite' | 'postgres';
+}
+
+export async function benchIngestAlerts(options: BenchOptions): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-bench-'));
+  const file = path.join(dir, 'alerts.ndjson');
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  try {
+    const bytes = await generateAlerts(file, options.count);
+
+    // Baseline: read the file and JSON.parse every line, nothing else.
+    const parseStart = performance.now();
+    let parsed = 0;
+    for await (const record of readRecords(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+      if (record.kind === 'record') {
+        JSON.parse(record.text);
+        parsed++;
+      }
+    }
+    const parseSeconds = (performance.now() - parseStart) / 1000;
+
+    let config: StoreConfig;
+    let schema: string | undefined;
+    if (options.backend === 'postgres') {
+      const url =
+        process.env.AUTOIR_BENCH_DATABASE_URL ??
+        process.env.AUTOIR_TEST_DATABASE_URL ??
+        'postgres://postgres@127.0.0.1:5432/test';
+      schema = `autoir_bench_${randomBytes(4).toString('hex')}`;
+      config = { kind: 'postgres', url, schema };
+    } else {
+      config = { kind: 'sqlite', dataDir: path.join(dir, 'data') };
+    }
+    const store = await openStore(config);
+    const storeStart = performance.now();
+    const summary = await ingestDocuments(openDocuments(await planInput(file)), { store });
+    const storeSeconds = (performance.now() - storeStart) / 1000;
+    const stored = await store.alerts.countAlerts();
+    if (schema) await store.transaction(async () => undefined);
+    await store.close();
+    if (schema && config.kind === 'postgres') {
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: config.url });
+      await client.connect();
+      await client.query(`drop schema "${schema}" cascade`);
+      await client.end();
+    }
+    if (summary.errorCount > 0 || stored !== options.count || parsed !== options.count) {
+      throw new Error(
+        `bench input did not round-trip: parsed ${parsed}, stored ${stored}, errors ${summary.errorCount}`,
+      );
+    }
+    const storeRate = options.count / storeSeconds;
+    const parseRate = options.count / parseSeconds;
+    return {
+      bench: 'ingest-alerts',
+      backend: options.backend,
+      alerts: options.count,
+      input_mb: Math.round((bytes / 1024 / 1024) * 10) / 10,
+      store_s: round(storeSeconds, 3),
+      store_alerts_per_s: Math.round(storeRate),
+      parse_only_s: round(parseSeconds, 3),
+      parse_only_alerts_per_s: Math.round(parseRate),
+      ratio_vs_parse_only: round(storeRate / parseRate, 3),
+      peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+    };
+  } finally {
+    clearInterval(sampler);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,30 @@
+/**
+ * `npm run bench -- NAME [--count N] [--backend sqlite|postgres]`: run one benchmark (or all, with no name) and
+ * print one JSON line per benchmark.
+ */
+import { benchIngestAlerts } from './ingest-alerts.js';
+
+const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
+  'ingest-alerts': (args) =>
+    benchIngestAlerts({
+      count: Number(args.get('count') ?? 100_000),
+      backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
+    }),
+};
+
+const argv = process.argv.slice(2);
+const names = argv.filter((arg, index) => !arg.startsWith('--') && !argv[index - 1]?.startsWith('--'));
+const args = new Map<string, string>();
+for (let index = 0; index < argv.length; index++) {
+  const arg = argv[index] as string;
+  if (arg.startsWith('--')) args.set(arg.slice(2), argv[index + 1] ?? '');
+}
+const selected = names.length > 0 ? names : Object.keys(benches);
+for (const name of selected) {
+  const bench = benches[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify(await bench(args))}\n`);
+}

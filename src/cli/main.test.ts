@@ -1,0 +1,275 @@
+/**
+ * The CLI, run in-process with its own streams, on both stores.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
+import { writeZip } from '../../test/helpers/zip.js';
+import { runCli } from './main.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/alerts');
+const graphFile = path.join(fixtures, 'msgraph/alert_v2_get_example.json');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: () => unknown;
+}
+
+describe.each(backends)('autoir CLI on %s', (dialect) => {
+  let t: TestStore;
+  let work: string;
+  beforeEach(async () => {
+    t = await createTestStore(dialect);
+    work = mkdtempSync(path.join(os.tmpdir(), 'autoir-cli-'));
+  });
+  afterEach(async () => {
+    await t.cleanup();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function cli(args: string[], stdin: string | Buffer = ''): Promise<Run> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      stdin: Readable.from([Buffer.from(stdin)]),
+      env: { ...t.env },
+    });
+    return { code, stdout, stderr, json: () => JSON.parse(stdout) as unknown };
+  }
+
+  it('ingests the Graph alert once, however often it is sent, and lists it in the DESIGN shape', async () => {
+    const first = await cli(['ingest', graphFile, '--json']);
+    expect(first.code).toBe(0);
+    expect(first.json()).toMatchObject({ alerts: 1, created: 1, updated: 0, events: 0, errors: [] });
+    const second = await cli(['ingest', graphFile, '--json']);
+    expect(second.json()).toMatchObject({ alerts: 1, created: 0, updated: 1 });
+
+    const list = await cli(['alerts', 'list', '--json']);
+    expect(list.code).toBe(0);
+    const alerts = list.json() as Record<string, unknown>[];
+    expect(alerts).toHaveLength(1);
+    const alert = alerts[0]!;
+    for (const field of [
+      'id',
+      'source',
+      'sourceRef',
+      'title',
+      'severity',
+      'category',
+      'mitreTechniques',
+      'createdAt',
+      'incidentId',
+      'entities',
+    ]) {
+      expect(alert, field).toHaveProperty(field);
+    }
+    const entities = alert.entities as { type: string; key: string }[];
+    expect(new Set(entities.map((entity) => entity.type))).toEqual(
+      new Set(['device', 'file', 'process', 'user', 'registryKey']),
+    );
+    expect(entities.map((entity) => entity.key)).toContain(
+      'file:sha256:8963a19fb992ad9a76576c5638fd68292cffb9aaac29eb8285f9abf6196a7dec',
+    );
+
+    const shown = await cli(['alerts', 'show', alert.id as string]);
+    expect(shown.stdout).toMatch(/Suspicious execution of hidden file/);
+    expect(shown.stdout).toMatch(/registryKey\s+registryKey:hklm\\system/);
+    const missing = await cli(['alerts', 'show', 'alr_missing']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no alert alr_missing/);
+  });
+
+  it('prints a human summary without --json', async () => {
+    const run = await cli(['ingest', graphFile]);
+    expect(run.stdout).toBe('stored 1 alert (1 new, 0 updated) from 1 msgraph record; 0 errors\n');
+    const table = await cli(['alerts', 'list']);
+    expect(table.stdout).toMatch(/^ID\s+TIME\s+SEVERITY\s+SOURCE\s+ENTITIES\s+TITLE\n/);
+  });
+
+  it('reads a directory of NDJSON, arrays, .gz and .zip, skipping other files by name', async () => {
+    const suricata = readFileSync(path.join(fixtures, 'suricata/beats-eve-alerts-http.ndjson'));
+    mkdirSync(path.join(work, 'in', 'nested'), { recursive: true });
+    writeFileSync(path.join(work, 'in', 'eve.json.gz'), gzipSync(suricata));
+    copyFileSync(
+      path.join(fixtures, 'wazuh/sshd-invalid-user.json'),
+      path.join(work, 'in', 'nested', 'wazuh.json'),
+    );
+    writeFileSync(
+      path.join(work, 'in', 'bundle.zip'),
+      writeZip([
+        ['graph.json', readFileSync(graphFile)],
+        [
+          'ocsf/finding.json.gz',
+          gzipSync(readFileSync(path.join(fixtures, 'ocsf/lsass-access-detection-finding.json'))),
+        ],
+        ['README.md', Buffer.from('not an input')],
+      ]),
+    );
+    writeFileSync(path.join(work, 'in', 'notes.txt'), 'ignored');
+    const run = await cli(['ingest', path.join(work, 'in'), '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.json()).toMatchObject({
+      alerts: 5,
+      errorCount: 0,
+      formats: { suricata: 2, msgraph: 1, ocsf: 1, wazuh: 1 },
+      skippedFiles: [path.join(work, 'in', 'notes.txt')],
+    });
+    expect(await t.store.alerts.countAlerts()).toBe(5);
+  });
+
+  it('reads standard input, compressed or not', async () => {
+    const run = await cli(['ingest', '-', '--json'], gzipSync(readFileSync(graphFile)));
+    expect(run.json()).toMatchObject({ alerts: 1, formats: { msgraph: 1 } });
+  });
+
+  it('stores the good records of a file, reports each bad one by file, line and field, and exits 2', async () => {
+    const lines = readFileSync(path.join(fixtures, 'suricata/beats-eve-alerts-http.ndjson'), 'utf8')
+      .trim()
+      .split('\n');
+    const bad = JSON.parse(lines[1]!) as { alert: Record<string, unknown> };
+    delete bad.alert.signature;
+    const file = path.join(work, 'mixed.ndjson');
+    writeFileSync(
+      file,
+      [lines[0], '{not json', JSON.stringify(bad), JSON.stringify({ hello: 'world' })].join('\n'),
+    );
+    const run = await cli(['ingest', file, '--json']);
+    expect(run.code).toBe(2);
+    const summary = run.json() as {
+      alerts: number;
+      errors: { file: string; line: number; field?: string; message: string }[];
+    };
+    expect(summary.alerts).toBe(1);
+    expect(summary.errors).toEqual([
+      { file, line: 2, message: expect.stringMatching(/^not valid JSON: .*\(column 2\)$/) },
+      {
+        file,
+        line: 3,
+        field: 'alert.signature',
+        message: 'not a valid Suricata EVE alert: alert.signature: required string is missing',
+      },
+      {
+        file,
+        line: 4,
+        message: expect.stringMatching(
+          /^unknown format \(a record with keys hello\)\. Supported formats: autoir .*msgraph .*Use --format/,
+        ),
+      },
+    ]);
+    const human = await cli(['ingest', file]);
+    expect(human.stderr).toContain(
+      `${file}:3: not a valid Suricata EVE alert: alert.signature: required string is missing`,
+    );
+  });
+
+  it('stores nothing with --strict when any record is bad', async () => {
+    const file = path.join(work, 'strict.ndjson');
+    writeFileSync(file, `${JSON.stringify(JSON.parse(readFileSync(graphFile, 'utf8')))}\n{"nope": true}\n`);
+    const run = await cli(['ingest', file, '--strict', '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json()).toMatchObject({ alerts: 0, stored: false, errorCount: 1 });
+    expect(await t.store.alerts.countAlerts()).toBe(0);
+  });
+
+  it('names a truncated zip and a broken gzip, and goes on with the rest', async () => {
+    mkdirSync(path.join(work, 'in'));
+    const zip = writeZip([['graph.json', readFileSync(graphFile)]]);
+    writeFileSync(path.join(work, 'in', 'a-truncated.zip'), zip.subarray(0, zip.length - 30));
+    writeFileSync(
+      path.join(work, 'in', 'b-broken.json.gz'),
+      gzipSync(readFileSync(graphFile)).subarray(0, 200),
+    );
+    copyFileSync(graphFile, path.join(work, 'in', 'c-good.json'));
+    const run = await cli(['ingest', path.join(work, 'in'), '--json']);
+    expect(run.code).toBe(2);
+    const summary = run.json() as { alerts: number; errors: { file: string; message: string }[] };
+    expect(summary.alerts).toBe(1);
+    expect(summary.errors).toEqual([
+      {
+        file: path.join(work, 'in', 'a-truncated.zip'),
+        message: expect.stringMatching(/^not a readable zip archive/),
+      },
+      {
+        file: path.join(work, 'in', 'b-broken.json.gz'),
+        message: expect.stringMatching(/gzip data is damaged or truncated/),
+      },
+    ]);
+  });
+
+  it('forces a format with --format and refuses one it does not know', async () => {
+    const forced = await cli(['ingest', graphFile, '--format', 'ocsf', '--json']);
+    expect(forced.code).toBe(2);
+    expect((forced.json() as { errors: { field: string }[] }).errors[0]?.field).toBe('class_uid');
+    const unknown = await cli(['ingest', graphFile, '--format', 'csv']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Allowed choices are autoir, msgraph, ocsf, elastic, wazuh, suricata/);
+  });
+
+  it('exits 2 for a missing file, an unknown command and a bad option value', async () => {
+    const missing = await cli(['ingest', path.join(work, 'nope.json')]);
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/nope\.json: no such file or directory/),
+    });
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['alerts', 'list', '--limit', 'many'])).code).toBe(2);
+    expect((await cli(['alerts', 'list', '--severity', 'urgent'])).stderr).toMatch(/unknown severity urgent/);
+    expect((await cli(['--help'])).code).toBe(0);
+  });
+
+  it('filters alerts on the command line', async () => {
+    await cli(['ingest', path.join(fixtures, 'suricata/beats-eve-alerts-http.ndjson')]);
+    await cli(['ingest', graphFile]);
+    const bySource = (await cli(['alerts', 'list', '--source', 'suricata', '--json'])).json() as unknown[];
+    expect(bySource).toHaveLength(2);
+    const byEntity = (
+      await cli(['alerts', 'list', '--entity', 'device:tempdns', '--json'])
+    ).json() as unknown[];
+    expect(byEntity).toHaveLength(1);
+    const paged = await cli(['alerts', 'list', '--limit', '1', '--json']);
+    expect(paged.json()).toHaveLength(1);
+    expect(paged.stderr).toMatch(/^more: --cursor \S+/);
+  });
+
+  it('creates a token shown once, lists it without its secret, and revokes it', async () => {
+    const created = await cli(['token', 'create', '--role', 'analyst', '--name', 'soar', '--json']);
+    expect(created.code).toBe(0);
+    const { token, name, role } = created.json() as { token: string; name: string; role: string };
+    expect(token).toMatch(/^autoir_[A-Za-z0-9_-]{43}$/);
+    expect({ name, role }).toEqual({ name: 'soar', role: 'analyst' });
+    const listed = await cli(['token', 'list', '--json']);
+    expect(listed.stdout).not.toContain(token);
+    expect((listed.json() as unknown[]).length).toBe(1);
+    expect((await cli(['token', 'create', '--role', 'viewer', '--name', 'soar'])).code).toBe(2);
+    expect((await cli(['token', 'create', '--role', 'root', '--name', 'x'])).code).toBe(2);
+    expect((await cli(['token', 'revoke', 'soar'])).stdout).toMatch(/^revoked soar/);
+    expect((await cli(['token', 'revoke', 'soar'])).code).toBe(2);
+  });
+});
+
+describe('--data', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-data-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('puts the embedded store in the directory it names', async () => {
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      stdin: Readable.from([]),
+      env: {},
+    };
+    expect(await runCli(['--data', dir, 'ingest', graphFile], io)).toBe(0);
+    expect(readFileSync(path.join(dir, 'autoir.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
+});

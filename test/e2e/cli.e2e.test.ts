@@ -1,0 +1,75 @@
+/**
+ * The built `autoir` command, run as a separate process the way the README tells users to run it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/autoir.js');
+const graphFile = path.join(root, 'test/fixtures/alerts/msgraph/alert_v2_get_example.json');
+
+let data: string;
+beforeAll(() => {
+  data = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-'));
+});
+afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+function autoir(args: string[], input?: string) {
+  const env = { ...process.env, AUTOIR_DATABASE_URL: '', AUTOIR_DATA: '' };
+  return spawnSync(process.execPath, [bin, '--data', data, ...args], { encoding: 'utf8', input, env });
+}
+
+describe('autoir (built) end to end', () => {
+  it('ingests the Graph example into one alert, twice, and lists it as JSON', () => {
+    const first = autoir(['ingest', graphFile, '--json']);
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ alerts: 1, created: 1 });
+    expect(JSON.parse(autoir(['ingest', graphFile, '--json']).stdout)).toMatchObject({
+      alerts: 1,
+      updated: 1,
+    });
+    const list = autoir(['alerts', 'list', '--json']);
+    expect(list.status).toBe(0);
+    const alerts = JSON.parse(list.stdout) as { entities: { key: string }[] }[];
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.entities.map((entity) => entity.key)).toContain(
+      'file:sha256:8963a19fb992ad9a76576c5638fd68292cffb9aaac29eb8285f9abf6196a7dec',
+    );
+  });
+
+  it('exits 2 on bad usage and prints help with exit 0', () => {
+    expect(autoir(['ingest']).status).toBe(2);
+    const help = autoir(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: autoir/);
+  });
+
+  it('serves /api/v1/health on 127.0.0.1 and stops on SIGTERM', async () => {
+    const server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0'], {
+      env: { ...process.env, AUTOIR_DATABASE_URL: '' },
+    });
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let stderr = '';
+        server.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+          if (match) resolve(match[1] as string);
+        });
+        server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      const health = await fetch(`${address}/api/v1/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok', store: { dialect: 'sqlite' } });
+      const alerts = await fetch(`${address}/api/v1/alerts`);
+      expect(alerts.status).toBe(401);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((resolve) => server.on('exit', resolve));
+    expect(code).toBe(0);
+  });
+});
