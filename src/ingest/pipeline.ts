@@ -87,7 +87,12 @@ export function parseItem(value: unknown, text: string, forced?: InputFormat): I
     return {
       ok: true,
       format,
-      inputs: result.alerts.map((draft) => ({ draft, raw: text, format: format.id })),
+      // A canonical record is the alert itself: keeping it again as the raw record would add nothing.
+      inputs: result.alerts.map((draft) => ({
+        draft,
+        raw: format.id === 'autoir' ? undefined : text,
+        format: format.id,
+      })),
     };
   } catch (error) {
     if (isAutoirError(error)) return { ok: false, error };
@@ -123,14 +128,6 @@ export function unwrapEnvelope(value: unknown, text: string): { value: unknown; 
     return [{ value: document, text: JSON.stringify(document) }];
   }
   return [{ value, text }];
-}
-
-/**
- * A copy of a string that does not keep the string it was cut from alive. Record texts are slices of large
- * decoded chunks; keeping one (as an alert's raw record) would otherwise keep its whole chunk in memory.
- */
-function detach(text: string): string {
-  return ` ${text}`.slice(1);
 }
 
 class StrictRollback extends Error {}
