@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs, then runs all of it: lint, type check, unit tests, the store contract on
+# SQLite and PostgreSQL, API, CLI and end-to-end tests. Ends with a line "N passed, N failed".
+#
+# PostgreSQL: set AUTOIR_TEST_DATABASE_URL=postgres://user@host:port/db to use a running server (each run works in
+# a schema of its own); otherwise the tests start a throwaway cluster with Debian's initdb/pg_ctl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+if [ -z "${AUTOIR_TEST_DATABASE_URL:-}" ] && ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  packages+=(postgresql)
+fi
+if ! command -v make >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null; then
+  packages+=(build-essential python3) # better-sqlite3 builds from source when no prebuilt binary can be fetched
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "installing: ${packages[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+npm ci --no-audit --no-fund
+node scripts/check.mjs

@@ -1,0 +1,43 @@
+/**
+ * Documents generated from code must match the code: the canonical alert JSON Schema and the OpenAPI document.
+ * After changing either schema, refresh them with `UPDATE_DOCS=1 npx vitest run test/docs.test.ts`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createServer } from '../src/api/server.js';
+import { canonicalAlertSchema } from '../src/ingest/formats/autoir.js';
+import type { Store } from '../src/store/ports.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function check(relative: string, generated: unknown): void {
+  const file = path.join(root, relative);
+  const text = `${JSON.stringify(generated, null, 2)}\n`;
+  if (process.env.UPDATE_DOCS === '1') writeFileSync(file, text);
+  expect(existsSync(file), `${relative} is missing: run UPDATE_DOCS=1 npx vitest run test/docs.test.ts`).toBe(
+    true,
+  );
+  expect(
+    readFileSync(file, 'utf8'),
+    `${relative} is out of date: run UPDATE_DOCS=1 npx vitest run test/docs.test.ts`,
+  ).toBe(text);
+}
+
+describe('generated documents', () => {
+  it('docs/schemas/autoir-alert.schema.json is the canonical alert schema', () => {
+    check('docs/schemas/autoir-alert.schema.json', {
+      $id: 'https://autoir.dev/schemas/autoir-alert.schema.json',
+      title: 'autoir alert',
+      ...z.toJSONSchema(canonicalAlertSchema, { target: 'draft-2020-12', io: 'input' }),
+    });
+  });
+
+  it('docs/api/openapi.json is what the server publishes', async () => {
+    const app = createServer({ store: {} as Store, version: 'current' });
+    const document = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    await app.close();
+    check('docs/api/openapi.json', document);
+  });
+});
