@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openDocuments, planInput } from '../src/ingest/input.js';
+import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { ingestDocuments } from '../src/ingest/pipeline.js';
 import { readRecords } from '../src/ingest/records.js';
 import { openStore, type StoreConfig } from '../src/store/open-store.js';
@@ -15,11 +16,14 @@ import { generateAlerts } from './generate.js';
 
 export interface BenchOptions {
   readonly count: number;
+  /** Parsing threads (default: as `autoir ingest` would use). */
+  readonly workers?: number;
   readonly backend: 'sqlite' | 'postgres';
 }
 
 export async function benchIngestAlerts(options: BenchOptions): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-bench-'));
+  const workers = options.workers ?? defaultWorkerCount();
   const file = path.join(dir, 'alerts.ndjson');
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -51,7 +55,7 @@ export async function benchIngestAlerts(options: BenchOptions): Promise<Record<s
     }
     const store = await openStore(config);
     const storeStart = performance.now();
-    const summary = await ingestDocuments(openDocuments(await planInput(file)), { store });
+    const summary = await ingestDocuments(openDocuments(await planInput(file)), { store, workers });
     const storeSeconds = (performance.now() - storeStart) / 1000;
     const stored = await store.alerts.countAlerts();
     if (schema) await store.transaction(async () => undefined);
@@ -74,6 +78,7 @@ export async function benchIngestAlerts(options: BenchOptions): Promise<Record<s
       bench: 'ingest-alerts',
       backend: options.backend,
       alerts: options.count,
+      workers,
       input_mb: Math.round((bytes / 1024 / 1024) * 10) / 10,
       store_s: round(storeSeconds, 3),
       store_alerts_per_s: Math.round(storeRate),

@@ -8,6 +8,7 @@ const benches: Record<string, (args: Map<string, string>) => Promise<Record<stri
   'ingest-alerts': (args) =>
     benchIngestAlerts({
       count: Number(args.get('count') ?? 100_000),
+      workers: args.has('workers') ? Number(args.get('workers')) : undefined,
       backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
     }),
 };

@@ -12,6 +12,7 @@ import { normalizeTechnique, severities, type Severity } from '../domain/alert.j
 import { AutoirError, exitCodeFor, formatLocation, isAutoirError } from '../domain/errors.js';
 import { describeFormats, formatById, alertFormats } from '../ingest/formats/index.js';
 import { openDocuments, planInput } from '../ingest/input.js';
+import { defaultWorkerCount } from '../ingest/parse-pool.js';
 import { ingestDocuments, type IngestError, type IngestSummary } from '../ingest/pipeline.js';
 import { openStore, storeConfigFrom } from '../store/open-store.js';
 import type { AlertFilter, Store } from '../store/ports.js';
@@ -107,11 +108,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--strict', 'store nothing if any record is bad')
     .option('--json', 'print a JSON summary { alerts, events, errors: [...] }')
     .option('--no-progress', 'no progress line on a terminal')
+    .option(
+      '--workers <n>',
+      `parsing threads besides the writing one (default ${defaultWorkerCount()}: one per spare core, at most 4)`,
+      parseInteger('workers', 0, 64),
+    )
     .addHelpText('after', `\nFormats: ${describeFormats()}.`)
     .action(
       async (
         target: string,
-        options: { format?: string; strict?: boolean; json?: boolean; progress: boolean },
+        options: { format?: string; strict?: boolean; json?: boolean; progress: boolean; workers?: number },
         command: Command,
       ) => {
         const plan = await planInput(target);
@@ -127,6 +133,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
                 store,
                 format: options.format ? formatById(options.format) : undefined,
                 strict: options.strict ?? false,
+                workers: options.workers ?? defaultWorkerCount(),
                 onProgress: progress?.update,
               },
             );

@@ -257,7 +257,11 @@ export function normalizeIp(value: string | undefined | null): string | undefine
   return v6;
 }
 
+const IPV4_SHAPE = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 function parseIpv4(text: string): string | undefined {
+  // Host names, domains and URLs pass through here often: reject them before splitting.
+  if (!IPV4_SHAPE.test(text)) return undefined;
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   const octets: number[] = [];
@@ -455,11 +459,15 @@ export function normalizeGuid(value: string | undefined | null): string | undefi
 }
 
 /** ISO 8601 UTC with milliseconds, from an ISO string (any precision or offset) or epoch milliseconds. */
+const CANONICAL_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export function normalizeTimestamp(value: string | number | undefined | null): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   let ms: number;
   if (typeof value === 'number') ms = value;
-  else {
+  else if (CANONICAL_TIME.test(value)) {
+    return value;
+  } else {
     const text = value.trim();
     // Date.parse rounds sub-millisecond digits inconsistently; cut them first (`.7211305Z` → `.721Z`).
     const cut = text.replace(/(\.\d{3})\d+/, '$1').replace(' ', 'T');
@@ -648,19 +656,25 @@ export function createFile(input: {
   publisher?: string | null;
   roles?: readonly EntityRole[];
 }): FileEntity | undefined {
-  const hashes: { sha256?: string; sha1?: string; md5?: string } = {};
+  // Each digest is filed by its length, whatever field it came in (sources mislabel them).
+  let sha256: string | undefined;
+  let sha1: string | undefined;
+  let md5: string | undefined;
   for (const candidate of [input.sha256, input.sha1, input.md5]) {
     const digest = normalizeHash(candidate);
-    if (digest) hashes[digest.algorithm] ??= digest.value;
+    if (digest?.algorithm === 'sha256') sha256 ??= digest.value;
+    else if (digest?.algorithm === 'sha1') sha1 ??= digest.value;
+    else if (digest?.algorithm === 'md5') md5 ??= digest.value;
   }
   const path = clean(input.path) ?? joinPath(clean(input.directory), clean(input.name));
   const name = clean(input.name) ?? (path ? baseName(path) : undefined);
   const device = input.device ? deviceRef(input.device) : undefined;
-  if (!hashes.sha256 && !hashes.sha1 && !hashes.md5 && !(path && device && /[\\/]/.test(path)))
-    return undefined;
+  if (!sha256 && !sha1 && !md5 && !(path && device && /[\\/]/.test(path))) return undefined;
   const size = typeof input.size === 'string' ? Number(input.size) : input.size;
   return withKey('file', {
-    ...hashes,
+    sha256,
+    sha1,
+    md5,
     name,
     path,
     size: typeof size === 'number' && Number.isFinite(size) && size >= 0 ? size : undefined,

@@ -1,22 +1,22 @@
 /**
- * The ingest stage: documents → JSON records → format (sniffed or forced) → alert drafts → store, in batches.
+ * The ingest stage: documents → JSON records → items (format sniffed or forced) → prepared alerts → store, in
+ * batches. Parsing runs in worker threads when there are cores to spare (parse-pool.ts), overlapping with the
+ * writing; results are consumed in input order either way.
  *
  * Every item is validated whole before anything of it is stored, so nothing is half-stored. Without `strict`,
  * good items are stored and each bad one is reported; with `strict`, one bad item means nothing is stored.
  */
-import { AutoirError, isAutoirError, type InputLocation } from '../domain/errors.js';
-import type { AlertInput, Store } from '../store/ports.js';
-import { isObject, type InputFormat } from './format.js';
-import { describeFormats, sniffFormat } from './formats/index.js';
+import { isAutoirError } from '../domain/errors.js';
+import type { Store } from '../store/ports.js';
+import type { PreparedAlert } from '../store/prepared-alert.js';
+import type { InputFormat } from './format.js';
 import type { InputDocument, InputProblem } from './input.js';
-import { parseJsonRecord, readRecords } from './records.js';
+import type { IngestError } from './items.js';
+import type { ParsedItem, RecordText } from './parse-batch.js';
+import { createParsePool } from './parse-pool.js';
+import { readRecords } from './records.js';
 
-export interface IngestError {
-  readonly file?: string;
-  readonly line?: number;
-  readonly field?: string;
-  readonly message: string;
-}
+export type { IngestError } from './items.js';
 
 export interface IngestSummary {
   /** Alerts stored: created + updated. */
@@ -49,88 +49,22 @@ export interface IngestOptions {
   readonly now?: () => Date;
   /** Called after each stored batch. */
   readonly onProgress?: (summary: Readonly<IngestSummary>) => void;
+  /** Parsing threads besides the writing one (default 0: parse inline). */
+  readonly workers?: number;
 }
 
-/** One parsed item, or the reason it could not be. */
-export type ItemOutcome =
-  | {
-      readonly ok: true;
-      readonly format: InputFormat;
-      readonly inputs: readonly AlertInput[];
-      readonly skipped?: string;
-    }
-  | { readonly ok: false; readonly error: AutoirError };
-
-/**
- * Parse one JSON value into alert inputs: unwrap envelopes, pick the format, parse. Throws nothing: a bad item is
- * an outcome. `text` is the item as it arrived (stored as the raw record).
- */
-export function parseItem(value: unknown, text: string, forced?: InputFormat): ItemOutcome {
-  if (!isObject(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    return { ok: false, error: new AutoirError('AUTOIR_E_BAD_INPUT', `expected a JSON object, got ${kind}`) };
-  }
-  const format = forced ?? sniffFormat(value);
-  if (!format) {
-    const keys = Object.keys(value).slice(0, 8).join(', ');
-    return {
-      ok: false,
-      error: new AutoirError(
-        'AUTOIR_E_UNKNOWN_FORMAT',
-        `unknown format (a record with keys ${keys || 'none'}). Supported formats: ${describeFormats()}. Use --format to choose one.`,
-      ),
-    };
-  }
-  try {
-    const result = format.parse(value, { text });
-    if ('skipped' in result) return { ok: true, format, inputs: [], skipped: result.skipped };
-    return {
-      ok: true,
-      format,
-      // A canonical record is the alert itself: keeping it again as the raw record would add nothing.
-      inputs: result.alerts.map((draft) => ({
-        draft,
-        raw: format.id === 'autoir' ? undefined : text,
-        format: format.id,
-      })),
-    };
-  } catch (error) {
-    if (isAutoirError(error)) return { ok: false, error };
-    return {
-      ok: false,
-      error: new AutoirError('AUTOIR_E_BAD_INPUT', `${format.id}: ${(error as Error).message}`, {
-        cause: error,
-      }),
-    };
-  }
-}
-
-/**
- * The items inside a JSON value: a Graph list response (`{ value: [...] }`), an Elasticsearch search response
- * (`{ hits: { hits: [...] } }`) or hit (`{ _source }`), an array, or the value itself.
- */
-export function unwrapEnvelope(value: unknown, text: string): { value: unknown; text: string }[] {
-  if (Array.isArray(value)) return value.flatMap((item) => unwrapEnvelope(item, JSON.stringify(item)));
-  if (!isObject(value)) return [{ value, text }];
-  if (Array.isArray(value.value) && ('@odata.context' in value || '@odata.nextLink' in value)) {
-    return value.value.map((item) => ({ value: item, text: JSON.stringify(item) }));
-  }
-  // AWS EventBridge delivers Security Hub (OCSF) findings as `{ detail: { findings: [...] } }`.
-  if (isObject(value.detail) && Array.isArray(value.detail.findings) && 'detail-type' in value) {
-    return value.detail.findings.map((item) => ({ value: item, text: JSON.stringify(item) }));
-  }
-  const hits = isObject(value.hits) ? value.hits.hits : undefined;
-  if (Array.isArray(hits) && ('took' in value || '_shards' in value || 'timed_out' in value)) {
-    return hits.flatMap((hit) => unwrapEnvelope(hit, JSON.stringify(hit)));
-  }
-  if (isObject(value._source) && typeof value._index === 'string') {
-    const document = { ...value._source, _id: value._id, _index: value._index };
-    return [{ value: document, text: JSON.stringify(document) }];
-  }
-  return [{ value, text }];
-}
+/** Records per parse batch (and per message to a worker). */
+const PARSE_BATCH = 500;
+/** Parse batches in flight at once: more than a store batch, so workers keep parsing while the store writes. */
+const MAX_IN_FLIGHT = 24;
 
 class StrictRollback extends Error {}
+
+/** One step of the ordered pipeline: a parse batch of a document, or a problem found while reading one. */
+interface Step {
+  readonly file: string;
+  readonly items: Promise<ParsedItem[]> | ParsedItem[];
+}
 
 export async function ingestDocuments(
   documents: AsyncIterable<InputDocument | InputProblem>,
@@ -150,6 +84,7 @@ export async function ingestDocuments(
   const maxErrors = options.maxErrors ?? 1000;
   const batchSize = options.batchSize ?? 5000;
   const now = options.now ?? (() => new Date());
+  const pool = createParsePool(options.workers ?? 0, options.format?.id);
 
   const report = (error: IngestError) => {
     summary.errorCount++;
@@ -157,123 +92,89 @@ export async function ingestDocuments(
   };
 
   const run = async (store: Store): Promise<void> => {
-    let batch: AlertInput[] = [];
+    let batch: PreparedAlert[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const results = await store.alerts.upsertAlerts(batch, now());
+      const results = await store.alerts.upsertPrepared(batch, now());
       for (const result of results) summary[result.status]++;
       summary.alerts = summary.created + summary.updated;
       batch = [];
       options.onProgress?.(summary);
     };
 
+    // Steps are consumed strictly in the order they were made, whatever order workers finish in.
+    const steps: Step[] = [];
+    const consume = async (step: Step) => {
+      for (const item of await step.items) {
+        if (!item.ok) {
+          report({ file: step.file, ...item.error });
+          continue;
+        }
+        summary.formats[item.format] = (summary.formats[item.format] ?? 0) + 1;
+        if (item.skipped) summary.skipped++;
+        for (const prepared of item.prepared) batch.push(prepared);
+      }
+      if (batch.length >= batchSize) await flush();
+    };
+    const push = async (step: Step) => {
+      steps.push(step);
+      while (steps.length > MAX_IN_FLIGHT) await consume(steps.shift() as Step);
+    };
+    const problem = (file: string, error: Omit<IngestError, 'file'>): Step => ({
+      file,
+      items: [{ ok: false, error }],
+    });
+
     for await (const document of documents) {
       if (!('chunks' in document)) {
-        report({ file: document.name, message: document.message });
+        await push(problem(document.name, { message: document.message }));
         continue;
       }
+      let records: RecordText[] = [];
       try {
         for await (const item of readRecords(document.chunks, { maxRecordBytes: options.maxRecordBytes })) {
-          if (item.kind === 'problem') {
-            report({ file: document.name, line: item.line, message: item.message });
-            if (item.fatal) break;
-            continue;
-          }
-          const parsed = parseJsonRecord(item);
-          if (!parsed.ok) {
-            report({ file: document.name, line: parsed.line, message: parsed.message });
-            continue;
-          }
-          for (const unwrapped of unwrapEnvelope(parsed.value, item.text)) {
-            const outcome = parseItem(unwrapped.value, unwrapped.text, options.format);
-            if (!outcome.ok) {
-              report(errorAt(outcome.error, { file: document.name, line: item.line }));
-              continue;
+          if (item.kind === 'record') {
+            records.push({ line: item.line, text: item.text });
+            if (records.length >= PARSE_BATCH) {
+              await push({ file: document.name, items: pool.parse(records) });
+              records = [];
             }
-            summary.formats[outcome.format.id] = (summary.formats[outcome.format.id] ?? 0) + 1;
-            if (outcome.skipped !== undefined) summary.skipped++;
-            batch.push(...outcome.inputs);
-            if (batch.length >= batchSize) await flush();
+            continue;
           }
+          if (records.length > 0) await push({ file: document.name, items: pool.parse(records) });
+          records = [];
+          await push(problem(document.name, { line: item.line, message: item.message }));
+          if (item.fatal) break;
         }
       } catch (error) {
         if (!isAutoirError(error) || error.family !== 'user') throw error;
-        report({ file: document.name, message: error.message });
+        if (records.length > 0) await push({ file: document.name, items: pool.parse(records) });
+        records = [];
+        await push(problem(document.name, { message: error.message }));
       }
+      if (records.length > 0) await push({ file: document.name, items: pool.parse(records) });
     }
+    while (steps.length > 0) await consume(steps.shift() as Step);
     await flush();
     if (options.strict && summary.errorCount > 0) throw new StrictRollback();
   };
 
-  if (!options.strict) {
-    await run(options.store);
-    return summary;
-  }
   try {
-    await options.store.transaction(run);
-  } catch (error) {
-    if (!(error instanceof StrictRollback)) throw error;
-    summary.stored = false;
-    summary.alerts = 0;
-    summary.created = 0;
-    summary.updated = 0;
-  }
-  return summary;
-}
-
-export function errorAt(error: AutoirError, where: InputLocation): IngestError {
-  const field = error.location?.field;
-  return {
-    ...(where.file !== undefined ? { file: where.file } : {}),
-    ...(where.line !== undefined ? { line: where.line } : {}),
-    ...(field ? { field } : {}),
-    message: error.message,
-  };
-}
-
-/** One item of an in-memory body (an API request): where it was, and what parsing it gave. */
-export interface BodyItem {
-  readonly index: number;
-  readonly line: number;
-  readonly outcome: ItemOutcome;
-}
-
-/**
- * Parse a whole text (one object, an array, or NDJSON) into items, in order. Used where the input is already in
- * memory and bounded, as an API request body is.
- */
-export async function parseBody(
-  text: string,
-  forced?: InputFormat,
-  maxRecordBytes?: number,
-): Promise<BodyItem[]> {
-  const items: BodyItem[] = [];
-  const fail = (line: number, error: AutoirError) =>
-    items.push({ index: items.length, line, outcome: { ok: false, error } });
-  async function* chunks() {
-    yield text;
-  }
-  for await (const item of readRecords(chunks(), { maxRecordBytes })) {
-    if (item.kind === 'problem') {
-      fail(item.line, new AutoirError('AUTOIR_E_BAD_INPUT', item.message, { location: { line: item.line } }));
-      if (item.fatal) break;
-      continue;
+    if (!options.strict) {
+      await run(options.store);
+      return summary;
     }
-    const parsed = parseJsonRecord(item);
-    if (!parsed.ok) {
-      fail(
-        parsed.line,
-        new AutoirError('AUTOIR_E_BAD_INPUT', parsed.message, { location: { line: parsed.line } }),
-      );
-      continue;
+    try {
+      await options.store.transaction(run);
+    } catch (error) {
+      if (!(error instanceof StrictRollback)) throw error;
+      summary.stored = false;
+      summary.alerts = 0;
+      summary.created = 0;
+      summary.updated = 0;
     }
-    for (const unwrapped of unwrapEnvelope(parsed.value, item.text)) {
-      items.push({
-        index: items.length,
-        line: item.line,
-        outcome: parseItem(unwrapped.value, unwrapped.text, forced),
-      });
-    }
+    return summary;
+  } finally {
+    await pool.close();
   }
-  return items;
 }

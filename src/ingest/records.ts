@@ -147,9 +147,23 @@ class LineReader {
   constructor(private readonly maxBytes: number) {}
 
   *push(chunk: Buffer): Generator<RawRecord | RecordProblem> {
-    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = undefined;
+    let data = chunk;
     let start = 0;
+    if (this.carry) {
+      // Join the carried partial line with the start of this chunk only, not the whole chunk.
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline < 0) {
+        data = Buffer.concat([this.carry, chunk]);
+      } else {
+        const joined = Buffer.concat([this.carry, chunk.subarray(0, newline)]);
+        this.carry = undefined;
+        if (this.skipping) this.skipping = false;
+        else yield* this.emit(joined, 0, joined.length);
+        this.line++;
+        start = newline + 1;
+      }
+      this.carry = undefined;
+    }
     for (;;) {
       const newline = data.indexOf(NEWLINE, start);
       if (newline < 0) break;

@@ -4,53 +4,64 @@
  *   compiling a 500-row insert costs more than the server takes to run it).
  * - SQLite: the single-row statement, prepared once and run row after row in-process, which is faster in SQLite
  *   than a multi-row VALUES list and spares an async round trip per row.
+ * Rows are arrays of values in column order.
  */
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import { AutoirError } from '../domain/errors.js';
 
-/**
- * Runs one compiled single-row statement for many parameter lists, in the caller's transaction, returning the
- * rows each produced (for RETURNING). Provided by an embedded dialect (store/sqlite.ts).
- */
-export type RunMany = (sqlText: string, parameterRows: readonly unknown[][], returning: boolean) => unknown[];
+export type Values = readonly unknown[];
 
-export class BulkInsert<Row extends object> {
+/**
+ * Runs one compiled single-row statement for many parameter lists, in the caller's transaction (store/sqlite.ts).
+ * With `rowids`, returns for each row the rowid it inserted, or `undefined` where it inserted nothing (an upsert
+ * that updated instead).
+ */
+export type RunMany = (
+  sqlText: string,
+  parameterRows: readonly Values[],
+  rowids: boolean,
+) => (number | undefined)[];
+
+export class BulkInsert {
   private readonly sqlByCount = new Map<number, string>();
 
   constructor(
-    private readonly columns: readonly (keyof Row & string)[],
+    private readonly columns: readonly string[],
     /** Builds the statement for these rows (values, conflict handling, returning). */
-    private readonly build: (db: Kysely<never>, rows: readonly Row[]) => Compilable,
-    private readonly options: {
-      readonly runMany?: RunMany;
-      readonly chunk: number;
-      readonly returning: boolean;
-    },
+    private readonly build: (db: Kysely<never>, rows: readonly Record<string, unknown>[]) => Compilable,
+    private readonly options: { readonly runMany?: RunMany; readonly chunk: number },
   ) {}
 
-  async run<Result = unknown>(db: Kysely<never>, rows: readonly Row[]): Promise<Result[]> {
-    if (rows.length === 0) return [];
+  async run(db: Kysely<never>, rows: readonly Values[]): Promise<void> {
+    await this.execute(db, rows, false);
+  }
+
+  /**
+   * Insert and report: on PostgreSQL the rows of the statement's RETURNING clause; on SQLite the rowid inserted
+   * for each row (`undefined` where an upsert updated an existing row instead).
+   */
+  runReturning(
+    db: Kysely<never>,
+    rows: readonly Values[],
+  ): Promise<{ rows: unknown[] } | { rowids: (number | undefined)[] }> {
+    return this.execute(db, rows, true);
+  }
+
+  private async execute(
+    db: Kysely<never>,
+    rows: readonly Values[],
+    returning: boolean,
+  ): Promise<{ rows: unknown[] } | { rowids: (number | undefined)[] }> {
+    if (rows.length === 0) return { rows: [] };
     const { runMany } = this.options;
-    if (runMany) {
-      const sqlText = this.sqlFor(db, 1);
-      return runMany(
-        sqlText,
-        rows.map((row) => this.columns.map((column) => row[column])),
-        this.options.returning,
-      ) as Result[];
-    }
-    const results: Result[] = [];
+    if (runMany) return { rowids: runMany(this.sqlFor(db, 1), rows, returning) };
+    const results: unknown[] = [];
     for (let start = 0; start < rows.length; start += this.options.chunk) {
       const chunk = rows.slice(start, start + this.options.chunk);
-      const parameters: unknown[] = new Array(chunk.length * this.columns.length);
-      let index = 0;
-      for (const row of chunk) for (const column of this.columns) parameters[index++] = row[column];
-      const result = await db.executeQuery<Result>(
-        CompiledQuery.raw(this.sqlFor(db, chunk.length), parameters),
-      );
-      results.push(...result.rows);
+      const result = await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, chunk.length), chunk.flat()));
+      if (returning) results.push(...result.rows);
     }
-    return results;
+    return { rows: results };
   }
 
   private sqlFor(db: Kysely<never>, count: number): string {
@@ -67,7 +78,7 @@ export class BulkInsert<Row extends object> {
   private compile(db: Kysely<never>, count: number): string {
     const sentinels = Array.from({ length: count }, (_, row) =>
       Object.fromEntries(this.columns.map((column, position) => [column, `\u0000${row}:${position}`])),
-    ) as unknown as Row[];
+    );
     const compiled = this.build(db, sentinels).compile();
     const expected = sentinels.flatMap((row) => this.columns.map((column) => row[column]));
     if (

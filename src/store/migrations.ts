@@ -4,9 +4,13 @@
  */
 import { SqliteAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
+function isSqlite(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
+
 /** SQLite only: a table clustered on its primary key saves one b-tree per row written. */
 function withoutRowid(db: Kysely<unknown>) {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? sql`without rowid` : sql``;
+  return isSqlite(db) ? sql`without rowid` : sql``;
 }
 
 export const migrations: Record<string, Migration> = {
@@ -14,7 +18,10 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('alerts')
-        .addColumn('id', 'text', (column) => column.primaryKey())
+        // SQLite: the rowid itself. PostgreSQL: an identity column.
+        .addColumn('id', isSqlite(db) ? 'integer' : 'bigint', (column) =>
+          isSqlite(db) ? column.primaryKey() : column.primaryKey().generatedByDefaultAsIdentity(),
+        )
         .addColumn('source', 'text', (column) => column.notNull())
         .addColumn('source_ref', 'text', (column) => column.notNull())
         .addColumn('title', 'text', (column) => column.notNull())
@@ -40,15 +47,21 @@ export const migrations: Record<string, Migration> = {
         .on('alerts')
         .columns(['created_at', 'id'])
         .execute();
-      await db.schema.createIndex('alerts_incident_idx').on('alerts').column('incident_id').execute();
+      // Partial: alerts arrive without an incident, and should not pay for an index entry until they join one.
+      await db.schema
+        .createIndex('alerts_incident_idx')
+        .on('alerts')
+        .column('incident_id')
+        .where(sql.ref('incident_id'), 'is not', null)
+        .execute();
 
-      // Clustered on (entity_key, alert_id): "which alerts name this entity" is one range scan. The other
-      // direction is the alert's own entities column.
+      // The entity index (store/entity-index.ts), clustered on (entity_hash, alert_id): "which alerts name this
+      // entity" is one range scan. The other direction is the alert's own entities column.
       await db.schema
         .createTable('alert_entities')
-        .addColumn('entity_key', 'text', (column) => column.notNull())
-        .addColumn('alert_id', 'text', (column) => column.notNull())
-        .addPrimaryKeyConstraint('alert_entities_pk', ['entity_key', 'alert_id'])
+        .addColumn('entity_hash', 'bigint', (column) => column.notNull())
+        .addColumn('alert_id', 'bigint', (column) => column.notNull())
+        .addPrimaryKeyConstraint('alert_entities_pk', ['entity_hash', 'alert_id'])
         .modifyEnd(withoutRowid(db))
         .execute();
 

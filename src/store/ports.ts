@@ -4,6 +4,7 @@
  */
 import type { Role } from '../domain/access.js';
 import type { Alert, AlertDraft, Severity } from '../domain/alert.js';
+import type { PreparedAlert } from './prepared-alert.js';
 
 /** One alert to store, as a parser produced it. */
 export interface AlertInput {
@@ -63,6 +64,8 @@ export interface AlertStore {
    * and incident stay); a new one is created. Entity keys are resolved through known aliases first.
    */
   upsertAlerts(inputs: readonly AlertInput[], now: Date): Promise<AlertWriteResult[]>;
+  /** Like upsertAlerts, for alerts already prepared (prepared-alert.ts) — e.g. by an ingest worker thread. */
+  upsertPrepared(prepared: readonly PreparedAlert[], now: Date): Promise<AlertWriteResult[]>;
   getAlert(id: string): Promise<AlertRecord | undefined>;
   /** The record the alert was parsed from, as it arrived. */
   getAlertRaw(id: string): Promise<string | undefined>;

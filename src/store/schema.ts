@@ -5,7 +5,8 @@
 import type { Generated } from 'kysely';
 
 export interface AlertsTable {
-  id: string;
+  /** Integer key, assigned by the database; the public id is `alr_<id>`. */
+  id: Generated<number>;
   source: string;
   source_ref: string;
   title: string;
@@ -32,8 +33,9 @@ export interface AlertsTable {
 
 /** One row per (alert, entity): what lets every stage ask "which alerts name this entity". */
 export interface AlertEntitiesTable {
-  entity_key: string;
-  alert_id: string;
+  /** `entityHash(key)`: see entity-index.ts. */
+  entity_hash: number;
+  alert_id: number;
 }
 
 /** Alias key → the entity key it stands for; `null` when two entities claim the alias (ambiguous). */
@@ -52,10 +54,6 @@ export interface ApiTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
-}
-
-export interface MigrationProbeTable {
-  id: Generated<number>;
 }
 
 export interface Database {

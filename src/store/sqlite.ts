@@ -63,15 +63,22 @@ export function createSqliteKysely(options: SqliteOptions): {
   const database = withStatementCache(raw);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   // Bulk inserts run on the same connection, inside whatever transaction Kysely has open on it.
-  const runMany: RunMany = (sqlText, parameterRows, returning) => {
-    const statement = database.prepare(sqlText);
-    if (!returning) {
+  const lastRowid = raw.prepare('select last_insert_rowid() as id').pluck();
+  const runMany: RunMany = (sqlText, parameterRows, rowids) => {
+    const statement = database.prepare(sqlText) as unknown as BetterSqlite3.Statement;
+    const out: (number | undefined)[] = [];
+    if (!rowids) {
       for (const parameters of parameterRows) statement.run(parameters);
-      return [];
+      return out;
     }
-    const rows: unknown[] = [];
-    for (const parameters of parameterRows) rows.push(...statement.all(parameters));
-    return rows;
+    // An upsert that updates leaves last_insert_rowid unchanged: a row whose rowid did not move inserted nothing.
+    let previous = Number(lastRowid.get());
+    for (const parameters of parameterRows) {
+      const rowid = Number(statement.run(parameters).lastInsertRowid);
+      out.push(rowid !== previous ? rowid : undefined);
+      previous = rowid;
+    }
+    return out;
   };
   return { db, file, runMany };
 }

@@ -246,8 +246,12 @@ describe.each(backends)('store on %s', (dialect) => {
     } while (cursor);
     expect(pages).toBe(5);
     expect(new Set(seen.map((alert) => alert.sourceRef)).size).toBe(23);
-    const order = seen.map((alert) => `${alert.createdAt} ${alert.id}`);
-    expect([...order].sort().reverse()).toEqual(order);
+    // Newest first; inside one timestamp, the later-stored (higher id) first.
+    const order = seen.map((alert) => [alert.createdAt, Number(alert.id.slice('alr_'.length))] as const);
+    const sorted = [...order].sort(([timeA, idA], [timeB, idB]) =>
+      timeA === timeB ? idB - idA : timeA < timeB ? 1 : -1,
+    );
+    expect(order).toEqual(sorted);
   });
 
   it('refuses a cursor it did not hand out', async () => {

@@ -3,7 +3,7 @@ import { normalizeTechnique, severities } from '../../domain/alert.js';
 import { AutoirError } from '../../domain/errors.js';
 import { formatById } from '../../ingest/formats/index.js';
 import { alertFormats } from '../../ingest/formats/index.js';
-import { errorAt, parseBody } from '../../ingest/pipeline.js';
+import { errorAt, parseBody } from '../../ingest/items.js';
 import type { AlertInput, Store } from '../../store/ports.js';
 import { commaList, defineRoute, errorSchema, type RouteSpec } from '../route.js';
 import { alertSchema } from './schemas.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AlertDraft } from '../../domain/alert.js';
 import { isAutoirError } from '../../domain/errors.js';
-import { parseBody, parseItem } from '../pipeline.js';
+import { parseBody, parseItem } from '../items.js';
 import { formatById, sniffFormat } from './index.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/alerts');

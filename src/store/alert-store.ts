@@ -1,0 +1,474 @@
+/**
+ * Alerts and their entity index, written once in Kysely for SQLite and PostgreSQL.
+ */
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { severityRank, type Severity } from '../domain/alert.js';
+import { resolveEntity, uniqueEntities, type Entity } from '../domain/entity.js';
+import { AutoirError, badInput } from '../domain/errors.js';
+import { BulkInsert, type RunMany } from './bulk-insert.js';
+import { entityHash, keyMarker } from './entity-index.js';
+import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
+import { alertWriteColumns, at, prepareAlert, type PreparedAlert } from './prepared-alert.js';
+import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
+
+/** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
+const ALERT_CHUNK = 500;
+const ENTITY_CHUNK = 5000;
+const LOOKUP_CHUNK = 500;
+
+/** Public alert ids are `alr_<n>`; the store keys alerts on the integer. */
+const ID_PREFIX = 'alr_';
+
+export function publicAlertId(id: number): string {
+  return `${ID_PREFIX}${id}`;
+}
+
+/** The integer behind a public alert id, or `undefined` for something that is not one. */
+export function parseAlertId(id: string): number | undefined {
+  if (!id.startsWith(ID_PREFIX)) return undefined;
+  const digits = id.slice(ID_PREFIX.length);
+  return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
+}
+
+type NewAlertRow = Omit<AlertsTable, 'id'>;
+
+type AlertKey = number;
+
+/** The bulk statements of a store, compiled once and shared by its transactions. */
+export interface AlertStatements {
+  readonly upsertAlerts: BulkInsert;
+  readonly insertEntityRows: BulkInsert;
+}
+
+export function createAlertStatements(runMany: RunMany | undefined): AlertStatements {
+  return {
+    upsertAlerts: new BulkInsert(
+      alertWriteColumns,
+      (db, rows) =>
+        (db as unknown as Kysely<Database>)
+          .insertInto('alerts')
+          .values(rows as unknown as NewAlertRow[])
+          .onConflict((conflict) =>
+            conflict.columns(['source', 'source_ref']).doUpdateSet((eb) => ({
+              title: eb.ref('excluded.title'),
+              description: eb.ref('excluded.description'),
+              severity: eb.ref('excluded.severity'),
+              severity_rank: eb.ref('excluded.severity_rank'),
+              category: eb.ref('excluded.category'),
+              detector: eb.ref('excluded.detector'),
+              mitre_techniques: eb.ref('excluded.mitre_techniques'),
+              created_at: eb.ref('excluded.created_at'),
+              first_activity_at: eb.ref('excluded.first_activity_at'),
+              last_activity_at: eb.ref('excluded.last_activity_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+              entities: eb.ref('excluded.entities'),
+              raw: eb.ref('excluded.raw'),
+              format: eb.ref('excluded.format'),
+            })),
+          )
+          .returning(['id', 'source', 'source_ref']),
+      { runMany, chunk: ALERT_CHUNK },
+    ),
+    insertEntityRows: new BulkInsert(
+      ['entity_hash', 'alert_id'],
+      (db, rows) =>
+        (db as unknown as Kysely<Database>)
+          .insertInto('alert_entities')
+          .values(rows as unknown as AlertEntitiesTable[])
+          .onConflict((conflict) => conflict.doNothing()),
+      { runMany, chunk: ENTITY_CHUNK },
+    ),
+  };
+}
+
+type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+export function createAlertStore(
+  db: Kysely<Database>,
+  atomically: Atomically,
+  statements: AlertStatements,
+): AlertStore {
+  return {
+    upsertAlerts: (inputs, now) =>
+      inputs.length === 0
+        ? Promise.resolve([])
+        : atomically((executor) => writePrepared(executor, statements, inputs.map(prepareAlert), now)),
+    upsertPrepared: (prepared, now) =>
+      prepared.length === 0
+        ? Promise.resolve([])
+        : atomically((executor) => writePrepared(executor, statements, prepared, now)),
+
+    async getAlert(id) {
+      const key = parseAlertId(id);
+      if (key === undefined) return undefined;
+      const row = await db.selectFrom('alerts').select(alertColumns).where('id', '=', key).executeTakeFirst();
+      return row ? toAlertRecord(row) : undefined;
+    },
+
+    async getAlertRaw(id) {
+      const key = parseAlertId(id);
+      if (key === undefined) return undefined;
+      const row = await db.selectFrom('alerts').select('raw').where('id', '=', key).executeTakeFirst();
+      return row?.raw ?? undefined;
+    },
+
+    async listAlerts(filter, page) {
+      const limit = Math.max(1, Math.min(page.limit, 1000));
+      let query = applyAlertFilter(db.selectFrom('alerts').select(alertColumns), filter);
+      if (page.cursor !== undefined) {
+        const [time, id] = decodeCursor(page.cursor);
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '<', time), eb.and([eb('created_at', '=', time), eb('id', '<', id)])]),
+        );
+      }
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return {
+        items: rows.slice(0, limit).map(toAlertRecord),
+        nextCursor: last ? encodeCursor(last.created_at, last.id) : null,
+      } satisfies Page<AlertRecord>;
+    },
+
+    async countAlerts(filter = {}) {
+      const row = await applyAlertFilter(
+        db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('count')),
+        filter,
+      ).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+  };
+}
+
+const alertColumns = [
+  'id',
+  'source',
+  'source_ref',
+  'title',
+  'description',
+  'severity',
+  'category',
+  'detector',
+  'mitre_techniques',
+  'created_at',
+  'first_activity_at',
+  'last_activity_at',
+  'ingested_at',
+  'updated_at',
+  'incident_id',
+  'entities',
+  'format',
+] as const;
+
+type AlertRow = Omit<Pick<AlertsTable, (typeof alertColumns)[number]>, 'id'> & { id: AlertKey };
+
+function toAlertRecord(row: AlertRow): AlertRecord {
+  const record: Record<string, unknown> = {
+    id: publicAlertId(row.id),
+    source: row.source,
+    sourceRef: row.source_ref,
+    title: row.title,
+    description: row.description ?? undefined,
+    severity: row.severity as Severity,
+    category: row.category ?? undefined,
+    detector: row.detector ?? undefined,
+    mitreTechniques: JSON.parse(row.mitre_techniques) as string[],
+    createdAt: iso(row.created_at),
+    firstActivityAt: row.first_activity_at === null ? undefined : iso(row.first_activity_at),
+    lastActivityAt: row.last_activity_at === null ? undefined : iso(row.last_activity_at),
+    incidentId: row.incident_id,
+    entities: JSON.parse(row.entities) as Entity[],
+    ingestedAt: iso(row.ingested_at),
+    updatedAt: iso(row.updated_at),
+    format: row.format,
+  };
+  for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
+  return record as unknown as AlertRecord;
+}
+
+/**
+ * "This alert names that entity": a candidate from the hashed entity index, confirmed against the alert's own
+ * entities. For use in any query over `alerts`.
+ */
+export function alertNamesEntity(eb: ExpressionBuilder<Database, 'alerts'>, entityKey: string) {
+  return eb.and([
+    eb(
+      'alerts.id',
+      'in',
+      eb
+        .selectFrom('alert_entities')
+        .select('alert_entities.alert_id')
+        .where('alert_entities.entity_hash', '=', entityHash(entityKey)),
+    ),
+    eb('alerts.entities', 'like', sql<string>`${`%${escapeLike(keyMarker(entityKey))}%`} escape '\\'`),
+  ]);
+}
+
+function applyAlertFilter<O>(
+  query: SelectQueryBuilder<Database, 'alerts', O>,
+  filter: AlertFilter,
+): SelectQueryBuilder<Database, 'alerts', O> {
+  let q = query;
+  if (filter.severities && filter.severities.length > 0)
+    q = q.where('severity', 'in', [...filter.severities]);
+  if (filter.minSeverity !== undefined) q = q.where('severity_rank', '>=', severityRank(filter.minSeverity));
+  if (filter.sources && filter.sources.length > 0) q = q.where('source', 'in', [...filter.sources]);
+  if (filter.categories && filter.categories.length > 0)
+    q = q.where('category', 'in', [...filter.categories]);
+  if (filter.detector !== undefined) q = q.where('detector', '=', filter.detector);
+  if (filter.mitreTechnique !== undefined) {
+    // Stored as a JSON array of normalised ids: `"T1003` also matches `"T1003.001"`.
+    q = q.where(
+      'mitre_techniques',
+      'like',
+      sql<string>`${`%"${escapeLike(filter.mitreTechnique)}%`} escape '\\'`,
+    );
+  }
+  if (filter.incidentId === null) q = q.where('incident_id', 'is', null);
+  else if (filter.incidentId !== undefined) q = q.where('incident_id', '=', filter.incidentId);
+  if (filter.since !== undefined) q = q.where('created_at', '>=', epoch(filter.since, 'since'));
+  if (filter.until !== undefined) q = q.where('created_at', '<', epoch(filter.until, 'until'));
+  if (filter.text !== undefined && filter.text !== '') {
+    q = q.where(
+      sql<string>`lower(title)`,
+      'like',
+      sql<string>`${`%${escapeLike(filter.text.toLowerCase())}%`} escape '\\'`,
+    );
+  }
+  const entityKey = filter.entityKey;
+  if (entityKey !== undefined) q = q.where((eb) => alertNamesEntity(eb, entityKey));
+  return q;
+}
+
+async function writePrepared(
+  db: Kysely<Database>,
+  statements: AlertStatements,
+  prepared: readonly PreparedAlert[],
+  now: Date,
+): Promise<AlertWriteResult[]> {
+  const nowMs = now.getTime();
+  const refOf = (alert: PreparedAlert) =>
+    refKey(alert.values[at.source] as string, alert.values[at.source_ref] as string);
+
+  // 1. One row per (source, sourceRef): a batch that repeats an alert keeps its last version.
+  const lastIndexByRef = new Map<string, number>();
+  prepared.forEach((alert, index) => lastIndexByRef.set(refOf(alert), index));
+
+  // 2. Learn the aliases of this batch (an FQDN names its short host name; an account its UPN and SID), then
+  //    resolve the entities of alerts that name something only by such an alias.
+  await registerAliases(
+    db,
+    prepared.flatMap((alert) => alert.aliases),
+    nowMs,
+  );
+  const aliases = await loadAliases(db, [...new Set(prepared.flatMap((alert) => alert.lookups))]);
+
+  const refs: string[] = [];
+  const rows: unknown[][] = [];
+  const hashesOfRow: (readonly number[])[] = [];
+  for (const [ref, index] of lastIndexByRef) {
+    const alert = prepared[index] as PreparedAlert;
+    const values = alert.values.slice();
+    values[at.ingested_at] = nowMs;
+    values[at.updated_at] = nowMs;
+    let hashes = alert.entityHashes;
+    if (alert.lookups.some((key) => aliases.get(key))) {
+      const resolved = uniqueEntities(
+        (JSON.parse(values[at.entities] as string) as Entity[]).map((entity) =>
+          resolveEntity(entity, (key) => aliases.get(key) ?? undefined),
+        ),
+      );
+      values[at.entities] = JSON.stringify(resolved);
+      hashes = resolved.map((entity) => entityHash(entity.key));
+    }
+    refs.push(ref);
+    rows.push(values);
+    hashesOfRow.push(hashes);
+  }
+
+  // 3. Alerts stored before keep their id and incident; their entity index is replaced below.
+  const previous = await existingAlerts(
+    db,
+    rows.map((values) => [values[at.source] as string, values[at.source_ref] as string]),
+  );
+  const ids = await upsertRows(db, statements, refs, rows);
+
+  // 4. The entity index. (If another process stored the same alert at the same moment, both index it: the rows
+  //    of both versions stay, and every lookup is confirmed against the stored entities anyway.)
+  for (const { id, entityKeys } of previous.values()) {
+    const hashes = [...new Set(entityKeys.map(entityHash))];
+    for (let start = 0; start < hashes.length; start += LOOKUP_CHUNK) {
+      await db
+        .deleteFrom('alert_entities')
+        .where('alert_id', '=', id)
+        .where('entity_hash', 'in', hashes.slice(start, start + LOOKUP_CHUNK))
+        .execute();
+    }
+  }
+  const entityRows: unknown[][] = [];
+  hashesOfRow.forEach((hashes, row) => {
+    for (const hash of hashes) entityRows.push([hash, ids[row]]);
+  });
+  await statements.insertEntityRows.run(db as unknown as Kysely<never>, entityRows);
+
+  // 5. Per input, in input order: a repeat inside the batch counts as an update of the first.
+  const idByRef = new Map(refs.map((ref, row) => [ref, ids[row] as number]));
+  const seen = new Set<string>();
+  return prepared.map((alert) => {
+    const ref = refOf(alert);
+    const created = !previous.has(ref) && !seen.has(ref);
+    seen.add(ref);
+    return { id: publicAlertId(idByRef.get(ref) as number), status: created ? 'created' : 'updated' };
+  });
+}
+
+/** Upsert alert rows and return their ids, in row order. */
+async function upsertRows(
+  db: Kysely<Database>,
+  statements: AlertStatements,
+  refs: readonly string[],
+  rows: readonly unknown[][],
+): Promise<number[]> {
+  const result = await statements.upsertAlerts.runReturning(db as unknown as Kysely<never>, rows);
+  if ('rows' in result) {
+    const byRef = new Map<string, number>();
+    for (const row of result.rows as { id: number; source: string; source_ref: string }[])
+      byRef.set(refKey(row.source, row.source_ref), Number(row.id));
+    return refs.map((ref) => {
+      const id = byRef.get(ref);
+      if (id === undefined)
+        throw new AutoirError('AUTOIR_E_INTERNAL', `alert ${ref} was not returned by the upsert`);
+      return id;
+    });
+  }
+  // SQLite reports inserted rowids; rows that updated an existing alert are looked up.
+  const ids = result.rowids.slice();
+  const missing = ids.flatMap((id, row) => (id === undefined ? [row] : []));
+  if (missing.length > 0) {
+    const found = await existingAlerts(
+      db,
+      missing.map((row) => [rows[row]?.[at.source] as string, rows[row]?.[at.source_ref] as string]),
+    );
+    for (const row of missing) ids[row] = found.get(refs[row] as string)?.id;
+  }
+  return ids.map((id, row) => {
+    if (id === undefined)
+      throw new AutoirError('AUTOIR_E_INTERNAL', `alert ${refs[row]} was not found after the upsert`);
+    return id;
+  });
+}
+
+/** The stored alerts among these rows' (source, sourceRef), with the keys of the entities they were indexed by. */
+async function existingAlerts(
+  db: Kysely<Database>,
+  keys: readonly (readonly [source: string, sourceRef: string])[],
+): Promise<Map<string, { id: number; entityKeys: string[] }>> {
+  const refsBySource = new Map<string, string[]>();
+  for (const [source, sourceRef] of keys) {
+    const refs = refsBySource.get(source);
+    if (refs) refs.push(sourceRef);
+    else refsBySource.set(source, [sourceRef]);
+  }
+  const found = new Map<string, { id: number; entityKeys: string[] }>();
+  for (const [source, refs] of refsBySource) {
+    for (let start = 0; start < refs.length; start += LOOKUP_CHUNK) {
+      const existing = await db
+        .selectFrom('alerts')
+        .select(['id', 'source_ref', 'entities'])
+        .where('source', '=', source)
+        .where('source_ref', 'in', refs.slice(start, start + LOOKUP_CHUNK))
+        .execute();
+      for (const row of existing) {
+        found.set(refKey(source, row.source_ref), {
+          id: Number(row.id),
+          entityKeys: (JSON.parse(row.entities) as Entity[]).map((entity) => entity.key),
+        });
+      }
+    }
+  }
+  return found;
+}
+
+function refKey(source: string, sourceRef: string): string {
+  return `${source}\u0000${sourceRef}`;
+}
+
+/** Record aliases. An alias claimed by two different entities becomes ambiguous (null): nobody can tell which is meant. */
+async function registerAliases(
+  db: Kysely<Database>,
+  pairs: readonly (readonly [string, string])[],
+  nowMs: number,
+): Promise<void> {
+  const targets = new Map<string, string | null>();
+  for (const [alias, key] of pairs) {
+    const existing = targets.get(alias);
+    targets.set(alias, existing === undefined || existing === key ? key : null);
+  }
+  if (targets.size === 0) return;
+  const rows = [...targets].map(([alias_key, entity_key]) => ({ alias_key, entity_key, updated_at: nowMs }));
+  for (let start = 0; start < rows.length; start += LOOKUP_CHUNK) {
+    await db
+      .insertInto('entity_aliases')
+      .values(rows.slice(start, start + LOOKUP_CHUNK))
+      .onConflict((conflict) =>
+        conflict.column('alias_key').doUpdateSet({
+          entity_key: sql<
+            string | null
+          >`case when entity_aliases.entity_key = excluded.entity_key then excluded.entity_key else null end`,
+          updated_at: (eb) => eb.ref('excluded.updated_at'),
+        }),
+      )
+      .execute();
+  }
+}
+
+async function loadAliases(
+  db: Kysely<Database>,
+  keys: readonly string[],
+): Promise<Map<string, string | null>> {
+  const found = new Map<string, string | null>();
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
+    const rows = await db
+      .selectFrom('entity_aliases')
+      .select(['alias_key', 'entity_key'])
+      .where('alias_key', 'in', keys.slice(start, start + LOOKUP_CHUNK))
+      .execute();
+    for (const row of rows) found.set(row.alias_key, row.entity_key);
+  }
+  return found;
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function epoch(value: string, field: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw badInput(`${field} is not a date-time: ${JSON.stringify(value)}`, { field });
+  return ms;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function encodeCursor(time: number, id: number): string {
+  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, number] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number')
+      return [value[0], value[1]];
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('cursor is not one this server handed out', { field: 'cursor' });
+}

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import { isRole } from '../domain/access.js';
+import { AutoirError } from '../domain/errors.js';
+import { newId } from './ids.js';
+import type { ApiToken, TokenStore } from './ports.js';
+import type { ApiTokensTable, Database } from './schema.js';
+
+const columns = ['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'] as const;
+
+function toToken(row: Omit<ApiTokensTable, 'token_hash'>): ApiToken {
+  if (!isRole(row.role))
+    throw new AutoirError('AUTOIR_E_INTERNAL', `token ${row.name} has unknown role ${row.role}`);
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+  };
+}
+
+export function createTokenStore(db: Kysely<Database>): TokenStore {
+  return {
+    async createToken(input, now) {
+      const existing = await db
+        .selectFrom('api_tokens')
+        .select('id')
+        .where('name', '=', input.name)
+        .executeTakeFirst();
+      if (existing)
+        throw new AutoirError(
+          'AUTOIR_E_CONFLICT',
+          `a token named ${JSON.stringify(input.name)} exists already`,
+        );
+      const row: ApiTokensTable = {
+        id: newId('tok', now.getTime()),
+        name: input.name,
+        role: input.role,
+        token_hash: input.tokenHash,
+        created_at: now.getTime(),
+        last_used_at: null,
+        revoked_at: null,
+      };
+      await db.insertInto('api_tokens').values(row).execute();
+      return toToken(row);
+    },
+
+    async useToken(tokenHash, now) {
+      const row = await db
+        .selectFrom('api_tokens')
+        .select(columns)
+        .where('token_hash', '=', tokenHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      // Last use at minute precision: enough for an audit, and it spares a write per request.
+      if (row.last_used_at === null || now.getTime() - row.last_used_at > 60_000) {
+        await db
+          .updateTable('api_tokens')
+          .set({ last_used_at: now.getTime() })
+          .where('id', '=', row.id)
+          .execute();
+        row.last_used_at = now.getTime();
+      }
+      return toToken(row);
+    },
+
+    async listTokens() {
+      const rows = await db
+        .selectFrom('api_tokens')
+        .select(columns)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toToken);
+    },
+
+    async revokeToken(idOrName, now) {
+      const row = await db
+        .selectFrom('api_tokens')
+        .select(columns)
+        .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: now.getTime() })
+        .where('id', '=', row.id)
+        .execute();
+      return toToken({ ...row, revoked_at: now.getTime() });
+    },
+  };
+}
