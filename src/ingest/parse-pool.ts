@@ -1,51 +1,49 @@
 /**
- * Parsing off the writing thread: a small pool of worker threads running parse-batch.ts, so that parsing and
- * validating the next records overlaps with storing the previous ones. Without workers (or where the compiled
- * worker script is not available, as when running from TypeScript sources) batches are parsed inline.
+ * Parsing off the writing thread. The thread that owns the store reads bytes and writes alerts; worker threads
+ * split the bytes into records, parse, validate and prepare them (parse-batch.ts), so parsing the next records
+ * overlaps with storing the previous ones. Each document goes to one worker (its line numbers and partial
+ * records live there). Without workers — or where the compiled worker script is not available, as when running
+ * from TypeScript sources — documents are parsed inline by the same code.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AutoirError } from '../domain/errors.js';
-import { parseRecords, type ParsedItem, type RecordText } from './parse-batch.js';
+import { DocumentParser, type ParsedItem } from './parse-batch.js';
+import type { WorkerRequest, WorkerResponse } from './parse-worker.js';
 
 export interface ParsePool {
-  /** Parse a batch; results come back in the order batches were submitted only if awaited in that order. */
-  parse(records: readonly RecordText[]): Promise<ParsedItem[]>;
+  /** Start a document; its chunks follow with `push`, then `end` (or `abort` if reading it failed). */
+  open(doc: number): void;
+  push(doc: number, chunk: Buffer): Promise<ParsedItem[]>;
+  end(doc: number): Promise<ParsedItem[]>;
+  abort(doc: number): void;
   close(): Promise<void>;
 }
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** Workers worth starting here: one per core beyond the writing thread, at most 4. */
 export function defaultWorkerCount(): number {
   return Math.max(0, Math.min(4, os.availableParallelism() - 1));
 }
 
-export function createParsePool(workers: number, formatId: string | undefined): ParsePool {
+export function createParsePool(workers: number, options: { formatId?: string; maxRecordBytes?: number } = {}): ParsePool {
   const script = new URL('./parse-worker.js', import.meta.url);
-  if (workers <= 0 || !existsSync(fileURLToPath(script))) {
-    return {
-      parse: (records) => Promise.resolve(parseRecords(records, formatId)),
-      close: () => Promise.resolve(),
-    };
-  }
+  if (workers <= 0 || !existsSync(fileURLToPath(script))) return inlinePool(options);
+
   const threads = Array.from({ length: workers }, () => new Worker(script));
-  const pending = new Map<
-    number,
-    { resolve: (items: ParsedItem[]) => void; reject: (error: Error) => void }
-  >();
+  const pending = new Map<number, { resolve: (items: ParsedItem[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let failed: Error | undefined;
   for (const thread of threads) {
-    thread.on('message', (message: { id: number; items?: ParsedItem[]; failure?: string }) => {
+    thread.on('message', (message: WorkerResponse) => {
       const waiting = pending.get(message.id);
       pending.delete(message.id);
       if (!waiting) return;
-      if (message.items) waiting.resolve(message.items);
-      else
-        waiting.reject(
-          new AutoirError('AUTOIR_E_INTERNAL', `ingest worker failed: ${message.failure ?? 'no reason'}`),
-        );
+      if ('items' in message) waiting.resolve(message.items);
+      else waiting.reject(new AutoirError('AUTOIR_E_INTERNAL', `ingest worker failed: ${message.failure}`));
     });
     thread.on('error', (error) => {
       failed = error;
@@ -53,18 +51,50 @@ export function createParsePool(workers: number, formatId: string | undefined): 
       pending.clear();
     });
   }
+  const send = (request: WithoutId<WorkerRequest>, transfer: ArrayBuffer[] = []): Promise<ParsedItem[]> => {
+    if (failed) return Promise.reject(failed);
+    const id = nextId++;
+    const thread = threads[request.doc % threads.length] as Worker;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      thread.postMessage({ ...request, id }, transfer);
+    });
+  };
   return {
-    parse(records) {
-      if (failed) return Promise.reject(failed);
-      const id = nextId++;
-      const thread = threads[id % threads.length] as Worker;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        thread.postMessage({ id, format: formatId, records });
-      });
+    open(doc) {
+      void send({ doc, kind: 'open', ...options }).catch(() => undefined);
+    },
+    push(doc, chunk) {
+      // A copy the worker can own: stream buffers may share memory with other buffers.
+      const bytes = new Uint8Array(chunk);
+      return send({ doc, kind: 'chunk', bytes }, [bytes.buffer]);
+    },
+    end: (doc) => send({ doc, kind: 'end' }),
+    abort(doc) {
+      void send({ doc, kind: 'abort' }).catch(() => undefined);
     },
     async close() {
       await Promise.all(threads.map((thread) => thread.terminate()));
     },
+  };
+}
+
+function inlinePool(options: { formatId?: string; maxRecordBytes?: number }): ParsePool {
+  const documents = new Map<number, DocumentParser>();
+  const parser = (doc: number) => {
+    const found = documents.get(doc);
+    if (!found) throw new AutoirError('AUTOIR_E_INTERNAL', `no open document ${doc}`);
+    return found;
+  };
+  return {
+    open: (doc) => void documents.set(doc, new DocumentParser(options)),
+    push: (doc, chunk) => Promise.resolve(parser(doc).push(chunk)),
+    end(doc) {
+      const items = parser(doc).end();
+      documents.delete(doc);
+      return Promise.resolve(items);
+    },
+    abort: (doc) => void documents.delete(doc),
+    close: () => Promise.resolve(),
   };
 }

@@ -1,17 +1,32 @@
-/** Worker thread entry: parses batches of records (parse-batch.ts) for the ingest pipeline. */
+/** Worker thread entry: parses the documents the ingest pipeline streams to it (parse-batch.ts). */
 import { parentPort } from 'node:worker_threads';
-import { parseRecords, type RecordText } from './parse-batch.js';
+import { DocumentParser, type ParsedItem } from './parse-batch.js';
 
-interface Request {
-  readonly id: number;
-  readonly format?: string;
-  readonly records: readonly RecordText[];
-}
+export type WorkerRequest =
+  | { readonly id: number; readonly doc: number; readonly kind: 'open'; readonly formatId?: string; readonly maxRecordBytes?: number }
+  | { readonly id: number; readonly doc: number; readonly kind: 'chunk'; readonly bytes: Uint8Array }
+  | { readonly id: number; readonly doc: number; readonly kind: 'end' | 'abort' };
 
-parentPort?.on('message', (request: Request) => {
+export type WorkerResponse = { readonly id: number; readonly items: ParsedItem[] } | { readonly id: number; readonly failure: string };
+
+const documents = new Map<number, DocumentParser>();
+
+parentPort?.on('message', (request: WorkerRequest) => {
   try {
-    parentPort?.postMessage({ id: request.id, items: parseRecords(request.records, request.format) });
+    let items: ParsedItem[] = [];
+    if (request.kind === 'open') {
+      documents.set(request.doc, new DocumentParser({ formatId: request.formatId, maxRecordBytes: request.maxRecordBytes }));
+    } else {
+      const parser = documents.get(request.doc);
+      if (!parser) throw new Error(`no open document ${request.doc}`);
+      if (request.kind === 'chunk') items = parser.push(Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength));
+      else {
+        if (request.kind === 'end') items = parser.end();
+        documents.delete(request.doc);
+      }
+    }
+    parentPort?.postMessage({ id: request.id, items } satisfies WorkerResponse);
   } catch (error) {
-    parentPort?.postMessage({ id: request.id, failure: (error as Error).stack ?? String(error) });
+    parentPort?.postMessage({ id: request.id, failure: (error as Error).stack ?? String(error) } satisfies WorkerResponse);
   }
 });

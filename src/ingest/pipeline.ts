@@ -12,9 +12,8 @@ import type { PreparedAlert } from '../store/prepared-alert.js';
 import type { InputFormat } from './format.js';
 import type { InputDocument, InputProblem } from './input.js';
 import type { IngestError } from './items.js';
-import type { ParsedItem, RecordText } from './parse-batch.js';
+import type { ParsedItem } from './parse-batch.js';
 import { createParsePool } from './parse-pool.js';
-import { readRecords } from './records.js';
 
 export type { IngestError } from './items.js';
 
@@ -53,14 +52,12 @@ export interface IngestOptions {
   readonly workers?: number;
 }
 
-/** Records per parse batch (and per message to a worker). */
-const PARSE_BATCH = 500;
-/** Parse batches in flight at once: more than a store batch, so workers keep parsing while the store writes. */
-const MAX_IN_FLIGHT = 24;
+/** Chunks in flight at once: enough that workers keep parsing while the store writes a batch. */
+const MAX_IN_FLIGHT = 48;
 
 class StrictRollback extends Error {}
 
-/** One step of the ordered pipeline: a parse batch of a document, or a problem found while reading one. */
+/** One step of the ordered pipeline: the items of a chunk of a document, or a problem found while reading one. */
 interface Step {
   readonly file: string;
   readonly items: Promise<ParsedItem[]> | ParsedItem[];
@@ -84,7 +81,8 @@ export async function ingestDocuments(
   const maxErrors = options.maxErrors ?? 1000;
   const batchSize = options.batchSize ?? 5000;
   const now = options.now ?? (() => new Date());
-  const pool = createParsePool(options.workers ?? 0, options.format?.id);
+  const pool = createParsePool(options.workers ?? 0, { formatId: options.format?.id, maxRecordBytes: options.maxRecordBytes });
+  let documentCount = 0;
 
   const report = (error: IngestError) => {
     summary.errorCount++;
@@ -130,29 +128,17 @@ export async function ingestDocuments(
         await push(problem(document.name, { message: document.message }));
         continue;
       }
-      let records: RecordText[] = [];
+      const doc = documentCount++;
+      pool.open(doc);
       try {
-        for await (const item of readRecords(document.chunks, { maxRecordBytes: options.maxRecordBytes })) {
-          if (item.kind === 'record') {
-            records.push({ line: item.line, text: item.text });
-            if (records.length >= PARSE_BATCH) {
-              await push({ file: document.name, items: pool.parse(records) });
-              records = [];
-            }
-            continue;
-          }
-          if (records.length > 0) await push({ file: document.name, items: pool.parse(records) });
-          records = [];
-          await push(problem(document.name, { line: item.line, message: item.message }));
-          if (item.fatal) break;
-        }
+        for await (const chunk of document.chunks) await push({ file: document.name, items: pool.push(doc, chunk) });
       } catch (error) {
+        pool.abort(doc);
         if (!isAutoirError(error) || error.family !== 'user') throw error;
-        if (records.length > 0) await push({ file: document.name, items: pool.parse(records) });
-        records = [];
         await push(problem(document.name, { message: error.message }));
+        continue;
       }
-      if (records.length > 0) await push({ file: document.name, items: pool.parse(records) });
+      await push({ file: document.name, items: pool.end(doc) });
     }
     while (steps.length > 0) await consume(steps.shift() as Step);
     await flush();

@@ -44,60 +44,73 @@ function isSpace(code: number): boolean {
   return code === SPACE || code === NEWLINE || code === CR || code === TAB || code === 0xfeff;
 }
 
+/**
+ * The push-based splitter behind readRecords: feed it chunks of one input as they come, get back the records
+ * (and problems) they complete. Once it has reported a fatal problem it reads nothing more.
+ */
+export class RecordSplitter {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private reader: LineReader | ValueScanner | undefined;
+  private stopped = false;
+  private readonly maxBytes: number;
+
+  constructor(options: ReadRecordsOptions = {}) {
+    this.maxBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
+
+  push(chunk: Buffer): (RawRecord | RecordProblem)[] {
+    if (this.stopped) return [];
+    if (this.reader) return this.collect(this.reader.push(chunk));
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    const headBuffer = this.head.length === 1 ? chunk : Buffer.concat(this.head, this.headBytes);
+    const decided = decideMode(headBuffer.toString('utf8'));
+    if (decided === 'wait' || decided === 'empty') {
+      if (this.headBytes <= this.maxBytes) return [];
+      return this.collect([{ kind: 'problem', line: 1, message: `no JSON value ends within the first ${formatBytes(this.maxBytes)}`, fatal: true }]);
+    }
+    if (typeof decided === 'object') return this.collect([decided]);
+    this.reader = decided === 'lines' ? new LineReader(this.maxBytes) : new ValueScanner(decided, this.maxBytes);
+    this.head = [];
+    return this.collect(this.reader.push(headBuffer));
+  }
+
+  end(): (RawRecord | RecordProblem)[] {
+    if (this.stopped) return [];
+    if (!this.reader) {
+      const bytes = Buffer.concat(this.head, this.headBytes);
+      const text = bytes.toString('utf8');
+      if (text.trim() === '') return [];
+      const decided = decideMode(text, true);
+      if (typeof decided === 'object') return this.collect([decided]);
+      this.reader = decided === 'lines' ? new LineReader(this.maxBytes) : new ValueScanner(decided === 'array' ? 'array' : 'values', this.maxBytes);
+      const records = this.collect(this.reader.push(bytes));
+      return this.stopped ? records : [...records, ...this.collect(this.reader.end())];
+    }
+    return this.collect(this.reader.end());
+  }
+
+  private collect(items: Iterable<RawRecord | RecordProblem>): (RawRecord | RecordProblem)[] {
+    const out: (RawRecord | RecordProblem)[] = [];
+    for (const item of items) {
+      out.push(item);
+      if (item.kind === 'problem' && item.fatal) {
+        this.stopped = true;
+        break;
+      }
+    }
+    return out;
+  }
+}
+
 export async function* readRecords(
   chunks: AsyncIterable<Buffer | string>,
   options: ReadRecordsOptions = {},
 ): AsyncGenerator<RawRecord | RecordProblem> {
-  const maxBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  let head: Buffer[] = [];
-  let headBytes = 0;
-  let reader: LineReader | ValueScanner | undefined;
-
-  for await (const chunk of chunks) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (reader) {
-      yield* reader.push(buffer);
-      continue;
-    }
-    head.push(buffer);
-    headBytes += buffer.length;
-    const headBuffer = head.length === 1 ? buffer : Buffer.concat(head, headBytes);
-    const decided = decideMode(headBuffer.toString('utf8'));
-    if (decided === 'wait' || decided === 'empty') {
-      if (headBytes > maxBytes) {
-        yield {
-          kind: 'problem',
-          line: 1,
-          message: `no JSON value ends within the first ${formatBytes(maxBytes)}`,
-          fatal: true,
-        };
-        return;
-      }
-      continue;
-    }
-    if (typeof decided === 'object') {
-      yield decided;
-      return;
-    }
-    reader = decided === 'lines' ? new LineReader(maxBytes) : new ValueScanner(decided, maxBytes);
-    head = [];
-    yield* reader.push(headBuffer);
-  }
-  if (!reader) {
-    const text = Buffer.concat(head, headBytes).toString('utf8');
-    if (text.trim() === '') return;
-    const decided = decideMode(text, true);
-    if (typeof decided === 'object') {
-      yield decided;
-      return;
-    }
-    reader =
-      decided === 'lines'
-        ? new LineReader(maxBytes)
-        : new ValueScanner(decided === 'array' ? 'array' : 'values', maxBytes);
-    yield* reader.push(Buffer.concat(head, headBytes));
-  }
-  yield* reader.end();
+  const splitter = new RecordSplitter(options);
+  for await (const chunk of chunks) yield* splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  yield* splitter.end();
 }
 
 /**
