@@ -271,7 +271,8 @@ async function writePrepared(
   const hashesOfRow: (readonly number[])[] = [];
   for (const [ref, index] of lastIndexByRef) {
     const alert = prepared[index] as PreparedAlert;
-    const values = alert.values.slice();
+    // The prepared alert is ours (a copy from the parser's thread, or made for this call): fill it in place.
+    const values = alert.values;
     values[at.ingested_at] = nowMs;
     values[at.updated_at] = nowMs;
     let hashes = alert.entityHashes;
@@ -308,11 +309,11 @@ async function writePrepared(
         .execute();
     }
   }
-  const entityRows: unknown[][] = [];
+  const entityRows: unknown[] = [];
   hashesOfRow.forEach((hashes, row) => {
-    for (const hash of hashes) entityRows.push([hash, ids[row]]);
+    for (const hash of hashes) entityRows.push(hash, ids[row]);
   });
-  await statements.insertEntityRows.run(db as unknown as Kysely<never>, entityRows);
+  await statements.insertEntityRows.runFlat(db as unknown as Kysely<never>, entityRows);
 
   // 5. Per input, in input order: a repeat inside the batch counts as an update of the first.
   const idByRef = new Map(refs.map((ref, row) => [ref, ids[row] as number]));

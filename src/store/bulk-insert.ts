@@ -16,11 +16,13 @@ export type Values = readonly unknown[];
  * With `rowids`, returns for each row the rowid it inserted, or `undefined` where it inserted nothing (an upsert
  * that updated instead).
  */
-export type RunMany = (
-  sqlText: string,
-  parameterRows: readonly Values[],
-  rowids: boolean,
-) => (number | undefined)[];
+export type RunMany = (sqlText: string, rows: readonly Values[] | FlatRows, rowids: boolean) => (number | undefined)[];
+
+/** Rows as one flat array of values, `width` per row: no array per row to allocate (and collect). */
+export interface FlatRows {
+  readonly flat: readonly unknown[];
+  readonly width: number;
+}
 
 export class BulkInsert {
   private readonly sqlByCount = new Map<number, string>();
@@ -34,6 +36,21 @@ export class BulkInsert {
 
   async run(db: Kysely<never>, rows: readonly Values[]): Promise<void> {
     await this.execute(db, rows, false);
+  }
+
+  /** Insert rows given as one flat array of values, row after row. */
+  async runFlat(db: Kysely<never>, flat: readonly unknown[]): Promise<void> {
+    const width = this.columns.length;
+    const { runMany } = this.options;
+    if (runMany) {
+      if (flat.length > 0) runMany(this.sqlFor(db, 1), { flat, width }, false);
+      return;
+    }
+    const step = this.options.chunk * width;
+    for (let start = 0; start < flat.length; start += step) {
+      const chunk = flat.slice(start, start + step);
+      await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, chunk.length / width), chunk));
+    }
   }
 
   /**

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import type { RunMany } from './bulk-insert.js';
+import type { FlatRows, RunMany, Values } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
 export const SQLITE_FILE_NAME = 'autoir.db';
@@ -64,9 +64,19 @@ export function createSqliteKysely(options: SqliteOptions): {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   // Bulk inserts run on the same connection, inside whatever transaction Kysely has open on it.
   const lastRowid = raw.prepare('select last_insert_rowid() as id').pluck();
-  const runMany: RunMany = (sqlText, parameterRows, rowids) => {
+  const runMany: RunMany = (sqlText, rows, rowids) => {
     const statement = database.prepare(sqlText) as unknown as BetterSqlite3.Statement;
     const out: (number | undefined)[] = [];
+    if (!Array.isArray(rows)) {
+      const { flat, width } = rows as FlatRows;
+      const parameters: unknown[] = new Array(width);
+      for (let start = 0; start < flat.length; start += width) {
+        for (let column = 0; column < width; column++) parameters[column] = flat[start + column];
+        statement.run(parameters);
+      }
+      return out;
+    }
+    const parameterRows = rows as readonly Values[];
     if (!rowids) {
       for (const parameters of parameterRows) statement.run(parameters);
       return out;
