@@ -100,47 +100,80 @@ export async function ingestDocuments(
       options.onProgress?.(summary);
     };
 
-    // Steps are consumed strictly in the order they were made, whatever order workers finish in.
+    // Reading and writing run side by side: the reader feeds the parse pool up to MAX_IN_FLIGHT chunks ahead,
+    // the writer consumes the results strictly in the order they were read, whatever order workers finish in.
     const steps: Step[] = [];
-    const consume = async (step: Step) => {
-      for (const item of await step.items) {
-        if (!item.ok) {
-          report({ file: step.file, ...item.error });
+    let readingDone = false;
+    let writerFailed = false;
+    let wakeWriter: (() => void) | undefined;
+    let wakeReader: (() => void) | undefined;
+    const enqueue = async (step: Step) => {
+      while (steps.length >= MAX_IN_FLIGHT && !writerFailed) await new Promise<void>((resolve) => (wakeReader = resolve));
+      if (writerFailed) throw new Error('the writer stopped');
+      steps.push(step);
+      wakeWriter?.();
+    };
+    const problem = (file: string, error: Omit<IngestError, 'file'>): Step => ({ file, items: [{ ok: false, error }] });
+
+    const read = async () => {
+      try {
+        for await (const document of documents) {
+          if (!('chunks' in document)) {
+            await enqueue(problem(document.name, { message: document.message }));
+            continue;
+          }
+          const doc = documentCount++;
+          pool.open(doc);
+          try {
+            for await (const chunk of document.chunks) await enqueue({ file: document.name, items: pool.push(doc, chunk) });
+          } catch (error) {
+            pool.abort(doc);
+            if (!isAutoirError(error) || error.family !== 'user') throw error;
+            await enqueue(problem(document.name, { message: error.message }));
+            continue;
+          }
+          await enqueue({ file: document.name, items: pool.end(doc) });
+        }
+      } finally {
+        readingDone = true;
+        wakeWriter?.();
+      }
+    };
+
+    const write = async () => {
+      for (;;) {
+        const step = steps.shift();
+        if (!step) {
+          if (readingDone) return;
+          await new Promise<void>((resolve) => (wakeWriter = resolve));
           continue;
         }
-        summary.formats[item.format] = (summary.formats[item.format] ?? 0) + 1;
-        if (item.skipped) summary.skipped++;
-        for (const prepared of item.prepared) batch.push(prepared);
+        wakeReader?.();
+        for (const item of await step.items) {
+          if (!item.ok) {
+            report({ file: step.file, ...item.error });
+            continue;
+          }
+          summary.formats[item.format] = (summary.formats[item.format] ?? 0) + 1;
+          if (item.skipped) summary.skipped++;
+          for (const prepared of item.prepared) batch.push(prepared);
+        }
+        if (batch.length >= batchSize) await flush();
       }
-      if (batch.length >= batchSize) await flush();
     };
-    const push = async (step: Step) => {
-      steps.push(step);
-      while (steps.length > MAX_IN_FLIGHT) await consume(steps.shift() as Step);
-    };
-    const problem = (file: string, error: Omit<IngestError, 'file'>): Step => ({
-      file,
-      items: [{ ok: false, error }],
-    });
 
-    for await (const document of documents) {
-      if (!('chunks' in document)) {
-        await push(problem(document.name, { message: document.message }));
-        continue;
-      }
-      const doc = documentCount++;
-      pool.open(doc);
-      try {
-        for await (const chunk of document.chunks) await push({ file: document.name, items: pool.push(doc, chunk) });
-      } catch (error) {
-        pool.abort(doc);
-        if (!isAutoirError(error) || error.family !== 'user') throw error;
-        await push(problem(document.name, { message: error.message }));
-        continue;
-      }
-      await push({ file: document.name, items: pool.end(doc) });
+    const reading = read();
+    reading.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+    try {
+      await write();
+    } catch (error) {
+      // Stop the reader (it may be waiting for room), then report the writer's error, not the reader's.
+      writerFailed = true;
+      wakeReader?.();
+      await reading.catch(() => undefined);
+      throw error;
     }
-    while (steps.length > 0) await consume(steps.shift() as Step);
+    await reading;
     await flush();
     if (options.strict && summary.errorCount > 0) throw new StrictRollback();
   };

@@ -12,6 +12,16 @@ import { AutoirError } from '../domain/errors.js';
 export type Values = readonly unknown[];
 
 /**
+ * In-process statements run synchronously; between slices of this many rows the thread is given back to the
+ * event loop, so that (for example) parse workers are fed while a large batch is written.
+ */
+const IN_PROCESS_SLICE = 1000;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Runs one compiled single-row statement for many parameter lists, in the caller's transaction (store/sqlite.ts).
  * With `rowids`, returns for each row the rowid it inserted, or `undefined` where it inserted nothing (an upsert
  * that updated instead).
@@ -43,7 +53,11 @@ export class BulkInsert {
     const width = this.columns.length;
     const { runMany } = this.options;
     if (runMany) {
-      if (flat.length > 0) runMany(this.sqlFor(db, 1), { flat, width }, false);
+      const step = IN_PROCESS_SLICE * width;
+      for (let start = 0; start < flat.length; start += step) {
+        if (start > 0) await yieldToEventLoop();
+        runMany(this.sqlFor(db, 1), { flat: flat.slice(start, start + step), width }, false);
+      }
       return;
     }
     const step = this.options.chunk * width;
@@ -71,7 +85,14 @@ export class BulkInsert {
   ): Promise<{ rows: unknown[] } | { rowids: (number | undefined)[] }> {
     if (rows.length === 0) return { rows: [] };
     const { runMany } = this.options;
-    if (runMany) return { rowids: runMany(this.sqlFor(db, 1), rows, returning) };
+    if (runMany) {
+      const rowids: (number | undefined)[] = [];
+      for (let start = 0; start < rows.length; start += IN_PROCESS_SLICE) {
+        if (start > 0) await yieldToEventLoop();
+        rowids.push(...runMany(this.sqlFor(db, 1), rows.slice(start, start + IN_PROCESS_SLICE), returning));
+      }
+      return { rowids };
+    }
     const results: unknown[] = [];
     for (let start = 0; start < rows.length; start += this.options.chunk) {
       const chunk = rows.slice(start, start + this.options.chunk);
