@@ -9,7 +9,12 @@ import { parseJsonRecord, RecordSplitter, type RawRecord, type RecordProblem } f
 
 /** One item of a record (a record may hold several, e.g. a Graph list response), or a problem. */
 export type ParsedItem =
-  | { readonly ok: true; readonly format: string; readonly skipped: boolean; readonly prepared: readonly PreparedAlert[] }
+  | {
+      readonly ok: true;
+      readonly format: string;
+      readonly skipped: boolean;
+      readonly prepared: readonly PreparedAlert[];
+    }
   | { readonly ok: false; readonly error: Omit<IngestError, 'file'> };
 
 export interface DocumentParserOptions {
@@ -36,7 +41,10 @@ export class DocumentParser {
   }
 }
 
-export function parseRecords(records: readonly (RawRecord | RecordProblem)[], formatId?: string): ParsedItem[] {
+export function parseRecords(
+  records: readonly (RawRecord | RecordProblem)[],
+  formatId?: string,
+): ParsedItem[] {
   const forced = formatId === undefined ? undefined : formatById(formatId);
   const items: ParsedItem[] = [];
   for (const record of records) {
@@ -56,7 +64,12 @@ export function parseRecords(records: readonly (RawRecord | RecordProblem)[], fo
         continue;
       }
       try {
-        items.push({ ok: true, format: outcome.format.id, skipped: outcome.skipped !== undefined, prepared: outcome.inputs.map(prepareAlert) });
+        items.push({
+          ok: true,
+          format: outcome.format.id,
+          skipped: outcome.skipped !== undefined,
+          prepared: outcome.inputs.map(prepareAlert),
+        });
       } catch (error) {
         items.push({ ok: false, error: { line: record.line, message: (error as Error).message } });
       }

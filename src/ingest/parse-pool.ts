@@ -29,12 +29,18 @@ export function defaultWorkerCount(): number {
   return Math.max(0, Math.min(4, os.availableParallelism() - 1));
 }
 
-export function createParsePool(workers: number, options: { formatId?: string; maxRecordBytes?: number } = {}): ParsePool {
+export function createParsePool(
+  workers: number,
+  options: { formatId?: string; maxRecordBytes?: number } = {},
+): ParsePool {
   const script = new URL('./parse-worker.js', import.meta.url);
   if (workers <= 0 || !existsSync(fileURLToPath(script))) return inlinePool(options);
 
   const threads = Array.from({ length: workers }, () => new Worker(script));
-  const pending = new Map<number, { resolve: (items: ParsedItem[]) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (items: ParsedItem[]) => void; reject: (error: Error) => void }
+  >();
   let nextId = 0;
   let failed: Error | undefined;
   for (const thread of threads) {

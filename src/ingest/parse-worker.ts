@@ -3,11 +3,18 @@ import { parentPort } from 'node:worker_threads';
 import { DocumentParser, type ParsedItem } from './parse-batch.js';
 
 export type WorkerRequest =
-  | { readonly id: number; readonly doc: number; readonly kind: 'open'; readonly formatId?: string; readonly maxRecordBytes?: number }
+  | {
+      readonly id: number;
+      readonly doc: number;
+      readonly kind: 'open';
+      readonly formatId?: string;
+      readonly maxRecordBytes?: number;
+    }
   | { readonly id: number; readonly doc: number; readonly kind: 'chunk'; readonly bytes: Uint8Array }
   | { readonly id: number; readonly doc: number; readonly kind: 'end' | 'abort' };
 
-export type WorkerResponse = { readonly id: number; readonly items: ParsedItem[] } | { readonly id: number; readonly failure: string };
+export type WorkerResponse =
+  { readonly id: number; readonly items: ParsedItem[] } | { readonly id: number; readonly failure: string };
 
 const documents = new Map<number, DocumentParser>();
 
@@ -15,11 +22,17 @@ parentPort?.on('message', (request: WorkerRequest) => {
   try {
     let items: ParsedItem[] = [];
     if (request.kind === 'open') {
-      documents.set(request.doc, new DocumentParser({ formatId: request.formatId, maxRecordBytes: request.maxRecordBytes }));
+      documents.set(
+        request.doc,
+        new DocumentParser({ formatId: request.formatId, maxRecordBytes: request.maxRecordBytes }),
+      );
     } else {
       const parser = documents.get(request.doc);
       if (!parser) throw new Error(`no open document ${request.doc}`);
-      if (request.kind === 'chunk') items = parser.push(Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength));
+      if (request.kind === 'chunk')
+        items = parser.push(
+          Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength),
+        );
       else {
         if (request.kind === 'end') items = parser.end();
         documents.delete(request.doc);
@@ -27,6 +40,9 @@ parentPort?.on('message', (request: WorkerRequest) => {
     }
     parentPort?.postMessage({ id: request.id, items } satisfies WorkerResponse);
   } catch (error) {
-    parentPort?.postMessage({ id: request.id, failure: (error as Error).stack ?? String(error) } satisfies WorkerResponse);
+    parentPort?.postMessage({
+      id: request.id,
+      failure: (error as Error).stack ?? String(error),
+    } satisfies WorkerResponse);
   }
 });

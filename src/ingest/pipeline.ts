@@ -81,7 +81,10 @@ export async function ingestDocuments(
   const maxErrors = options.maxErrors ?? 1000;
   const batchSize = options.batchSize ?? 5000;
   const now = options.now ?? (() => new Date());
-  const pool = createParsePool(options.workers ?? 0, { formatId: options.format?.id, maxRecordBytes: options.maxRecordBytes });
+  const pool = createParsePool(options.workers ?? 0, {
+    formatId: options.format?.id,
+    maxRecordBytes: options.maxRecordBytes,
+  });
   let documentCount = 0;
 
   const report = (error: IngestError) => {
@@ -108,12 +111,16 @@ export async function ingestDocuments(
     let wakeWriter: (() => void) | undefined;
     let wakeReader: (() => void) | undefined;
     const enqueue = async (step: Step) => {
-      while (steps.length >= MAX_IN_FLIGHT && !writerFailed) await new Promise<void>((resolve) => (wakeReader = resolve));
+      while (steps.length >= MAX_IN_FLIGHT && !writerFailed)
+        await new Promise<void>((resolve) => (wakeReader = resolve));
       if (writerFailed) throw new Error('the writer stopped');
       steps.push(step);
       wakeWriter?.();
     };
-    const problem = (file: string, error: Omit<IngestError, 'file'>): Step => ({ file, items: [{ ok: false, error }] });
+    const problem = (file: string, error: Omit<IngestError, 'file'>): Step => ({
+      file,
+      items: [{ ok: false, error }],
+    });
 
     const read = async () => {
       try {
@@ -125,7 +132,8 @@ export async function ingestDocuments(
           const doc = documentCount++;
           pool.open(doc);
           try {
-            for await (const chunk of document.chunks) await enqueue({ file: document.name, items: pool.push(doc, chunk) });
+            for await (const chunk of document.chunks)
+              await enqueue({ file: document.name, items: pool.push(doc, chunk) });
           } catch (error) {
             pool.abort(doc);
             if (!isAutoirError(error) || error.family !== 'user') throw error;

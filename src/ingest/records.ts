@@ -68,10 +68,18 @@ export class RecordSplitter {
     const decided = decideMode(headBuffer.toString('utf8'));
     if (decided === 'wait' || decided === 'empty') {
       if (this.headBytes <= this.maxBytes) return [];
-      return this.collect([{ kind: 'problem', line: 1, message: `no JSON value ends within the first ${formatBytes(this.maxBytes)}`, fatal: true }]);
+      return this.collect([
+        {
+          kind: 'problem',
+          line: 1,
+          message: `no JSON value ends within the first ${formatBytes(this.maxBytes)}`,
+          fatal: true,
+        },
+      ]);
     }
     if (typeof decided === 'object') return this.collect([decided]);
-    this.reader = decided === 'lines' ? new LineReader(this.maxBytes) : new ValueScanner(decided, this.maxBytes);
+    this.reader =
+      decided === 'lines' ? new LineReader(this.maxBytes) : new ValueScanner(decided, this.maxBytes);
     this.head = [];
     return this.collect(this.reader.push(headBuffer));
   }
@@ -84,7 +92,10 @@ export class RecordSplitter {
       if (text.trim() === '') return [];
       const decided = decideMode(text, true);
       if (typeof decided === 'object') return this.collect([decided]);
-      this.reader = decided === 'lines' ? new LineReader(this.maxBytes) : new ValueScanner(decided === 'array' ? 'array' : 'values', this.maxBytes);
+      this.reader =
+        decided === 'lines'
+          ? new LineReader(this.maxBytes)
+          : new ValueScanner(decided === 'array' ? 'array' : 'values', this.maxBytes);
       const records = this.collect(this.reader.push(bytes));
       return this.stopped ? records : [...records, ...this.collect(this.reader.end())];
     }
@@ -109,7 +120,8 @@ export async function* readRecords(
   options: ReadRecordsOptions = {},
 ): AsyncGenerator<RawRecord | RecordProblem> {
   const splitter = new RecordSplitter(options);
-  for await (const chunk of chunks) yield* splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for await (const chunk of chunks)
+    yield* splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   yield* splitter.end();
 }
 

@@ -261,14 +261,14 @@ async function writePrepared(
   //    resolve the entities of alerts that name something only by such an alias.
   await registerAliases(
     db,
-    prepared.flatMap((alert) => alert.aliases),
+    prepared.flatMap((alert) => alert.aliases ?? []),
     nowMs,
   );
-  const aliases = await loadAliases(db, [...new Set(prepared.flatMap((alert) => alert.lookups))]);
+  const aliases = await loadAliases(db, [...new Set(prepared.flatMap((alert) => alert.lookups ?? []))]);
 
   const refs: string[] = [];
   const rows: unknown[][] = [];
-  const hashesOfRow: (readonly number[])[] = [];
+  const hashesOfRow: ArrayLike<number>[] = [];
   for (const [ref, index] of lastIndexByRef) {
     const alert = prepared[index] as PreparedAlert;
     // The prepared alert is ours (a copy from the parser's thread, or made for this call): fill it in place.
@@ -276,7 +276,7 @@ async function writePrepared(
     values[at.ingested_at] = nowMs;
     values[at.updated_at] = nowMs;
     let hashes = alert.entityHashes;
-    if (alert.lookups.some((key) => aliases.get(key))) {
+    if (alert.lookups?.some((key) => aliases.get(key))) {
       const resolved = uniqueEntities(
         (JSON.parse(values[at.entities] as string) as Entity[]).map((entity) =>
           resolveEntity(entity, (key) => aliases.get(key) ?? undefined),
@@ -311,7 +311,7 @@ async function writePrepared(
   }
   const entityRows: unknown[] = [];
   hashesOfRow.forEach((hashes, row) => {
-    for (const hash of hashes) entityRows.push(hash, ids[row]);
+    for (let index = 0; index < hashes.length; index++) entityRows.push(hashes[index], ids[row]);
   });
   await statements.insertEntityRows.runFlat(db as unknown as Kysely<never>, entityRows);
 

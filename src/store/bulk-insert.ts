@@ -26,7 +26,11 @@ function yieldToEventLoop(): Promise<void> {
  * With `rowids`, returns for each row the rowid it inserted, or `undefined` where it inserted nothing (an upsert
  * that updated instead).
  */
-export type RunMany = (sqlText: string, rows: readonly Values[] | FlatRows, rowids: boolean) => (number | undefined)[];
+export type RunMany = (
+  sqlText: string,
+  rows: readonly Values[] | FlatRows,
+  rowids: boolean,
+) => (number | undefined)[];
 
 /** Rows as one flat array of values, `width` per row: no array per row to allocate (and collect). */
 export interface FlatRows {

@@ -47,11 +47,11 @@ export interface PreparedAlert {
    */
   readonly values: unknown[];
   /** `entityHash` of each entity key, in entity order. */
-  readonly entityHashes: readonly number[];
-  /** Aliases this alert's entities establish: [alias key, entity key]. */
-  readonly aliases: readonly (readonly [string, string])[];
-  /** Alias keys that, if known, would change this alert's entities (bare host names, UPNs, SIDs). */
-  readonly lookups: readonly string[];
+  readonly entityHashes: ArrayLike<number>;
+  /** Aliases this alert's entities establish: [alias key, entity key]. Absent when none. */
+  readonly aliases?: readonly (readonly [string, string])[];
+  /** Alias keys that, if known, would change this alert's entities (bare host names, UPNs, SIDs). Absent when none. */
+  readonly lookups?: readonly string[];
 }
 
 export function prepareAlert({ draft, raw, format }: AlertInput): PreparedAlert {
@@ -82,11 +82,13 @@ export function prepareAlert({ draft, raw, format }: AlertInput): PreparedAlert 
     raw: raw ?? null,
     format,
   };
+  const lookups = aliasLookups(draft.entities);
+  // Kept small: prepared alerts cross from parse workers to the writing thread, and every field costs there.
   return {
     values: alertWriteColumns.map((column) => row[column]),
-    entityHashes: draft.entities.map((entity) => entityHash(entity.key)),
-    aliases,
-    lookups: aliasLookups(draft.entities),
+    entityHashes: Float64Array.from(draft.entities, (entity) => entityHash(entity.key)),
+    ...(aliases.length > 0 ? { aliases } : {}),
+    ...(lookups.length > 0 ? { lookups } : {}),
   };
 }
 

@@ -2,9 +2,10 @@
  * The built `autoir` command, run as a separate process the way the README tells users to run it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -38,6 +39,35 @@ describe('autoir (built) end to end', () => {
     expect(alerts[0]?.entities.map((entity) => entity.key)).toContain(
       'file:sha256:8963a19fb992ad9a76576c5638fd68292cffb9aaac29eb8285f9abf6196a7dec',
     );
+  });
+
+  it('reports bad records by file, line and field from its parse workers, and stores the good ones', () => {
+    const lines = readFileSync(
+      path.join(root, 'test/fixtures/alerts/suricata/beats-eve-alerts-http.ndjson'),
+      'utf8',
+    )
+      .trim()
+      .split('\n');
+    const bad = JSON.parse(lines[1] as string) as { alert: Record<string, unknown> };
+    delete bad.alert.signature;
+    const file = path.join(data, 'mixed.ndjson.gz');
+    writeFileSync(file, gzipSync([lines[0], '{oops', JSON.stringify(bad), lines[1]].join('\n')));
+    const run = autoir(['ingest', file, '--workers', '1', '--json']);
+    expect(run.status).toBe(2);
+    const summary = JSON.parse(run.stdout) as { alerts: number; errors: unknown[] };
+    expect(summary.alerts).toBe(2);
+    expect(summary.errors).toEqual([
+      { file, line: 2, message: expect.stringMatching(/^not valid JSON/) },
+      {
+        file,
+        line: 3,
+        field: 'alert.signature',
+        message: expect.stringMatching(/alert\.signature: required string is missing/),
+      },
+    ]);
+    // The same result without workers: one parser, two ways to run it.
+    const inline = autoir(['ingest', file, '--workers', '0', '--json']);
+    expect(JSON.parse(inline.stdout)).toMatchObject({ errors: summary.errors, alerts: 2, updated: 2 });
   });
 
   it('exits 2 on bad usage and prints help with exit 0', () => {
