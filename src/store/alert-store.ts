@@ -8,7 +8,7 @@ import { AutoirError, badInput } from '../domain/errors.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
 import { entityHash, keyMarker } from './entity-index.js';
 import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
-import { alertWriteColumns, at, prepareAlert, type PreparedAlert } from './prepared-alert.js';
+import { alertWriteColumns, at, epoch, prepareAlert, type PreparedAlert } from './prepared-alert.js';
 import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
 
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
@@ -448,12 +448,6 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-function epoch(value: string, field: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms))
-    throw badInput(`${field} is not a date-time: ${JSON.stringify(value)}`, { field });
-  return ms;
-}
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);

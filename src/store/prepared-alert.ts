@@ -121,7 +121,8 @@ export function aliasLookups(entities: readonly Entity[]): string[] {
   return [...keys];
 }
 
-function epoch(value: string, field: string): number {
+/** Epoch milliseconds of an ISO 8601 time; a bad one is a user error naming the field. */
+export function epoch(value: string, field: string): number {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms))
     throw badInput(`${field} is not a date-time: ${JSON.stringify(value)}`, { field });
