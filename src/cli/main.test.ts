@@ -125,6 +125,24 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect(await t.store.alerts.countAlerts()).toBe(5);
   });
 
+  it('draws a progress line on a terminal, and none with --json or --no-progress', async () => {
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text), isTTY: true },
+      stdin: Readable.from([]),
+      env: { ...t.env },
+    };
+    expect(await runCli(['ingest', graphFile], io)).toBe(0);
+    expect(stderr.replaceAll('\u001b[2K', '')).toMatch(
+      /\ringest: [\d.]+ KiB \/ [\d.]+ KiB \(100%\) · 1 alerts · 0 errors/,
+    );
+    stderr = '';
+    await runCli(['ingest', graphFile, '--no-progress'], io);
+    await runCli(['ingest', graphFile, '--json'], io);
+    expect(stderr).toBe('');
+  });
+
   it('reads standard input, compressed or not', async () => {
     const run = await cli(['ingest', '-', '--json'], gzipSync(readFileSync(graphFile)));
     expect(run.json()).toMatchObject({ alerts: 1, formats: { msgraph: 1 } });

@@ -448,7 +448,6 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
