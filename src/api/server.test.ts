@@ -161,6 +161,12 @@ describe.each(backends)('REST API on %s', (dialect) => {
     expect(await t.store.alerts.countAlerts()).toBe(0);
   });
 
+  it('checks the token before reading a body: no token, no 413, just 401', async () => {
+    const big = 'x'.repeat(200 * 1024);
+    const response = await app.inject({ method: 'POST', url: '/api/v1/alerts', payload: big });
+    expect(response.statusCode).toBe(401);
+  });
+
   it('refuses a body over the limit with 413 and stores nothing', async () => {
     const big = JSON.stringify({ ...JSON.parse(graphAlert), description: 'x'.repeat(70 * 1024) });
     const response = await app.inject({

@@ -4,10 +4,11 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { hasRole } from '../domain/access.js';
+import { hasRole, type Role } from '../domain/access.js';
 import { AutoirError, isAutoirError, type ErrorCode } from '../domain/errors.js';
 import { formatPath } from '../ingest/format.js';
 import type { ApiToken, Store } from '../store/ports.js';
+import { isStoreUnavailable } from '../store/errors.js';
 import { bearerToken, hashToken } from './auth.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route.js';
@@ -51,42 +52,59 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get('/api/v1/openapi.json', async () => openapi);
+  // Who is calling, per request: set by the route's onRequest hook, before any body is read.
+  const principals = new WeakMap<FastifyRequest, ApiToken>();
   for (const route of routes) {
+    const role = route.role;
     app.route({
       method: route.method,
       url: route.url,
-      handler: async (request, reply) => handle(route, request, reply, options.store),
+      ...(role
+        ? {
+            onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+              principals.set(request, await authenticate(role, request, reply, options.store));
+            },
+          }
+        : {}),
+      handler: async (request, reply) => handle(route, request, reply, principals.get(request)),
     });
   }
   return app;
+}
+
+/** The caller's token, if it is valid and has `role`; otherwise a 401 or 403. */
+async function authenticate(
+  role: Role,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: Store,
+): Promise<ApiToken> {
+  const token = bearerToken(request.headers.authorization);
+  const principal = token ? await store.tokens.useToken(hashToken(token), new Date()) : undefined;
+  if (!principal) {
+    void reply.header('www-authenticate', 'Bearer realm="autoir"');
+    throw new AutoirError(
+      'AUTOIR_E_UNAUTHENTICATED',
+      token
+        ? 'the bearer token is not valid (unknown or revoked)'
+        : 'this route needs Authorization: Bearer <token>',
+    );
+  }
+  if (!hasRole(principal.role, role)) {
+    throw new AutoirError(
+      'AUTOIR_E_FORBIDDEN',
+      `this route needs the ${role} role; token ${principal.name} has ${principal.role}`,
+    );
+  }
+  return principal;
 }
 
 async function handle(
   route: RouteSpec,
   request: FastifyRequest,
   reply: FastifyReply,
-  store: Store,
+  principal: ApiToken | undefined,
 ): Promise<unknown> {
-  let principal: ApiToken | undefined;
-  if (route.role) {
-    const token = bearerToken(request.headers.authorization);
-    principal = token ? await store.tokens.useToken(hashToken(token), new Date()) : undefined;
-    if (!principal) {
-      void reply.header('www-authenticate', 'Bearer realm="autoir"');
-      throw new AutoirError(
-        'AUTOIR_E_UNAUTHENTICATED',
-        token
-          ? 'the bearer token is not valid (unknown or revoked)'
-          : 'this route needs Authorization: Bearer <token>',
-      );
-    }
-    if (!hasRole(principal.role, route.role)) {
-      throw new AutoirError(
-        'AUTOIR_E_FORBIDDEN',
-        `this route needs the ${route.role} role; token ${principal.name} has ${principal.role}`,
-      );
-    }
-  }
   const query = parseWith(route.query, request.query, 'query parameter');
   const params = parseWith(route.params, request.params, 'path parameter');
   let body: unknown = request.body;
@@ -119,11 +137,17 @@ function toApiError(
   error: Error & { code?: string; statusCode?: number },
   bodyLimit: number,
 ): { status: number; body: { code: ErrorCode; message: string; field?: string } } {
-  if (isAutoirError(error)) {
+  if (isAutoirError(error) && error.family !== 'unexpected') {
     const field = error.location?.field;
     return {
       status: error.httpStatus,
       body: { code: error.code, message: error.message, ...(field ? { field } : {}) },
+    };
+  }
+  if (isStoreUnavailable(error)) {
+    return {
+      status: 503,
+      body: { code: 'AUTOIR_E_STORE_UNAVAILABLE', message: 'the store is busy or unreachable; try again' },
     };
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -6,21 +6,25 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly stdin: Readable;
   readonly env: NodeJS.ProcessEnv;
-  /** Resolved when the process is asked to stop (SIGINT/SIGTERM); `serve` waits for it. */
-  readonly stopSignal?: Promise<void>;
+  /**
+   * Resolves when the process is asked to stop (SIGINT/SIGTERM). Only `serve` asks: other commands keep Node's
+   * default, so Ctrl-C stops them at once.
+   */
+  readonly waitForStop?: () => Promise<void>;
 }
 
 export function processIo(): CliIo {
-  const stopSignal = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  const waitForStop = () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
-    stopSignal,
+    waitForStop,
   };
 }
 

@@ -222,6 +222,34 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     ]);
   });
 
+  it('reports a file whose first bytes are already broken, and a truncated .gz inside a zip, then goes on', async () => {
+    mkdirSync(path.join(work, 'in'));
+    writeFileSync(
+      path.join(work, 'in', 'a-bad-header.json.gz'),
+      Buffer.from([0x1f, 0x8b, 0x00, 0x00, 0x01, 0x02]),
+    );
+    const gz = gzipSync(readFileSync(graphFile));
+    writeFileSync(
+      path.join(work, 'in', 'b.zip'),
+      writeZip([['inner.json.gz', gz.subarray(0, gz.length - 40)]]),
+    );
+    copyFileSync(graphFile, path.join(work, 'in', 'c-good.json'));
+    const run = await cli(['ingest', path.join(work, 'in'), '--json']);
+    expect(run.code).toBe(2);
+    const summary = run.json() as { alerts: number; errors: { file: string; message: string }[] };
+    expect(summary.alerts).toBe(1);
+    expect(summary.errors).toEqual([
+      {
+        file: path.join(work, 'in', 'a-bad-header.json.gz'),
+        message: expect.stringMatching(/^the gzip data is damaged or truncated/),
+      },
+      {
+        file: `${path.join(work, 'in', 'b.zip')}:inner.json.gz`,
+        message: expect.stringMatching(/^the gzip data is damaged or truncated/),
+      },
+    ]);
+  });
+
   it('forces a format with --format and refuses one it does not know', async () => {
     const forced = await cli(['ingest', graphFile, '--format', 'ocsf', '--json']);
     expect(forced.code).toBe(2);
@@ -238,7 +266,11 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
       stderr: expect.stringMatching(/nope\.json: no such file or directory/),
     });
     expect((await cli(['frobnicate'])).code).toBe(2);
-    expect((await cli(['alerts', 'list', '--limit', 'many'])).code).toBe(2);
+    const badLimit = await cli(['alerts', 'list', '--limit', '0']);
+    expect(badLimit).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/limit must be a whole number from 1 to 1000, got "0"/),
+    });
     expect((await cli(['alerts', 'list', '--severity', 'urgent'])).stderr).toMatch(/unknown severity urgent/);
     expect((await cli(['--help'])).code).toBe(0);
   });
@@ -268,6 +300,9 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect((listed.json() as unknown[]).length).toBe(1);
     expect((await cli(['token', 'create', '--role', 'viewer', '--name', 'soar'])).code).toBe(2);
     expect((await cli(['token', 'create', '--role', 'root', '--name', 'x'])).code).toBe(2);
+    expect((await cli(['token', 'create', '--role', 'viewer', '--name', 'tok_x'])).stderr).toMatch(
+      /not starting with tok_/,
+    );
     expect((await cli(['token', 'revoke', 'soar'])).stdout).toMatch(/^revoked soar/);
     expect((await cli(['token', 'revoke', 'soar'])).code).toBe(2);
   });

@@ -4,11 +4,12 @@
  *
  * Exit codes: 0 ok, 1 failure, 2 bad usage or bad input.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createServer, DEFAULT_BODY_LIMIT } from '../api/server.js';
 import { generateToken, hashToken } from '../api/auth.js';
 import { isRole, roleDescriptions, roles } from '../domain/access.js';
 import { normalizeTechnique, severities, type Severity } from '../domain/alert.js';
+import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError, exitCodeFor, formatLocation, isAutoirError } from '../domain/errors.js';
 import { describeFormats, formatById, alertFormats } from '../ingest/formats/index.js';
 import { openDocuments, planInput } from '../ingest/input.js';
@@ -88,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           io.stderr.write(
             '  no API tokens yet: create one with `autoir token create --role admin --name me`\n',
           );
-        await (io.stopSignal ?? new Promise<void>(() => undefined));
+        await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
         await app.close();
       });
     });
@@ -253,8 +254,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!isRole(options.role)) throw new AutoirError('AUTOIR_E_BAD_USAGE', `unknown role ${options.role}`);
       const role = options.role;
       const name = options.name.trim();
-      if (!/^[\w.@-]{1,64}$/.test(name))
-        throw new AutoirError('AUTOIR_E_BAD_USAGE', 'the name must be 1–64 letters, digits, _ . @ or -');
+      if (!/^[\w.@-]{1,64}$/.test(name) || name.startsWith('tok_'))
+        throw new AutoirError(
+          'AUTOIR_E_BAD_USAGE',
+          'the name must be 1–64 letters, digits, _ . @ or -, not starting with tok_',
+        );
       const secret = generateToken();
       const created = await withStore(command, (store) =>
         store.tokens.createToken({ name, role, tokenHash: hashToken(secret) }, new Date()),
@@ -333,9 +337,7 @@ function parseInteger(name: string, min: number, max: number) {
   return (value: string): number => {
     const number = Number(value);
     if (!/^\d+$/.test(value) || number < min || number > max) {
-      throw new CommanderError(
-        2,
-        'autoir.invalidArgument',
+      throw new InvalidArgumentError(
         `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
       );
     }
@@ -379,7 +381,7 @@ function alertFilterFrom(options: Record<string, string | number | boolean | und
     sources: list(options.source),
     categories: list(options.category),
     mitreTechnique: technique,
-    entityKey: options.entity as string | undefined,
+    entityKey: typeof options.entity === 'string' ? normalizeEntityKey(options.entity) : undefined,
     text: options.text as string | undefined,
     since: options.since as string | undefined,
     until: options.until as string | undefined,

@@ -19,6 +19,7 @@ import {
   isBuiltInAccount,
   normalizeDomain,
   normalizeEmailAddress,
+  normalizeEntityKey,
   normalizeHostname,
   normalizeIp,
   normalizeRegistryPath,
@@ -96,6 +97,15 @@ describe('user keys', () => {
     expect(resolveEntity(byUpn, (key) => aliases.get(key)).key).toBe('user:pandalab\\pedro.gustavo');
   });
 
+  it('resolves a SID to the UPN it was seen with when no domain account is known', () => {
+    const cloud = createUser({ upn: 'ana@contoso.com', sid: 'S-1-12-1-42' })!;
+    expect(entityAliases(cloud)).toEqual(['user:s-1-12-1-42']);
+    const bySid = createUser({ sid: 'S-1-12-1-42' })!;
+    expect(resolveEntity(bySid, (key) => (key === 'user:s-1-12-1-42' ? cloud.key : undefined)).key).toBe(
+      'user:ana@contoso.com',
+    );
+  });
+
   it('gives no user when nothing names one', () => {
     expect(createUser({ name: '-', domain: '-' })).toBeUndefined();
     expect(createUser({})).toBeUndefined();
@@ -131,6 +141,10 @@ describe('file keys', () => {
     expect(
       createFile({ sha256: SHA256, directory: 'C:\\Program Files\\temp', name: 'MsSense.exe' })?.path,
     ).toBe('C:\\Program Files\\temp\\MsSense.exe');
+    expect(createFile({ sha256: SHA256, directory: 'C:\\tools\\xcmd', name: 'cmd.exe' })?.path).toBe(
+      'C:\\tools\\xcmd\\cmd.exe',
+    );
+    expect(createFile({ sha256: SHA256, directory: '/opt/app', name: 'app' })?.path).toBe('/opt/app/app');
     expect(createFile({ sha256: SHA256, directory: '/usr/bin', name: 'nc' })).toMatchObject({
       path: '/usr/bin/nc',
       name: 'nc',
@@ -214,6 +228,7 @@ describe('network and mail keys', () => {
     );
     expect(createUrl({ url: 'hxxps://evil[.]example[.]com/x' })?.key).toBe('url:https://evil.example.com/x');
     expect(normalizeUrl('10.0.5.13/winx64_payload.exe')).toBe('http://10.0.5.13/winx64_payload.exe');
+    expect(normalizeUrl('evil.example.com:8080/x')).toBe('http://evil.example.com:8080/x');
     expect(normalizeUrl('javascript:alert(1)')).toBeUndefined();
     expect(normalizeUrl('not a url')).toBeUndefined();
   });
@@ -268,6 +283,14 @@ describe('registry and other device-scoped keys', () => {
 });
 
 describe('entity helpers', () => {
+  it('normalises keys as people type them', () => {
+    expect(normalizeEntityKey('device:MKT01.PandaLab.com')).toBe('device:mkt01.pandalab.com');
+    expect(normalizeEntityKey('MailMessage:<ABC@X>')).toBe('mailMessage:abc@x');
+    expect(normalizeEntityKey('url:HTTP://Evil.Example.com/Pay')).toBe('url:http://evil.example.com/Pay');
+    expect(normalizeEntityKey('file:path:WEB1:/tmp/Payload')).toBe('file:path:web1:/tmp/Payload');
+    expect(normalizeEntityKey('file:SHA256:ABC')).toBe('file:sha256:abc');
+  });
+
   it('reads the type of a key', () => {
     expect(entityTypeOfKey('file:sha256:ab')).toBe('file');
     expect(entityTypeOfKey('mailMessage:x@y')).toBe('mailMessage');
@@ -296,6 +319,10 @@ describe('entity helpers', () => {
     expect(normalizeTimestamp('2020-05-02 03:29:56.123')).toBe('2020-05-02T03:29:56.123Z');
     expect(normalizeTimestamp(1_600_000_000_000)).toBe('2020-09-13T12:26:40.000Z');
     expect(normalizeTimestamp('yesterday')).toBeUndefined();
+    expect(normalizeTimestamp(1_600_000_000)).toBe('2020-09-13T12:26:40.000Z');
+    expect(normalizeTimestamp('1600000000.5')).toBe('2020-09-13T12:26:40.500Z');
+    expect(normalizeTimestamp('2024-02-30T00:00:00Z')).toBeUndefined();
+    expect(normalizeTimestamp('2024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
   });
 });
 

@@ -308,7 +308,8 @@ export function normalizeUrl(value: string | undefined | null): string | undefin
   if (typeof value !== 'string') return undefined;
   let text = refang(value.trim());
   if (text === '' || /\s/.test(text)) return undefined;
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) {
+  // A scheme is `name://` (or one of the few without slashes); `evil.com:8080/x` is a host and port, not one.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !/^(mailto|file|data|javascript|urn):/i.test(text)) {
     if (text.startsWith('//')) text = `http:${text}`;
     else if (/^[^/?#]+\.[^/?#]+/.test(text)) text = `http://${text}`;
     else return undefined;
@@ -383,11 +384,11 @@ export function parseHashList(value: string | undefined | null): {
 }
 
 const HIVES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^(hkey_local_machine|hklm|\\?registry\\machine)(\\|$)/i, 'hklm'],
-  [/^(hkey_current_user|hkcu)(\\|$)/i, 'hkcu'],
-  [/^(hkey_users|hku|\\?registry\\user)(\\|$)/i, 'hku'],
-  [/^(hkey_classes_root|hkcr)(\\|$)/i, 'hkcr'],
-  [/^(hkey_current_config|hkcc)(\\|$)/i, 'hkcc'],
+  [/^\\?(hkey_local_machine|hklm|registry\\machine)(\\|$)/i, 'hklm'],
+  [/^\\?(hkey_current_user|hkcu)(\\|$)/i, 'hkcu'],
+  [/^\\?(hkey_users|hku|registry\\user)(\\|$)/i, 'hku'],
+  [/^\\?(hkey_classes_root|hkcr)(\\|$)/i, 'hkcr'],
+  [/^\\?(hkey_current_config|hkcc)(\\|$)/i, 'hkcc'],
 ];
 
 /** `HKEY_LOCAL_MACHINE\SYSTEM\…` and `\REGISTRY\MACHINE\SYSTEM\…` → `hklm\system\…`. */
@@ -436,7 +437,6 @@ export function joinPath(
 ): string | undefined {
   if (!name) return directory ?? undefined;
   if (!directory) return name;
-  if (directory.endsWith(name)) return directory;
   const separator = isWindowsPath(directory) ? '\\' : '/';
   return directory.endsWith(separator) ? `${directory}${name}` : `${directory}${separator}${name}`;
 }
@@ -461,17 +461,32 @@ export function normalizeGuid(value: string | undefined | null): string | undefi
 /** ISO 8601 UTC with milliseconds, from an ISO string (any precision or offset) or epoch milliseconds. */
 const CANONICAL_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
+/** Epoch numbers below this are seconds, not milliseconds (1e11 ms is March 1973; 1e11 s is the year 5138). */
+const SECONDS_BELOW = 1e11;
+
+/**
+ * ISO 8601 UTC with milliseconds, from an ISO string (any precision, offset or none = UTC) or an epoch number
+ * (seconds or milliseconds, told apart by size). A date that does not exist (30 February) is `undefined`.
+ */
 export function normalizeTimestamp(value: string | number | undefined | null): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   let ms: number;
-  if (typeof value === 'number') ms = value;
+  if (typeof value === 'number') ms = Math.abs(value) < SECONDS_BELOW ? value * 1000 : value;
   else if (CANONICAL_TIME.test(value)) {
     return value;
   } else {
     const text = value.trim();
     // Date.parse rounds sub-millisecond digits inconsistently; cut them first (`.7211305Z` → `.721Z`).
     const cut = text.replace(/(\.\d{3})\d+/, '$1').replace(' ', 'T');
-    ms = /^\d+$/.test(cut) ? Number(cut) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cut) ? cut : `${cut}Z`);
+    if (/^\d+(\.\d+)?$/.test(cut)) return normalizeTimestamp(Number(cut));
+    const day = /^(\d{4})-(\d\d)-(\d\d)/.exec(cut);
+    if (
+      day &&
+      new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))).getUTCDate() !== Number(day[3])
+    ) {
+      return undefined;
+    }
+    ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cut) ? cut : `${cut}Z`);
   }
   if (!Number.isFinite(ms)) return undefined;
   const date = new Date(ms);
@@ -890,6 +905,27 @@ export function entityKey(entity: Omit<Entity, 'key'>): string {
   }
 }
 
+/**
+ * A key as a person might type it (`device:MKT01.PandaLab.com`, `URL:HTTP://X/Path`) in the form autoir stores:
+ * type prefix in its canonical case, value lower-cased except where case carries meaning (URL paths, POSIX paths).
+ */
+export function normalizeEntityKey(key: string): string {
+  const colon = key.indexOf(':');
+  if (colon <= 0) return key.trim().toLowerCase();
+  const typed = key.slice(0, colon).toLowerCase();
+  const type = entityTypes.find((candidate) => candidate.toLowerCase() === typed);
+  const value = key.slice(colon + 1).trim();
+  if (!type) return key.trim().toLowerCase();
+  if (type === 'url') return `url:${normalizeUrl(value) ?? value}`;
+  if (type === 'mailMessage') return `mailMessage:${normalizeMessageId(value) ?? value}`;
+  if (type === 'file' && value.toLowerCase().startsWith('path:')) {
+    const rest = value.slice('path:'.length);
+    const split = rest.indexOf(':');
+    if (split > 0) return `file:path:${rest.slice(0, split).toLowerCase()}:${pathKey(rest.slice(split + 1))}`;
+  }
+  return `${type}:${value.toLowerCase()}`;
+}
+
 /** The type named by a key's prefix, or `undefined` for something that is not an entity key. */
 export function entityTypeOfKey(key: string): EntityType | undefined {
   const colon = key.indexOf(':');
@@ -944,8 +980,11 @@ export function resolveEntity(entity: Entity, lookup: AliasLookup): Entity {
       if (entity.name && entity.domain) return entity;
       const target = lookup(entity.key);
       if (!target) return entity;
-      const [domain, name] = splitOnce(target.slice('user:'.length), '\\');
-      return domain && name ? rekey({ ...entity, domain, name }) : entity;
+      const value = target.slice('user:'.length);
+      // The account an alias names: `domain\name`, or (for a SID seen with a UPN only) the UPN.
+      const [domain, name] = splitOnce(value, '\\');
+      if (domain && name) return rekey({ ...entity, domain, name });
+      return value.includes('@') && !entity.upn ? rekey({ ...entity, upn: value }) : entity;
     }
     case 'process': {
       const device = resolveDevice(entity.device);

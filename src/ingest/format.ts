@@ -20,12 +20,7 @@ export interface InputFormat {
    * Parse one record. Malformed input throws `AUTOIR_E_BAD_INPUT` with the offending field; everything else is a
    * return value.
    */
-  parse(record: unknown, context: ParseContext): ParseResult;
-}
-
-export interface ParseContext {
-  /** The record's text as it arrived, for a content-derived sourceRef when the source gives no id. */
-  readonly text: string;
+  parse(record: unknown): ParseResult;
 }
 
 export type JsonObject = Record<string, unknown>;
@@ -83,9 +78,25 @@ export function texts(value: unknown): string[] {
     .filter((item): item is string => item !== undefined);
 }
 
-/** A stable id for records whose source gives none: the sha256 of the record text, shortened. */
-export function contentRef(recordText: string): string {
-  return `sha256:${createHash('sha256').update(recordText).digest('hex').slice(0, 32)}`;
+/**
+ * A stable id for records whose source gives none: a hash of the record's content with its keys in a fixed order,
+ * so the same alert sent pretty-printed, as NDJSON or inside an envelope gets the same id.
+ */
+export function contentRef(record: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 32)}`;
+}
+
+/** JSON with object keys sorted at every level. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((key) => value[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** `evidence[1].fileDetails.sha256` from a zod issue path. */

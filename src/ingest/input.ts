@@ -8,10 +8,11 @@ import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
-import { AutoirError, badInput } from '../domain/errors.js';
+import { AutoirError, badInput, isAutoirError } from '../domain/errors.js';
 
 export interface InputDocument {
   /** For messages: `alerts.json`, `logs.zip:day1/alerts.json`, `alerts.json.gz`, `-`. */
@@ -89,7 +90,17 @@ export async function* openDocuments(
   for (const file of plan.files) {
     const raw =
       file === '-' ? (options.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: 256 * 1024 });
-    yield* expand(file, counted(raw, options.onBytes), file === '-' ? undefined : file);
+    try {
+      yield* expand(
+        file,
+        guard(counted(raw, options.onBytes), file, 'read'),
+        file === '-' ? undefined : file,
+      );
+    } catch (error) {
+      // A file that cannot be opened, or whose first bytes are already damaged: report it, go on with the rest.
+      if (!isAutoirError(error) || error.family !== 'user') throw error;
+      yield { name: file, message: error.message };
+    }
   }
 }
 
@@ -101,8 +112,8 @@ async function* expand(
 ): AsyncGenerator<InputDocument | InputProblem> {
   const { head, stream } = await peek(chunks);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    const output = Readable.from(stream).pipe(gunzip);
+    // `pipeline`, not `pipe`: an error of the compressed source must reach whoever reads the output.
+    const output = pipeline(Readable.from(stream), createGunzip(), () => undefined);
     // A broken gzip stream surfaces as an error while reading; the pipeline reports it with the document's name.
     yield* expand(name, guard(output, name, 'gzip'), undefined);
     return;
@@ -126,7 +137,7 @@ async function* readZip(
     if (!zipPath) {
       spoolDir = mkdtempSync(path.join(os.tmpdir(), 'autoir-zip-'));
       zipPath = path.join(spoolDir, 'input.zip');
-      await pipeline(Readable.from(stream), createWriteStream(zipPath));
+      await pipelineAsync(Readable.from(stream), createWriteStream(zipPath));
     } else {
       // Drain the peeked stream so its bytes count towards progress; yauzl reads the file itself.
       for await (const _chunk of stream) void _chunk;
@@ -210,21 +221,35 @@ function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   });
 }
 
-/** Read the first bytes without losing them. */
+/** Read the first bytes (at least 4, for the magic numbers) without losing them. */
 async function peek(chunks: AsyncIterable<Buffer>): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
   const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = first.done
-    ? Buffer.alloc(0)
-    : Buffer.isBuffer(first.value)
-      ? first.value
-      : Buffer.from(first.value);
+  const parts: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < 4) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const buffer = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    parts.push(buffer);
+    length += buffer.length;
+  }
+  const head = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, length);
   async function* replay(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    try {
+      if (head.length > 0) yield head;
+      if (done) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+    } finally {
+      // Stopped early (or failed): close what is underneath, so no file or stream stays open.
+      await iterator.return?.();
     }
   }
   return { head, stream: replay() };
@@ -245,13 +270,15 @@ async function* counted(
 async function* guard(
   stream: AsyncIterable<Buffer>,
   name: string,
-  what: 'gzip' | 'zip',
+  what: 'gzip' | 'zip' | 'read',
 ): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (error) {
-    throw badInput(`${name}: the ${what} data is damaged or truncated (${(error as Error).message})`, {
-      file: name,
-    });
+    if (isAutoirError(error)) throw error;
+    const reason = (error as Error).message;
+    const message =
+      what === 'read' ? `cannot read it (${reason})` : `the ${what} data is damaged or truncated (${reason})`;
+    throw badInput(message, { file: name });
   }
 }

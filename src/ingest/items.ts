@@ -6,7 +6,7 @@ import { AutoirError, isAutoirError, type InputLocation } from '../domain/errors
 import type { AlertInput } from '../store/ports.js';
 import { isObject, type InputFormat } from './format.js';
 import { describeFormats, sniffFormat } from './formats/index.js';
-import { parseJsonRecord, readRecords } from './records.js';
+import { parseJsonRecord, RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
 
 export interface IngestError {
   readonly file?: string;
@@ -46,7 +46,7 @@ export function parseItem(value: unknown, text: string, forced?: InputFormat): I
     };
   }
   try {
-    const result = format.parse(value, { text });
+    const result = format.parse(value);
     if ('skipped' in result) return { ok: true, format, inputs: [], skipped: result.skipped };
     return {
       ok: true,
@@ -70,11 +70,12 @@ export function parseItem(value: unknown, text: string, forced?: InputFormat): I
 }
 
 /**
- * The items inside a JSON value: a Graph list response (`{ value: [...] }`), an Elasticsearch search response
- * (`{ hits: { hits: [...] } }`) or hit (`{ _source }`), an array, or the value itself.
+ * The items inside a JSON value: the elements of an array, a Microsoft Graph list response (`{ value: [...] }`),
+ * an Elasticsearch search response (`{ hits: { hits: [...] } }`) or hit (`{ _source }`), an EventBridge event with
+ * Security Hub findings, or the value itself. One level only: an array inside an array is an item (and a bad one).
  */
 export function unwrapEnvelope(value: unknown, text: string): { value: unknown; text: string }[] {
-  if (Array.isArray(value)) return value.flatMap((item) => unwrapEnvelope(item, JSON.stringify(item)));
+  if (Array.isArray(value)) return value.map((item) => unwrapDocument(item, undefined));
   if (!isObject(value)) return [{ value, text }];
   if (Array.isArray(value.value) && ('@odata.context' in value || '@odata.nextLink' in value)) {
     return value.value.map((item) => ({ value: item, text: JSON.stringify(item) }));
@@ -85,13 +86,18 @@ export function unwrapEnvelope(value: unknown, text: string): { value: unknown; 
   }
   const hits = isObject(value.hits) ? value.hits.hits : undefined;
   if (Array.isArray(hits) && ('took' in value || '_shards' in value || 'timed_out' in value)) {
-    return hits.flatMap((hit) => unwrapEnvelope(hit, JSON.stringify(hit)));
+    return hits.map((hit) => unwrapDocument(hit, undefined));
   }
-  if (isObject(value._source) && typeof value._index === 'string') {
+  return [unwrapDocument(value, text)];
+}
+
+/** An Elasticsearch hit becomes its document (with `_id` and `_index`); anything else stays as it is. */
+function unwrapDocument(value: unknown, text: string | undefined): { value: unknown; text: string } {
+  if (isObject(value) && isObject(value._source) && typeof value._index === 'string') {
     const document = { ...value._source, _id: value._id, _index: value._index };
-    return [{ value: document, text: JSON.stringify(document) }];
+    return { value: document, text: JSON.stringify(document) };
   }
-  return [{ value, text }];
+  return { value, text: text ?? JSON.stringify(value) };
 }
 
 export function errorAt(error: AutoirError, where: InputLocation): IngestError {
@@ -104,49 +110,62 @@ export function errorAt(error: AutoirError, where: InputLocation): IngestError {
   };
 }
 
-/** One item of an in-memory body (an API request): where it was, and what parsing it gave. */
-export interface BodyItem {
-  readonly index: number;
+/** One item of the records of an input, with the line its record starts on. */
+export interface RecordItem {
   readonly line: number;
   readonly outcome: ItemOutcome;
+  /** The input cannot be read past this point (not JSON, truncated). */
+  readonly fatal?: true;
 }
 
 /**
- * Parse a whole text (one object, an array, or NDJSON) into items, in order. Used where the input is already in
- * memory and bounded, as an API request body is.
+ * The items of records, in order: envelopes unwrapped, each item parsed. Every problem — a record that is not
+ * JSON, an unknown format, a bad field, a value too deeply nested to handle — is an outcome, never a throw.
  */
-export async function parseBody(
-  text: string,
+export function parseRecordItems(
+  records: Iterable<RawRecord | RecordProblem>,
   forced?: InputFormat,
-  maxRecordBytes?: number,
-): Promise<BodyItem[]> {
-  const items: BodyItem[] = [];
-  const fail = (line: number, error: AutoirError) =>
-    items.push({ index: items.length, line, outcome: { ok: false, error } });
-  async function* chunks() {
-    yield text;
-  }
-  for await (const item of readRecords(chunks(), { maxRecordBytes })) {
-    if (item.kind === 'problem') {
-      fail(item.line, new AutoirError('AUTOIR_E_BAD_INPUT', item.message, { location: { line: item.line } }));
-      if (item.fatal) break;
+): RecordItem[] {
+  const items: RecordItem[] = [];
+  const fail = (line: number, message: string, fatal = false) =>
+    items.push({
+      line,
+      outcome: { ok: false, error: new AutoirError('AUTOIR_E_BAD_INPUT', message, { location: { line } }) },
+      ...(fatal ? { fatal: true as const } : {}),
+    });
+  for (const record of records) {
+    if (record.kind === 'problem') {
+      fail(record.line, record.message, record.fatal);
       continue;
     }
-    const parsed = parseJsonRecord(item);
+    const parsed = parseJsonRecord(record);
     if (!parsed.ok) {
-      fail(
-        parsed.line,
-        new AutoirError('AUTOIR_E_BAD_INPUT', parsed.message, { location: { line: parsed.line } }),
-      );
+      fail(parsed.line, parsed.message);
       continue;
     }
-    for (const unwrapped of unwrapEnvelope(parsed.value, item.text)) {
-      items.push({
-        index: items.length,
-        line: item.line,
-        outcome: parseItem(unwrapped.value, unwrapped.text, forced),
-      });
+    try {
+      for (const unwrapped of unwrapEnvelope(parsed.value, record.text)) {
+        items.push({ line: record.line, outcome: parseItem(unwrapped.value, unwrapped.text, forced) });
+      }
+    } catch (error) {
+      // JSON.parse accepts nesting that JSON.stringify and the parsers cannot walk back down.
+      fail(record.line, `cannot read this record: ${(error as Error).message}`);
     }
   }
   return items;
+}
+
+/** One item of an in-memory body (an API request): its position, where it was, and what parsing it gave. */
+export interface BodyItem extends RecordItem {
+  readonly index: number;
+}
+
+/**
+ * Parse a whole text (one object, an array, or NDJSON) into items, in order. For input already in memory and
+ * bounded, as an API request body is.
+ */
+export function parseBody(text: string, forced?: InputFormat, maxRecordBytes?: number): BodyItem[] {
+  const splitter = new RecordSplitter({ maxRecordBytes });
+  const records = [...splitter.push(Buffer.from(text)), ...splitter.end()];
+  return parseRecordItems(records, forced).map((item, index) => ({ ...item, index }));
 }

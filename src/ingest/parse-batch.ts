@@ -4,8 +4,8 @@
  */
 import { prepareAlert, type PreparedAlert } from '../store/prepared-alert.js';
 import { formatById } from './formats/index.js';
-import { errorAt, parseItem, unwrapEnvelope, type IngestError } from './items.js';
-import { parseJsonRecord, RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
+import { errorAt, parseRecordItems, type IngestError } from './items.js';
+import { RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
 
 /** One item of a record (a record may hold several, e.g. a Graph list response), or a problem. */
 export type ParsedItem =
@@ -15,7 +15,7 @@ export type ParsedItem =
       readonly skipped: boolean;
       readonly prepared: readonly PreparedAlert[];
     }
-  | { readonly ok: false; readonly error: Omit<IngestError, 'file'> };
+  | { readonly ok: false; readonly error: Omit<IngestError, 'file'>; readonly fatal?: true };
 
 export interface DocumentParserOptions {
   readonly formatId?: string;
@@ -41,39 +41,20 @@ export class DocumentParser {
   }
 }
 
-export function parseRecords(
-  records: readonly (RawRecord | RecordProblem)[],
-  formatId?: string,
-): ParsedItem[] {
+function parseRecords(records: readonly (RawRecord | RecordProblem)[], formatId?: string): ParsedItem[] {
   const forced = formatId === undefined ? undefined : formatById(formatId);
-  const items: ParsedItem[] = [];
-  for (const record of records) {
-    if (record.kind === 'problem') {
-      items.push({ ok: false, error: { line: record.line, message: record.message } });
-      continue;
+  return parseRecordItems(records, forced).map(({ line, outcome, fatal }): ParsedItem => {
+    if (!outcome.ok)
+      return { ok: false, error: errorAt(outcome.error, { line }), ...(fatal ? { fatal } : {}) };
+    try {
+      return {
+        ok: true,
+        format: outcome.format.id,
+        skipped: outcome.skipped !== undefined,
+        prepared: outcome.inputs.map(prepareAlert),
+      };
+    } catch (error) {
+      return { ok: false, error: { line, message: (error as Error).message } };
     }
-    const parsed = parseJsonRecord(record);
-    if (!parsed.ok) {
-      items.push({ ok: false, error: { line: parsed.line, message: parsed.message } });
-      continue;
-    }
-    for (const unwrapped of unwrapEnvelope(parsed.value, record.text)) {
-      const outcome = parseItem(unwrapped.value, unwrapped.text, forced);
-      if (!outcome.ok) {
-        items.push({ ok: false, error: errorAt(outcome.error, { line: record.line }) });
-        continue;
-      }
-      try {
-        items.push({
-          ok: true,
-          format: outcome.format.id,
-          skipped: outcome.skipped !== undefined,
-          prepared: outcome.inputs.map(prepareAlert),
-        });
-      } catch (error) {
-        items.push({ ok: false, error: { line: record.line, message: (error as Error).message } });
-      }
-    }
-  }
-  return items;
+  });
 }

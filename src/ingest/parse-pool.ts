@@ -36,35 +36,52 @@ export function createParsePool(
   const script = new URL('./parse-worker.js', import.meta.url);
   if (workers <= 0 || !existsSync(fileURLToPath(script))) return inlinePool(options);
 
-  const threads = Array.from({ length: workers }, () => new Worker(script));
+  // Threads start when a document needs one: ingesting one file starts one worker, whatever the core count.
+  const threads: (Worker | undefined)[] = new Array(workers);
   const pending = new Map<
     number,
     { resolve: (items: ParsedItem[]) => void; reject: (error: Error) => void }
   >();
   let nextId = 0;
   let failed: Error | undefined;
-  for (const thread of threads) {
-    thread.on('message', (message: WorkerResponse) => {
-      const waiting = pending.get(message.id);
-      pending.delete(message.id);
-      if (!waiting) return;
-      if ('items' in message) waiting.resolve(message.items);
-      else waiting.reject(new AutoirError('AUTOIR_E_INTERNAL', `ingest worker failed: ${message.failure}`));
-    });
-    thread.on('error', (error) => {
-      failed = error;
-      for (const waiting of pending.values()) waiting.reject(error);
-      pending.clear();
-    });
-  }
+  const fail = (error: Error) => {
+    failed ??= error;
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+  const threadFor = (doc: number): Worker => {
+    const index = doc % workers;
+    let thread = threads[index];
+    if (!thread) {
+      thread = new Worker(script);
+      thread.on('message', (message: WorkerResponse) => {
+        const waiting = pending.get(message.id);
+        pending.delete(message.id);
+        if (!waiting) return;
+        if ('items' in message) waiting.resolve(message.items);
+        else waiting.reject(new AutoirError('AUTOIR_E_INTERNAL', `ingest worker failed: ${message.failure}`));
+      });
+      thread.on('error', fail);
+      thread.on('exit', (code) => {
+        if (!closing)
+          fail(new AutoirError('AUTOIR_E_INTERNAL', `an ingest worker stopped (exit code ${code})`));
+      });
+      threads[index] = thread;
+    }
+    return thread;
+  };
+  let closing = false;
   const send = (request: WithoutId<WorkerRequest>, transfer: ArrayBuffer[] = []): Promise<ParsedItem[]> => {
     if (failed) return Promise.reject(failed);
     const id = nextId++;
-    const thread = threads[request.doc % threads.length] as Worker;
-    return new Promise((resolve, reject) => {
+    const thread = threadFor(request.doc);
+    const promise = new Promise<ParsedItem[]>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       thread.postMessage({ ...request, id }, transfer);
     });
+    // Whoever awaits this promise sees its failure; until then it must not count as unhandled.
+    promise.catch(() => undefined);
+    return promise;
   };
   return {
     open(doc) {
@@ -80,7 +97,8 @@ export function createParsePool(
       void send({ doc, kind: 'abort' }).catch(() => undefined);
     },
     async close() {
-      await Promise.all(threads.map((thread) => thread.terminate()));
+      closing = true;
+      await Promise.all(threads.map((thread) => thread?.terminate()));
     },
   };
 }

@@ -60,6 +60,7 @@ class StrictRollback extends Error {}
 /** One step of the ordered pipeline: the items of a chunk of a document, or a problem found while reading one. */
 interface Step {
   readonly file: string;
+  readonly doc?: number;
   readonly items: Promise<ParsedItem[]> | ParsedItem[];
 }
 
@@ -108,6 +109,7 @@ export async function ingestDocuments(
     const steps: Step[] = [];
     let readingDone = false;
     let writerFailed = false;
+    const stoppedDocuments = new Set<number>();
     let wakeWriter: (() => void) | undefined;
     let wakeReader: (() => void) | undefined;
     const enqueue = async (step: Step) => {
@@ -140,7 +142,7 @@ export async function ingestDocuments(
             await enqueue(problem(document.name, { message: error.message }));
             continue;
           }
-          await enqueue({ file: document.name, items: pool.end(doc) });
+          await enqueue({ file: document.name, doc, items: pool.end(doc) });
         }
       } finally {
         readingDone = true;
@@ -160,6 +162,7 @@ export async function ingestDocuments(
         for (const item of await step.items) {
           if (!item.ok) {
             report({ file: step.file, ...item.error });
+            if (item.fatal && step.doc !== undefined) stoppedDocuments.add(step.doc);
             continue;
           }
           summary.formats[item.format] = (summary.formats[item.format] ?? 0) + 1;

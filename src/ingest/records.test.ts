@@ -30,6 +30,17 @@ describe('readRecords', () => {
     ]);
   });
 
+  it('keeps reading NDJSON whose first line is broken', async () => {
+    const out = await collect('{"a": 1, "trunc\n{"a":2}\n{"a":3}\n');
+    expect(records(out.filter((item) => item.kind === 'record' && item.line > 1))).toEqual([
+      [2, { a: 2 }],
+      [3, { a: 3 }],
+    ]);
+    expect(out[0]).toMatchObject({ kind: 'record', line: 1 });
+    // …but a pretty-printed object is still one value.
+    expect(records(await collect('{\n  "a": {\n    "b": 1\n  }\n}\n'))).toEqual([[1, { a: { b: 1 } }]]);
+  });
+
   it('streams the elements of a top-level array, with the line each starts on', async () => {
     const out = await collect('[\n  {"a": [1, {"b": "]"}]},\n  {"a": "x\\"}"}\n]\n');
     expect(records(out)).toEqual([

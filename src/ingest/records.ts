@@ -136,7 +136,7 @@ function decideMode(head: string, atEnd = false): Mode | 'wait' | 'empty' | Reco
     if (head.charCodeAt(index) === NEWLINE) line++;
     index++;
   }
-  if (index === head.length) return atEnd ? 'empty' : 'empty';
+  if (index === head.length) return 'empty';
   const first = head.charCodeAt(index);
   if (first === OPEN_BRACKET) return 'array';
   if (first !== OPEN_BRACE) {
@@ -151,11 +151,21 @@ function decideMode(head: string, atEnd = false): Mode | 'wait' | 'empty' | Reco
   const newline = head.indexOf('\n', index);
   if (newline < 0 && !atEnd) return 'wait';
   const firstLine = newline < 0 ? head.slice(index) : head.slice(index, newline);
+  if (isJson(firstLine)) return 'lines';
+  // A broken first line of NDJSON must not turn the whole file into one broken value: if the next line that
+  // starts a value is whole JSON by itself, this is NDJSON.
+  const next = /\n[ \t\r]*(\{[^\n]*)(\n|$)/.exec(head.slice(newline < 0 ? head.length : newline));
+  if (!next) return newline >= 0 && !atEnd && !/\n[ \t\r]*\{/.test(head.slice(newline)) ? 'wait' : 'values';
+  if (next[2] === '' && !atEnd) return 'wait';
+  return isJson((next[1] as string).replace(/\r$/, '')) ? 'lines' : 'values';
+}
+
+function isJson(text: string): boolean {
   try {
-    JSON.parse(firstLine);
-    return 'lines';
+    JSON.parse(text);
+    return true;
   } catch {
-    return 'values';
+    return false;
   }
 }
 
@@ -181,7 +191,6 @@ class LineReader {
         data = Buffer.concat([this.carry, chunk]);
       } else {
         const joined = Buffer.concat([this.carry, chunk.subarray(0, newline)]);
-        this.carry = undefined;
         if (this.skipping) this.skipping = false;
         else yield* this.emit(joined, 0, joined.length);
         this.line++;

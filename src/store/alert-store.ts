@@ -269,7 +269,9 @@ async function writePrepared(
   const refs: string[] = [];
   const rows: unknown[][] = [];
   const hashesOfRow: ArrayLike<number>[] = [];
-  for (const [ref, index] of lastIndexByRef) {
+  // In key order, so that concurrent writers (PostgreSQL) take row locks in the same order and cannot deadlock.
+  const ordered = [...lastIndexByRef].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [ref, index] of ordered) {
     const alert = prepared[index] as PreparedAlert;
     // The prepared alert is ours (a copy from the parser's thread, or made for this call): fill it in place.
     const values = alert.values;
@@ -295,7 +297,7 @@ async function writePrepared(
     db,
     rows.map((values) => [values[at.source] as string, values[at.source_ref] as string]),
   );
-  const ids = await upsertRows(db, statements, refs, rows);
+  const ids = await upsertRows(db, statements, refs, rows, previous);
 
   // 4. The entity index. (If another process stored the same alert at the same moment, both index it: the rows
   //    of both versions stay, and every lookup is confirmed against the stored entities anyway.)
@@ -332,6 +334,7 @@ async function upsertRows(
   statements: AlertStatements,
   refs: readonly string[],
   rows: readonly unknown[][],
+  previous: ReadonlyMap<string, { id: number }>,
 ): Promise<number[]> {
   const result = await statements.upsertAlerts.runReturning(db as unknown as Kysely<never>, rows);
   if ('rows' in result) {
@@ -345,8 +348,9 @@ async function upsertRows(
       return id;
     });
   }
-  // SQLite reports inserted rowids; rows that updated an existing alert are looked up.
-  const ids = result.rowids.slice();
+  // SQLite reports the rowids it inserted; a row that updated an alert stored before has the id found before
+  // the write, or (stored by another process meanwhile) is looked up.
+  const ids = result.rowids.map((id, row) => id ?? previous.get(refs[row] as string)?.id);
   const missing = ids.flatMap((id, row) => (id === undefined ? [row] : []));
   if (missing.length > 0) {
     const found = await existingAlerts(

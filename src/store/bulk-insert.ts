@@ -48,10 +48,6 @@ export class BulkInsert {
     private readonly options: { readonly runMany?: RunMany; readonly chunk: number },
   ) {}
 
-  async run(db: Kysely<never>, rows: readonly Values[]): Promise<void> {
-    await this.execute(db, rows, false);
-  }
-
   /** Insert rows given as one flat array of values, row after row. */
   async runFlat(db: Kysely<never>, flat: readonly unknown[]): Promise<void> {
     const width = this.columns.length;

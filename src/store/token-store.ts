@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isRole } from '../domain/access.js';
 import { AutoirError } from '../domain/errors.js';
+import { isStoreUnavailable, isUniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import type { ApiToken, TokenStore } from './ports.js';
 import type { ApiTokensTable, Database } from './schema.js';
@@ -42,7 +43,17 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
         last_used_at: null,
         revoked_at: null,
       };
-      await db.insertInto('api_tokens').values(row).execute();
+      try {
+        await db.insertInto('api_tokens').values(row).execute();
+      } catch (error) {
+        // Two creations with one name at the same moment: the second loses here.
+        if (isUniqueViolation(error))
+          throw new AutoirError(
+            'AUTOIR_E_CONFLICT',
+            `a token named ${JSON.stringify(input.name)} exists already`,
+          );
+        throw error;
+      }
       return toToken(row);
     },
 
@@ -56,12 +67,17 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
       if (!row) return undefined;
       // Last use at minute precision: enough for an audit, and it spares a write per request.
       if (row.last_used_at === null || now.getTime() - row.last_used_at > 60_000) {
-        await db
-          .updateTable('api_tokens')
-          .set({ last_used_at: now.getTime() })
-          .where('id', '=', row.id)
-          .execute();
-        row.last_used_at = now.getTime();
+        try {
+          await db
+            .updateTable('api_tokens')
+            .set({ last_used_at: now.getTime() })
+            .where('id', '=', row.id)
+            .execute();
+          row.last_used_at = now.getTime();
+        } catch (error) {
+          // Best effort: a busy store (a long ingest holding the SQLite write lock) must not refuse a valid token.
+          if (!isStoreUnavailable(error)) throw error;
+        }
       }
       return toToken(row);
     },
@@ -77,12 +93,11 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
     },
 
     async revokeToken(idOrName, now) {
-      const row = await db
-        .selectFrom('api_tokens')
-        .select(columns)
-        .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      // By id first, then by name (names cannot look like ids: see the CLI).
+      const active = db.selectFrom('api_tokens').select(columns).where('revoked_at', 'is', null);
+      const row =
+        (await active.where('id', '=', idOrName).executeTakeFirst()) ??
+        (await active.where('name', '=', idOrName).executeTakeFirst());
       if (!row) return undefined;
       await db
         .updateTable('api_tokens')

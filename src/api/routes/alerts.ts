@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeTechnique, severities } from '../../domain/alert.js';
+import { normalizeEntityKey } from '../../domain/entity.js';
 import { AutoirError } from '../../domain/errors.js';
 import { formatById } from '../../ingest/formats/index.js';
 import { alertFormats } from '../../ingest/formats/index.js';
@@ -83,7 +84,7 @@ export function alertRoutes(store: Store): RouteSpec[] {
             categories: query.category,
             detector: query.detector,
             mitreTechnique: query.technique,
-            entityKey: query.entity,
+            entityKey: query.entity === undefined ? undefined : normalizeEntityKey(query.entity),
             incidentId: query.incidentId === 'none' ? null : query.incidentId,
             since: query.since,
             until: query.until,

@@ -245,7 +245,7 @@ export const autoirFormat: InputFormat = {
   description: 'autoir canonical alert JSON (docs/schemas/autoir-alert.schema.json)',
   sniff: (record) =>
     typeof record.source === 'string' && typeof record.title === 'string' && Array.isArray(record.entities),
-  parse(record, context) {
+  parse(record) {
     const input = validate(canonicalAlertSchema, record, 'not a valid autoir alert');
     const entities = input.entities.map((raw, index) => {
       const entity = buildEntity(raw);
@@ -263,7 +263,7 @@ export const autoirFormat: InputFormat = {
     });
     const draft: AlertDraft = {
       source: input.source,
-      sourceRef: input.sourceRef ?? contentRef(context.text),
+      sourceRef: input.sourceRef ?? contentRef(record),
       title: input.title,
       description: input.description,
       severity: input.severity,

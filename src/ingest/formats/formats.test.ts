@@ -346,6 +346,16 @@ describe('autoir (canonical JSON)', () => {
     const again = parseItem(record, JSON.stringify(record));
     expect(first.ok && first.inputs[0]?.draft.sourceRef).toMatch(/^sha256:[0-9a-f]{32}$/);
     expect(first.ok && first.inputs[0]?.draft.sourceRef).toBe(again.ok && again.inputs[0]?.draft.sourceRef);
+    // Whitespace and key order do not matter: the same alert pretty-printed is the same alert.
+    const reordered = {
+      entities: [],
+      createdAt: '2024-01-01T00:00:00Z',
+      severity: 'low',
+      title: 't',
+      source: 's',
+    };
+    const pretty = parseItem(reordered, JSON.stringify(reordered, null, 2));
+    expect(pretty.ok && pretty.inputs[0]?.draft.sourceRef).toBe(first.ok && first.inputs[0]?.draft.sourceRef);
   });
 
   it('names the field of each kind of mistake', () => {

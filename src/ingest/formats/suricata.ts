@@ -140,7 +140,7 @@ export const suricataFormat: InputFormat = {
     typeof record.event_type === 'string' &&
     typeof record.timestamp === 'string' &&
     ('flow_id' in record || 'src_ip' in record || eveEventTypes.has(record.event_type)),
-  parse(record, context) {
+  parse(record) {
     const eventType = (record as JsonObject).event_type;
     if (eventType !== 'alert')
       return { skipped: `Suricata ${String(eventType)} event (telemetry, not an alert)` };
@@ -193,7 +193,7 @@ export const suricataFormat: InputFormat = {
     const sensor = eve.host ?? undefined;
     const sourceRef =
       eve.flow_id === undefined || eve.flow_id === null
-        ? contentRef(context.text)
+        ? contentRef(record)
         : `${sensor ? `${sensor}/` : ''}${eve.flow_id}/${eve.alert.gid ?? 1}:${eve.alert.signature_id}/${normalizeTimestamp(eve.timestamp)}`;
     const draft: AlertDraft = {
       source: 'suricata',
