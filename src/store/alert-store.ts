@@ -143,25 +143,14 @@ export function createAlertStore(
   };
 }
 
-const alertColumns = [
+/** What a read shows: every written column but the rank (derived from severity) and the raw record (on request). */
+type ReadColumn = 'id' | Exclude<(typeof alertWriteColumns)[number], 'severity_rank' | 'raw'>;
+const alertColumns: readonly ReadColumn[] = [
   'id',
-  'source',
-  'source_ref',
-  'title',
-  'description',
-  'severity',
-  'category',
-  'detector',
-  'mitre_techniques',
-  'created_at',
-  'first_activity_at',
-  'last_activity_at',
-  'ingested_at',
-  'updated_at',
-  'incident_id',
-  'entities',
-  'format',
-] as const;
+  ...alertWriteColumns.filter(
+    (column): column is Exclude<ReadColumn, 'id'> => column !== 'severity_rank' && column !== 'raw',
+  ),
+];
 
 type AlertRow = Omit<Pick<AlertsTable, (typeof alertColumns)[number]>, 'id'> & { id: AlertKey };
 
