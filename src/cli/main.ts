@@ -11,7 +11,7 @@ import { isRole, roleDescriptions, roles } from '../domain/access.js';
 import { normalizeTechnique, severities, type Severity } from '../domain/alert.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError, exitCodeFor, formatLocation, isAutoirError } from '../domain/errors.js';
-import { describeFormats, formatById, alertFormats } from '../ingest/formats/index.js';
+import { describeFormats, formatById, inputFormats } from '../ingest/formats/index.js';
 import { openDocuments, planInput } from '../ingest/input.js';
 import { defaultWorkerCount } from '../ingest/parse-pool.js';
 import { ingestDocuments, type IngestError, type IngestSummary } from '../ingest/pipeline.js';
@@ -19,6 +19,7 @@ import { openStore, storeConfigFrom } from '../store/open-store.js';
 import type { AlertFilter, Store } from '../store/ports.js';
 import { packageVersion } from '../version.js';
 import { table, truncate, type CliIo } from './io.js';
+import { registerEventCommands } from './events.js';
 import { createProgress } from './progress.js';
 
 interface GlobalOptions {
@@ -103,7 +104,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<path>', 'file, directory, or - for standard input')
     .addOption(
       new Option('--format <format>', 'read every record as this format instead of sniffing').choices(
-        alertFormats.map((format) => format.id),
+        inputFormats.map((format) => format.id),
       ),
     )
     .option('--strict', 'store nothing if any record is bad')
@@ -237,6 +238,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
       if (raw !== undefined) print(`\nRaw record:\n${JSON.stringify(JSON.parse(raw), null, 2)}\n`);
     });
+
+  // events --------------------------------------------------------------------------------------------------------
+  registerEventCommands(program, {
+    withStore,
+    print,
+    printJson,
+    printErr: (text) => io.stderr.write(text),
+    now: () => new Date(),
+  });
 
   // token ---------------------------------------------------------------------------------------------------------
   const token = program.command('token').description('API tokens (shown once, stored hashed)');

@@ -4,13 +4,19 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AlertDraft } from '../domain/alert.js';
+import type { EventDraft } from '../domain/event.js';
 import { badInput } from '../domain/errors.js';
 
-/** What a format makes of one record: alerts, or nothing with the reason (a record of the format that is not an alert). */
-export type ParseResult = { readonly alerts: readonly AlertDraft[] } | { readonly skipped: string };
+/**
+ * What a format makes of one record: alerts and/or telemetry events, or nothing with the reason (a record of the
+ * format that autoir does not keep).
+ */
+export type ParseResult =
+  | { readonly alerts: readonly AlertDraft[]; readonly events?: readonly EventDraft[] }
+  | { readonly skipped: string };
 
 export interface InputFormat {
-  /** Short id used by `--format` and in output: `autoir`, `msgraph`, `ocsf`, `elastic`, `wazuh`, `suricata`. */
+  /** Short id used by `--format` and in output: `autoir`, `msgraph`, `ocsf`, `elastic`, `wazuh`, `suricata`, `windows`… */
   readonly id: string;
   /** Human name with the shape it reads, for help text and errors. */
   readonly description: string;

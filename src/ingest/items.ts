@@ -3,6 +3,7 @@
  * (inline or in worker threads) and the API.
  */
 import { AutoirError, isAutoirError, type InputLocation } from '../domain/errors.js';
+import type { EventDraft } from '../domain/event.js';
 import type { AlertInput } from '../store/ports.js';
 import { isObject, type InputFormat } from './format.js';
 import { describeFormats, sniffFormat } from './formats/index.js';
@@ -15,12 +16,20 @@ export interface IngestError {
   readonly message: string;
 }
 
+/** One telemetry event as a parser produced it, with the record it came from. */
+export interface EventInput {
+  readonly draft: EventDraft;
+  readonly raw: string;
+}
+
 /** One parsed item, or the reason it could not be. */
 export type ItemOutcome =
   | {
       readonly ok: true;
       readonly format: InputFormat;
       readonly inputs: readonly AlertInput[];
+      /** Telemetry events, each with the record it came from. */
+      readonly events: readonly EventInput[];
       readonly skipped?: string;
     }
   | { readonly ok: false; readonly error: AutoirError };
@@ -47,7 +56,7 @@ export function parseItem(value: unknown, text: string, forced?: InputFormat): I
   }
   try {
     const result = format.parse(value);
-    if ('skipped' in result) return { ok: true, format, inputs: [], skipped: result.skipped };
+    if ('skipped' in result) return { ok: true, format, inputs: [], events: [], skipped: result.skipped };
     return {
       ok: true,
       format,
@@ -57,6 +66,7 @@ export function parseItem(value: unknown, text: string, forced?: InputFormat): I
         raw: format.id === 'autoir' ? undefined : text,
         format: format.id,
       })),
+      events: (result.events ?? []).map((draft) => ({ draft, raw: text })),
     };
   } catch (error) {
     if (isAutoirError(error)) return { ok: false, error };

@@ -15,7 +15,7 @@ import type { WorkerRequest, WorkerResponse } from './parse-worker.js';
 
 export interface ParsePool {
   /** Start a document; its chunks follow with `push`, then `end` (or `abort` if reading it failed). */
-  open(doc: number): void;
+  open(doc: number, name?: string): void;
   push(doc: number, chunk: Buffer): Promise<ParsedItem[]>;
   end(doc: number): Promise<ParsedItem[]>;
   abort(doc: number): void;
@@ -84,8 +84,8 @@ export function createParsePool(
     return promise;
   };
   return {
-    open(doc) {
-      void send({ doc, kind: 'open', ...options }).catch(() => undefined);
+    open(doc, name) {
+      void send({ doc, kind: 'open', ...options, name }).catch(() => undefined);
     },
     push(doc, chunk) {
       // A copy the worker can own: stream buffers may share memory with other buffers.
@@ -111,7 +111,7 @@ function inlinePool(options: { formatId?: string; maxRecordBytes?: number }): Pa
     return found;
   };
   return {
-    open: (doc) => void documents.set(doc, new DocumentParser(options)),
+    open: (doc, name) => void documents.set(doc, new DocumentParser({ ...options, name })),
     push: (doc, chunk) => Promise.resolve(parser(doc).push(chunk)),
     end(doc) {
       const items = parser(doc).end();

@@ -9,6 +9,7 @@ export type WorkerRequest =
       readonly kind: 'open';
       readonly formatId?: string;
       readonly maxRecordBytes?: number;
+      readonly name?: string;
     }
   | { readonly id: number; readonly doc: number; readonly kind: 'chunk'; readonly bytes: Uint8Array }
   | { readonly id: number; readonly doc: number; readonly kind: 'end' | 'abort' };
@@ -24,7 +25,11 @@ parentPort?.on('message', (request: WorkerRequest) => {
     if (request.kind === 'open') {
       documents.set(
         request.doc,
-        new DocumentParser({ formatId: request.formatId, maxRecordBytes: request.maxRecordBytes }),
+        new DocumentParser({
+          formatId: request.formatId,
+          maxRecordBytes: request.maxRecordBytes,
+          name: request.name,
+        }),
       );
     } else {
       const parser = documents.get(request.doc);

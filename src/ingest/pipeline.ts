@@ -9,6 +9,7 @@
 import { isAutoirError } from '../domain/errors.js';
 import type { Store } from '../store/ports.js';
 import type { PreparedAlert } from '../store/prepared-alert.js';
+import type { PreparedEvent } from '../store/prepared-event.js';
 import type { InputFormat } from './format.js';
 import type { InputDocument, InputProblem } from './input.js';
 import type { IngestError } from './items.js';
@@ -24,6 +25,8 @@ export interface IngestSummary {
   updated: number;
   /** Telemetry events stored. */
   events: number;
+  /** Telemetry events already stored by an earlier ingest (the same record), not stored again. */
+  duplicateEvents: number;
   /** Records of a known format that are not alerts (e.g. Suricata `flow` events). */
   skipped: number;
   /** Records read, per format. */
@@ -40,7 +43,7 @@ export interface IngestOptions {
   /** Read every record as this format instead of sniffing. */
   readonly format?: InputFormat;
   readonly strict?: boolean;
-  /** Alerts per transaction (default 5000: each commit waits for the disk). */
+  /** Alerts and events per transaction (default 5000: each commit waits for the disk). */
   readonly batchSize?: number;
   readonly maxRecordBytes?: number;
   /** Errors listed in the summary (all are counted). Default 1000. */
@@ -73,6 +76,7 @@ export async function ingestDocuments(
     created: 0,
     updated: 0,
     events: 0,
+    duplicateEvents: 0,
     skipped: 0,
     formats: {},
     stored: true,
@@ -95,12 +99,26 @@ export async function ingestDocuments(
 
   const run = async (store: Store): Promise<void> => {
     let batch: PreparedAlert[] = [];
+    let events: PreparedEvent[] = [];
     const flush = async () => {
-      if (batch.length === 0) return;
-      const results = await store.alerts.upsertPrepared(batch, now());
+      if (batch.length === 0 && events.length === 0) return;
+      const at = now();
+      const write = async (target: Store) => {
+        const results = await target.alerts.upsertPrepared(batch, at);
+        const written = await target.events.insertPrepared(events, at);
+        return { results, written };
+      };
+      // Alerts and events of a batch commit together.
+      const { results, written } =
+        batch.length > 0 && events.length > 0 && !options.strict
+          ? await store.transaction(write)
+          : await write(store);
       for (const result of results) summary[result.status]++;
       summary.alerts = summary.created + summary.updated;
+      summary.events += written.inserted;
+      summary.duplicateEvents += written.duplicates;
       batch = [];
+      events = [];
       options.onProgress?.(summary);
     };
 
@@ -132,7 +150,7 @@ export async function ingestDocuments(
             continue;
           }
           const doc = documentCount++;
-          pool.open(doc);
+          pool.open(doc, document.name);
           try {
             for await (const chunk of document.chunks)
               await enqueue({ file: document.name, items: pool.push(doc, chunk) });
@@ -168,8 +186,9 @@ export async function ingestDocuments(
           summary.formats[item.format] = (summary.formats[item.format] ?? 0) + 1;
           if (item.skipped) summary.skipped++;
           for (const prepared of item.prepared) batch.push(prepared);
+          for (const prepared of item.events) events.push(prepared);
         }
-        if (batch.length >= batchSize) await flush();
+        if (batch.length + events.length >= batchSize) await flush();
       }
     };
 
@@ -202,6 +221,8 @@ export async function ingestDocuments(
       summary.alerts = 0;
       summary.created = 0;
       summary.updated = 0;
+      summary.events = 0;
+      summary.duplicateEvents = 0;
     }
     return summary;
   } finally {

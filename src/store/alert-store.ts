@@ -4,11 +4,13 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { severityRank, type Severity } from '../domain/alert.js';
 import { resolveEntity, uniqueEntities, type Entity } from '../domain/entity.js';
-import { AutoirError, badInput } from '../domain/errors.js';
+import { AutoirError } from '../domain/errors.js';
+import { loadAliases, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
 import { entityHash, keyMarker } from './entity-index.js';
 import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
 import { alertWriteColumns, at, epoch, prepareAlert, type PreparedAlert } from './prepared-alert.js';
+import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
 
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
@@ -388,74 +390,4 @@ async function existingAlerts(
 
 function refKey(source: string, sourceRef: string): string {
   return `${source}\u0000${sourceRef}`;
-}
-
-/** Record aliases. An alias claimed by two different entities becomes ambiguous (null): nobody can tell which is meant. */
-async function registerAliases(
-  db: Kysely<Database>,
-  pairs: readonly (readonly [string, string])[],
-  nowMs: number,
-): Promise<void> {
-  const targets = new Map<string, string | null>();
-  for (const [alias, key] of pairs) {
-    const existing = targets.get(alias);
-    targets.set(alias, existing === undefined || existing === key ? key : null);
-  }
-  if (targets.size === 0) return;
-  const rows = [...targets].map(([alias_key, entity_key]) => ({ alias_key, entity_key, updated_at: nowMs }));
-  for (let start = 0; start < rows.length; start += LOOKUP_CHUNK) {
-    await db
-      .insertInto('entity_aliases')
-      .values(rows.slice(start, start + LOOKUP_CHUNK))
-      .onConflict((conflict) =>
-        conflict.column('alias_key').doUpdateSet({
-          entity_key: sql<
-            string | null
-          >`case when entity_aliases.entity_key = excluded.entity_key then excluded.entity_key else null end`,
-          updated_at: (eb) => eb.ref('excluded.updated_at'),
-        }),
-      )
-      .execute();
-  }
-}
-
-async function loadAliases(
-  db: Kysely<Database>,
-  keys: readonly string[],
-): Promise<Map<string, string | null>> {
-  const found = new Map<string, string | null>();
-  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
-    const rows = await db
-      .selectFrom('entity_aliases')
-      .select(['alias_key', 'entity_key'])
-      .where('alias_key', 'in', keys.slice(start, start + LOOKUP_CHUNK))
-      .execute();
-    for (const row of rows) found.set(row.alias_key, row.entity_key);
-  }
-  return found;
-}
-
-// -----------------------------------------------------------------------------------------------------------------
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-function encodeCursor(time: number, id: number): string {
-  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, number] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number')
-      return [value[0], value[1]];
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput('cursor is not one this server handed out', { field: 'cursor' });
 }

@@ -5,6 +5,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createAlertStatements, createAlertStore, type AlertStatements } from './alert-store.js';
 import type { RunMany } from './bulk-insert.js';
+import {
+  createEventQuery,
+  createEventStatements,
+  createEventStore,
+  type EventStatements,
+} from './event-store.js';
 import type { Store, StoreDialect } from './ports.js';
 import type { Database } from './schema.js';
 import { createTokenStore } from './token-store.js';
@@ -17,14 +23,17 @@ export interface KyselyStoreOptions {
 }
 
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
-  return bind(db, options, false, createAlertStatements(options.runMany));
+  return bind(db, options, false, {
+    alerts: createAlertStatements(options.runMany),
+    events: createEventStatements(options.runMany),
+  });
 }
 
 function bind(
   db: Kysely<Database>,
   options: KyselyStoreOptions,
   inTransaction: boolean,
-  statements: AlertStatements,
+  statements: { readonly alerts: AlertStatements; readonly events: EventStatements },
 ): Store {
   /** Run `work` in the current transaction, or in a new one when there is none. */
   const atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>): Promise<T> =>
@@ -33,7 +42,9 @@ function bind(
   const store: Store = {
     dialect: options.dialect,
     location: options.location,
-    alerts: createAlertStore(db, atomically, statements),
+    alerts: createAlertStore(db, atomically, statements.alerts),
+    events: createEventStore(db, atomically, statements.events),
+    eventQuery: createEventQuery(db),
     tokens: createTokenStore(db),
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -4,7 +4,9 @@
  */
 import type { Role } from '../domain/access.js';
 import type { Alert, AlertDraft, Severity } from '../domain/alert.js';
+import type { EventKind, EventOutcome } from '../domain/event.js';
 import type { PreparedAlert } from './prepared-alert.js';
+import type { PreparedEvent } from './prepared-event.js';
 
 /** One alert to store, as a parser produced it. */
 export interface AlertInput {
@@ -74,6 +76,127 @@ export interface AlertStore {
   countAlerts(filter?: AlertFilter): Promise<number>;
 }
 
+/** A stored telemetry event, as searches return it. */
+export interface EventRecord {
+  /** `evt_<n>`. */
+  readonly id: string;
+  readonly time: string;
+  readonly ingestedAt: string;
+  readonly format: string;
+  readonly source: string;
+  readonly code: string;
+  readonly kind: EventKind;
+  readonly outcome?: EventOutcome;
+  readonly deviceKey?: string;
+  readonly userKey?: string;
+  readonly processKey?: string;
+  readonly parentProcessKey?: string;
+  readonly imagePath?: string;
+  readonly commandLine?: string;
+  readonly sha256?: string;
+  readonly sha1?: string;
+  readonly md5?: string;
+  readonly targetPath?: string;
+  readonly targetProcessKey?: string;
+  readonly targetUserKey?: string;
+  readonly registryPath?: string;
+  readonly registryValue?: string;
+  readonly srcIp?: string;
+  readonly srcPort?: number;
+  readonly dstIp?: string;
+  readonly dstPort?: number;
+  readonly protocol?: string;
+  readonly domain?: string;
+  readonly url?: string;
+  readonly mailSender?: string;
+  readonly mailRecipients?: readonly string[];
+  readonly mailMessageId?: string;
+  readonly mailSubject?: string;
+  readonly keys: readonly string[];
+}
+
+/** Which events: every condition given must hold. Entity keys are widened to their known aliases. */
+export interface EventFilter {
+  readonly deviceKey?: string;
+  /** Events naming each of these entity keys (a user, a file hash, an IP, a domain, a URL, a mailbox…). */
+  readonly entityKeys?: readonly string[];
+  readonly kinds?: readonly EventKind[];
+  readonly processKey?: string;
+  readonly parentProcessKey?: string;
+  readonly userKey?: string;
+  /** Event time from, inclusive (ISO 8601). */
+  readonly since?: string;
+  /** Event time until, exclusive (ISO 8601). */
+  readonly until?: string;
+}
+
+export interface EventPageRequest extends PageRequest {
+  /** `desc` (newest first, the default) or `asc` (a timeline). */
+  readonly order?: 'asc' | 'desc';
+}
+
+export interface EventWriteResult {
+  /** Events stored. */
+  readonly inserted: number;
+  /** Events already stored (the same record ingested before). */
+  readonly duplicates: number;
+}
+
+export interface EventStore {
+  /** Store prepared events (prepared-event.ts), all or nothing; a record stored before is not stored again. */
+  insertPrepared(prepared: readonly PreparedEvent[], now: Date): Promise<EventWriteResult>;
+  getEvent(id: string): Promise<EventRecord | undefined>;
+  getEventRaw(id: string): Promise<string | undefined>;
+  searchEvents(filter: EventFilter, page: EventPageRequest): Promise<Page<EventRecord>>;
+  countEvents(filter?: EventFilter): Promise<number>;
+  /** Delete events older than `before` (event time); returns how many. */
+  pruneEvents(before: Date): Promise<number>;
+}
+
+/** A device seen with something (a file, an IP, a domain), and when. */
+export interface DeviceSighting {
+  readonly deviceKey: string;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly events: number;
+}
+
+export interface TimeWindow {
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** A message like another, and what they share. */
+export interface SimilarMessage {
+  readonly event: EventRecord;
+  /** `sender`, `sendingIp`, `subject`, `url:<url>`, `attachment:<sha256>`. */
+  readonly shared: readonly string[];
+}
+
+/** The questions investigations ask of telemetry (DESIGN.md §3). */
+export interface EventQuery {
+  /** Devices where a file with this hash was seen (run, loaded, written). `hash` is sha256, sha1 or md5. */
+  devicesWithFile(hash: string, window?: TimeWindow): Promise<DeviceSighting[]>;
+  /** Devices that contacted an IP address or resolved/contacted a domain (`ip:…` or `domain:…` key, or bare). */
+  devicesContacting(target: string, window?: TimeWindow): Promise<DeviceSighting[]>;
+  /** The process start events of a process and its ancestors, the process first. */
+  processAncestors(processKey: string, maxDepth?: number): Promise<EventRecord[]>;
+  /** The process start events of a process's descendants, breadth first. */
+  processDescendants(processKey: string, maxDepth?: number): Promise<EventRecord[]>;
+  /** What a process did: its network, file, registry, module, access… events, oldest first. */
+  processActivity(processKey: string, kinds?: readonly EventKind[], limit?: number): Promise<EventRecord[]>;
+  /** A device's events in a window, oldest first. */
+  deviceTimeline(deviceKey: string, window: TimeWindow, limit?: number): Promise<EventRecord[]>;
+  /** Delivered messages sharing the sender, sending IP, subject, a URL or an attachment with a message. */
+  similarMessages(messageId: string, limit?: number): Promise<SimilarMessage[]>;
+  /** Every mailbox a message (by Internet Message-ID) was delivered to. */
+  messageRecipients(messageId: string): Promise<string[]>;
+  /** Clicks on a URL (URL click events, and HTTP requests to it). */
+  urlClicks(url: string, window?: TimeWindow): Promise<EventRecord[]>;
+  /** A user's logons, sign-ins and authentication attempts. */
+  userLogons(userKey: string, window?: TimeWindow, limit?: number): Promise<EventRecord[]>;
+}
+
 export interface ApiToken {
   readonly id: string;
   readonly name: string;
@@ -100,6 +223,8 @@ export interface Store {
   /** Where the data lives, for messages: a file path or a URL without password. */
   readonly location: string;
   readonly alerts: AlertStore;
+  readonly events: EventStore;
+  readonly eventQuery: EventQuery;
   readonly tokens: TokenStore;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;

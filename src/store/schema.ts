@@ -56,9 +56,61 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** One telemetry event (domain/event.ts): the columns investigations search, plus the record as it arrived. */
+export interface EventsTable {
+  id: Generated<number>;
+  /** De-duplication key (prepared-event.ts): the same record ingested twice is stored once. */
+  ref: string;
+  /** Event time from the record. */
+  time: number;
+  ingested_at: number;
+  format: string;
+  source: string;
+  code: string;
+  kind: string;
+  outcome: string | null;
+  device_key: string | null;
+  user_key: string | null;
+  process_key: string | null;
+  parent_process_key: string | null;
+  image_path: string | null;
+  command_line: string | null;
+  sha256: string | null;
+  sha1: string | null;
+  md5: string | null;
+  target_path: string | null;
+  target_process_key: string | null;
+  target_user_key: string | null;
+  registry_path: string | null;
+  registry_value: string | null;
+  src_ip: string | null;
+  src_port: number | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  protocol: string | null;
+  domain: string | null;
+  url: string | null;
+  mail_sender: string | null;
+  /** JSON array of recipient addresses. */
+  mail_recipients: string | null;
+  mail_message_id: string | null;
+  mail_subject: string | null;
+  /** JSON array of every entity key the event names. */
+  keys: string;
+  raw: string;
+}
+
+/** The events' entity index, like `alert_entities`. */
+export interface EventEntitiesTable {
+  entity_hash: number;
+  event_id: number;
+}
+
 export interface Database {
   alerts: AlertsTable;
   alert_entities: AlertEntitiesTable;
   entity_aliases: EntityAliasesTable;
   api_tokens: ApiTokensTable;
+  events: EventsTable;
+  event_entities: EventEntitiesTable;
 }

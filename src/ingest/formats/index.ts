@@ -8,7 +8,10 @@ import { msgraphFormat } from './msgraph.js';
 import { ocsfFormat } from './ocsf.js';
 import { suricataFormat } from './suricata.js';
 import { wazuhFormat } from './wazuh.js';
+import { windowsFormat } from './windows.js';
+import { zeekFormat } from './zeek.js';
 
+/** Formats of security alerts. */
 export const alertFormats: readonly InputFormat[] = [
   autoirFormat,
   msgraphFormat,
@@ -18,16 +21,21 @@ export const alertFormats: readonly InputFormat[] = [
   suricataFormat,
 ];
 
+/** Formats of telemetry events. */
+export const eventFormats: readonly InputFormat[] = [windowsFormat, zeekFormat];
+
+export const inputFormats: readonly InputFormat[] = [...alertFormats, ...eventFormats];
+
 export function formatById(id: string): InputFormat | undefined {
-  return alertFormats.find((format) => format.id === id);
+  return inputFormats.find((format) => format.id === id);
 }
 
 /** The first format whose tell-tale fields the record has. */
 export function sniffFormat(record: Readonly<Record<string, unknown>>): InputFormat | undefined {
-  return alertFormats.find((format) => format.sniff(record));
+  return inputFormats.find((format) => format.sniff(record));
 }
 
 /** `autoir (autoir canonical alert JSON …), msgraph (…), …` for help and errors. */
 export function describeFormats(): string {
-  return alertFormats.map((format) => `${format.id} (${format.description})`).join(', ');
+  return inputFormats.map((format) => `${format.id} (${format.description})`).join(', ');
 }

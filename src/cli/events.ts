@@ -1,0 +1,246 @@
+/** `autoir events search|show|prune`: the telemetry events store from the command line. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import {
+  normalizeDomain,
+  normalizeEntityKey,
+  normalizeHash,
+  normalizeIp,
+  normalizeUrl,
+} from '../domain/entity.js';
+import { AutoirError } from '../domain/errors.js';
+import { eventKinds, type EventKind } from '../domain/event.js';
+import type { EventFilter, EventRecord, Store } from '../store/ports.js';
+import { table, truncate } from './io.js';
+
+export interface CommandHelpers {
+  readonly withStore: <T>(command: Command, work: (store: Store) => Promise<T>) => Promise<T>;
+  readonly print: (text: string) => void;
+  readonly printJson: (value: unknown) => void;
+  readonly printErr: (text: string) => void;
+  readonly now: () => Date;
+}
+
+type Options = Record<string, string | number | boolean | undefined>;
+
+export function registerEventCommands(program: Command, helpers: CommandHelpers): void {
+  const { withStore, print, printJson } = helpers;
+  const events = program.command('events').description('Search and manage stored telemetry events');
+
+  events
+    .command('search')
+    .description('Find events, newest first (every option given must match)')
+    .option('--device <key>', 'on this device (device:… key or host name; short names match the FQDN)')
+    .option('--user <key>', 'naming this user (user:domain\\name, UPN or SID)')
+    .option('--sha256 <hash>', 'naming a file with this SHA-256')
+    .option('--hash <hash>', 'naming a file with this SHA-256, SHA-1 or MD5')
+    .option('--ip <address>', 'naming this IP address (source or destination)')
+    .option('--domain <name>', 'naming this domain')
+    .option('--url <url>', 'naming this URL')
+    .option('--entity <key>', 'naming this entity key (repeat for several)', collect, [])
+    .option('--process <key>', 'done by this process (process:… key)')
+    .option('--kind <list>', `only these kinds (comma-separated: ${eventKinds.join(', ')})`)
+    .option('--since <time>', 'event time from (ISO 8601)')
+    .option('--until <time>', 'event time until (ISO 8601)')
+    .option('--limit <n>', 'how many (1–10000)', parseLimit, 50)
+    .option('--cursor <cursor>', 'continue after a previous page')
+    .addOption(
+      new Option('--order <order>', 'newest or oldest first').choices(['desc', 'asc']).default('desc'),
+    )
+    .option('--json', 'print a JSON array of events')
+    .action(async (options: Options, command: Command) => {
+      const filter = eventFilterFrom(options);
+      const page = await withStore(command, (store) =>
+        store.events.searchEvents(filter, {
+          limit: options.limit as number,
+          cursor: options.cursor as string | undefined,
+          order: options.order as 'asc' | 'desc',
+        }),
+      );
+      if (options.json) {
+        printJson(page.items);
+        if (page.nextCursor) helpers.printErr(`more: --cursor ${page.nextCursor}\n`);
+        return;
+      }
+      if (page.items.length === 0) {
+        print('no events\n');
+        return;
+      }
+      print(
+        table(
+          ['ID', 'TIME', 'KIND', 'DEVICE', 'WHAT'],
+          page.items.map((event) => [
+            event.id,
+            event.time,
+            event.kind,
+            truncate(event.deviceKey?.slice('device:'.length) ?? '', 28),
+            truncate(summarize(event), 90),
+          ]),
+        ),
+      );
+      if (page.nextCursor) print(`more: autoir events search … --cursor ${page.nextCursor}\n`);
+    });
+
+  events
+    .command('show')
+    .description('Show one event, with the record as it arrived')
+    .argument('<id>', 'event id (evt_…)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const [event, raw] = await withStore(
+        command,
+        async (store) => [await store.events.getEvent(id), await store.events.getEventRaw(id)] as const,
+      );
+      if (!event) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no event ${id}`);
+      if (options.json) {
+        printJson({ ...event, raw: parseMaybeJson(raw) });
+        return;
+      }
+      for (const [name, value] of Object.entries(event)) {
+        if (name === 'keys') continue;
+        print(`  ${name.padEnd(18)} ${Array.isArray(value) ? value.join(', ') : String(value)}\n`);
+      }
+      print(`\nEntities:\n${event.keys.map((key) => `  ${key}`).join('\n')}\n`);
+      if (raw !== undefined) print(`\nRaw record:\n${formatRaw(raw)}\n`);
+    });
+
+  events
+    .command('prune')
+    .description('Delete events older than a duration (by event time)')
+    .requiredOption('--older-than <duration>', 'e.g. 30d, 12h, 90m, 2w', parseDuration)
+    .option('--json', 'print JSON { deleted, before }')
+    .action(async (options: { olderThan: number; json?: boolean }, command: Command) => {
+      const before = new Date(helpers.now().getTime() - options.olderThan);
+      const deleted = await withStore(command, (store) => store.events.pruneEvents(before));
+      if (options.json) printJson({ deleted, before: before.toISOString() });
+      else print(`deleted ${deleted} event${deleted === 1 ? '' : 's'} older than ${before.toISOString()}\n`);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseLimit(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < 1 || number > 10_000)
+    throw new InvalidArgumentError(
+      `limit must be a whole number from 1 to 10000, got ${JSON.stringify(value)}`,
+    );
+  return number;
+}
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `30d` → milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+)\s*([mhdw])$/i.exec(value.trim());
+  if (!match)
+    throw new InvalidArgumentError(
+      `expected a duration like 30d, 12h, 90m or 2w, got ${JSON.stringify(value)}`,
+    );
+  return Number(match[1]) * (UNITS[(match[2] as string).toLowerCase()] as number);
+}
+
+function usage(message: string): AutoirError {
+  return new AutoirError('AUTOIR_E_BAD_USAGE', message);
+}
+
+export function eventFilterFrom(options: Options): EventFilter {
+  const entityKeys: string[] = ((options.entity as unknown as string[] | undefined) ?? []).map(
+    normalizeEntityKey,
+  );
+  const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  const sha256 = text('sha256');
+  if (sha256 !== undefined) {
+    const digest = normalizeHash(sha256);
+    if (digest?.algorithm !== 'sha256') throw usage(`--sha256: ${sha256} is not a SHA-256 digest`);
+    entityKeys.push(`file:sha256:${digest.value}`);
+  }
+  const hash = text('hash');
+  if (hash !== undefined) {
+    const digest = normalizeHash(hash);
+    if (!digest) throw usage(`--hash: ${hash} is not a SHA-256, SHA-1 or MD5 digest`);
+    entityKeys.push(`file:${digest.algorithm}:${digest.value}`);
+  }
+  const ip = text('ip');
+  if (ip !== undefined) {
+    const address = normalizeIp(ip);
+    if (!address) throw usage(`--ip: ${ip} is not an IP address`);
+    entityKeys.push(`ip:${address}`);
+  }
+  const domain = text('domain');
+  if (domain !== undefined) {
+    const name = normalizeDomain(domain);
+    if (!name) throw usage(`--domain: ${domain} is not a domain name`);
+    entityKeys.push(`domain:${name}`);
+  }
+  const url = text('url');
+  if (url !== undefined) {
+    const normalized = normalizeUrl(url);
+    if (!normalized) throw usage(`--url: ${url} is not a URL`);
+    entityKeys.push(`url:${normalized}`);
+  }
+  const user = text('user');
+  if (user !== undefined)
+    entityKeys.push(normalizeEntityKey(user.startsWith('user:') ? user : `user:${user}`));
+  const kinds = text('kind')
+    ?.split(',')
+    .map((kind) => kind.trim())
+    .filter(Boolean);
+  for (const kind of kinds ?? [])
+    if (!(eventKinds as readonly string[]).includes(kind))
+      throw usage(`--kind: unknown kind ${kind} (one of ${eventKinds.join(', ')})`);
+  for (const name of ['since', 'until'] as const) {
+    const value = text(name);
+    if (value !== undefined && !Number.isFinite(Date.parse(value)))
+      throw usage(`--${name}: ${value} is not an ISO 8601 date-time`);
+  }
+  const process = text('process');
+  return {
+    deviceKey: text('device'),
+    entityKeys,
+    kinds: kinds as EventKind[] | undefined,
+    processKey: process === undefined ? undefined : normalizeEntityKey(process),
+    since: text('since'),
+    until: text('until'),
+  };
+}
+
+/** One line saying what happened. */
+function summarize(event: EventRecord): string {
+  const image = event.imagePath ? baseName(event.imagePath) : undefined;
+  const network =
+    event.dstIp || event.srcIp
+      ? `${event.srcIp ?? '?'}${event.srcPort !== undefined ? `:${event.srcPort}` : ''} → ${event.dstIp ?? '?'}${event.dstPort !== undefined ? `:${event.dstPort}` : ''}`
+      : undefined;
+  const parts = [
+    image,
+    event.commandLine && event.kind === 'processStart' ? event.commandLine : undefined,
+    event.targetPath,
+    event.registryPath,
+    network,
+    event.domain,
+    event.url,
+    event.mailSubject,
+    event.userKey,
+  ].filter((part): part is string => Boolean(part));
+  return parts.join('  ');
+}
+
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/')) + 1);
+}
+
+function parseMaybeJson(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function formatRaw(raw: string): string {
+  const value = parseMaybeJson(raw);
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}

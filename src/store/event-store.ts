@@ -1,0 +1,515 @@
+/**
+ * Telemetry events: written in bulk by ingest, searched by investigations (EventQuery) and `autoir events search`.
+ * Lookups by entity go through the hashed entity index (`event_entities`, as for alerts) and are confirmed against
+ * the event's own keys, so a hash collision can never make an event name something it does not.
+ */
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { logonKinds, type EventKind, type EventOutcome } from '../domain/event.js';
+import {
+  normalizeDomain,
+  normalizeEntityKey,
+  normalizeHash,
+  normalizeIp,
+  normalizeMessageId,
+  normalizeUrl,
+} from '../domain/entity.js';
+import { AutoirError } from '../domain/errors.js';
+import { equivalentKeys, registerAliases } from './aliases.js';
+import { BulkInsert, type RunMany } from './bulk-insert.js';
+import { entityHash } from './entity-index.js';
+import type {
+  DeviceSighting,
+  EventFilter,
+  EventPageRequest,
+  EventQuery,
+  EventRecord,
+  EventStore,
+  EventWriteResult,
+  Page,
+  SimilarMessage,
+  TimeWindow,
+} from './ports.js';
+import { epoch } from './prepared-alert.js';
+import { eventAt, eventWriteColumns, indexedEventKey, type PreparedEvent } from './prepared-event.js';
+import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
+import type { Database, EventEntitiesTable, EventsTable } from './schema.js';
+
+const ID_PREFIX = 'evt_';
+const EVENT_CHUNK = 200;
+const ENTITY_CHUNK = 2000;
+const PRUNE_CHUNK = 2000;
+
+export function publicEventId(id: number): string {
+  return `${ID_PREFIX}${id}`;
+}
+
+export function parseEventId(id: string): number | undefined {
+  if (!id.startsWith(ID_PREFIX)) return undefined;
+  const digits = id.slice(ID_PREFIX.length);
+  return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
+}
+
+export interface EventStatements {
+  readonly insertEvents: BulkInsert;
+  readonly insertEntityRows: BulkInsert;
+}
+
+export function createEventStatements(runMany: RunMany | undefined): EventStatements {
+  return {
+    insertEvents: new BulkInsert(
+      eventWriteColumns,
+      (db, rows) =>
+        (db as unknown as Kysely<Database>)
+          .insertInto('events')
+          .values(rows as unknown as Omit<EventsTable, 'id'>[])
+          .onConflict((conflict) => conflict.column('ref').doNothing())
+          .returning(['id', 'ref']),
+      { runMany, chunk: EVENT_CHUNK },
+    ),
+    insertEntityRows: new BulkInsert(
+      ['entity_hash', 'event_id'],
+      (db, rows) =>
+        (db as unknown as Kysely<Database>)
+          .insertInto('event_entities')
+          .values(rows as unknown as EventEntitiesTable[])
+          .onConflict((conflict) => conflict.doNothing()),
+      { runMany, chunk: ENTITY_CHUNK },
+    ),
+  };
+}
+
+type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+type EventRow = Omit<EventsTable, 'ref' | 'raw' | 'id'> & { id: number };
+
+const readColumns = [
+  'id',
+  ...eventWriteColumns.filter((column) => column !== 'ref' && column !== 'raw'),
+] as const satisfies readonly (keyof EventsTable)[];
+
+function toEventRecord(row: EventRow): EventRecord {
+  const record: Record<string, unknown> = {
+    id: publicEventId(row.id),
+    time: iso(row.time),
+    ingestedAt: iso(row.ingested_at),
+    format: row.format,
+    source: row.source,
+    code: row.code,
+    kind: row.kind as EventKind,
+    outcome: (row.outcome as EventOutcome | null) ?? undefined,
+    deviceKey: row.device_key,
+    userKey: row.user_key,
+    processKey: row.process_key,
+    parentProcessKey: row.parent_process_key,
+    imagePath: row.image_path,
+    commandLine: row.command_line,
+    sha256: row.sha256,
+    sha1: row.sha1,
+    md5: row.md5,
+    targetPath: row.target_path,
+    targetProcessKey: row.target_process_key,
+    targetUserKey: row.target_user_key,
+    registryPath: row.registry_path,
+    registryValue: row.registry_value,
+    srcIp: row.src_ip,
+    srcPort: row.src_port,
+    dstIp: row.dst_ip,
+    dstPort: row.dst_port,
+    protocol: row.protocol,
+    domain: row.domain,
+    url: row.url,
+    mailSender: row.mail_sender,
+    mailRecipients: row.mail_recipients === null ? undefined : (JSON.parse(row.mail_recipients) as string[]),
+    mailMessageId: row.mail_message_id,
+    mailSubject: row.mail_subject,
+    keys: JSON.parse(row.keys) as string[],
+  };
+  for (const key of Object.keys(record))
+    if (record[key] === undefined || record[key] === null) delete record[key];
+  return record as unknown as EventRecord;
+}
+
+/** "This event names one of these keys": index candidates, confirmed against the event's keys. */
+function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly string[]) {
+  return eb.or(
+    keys.map((key) =>
+      eb.and([
+        eb(
+          'events.id',
+          'in',
+          eb
+            .selectFrom('event_entities')
+            .select('event_entities.event_id')
+            .where('event_entities.entity_hash', '=', entityHash(key)),
+        ),
+        eb('events.keys', 'like', sql<string>`${`%${escapeLike(JSON.stringify(key))}%`} escape '\\'`),
+      ]),
+    ),
+  );
+}
+
+/** A filter with every entity key widened to the keys that name the same entity. */
+interface ResolvedFilter {
+  readonly deviceKeys?: readonly string[];
+  readonly entityKeySets: readonly (readonly string[])[];
+  readonly kinds?: readonly EventKind[];
+  readonly processKey?: string;
+  readonly parentProcessKey?: string;
+  readonly since?: number;
+  readonly until?: number;
+}
+
+async function resolveFilter(db: Kysely<Database>, filter: EventFilter): Promise<ResolvedFilter> {
+  const entityKeys = [...(filter.entityKeys ?? [])];
+  if (filter.userKey !== undefined) entityKeys.push(filter.userKey);
+  return {
+    deviceKeys:
+      filter.deviceKey === undefined
+        ? undefined
+        : await equivalentKeys(db, normalizeEntityKey(withPrefix('device', filter.deviceKey))),
+    entityKeySets: await Promise.all(entityKeys.map((key) => equivalentKeys(db, normalizeEntityKey(key)))),
+    kinds: filter.kinds,
+    processKey: filter.processKey === undefined ? undefined : normalizeEntityKey(filter.processKey),
+    parentProcessKey:
+      filter.parentProcessKey === undefined ? undefined : normalizeEntityKey(filter.parentProcessKey),
+    since: filter.since === undefined ? undefined : epoch(filter.since, 'since'),
+    until: filter.until === undefined ? undefined : epoch(filter.until, 'until'),
+  };
+}
+
+function withPrefix(type: string, key: string): string {
+  return key.toLowerCase().startsWith(`${type.toLowerCase()}:`) ? key : `${type}:${key}`;
+}
+
+function applyFilter<O>(
+  query: SelectQueryBuilder<Database, 'events', O>,
+  filter: ResolvedFilter,
+): SelectQueryBuilder<Database, 'events', O> {
+  let q = query;
+  if (filter.deviceKeys) q = q.where('device_key', 'in', [...filter.deviceKeys]);
+  for (const keys of filter.entityKeySets) q = q.where((eb) => eventNamesAny(eb, keys));
+  if (filter.kinds && filter.kinds.length > 0) q = q.where('kind', 'in', [...filter.kinds]);
+  if (filter.processKey !== undefined) q = q.where('process_key', '=', filter.processKey);
+  if (filter.parentProcessKey !== undefined) q = q.where('parent_process_key', '=', filter.parentProcessKey);
+  if (filter.since !== undefined) q = q.where('time', '>=', filter.since);
+  if (filter.until !== undefined) q = q.where('time', '<', filter.until);
+  return q;
+}
+
+async function search(
+  db: Kysely<Database>,
+  filter: ResolvedFilter,
+  page: EventPageRequest,
+): Promise<Page<EventRecord>> {
+  const limit = Math.max(1, Math.min(page.limit, 10_000));
+  const ascending = page.order === 'asc';
+  let query = applyFilter(db.selectFrom('events').select(readColumns), filter);
+  if (page.cursor !== undefined) {
+    const [time, id] = decodeCursor(page.cursor);
+    query = ascending
+      ? query.where((eb) =>
+          eb.or([eb('time', '>', time), eb.and([eb('time', '=', time), eb('id', '>', id)])]),
+        )
+      : query.where((eb) =>
+          eb.or([eb('time', '<', time), eb.and([eb('time', '=', time), eb('id', '<', id)])]),
+        );
+  }
+  const direction = ascending ? 'asc' : 'desc';
+  const rows = await query
+    .orderBy('time', direction)
+    .orderBy('id', direction)
+    .limit(limit + 1)
+    .execute();
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return {
+    items: rows.slice(0, limit).map(toEventRecord),
+    nextCursor: last ? encodeCursor(last.time, last.id) : null,
+  };
+}
+
+export function createEventStore(
+  db: Kysely<Database>,
+  atomically: Atomically,
+  statements: EventStatements,
+): EventStore {
+  return {
+    insertPrepared: (prepared, now) =>
+      prepared.length === 0
+        ? Promise.resolve({ inserted: 0, duplicates: 0 })
+        : atomically((executor) => writeEvents(executor, statements, prepared, now)),
+
+    async getEvent(id) {
+      const key = parseEventId(id);
+      if (key === undefined) return undefined;
+      const row = await db.selectFrom('events').select(readColumns).where('id', '=', key).executeTakeFirst();
+      return row ? toEventRecord(row) : undefined;
+    },
+
+    async getEventRaw(id) {
+      const key = parseEventId(id);
+      if (key === undefined) return undefined;
+      const row = await db.selectFrom('events').select('raw').where('id', '=', key).executeTakeFirst();
+      return row?.raw;
+    },
+
+    async searchEvents(filter, page) {
+      return search(db, await resolveFilter(db, filter), page);
+    },
+
+    async countEvents(filter = {}) {
+      const row = await applyFilter(
+        db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('count')),
+        await resolveFilter(db, filter),
+      ).executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    async pruneEvents(before) {
+      const cutoff = before.getTime();
+      let deleted = 0;
+      for (;;) {
+        const removed = await atomically(async (executor) => {
+          const rows = await executor
+            .selectFrom('events')
+            .select(['id', 'keys'])
+            .where('time', '<', cutoff)
+            .orderBy('time')
+            .limit(PRUNE_CHUNK)
+            .execute();
+          if (rows.length === 0) return 0;
+          // The index rows of each event, by primary key: (hash of each indexed key, event id).
+          for (const row of rows) {
+            const hashes = [
+              ...new Set((JSON.parse(row.keys) as string[]).filter(indexedEventKey).map(entityHash)),
+            ];
+            if (hashes.length === 0) continue;
+            await executor
+              .deleteFrom('event_entities')
+              .where('event_id', '=', row.id)
+              .where('entity_hash', 'in', hashes)
+              .execute();
+          }
+          await executor
+            .deleteFrom('events')
+            .where(
+              'id',
+              'in',
+              rows.map((row) => row.id),
+            )
+            .execute();
+          return rows.length;
+        });
+        deleted += removed;
+        if (removed < PRUNE_CHUNK) return deleted;
+      }
+    },
+  };
+}
+
+async function writeEvents(
+  db: Kysely<Database>,
+  statements: EventStatements,
+  prepared: readonly PreparedEvent[],
+  now: Date,
+): Promise<EventWriteResult> {
+  const nowMs = now.getTime();
+  const aliases = new Map<string, string>();
+  const rows: unknown[][] = [];
+  for (const event of prepared) {
+    event.values[eventAt.ingested_at] = nowMs;
+    rows.push(event.values);
+    if (event.aliases) for (const [alias, key] of event.aliases) aliases.set(alias, key);
+  }
+  if (aliases.size > 0) await registerAliases(db, [...aliases], nowMs);
+
+  const result = await statements.insertEvents.runReturning(db as unknown as Kysely<never>, rows);
+  let ids: (number | undefined)[];
+  if ('rowids' in result) ids = result.rowids;
+  else {
+    const byRef = new Map<string, number>();
+    for (const row of result.rows as { id: number; ref: string }[]) byRef.set(row.ref, Number(row.id));
+    // A record repeated inside one batch is inserted once: the first occurrence gets the id.
+    ids = rows.map((values) => {
+      const ref = values[eventAt.ref] as string;
+      const id = byRef.get(ref);
+      byRef.delete(ref);
+      return id;
+    });
+  }
+  if (ids.length !== rows.length)
+    throw new AutoirError('AUTOIR_E_INTERNAL', 'event insert returned the wrong number of rows');
+
+  const entityRows: unknown[] = [];
+  let inserted = 0;
+  ids.forEach((id, row) => {
+    if (id === undefined) return;
+    inserted++;
+    const hashes = (prepared[row] as PreparedEvent).entityHashes;
+    for (let index = 0; index < hashes.length; index++) entityRows.push(hashes[index], id);
+  });
+  await statements.insertEntityRows.runFlat(db as unknown as Kysely<never>, entityRows);
+  return { inserted, duplicates: rows.length - inserted };
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// EventQuery
+// -----------------------------------------------------------------------------------------------------------------
+
+export function createEventQuery(db: Kysely<Database>): EventQuery {
+  const windowOf = (window: TimeWindow | undefined) => ({
+    since: window?.since === undefined ? undefined : epoch(window.since, 'since'),
+    until: window?.until === undefined ? undefined : epoch(window.until, 'until'),
+  });
+
+  const sightings = async (keys: readonly string[], window?: TimeWindow): Promise<DeviceSighting[]> => {
+    const rows = await applyFilter(
+      db
+        .selectFrom('events')
+        .select((eb) => [
+          'device_key',
+          eb.fn.min<number>('time').as('first'),
+          eb.fn.max<number>('time').as('last'),
+          eb.fn.countAll<number>().as('count'),
+        ]),
+      { entityKeySets: [keys], ...windowOf(window) },
+    )
+      .where('device_key', 'is not', null)
+      .groupBy('device_key')
+      .orderBy('device_key')
+      .execute();
+    return rows.map((row) => ({
+      deviceKey: row.device_key as string,
+      firstSeen: iso(Number(row.first)),
+      lastSeen: iso(Number(row.last)),
+      events: Number(row.count),
+    }));
+  };
+
+  const list = async (filter: ResolvedFilter, limit: number, order: 'asc' | 'desc' = 'asc') => [
+    ...(await search(db, filter, { limit, order })).items,
+  ];
+
+  const processStarts = (filter: Omit<ResolvedFilter, 'entityKeySets' | 'kinds'>, key: string) =>
+    list({ ...filter, entityKeySets: [[key]], kinds: ['processStart'] }, 100);
+
+  return {
+    async devicesWithFile(hash, window) {
+      const digest = normalizeHash(hash.replace(/^file:(sha256|sha1|md5):/i, ''));
+      if (!digest) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a file hash: ${hash}`);
+      return sightings([`file:${digest.algorithm}:${digest.value}`], window);
+    },
+
+    async devicesContacting(target, window) {
+      const bare = target.replace(/^(ip|domain):/i, '');
+      const ip = normalizeIp(bare);
+      const key = ip ? `ip:${ip}` : normalizeDomain(bare) ? `domain:${normalizeDomain(bare)}` : undefined;
+      if (!key) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not an IP address or domain: ${target}`);
+      return sightings(await equivalentKeys(db, key), window);
+    },
+
+    async processAncestors(processKey, maxDepth = 16) {
+      const chain: EventRecord[] = [];
+      const seen = new Set<string>();
+      let key: string | undefined = normalizeEntityKey(processKey);
+      while (key && !seen.has(key) && chain.length <= maxDepth) {
+        seen.add(key);
+        const [start] = await processStarts({ processKey: key }, key);
+        if (!start) break;
+        chain.push(start);
+        key = start.parentProcessKey;
+      }
+      return chain;
+    },
+
+    async processDescendants(processKey, maxDepth = 16) {
+      const found: EventRecord[] = [];
+      const seen = new Set<string>([normalizeEntityKey(processKey)]);
+      let level = [normalizeEntityKey(processKey)];
+      for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
+        const next: string[] = [];
+        for (const parent of level) {
+          for (const child of await processStarts({ parentProcessKey: parent }, parent)) {
+            found.push(child);
+            if (child.processKey && !seen.has(child.processKey)) {
+              seen.add(child.processKey);
+              next.push(child.processKey);
+            }
+          }
+        }
+        level = next;
+      }
+      return found;
+    },
+
+    async processActivity(processKey, kinds, limit = 1000) {
+      const key = normalizeEntityKey(processKey);
+      return list({ entityKeySets: [[key]], processKey: key, kinds }, limit);
+    },
+
+    async deviceTimeline(deviceKey, window, limit = 1000) {
+      const deviceKeys = await equivalentKeys(db, normalizeEntityKey(withPrefix('device', deviceKey)));
+      return list({ deviceKeys, entityKeySets: [], ...windowOf(window) }, limit);
+    },
+
+    async similarMessages(messageId, limit = 200) {
+      const id = normalizeMessageId(messageId.replace(/^mailMessage:/i, ''));
+      if (!id) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a message id: ${messageId}`);
+      const messages = await list({ entityKeySets: [[`mailMessage:${id}`]], kinds: ['emailDelivered'] }, 50);
+      const original = messages[0];
+      if (!original) return [];
+      const terms: [string, string][] = [];
+      if (original.mailSender) terms.push([`mailbox:${original.mailSender}`, 'sender']);
+      if (original.srcIp) terms.push([`ip:${original.srcIp}`, 'sendingIp']);
+      if (original.mailSubject) terms.push([subjectKey(original.mailSubject), 'subject']);
+      for (const key of original.keys) {
+        if (key.startsWith('url:')) terms.push([key, key]);
+        if (key.startsWith('file:sha256:'))
+          terms.push([key, `attachment:${key.slice('file:sha256:'.length)}`]);
+      }
+      const byId = new Map<string, { event: EventRecord; shared: string[] }>();
+      for (const [key, label] of terms) {
+        for (const event of await list({ entityKeySets: [[key]], kinds: ['emailDelivered'] }, limit)) {
+          if (event.mailMessageId === id) continue;
+          // The sender key also names recipients: a shared sender means the same From, not a shared mailbox.
+          if (label === 'sender' && event.mailSender !== original.mailSender) continue;
+          if (label === 'sendingIp' && event.srcIp !== original.srcIp) continue;
+          const entry = byId.get(event.id) ?? { event, shared: [] };
+          entry.shared.push(label);
+          byId.set(event.id, entry);
+        }
+      }
+      return [...byId.values()]
+        .sort((a, b) => b.shared.length - a.shared.length || a.event.time.localeCompare(b.event.time))
+        .slice(0, limit) satisfies SimilarMessage[];
+    },
+
+    async messageRecipients(messageId) {
+      const id = normalizeMessageId(messageId.replace(/^mailMessage:/i, ''));
+      if (!id) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a message id: ${messageId}`);
+      const events = await list(
+        { entityKeySets: [[`mailMessage:${id}`]], kinds: ['emailDelivered'] },
+        10_000,
+      );
+      return [...new Set(events.flatMap((event) => event.mailRecipients ?? []))].sort();
+    },
+
+    async urlClicks(url, window) {
+      const normalized = normalizeUrl(url.replace(/^url:/i, ''));
+      if (!normalized) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a URL: ${url}`);
+      return list(
+        { entityKeySets: [[`url:${normalized}`]], kinds: ['urlClick', 'httpRequest'], ...windowOf(window) },
+        10_000,
+      );
+    },
+
+    async userLogons(userKey, window, limit = 1000) {
+      const keys = await equivalentKeys(db, normalizeEntityKey(withPrefix('user', userKey)));
+      return list({ entityKeySets: [keys], kinds: logonKinds, ...windowOf(window) }, limit);
+    },
+  };
+}
+
+/** The search key of a message subject (not an entity: a term for finding messages like another). */
+export function subjectKey(subject: string): string {
+  return `mailSubject:${subject.trim().replace(/\s+/g, ' ').toLowerCase()}`;
+}

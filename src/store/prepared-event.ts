@@ -1,0 +1,133 @@
+/**
+ * A telemetry event turned into what the store writes: its row and the hashes of its entity index. Pure, so it runs
+ * where the event was parsed (an ingest worker thread) and the writing thread only writes.
+ */
+import { createHash } from 'node:crypto';
+import type { EventDraft } from '../domain/event.js';
+import { entityHash } from './entity-index.js';
+import type { EventsTable } from './schema.js';
+
+/** The columns an event is written with, in order; `values` of a prepared event follow it. */
+export const eventWriteColumns = [
+  'ref',
+  'time',
+  'ingested_at',
+  'format',
+  'source',
+  'code',
+  'kind',
+  'outcome',
+  'device_key',
+  'user_key',
+  'process_key',
+  'parent_process_key',
+  'image_path',
+  'command_line',
+  'sha256',
+  'sha1',
+  'md5',
+  'target_path',
+  'target_process_key',
+  'target_user_key',
+  'registry_path',
+  'registry_value',
+  'src_ip',
+  'src_port',
+  'dst_ip',
+  'dst_port',
+  'protocol',
+  'domain',
+  'url',
+  'mail_sender',
+  'mail_recipients',
+  'mail_message_id',
+  'mail_subject',
+  'keys',
+  'raw',
+] as const satisfies readonly (keyof EventsTable)[];
+
+type Column = (typeof eventWriteColumns)[number];
+
+/** Position of each column in `values`. */
+export const eventAt = Object.fromEntries(
+  eventWriteColumns.map((column, index) => [column, index]),
+) as Record<Column, number>;
+
+export interface PreparedEvent {
+  /** Column values in `eventWriteColumns` order; `ingested_at` is filled in when written. */
+  readonly values: unknown[];
+  /** `entityHash` of each key the event is indexed by. */
+  readonly entityHashes: ArrayLike<number>;
+  readonly aliases?: readonly (readonly [string, string])[];
+}
+
+/**
+ * Identities of the records of one document, for de-duplication: a digest of the record as it arrived, and for a
+ * record identical to one shortly before it in the same document (sources without record numbers log repeated
+ * events byte for byte), its occurrence: `…#2`. Ingesting the same document again gives the same identities, so each
+ * event is stored once; identical events within a document all stay.
+ */
+export class EventRefs {
+  private readonly seen = new Map<string, number>();
+
+  next(format: string, raw: string): string {
+    const digest = `${format}:${createHash('sha1').update(raw).digest('base64url')}`;
+    const count = (this.seen.get(digest) ?? 0) + 1;
+    // Repeats are near each other: a bounded memory, reset at the same points on every run over the document.
+    if (this.seen.size >= 100_000) this.seen.clear();
+    this.seen.set(digest, count);
+    return count === 1 ? digest : `${digest}#${count}`;
+  }
+}
+
+/** Entity types worth an index entry: the ones investigations look events up by. Devices use their own index. */
+export function indexedEventKey(key: string): boolean {
+  return !(key.startsWith('device:') || key.startsWith('file:path:') || key.startsWith('registry'));
+}
+
+export function prepareEvent(draft: EventDraft, raw: string, refs: EventRefs): PreparedEvent {
+  const values: unknown[] = [
+    refs.next(draft.format, raw),
+    draft.time,
+    0,
+    draft.format,
+    draft.source,
+    draft.code,
+    draft.kind,
+    draft.outcome ?? null,
+    draft.deviceKey ?? null,
+    draft.userKey ?? null,
+    draft.processKey ?? null,
+    draft.parentProcessKey ?? null,
+    draft.imagePath ?? null,
+    draft.commandLine ?? null,
+    draft.sha256 ?? null,
+    draft.sha1 ?? null,
+    draft.md5 ?? null,
+    draft.targetPath ?? null,
+    draft.targetProcessKey ?? null,
+    draft.targetUserKey ?? null,
+    draft.registryPath ?? null,
+    draft.registryValue ?? null,
+    draft.srcIp ?? null,
+    draft.srcPort ?? null,
+    draft.dstIp ?? null,
+    draft.dstPort ?? null,
+    draft.protocol ?? null,
+    draft.domain ?? null,
+    draft.url ?? null,
+    draft.mailSender ?? null,
+    draft.mailRecipients && draft.mailRecipients.length > 0 ? JSON.stringify(draft.mailRecipients) : null,
+    draft.mailMessageId ?? null,
+    draft.mailSubject ?? null,
+    JSON.stringify(draft.keys),
+    raw,
+  ];
+  const hashes: number[] = [];
+  for (const key of draft.keys) if (indexedEventKey(key)) hashes.push(entityHash(key));
+  return {
+    values,
+    entityHashes: Float64Array.from(hashes),
+    ...(draft.aliases && draft.aliases.length > 0 ? { aliases: draft.aliases } : {}),
+  };
+}

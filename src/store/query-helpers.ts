@@ -1,0 +1,25 @@
+/** Small helpers shared by the stores' queries. */
+import { badInput } from '../domain/errors.js';
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+export function encodeCursor(time: number, id: number): string {
+  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [number, number] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'number')
+      return [value[0], value[1]];
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('cursor is not one this server handed out', { field: 'cursor' });
+}
