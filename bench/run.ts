@@ -1,13 +1,26 @@
 /**
- * `npm run bench -- NAME [--count N] [--backend sqlite|postgres]`: run one benchmark (or all, with no name) and
+ * `npm run bench -- NAME [--count N] [--dataset DIR] [--backend sqlite|postgres]`: run one benchmark (or all, with no name) and
  * print one JSON line per benchmark.
  */
+import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
+import { benchIngestEvents } from './ingest-events.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
     benchIngestAlerts({
       count: Number(args.get('count') ?? 100_000),
+      workers: args.has('workers') ? Number(args.get('workers')) : undefined,
+      backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
+    }),
+  'ingest-events': (args) =>
+    benchIngestEvents({
+      dataset:
+        args.get('dataset') ??
+        path.join(
+          process.env.AUTOIR_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data'),
+          'otrf/LSASS_campaign_01',
+        ),
       workers: args.has('workers') ? Number(args.get('workers')) : undefined,
       backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
     }),

@@ -6,7 +6,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { AutoirError } from '../domain/errors.js';
 import { prepareAlert, type PreparedAlert } from '../store/prepared-alert.js';
-import { EventRefs, prepareEvent, type PreparedEvent } from '../store/prepared-event.js';
+import { EventRefs, packRawRecords, prepareEvent, type PreparedEvent } from '../store/prepared-event.js';
 import { formatById } from './formats/index.js';
 import { zeekEventDraft, zeekFormat } from './formats/zeek.js';
 import { errorAt, parseRecordItems, type IngestError } from './items.js';
@@ -90,6 +90,17 @@ export class DocumentParser {
     else this.reader = new JsonReader(this.options, refs);
     return this.reader;
   }
+}
+
+/**
+ * Items with their events' raw records packed into one buffer (packRawRecords), and that buffer to transfer
+ * when the items cross to another thread.
+ */
+export function packItems(items: readonly ParsedItem[]): ArrayBuffer[] {
+  const events: PreparedEvent[] = [];
+  for (const item of items) if (item.ok) for (const event of item.events) events.push(event);
+  const arena = packRawRecords(events);
+  return arena ? [arena] : [];
 }
 
 /** JSON records: split, parse, sniff or force the format, prepare. */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AutoirError } from '../domain/errors.js';
-import { DocumentParser, type ParsedItem } from './parse-batch.js';
+import { DocumentParser, packItems, type ParsedItem } from './parse-batch.js';
 import type { WorkerRequest, WorkerResponse } from './parse-worker.js';
 
 export interface ParsePool {
@@ -112,9 +112,14 @@ function inlinePool(options: { formatId?: string; maxRecordBytes?: number }): Pa
   };
   return {
     open: (doc, name) => void documents.set(doc, new DocumentParser({ ...options, name })),
-    push: (doc, chunk) => Promise.resolve(parser(doc).push(chunk)),
+    push(doc, chunk) {
+      const items = parser(doc).push(chunk);
+      packItems(items);
+      return Promise.resolve(items);
+    },
     end(doc) {
       const items = parser(doc).end();
+      packItems(items);
       documents.delete(doc);
       return Promise.resolve(items);
     },

@@ -58,6 +58,9 @@ export interface IngestOptions {
 /** Chunks in flight at once: enough that workers keep parsing while the store writes a batch. */
 const MAX_IN_FLIGHT = 48;
 
+/** Bytes per parse step (at least; a read chunk is never split). */
+const STEP_BYTES = 256 * 1024;
+
 class StrictRollback extends Error {}
 
 /** One step of the ordered pipeline: the items of a chunk of a document, or a problem found while reading one. */
@@ -152,8 +155,21 @@ export async function ingestDocuments(
           const doc = documentCount++;
           pool.open(doc, document.name);
           try {
-            for await (const chunk of document.chunks)
-              await enqueue({ file: document.name, items: pool.push(doc, chunk) });
+            // Decompressors hand out 16 KiB at a time: gather them, so that a parse step is worth a thread hop
+            // and the chunks in flight hold enough records to keep workers busy while a batch is written.
+            let gathered: Buffer[] = [];
+            let size = 0;
+            for await (const chunk of document.chunks) {
+              gathered.push(chunk);
+              size += chunk.length;
+              if (size < STEP_BYTES) continue;
+              const bytes = gathered.length === 1 ? (gathered[0] as Buffer) : Buffer.concat(gathered, size);
+              gathered = [];
+              size = 0;
+              await enqueue({ file: document.name, items: pool.push(doc, bytes) });
+            }
+            if (size > 0)
+              await enqueue({ file: document.name, items: pool.push(doc, Buffer.concat(gathered, size)) });
           } catch (error) {
             pool.abort(doc);
             if (!isAutoirError(error) || error.family !== 'user') throw error;

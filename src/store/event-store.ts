@@ -30,7 +30,13 @@ import type {
   TimeWindow,
 } from './ports.js';
 import { epoch } from './prepared-alert.js';
-import { eventAt, eventWriteColumns, indexedEventKey, type PreparedEvent } from './prepared-event.js';
+import {
+  eventAt,
+  eventWriteColumns,
+  indexedEventKey,
+  rawText,
+  type PreparedEvent,
+} from './prepared-event.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { Database, EventEntitiesTable, EventsTable } from './schema.js';
 
@@ -249,7 +255,7 @@ export function createEventStore(
       const key = parseEventId(id);
       if (key === undefined) return undefined;
       const row = await db.selectFrom('events').select('raw').where('id', '=', key).executeTakeFirst();
-      return row?.raw;
+      return row === undefined ? undefined : rawText(row.raw);
     },
 
     async searchEvents(filter, page) {
@@ -317,6 +323,11 @@ async function writeEvents(
   const rows: unknown[][] = [];
   for (const event of prepared) {
     event.values[eventAt.ingested_at] = nowMs;
+    // A view from another thread arrives as a plain Uint8Array; drivers other than SQLite's want a Buffer.
+    const raw = event.values[eventAt.raw];
+    if (typeof raw === 'string') event.values[eventAt.raw] = Buffer.from(raw);
+    else if (!Buffer.isBuffer(raw) && raw instanceof Uint8Array)
+      event.values[eventAt.raw] = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     rows.push(event.values);
     if (event.aliases) for (const [alias, key] of event.aliases) aliases.set(alias, key);
   }

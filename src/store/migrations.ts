@@ -137,7 +137,7 @@ export const migrations: Record<string, Migration> = {
         table = table.addColumn(name, 'text');
       await table
         .addColumn('keys', 'text', (column) => column.notNull())
-        .addColumn('raw', 'text', (column) => column.notNull())
+        .addColumn('raw', isSqlite(db) ? 'blob' : 'bytea', (column) => column.notNull())
         .execute();
       // Time for windows and retention; device + time for a device's timeline. Everything else is looked up
       // through the entity index and confirmed on the row.

@@ -54,7 +54,10 @@ export const eventAt = Object.fromEntries(
 ) as Record<Column, number>;
 
 export interface PreparedEvent {
-  /** Column values in `eventWriteColumns` order; `ingested_at` is filled in when written. */
+  /**
+   * Column values in `eventWriteColumns` order; `ingested_at` is filled in when written. The raw record is its
+   * UTF-8 bytes (packRawRecords), stored as a blob.
+   */
   readonly values: unknown[];
   /** `entityHash` of each key the event is indexed by. */
   readonly entityHashes: ArrayLike<number>;
@@ -83,6 +86,34 @@ export class EventRefs {
 /** Entity types worth an index entry: the ones investigations look events up by. Devices use their own index. */
 export function indexedEventKey(key: string): boolean {
   return !(key.startsWith('device:') || key.startsWith('file:path:') || key.startsWith('registry'));
+}
+
+/**
+ * Replace the raw record strings of prepared events by views of one buffer holding all their UTF-8 bytes. The
+ * buffer can be transferred to another thread whole (returned), instead of every string being copied, and the
+ * store binds the views as they are.
+ */
+export function packRawRecords(events: readonly PreparedEvent[]): ArrayBuffer | undefined {
+  let size = 0;
+  for (const event of events) size += Buffer.byteLength(event.values[eventAt.raw] as string);
+  if (size === 0) return undefined;
+  // Not from the shared pool: the whole ArrayBuffer belongs to these records and can be transferred.
+  const arena = Buffer.allocUnsafeSlow(size);
+  let offset = 0;
+  for (const event of events) {
+    const written = arena.write(event.values[eventAt.raw] as string, offset);
+    event.values[eventAt.raw] = new Uint8Array(arena.buffer, offset, written);
+    offset += written;
+  }
+  return arena.buffer;
+}
+
+/** The text of a stored raw record (a blob of UTF-8, or text stored by an earlier version). */
+export function rawText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  return String(value);
 }
 
 export function prepareEvent(draft: EventDraft, raw: string, refs: EventRefs): PreparedEvent {

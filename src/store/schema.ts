@@ -97,7 +97,8 @@ export interface EventsTable {
   mail_subject: string | null;
   /** JSON array of every entity key the event names. */
   keys: string;
-  raw: string;
+  /** The record as it arrived, UTF-8 (a blob: it crosses threads and reaches the database without copies). */
+  raw: Uint8Array;
 }
 
 /** The events' entity index, like `alert_entities`. */

@@ -49,6 +49,9 @@ export function createSqliteKysely(options: SqliteOptions): {
   const file = options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, SQLITE_FILE_NAME);
   if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
   const raw = new BetterSqlite3(file);
+  // 16 KiB pages for a new database: event rows of 1–3 KiB pack several to a page instead of one to a 4 KiB page
+  // with the rest wasted (ingest writes about a third fewer bytes). No effect on an existing database.
+  raw.pragma('page_size = 16384');
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
