@@ -337,8 +337,12 @@ export function normalizeEmailAddress(value: string | undefined | null): string 
   if (text.startsWith('mailto:')) text = text.slice('mailto:'.length);
   const at = text.lastIndexOf('@');
   if (at <= 0 || at === text.length - 1 || /[\s<>]/.test(text)) return undefined;
+  const host = text.slice(at + 1);
+  // A single-label domain is valid for mail inside an organisation (`alice@corp`).
   const domain =
-    normalizeDomain(text.slice(at + 1)) ?? normalizeIp(text.slice(at + 1).replace(/^\[|\]$/g, ''));
+    normalizeDomain(host) ??
+    normalizeIp(host.replace(/^\[|\]$/g, '')) ??
+    (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(host) ? host : undefined);
   return domain === undefined ? undefined : `${text.slice(0, at)}@${domain}`;
 }
 

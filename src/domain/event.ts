@@ -117,6 +117,8 @@ export interface EventDraft {
    * other hash keys of its files (`file:sha1:…` beside `file:sha256:…`) so that any known digest finds it.
    */
   readonly keys: readonly string[];
+  /** What else the source says that investigations show but do not search by (e-mail authentication, attachments…). */
+  readonly details?: Readonly<Record<string, unknown>>;
   /** Aliases the event's entities establish ([alias key, entity key]): an FQDN's short name, a SID's account. */
   readonly aliases?: readonly (readonly [string, string])[];
 }
@@ -133,6 +135,14 @@ export const logonKinds: readonly EventKind[] = [
   'kerberosService',
   'credentialValidation',
 ];
+
+/**
+ * The search term of a message subject: not an entity, but listed with the keys so that messages with the same
+ * subject can be found (EventQuery.similarMessages).
+ */
+export function subjectKey(subject: string): string {
+  return `mailSubject:${subject.trim().replace(/\s+/g, ' ').toLowerCase()}`;
+}
 
 /** Collects entity keys without repeats, skipping absent ones. */
 export class KeySet {

@@ -33,7 +33,17 @@ export interface OpenInputOptions {
 }
 
 /** File name endings read when walking a directory or an archive; anything else is skipped and listed. */
-export const INPUT_EXTENSIONS = ['.json', '.jsonl', '.ndjson', '.log', '.gz', '.zip', '.eve'];
+export const INPUT_EXTENSIONS = [
+  '.json',
+  '.jsonl',
+  '.ndjson',
+  '.log',
+  '.gz',
+  '.zip',
+  '.eve',
+  '.evtx',
+  '.eml',
+];
 
 export interface InputPlan {
   /** Files to read, in order. */

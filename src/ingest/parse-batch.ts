@@ -7,10 +7,15 @@ import { StringDecoder } from 'node:string_decoder';
 import { AutoirError } from '../domain/errors.js';
 import { prepareAlert, type PreparedAlert } from '../store/prepared-alert.js';
 import { EventRefs, packRawRecords, prepareEvent, type PreparedEvent } from '../store/prepared-event.js';
+import { EVTX_FILE_MAGIC, EvtxReader } from './evtx.js';
+import { EMAIL_FORMAT_ID, emailEventDraft, looksLikeEmail } from './formats/email.js';
 import { formatById } from './formats/index.js';
+import { windowsFormat } from './formats/windows.js';
 import { zeekEventDraft, zeekFormat } from './formats/zeek.js';
 import { errorAt, parseRecordItems, type IngestError } from './items.js';
 import { RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
+import { readWindowsRecord } from './windows-record.js';
+import { windowsEventDraft } from './windows-telemetry.js';
 import {
   looksLikeZeekTsv,
   newZeekHeader,
@@ -35,16 +40,22 @@ export interface DocumentParserOptions {
   readonly maxRecordBytes?: number;
   /** The document's name (a path, or a path inside an archive), for formats told by their extension. */
   readonly name?: string;
+  /** Size limit of a document read whole (an e-mail). */
+  readonly maxDocumentBytes?: number;
 }
 
 /** How a document is read, once its first bytes are known. */
 interface DocumentReader {
   push(chunk: Buffer): ParsedItem[];
-  end(): ParsedItem[];
+  /** Document-level formats (an e-mail) parse here, and may take a moment. */
+  end(): ParsedItem[] | Promise<ParsedItem[]>;
 }
 
 /** Bytes needed to tell the kinds of document apart. */
-const SNIFF_BYTES = 16;
+const SNIFF_BYTES = 64;
+
+/** An e-mail is parsed whole; one larger than this is refused (attachments included). */
+const MAX_EMAIL_BYTES = 64 * 1024 * 1024;
 
 /** Parses one document, chunk by chunk. */
 export class DocumentParser {
@@ -62,11 +73,11 @@ export class DocumentParser {
     return this.start().push(this.takeHead());
   }
 
-  end(): ParsedItem[] {
+  async end(): Promise<ParsedItem[]> {
     if (!this.reader) {
       const head = this.takeHead();
       const reader = this.start(head);
-      return [...reader.push(head), ...reader.end()];
+      return [...reader.push(head), ...(await reader.end())];
     }
     return this.reader.end();
   }
@@ -85,7 +96,11 @@ export class DocumentParser {
       .replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
     const refs = new EventRefs();
     const forced = this.options.formatId;
-    if ((forced === undefined || forced === 'zeek') && looksLikeZeekTsv(text))
+    if ((forced === undefined || forced === EMAIL_FORMAT_ID) && looksLikeEmail(this.options.name, text))
+      this.reader = new EmailReader(refs, this.options.maxDocumentBytes ?? MAX_EMAIL_BYTES);
+    else if ((forced === undefined || forced === 'windows') && text.startsWith(EVTX_FILE_MAGIC))
+      this.reader = new EvtxDocumentReader(refs);
+    else if ((forced === undefined || forced === 'zeek') && looksLikeZeekTsv(text))
       this.reader = new ZeekTsvReader(refs);
     else this.reader = new JsonReader(this.options, refs);
     return this.reader;
@@ -217,6 +232,92 @@ class ZeekTsvReader implements DocumentReader {
         ok: false,
         error: { line: number, message: (error as Error).message, ...(field ? { field } : {}) },
       });
+    }
+  }
+}
+
+/** A raw EVTX file: records rendered as evtx_dump JSON (evtx.ts), then read as Windows events. */
+class EvtxDocumentReader implements DocumentReader {
+  private readonly evtx = new EvtxReader();
+
+  constructor(private readonly refs: EventRefs) {}
+
+  push(chunk: Buffer): ParsedItem[] {
+    try {
+      return this.evtx.push(chunk).map((record) => this.item(record));
+    } catch (error) {
+      return [{ ok: false, error: { message: `evtx: ${(error as Error).message}` }, fatal: true }];
+    }
+  }
+
+  end(): ParsedItem[] {
+    const problem = this.evtx.end();
+    return problem ? [{ ok: false, error: { message: `evtx: ${problem}` }, fatal: true }] : [];
+  }
+
+  private item(record: ReturnType<EvtxReader['push']>[number]): ParsedItem {
+    if (!record.ok) return { ok: false, error: { message: `evtx: ${record.message}` } };
+    const read = readWindowsRecord(record.event);
+    if (typeof read === 'string')
+      return { ok: false, error: { message: `evtx: record ${record.recordId}: ${read}` } };
+    const draft = windowsEventDraft(read);
+    return {
+      ok: true,
+      format: windowsFormat.id,
+      skipped: false,
+      prepared: [],
+      events: [prepareEvent(draft, JSON.stringify(record.event), this.refs)],
+    };
+  }
+}
+
+/** One e-mail message (formats/email.ts): gathered whole, parsed at the end. */
+class EmailReader implements DocumentReader {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private tooLarge = false;
+
+  constructor(
+    private readonly refs: EventRefs,
+    private readonly maxBytes: number,
+  ) {}
+
+  push(chunk: Buffer): ParsedItem[] {
+    if (this.tooLarge) return [];
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      this.tooLarge = true;
+      this.parts = [];
+      return [
+        {
+          ok: false,
+          error: { message: `email: the message is larger than ${this.maxBytes} bytes` },
+          fatal: true,
+        },
+      ];
+    }
+    this.parts.push(Buffer.from(chunk));
+    return [];
+  }
+
+  async end(): Promise<ParsedItem[]> {
+    if (this.tooLarge) return [];
+    const bytes = Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    try {
+      const draft = await emailEventDraft(bytes);
+      return [
+        {
+          ok: true,
+          format: EMAIL_FORMAT_ID,
+          skipped: false,
+          prepared: [],
+          events: [prepareEvent(draft, bytes.toString('utf8'), this.refs)],
+        },
+      ];
+    } catch (error) {
+      const field = error instanceof AutoirError ? error.location?.field : undefined;
+      return [{ ok: false, error: { message: (error as Error).message, ...(field ? { field } : {}) } }];
     }
   }
 }

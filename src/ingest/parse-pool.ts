@@ -117,11 +117,12 @@ function inlinePool(options: { formatId?: string; maxRecordBytes?: number }): Pa
       packItems(items);
       return Promise.resolve(items);
     },
-    end(doc) {
-      const items = parser(doc).end();
-      packItems(items);
+    async end(doc) {
+      const found = parser(doc);
       documents.delete(doc);
-      return Promise.resolve(items);
+      const items = await found.end();
+      packItems(items);
+      return items;
     },
     abort: (doc) => void documents.delete(doc),
     close: () => Promise.resolve(),

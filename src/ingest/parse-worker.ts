@@ -19,7 +19,14 @@ export type WorkerResponse =
 
 const documents = new Map<number, DocumentParser>();
 
+/** Requests are handled one after another: a document's end may wait (an e-mail), and its successors with it. */
+let queue: Promise<void> = Promise.resolve();
+
 parentPort?.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => handle(request));
+});
+
+async function handle(request: WorkerRequest): Promise<void> {
   try {
     let items: ParsedItem[] = [];
     if (request.kind === 'open') {
@@ -39,7 +46,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
           Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength),
         );
       else {
-        if (request.kind === 'end') items = parser.end();
+        if (request.kind === 'end') items = await parser.end();
         documents.delete(request.doc);
       }
     }
@@ -52,4 +59,4 @@ parentPort?.on('message', (request: WorkerRequest) => {
       failure: (error as Error).stack ?? String(error),
     } satisfies WorkerResponse);
   }
-});
+}

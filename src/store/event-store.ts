@@ -4,7 +4,7 @@
  * the event's own keys, so a hash collision can never make an event name something it does not.
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { logonKinds, type EventKind, type EventOutcome } from '../domain/event.js';
+import { logonKinds, subjectKey, type EventKind, type EventOutcome } from '../domain/event.js';
 import {
   normalizeDomain,
   normalizeEntityKey,
@@ -129,6 +129,7 @@ function toEventRecord(row: EventRow): EventRecord {
     mailMessageId: row.mail_message_id,
     mailSubject: row.mail_subject,
     keys: JSON.parse(row.keys) as string[],
+    details: row.details === null ? undefined : (JSON.parse(row.details) as Record<string, unknown>),
   };
   for (const key of Object.keys(record))
     if (record[key] === undefined || record[key] === null) delete record[key];
@@ -518,9 +519,4 @@ export function createEventQuery(db: Kysely<Database>): EventQuery {
       return list({ entityKeySets: [keys], kinds: logonKinds, ...windowOf(window) }, limit);
     },
   };
-}
-
-/** The search key of a message subject (not an entity: a term for finding messages like another). */
-export function subjectKey(subject: string): string {
-  return `mailSubject:${subject.trim().replace(/\s+/g, ' ').toLowerCase()}`;
 }

@@ -160,3 +160,104 @@ describe.each(backends)('events store on %s', (dialect) => {
     expect(new Set(seen).size).toBe(16);
   });
 });
+
+/** Messages written for this test (phishing_pot's may not be copied here). */
+function message(
+  id: string,
+  to: string,
+  subject: string,
+  url: string,
+  from = 'billing@pay-portal.example',
+  ip = '203.0.113.9',
+): string {
+  return [
+    `Received: from mail.sender.example (mail.sender.example [${ip}]) by mx.corp.example; Tue, 1 Aug 2023 10:00:00 +0000`,
+    'Authentication-Results: mx.corp.example; spf=fail smtp.mailfrom=pay-portal.example; dkim=none; dmarc=fail',
+    `From: Billing <${from}>`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${id}>`,
+    'Date: Tue, 1 Aug 2023 10:00:00 +0000',
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    `<p>Your invoice is overdue. <a href="${url}">Pay now</a></p>`,
+    '',
+  ].join('\r\n');
+}
+
+const zeekHttp = JSON.stringify({
+  ts: 1690884300.5,
+  uid: 'CHttp1',
+  'id.orig_h': '10.1.1.20',
+  'id.orig_p': 51000,
+  'id.resp_h': '198.51.100.7',
+  'id.resp_p': 80,
+  method: 'GET',
+  host: 'pay-portal.example',
+  uri: '/invoice?id=7',
+  status_code: 200,
+  user_agent: 'Mozilla/5.0',
+});
+
+describe.each(backends)('messages on %s', (dialect) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await createTestStore(dialect);
+    const summary = await ingestDocuments(
+      documents({
+        'a.eml': message(
+          'inv-1@pay-portal.example',
+          'alice@corp.example',
+          'Invoice overdue',
+          'http://pay-portal.example/invoice?id=7',
+        ),
+        'b.eml': message(
+          'inv-2@pay-portal.example',
+          'bob@corp.example, carol@corp.example',
+          'Invoice overdue',
+          'http://pay-portal.example/invoice?id=7',
+        ),
+        'c.eml': message(
+          'other@news.example',
+          'alice@corp.example',
+          'Newsletter',
+          'https://news.example/',
+          'news@news.example',
+          '198.51.100.77',
+        ),
+        'http.log': `${zeekHttp}\n`,
+      }),
+      { store: t.store, now },
+    );
+    expect(summary).toMatchObject({ events: 4, errorCount: 0, formats: { email: 3, zeek: 1 } });
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('finds messages like a message, saying what they share', async () => {
+    const similar = await t.store.eventQuery.similarMessages('<INV-1@pay-portal.example>');
+    expect(similar.map((item) => [item.event.mailMessageId, [...item.shared].sort()])).toEqual([
+      [
+        'inv-2@pay-portal.example',
+        ['sender', 'sendingIp', 'subject', 'url:http://pay-portal.example/invoice?id=7'].sort(),
+      ],
+    ]);
+  });
+
+  it('lists who received a message, and who clicked its link', async () => {
+    expect(await t.store.eventQuery.messageRecipients('inv-2@pay-portal.example')).toEqual([
+      'bob@corp.example',
+      'carol@corp.example',
+    ]);
+    const clicks = await t.store.eventQuery.urlClicks('http://pay-portal.example/invoice?id=7');
+    expect(clicks.map((event) => [event.kind, event.srcIp])).toEqual([['httpRequest', '10.1.1.20']]);
+    const alice = await t.store.events.searchEvents(
+      { entityKeys: ['mailbox:alice@corp.example'] },
+      { limit: 10 },
+    );
+    expect(alice.items.map((event) => event.mailSubject).sort()).toEqual(['Invoice overdue', 'Newsletter']);
+    expect(alice.items[0]?.details).toMatchObject({ spf: 'fail', dmarc: 'fail' });
+  });
+});

@@ -137,6 +137,7 @@ export const migrations: Record<string, Migration> = {
         table = table.addColumn(name, 'text');
       await table
         .addColumn('keys', 'text', (column) => column.notNull())
+        .addColumn('details', 'text')
         .addColumn('raw', isSqlite(db) ? 'blob' : 'bytea', (column) => column.notNull())
         .execute();
       // Time for windows and retention; device + time for a device's timeline. Everything else is looked up

@@ -113,6 +113,7 @@ export interface EventRecord {
   readonly mailMessageId?: string;
   readonly mailSubject?: string;
   readonly keys: readonly string[];
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Which events: every condition given must hold. Entity keys are widened to their known aliases. */

@@ -43,6 +43,7 @@ export const eventWriteColumns = [
   'mail_message_id',
   'mail_subject',
   'keys',
+  'details',
   'raw',
 ] as const satisfies readonly (keyof EventsTable)[];
 
@@ -152,6 +153,7 @@ export function prepareEvent(draft: EventDraft, raw: string, refs: EventRefs): P
     draft.mailMessageId ?? null,
     draft.mailSubject ?? null,
     JSON.stringify(draft.keys),
+    draft.details ? JSON.stringify(draft.details) : null,
     raw,
   ];
   const hashes: number[] = [];

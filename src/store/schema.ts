@@ -97,6 +97,8 @@ export interface EventsTable {
   mail_subject: string | null;
   /** JSON array of every entity key the event names. */
   keys: string;
+  /** JSON object: what else the source says (e-mail authentication results, attachments…). */
+  details: string | null;
   /** The record as it arrived, UTF-8 (a blob: it crosses threads and reaches the database without copies). */
   raw: Uint8Array;
 }

@@ -1,0 +1,94 @@
+/**
+ * Raw EVTX against SigmaHQ's regression data: every JSON event (evtx_dump output) parses, and each EVTX twin gives
+ * the same normalised events.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sharedData } from '../../test/helpers/shared-data.js';
+import { eventAt } from '../store/prepared-event.js';
+import { DocumentParser, type ParsedItem } from './parse-batch.js';
+
+function files(dir: string, extension: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...files(full, extension));
+    else if (name.endsWith(extension)) out.push(full);
+  }
+  return out.sort();
+}
+
+async function parse(bytes: Buffer, name: string, chunkSize = 64 * 1024): Promise<ParsedItem[]> {
+  const parser = new DocumentParser({ name });
+  const items: ParsedItem[] = [];
+  for (let start = 0; start < bytes.length; start += chunkSize)
+    items.push(...parser.push(bytes.subarray(start, start + chunkSize)));
+  items.push(...(await parser.end()));
+  return items;
+}
+
+/** An event's columns without its identity and raw record (which differ by construction between the twins). */
+function normalised(items: readonly ParsedItem[]): unknown[][] {
+  return items.flatMap((item) =>
+    item.ok
+      ? item.events.map((event) =>
+          event.values.filter((_, index) => index !== eventAt.ref && index !== eventAt.raw),
+        )
+      : [],
+  );
+}
+
+describe('SigmaHQ regression data', () => {
+  const root = sharedData('sigma/regression_data');
+  const jsonFiles = files(root, '.json');
+
+  it('has the 202 JSON events and their EVTX twins', () => {
+    expect(jsonFiles).toHaveLength(202);
+    expect(files(root, '.evtx')).toHaveLength(202);
+  });
+
+  it('parses every JSON event (evtx_dump shape) without an error', async () => {
+    const failures: string[] = [];
+    let events = 0;
+    for (const file of jsonFiles) {
+      const items = await parse(readFileSync(file), file);
+      for (const item of items) if (!item.ok) failures.push(`${file}: ${item.error.message}`);
+      events += normalised(items).length;
+      expect(items.every((item) => !item.ok || item.format === 'windows')).toBe(true);
+    }
+    expect(failures).toEqual([]);
+    // Some files hold several events (pretty-printed one after another).
+    expect(events).toBe(238);
+  });
+
+  it('reads each EVTX twin into the same normalised events as its JSON', async () => {
+    const differences: string[] = [];
+    for (const file of jsonFiles) {
+      const twin = file.replace(/\.json$/, '.evtx');
+      const fromJson = normalised(await parse(readFileSync(file), file));
+      const evtxItems = await parse(readFileSync(twin), twin, 4096 + 1000);
+      const errors = evtxItems.filter((item) => !item.ok);
+      if (errors.length > 0) differences.push(`${twin}: ${JSON.stringify(errors)}`);
+      const fromEvtx = normalised(evtxItems);
+      if (JSON.stringify(fromEvtx) !== JSON.stringify(fromJson))
+        differences.push(
+          `${path.relative(root, twin)}:\n  json ${JSON.stringify(fromJson)}\n  evtx ${JSON.stringify(fromEvtx)}`,
+        );
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it('reports a truncated EVTX file as fatal, and a file that is not EVTX', async () => {
+    const twin = files(root, '.evtx')[0] as string;
+    const bytes = readFileSync(twin);
+    const cut = await parse(bytes.subarray(0, 4096 + 30_000), twin);
+    expect(cut.at(-1)).toMatchObject({
+      ok: false,
+      fatal: true,
+      error: { message: expect.stringMatching(/truncated/) },
+    });
+    const short = await parse(bytes.subarray(0, 100), twin);
+    expect(short.at(-1)).toMatchObject({ ok: false, fatal: true });
+  });
+});
