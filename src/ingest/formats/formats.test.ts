@@ -138,7 +138,8 @@ describe('ocsf (Detection Finding 2004)', () => {
     >;
     delete finding.finding_info!.uid;
     expect(errorOf('ocsf', finding)).toMatchObject({ field: 'finding_info.uid' });
-    expect(errorOf('ocsf', { ...finding, class_uid: 1007 })).toMatchObject({ field: 'class_uid' });
+    // 1007 would be Process Activity (an event); 2005 (Incident Finding) is neither an alert nor an event class here.
+    expect(errorOf('ocsf', { ...finding, class_uid: 2005 })).toMatchObject({ field: 'class_uid' });
   });
 });
 

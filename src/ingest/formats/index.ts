@@ -3,6 +3,7 @@
  */
 import type { InputFormat } from '../format.js';
 import { autoirFormat } from './autoir.js';
+import { ecsEventFormat } from './ecs-events.js';
 import { elasticFormat } from './elastic.js';
 import { msgraphFormat } from './msgraph.js';
 import { ocsfFormat } from './ocsf.js';
@@ -22,7 +23,7 @@ export const alertFormats: readonly InputFormat[] = [
 ];
 
 /** Formats of telemetry events. */
-export const eventFormats: readonly InputFormat[] = [windowsFormat, zeekFormat];
+export const eventFormats: readonly InputFormat[] = [windowsFormat, zeekFormat, ecsEventFormat];
 
 export const inputFormats: readonly InputFormat[] = [...alertFormats, ...eventFormats];
 

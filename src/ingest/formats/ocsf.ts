@@ -31,6 +31,7 @@ import {
 } from '../../domain/entity.js';
 import { isObject, list, num, text, validate, type InputFormat, type JsonObject } from '../format.js';
 import { dropUndefined } from './autoir.js';
+import { OCSF_EVENT_CLASSES, ocsfEventDraft } from './ocsf-events.js';
 
 const time = z.union([z.number(), z.string()]).nullish();
 
@@ -67,9 +68,15 @@ const severities: Record<number, Severity> = {
 
 export const ocsfFormat: InputFormat = {
   id: 'ocsf',
-  description: 'OCSF Detection Finding (class_uid 2004)',
-  sniff: (record) => record.class_uid === 2004 || (isObject(record.finding_info) && 'class_uid' in record),
+  description:
+    'OCSF Detection Finding (class_uid 2004) as alerts; Process, File, Network, HTTP, DNS, Authentication and Email Activity (1007, 1001, 4001, 4002, 4003, 3002, 4009) as events',
+  sniff: (record) =>
+    record.class_uid === 2004 ||
+    (isObject(record.finding_info) && 'class_uid' in record) ||
+    (typeof record.class_uid === 'number' && record.class_uid in OCSF_EVENT_CLASSES && 'time' in record),
   parse(record) {
+    if (isObject(record) && typeof record.class_uid === 'number' && record.class_uid in OCSF_EVENT_CLASSES)
+      return { alerts: [], events: [ocsfEventDraft(record)] };
     const finding = validate(findingSchema, record, 'not a valid OCSF Detection Finding');
     const doc = record as JsonObject;
     const deviceEntity = deviceFrom(doc.device);
