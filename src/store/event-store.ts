@@ -136,11 +136,18 @@ function toEventRecord(row: EventRow): EventRecord {
   return record as unknown as EventRecord;
 }
 
-/** "This event names one of these keys": index candidates, confirmed against the event's keys. */
+/**
+ * "This event names one of these keys": index candidates, confirmed against the event's keys. Devices are found by
+ * their own column; keys the index leaves out (path-only files, registry keys) by the keys column alone.
+ */
 function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly string[]) {
+  const marker = (key: string) =>
+    eb('events.keys', 'like', sql<string>`${`%${escapeLike(JSON.stringify(key))}%`} escape '\\'`);
   return eb.or(
-    keys.map((key) =>
-      eb.and([
+    keys.map((key) => {
+      if (key.startsWith('device:')) return eb('events.device_key', '=', key);
+      if (!indexedEventKey(key)) return marker(key);
+      return eb.and([
         eb(
           'events.id',
           'in',
@@ -149,9 +156,9 @@ function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly
             .select('event_entities.event_id')
             .where('event_entities.entity_hash', '=', entityHash(key)),
         ),
-        eb('events.keys', 'like', sql<string>`${`%${escapeLike(JSON.stringify(key))}%`} escape '\\'`),
-      ]),
-    ),
+        marker(key),
+      ]);
+    }),
   );
 }
 

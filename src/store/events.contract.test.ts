@@ -99,6 +99,8 @@ describe.each(backends)('events store on %s', (dialect) => {
     expect(await t.store.events.countEvents({ deviceKey: 'MKT01' })).toBe(15);
     expect(await t.store.events.countEvents({ deviceKey: 'device:mkt01.pandalab.com' })).toBe(15);
     expect(await t.store.events.countEvents({ deviceKey: 'device:other' })).toBe(0);
+    // As an entity key too.
+    expect(await t.store.events.countEvents({ entityKeys: ['device:MKT01'] })).toBe(15);
   });
 
   it('answers the investigation questions of EventQuery', async () => {
