@@ -250,6 +250,25 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     ]);
   });
 
+  it('refuses a zip entry that does not match its recorded CRC-32, and with --strict stores nothing of it', async () => {
+    const lines = readFileSync(path.join(fixtures, '../events/otrf/lsass_campaign_01_sample.ndjson'));
+    const zip = writeZip([['events.ndjson', lines]]);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    for (const at of [14, central + 16]) zip.writeUInt32LE((zip.readUInt32LE(at) ^ 1) >>> 0, at);
+    const file = path.join(work, 'crc.zip');
+    writeFileSync(file, zip);
+    const run = await cli(['ingest', file, '--strict', '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json()).toMatchObject({
+      events: 0,
+      stored: false,
+      errors: [
+        { file: `${file}:events.ndjson`, message: expect.stringMatching(/damaged or truncated.*CRC-32/) },
+      ],
+    });
+    expect(await t.store.events.countEvents()).toBe(0);
+  });
+
   it('forces a format with --format and refuses one it does not know', async () => {
     const forced = await cli(['ingest', graphFile, '--format', 'ocsf', '--json']);
     expect(forced.code).toBe(2);

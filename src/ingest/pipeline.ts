@@ -101,30 +101,6 @@ export async function ingestDocuments(
   };
 
   const run = async (store: Store): Promise<void> => {
-    let batch: PreparedAlert[] = [];
-    let events: PreparedEvent[] = [];
-    const flush = async () => {
-      if (batch.length === 0 && events.length === 0) return;
-      const at = now();
-      const write = async (target: Store) => {
-        const results = await target.alerts.upsertPrepared(batch, at);
-        const written = await target.events.insertPrepared(events, at);
-        return { results, written };
-      };
-      // Alerts and events of a batch commit together.
-      const { results, written } =
-        batch.length > 0 && events.length > 0 && !options.strict
-          ? await store.transaction(write)
-          : await write(store);
-      for (const result of results) summary[result.status]++;
-      summary.alerts = summary.created + summary.updated;
-      summary.events += written.inserted;
-      summary.duplicateEvents += written.duplicates;
-      batch = [];
-      events = [];
-      options.onProgress?.(summary);
-    };
-
     // Reading and writing run side by side: the reader feeds the parse pool up to MAX_IN_FLIGHT chunks ahead,
     // the writer consumes the results strictly in the order they were read, whatever order workers finish in.
     const steps: Step[] = [];
@@ -184,15 +160,33 @@ export async function ingestDocuments(
       }
     };
 
-    const write = async () => {
+    const nextStep = async (): Promise<Step | undefined> => {
       for (;;) {
         const step = steps.shift();
-        if (!step) {
-          if (readingDone) return;
-          await new Promise<void>((resolve) => (wakeWriter = resolve));
-          continue;
+        if (step) {
+          wakeReader?.();
+          return step;
         }
-        wakeReader?.();
+        if (readingDone) return undefined;
+        await new Promise<void>((resolve) => (wakeWriter = resolve));
+      }
+    };
+
+    // Aliases registered by this ingest: each is written once, not with every event that teaches it again.
+    const knownAliases = new Set<string>();
+
+    /**
+     * One transaction ("window") of up to `batchSize` alerts and events. Events are written step by step as the
+     * parser hands them over, so that writing overlaps with parsing; alerts (whose writes pay per call for alias
+     * and existing-alert lookups) together at the end. Everything in a window commits together.
+     */
+    const writeWindow = async (target: Store, first: Step): Promise<void> => {
+      const at = now();
+      const alerts: PreparedAlert[] = [];
+      let count = 0;
+      let step: Step | undefined = first;
+      while (step) {
+        const events: PreparedEvent[] = [];
         for (const item of await step.items) {
           if (!item.ok) {
             report({ file: step.file, ...item.error });
@@ -201,10 +195,32 @@ export async function ingestDocuments(
           }
           summary.formats[item.format] = (summary.formats[item.format] ?? 0) + 1;
           if (item.skipped) summary.skipped++;
-          for (const prepared of item.prepared) batch.push(prepared);
+          for (const prepared of item.prepared) alerts.push(prepared);
           for (const prepared of item.events) events.push(prepared);
         }
-        if (batch.length + events.length >= batchSize) await flush();
+        if (events.length > 0) {
+          const written = await target.events.insertPrepared(events, at, { knownAliases });
+          summary.events += written.inserted;
+          summary.duplicateEvents += written.duplicates;
+          count += events.length;
+        }
+        if (count + alerts.length >= batchSize) break;
+        // Wait inside the window only for work that is still to come.
+        step = steps.length > 0 || !readingDone ? await nextStep() : undefined;
+      }
+      if (alerts.length > 0) {
+        for (const result of await target.alerts.upsertPrepared(alerts, at)) summary[result.status]++;
+        summary.alerts = summary.created + summary.updated;
+      }
+    };
+
+    const write = async () => {
+      for (;;) {
+        const step = await nextStep();
+        if (!step) return;
+        // In strict mode the whole ingest is one transaction already (store.transaction is then a no-op wrapper).
+        await store.transaction((target) => writeWindow(target, step));
+        options.onProgress?.(summary);
       }
     };
 
@@ -220,7 +236,6 @@ export async function ingestDocuments(
       throw error;
     }
     await reading;
-    await flush();
     if (options.strict && summary.errorCount > 0) throw new StrictRollback();
   };
 

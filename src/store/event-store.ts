@@ -247,10 +247,10 @@ export function createEventStore(
   statements: EventStatements,
 ): EventStore {
   return {
-    insertPrepared: (prepared, now) =>
+    insertPrepared: (prepared, now, options) =>
       prepared.length === 0
         ? Promise.resolve({ inserted: 0, duplicates: 0 })
-        : atomically((executor) => writeEvents(executor, statements, prepared, now)),
+        : atomically((executor) => writeEvents(executor, statements, prepared, now, options?.knownAliases)),
 
     async getEvent(id) {
       const key = parseEventId(id);
@@ -325,9 +325,10 @@ async function writeEvents(
   statements: EventStatements,
   prepared: readonly PreparedEvent[],
   now: Date,
+  knownAliases?: Set<string>,
 ): Promise<EventWriteResult> {
   const nowMs = now.getTime();
-  const aliases = new Map<string, string>();
+  const aliases = new Map<string, readonly [string, string]>();
   const rows: unknown[][] = [];
   for (const event of prepared) {
     event.values[eventAt.ingested_at] = nowMs;
@@ -337,9 +338,17 @@ async function writeEvents(
     else if (!Buffer.isBuffer(raw) && raw instanceof Uint8Array)
       event.values[eventAt.raw] = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     rows.push(event.values);
-    if (event.aliases) for (const [alias, key] of event.aliases) aliases.set(alias, key);
+    if (!event.aliases) continue;
+    for (const [alias, key] of event.aliases) {
+      const pair = `${alias}\u0000${key}`;
+      if (!knownAliases?.has(pair)) aliases.set(pair, [alias, key]);
+    }
   }
-  if (aliases.size > 0) await registerAliases(db, [...aliases], nowMs);
+  if (aliases.size > 0) {
+    // Two keys claiming one alias both go in: registerAliases marks the alias ambiguous.
+    await registerAliases(db, [...aliases.values()], nowMs);
+    for (const pair of aliases.keys()) knownAliases?.add(pair);
+  }
 
   const result = await statements.insertEvents.runReturning(db as unknown as Kysely<never>, rows);
   let ids: (number | undefined)[];

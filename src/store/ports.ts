@@ -143,9 +143,21 @@ export interface EventWriteResult {
   readonly duplicates: number;
 }
 
+export interface EventWriteOptions {
+  /**
+   * Aliases (`alias\u0000key`) already recorded by this writer: skipped, and those recorded now are added. For a
+   * long ingest, where every event of a host teaches the same alias again.
+   */
+  readonly knownAliases?: Set<string>;
+}
+
 export interface EventStore {
   /** Store prepared events (prepared-event.ts), all or nothing; a record stored before is not stored again. */
-  insertPrepared(prepared: readonly PreparedEvent[], now: Date): Promise<EventWriteResult>;
+  insertPrepared(
+    prepared: readonly PreparedEvent[],
+    now: Date,
+    options?: EventWriteOptions,
+  ): Promise<EventWriteResult>;
   getEvent(id: string): Promise<EventRecord | undefined>;
   getEventRaw(id: string): Promise<string | undefined>;
   searchEvents(filter: EventFilter, page: EventPageRequest): Promise<Page<EventRecord>>;
