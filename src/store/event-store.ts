@@ -68,8 +68,8 @@ export function createEventStatements(runMany: RunMany | undefined): EventStatem
         (db as unknown as Kysely<Database>)
           .insertInto('events')
           .values(rows as unknown as Omit<EventsTable, 'id'>[])
-          .onConflict((conflict) => conflict.column('ref').doNothing())
-          .returning(['id', 'ref']),
+          .onConflict((conflict) => conflict.columns(['time', 'ref']).doNothing())
+          .returning(['id', 'time', 'ref']),
       { runMany, chunk: EVENT_CHUNK },
     ),
     insertEntityRows: new BulkInsert(
@@ -355,10 +355,11 @@ async function writeEvents(
   if ('rowids' in result) ids = result.rowids;
   else {
     const byRef = new Map<string, number>();
-    for (const row of result.rows as { id: number; ref: string }[]) byRef.set(row.ref, Number(row.id));
+    for (const row of result.rows as { id: number; time: number; ref: number }[])
+      byRef.set(`${row.time}:${row.ref}`, Number(row.id));
     // A record repeated inside one batch is inserted once: the first occurrence gets the id.
     ids = rows.map((values) => {
-      const ref = values[eventAt.ref] as string;
+      const ref = `${values[eventAt.time] as number}:${values[eventAt.ref] as number}`;
       const id = byRef.get(ref);
       byRef.delete(ref);
       return id;

@@ -116,7 +116,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('id', isSqlite(db) ? 'integer' : 'bigint', (column) =>
           isSqlite(db) ? column.primaryKey() : column.primaryKey().generatedByDefaultAsIdentity(),
         )
-        .addColumn('ref', 'text', (column) => column.notNull().unique())
+        .addColumn('ref', 'bigint', (column) => column.notNull())
         .addColumn('time', 'bigint', (column) => column.notNull())
         .addColumn('ingested_at', 'bigint', (column) => column.notNull());
       for (const name of text) table = table.addColumn(name, 'text', (column) => column.notNull());
@@ -140,9 +140,14 @@ export const migrations: Record<string, Migration> = {
         .addColumn('details', 'text')
         .addColumn('raw', isSqlite(db) ? 'blob' : 'bytea', (column) => column.notNull())
         .execute();
-      // Time for windows and retention; device + time for a device's timeline. Everything else is looked up
-      // through the entity index and confirmed on the row.
-      await db.schema.createIndex('events_time_idx').on('events').columns(['time', 'id']).execute();
+      // (time, ref): an event's identity, and the index for time windows and retention; device + time for a
+      // device's timeline. Everything else is looked up through the entity index and confirmed on the row.
+      await db.schema
+        .createIndex('events_time_ref_unique')
+        .on('events')
+        .columns(['time', 'ref'])
+        .unique()
+        .execute();
       await db.schema
         .createIndex('events_device_time_idx')
         .on('events')

@@ -66,21 +66,24 @@ export interface PreparedEvent {
 }
 
 /**
- * Identities of the records of one document, for de-duplication: a digest of the record as it arrived, and for a
- * record identical to one shortly before it in the same document (sources without record numbers log repeated
- * events byte for byte), its occurrence: `…#2`. Ingesting the same document again gives the same identities, so each
- * event is stored once; identical events within a document all stay.
+ * Identities of the records of one document, for de-duplication. An event is identified by its time and a 53-bit
+ * digest of the record as it arrived; a record identical to one shortly before it in the same document (sources
+ * without record numbers log repeated events byte for byte) is told apart by its occurrence. Ingesting the same
+ * document again gives the same identities, so each event is stored once; identical events within a document all
+ * stay. (Two different records would have to share the millisecond and 53 bits of SHA-1 to be taken for one.)
  */
 export class EventRefs {
   private readonly seen = new Map<string, number>();
 
-  next(format: string, raw: string): string {
-    const digest = `${format}:${createHash('sha1').update(raw).digest('base64url')}`;
-    const count = (this.seen.get(digest) ?? 0) + 1;
+  next(format: string, raw: string): number {
+    const digest = createHash('sha1').update(format).update('\u0000').update(raw).digest();
+    const key = digest.toString('latin1', 0, 12);
+    const count = (this.seen.get(key) ?? 0) + 1;
     // Repeats are near each other: a bounded memory, reset at the same points on every run over the document.
     if (this.seen.size >= 100_000) this.seen.clear();
-    this.seen.set(digest, count);
-    return count === 1 ? digest : `${digest}#${count}`;
+    this.seen.set(key, count);
+    const bytes = count === 1 ? digest : createHash('sha1').update(digest).update(String(count)).digest();
+    return (bytes.readUInt8(0) & 0x1f) * 2 ** 48 + bytes.readUIntBE(1, 6);
   }
 }
 

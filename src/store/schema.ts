@@ -59,8 +59,8 @@ export interface ApiTokensTable {
 /** One telemetry event (domain/event.ts): the columns investigations search, plus the record as it arrived. */
 export interface EventsTable {
   id: Generated<number>;
-  /** De-duplication key (prepared-event.ts): the same record ingested twice is stored once. */
-  ref: string;
+  /** De-duplication key with `time` (prepared-event.ts): the same record ingested twice is stored once. */
+  ref: number;
   /** Event time from the record. */
   time: number;
   ingested_at: number;
