@@ -402,8 +402,16 @@ function printIngestSummary(summary: IngestSummary, skippedFiles: readonly strin
   const formats = Object.entries(summary.formats)
     .map(([format, count]) => `${count} ${format} record${count === 1 ? '' : 's'}`)
     .join(', ');
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const parts: string[] = [];
+  if (summary.alerts > 0 || summary.events + summary.duplicateEvents === 0)
+    parts.push(`${plural(summary.alerts, 'alert')} (${summary.created} new, ${summary.updated} updated)`);
+  if (summary.events + summary.duplicateEvents > 0)
+    parts.push(
+      `${plural(summary.events, 'event')}${summary.duplicateEvents > 0 ? ` (${summary.duplicateEvents} already stored)` : ''}`,
+    );
   const stored = summary.stored
-    ? `stored ${summary.alerts} alert${summary.alerts === 1 ? '' : 's'} (${summary.created} new, ${summary.updated} updated)`
+    ? `stored ${parts.join(' and ')}`
     : 'stored nothing (--strict, and some records were bad)';
   io.stdout.write(`${stored}${formats ? ` from ${formats}` : ''}`);
   if (summary.skipped > 0)
