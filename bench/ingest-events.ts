@@ -72,6 +72,30 @@ export async function benchIngestEvents(options: EventBenchOptions): Promise<Rec
     const summary = await ingestDocuments(openDocuments(plan), { store, workers });
     const storeSeconds = (performance.now() - storeStart) / 1000;
     const stored = await store.events.countEvents();
+    // The questions investigations ask, on the store just filled (median of 5 runs each).
+    const timed = async (work: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        const start = performance.now();
+        await work();
+        times.push(performance.now() - start);
+      }
+      return round(times.sort((a, b) => a - b)[2] as number, 2);
+    };
+    const payload = 'process:mkt01.pandalab.com:81056205-5686-64dc-3b04-000000000800';
+    const queries = {
+      query_devices_with_file_ms: await timed(() =>
+        store.eventQuery.devicesWithFile('e9196b871670af6307902fc4ca09f7cf3c309ae54b28e10d052ed8741090f928'),
+      ),
+      query_search_ip_ms: await timed(() =>
+        store.events.searchEvents({ entityKeys: ['ip:10.0.5.13'] }, { limit: 100 }),
+      ),
+      query_process_descendants_ms: await timed(() => store.eventQuery.processDescendants(payload)),
+      query_process_activity_ms: await timed(() => store.eventQuery.processActivity(payload)),
+      query_device_timeline_1000_ms: await timed(() =>
+        store.eventQuery.deviceTimeline('mkt01', { since: '2023-08-15T09:55:00Z' }, 1000),
+      ),
+    };
     await store.close();
     if (schema && config.kind === 'postgres') {
       const pg = (await import('pg')).default;
@@ -100,6 +124,7 @@ export async function benchIngestEvents(options: EventBenchOptions): Promise<Rec
       parse_only_events_per_s: Math.round(parseRate),
       ratio_vs_parse_only: round(storeRate / parseRate, 3),
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+      ...queries,
     };
   } finally {
     clearInterval(sampler);

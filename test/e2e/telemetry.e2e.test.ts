@@ -88,6 +88,26 @@ describe('LSASS_campaign_01 through autoir ingest and events search', () => {
     );
   });
 
+  it('shows one event with its raw record, and prunes by event time', () => {
+    const search = autoir(['events', 'search', '--kind', 'processStart', '--limit', '1', '--json']);
+    const [event] = JSON.parse(search.stdout) as { id: string }[];
+    const show = autoir(['events', 'show', event!.id, '--json']);
+    expect(show.status).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      id: event!.id,
+      kind: 'processStart',
+      raw: { EventID: expect.any(Number) },
+    });
+    // The campaign ran in August 2023: everything is older than a week before "now", but not older than 20 years.
+    expect(JSON.parse(autoir(['events', 'prune', '--older-than', '1043w', '--json']).stdout)).toMatchObject({
+      deleted: 0,
+    });
+    const pruned = autoir(['events', 'prune', '--older-than', '1w', '--json']);
+    expect(JSON.parse(pruned.stdout)).toMatchObject({ deleted: 53_698 + 261 });
+    expect(JSON.parse(autoir(['events', 'search', '--json']).stdout)).toEqual([]);
+    expect(autoir(['events', 'prune', '--older-than', '30 days']).status).toBe(2);
+  }, 60_000);
+
   it('refuses a bad search option with exit code 2', () => {
     const run = autoir(['events', 'search', '--sha256', 'xyz']);
     expect(run.status).toBe(2);
