@@ -106,7 +106,8 @@ export class BulkInsert {
     let sqlText = this.sqlByCount.get(count);
     if (sqlText === undefined) {
       sqlText = this.compile(db, count);
-      if (this.sqlByCount.size > 64) this.sqlByCount.clear();
+      // At most one statement per row count up to the chunk size: bounded, and each is compiled once.
+      if (this.sqlByCount.size > 1024) this.sqlByCount.clear();
       this.sqlByCount.set(count, sqlText);
     }
     return sqlText;
