@@ -19,6 +19,7 @@ import { openStore, storeConfigFrom } from '../store/open-store.js';
 import type { AlertFilter, Store } from '../store/ports.js';
 import { packageVersion } from '../version.js';
 import { table, truncate, type CliIo } from './io.js';
+import { detectionConfigFrom } from '../detect/config.js';
 import { registerEventCommands } from './events.js';
 import { createProgress } from './progress.js';
 
@@ -110,6 +111,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--strict', 'store nothing if any record is bad')
     .option('--json', 'print a JSON summary { alerts, events, errors: [...] }')
     .option('--no-progress', 'no progress line on a terminal')
+    .option('--no-detect', 'do not run detection rules on the events')
+    .option('--rules <path>', 'also run the Sigma rules in this file or directory (repeatable)', collect, [])
     .option(
       '--workers <n>',
       `parsing threads besides the writing one (default ${defaultWorkerCount()}: one per spare core, at most 4)`,
@@ -119,10 +122,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(
       async (
         target: string,
-        options: { format?: string; strict?: boolean; json?: boolean; progress: boolean; workers?: number },
+        options: {
+          format?: string;
+          strict?: boolean;
+          json?: boolean;
+          progress: boolean;
+          workers?: number;
+          detect: boolean;
+          rules: string[];
+        },
         command: Command,
       ) => {
         const plan = await planInput(target);
+        const detection = options.detect ? detectionConfigFrom(io.env, { rules: options.rules }) : undefined;
         const summary = await withStore(command, async (store) => {
           const progress =
             options.progress && io.stderr.isTTY && !options.json
@@ -137,6 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
                 strict: options.strict ?? false,
                 workers: options.workers ?? defaultWorkerCount(),
                 onProgress: progress?.update,
+                ...(detection ? { detection } : {}),
               },
             );
           } finally {
@@ -341,6 +354,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`autoir: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parseInteger(name: string, min: number, max: number) {

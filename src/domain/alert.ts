@@ -144,6 +144,8 @@ export interface AlertDraft {
   readonly firstActivityAt?: string;
   readonly lastActivityAt?: string;
   readonly entities: readonly Entity[];
+  /** How many source events the alert stands for (repeated matches of one rule on one process); 1 when absent. */
+  readonly eventCount?: number;
 }
 
 /** An alert as stored (DESIGN.md §5 shape, plus bookkeeping). */

@@ -20,6 +20,8 @@ export interface IngestError {
 export interface EventInput {
   readonly draft: EventDraft;
   readonly raw: string;
+  /** The parsed record (for detection rules, which read the source's own fields). */
+  readonly value?: unknown;
 }
 
 /** One parsed item, or the reason it could not be. */
@@ -66,7 +68,7 @@ export function parseItem(value: unknown, text: string, forced?: InputFormat): I
         raw: format.id === 'autoir' ? undefined : text,
         format: format.id,
       })),
-      events: (result.events ?? []).map((draft) => ({ draft, raw: text })),
+      events: (result.events ?? []).map((draft) => ({ draft, raw: text, value })),
     };
   } catch (error) {
     if (isAutoirError(error)) return { ok: false, error };

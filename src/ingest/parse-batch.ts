@@ -4,6 +4,9 @@
  * an EVTX file. Plain data in and out, so that the same code runs inline or in a worker thread (parse-pool.ts).
  */
 import { StringDecoder } from 'node:string_decoder';
+import { alertFromMatch, detectionRules, type DetectionConfig } from '../detect/detector.js';
+import type { AlertDraft } from '../domain/alert.js';
+import type { EventDraft } from '../domain/event.js';
 import { AutoirError } from '../domain/errors.js';
 import { prepareAlert, type PreparedAlert } from '../store/prepared-alert.js';
 import { EventRefs, packRawRecords, prepareEvent, type PreparedEvent } from '../store/prepared-event.js';
@@ -14,7 +17,8 @@ import { windowsFormat } from './formats/windows.js';
 import { zeekEventDraft, zeekFormat } from './formats/zeek.js';
 import { errorAt, parseRecordItems, type IngestError } from './items.js';
 import { RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
-import { readWindowsRecord } from './windows-record.js';
+import { isObject } from './format.js';
+import { readWindowsRecord, type WindowsRecord } from './windows-record.js';
 import { windowsEventDraft } from './windows-telemetry.js';
 import {
   looksLikeZeekTsv,
@@ -32,6 +36,8 @@ export type ParsedItem =
       readonly skipped: boolean;
       readonly prepared: readonly PreparedAlert[];
       readonly events: readonly PreparedEvent[];
+      /** Alerts raised by detection rules on this item's events, one per match (merged where written). */
+      readonly detections?: readonly AlertDraft[];
     }
   | { readonly ok: false; readonly error: Omit<IngestError, 'file'>; readonly fatal?: true };
 
@@ -42,6 +48,8 @@ export interface DocumentParserOptions {
   readonly name?: string;
   /** Size limit of a document read whole (an e-mail). */
   readonly maxDocumentBytes?: number;
+  /** Sigma rules to run on Windows events. */
+  readonly detection?: DetectionConfig;
 }
 
 /** How a document is read, once its first bytes are known. */
@@ -49,6 +57,18 @@ interface DocumentReader {
   push(chunk: Buffer): ParsedItem[];
   /** Document-level formats (an e-mail) parse here, and may take a moment. */
   end(): ParsedItem[] | Promise<ParsedItem[]>;
+}
+
+/** Matches of the configured rules on one Windows event, as alert drafts. */
+function detect(
+  config: DetectionConfig | undefined,
+  record: WindowsRecord | undefined,
+  draft: EventDraft,
+): AlertDraft[] {
+  if (!config || !record) return [];
+  const rules = detectionRules(config);
+  const matched = rules.match(record);
+  return matched.map((rule) => alertFromMatch(rule, record, draft, config.windowMs));
 }
 
 /** Bytes needed to tell the kinds of document apart. */
@@ -99,7 +119,7 @@ export class DocumentParser {
     if ((forced === undefined || forced === EMAIL_FORMAT_ID) && looksLikeEmail(this.options.name, text))
       this.reader = new EmailReader(refs, this.options.maxDocumentBytes ?? MAX_EMAIL_BYTES);
     else if ((forced === undefined || forced === 'windows') && text.startsWith(EVTX_FILE_MAGIC))
-      this.reader = new EvtxDocumentReader(refs);
+      this.reader = new EvtxDocumentReader(refs, this.options.detection);
     else if ((forced === undefined || forced === 'zeek') && looksLikeZeekTsv(text))
       this.reader = new ZeekTsvReader(refs);
     else this.reader = new JsonReader(this.options, refs);
@@ -130,20 +150,20 @@ class JsonReader implements DocumentReader {
   }
 
   push(chunk: Buffer): ParsedItem[] {
-    return parseRecords(this.splitter.push(chunk), this.refs, this.options.formatId);
+    return parseRecords(this.splitter.push(chunk), this.refs, this.options);
   }
 
   end(): ParsedItem[] {
-    return parseRecords(this.splitter.end(), this.refs, this.options.formatId);
+    return parseRecords(this.splitter.end(), this.refs, this.options);
   }
 }
 
 function parseRecords(
   records: readonly (RawRecord | RecordProblem)[],
   refs: EventRefs,
-  formatId?: string,
+  options: DocumentParserOptions,
 ): ParsedItem[] {
-  const forced = formatId === undefined ? undefined : formatById(formatId);
+  const forced = options.formatId === undefined ? undefined : formatById(options.formatId);
   return parseRecordItems(records, forced).map(({ line, outcome, fatal }): ParsedItem => {
     if (!outcome.ok)
       return { ok: false, error: errorAt(outcome.error, { line }), ...(fatal ? { fatal } : {}) };
@@ -154,11 +174,26 @@ function parseRecords(
         skipped: outcome.skipped !== undefined,
         prepared: outcome.inputs.map(prepareAlert),
         events: outcome.events.map((event) => prepareEvent(event.draft, event.raw, refs)),
+        ...detectionsOf(options.detection, outcome.events),
       };
     } catch (error) {
       return { ok: false, error: { line, message: (error as Error).message } };
     }
   });
+}
+
+function detectionsOf(
+  config: DetectionConfig | undefined,
+  events: readonly { draft: EventDraft; value?: unknown }[],
+): { detections?: AlertDraft[] } {
+  if (!config) return {};
+  const detections: AlertDraft[] = [];
+  for (const event of events) {
+    if (event.draft.format !== 'windows' || !isObject(event.value)) continue;
+    const record = readWindowsRecord(event.value);
+    if (typeof record !== 'string') detections.push(...detect(config, record, event.draft));
+  }
+  return detections.length > 0 ? { detections } : {};
 }
 
 /** Text lines of a document, decoded as UTF-8 across chunk boundaries, numbered from 1. */
@@ -240,7 +275,10 @@ class ZeekTsvReader implements DocumentReader {
 class EvtxDocumentReader implements DocumentReader {
   private readonly evtx = new EvtxReader();
 
-  constructor(private readonly refs: EventRefs) {}
+  constructor(
+    private readonly refs: EventRefs,
+    private readonly detection: DetectionConfig | undefined,
+  ) {}
 
   push(chunk: Buffer): ParsedItem[] {
     try {
@@ -261,12 +299,14 @@ class EvtxDocumentReader implements DocumentReader {
     if (typeof read === 'string')
       return { ok: false, error: { message: `evtx: record ${record.recordId}: ${read}` } };
     const draft = windowsEventDraft(read);
+    const detections = detect(this.detection, read, draft);
     return {
       ok: true,
       format: windowsFormat.id,
       skipped: false,
       prepared: [],
       events: [prepareEvent(draft, JSON.stringify(record.event), this.refs)],
+      ...(detections.length > 0 ? { detections } : {}),
     };
   }
 }

@@ -12,6 +12,15 @@ import { Worker } from 'node:worker_threads';
 import { AutoirError } from '../domain/errors.js';
 import { DocumentParser, packItems, type ParsedItem } from './parse-batch.js';
 import type { WorkerRequest, WorkerResponse } from './parse-worker.js';
+import type { DetectionConfig } from '../detect/detector.js';
+
+/** What every document is parsed with. Plain data: it crosses to worker threads. */
+export interface ParseOptions {
+  readonly formatId?: string;
+  readonly maxRecordBytes?: number;
+  /** Run these Sigma rules on Windows events as they are parsed; none when absent. */
+  readonly detection?: DetectionConfig;
+}
 
 export interface ParsePool {
   /** Start a document; its chunks follow with `push`, then `end` (or `abort` if reading it failed). */
@@ -29,10 +38,7 @@ export function defaultWorkerCount(): number {
   return Math.max(0, Math.min(4, os.availableParallelism() - 1));
 }
 
-export function createParsePool(
-  workers: number,
-  options: { formatId?: string; maxRecordBytes?: number } = {},
-): ParsePool {
+export function createParsePool(workers: number, options: ParseOptions = {}): ParsePool {
   const script = new URL('./parse-worker.js', import.meta.url);
   if (workers <= 0 || !existsSync(fileURLToPath(script))) return inlinePool(options);
 
@@ -103,7 +109,7 @@ export function createParsePool(
   };
 }
 
-function inlinePool(options: { formatId?: string; maxRecordBytes?: number }): ParsePool {
+function inlinePool(options: ParseOptions): ParsePool {
   const documents = new Map<number, DocumentParser>();
   const parser = (doc: number) => {
     const found = documents.get(doc);

@@ -1,5 +1,6 @@
 /** Worker thread entry: parses the documents the ingest pipeline streams to it (parse-batch.ts). */
 import { parentPort } from 'node:worker_threads';
+import type { DetectionConfig } from '../detect/detector.js';
 import { DocumentParser, packItems, type ParsedItem } from './parse-batch.js';
 
 export type WorkerRequest =
@@ -10,6 +11,7 @@ export type WorkerRequest =
       readonly formatId?: string;
       readonly maxRecordBytes?: number;
       readonly name?: string;
+      readonly detection?: DetectionConfig;
     }
   | { readonly id: number; readonly doc: number; readonly kind: 'chunk'; readonly bytes: Uint8Array }
   | { readonly id: number; readonly doc: number; readonly kind: 'end' | 'abort' };
@@ -36,6 +38,7 @@ async function handle(request: WorkerRequest): Promise<void> {
           formatId: request.formatId,
           maxRecordBytes: request.maxRecordBytes,
           name: request.name,
+          detection: request.detection,
         }),
       );
     } else {

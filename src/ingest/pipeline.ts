@@ -15,6 +15,7 @@ import type { InputDocument, InputProblem } from './input.js';
 import type { IngestError } from './items.js';
 import type { ParsedItem } from './parse-batch.js';
 import { createParsePool } from './parse-pool.js';
+import { AlertMerger, type DetectionConfig } from '../detect/detector.js';
 
 export type { IngestError } from './items.js';
 
@@ -27,6 +28,8 @@ export interface IngestSummary {
   events: number;
   /** Telemetry events already stored by an earlier ingest (the same record), not stored again. */
   duplicateEvents: number;
+  /** Detection rule matches on the events (they become alerts, counted in `alerts`). */
+  detections: number;
   /** Records of a known format that are not alerts (e.g. Suricata `flow` events). */
   skipped: number;
   /** Records read, per format. */
@@ -53,6 +56,8 @@ export interface IngestOptions {
   readonly onProgress?: (summary: Readonly<IngestSummary>) => void;
   /** Parsing threads besides the writing one (default 0: parse inline). */
   readonly workers?: number;
+  /** Run these Sigma rules on Windows events and store their alerts (docs/detection.md). */
+  readonly detection?: DetectionConfig;
 }
 
 /** Chunks in flight at once: enough that workers keep parsing while the store writes a batch. */
@@ -80,6 +85,7 @@ export async function ingestDocuments(
     updated: 0,
     events: 0,
     duplicateEvents: 0,
+    detections: 0,
     skipped: 0,
     formats: {},
     stored: true,
@@ -92,7 +98,10 @@ export async function ingestDocuments(
   const pool = createParsePool(options.workers ?? 0, {
     formatId: options.format?.id,
     maxRecordBytes: options.maxRecordBytes,
+    ...(options.detection ? { detection: options.detection } : {}),
   });
+  // Alerts of detection rules, merged across the whole ingest (one per rule, process and window), written last.
+  const detected = new AlertMerger();
   let documentCount = 0;
 
   const report = (error: IngestError) => {
@@ -197,6 +206,10 @@ export async function ingestDocuments(
           if (item.skipped) summary.skipped++;
           for (const prepared of item.prepared) alerts.push(prepared);
           for (const prepared of item.events) events.push(prepared);
+          for (const draft of item.detections ?? []) {
+            detected.add(draft);
+            summary.detections++;
+          }
         }
         if (events.length > 0) {
           const written = await target.events.insertPrepared(events, at, { knownAliases });
@@ -236,6 +249,18 @@ export async function ingestDocuments(
       throw error;
     }
     await reading;
+    const drafts = detected.drain();
+    for (let start = 0; start < drafts.length; start += batchSize) {
+      const chunk = drafts.slice(start, start + batchSize);
+      const results = await store.transaction((target) =>
+        target.alerts.upsertAlerts(
+          chunk.map((draft) => ({ draft, format: 'sigma' })),
+          now(),
+        ),
+      );
+      for (const result of results) summary[result.status]++;
+      summary.alerts = summary.created + summary.updated;
+    }
     if (options.strict && summary.errorCount > 0) throw new StrictRollback();
   };
 
@@ -254,6 +279,7 @@ export async function ingestDocuments(
       summary.updated = 0;
       summary.events = 0;
       summary.duplicateEvents = 0;
+      summary.detections = 0;
     }
     return summary;
   } finally {

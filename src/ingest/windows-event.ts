@@ -53,7 +53,13 @@ export function windowsEventEntities(
 
   // Sysmon process fields (1, 3, 5, 7, 8, 10, 11, 12–14, 22…) and Security 4688 (NewProcessName/NewProcessId).
   const hashes = parseHashList(field('Hashes'));
-  const imagePath = field('Image') ?? field('NewProcessName') ?? field('SourceImage');
+  // Security events name their process by ProcessName (4656, 4663, 4673…) or Application (5156).
+  const imagePath =
+    field('Image') ??
+    field('NewProcessName') ??
+    field('SourceImage') ??
+    field('ProcessName') ??
+    field('Application');
   const image: FileEntity | undefined = imagePath
     ? createFile({ ...hashes, path: imagePath, device })
     : hashes.sha256 || hashes.sha1 || hashes.md5
@@ -98,6 +104,11 @@ export function windowsEventEntities(
       targetFile,
     );
   }
+
+  // A handle to a process (Security 4656 / 4663 with ObjectType Process): the process opened, by its image.
+  const objectName = field('ObjectName');
+  if (objectName && field('ObjectType')?.toLowerCase() === 'process')
+    entities.push(createFile({ path: objectName, device, roles: ['contextual'] }));
 
   // Files written, loaded, deleted; pipes are not files.
   const targetFilename = field('TargetFilename');

@@ -66,6 +66,9 @@ export function createAlertStatements(runMany: RunMany | undefined): AlertStatem
               entities: eb.ref('excluded.entities'),
               raw: eb.ref('excluded.raw'),
               format: eb.ref('excluded.format'),
+              // A detection run that sees more of the same window raises the count; one that sees less (or the
+              // same events again) does not lower it.
+              event_count: sql<number>`case when alerts.event_count > excluded.event_count then alerts.event_count else excluded.event_count end`,
             })),
           )
           .returning(['id', 'source', 'source_ref']),
@@ -175,6 +178,7 @@ function toAlertRecord(row: AlertRow): AlertRecord {
     ingestedAt: iso(row.ingested_at),
     updatedAt: iso(row.updated_at),
     format: row.format,
+    eventCount: row.event_count,
   };
   for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
   return record as unknown as AlertRecord;

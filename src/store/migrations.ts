@@ -167,6 +167,17 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0003_alert_event_count': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('alerts')
+        .addColumn('event_count', 'integer', (column) => column.notNull().defaultTo(1))
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('alerts').dropColumn('event_count').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -30,6 +30,7 @@ export const alertWriteColumns = [
   'entities',
   'raw',
   'format',
+  'event_count',
 ] as const satisfies readonly (keyof AlertsTable)[];
 
 type Column = (typeof alertWriteColumns)[number];
@@ -81,6 +82,7 @@ export function prepareAlert({ draft, raw, format }: AlertInput): PreparedAlert 
     entities: JSON.stringify(draft.entities),
     raw: raw ?? null,
     format,
+    event_count: draft.eventCount ?? 1,
   };
   const lookups = aliasLookups(draft.entities);
   // Kept small: prepared alerts cross from parse workers to the writing thread, and every field costs there.

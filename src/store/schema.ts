@@ -29,6 +29,8 @@ export interface AlertsTable {
   raw: string | null;
   /** The format the record was read as (`msgraph`, `ocsf`…). */
   format: string;
+  /** Source events the alert stands for (a detection's repeated matches). */
+  event_count: number;
 }
 
 /** One row per (alert, entity): what lets every stage ask "which alerts name this entity". */

@@ -1,0 +1,179 @@
+/**
+ * Sigma matches → alerts. Each match becomes an alert draft; drafts of the same rule on the same process (or, with
+ * no process, the same device) in the same time window are one alert (its `sourceRef`), merged with a count, the
+ * first and last activity, and the entities of its events. Matching runs where events are parsed (ingest worker
+ * threads); merging where alerts are written.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { normalizeCategory, normalizeTechniques, type AlertDraft, type Severity } from '../domain/alert.js';
+import { createDevice, uniqueEntities, type Entity } from '../domain/entity.js';
+import type { EventDraft } from '../domain/event.js';
+import { windowsEventEntities } from '../ingest/windows-event.js';
+import type { WindowsRecord } from '../ingest/windows-record.js';
+import { loadRuleSet, type RuleFilter, type RuleSet } from './ruleset.js';
+import { sigmaLevels, type SigmaLevel, type SigmaRule, type SigmaStatus } from './sigma.js';
+
+/** Where rules come from and which run. Plain data: it crosses to worker threads. */
+export interface DetectionConfig {
+  /** Rule files or directories; the bundled SigmaHQ Windows rules unless `bundled: false`. */
+  readonly ruleDirs?: readonly string[];
+  readonly bundled?: boolean;
+  readonly statuses?: readonly SigmaStatus[];
+  readonly minLevel?: SigmaLevel;
+  /** Matches of one rule on one process within this many milliseconds are one alert (default one hour). */
+  readonly windowMs?: number;
+}
+
+export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
+
+/** The package's own directory (where `package.json` is), from a compiled or a source module alike. */
+function packageRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the autoir package directory');
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
+ * The rules shipped with autoir: SigmaHQ's Windows rules (`rules/sigma`, DRL 1.1; see rules/sigma/NOTICE.md) and
+ * autoir's own (`rules/autoir`, for what the SigmaHQ set leaves out).
+ */
+export function bundledRulesDir(): string {
+  return path.join(packageRoot(), 'rules');
+}
+
+export function ruleDirsOf(config: DetectionConfig): string[] {
+  return [...(config.bundled === false ? [] : [bundledRulesDir()]), ...(config.ruleDirs ?? [])];
+}
+
+const cache = new Map<string, RuleSet>();
+
+/** The rule set of a configuration, loaded once per process (and per thread). */
+export function detectionRules(config: DetectionConfig): RuleSet {
+  const key = JSON.stringify([ruleDirsOf(config), config.statuses, config.minLevel]);
+  let rules = cache.get(key);
+  if (!rules) {
+    const filter: RuleFilter = {
+      ...(config.statuses ? { statuses: config.statuses } : {}),
+      ...(config.minLevel ? { minLevel: config.minLevel } : {}),
+    };
+    rules = loadRuleSet(ruleDirsOf(config), filter);
+    cache.set(key, rules);
+  }
+  return rules;
+}
+
+const SEVERITY: Readonly<Record<SigmaLevel, Severity>> = {
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
+
+/** `attack.credential-access` → `credentialAccess`: the first ATT&CK tactic of the tags. */
+function categoryOf(tags: readonly string[]): string | undefined {
+  for (const tag of tags) {
+    const match = /^attack\.([a-z-]+)$/i.exec(tag);
+    if (match && !/^(t\d|g\d|s\d)/i.test(match[1] as string)) {
+      const category = normalizeCategory(match[1]);
+      if (category) return category;
+    }
+  }
+  return undefined;
+}
+
+/** The rule's description, and the attribution the Detection Rule License asks for. */
+function attributed(rule: SigmaRule): string {
+  const sigmaHq = rule.file.includes(`${path.sep}rules${path.sep}sigma${path.sep}`);
+  const credit = `Sigma rule ${rule.id ?? rule.title}${rule.author ? ` by ${rule.author.trim()}` : ''}${sigmaHq ? ' (SigmaHQ, Detection Rule License 1.1)' : ''}.`;
+  return rule.description ? `${rule.description.trim()}\n\n${credit}` : credit;
+}
+
+/** One match as an alert draft (eventCount 1). */
+export function alertFromMatch(
+  rule: SigmaRule,
+  record: WindowsRecord,
+  event: EventDraft,
+  windowMs = DEFAULT_WINDOW_MS,
+): AlertDraft {
+  const device = createDevice({ hostname: record.computer });
+  const deviceName = device ? device.key.slice('device:'.length) : undefined;
+  const entities: Entity[] = uniqueEntities([device, ...windowsEventEntities(deviceName, record.data)]);
+  const window = Math.floor(event.time / windowMs) * windowMs;
+  // The process by device and pid, not by key: Sysmon (GUID) and the Security log (pid) report one process start
+  // under different keys, and its matches in both logs are one alert.
+  const pid = pidOf(record);
+  const subject =
+    pid !== undefined && event.deviceKey
+      ? `${event.deviceKey}:pid:${pid}`
+      : (event.processKey ?? event.deviceKey ?? 'unknown');
+  const time = new Date(event.time).toISOString();
+  return {
+    source: 'sigma',
+    sourceRef: `${rule.id ?? rule.title}:${subject}:${new Date(window).toISOString()}`,
+    title: rule.title,
+    description: attributed(rule),
+    severity: SEVERITY[rule.level ?? 'medium'],
+    ...(categoryOf(rule.tags) ? { category: categoryOf(rule.tags) } : {}),
+    detector: `sigma:${rule.id ?? rule.title}`,
+    mitreTechniques: normalizeTechniques(rule.tags),
+    createdAt: time,
+    firstActivityAt: time,
+    lastActivityAt: time,
+    entities,
+    eventCount: 1,
+  };
+}
+
+function pidOf(record: WindowsRecord): number | undefined {
+  const data = record.data;
+  const text = data.NewProcessId ?? data.SourceProcessId ?? data.ProcessId ?? data.ProcessID;
+  if (text === undefined) return undefined;
+  const value = /^0x[0-9a-f]+$/i.test(text.trim()) ? Number.parseInt(text.trim(), 16) : Number(text);
+  return Number.isInteger(value) ? value : undefined;
+}
+
+/** Entities an alert keeps at most (a rule matching thousands of events does not list every file). */
+const MAX_ENTITIES = 64;
+
+/** Two drafts of one alert (same sourceRef) as one: counts add, times widen, entities unite. */
+export function mergeAlertDrafts(a: AlertDraft, b: AlertDraft): AlertDraft {
+  const first = [a.firstActivityAt ?? a.createdAt, b.firstActivityAt ?? b.createdAt].sort()[0] as string;
+  const last = [a.lastActivityAt ?? a.createdAt, b.lastActivityAt ?? b.createdAt].sort()[1] as string;
+  return {
+    ...a,
+    createdAt: first,
+    firstActivityAt: first,
+    lastActivityAt: last,
+    entities: uniqueEntities([...a.entities, ...b.entities]).slice(0, MAX_ENTITIES),
+    eventCount: (a.eventCount ?? 1) + (b.eventCount ?? 1),
+  };
+}
+
+/** Collects alert drafts by sourceRef. */
+export class AlertMerger {
+  private readonly drafts = new Map<string, AlertDraft>();
+
+  add(draft: AlertDraft): void {
+    const existing = this.drafts.get(draft.sourceRef);
+    this.drafts.set(draft.sourceRef, existing ? mergeAlertDrafts(existing, draft) : draft);
+  }
+
+  get size(): number {
+    return this.drafts.size;
+  }
+
+  drain(): AlertDraft[] {
+    const out = [...this.drafts.values()];
+    this.drafts.clear();
+    return out;
+  }
+}
+
+/** Rule levels, lowest first (for filters and docs). */
+export { sigmaLevels };
