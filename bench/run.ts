@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
 import { benchIngestEvents } from './ingest-events.js';
+import { benchDetect } from './detect.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -25,6 +26,16 @@ const benches: Record<string, (args: Map<string, string>) => Promise<Record<stri
       backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
     }),
 };
+
+benches.detect = (args) =>
+  benchDetect({
+    dataset:
+      args.get('dataset') ??
+      path.join(
+        process.env.AUTOIR_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data'),
+        'otrf/LSASS_campaign_01',
+      ),
+  });
 
 const argv = process.argv.slice(2);
 const names = argv.filter((arg, index) => !arg.startsWith('--') && !argv[index - 1]?.startsWith('--'));

@@ -21,6 +21,7 @@ import { packageVersion } from '../version.js';
 import { table, truncate, type CliIo } from './io.js';
 import { detectionConfigFrom } from '../detect/config.js';
 import { registerEventCommands } from './events.js';
+import { registerRuleCommands } from './rules.js';
 import { createProgress } from './progress.js';
 
 interface GlobalOptions {
@@ -259,6 +260,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     printJson,
     printErr: (text) => io.stderr.write(text),
     now: () => new Date(),
+  });
+
+  // rules, detect -------------------------------------------------------------------------------------------------
+  registerRuleCommands(program, {
+    withStore,
+    print,
+    printJson,
+    printErr: (text) => io.stderr.write(text),
+    now: () => new Date(),
+    env: io.env,
+    setExitCode: (code) => (exitCode = code),
   });
 
   // token ---------------------------------------------------------------------------------------------------------

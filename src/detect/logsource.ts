@@ -198,6 +198,7 @@ export function windowsSigmaEvent(record: WindowsRecord): SigmaEvent {
       : undefined;
   let lower: Map<string, string> | undefined;
   let all: string[] | undefined;
+  const lowered = new Map<string, string | undefined>();
   const system: Record<string, string | undefined> = {
     EventID: String(record.eventId),
     Channel: record.channel,
@@ -218,6 +219,12 @@ export function windowsSigmaEvent(record: WindowsRecord): SigmaEvent {
     values() {
       all ??= [...Object.values(data), ...(record.message ? [record.message] : [])];
       return all;
+    },
+    lower(field) {
+      if (lowered.has(field)) return lowered.get(field);
+      const value = this.get(field)?.toLowerCase();
+      lowered.set(field, value);
+      return value;
     },
   };
 }

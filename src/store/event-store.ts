@@ -278,6 +278,36 @@ export function createEventStore(
       return Number(row.count);
     },
 
+    async scanRaw(filter, page) {
+      const limit = Math.max(1, Math.min(page.limit, 10_000));
+      let query = db.selectFrom('events').select(['id', 'time', 'format', 'raw']);
+      if (filter.formats && filter.formats.length > 0)
+        query = query.where('format', 'in', [...filter.formats]);
+      if (filter.since !== undefined) query = query.where('time', '>=', epoch(filter.since, 'since'));
+      if (filter.until !== undefined) query = query.where('time', '<', epoch(filter.until, 'until'));
+      if (page.cursor !== undefined) {
+        const [time, id] = decodeCursor(page.cursor);
+        query = query.where((eb) =>
+          eb.or([eb('time', '>', time), eb.and([eb('time', '=', time), eb('id', '>', id)])]),
+        );
+      }
+      const rows = await query
+        .orderBy('time')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return {
+        items: rows.slice(0, limit).map((row) => ({
+          id: publicEventId(row.id),
+          time: iso(row.time),
+          format: row.format,
+          raw: rawText(row.raw),
+        })),
+        nextCursor: last ? encodeCursor(last.time, last.id) : null,
+      };
+    },
+
     async pruneEvents(before) {
       const cutoff = before.getTime();
       let deleted = 0;

@@ -164,6 +164,21 @@ export interface EventStore {
   countEvents(filter?: EventFilter): Promise<number>;
   /** Delete events older than `before` (event time); returns how many. */
   pruneEvents(before: Date): Promise<number>;
+  /** Raw records in event-time order (oldest first), for re-reading stored events (detection on demand). */
+  scanRaw(filter: RawScanFilter, page: PageRequest): Promise<Page<RawEvent>>;
+}
+
+export interface RawScanFilter {
+  readonly formats?: readonly string[];
+  readonly since?: string;
+  readonly until?: string;
+}
+
+export interface RawEvent {
+  readonly id: string;
+  readonly time: string;
+  readonly format: string;
+  readonly raw: string;
 }
 
 /** A device seen with something (a file, an IP, a domain), and when. */
