@@ -157,6 +157,29 @@ describe('autoir detect and the rules commands', () => {
     expect(report.failures.every((failure) => /is not in .*rules\*/.test(failure.reason))).toBe(true);
   }, 60_000);
 
+  it('lists the rules that run, and shows one with the events it runs on', () => {
+    const list = JSON.parse(autoir(['rules', 'list', '--json']).stdout) as {
+      id: string;
+      level: string;
+      state: string;
+    }[];
+    expect(list.length).toBeGreaterThanOrEqual(2000);
+    expect(list.every((rule) => rule.state === 'runs' && rule.level !== 'informational')).toBe(true);
+    const all = JSON.parse(autoir(['rules', 'list', '--all', '--json']).stdout) as { state: string }[];
+    expect(all.some((rule) => rule.state.startsWith('filtered out'))).toBe(true);
+    const shown = JSON.parse(
+      autoir(['rules', 'show', 'bc59f42c-0f30-4df3-80e4-a4779ecd7c3d', '--json']).stdout,
+    ) as {
+      title: string;
+      runsOn: { events: string[] };
+    };
+    expect(shown).toMatchObject({
+      title: 'LSASS Opened By A Program In A User-Writable Folder',
+      runsOn: { events: ['microsoft-windows-sysmon/operational|10'] },
+    });
+    expect(autoir(['rules', 'show', 'no-such-rule']).status).toBe(2);
+  });
+
   it('tests one rule on an event file, and names the file and field of a broken rule', () => {
     const event = path.join(data, 'tasklist.json');
     writeFileSync(
