@@ -1,0 +1,225 @@
+/**
+ * Correlation as a function of a set of alerts: which alerts tell one story. Two alerts are linked when they name
+ * the same **strong** entity and lie within the window of each other (single linkage along each entity's
+ * timeline); incidents are the connected groups. Being a function of the set — never of arrival order — the same
+ * alerts always give the same groups.
+ *
+ * Strong: devices, users, file hashes, processes, mail messages and clusters, mailboxes, IPs, domains and URLs.
+ * Weak (never link): built-in accounts, loopback / link-local / multicast addresses, the organisation's own
+ * infrastructure (DNS servers, domain controllers: given as context), allow-listed values (MISP warninglists),
+ * Windows system binaries (every host has the same cmd.exe), and anything seen on too many devices or in too many
+ * alerts (prevalence).
+ */
+import { isBuiltInAccount, type Entity } from '../domain/entity.js';
+import type { Allowlist } from './allowlist.js';
+
+export interface CorrelationAlert {
+  readonly id: string;
+  /** Alert time, epoch milliseconds. */
+  readonly time: number;
+  readonly entities: readonly Entity[];
+}
+
+export interface CorrelationOptions {
+  /** Alerts this close in time (and naming one strong entity) join. Default 24 h. */
+  readonly windowMs?: number;
+  /** An entity (other than a device) named on more devices than this is weak. Default 10. */
+  readonly maxDevices?: number;
+  /** An entity (other than a device) named by more alerts than this is weak. Default 1,000. */
+  readonly maxAlerts?: number;
+  /** Entity keys of the organisation's own infrastructure: DNS servers, domain controllers, proxies… */
+  readonly infrastructure?: ReadonlySet<string>;
+  /** Values never linked on (MISP warninglists). */
+  readonly allowlist?: Allowlist;
+}
+
+export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_MAX_DEVICES = 10;
+export const DEFAULT_MAX_ALERTS = 1000;
+
+/** Which alert joined which, through which entity. */
+export interface CorrelationLink {
+  readonly alertId: string;
+  readonly otherAlertId: string;
+  readonly entityKey: string;
+}
+
+export interface CorrelationResult {
+  /** Groups of alert ids, each sorted; groups in order of their first alert id. */
+  readonly groups: readonly (readonly string[])[];
+  /** The links that made the groups (each between two alerts of one group). */
+  readonly links: readonly CorrelationLink[];
+  /** Entity keys that could have linked alerts but are weak, with the reason. */
+  readonly weak: ReadonlyMap<string, string>;
+}
+
+const STRONG_TYPES = new Set([
+  'device',
+  'user',
+  'file',
+  'process',
+  'mailMessage',
+  'mailCluster',
+  'mailbox',
+  'ip',
+  'domain',
+  'url',
+]);
+
+const SYSTEM_BINARY = /^[a-z]:\\windows\\(system32|syswow64|winsxs|servicing)\\/i;
+
+/** Why an entity never links on its own, whatever its prevalence; `undefined` for a candidate link. */
+export function intrinsicWeakness(entity: Entity, options: CorrelationOptions): string | undefined {
+  if (!STRONG_TYPES.has(entity.type)) return `${entity.type} entities do not link alerts`;
+  if (options.infrastructure?.has(entity.key)) return "the organisation's own infrastructure";
+  switch (entity.type) {
+    case 'user':
+      if (isBuiltInAccount(entity)) return 'a built-in account, on every Windows machine';
+      break;
+    case 'file':
+      if (!entity.key.startsWith('file:sha') && !entity.key.startsWith('file:md5:'))
+        return 'a file known only by its path';
+      if (entity.path && SYSTEM_BINARY.test(entity.path))
+        return 'a Windows system binary, on every Windows machine';
+      break;
+    case 'ip': {
+      const reason = specialAddress(entity.address);
+      if (reason) return reason;
+      break;
+    }
+    default:
+      break;
+  }
+  const listed = options.allowlist?.match(entity);
+  if (listed) return `on the allow-list ${listed}`;
+  return undefined;
+}
+
+function specialAddress(address: string): string | undefined {
+  if (/^127\./.test(address) || address === '::1') return 'a loopback address';
+  if (/^169\.254\./.test(address) || /^fe[89ab][0-9a-f]:/i.test(address)) return 'a link-local address';
+  if (/^(22[4-9]|23\d)\./.test(address) || /^ff[0-9a-f]{2}:/i.test(address)) return 'a multicast address';
+  if (address === '0.0.0.0' || address === '::' || address === '255.255.255.255')
+    return 'an unspecified or broadcast address';
+  return undefined;
+}
+
+/** The device an alert is about (for prevalence): its device entities' keys. */
+function devicesOf(alert: CorrelationAlert): string[] {
+  return alert.entities.filter((entity) => entity.type === 'device').map((entity) => entity.key);
+}
+
+class UnionFind {
+  private readonly parent = new Map<string, string>();
+
+  find(id: string): string {
+    let root = id;
+    for (let next = this.parent.get(root); next !== undefined && next !== root; next = this.parent.get(root))
+      root = next;
+    // Path compression.
+    let current = id;
+    while (current !== root) {
+      const next = this.parent.get(current) as string;
+      this.parent.set(current, root);
+      current = next;
+    }
+    return root;
+  }
+
+  add(id: string): void {
+    if (!this.parent.has(id)) this.parent.set(id, id);
+  }
+
+  /** Join two sets; returns false when they were one already. The smaller id becomes the root (deterministic). */
+  union(a: string, b: string): boolean {
+    const rootA = this.find(a);
+    const rootB = this.find(b);
+    if (rootA === rootB) return false;
+    if (compareIds(rootA, rootB) < 0) this.parent.set(rootB, rootA);
+    else this.parent.set(rootA, rootB);
+    return true;
+  }
+}
+
+/** Alert ids compare by their number when they have one (`alr_9` before `alr_10`), else as text. */
+export function compareIds(a: string, b: string): number {
+  const na = /(\d+)$/.exec(a);
+  const nb = /(\d+)$/.exec(b);
+  if (na && nb && a.slice(0, na.index) === b.slice(0, nb.index)) {
+    const diff = Number(na[1]) - Number(nb[1]);
+    if (diff !== 0) return diff;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function correlate(
+  alerts: readonly CorrelationAlert[],
+  options: CorrelationOptions = {},
+): CorrelationResult {
+  const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+  const maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
+  const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
+
+  // Each candidate entity's alerts (and devices), from the whole set.
+  const byKey = new Map<string, { entity: Entity; alerts: CorrelationAlert[]; devices: Set<string> }>();
+  const weak = new Map<string, string>();
+  for (const alert of alerts) {
+    const devices = devicesOf(alert);
+    const seen = new Set<string>();
+    for (const entity of alert.entities) {
+      if (seen.has(entity.key) || weak.has(entity.key)) continue;
+      seen.add(entity.key);
+      let entry = byKey.get(entity.key);
+      if (!entry) {
+        const reason = intrinsicWeakness(entity, options);
+        if (reason) {
+          weak.set(entity.key, reason);
+          continue;
+        }
+        entry = { entity, alerts: [], devices: new Set() };
+        byKey.set(entity.key, entry);
+      }
+      entry.alerts.push(alert);
+      for (const device of devices) entry.devices.add(device);
+    }
+  }
+
+  const sets = new UnionFind();
+  for (const alert of alerts) sets.add(alert.id);
+  const links: CorrelationLink[] = [];
+  // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in.
+  const keys = [...byKey.keys()].sort();
+  for (const key of keys) {
+    const entry = byKey.get(key) as { entity: Entity; alerts: CorrelationAlert[]; devices: Set<string> };
+    if (entry.alerts.length < 2) continue;
+    if (entry.entity.type !== 'device') {
+      if (entry.devices.size > maxDevices) {
+        weak.set(key, `seen on ${entry.devices.size} devices (more than ${maxDevices})`);
+        continue;
+      }
+      if (entry.alerts.length > maxAlerts) {
+        weak.set(key, `named by ${entry.alerts.length} alerts (more than ${maxAlerts})`);
+        continue;
+      }
+    }
+    const ordered = [...entry.alerts].sort((a, b) => a.time - b.time || compareIds(a.id, b.id));
+    for (let index = 1; index < ordered.length; index++) {
+      const previous = ordered[index - 1] as CorrelationAlert;
+      const current = ordered[index] as CorrelationAlert;
+      if (current.time - previous.time > windowMs) continue;
+      if (sets.union(previous.id, current.id))
+        links.push({ alertId: current.id, otherAlertId: previous.id, entityKey: key });
+    }
+  }
+
+  const groups = new Map<string, string[]>();
+  for (const alert of alerts) {
+    const root = sets.find(alert.id);
+    const group = groups.get(root);
+    if (group) group.push(alert.id);
+    else groups.set(root, [alert.id]);
+  }
+  const sorted = [...groups.values()].map((group) => [...new Set(group)].sort(compareIds));
+  sorted.sort((a, b) => compareIds(a[0] as string, b[0] as string));
+  return { groups: sorted, links, weak };
+}
