@@ -114,7 +114,7 @@ describe('correlate', () => {
     );
     const result = correlate(spread);
     expect(result.groups).toHaveLength(12);
-    expect(result.weak.get(`file:sha256:${'a'.repeat(64)}`)).toBe('seen on 12 devices (more than 10)');
+    expect(result.weak.get(`file:sha256:${'a'.repeat(64)}`)).toBe('seen on 12 devices (more than 5)');
     expect(correlate(spread, { maxDevices: 20 }).groups).toHaveLength(1);
     const noisy = Array.from({ length: 5 }, (_, index) =>
       alert(index + 1, index, device('ws1.corp.example'), ip('198.51.100.7')),

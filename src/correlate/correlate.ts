@@ -23,7 +23,7 @@ export interface CorrelationAlert {
 export interface CorrelationOptions {
   /** Alerts this close in time (and naming one strong entity) join. Default 24 h. */
   readonly windowMs?: number;
-  /** An entity (other than a device) named on more devices than this is weak. Default 10. */
+  /** An entity (other than a device) named on more devices than this is weak. Default 5. */
   readonly maxDevices?: number;
   /** An entity (other than a device) named by more alerts than this is weak. Default 1,000. */
   readonly maxAlerts?: number;
@@ -34,7 +34,7 @@ export interface CorrelationOptions {
 }
 
 export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_MAX_DEVICES = 10;
+export const DEFAULT_MAX_DEVICES = 5;
 export const DEFAULT_MAX_ALERTS = 1000;
 
 /** Which alert joined which, through which entity. */
