@@ -22,6 +22,9 @@ import { table, truncate, type CliIo } from './io.js';
 import { detectionConfigFrom } from '../detect/config.js';
 import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
+import { registerIncidentCommands } from './incidents.js';
+import { correlationConfigFrom } from '../correlate/config.js';
+import { correlatePending } from '../correlate/correlator.js';
 import { createProgress } from './progress.js';
 
 interface GlobalOptions {
@@ -136,6 +139,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ) => {
         const plan = await planInput(target);
         const detection = options.detect ? detectionConfigFrom(io.env, { rules: options.rules }) : undefined;
+        const correlation = correlationConfigFrom(io.env);
         const summary = await withStore(command, async (store) => {
           const progress =
             options.progress && io.stderr.isTTY && !options.json
@@ -157,7 +161,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             progress?.done();
           }
         });
-        if (options.json) printJson({ ...summary, skippedFiles: plan.skipped });
+        // Alerts become incidents as they arrive.
+        const incidents =
+          summary.stored && summary.alerts > 0
+            ? await withStore(command, (store) => correlatePending(store, correlation))
+            : undefined;
+        if (options.json)
+          printJson({
+            ...summary,
+            ...(incidents ? { correlation: incidents } : {}),
+            skippedFiles: plan.skipped,
+          });
         else printIngestSummary(summary, plan.skipped, io);
         if (summary.errorCount > 0) exitCode = 2;
       },
@@ -260,6 +274,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     printJson,
     printErr: (text) => io.stderr.write(text),
     now: () => new Date(),
+  });
+
+  // incidents, run -----------------------------------------------------------------------------------------------
+  registerIncidentCommands(program, {
+    withStore,
+    print,
+    printJson,
+    printErr: (text) => io.stderr.write(text),
+    now: () => new Date(),
+    env: io.env,
   });
 
   // rules, detect -------------------------------------------------------------------------------------------------

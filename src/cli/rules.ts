@@ -8,6 +8,8 @@ import { ruleTarget, windowsSigmaEvent, bucketOf } from '../detect/logsource.js'
 import { runRegression, windowsRecordsOf } from '../detect/regress.js';
 import { buildRuleSet, isProblem, loadRuleFile, ruleFiles, type RuleSet } from '../detect/ruleset.js';
 import { detectStored } from '../detect/run.js';
+import { correlationConfigFrom } from '../correlate/config.js';
+import { correlatePending } from '../correlate/correlator.js';
 import { sigmaLevels, sigmaStatuses, type SigmaRule } from '../detect/sigma.js';
 import { AutoirError } from '../domain/errors.js';
 import type { CommandHelpers } from './events.js';
@@ -317,12 +319,16 @@ export function registerRuleCommands(
           throw new AutoirError('AUTOIR_E_BAD_USAGE', `--${name}: ${value} is not an ISO 8601 date-time`);
       }
       const config = configOf(options);
-      const summary = await helpers.withStore(command, (store) =>
-        detectStored(store, config, {
+      const summary = await helpers.withStore(command, async (store) => {
+        const detected = await detectStored(store, config, {
           ...(options.since ? { since: options.since } : {}),
           ...(options.until ? { until: options.until } : {}),
-        }),
-      );
+        });
+        return {
+          ...detected,
+          correlation: await correlatePending(store, correlationConfigFrom(helpers.env)),
+        };
+      });
       if (options.json) printJson(summary);
       else
         print(

@@ -18,6 +18,8 @@ export interface CorrelationAlert {
   /** Alert time, epoch milliseconds. */
   readonly time: number;
   readonly entities: readonly Entity[];
+  /** Alerts with the same group are one story already (an incident they were put in before): always joined. */
+  readonly group?: string;
 }
 
 export interface CorrelationOptions {
@@ -31,6 +33,8 @@ export interface CorrelationOptions {
   readonly infrastructure?: ReadonlySet<string>;
   /** Values never linked on (MISP warninglists). */
   readonly allowlist?: Allowlist;
+  /** Keys known to be weak from outside the set (e.g. prevalence counted in a store), with the reason. */
+  readonly weakKeys?: ReadonlyMap<string, string>;
 }
 
 export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -171,7 +175,7 @@ export function correlate(
       seen.add(entity.key);
       let entry = byKey.get(entity.key);
       if (!entry) {
-        const reason = intrinsicWeakness(entity, options);
+        const reason = options.weakKeys?.get(entity.key) ?? intrinsicWeakness(entity, options);
         if (reason) {
           weak.set(entity.key, reason);
           continue;
@@ -186,6 +190,14 @@ export function correlate(
 
   const sets = new UnionFind();
   for (const alert of alerts) sets.add(alert.id);
+  // Alerts put in one incident before stay together (incidents never split).
+  const firstOfGroup = new Map<string, string>();
+  for (const alert of [...alerts].sort((a, b) => compareIds(a.id, b.id))) {
+    if (alert.group === undefined) continue;
+    const first = firstOfGroup.get(alert.group);
+    if (first === undefined) firstOfGroup.set(alert.group, alert.id);
+    else sets.union(first, alert.id);
+  }
   const links: CorrelationLink[] = [];
   // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in.
   const keys = [...byKey.keys()].sort();

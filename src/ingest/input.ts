@@ -3,7 +3,15 @@
  * a zip archive (recognised by their first bytes, not their names). Yields one decompressed byte stream per
  * document, read lazily so that nothing is held whole in memory.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,8 +168,24 @@ async function* readZip(
     try {
       zip = await openZip(zipPath);
     } catch (error) {
-      yield { name, message: `not a readable zip archive: ${(error as Error).message}` };
-      return;
+      // Some archivers write a wrong comment length at the very end (OTRF's empire_mimikatz_logonpasswords.zip says
+      // 2,560 bytes of comment and has none). The archive is otherwise whole: read it with the length corrected.
+      const repaired = /comment length/i.test((error as Error).message)
+        ? repairCommentLength(zipPath)
+        : undefined;
+      if (!repaired) {
+        yield { name, message: `not a readable zip archive: ${(error as Error).message}` };
+        return;
+      }
+      spoolDir ??= repaired.dir;
+      try {
+        zip = await openZip(repaired.file);
+      } catch (again) {
+        yield { name, message: `not a readable zip archive: ${(again as Error).message}` };
+        return;
+      } finally {
+        if (repaired.dir !== spoolDir) rmSync(repaired.dir, { recursive: true, force: true });
+      }
     }
     try {
       for await (const entry of zipEntries(zip)) {
@@ -185,6 +209,26 @@ async function* readZip(
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A copy of a zip whose end-of-central-directory comment length is set to the bytes that actually follow it, or
+ * `undefined` when there is no such record to correct.
+ */
+function repairCommentLength(file: string): { dir: string; file: string } | undefined {
+  const bytes = readFileSync(file);
+  const from = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let at = bytes.length - 22; at >= from; at--) {
+    if (bytes.readUInt32LE(at) !== 0x06054b50) continue;
+    const actual = bytes.length - at - 22;
+    if (bytes.readUInt16LE(at + 20) === actual) return undefined;
+    bytes.writeUInt16LE(actual, at + 20);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-zip-'));
+    const copy = path.join(dir, 'repaired.zip');
+    writeFileSync(copy, bytes);
+    return { dir, file: copy };
+  }
+  return undefined;
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {

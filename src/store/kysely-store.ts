@@ -13,6 +13,7 @@ import {
 } from './event-store.js';
 import type { Store, StoreDialect } from './ports.js';
 import type { Database } from './schema.js';
+import { createIncidentStore } from './incident-store.js';
 import { createTokenStore } from './token-store.js';
 
 export interface KyselyStoreOptions {
@@ -45,6 +46,7 @@ function bind(
     alerts: createAlertStore(db, atomically, statements.alerts),
     events: createEventStore(db, atomically, statements.events),
     eventQuery: createEventQuery(db),
+    incidents: createIncidentStore(db, atomically),
     tokens: createTokenStore(db),
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -7,6 +7,7 @@ import type { Alert, AlertDraft, Severity } from '../domain/alert.js';
 import type { EventKind, EventOutcome } from '../domain/event.js';
 import type { PreparedAlert } from './prepared-alert.js';
 import type { PreparedEvent } from './prepared-event.js';
+import type { IncidentStore } from './incident-store.js';
 
 /** One alert to store, as a parser produced it. */
 export interface AlertInput {
@@ -253,6 +254,7 @@ export interface Store {
   readonly alerts: AlertStore;
   readonly events: EventStore;
   readonly eventQuery: EventQuery;
+  readonly incidents: IncidentStore;
   readonly tokens: TokenStore;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;

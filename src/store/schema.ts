@@ -111,6 +111,57 @@ export interface EventEntitiesTable {
   event_id: number;
 }
 
+/** An incident: a group of alerts telling one story (correlate/). Public id `inc_<id>`. */
+export interface IncidentsTable {
+  id: Generated<number>;
+  title: string;
+  severity: string;
+  severity_rank: number;
+  /** active, resolved, redirected. */
+  status: string;
+  /** The incident this one was merged into (status redirected). */
+  redirect_to: number | null;
+  classification: string;
+  determination: string | null;
+  assignee: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  alert_count: number;
+  first_activity_at: number;
+  last_activity_at: number;
+  /** JSON array `[{ type, key, alerts }]`: the incident's main entities. */
+  entities: string;
+  created_at: number;
+  updated_at: number;
+  /** When an analyst last changed it (status, classification, determination, assignee, tags). */
+  analyst_updated_at: number | null;
+}
+
+/** Which alert joined which through which entity. */
+export interface IncidentLinksTable {
+  alert_id: number;
+  other_alert_id: number;
+  entity_key: string;
+  created_at: number;
+}
+
+export interface IncidentMergesTable {
+  from_id: number;
+  to_id: number;
+  merged_at: number;
+  /** The link that bridged them. */
+  alert_id: number | null;
+  entity_key: string | null;
+}
+
+export interface IncidentCommentsTable {
+  id: Generated<number>;
+  incident_id: number;
+  author: string;
+  text: string;
+  created_at: number;
+}
+
 export interface Database {
   alerts: AlertsTable;
   alert_entities: AlertEntitiesTable;
@@ -118,4 +169,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   events: EventsTable;
   event_entities: EventEntitiesTable;
+  incidents: IncidentsTable;
+  incident_links: IncidentLinksTable;
+  incident_merges: IncidentMergesTable;
+  incident_comments: IncidentCommentsTable;
 }

@@ -1,0 +1,548 @@
+/**
+ * Incidents: what correlation needs from storage (pending alerts, the alerts around them, applying a plan of
+ * creations, merges, assignments and links in one transaction) and what analysts read and change.
+ */
+import type { Kysely } from 'kysely';
+import { severityRank, type Severity } from '../domain/alert.js';
+import type { Entity } from '../domain/entity.js';
+import { AutoirError, badInput } from '../domain/errors.js';
+import {
+  incidentClassifications,
+  type IncidentClassification,
+  type IncidentStatus,
+} from '../domain/incident.js';
+import { alertNamesEntity, publicAlertId } from './alert-store.js';
+import type { Page, PageRequest } from './ports.js';
+import { decodeCursor, encodeCursor, iso } from './query-helpers.js';
+import type { Database } from './schema.js';
+
+const ID_PREFIX = 'inc_';
+
+export function publicIncidentId(id: number): string {
+  return `${ID_PREFIX}${id}`;
+}
+
+export function parseIncidentId(id: string): number | undefined {
+  if (!id.startsWith(ID_PREFIX)) return undefined;
+  const digits = id.slice(ID_PREFIX.length);
+  return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
+}
+
+/** An alert as correlation sees it. */
+export interface CorrelationRow {
+  readonly id: number;
+  readonly time: number;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly incidentId: number | null;
+  readonly entities: readonly Entity[];
+}
+
+/** What one correlation step changes. */
+export interface CorrelationPlan {
+  readonly groups: readonly {
+    /** The incident the group keeps (the one with most of its alerts), or none: create one. */
+    readonly target: number | null;
+    /** Incidents merged into the target. */
+    readonly merged: readonly {
+      readonly id: number;
+      readonly alertId: number | null;
+      readonly entityKey: string | null;
+    }[];
+    /** Alerts not yet in an incident that join it. */
+    readonly assign: readonly number[];
+  }[];
+  readonly links: readonly {
+    readonly alertId: number;
+    readonly otherAlertId: number;
+    readonly entityKey: string;
+  }[];
+}
+
+export interface IncidentSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly status: IncidentStatus;
+  readonly classification: IncidentClassification;
+  readonly determination: string | null;
+  readonly assignedTo: string | null;
+  readonly tags: readonly string[];
+  readonly alertCount: number;
+  readonly firstActivityAt: string;
+  readonly lastActivityAt: string;
+  readonly redirectedTo: string | null;
+  readonly entities: readonly { readonly type: string; readonly key: string; readonly alerts: number }[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  readonly alertIds: readonly string[];
+  readonly links: readonly {
+    readonly alertId: string;
+    readonly otherAlertId: string;
+    readonly entityKey: string;
+  }[];
+  readonly merges: readonly {
+    readonly from: string;
+    readonly at: string;
+    readonly alertId: string | null;
+    readonly entityKey: string | null;
+  }[];
+  readonly comments: readonly {
+    readonly author: string;
+    readonly text: string;
+    readonly createdAt: string;
+  }[];
+}
+
+export interface IncidentFilter {
+  readonly statuses?: readonly IncidentStatus[];
+  readonly minSeverity?: Severity;
+  readonly assignee?: string;
+  readonly tag?: string;
+  readonly since?: string;
+  readonly until?: string;
+  /** Incidents naming this entity key among their main entities. */
+  readonly entityKey?: string;
+}
+
+export interface IncidentPatch {
+  readonly status?: 'active' | 'resolved';
+  readonly classification?: IncidentClassification;
+  readonly determination?: string | null;
+  readonly assignedTo?: string | null;
+  readonly tags?: readonly string[];
+}
+
+export interface IncidentStore {
+  pendingAlerts(limit: number): Promise<CorrelationRow[]>;
+  /** For each key: the alerts naming it between `since` and `until`, at most `limit` (more means: too many). */
+  alertsNaming(
+    keys: readonly string[],
+    since: number,
+    until: number,
+    limit: number,
+  ): Promise<Map<string, CorrelationRow[]>>;
+  alertsOfIncidents(ids: readonly number[]): Promise<CorrelationRow[]>;
+  apply(plan: CorrelationPlan, now: Date): Promise<{ created: number; merged: number; assigned: number }>;
+  countPending(): Promise<number>;
+  listIncidents(filter: IncidentFilter, page: PageRequest): Promise<Page<IncidentSummary>>;
+  getIncident(id: string): Promise<IncidentDetail | undefined>;
+  updateIncident(id: string, patch: IncidentPatch, now: Date): Promise<IncidentDetail>;
+  addComment(id: string, author: string, text: string, now: Date): Promise<IncidentDetail>;
+}
+
+type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+const rowColumns = ['id', 'created_at', 'title', 'severity', 'incident_id', 'entities'] as const;
+
+function toRow(row: {
+  id: number;
+  created_at: number;
+  title: string;
+  severity: string;
+  incident_id: string | null;
+  entities: string;
+}): CorrelationRow {
+  return {
+    id: Number(row.id),
+    time: Number(row.created_at),
+    title: row.title,
+    severity: row.severity as Severity,
+    incidentId: row.incident_id === null ? null : (parseIncidentId(row.incident_id) ?? null),
+    entities: JSON.parse(row.entities) as Entity[],
+  };
+}
+
+/** Title, severity, activity and main entities of an incident, from its alerts. */
+function aggregate(alerts: readonly CorrelationRow[]) {
+  const sorted = [...alerts].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.time - b.time || a.id - b.id,
+  );
+  const top = sorted[0] as CorrelationRow;
+  const counts = new Map<string, { type: string; key: string; alerts: number }>();
+  for (const alert of alerts) {
+    const seen = new Set<string>();
+    for (const entity of alert.entities) {
+      if (seen.has(entity.key)) continue;
+      seen.add(entity.key);
+      const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
+      entry.alerts++;
+      counts.set(entity.key, entry);
+    }
+  }
+  const order = ['device', 'user', 'mailbox', 'file', 'process', 'ip', 'domain', 'url'];
+  const entities = [...counts.values()]
+    .filter((entity) => order.includes(entity.type))
+    .sort(
+      (a, b) =>
+        b.alerts - a.alerts || order.indexOf(a.type) - order.indexOf(b.type) || a.key.localeCompare(b.key),
+    )
+    .slice(0, 20);
+  const devices = [...counts.values()].filter((entity) => entity.type === 'device');
+  const where =
+    devices.length === 1
+      ? ` on ${(devices[0] as { key: string }).key.slice('device:'.length)}`
+      : devices.length > 1
+        ? ` on ${devices.length} devices`
+        : '';
+  const others = alerts.length - 1;
+  const title = `${others > 0 ? `'${top.title}' and ${others} other alert${others === 1 ? '' : 's'}` : top.title}${where}`;
+  return {
+    title: title.length > 300 ? `${title.slice(0, 299)}…` : title,
+    severity: top.severity,
+    severity_rank: severityRank(top.severity),
+    alert_count: alerts.length,
+    first_activity_at: Math.min(...alerts.map((alert) => alert.time)),
+    last_activity_at: Math.max(...alerts.map((alert) => alert.time)),
+    entities: JSON.stringify(entities),
+  };
+}
+
+type IncidentRow = Database['incidents'] extends infer T ? Omit<T, 'id'> & { id: number } : never;
+
+function toSummary(row: IncidentRow): IncidentSummary {
+  return {
+    id: publicIncidentId(Number(row.id)),
+    title: row.title,
+    severity: row.severity as Severity,
+    status: row.status as IncidentStatus,
+    classification: row.classification as IncidentClassification,
+    determination: row.determination,
+    assignedTo: row.assignee,
+    tags: JSON.parse(row.tags) as string[],
+    alertCount: Number(row.alert_count),
+    firstActivityAt: iso(Number(row.first_activity_at)),
+    lastActivityAt: iso(Number(row.last_activity_at)),
+    redirectedTo: row.redirect_to === null ? null : publicIncidentId(Number(row.redirect_to)),
+    entities: JSON.parse(row.entities) as { type: string; key: string; alerts: number }[],
+    createdAt: iso(Number(row.created_at)),
+    updatedAt: iso(Number(row.updated_at)),
+  };
+}
+
+const CHUNK = 500;
+
+export function createIncidentStore(db: Kysely<Database>, atomically: Atomically): IncidentStore {
+  const alertsOf = async (executor: Kysely<Database>, ids: readonly number[]): Promise<CorrelationRow[]> => {
+    const out: CorrelationRow[] = [];
+    for (let start = 0; start < ids.length; start += CHUNK) {
+      const rows = await executor
+        .selectFrom('alerts')
+        .select(rowColumns)
+        .where('incident_id', 'in', ids.slice(start, start + CHUNK).map(publicIncidentId))
+        .execute();
+      out.push(...rows.map(toRow));
+    }
+    return out;
+  };
+
+  const refresh = async (executor: Kysely<Database>, ids: Iterable<number>, nowMs: number) => {
+    for (const id of ids) {
+      const alerts = await alertsOf(executor, [id]);
+      if (alerts.length === 0) continue;
+      await executor
+        .updateTable('incidents')
+        .set({ ...aggregate(alerts), updated_at: nowMs })
+        .where('id', '=', id)
+        .execute();
+    }
+  };
+
+  const detail = async (executor: Kysely<Database>, id: number): Promise<IncidentDetail | undefined> => {
+    const row = await executor.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const alertRows = await executor
+      .selectFrom('alerts')
+      .select(['id'])
+      .where('incident_id', '=', publicIncidentId(id))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const alertIds = alertRows.map((alert) => Number(alert.id));
+    const links: { alert_id: number; other_alert_id: number; entity_key: string }[] = [];
+    for (let start = 0; start < alertIds.length; start += CHUNK)
+      links.push(
+        ...(await executor
+          .selectFrom('incident_links')
+          .select(['alert_id', 'other_alert_id', 'entity_key'])
+          .where('alert_id', 'in', alertIds.slice(start, start + CHUNK))
+          .execute()),
+      );
+    const merges = await executor
+      .selectFrom('incident_merges')
+      .selectAll()
+      .where('to_id', '=', id)
+      .orderBy('merged_at')
+      .execute();
+    const comments = await executor
+      .selectFrom('incident_comments')
+      .selectAll()
+      .where('incident_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return {
+      ...toSummary(row as IncidentRow),
+      alertIds: alertIds.map(publicAlertId),
+      links: links
+        .sort(
+          (a, b) =>
+            Number(a.alert_id) - Number(b.alert_id) || Number(a.other_alert_id) - Number(b.other_alert_id),
+        )
+        .map((link) => ({
+          alertId: publicAlertId(Number(link.alert_id)),
+          otherAlertId: publicAlertId(Number(link.other_alert_id)),
+          entityKey: link.entity_key,
+        })),
+      merges: merges.map((merge) => ({
+        from: publicIncidentId(Number(merge.from_id)),
+        at: iso(Number(merge.merged_at)),
+        alertId: merge.alert_id === null ? null : publicAlertId(Number(merge.alert_id)),
+        entityKey: merge.entity_key,
+      })),
+      comments: comments.map((comment) => ({
+        author: comment.author,
+        text: comment.text,
+        createdAt: iso(Number(comment.created_at)),
+      })),
+    };
+  };
+
+  const requireId = (id: string) => {
+    const key = parseIncidentId(id);
+    if (key === undefined) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no incident ${id}`);
+    return key;
+  };
+
+  return {
+    async pendingAlerts(limit) {
+      const rows = await db
+        .selectFrom('alerts')
+        .select(rowColumns)
+        .where('incident_id', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toRow);
+    },
+
+    async countPending() {
+      const row = await db
+        .selectFrom('alerts')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('incident_id', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+
+    async alertsNaming(keys, since, until, limit) {
+      const out = new Map<string, CorrelationRow[]>();
+      for (const key of keys) {
+        const rows = await db
+          .selectFrom('alerts')
+          .select(rowColumns)
+          .where((eb) => alertNamesEntity(eb, key))
+          .where('created_at', '>=', since)
+          .where('created_at', '<=', until)
+          .limit(limit)
+          .execute();
+        out.set(key, rows.map(toRow));
+      }
+      return out;
+    },
+
+    alertsOfIncidents: (ids) => alertsOf(db, ids),
+
+    apply: (plan, now) =>
+      atomically(async (executor) => {
+        const nowMs = now.getTime();
+        const touched = new Set<number>();
+        let created = 0;
+        let merged = 0;
+        let assigned = 0;
+        for (const group of plan.groups) {
+          let target = group.target;
+          if (target === null) {
+            const inserted = await executor
+              .insertInto('incidents')
+              .values({
+                title: 'new incident',
+                severity: 'informational',
+                severity_rank: 0,
+                status: 'active',
+                redirect_to: null,
+                classification: 'unknown',
+                determination: null,
+                assignee: null,
+                tags: '[]',
+                alert_count: 0,
+                first_activity_at: nowMs,
+                last_activity_at: nowMs,
+                entities: '[]',
+                created_at: nowMs,
+                updated_at: nowMs,
+                analyst_updated_at: null,
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            target = Number(inserted.id);
+            created++;
+          }
+          for (const merge of group.merged) {
+            await executor
+              .updateTable('alerts')
+              .set({ incident_id: publicIncidentId(target) })
+              .where('incident_id', '=', publicIncidentId(merge.id))
+              .execute();
+            await executor
+              .updateTable('incidents')
+              .set({ status: 'redirected', redirect_to: target, alert_count: 0, updated_at: nowMs })
+              .where('id', '=', merge.id)
+              .execute();
+            // Incidents merged into this one before now point at the target directly.
+            await executor
+              .updateTable('incidents')
+              .set({ redirect_to: target })
+              .where('redirect_to', '=', merge.id)
+              .execute();
+            await executor
+              .insertInto('incident_merges')
+              .values({
+                from_id: merge.id,
+                to_id: target,
+                merged_at: nowMs,
+                alert_id: merge.alertId,
+                entity_key: merge.entityKey,
+              })
+              .execute();
+            merged++;
+          }
+          for (let start = 0; start < group.assign.length; start += CHUNK) {
+            const ids = group.assign.slice(start, start + CHUNK);
+            await executor
+              .updateTable('alerts')
+              .set({ incident_id: publicIncidentId(target) })
+              .where('id', 'in', ids)
+              .execute();
+            assigned += ids.length;
+          }
+          touched.add(target);
+        }
+        for (let start = 0; start < plan.links.length; start += CHUNK) {
+          const links = plan.links.slice(start, start + CHUNK);
+          await executor
+            .insertInto('incident_links')
+            .values(
+              links.map((link) => ({
+                alert_id: link.alertId,
+                other_alert_id: link.otherAlertId,
+                entity_key: link.entityKey,
+                created_at: nowMs,
+              })),
+            )
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
+        }
+        await refresh(executor, touched, nowMs);
+        return { created, merged, assigned };
+      }),
+
+    async listIncidents(filter, page) {
+      const limit = Math.max(1, Math.min(page.limit, 1000));
+      let query = db.selectFrom('incidents').selectAll();
+      query = query.where('status', 'in', [...(filter.statuses ?? ['active', 'resolved'])]);
+      if (filter.minSeverity !== undefined)
+        query = query.where('severity_rank', '>=', severityRank(filter.minSeverity));
+      if (filter.assignee !== undefined) query = query.where('assignee', '=', filter.assignee);
+      if (filter.tag !== undefined)
+        query = query.where(
+          'tags',
+          'like',
+          `%${JSON.stringify(filter.tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        );
+      if (filter.since !== undefined) query = query.where('last_activity_at', '>=', Date.parse(filter.since));
+      if (filter.until !== undefined) query = query.where('first_activity_at', '<', Date.parse(filter.until));
+      if (filter.entityKey !== undefined)
+        query = query.where('entities', 'like', `%"key":${JSON.stringify(filter.entityKey)}%`);
+      if (page.cursor !== undefined) {
+        const [time, id] = decodeCursor(page.cursor);
+        query = query.where((eb) =>
+          eb.or([
+            eb('last_activity_at', '<', time),
+            eb.and([eb('last_activity_at', '=', time), eb('id', '<', id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('last_activity_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return {
+        items: rows.slice(0, limit).map((row) => toSummary(row as IncidentRow)),
+        nextCursor: last ? encodeCursor(Number(last.last_activity_at), Number(last.id)) : null,
+      };
+    },
+
+    async getIncident(id) {
+      const key = parseIncidentId(id);
+      return key === undefined ? undefined : detail(db, key);
+    },
+
+    updateIncident: (id, patch, now) =>
+      atomically(async (executor) => {
+        const key = requireId(id);
+        const row = await executor
+          .selectFrom('incidents')
+          .select(['status'])
+          .where('id', '=', key)
+          .executeTakeFirst();
+        if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no incident ${id}`);
+        if (row.status === 'redirected')
+          throw new AutoirError(
+            'AUTOIR_E_CONFLICT',
+            `incident ${id} was merged into another: change that one`,
+          );
+        if (patch.status !== undefined && !['active', 'resolved'].includes(patch.status))
+          throw badInput(`status: expected active or resolved, got ${JSON.stringify(patch.status)}`, {
+            field: 'status',
+          });
+        if (
+          patch.classification !== undefined &&
+          !(incidentClassifications as readonly string[]).includes(patch.classification)
+        )
+          throw badInput(`classification: expected one of ${incidentClassifications.join(', ')}`, {
+            field: 'classification',
+          });
+        const set: Record<string, unknown> = { analyst_updated_at: now.getTime(), updated_at: now.getTime() };
+        if (patch.status !== undefined) set.status = patch.status;
+        if (patch.classification !== undefined) set.classification = patch.classification;
+        if (patch.determination !== undefined) set.determination = patch.determination;
+        if (patch.assignedTo !== undefined) set.assignee = patch.assignedTo;
+        if (patch.tags !== undefined) set.tags = JSON.stringify([...new Set(patch.tags)].sort());
+        await executor.updateTable('incidents').set(set).where('id', '=', key).execute();
+        return (await detail(executor, key)) as IncidentDetail;
+      }),
+
+    addComment: (id, author, text, now) =>
+      atomically(async (executor) => {
+        const key = requireId(id);
+        if (text.trim() === '') throw badInput('text: a comment needs text', { field: 'text' });
+        const exists = await executor
+          .selectFrom('incidents')
+          .select('id')
+          .where('id', '=', key)
+          .executeTakeFirst();
+        if (!exists) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no incident ${id}`);
+        await executor
+          .insertInto('incident_comments')
+          .values({ incident_id: key, author, text, created_at: now.getTime() })
+          .execute();
+        return (await detail(executor, key)) as IncidentDetail;
+      }),
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Incidents through the store, on SQLite and PostgreSQL: alerts become incidents as they arrive; a bridging alert
+ * merges two incidents (the smaller redirected, the merge recorded); the window expires; analyst fields survive
+ * automation; links explain every join.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
+import { draftAlert } from '../../test/helpers/alerts.js';
+import { correlatePending } from '../correlate/correlator.js';
+import { createDevice, createFile, createUser, type Entity } from '../domain/entity.js';
+
+const now = () => new Date('2024-06-01T00:00:00.000Z');
+const device = (name: string) => createDevice({ hostname: name }) as Entity;
+const user = (name: string) => createUser({ name }) as Entity;
+const file = (digit: string) =>
+  createFile({ sha256: digit.repeat(64), path: `C:\\Users\\x\\${digit}.exe` }) as Entity;
+const at = (hours: number) => new Date(Date.UTC(2024, 4, 1) + hours * 3_600_000).toISOString();
+
+describe.each(backends)('incidents on %s', (dialect) => {
+  let t: TestStore;
+  const add = async (
+    ref: string,
+    hours: number,
+    entities: Entity[],
+    severity: 'low' | 'medium' | 'high' = 'medium',
+  ) => {
+    const [result] = await t.store.alerts.upsertAlerts(
+      [
+        {
+          draft: draftAlert({
+            sourceRef: ref,
+            createdAt: at(hours),
+            entities,
+            severity,
+            title: `Alert ${ref}`,
+          }),
+          format: 'autoir',
+        },
+      ],
+      now(),
+    );
+    return result!.id;
+  };
+  beforeEach(async () => {
+    t = await createTestStore(dialect);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('puts every alert in exactly one incident, joining those that share a strong entity', async () => {
+    const a1 = await add('a1', 0, [device('ws1.corp.example'), user('CORP\\alice')], 'high');
+    const a2 = await add('a2', 1, [device('ws1.corp.example')]);
+    const b1 = await add('b1', 1, [device('ws2.corp.example')]);
+    const summary = await correlatePending(t.store, {}, now);
+    expect(summary).toEqual({ alerts: 3, incidentsCreated: 2, incidentsMerged: 0 });
+    expect(await t.store.incidents.countPending()).toBe(0);
+    const list = (await t.store.incidents.listIncidents({}, { limit: 10 })).items;
+    expect(list).toHaveLength(2);
+    const ws1 = list.find((incident) => incident.alertCount === 2)!;
+    const detail = (await t.store.incidents.getIncident(ws1.id))!;
+    expect(detail.alertIds).toEqual([a1, a2]);
+    expect(detail).toMatchObject({
+      severity: 'high',
+      status: 'active',
+      title: "'Alert a1' and 1 other alert on ws1.corp.example",
+      links: [{ alertId: a2, otherAlertId: a1, entityKey: 'device:ws1.corp.example' }],
+    });
+    expect(detail.entities[0]).toEqual({ type: 'device', key: 'device:ws1.corp.example', alerts: 2 });
+    const other = (await t.store.alerts.getAlert(b1))!;
+    expect(other.incidentId).not.toBe(ws1.id);
+  });
+
+  it('merges two incidents through an alert that bridges them: the smaller is redirected, the merge recorded', async () => {
+    await add('a1', 0, [device('ws1.corp.example')]);
+    await add('a2', 1, [device('ws1.corp.example')]);
+    await add('b1', 2, [device('ws2.corp.example')]);
+    await correlatePending(t.store, {}, now);
+    const before = (await t.store.incidents.listIncidents({}, { limit: 10 })).items;
+    const big = before.find((incident) => incident.alertCount === 2)!;
+    const small = before.find((incident) => incident.alertCount === 1)!;
+    const bridge = await add('x', 3, [device('ws2.corp.example'), file('e'), device('ws1.corp.example')]);
+    expect(await correlatePending(t.store, {}, now)).toEqual({
+      alerts: 1,
+      incidentsCreated: 0,
+      incidentsMerged: 1,
+    });
+    const merged = (await t.store.incidents.getIncident(big.id))!;
+    expect(merged.alertCount).toBe(4);
+    expect(merged.merges).toEqual([
+      {
+        from: small.id,
+        at: now().toISOString(),
+        alertId: expect.any(String),
+        entityKey: expect.stringMatching(/^device:/),
+      },
+    ]);
+    expect(merged.links.some((link) => link.alertId === bridge)).toBe(true);
+    const redirected = (await t.store.incidents.getIncident(small.id))!;
+    expect(redirected).toMatchObject({ status: 'redirected', redirectedTo: big.id, alertCount: 0 });
+    expect(
+      (await t.store.incidents.listIncidents({}, { limit: 10 })).items.map((incident) => incident.id),
+    ).toEqual([big.id]);
+  });
+
+  it('lets the window expire, and never links on weak entities', async () => {
+    await add('a1', 0, [device('ws1.corp.example'), user('NT AUTHORITY\\SYSTEM')]);
+    await add('a2', 30, [device('ws1.corp.example')]);
+    await add('b1', 0, [device('ws2.corp.example'), user('NT AUTHORITY\\SYSTEM')]);
+    await correlatePending(t.store, {}, now);
+    expect((await t.store.incidents.listIncidents({}, { limit: 10 })).items).toHaveLength(3);
+  });
+
+  it('keeps what analysts set when automation updates the incident, and takes comments', async () => {
+    await add('a1', 0, [device('ws1.corp.example')]);
+    await correlatePending(t.store, {}, now);
+    const [incident] = (await t.store.incidents.listIncidents({}, { limit: 1 })).items;
+    const updated = await t.store.incidents.updateIncident(
+      incident!.id,
+      {
+        status: 'resolved',
+        classification: 'truePositive',
+        determination: 'malware',
+        assignedTo: 'alice',
+        tags: ['lsass', 'apt'],
+      },
+      now(),
+    );
+    expect(updated).toMatchObject({
+      status: 'resolved',
+      classification: 'truePositive',
+      tags: ['apt', 'lsass'],
+    });
+    await add('a2', 1, [device('ws1.corp.example')], 'high');
+    await correlatePending(t.store, {}, now);
+    const after = (await t.store.incidents.getIncident(incident!.id))!;
+    expect(after).toMatchObject({
+      alertCount: 2,
+      severity: 'high',
+      status: 'resolved',
+      classification: 'truePositive',
+      determination: 'malware',
+      assignedTo: 'alice',
+      tags: ['apt', 'lsass'],
+    });
+    const commented = await t.store.incidents.addComment(
+      incident!.id,
+      'alice',
+      'Payload quarantined.',
+      now(),
+    );
+    expect(commented.comments).toEqual([
+      { author: 'alice', text: 'Payload quarantined.', createdAt: now().toISOString() },
+    ]);
+    await expect(t.store.incidents.updateIncident('inc_999', { status: 'resolved' }, now())).rejects.toThrow(
+      /no incident inc_999/,
+    );
+    expect(
+      (
+        await t.store.incidents.listIncidents(
+          { statuses: ['resolved'], assignee: 'alice', tag: 'apt' },
+          { limit: 5 },
+        )
+      ).items,
+    ).toHaveLength(1);
+    expect(
+      (await t.store.incidents.listIncidents({ statuses: ['active'] }, { limit: 5 })).items,
+    ).toHaveLength(0);
+  });
+});
