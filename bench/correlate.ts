@@ -103,3 +103,57 @@ export function benchCorrelate(options: { count: number }): Record<string, unkno
     clearInterval(sampler);
   }
 }
+
+/**
+ * The same through the store: the alerts are stored first (not timed), then `correlatePending` puts them in
+ * incidents batch by batch, as `autoir run` does (timed).
+ */
+export async function benchCorrelateStore(options: { count: number }): Promise<Record<string, unknown>> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const pathModule = await import('node:path');
+  const { openStore } = await import('../src/store/open-store.js');
+  const { correlatePending } = await import('../src/correlate/correlator.js');
+  const dir = mkdtempSync(pathModule.join(os.tmpdir(), 'autoir-bench-'));
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  try {
+    const alerts = generateCorrelationAlerts(options.count);
+    const store = await openStore({ kind: 'sqlite', dataDir: pathModule.join(dir, 'data') });
+    const now = new Date();
+    for (let start = 0; start < alerts.length; start += 5000) {
+      await store.alerts.upsertAlerts(
+        alerts.slice(start, start + 5000).map((alert) => ({
+          draft: {
+            source: 'bench',
+            sourceRef: alert.id,
+            title: 'Generated alert',
+            severity: 'medium' as const,
+            mitreTechniques: [],
+            createdAt: new Date(alert.time).toISOString(),
+            entities: alert.entities,
+          },
+          format: 'autoir',
+        })),
+        now,
+      );
+    }
+    const start = performance.now();
+    const summary = await correlatePending(store);
+    const seconds = (performance.now() - start) / 1000;
+    await store.close();
+    return {
+      bench: 'correlate',
+      backend: 'sqlite',
+      alerts: options.count,
+      correlate_s: Math.round(seconds * 1000) / 1000,
+      store_alerts_per_s: Math.round(options.count / seconds),
+      incidents: summary.incidentsCreated - summary.incidentsMerged,
+      merges: summary.incidentsMerged,
+      peak_rss_mb: Math.round(peakRss / 1024 / 1024),
+    };
+  } finally {
+    clearInterval(sampler);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

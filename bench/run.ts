@@ -6,7 +6,7 @@ import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
 import { benchIngestEvents } from './ingest-events.js';
 import { benchDetect } from './detect.js';
-import { benchCorrelate } from './correlate.js';
+import { benchCorrelate, benchCorrelateStore } from './correlate.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -29,7 +29,9 @@ const benches: Record<string, (args: Map<string, string>) => Promise<Record<stri
 };
 
 benches.correlate = (args) =>
-  Promise.resolve(benchCorrelate({ count: Number(args.get('count') ?? 1_000_000) }));
+  args.get('backend') === 'sqlite'
+    ? benchCorrelateStore({ count: Number(args.get('count') ?? 1_000_000) })
+    : Promise.resolve(benchCorrelate({ count: Number(args.get('count') ?? 1_000_000) }));
 
 benches.detect = (args) =>
   benchDetect({

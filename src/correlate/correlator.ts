@@ -117,8 +117,9 @@ export async function correlatePending(
     const groupOf = new Map<string, number>();
     result.groups.forEach((group, index) => group.forEach((key) => groupOf.set(key, index)));
     for (const group of result.groups) {
-      const assign = group.map(idOf).filter((id) => pendingIds.has(id));
-      if (assign.length === 0) continue;
+      // Every alert of the group not yet in an incident: this batch's, and any neighbour beyond the batch.
+      const assign = group.map(idOf).filter((id) => rows.get(id)?.incidentId === null);
+      if (!group.some((key) => pendingIds.has(idOf(key)))) continue;
       const counts = new Map<number, number>();
       for (const key of group) {
         const incident = rows.get(idOf(key))?.incidentId;
@@ -135,7 +136,7 @@ export async function correlatePending(
         });
         return { id, alertId: bridge ? idOf(bridge.alertId) : null, entityKey: bridge?.entityKey ?? null };
       });
-      plan.groups.push({ target, merged, assign });
+      plan.groups.push({ target, merged, assign, added: assign.map((id) => rows.get(id) as CorrelationRow) });
     }
     for (const link of result.links) {
       const a = idOf(link.alertId);

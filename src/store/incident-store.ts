@@ -2,8 +2,8 @@
  * Incidents: what correlation needs from storage (pending alerts, the alerts around them, applying a plan of
  * creations, merges, assignments and links in one transaction) and what analysts read and change.
  */
-import type { Kysely } from 'kysely';
-import { severityRank, type Severity } from '../domain/alert.js';
+import { sql, type Kysely } from 'kysely';
+import { severities, severityRank, type Severity } from '../domain/alert.js';
 import type { Entity } from '../domain/entity.js';
 import { AutoirError, badInput } from '../domain/errors.js';
 import {
@@ -11,7 +11,8 @@ import {
   type IncidentClassification,
   type IncidentStatus,
 } from '../domain/incident.js';
-import { alertNamesEntity, publicAlertId } from './alert-store.js';
+import { publicAlertId } from './alert-store.js';
+import { entityHash } from './entity-index.js';
 import type { Page, PageRequest } from './ports.js';
 import { decodeCursor, encodeCursor, iso } from './query-helpers.js';
 import type { Database } from './schema.js';
@@ -51,6 +52,8 @@ export interface CorrelationPlan {
     }[];
     /** Alerts not yet in an incident that join it. */
     readonly assign: readonly number[];
+    /** The alerts that join (`assign`), as rows: the incident's title, severity and activity take them in. */
+    readonly added: readonly CorrelationRow[];
   }[];
   readonly links: readonly {
     readonly alertId: number;
@@ -156,48 +159,94 @@ function toRow(row: {
   };
 }
 
-/** Title, severity, activity and main entities of an incident, from its alerts. */
-function aggregate(alerts: readonly CorrelationRow[]) {
-  const sorted = [...alerts].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.time - b.time || a.id - b.id,
-  );
-  const top = sorted[0] as CorrelationRow;
+/** What an incident holds so far, as stored (for adding alerts to it without reading them all back). */
+interface Aggregate {
+  readonly lead_title: string;
+  readonly severity: string;
+  readonly alert_count: number;
+  readonly first_activity_at: number;
+  readonly last_activity_at: number;
+  /** JSON `[{ type, key, alerts }]`. */
+  readonly entities: string;
+  /** JSON array of device keys. */
+  readonly devices: string;
+}
+
+const ENTITY_ORDER = ['device', 'user', 'mailbox', 'file', 'process', 'ip', 'domain', 'url'];
+/** Main entities kept per incident. */
+const MAX_SUMMARY_ENTITIES = 50;
+
+/**
+ * Title, severity, activity and main entities of an incident: those of the incidents it is made of (stored
+ * aggregates, merged) and of the alerts added to it. Counts of main entities are kept for the top
+ * MAX_SUMMARY_ENTITIES of each part, so those of a very varied incident are a close lower bound.
+ */
+function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]) {
+  let lead: { title: string; rank: number; time: number } | undefined;
+  const consider = (title: string, severity: string, time: number) => {
+    const rank = severityRank(severity as Severity);
+    if (!lead || rank > lead.rank || (rank === lead.rank && time < lead.time)) lead = { title, rank, time };
+  };
   const counts = new Map<string, { type: string; key: string; alerts: number }>();
-  for (const alert of alerts) {
+  const devices = new Set<string>();
+  let alertCount = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const part of parts) {
+    consider(part.lead_title, part.severity, part.first_activity_at);
+    alertCount += Number(part.alert_count);
+    first = Math.min(first, Number(part.first_activity_at));
+    last = Math.max(last, Number(part.last_activity_at));
+    for (const entity of JSON.parse(part.entities) as { type: string; key: string; alerts: number }[]) {
+      const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
+      entry.alerts += entity.alerts;
+      counts.set(entity.key, entry);
+    }
+    for (const device of JSON.parse(part.devices) as string[]) devices.add(device);
+  }
+  for (const alert of added) {
+    consider(alert.title, alert.severity, alert.time);
+    alertCount++;
+    first = Math.min(first, alert.time);
+    last = Math.max(last, alert.time);
     const seen = new Set<string>();
     for (const entity of alert.entities) {
-      if (seen.has(entity.key)) continue;
+      if (seen.has(entity.key) || !ENTITY_ORDER.includes(entity.type)) continue;
       seen.add(entity.key);
       const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
       entry.alerts++;
       counts.set(entity.key, entry);
+      if (entity.type === 'device') devices.add(entity.key);
     }
   }
-  const order = ['device', 'user', 'mailbox', 'file', 'process', 'ip', 'domain', 'url'];
+  const top = lead as { title: string; rank: number };
   const entities = [...counts.values()]
-    .filter((entity) => order.includes(entity.type))
     .sort(
       (a, b) =>
-        b.alerts - a.alerts || order.indexOf(a.type) - order.indexOf(b.type) || a.key.localeCompare(b.key),
+        b.alerts - a.alerts ||
+        ENTITY_ORDER.indexOf(a.type) - ENTITY_ORDER.indexOf(b.type) ||
+        a.key.localeCompare(b.key),
     )
-    .slice(0, 20);
-  const devices = [...counts.values()].filter((entity) => entity.type === 'device');
+    .slice(0, MAX_SUMMARY_ENTITIES);
   const where =
-    devices.length === 1
-      ? ` on ${(devices[0] as { key: string }).key.slice('device:'.length)}`
-      : devices.length > 1
-        ? ` on ${devices.length} devices`
+    devices.size === 1
+      ? ` on ${[...devices][0]!.slice('device:'.length)}`
+      : devices.size > 1
+        ? ` on ${devices.size} devices`
         : '';
-  const others = alerts.length - 1;
+  const others = alertCount - 1;
   const title = `${others > 0 ? `'${top.title}' and ${others} other alert${others === 1 ? '' : 's'}` : top.title}${where}`;
+  const severity = severities[top.rank] as Severity;
   return {
     title: title.length > 300 ? `${title.slice(0, 299)}…` : title,
-    severity: top.severity,
-    severity_rank: severityRank(top.severity),
-    alert_count: alerts.length,
-    first_activity_at: Math.min(...alerts.map((alert) => alert.time)),
-    last_activity_at: Math.max(...alerts.map((alert) => alert.time)),
+    lead_title: top.title,
+    severity,
+    severity_rank: top.rank,
+    alert_count: alertCount,
+    first_activity_at: first,
+    last_activity_at: last,
     entities: JSON.stringify(entities),
+    devices: JSON.stringify([...devices].sort()),
   };
 }
 
@@ -237,18 +286,6 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
       out.push(...rows.map(toRow));
     }
     return out;
-  };
-
-  const refresh = async (executor: Kysely<Database>, ids: Iterable<number>, nowMs: number) => {
-    for (const id of ids) {
-      const alerts = await alertsOf(executor, [id]);
-      if (alerts.length === 0) continue;
-      await executor
-        .updateTable('incidents')
-        .set({ ...aggregate(alerts), updated_at: nowMs })
-        .where('id', '=', id)
-        .execute();
-    }
   };
 
   const detail = async (executor: Kysely<Database>, id: number): Promise<IncidentDetail | undefined> => {
@@ -339,17 +376,47 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
     },
 
     async alertsNaming(keys, since, until, limit) {
-      const out = new Map<string, CorrelationRow[]>();
+      // One query per chunk of keys through the entity index; each hit confirmed against the alert's entities.
+      const out = new Map<string, CorrelationRow[]>(keys.map((key) => [key, []]));
+      const keysByHash = new Map<number, string[]>();
       for (const key of keys) {
+        const hash = entityHash(key);
+        const list = keysByHash.get(hash);
+        if (list) list.push(key);
+        else keysByHash.set(hash, [key]);
+      }
+      const hashes = [...keysByHash.keys()];
+      const parsed = new Map<number, { row: CorrelationRow; keys: Set<string> }>();
+      for (let start = 0; start < hashes.length; start += CHUNK) {
         const rows = await db
-          .selectFrom('alerts')
-          .select(rowColumns)
-          .where((eb) => alertNamesEntity(eb, key))
-          .where('created_at', '>=', since)
-          .where('created_at', '<=', until)
-          .limit(limit)
+          .selectFrom('alert_entities')
+          .innerJoin('alerts', 'alerts.id', 'alert_entities.alert_id')
+          .select([
+            'alert_entities.entity_hash as hash',
+            'alerts.id as id',
+            'alerts.created_at as created_at',
+            'alerts.title as title',
+            'alerts.severity as severity',
+            'alerts.incident_id as incident_id',
+            'alerts.entities as entities',
+          ])
+          .where('alert_entities.entity_hash', 'in', hashes.slice(start, start + CHUNK))
+          .where('alerts.created_at', '>=', since)
+          .where('alerts.created_at', '<=', until)
           .execute();
-        out.set(key, rows.map(toRow));
+        for (const row of rows) {
+          const id = Number(row.id);
+          let entry = parsed.get(id);
+          if (!entry) {
+            const alert = toRow(row);
+            entry = { row: alert, keys: new Set(alert.entities.map((entity) => entity.key)) };
+            parsed.set(id, entry);
+          }
+          for (const key of keysByHash.get(Number(row.hash)) ?? []) {
+            const list = out.get(key) as CorrelationRow[];
+            if (entry.keys.has(key) && list.length < limit) list.push(entry.row);
+          }
+        }
       }
       return out;
     },
@@ -359,37 +426,80 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
     apply: (plan, now) =>
       atomically(async (executor) => {
         const nowMs = now.getTime();
-        const touched = new Set<number>();
         let created = 0;
         let merged = 0;
         let assigned = 0;
-        for (const group of plan.groups) {
-          let target = group.target;
-          if (target === null) {
-            const inserted = await executor
-              .insertInto('incidents')
-              .values({
-                title: 'new incident',
-                severity: 'informational',
-                severity_rank: 0,
+        const assignments: [number, string][] = [];
+        // What the incidents of this step hold so far (targets and those merged into them).
+        const ids = [
+          ...new Set(
+            plan.groups.flatMap((group) => [
+              ...(group.target === null ? [] : [group.target]),
+              ...group.merged.map((merge) => merge.id),
+            ]),
+          ),
+        ];
+        const stored = new Map<number, Aggregate>();
+        for (let begin = 0; begin < ids.length; begin += CHUNK) {
+          const rows = await executor
+            .selectFrom('incidents')
+            .select([
+              'id',
+              'lead_title',
+              'severity',
+              'alert_count',
+              'first_activity_at',
+              'last_activity_at',
+              'entities',
+              'devices',
+            ])
+            .where('id', 'in', ids.slice(begin, begin + CHUNK))
+            .execute();
+          for (const row of rows) stored.set(Number(row.id), row);
+        }
+        const partsOf = (group: CorrelationPlan['groups'][number]) =>
+          [...(group.target === null ? [] : [group.target]), ...group.merged.map((merge) => merge.id)]
+            .map((id) => stored.get(id))
+            .filter((part): part is Aggregate => part !== undefined);
+
+        // New incidents first, in a few statements; each is known by the alert it was created for.
+        const created_ids = new Map<number, number>();
+        const fresh = plan.groups.filter((group) => group.target === null);
+        for (let begin = 0; begin < fresh.length; begin += 100) {
+          const chunk = fresh.slice(begin, begin + 100);
+          const inserted = await executor
+            .insertInto('incidents')
+            .values(
+              chunk.map((group) => ({
+                ...aggregate([], group.added),
                 status: 'active',
                 redirect_to: null,
                 classification: 'unknown',
                 determination: null,
                 assignee: null,
                 tags: '[]',
-                alert_count: 0,
-                first_activity_at: nowMs,
-                last_activity_at: nowMs,
-                entities: '[]',
                 created_at: nowMs,
                 updated_at: nowMs,
                 analyst_updated_at: null,
-              })
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            target = Number(inserted.id);
-            created++;
+                origin_alert_id: group.assign[0] as number,
+              })),
+            )
+            .returning(['id', 'origin_alert_id'])
+            .execute();
+          for (const row of inserted) created_ids.set(Number(row.origin_alert_id), Number(row.id));
+          created += inserted.length;
+        }
+        for (const group of plan.groups) {
+          let target = group.target;
+          if (target === null) {
+            target = created_ids.get(group.assign[0] as number) as number;
+          } else {
+            // Automation's fields only: status, classification and the rest stay the analyst's.
+            await executor
+              .updateTable('incidents')
+              .set({ ...aggregate(partsOf(group), group.added), updated_at: nowMs })
+              .where('id', '=', target)
+              .execute();
           }
           for (const merge of group.merged) {
             await executor
@@ -420,16 +530,26 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
               .execute();
             merged++;
           }
-          for (let start = 0; start < group.assign.length; start += CHUNK) {
-            const ids = group.assign.slice(start, start + CHUNK);
-            await executor
-              .updateTable('alerts')
-              .set({ incident_id: publicIncidentId(target) })
-              .where('id', 'in', ids)
-              .execute();
-            assigned += ids.length;
-          }
-          touched.add(target);
+          for (const id of group.assign) assignments.push([id, publicIncidentId(target)]);
+        }
+        // Assignments in few statements: `case id when … then …` over a chunk of alerts.
+        for (let start = 0; start < assignments.length; start += CHUNK) {
+          const chunk = assignments.slice(start, start + CHUNK);
+          await executor
+            .updateTable('alerts')
+            .set({
+              incident_id: sql<string>`case id ${sql.join(
+                chunk.map(([id, incident]) => sql`when ${id} then ${incident}`),
+                sql` `,
+              )} end`,
+            })
+            .where(
+              'id',
+              'in',
+              chunk.map(([id]) => id),
+            )
+            .execute();
+          assigned += chunk.length;
         }
         for (let start = 0; start < plan.links.length; start += CHUNK) {
           const links = plan.links.slice(start, start + CHUNK);
@@ -446,7 +566,6 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
             .onConflict((conflict) => conflict.doNothing())
             .execute();
         }
-        await refresh(executor, touched, nowMs);
         return { created, merged, assigned };
       }),
 

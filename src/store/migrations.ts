@@ -201,6 +201,16 @@ export const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (column) => column.notNull())
         .addColumn('updated_at', 'bigint', (column) => column.notNull())
         .addColumn('analyst_updated_at', 'bigint')
+        .addColumn('origin_alert_id', 'bigint', (column) => column.notNull())
+        .addColumn('lead_title', 'text', (column) => column.notNull())
+        .addColumn('devices', 'text', (column) => column.notNull())
+        .execute();
+      // Alerts waiting for correlation, oldest first: a partial index, empty when correlation has caught up.
+      await db.schema
+        .createIndex('alerts_pending_idx')
+        .on('alerts')
+        .columns(['created_at', 'id'])
+        .where(sql.ref('incident_id'), 'is', null)
         .execute();
       await db.schema
         .createIndex('incidents_activity_idx')

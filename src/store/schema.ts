@@ -135,6 +135,12 @@ export interface IncidentsTable {
   updated_at: number;
   /** When an analyst last changed it (status, classification, determination, assignee, tags). */
   analyst_updated_at: number | null;
+  /** The alert the incident was created for. */
+  origin_alert_id: number;
+  /** Title of its most severe (then first) alert, which leads the incident's title. */
+  lead_title: string;
+  /** JSON array of the keys of every device in it. */
+  devices: string;
 }
 
 /** Which alert joined which through which entity. */
