@@ -43,6 +43,9 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/alerts',
       '/api/v1/alerts/{id}',
       '/api/v1/health',
+      '/api/v1/incidents',
+      '/api/v1/incidents/{id}',
+      '/api/v1/incidents/{id}/comments',
     ]);
     expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('analyst');
     const parameters = document.paths['/api/v1/alerts'].get.parameters.map(
@@ -54,6 +57,82 @@ describe.each(backends)('REST API on %s', (dialect) => {
       in: 'path',
       required: true,
     });
+  });
+
+  it('turns posted alerts into incidents, shows why, and takes analyst changes and comments', async () => {
+    const alert = (ref: string, host: string, minute: number) =>
+      JSON.stringify({
+        source: 'edr',
+        sourceRef: ref,
+        title: `Alert ${ref}`,
+        severity: 'high',
+        createdAt: `2024-05-01T10:${String(minute).padStart(2, '0')}:00Z`,
+        entities: [{ type: 'device', hostname: host }],
+      });
+    const posted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      headers: { ...auth('analyst'), 'content-type': 'application/x-ndjson' },
+      payload: [
+        alert('a', 'ws1.corp.example', 0),
+        alert('b', 'ws1.corp.example', 5),
+        alert('c', 'ws2.corp.example', 6),
+      ].join('\n'),
+    });
+    expect(posted.statusCode).toBe(200);
+    const list = await app.inject({ method: 'GET', url: '/api/v1/incidents', headers: auth('viewer') });
+    expect(list.statusCode).toBe(200);
+    const items = list.json().items as { id: string; alertCount: number }[];
+    expect(items.map((incident) => incident.alertCount).sort()).toEqual([1, 2]);
+    const pair = items.find((incident) => incident.alertCount === 2)!;
+    const shown = (
+      await app.inject({ method: 'GET', url: `/api/v1/incidents/${pair.id}`, headers: auth('viewer') })
+    ).json();
+    expect(shown.links).toEqual([
+      { alertId: shown.alertIds[1], otherAlertId: shown.alertIds[0], entityKey: 'device:ws1.corp.example' },
+    ]);
+
+    const patch = { classification: 'truePositive', assignedTo: 'alice', tags: ['lsass'] };
+    const denied = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/incidents/${pair.id}`,
+      headers: auth('viewer'),
+      payload: patch,
+    });
+    expect(denied.statusCode).toBe(403);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/incidents/${pair.id}`,
+      headers: auth('analyst'),
+      payload: patch,
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({
+      classification: 'truePositive',
+      assignedTo: 'alice',
+      tags: ['lsass'],
+    });
+    const bad = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/incidents/${pair.id}`,
+      headers: auth('analyst'),
+      payload: { classification: 'maybe' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('classification');
+    const commented = await app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${pair.id}/comments`,
+      headers: auth('analyst'),
+      payload: { text: 'Looking into it.' },
+    });
+    expect(commented.json().comments).toEqual([
+      { author: 'analyst', text: 'Looking into it.', createdAt: expect.any(String) },
+    ]);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/incidents/inc_999', headers: auth('viewer') }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('refuses a missing, unknown or revoked token with 401, and a too-weak role with 403', async () => {
@@ -114,7 +193,8 @@ describe.each(backends)('REST API on %s', (dialect) => {
     expect(alert.json()).toMatchObject({
       id,
       source: 'microsoftDefenderForEndpoint',
-      incidentId: null,
+      // Posted alerts are correlated at once: this one is its own incident.
+      incidentId: expect.stringMatching(/^inc_\d+$/),
       raw: { id: 'da637578995287051192_756343937' },
     });
     expect(alert.json().entities.map((entity: { key: string }) => entity.key)).toContain(

@@ -14,6 +14,8 @@ import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import type { CorrelationOptions } from '../correlate/correlate.js';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
@@ -24,12 +26,18 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Log requests (pino, JSON lines on stdout). Off in tests. */
   readonly logger?: boolean;
+  /** How posted alerts are correlated into incidents (defaults: docs/correlation.md). */
+  readonly correlation?: CorrelationOptions;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit, disableRequestLogging: false });
-  const routes = [...healthRoutes(options.store, options.version), ...alertRoutes(options.store)];
+  const routes = [
+    ...healthRoutes(options.store, options.version),
+    ...alertRoutes(options.store, options.correlation),
+    ...incidentRoutes(options.store),
+  ];
   const openapi = buildOpenApi(routes, options.version);
 
   // Every body arrives as text: routes with a schema parse JSON through one path (so its errors look the same),

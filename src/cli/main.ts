@@ -81,7 +81,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             'AUTOIR_E_BAD_USAGE',
             'AUTOIR_BODY_LIMIT must be a whole number of bytes ≥ 1024',
           );
+        const correlation = correlationConfigFrom(io.env);
         const app = createServer({
+          correlation,
           store,
           version: packageVersion(),
           bodyLimit,

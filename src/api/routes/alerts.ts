@@ -8,6 +8,8 @@ import { errorAt, parseBody } from '../../ingest/items.js';
 import type { AlertInput, Store } from '../../store/ports.js';
 import { commaList, defineRoute, errorSchema, type RouteSpec } from '../route.js';
 import { alertSchema } from './schemas.js';
+import { correlatePending } from '../../correlate/correlator.js';
+import type { CorrelationOptions } from '../../correlate/correlate.js';
 
 const dateTime = z
   .string()
@@ -58,7 +60,7 @@ const ingestResponse = z.object({
   results: z.array(itemResult),
 });
 
-export function alertRoutes(store: Store): RouteSpec[] {
+export function alertRoutes(store: Store, correlation: CorrelationOptions = {}): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -169,6 +171,8 @@ export function alertRoutes(store: Store): RouteSpec[] {
         const store_ = !(query.strict && errorCount > 0);
         const written =
           store_ && inputs.length > 0 ? await store.alerts.upsertAlerts(inputs, new Date()) : [];
+        // Alerts become incidents as they arrive.
+        if (written.length > 0) await correlatePending(store, correlation);
         const byItem = new Map<number, { id: string; status: 'created' | 'updated' }>();
         written.forEach((result, position) => byItem.set(owners[position] as number, result));
 
