@@ -61,8 +61,28 @@ export async function correlatePending(
   const maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
   const summary: CorrelationSummary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 };
   for (;;) {
+    // One batch is one transaction, under the correlation lock: two correlating processes (API servers, workers
+    // on one PostgreSQL) take turns, and each decides on what the other has committed.
+    const done = await store.transaction(async (tx) => {
+      await tx.incidents.lockForCorrelation();
+      return correlateBatch(tx, options, now, batchSize, { windowMs, maxAlerts, maxDevices }, summary);
+    });
+    if (done) return summary;
+  }
+}
+
+async function correlateBatch(
+  store: Store,
+  options: CorrelationOptions,
+  now: () => Date,
+  batchSize: number,
+  limits: { windowMs: number; maxAlerts: number; maxDevices: number },
+  summary: CorrelationSummary,
+): Promise<boolean> {
+  const { windowMs, maxAlerts, maxDevices } = limits;
+  {
     const pending = await store.incidents.pendingAlerts(batchSize);
-    if (pending.length === 0) return summary;
+    if (pending.length === 0) return true;
 
     // The neighbourhood: alerts naming the pending alerts' candidate links within the window.
     const candidates = new Map<string, true>();
@@ -150,4 +170,5 @@ export async function correlatePending(
     summary.incidentsCreated += applied.created;
     summary.incidentsMerged += applied.merged;
   }
+  return false;
 }

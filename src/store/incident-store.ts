@@ -2,7 +2,7 @@
  * Incidents: what correlation needs from storage (pending alerts, the alerts around them, applying a plan of
  * creations, merges, assignments and links in one transaction) and what analysts read and change.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, SqliteAdapter, type Kysely } from 'kysely';
 import { severities, severityRank, type Severity } from '../domain/alert.js';
 import type { Entity } from '../domain/entity.js';
 import { AutoirError, badInput } from '../domain/errors.js';
@@ -120,6 +120,11 @@ export interface IncidentPatch {
 }
 
 export interface IncidentStore {
+  /**
+   * Within a transaction: wait for, then hold until it ends, the right to correlate (PostgreSQL: an advisory lock;
+   * SQLite: the database's write lock, taken now rather than at the first write).
+   */
+  lockForCorrelation(): Promise<void>;
   pendingAlerts(limit: number): Promise<CorrelationRow[]>;
   /** For each key: the alerts naming it between `since` and `until`, at most `limit` (more means: too many). */
   alertsNaming(
@@ -354,6 +359,15 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
   };
 
   return {
+    async lockForCorrelation() {
+      if (db.getExecutor().adapter instanceof SqliteAdapter) {
+        // A no-op write: SQLite takes its write lock now, so what this transaction reads is what it writes over.
+        await sql`update incidents set id = id where id = -1`.execute(db);
+        return;
+      }
+      await sql`select pg_advisory_xact_lock(727001)`.execute(db);
+    },
+
     async pendingAlerts(limit) {
       const rows = await db
         .selectFrom('alerts')

@@ -111,6 +111,24 @@ describe.each(backends)('incidents on %s', (dialect) => {
     expect((await t.store.incidents.listIncidents({}, { limit: 10 })).items).toHaveLength(3);
   });
 
+  it('lets two correlators run at once without putting an alert in two incidents', async () => {
+    for (let index = 0; index < 30; index++)
+      await add(`c${index}`, index % 5, [device(`ws${index % 4}.corp.example`), user(`CORP\\u${index % 7}`)]);
+    const [one, two] = await Promise.all([
+      correlatePending(t.store, {}, now, 7),
+      correlatePending(t.store, {}, now, 7),
+    ]);
+    expect(one.alerts + two.alerts).toBe(30);
+    const incidents = (await t.store.incidents.listIncidents({}, { limit: 100 })).items;
+    expect(incidents.reduce((sum, incident) => sum + incident.alertCount, 0)).toBe(30);
+    const members = (
+      await Promise.all(
+        incidents.map(async (incident) => (await t.store.incidents.getIncident(incident.id))!.alertIds),
+      )
+    ).flat();
+    expect(new Set(members).size).toBe(30);
+  });
+
   it('keeps what analysts set when automation updates the incident, and takes comments', async () => {
     await add('a1', 0, [device('ws1.corp.example')]);
     await correlatePending(t.store, {}, now);
