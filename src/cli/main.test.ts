@@ -269,6 +269,59 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect(await t.store.events.countEvents()).toBe(0);
   });
 
+  it('correlates waiting alerts with run --until-idle, and lets analysts list, show and update incidents', async () => {
+    const { createDevice } = await import('../domain/entity.js');
+    const device = createDevice({ hostname: 'ws1.corp.example' })!;
+    await t.store.alerts.upsertAlerts(
+      ['a', 'b'].map((ref, index) => ({
+        draft: {
+          source: 'edr',
+          sourceRef: ref,
+          title: `Alert ${ref}`,
+          severity: 'high' as const,
+          mitreTechniques: [],
+          createdAt: `2024-05-01T10:0${index}:00Z`,
+          entities: [device],
+        },
+        format: 'autoir',
+      })),
+      new Date(),
+    );
+    const run = await cli(['run', '--until-idle', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.json()).toEqual({ correlation: { alerts: 2, incidentsCreated: 1, incidentsMerged: 0 } });
+    const list = (await cli(['incidents', 'list', '--json'])).json() as { id: string; alertCount: number }[];
+    expect(list).toEqual([expect.objectContaining({ alertCount: 2 })]);
+    const id = list[0]!.id;
+    const shown = await cli(['incidents', 'show', id]);
+    expect(shown.stdout).toMatch(/joined alr_\d+ through device:ws1\.corp\.example/);
+    const updated = await cli([
+      'incidents',
+      'update',
+      id,
+      '--classification',
+      'truePositive',
+      '--assign',
+      'alice',
+      '--comment',
+      'Contained.',
+      '--author',
+      'bob',
+      '--json',
+    ]);
+    expect(updated.code).toBe(0);
+    expect(updated.json()).toMatchObject({
+      classification: 'truePositive',
+      assignedTo: 'alice',
+      comments: [{ author: 'bob', text: 'Contained.' }],
+    });
+    expect((await cli(['incidents', 'update', id])).code).toBe(2);
+    expect((await cli(['incidents', 'show', 'inc_404'])).code).toBe(2);
+    expect((await cli(['run', '--until-idle', '--json'])).json()).toEqual({
+      correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
+    });
+  });
+
   it('forces a format with --format and refuses one it does not know', async () => {
     const forced = await cli(['ingest', graphFile, '--format', 'ocsf', '--json']);
     expect(forced.code).toBe(2);
