@@ -269,35 +269,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (raw !== undefined) print(`\nRaw record:\n${JSON.stringify(JSON.parse(raw), null, 2)}\n`);
     });
 
-  // events --------------------------------------------------------------------------------------------------------
-  registerEventCommands(program, {
+  // events, incidents, run, rules, detect ---------------------------------------------------------------------------
+  const helpers = {
     withStore,
     print,
     printJson,
-    printErr: (text) => io.stderr.write(text),
-    now: () => new Date(),
-  });
-
-  // incidents, run -----------------------------------------------------------------------------------------------
-  registerIncidentCommands(program, {
-    withStore,
-    print,
-    printJson,
-    printErr: (text) => io.stderr.write(text),
+    printErr: (text: string) => io.stderr.write(text),
     now: () => new Date(),
     env: io.env,
-  });
-
-  // rules, detect -------------------------------------------------------------------------------------------------
-  registerRuleCommands(program, {
-    withStore,
-    print,
-    printJson,
-    printErr: (text) => io.stderr.write(text),
-    now: () => new Date(),
-    env: io.env,
-    setExitCode: (code) => (exitCode = code),
-  });
+    setExitCode: (code: number) => (exitCode = code),
+  };
+  registerEventCommands(program, helpers);
+  registerIncidentCommands(program, helpers);
+  registerRuleCommands(program, helpers);
 
   // token ---------------------------------------------------------------------------------------------------------
   const token = program.command('token').description('API tokens (shown once, stored hashed)');

@@ -8,29 +8,21 @@ import { AutoirError } from '../domain/errors.js';
 import { loadAliases, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
 import { entityHash, keyMarker } from './entity-index.js';
+import { integerIds } from './ids.js';
 import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
 import { alertWriteColumns, at, epoch, prepareAlert, type PreparedAlert } from './prepared-alert.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
 
+const alrIds = integerIds('alr');
+/** Public ids are `alr_<n>`; the store keys rows on the integer. */
+export const publicAlertId = alrIds.format;
+export const parseAlertId = alrIds.parse;
+
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
 const ALERT_CHUNK = 500;
 const ENTITY_CHUNK = 5000;
 const LOOKUP_CHUNK = 500;
-
-/** Public alert ids are `alr_<n>`; the store keys alerts on the integer. */
-const ID_PREFIX = 'alr_';
-
-export function publicAlertId(id: number): string {
-  return `${ID_PREFIX}${id}`;
-}
-
-/** The integer behind a public alert id, or `undefined` for something that is not one. */
-export function parseAlertId(id: string): number | undefined {
-  if (!id.startsWith(ID_PREFIX)) return undefined;
-  const digits = id.slice(ID_PREFIX.length);
-  return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
-}
 
 type NewAlertRow = Omit<AlertsTable, 'id'>;
 

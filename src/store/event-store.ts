@@ -29,6 +29,7 @@ import type {
   SimilarMessage,
   TimeWindow,
 } from './ports.js';
+import { integerIds } from './ids.js';
 import { epoch } from './prepared-alert.js';
 import {
   eventAt,
@@ -40,20 +41,14 @@ import {
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { Database, EventEntitiesTable, EventsTable } from './schema.js';
 
-const ID_PREFIX = 'evt_';
+const evtIds = integerIds('evt');
+/** Public ids are `evt_<n>`; the store keys rows on the integer. */
+export const publicEventId = evtIds.format;
+export const parseEventId = evtIds.parse;
+
 const EVENT_CHUNK = 200;
 const ENTITY_CHUNK = 2000;
 const PRUNE_CHUNK = 2000;
-
-export function publicEventId(id: number): string {
-  return `${ID_PREFIX}${id}`;
-}
-
-export function parseEventId(id: string): number | undefined {
-  if (!id.startsWith(ID_PREFIX)) return undefined;
-  const digits = id.slice(ID_PREFIX.length);
-  return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
-}
 
 export interface EventStatements {
   readonly insertEvents: BulkInsert;

@@ -13,21 +13,15 @@ import {
 } from '../domain/incident.js';
 import { publicAlertId } from './alert-store.js';
 import { entityHash } from './entity-index.js';
+import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
 import { decodeCursor, encodeCursor, iso } from './query-helpers.js';
 import type { Database } from './schema.js';
 
-const ID_PREFIX = 'inc_';
-
-export function publicIncidentId(id: number): string {
-  return `${ID_PREFIX}${id}`;
-}
-
-export function parseIncidentId(id: string): number | undefined {
-  if (!id.startsWith(ID_PREFIX)) return undefined;
-  const digits = id.slice(ID_PREFIX.length);
-  return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
-}
+const incIds = integerIds('inc');
+/** Public ids are `inc_<n>`; the store keys rows on the integer. */
+export const publicIncidentId = incIds.format;
+export const parseIncidentId = incIds.parse;
 
 /** An alert as correlation sees it. */
 export interface CorrelationRow {
