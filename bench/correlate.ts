@@ -5,6 +5,10 @@
  * of hosts, common infrastructure IPs and domains. Prints alerts/s of the correlation function in-process, the
  * group count, and peak RSS. (`--backend sqlite` adds the store: see docs/benchmarks.md.)
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { correlatePending } from '../src/correlate/correlator.js';
 import {
   createDevice,
   createDomain,
@@ -16,6 +20,7 @@ import {
 } from '../src/domain/entity.js';
 import { correlate, type CorrelationAlert } from '../src/correlate/correlate.js';
 import { createRandom } from './generate.js';
+import { openBenchStore } from './store.js';
 
 export function generateCorrelationAlerts(count: number, seed = 7): CorrelationAlert[] {
   const random = createRandom(seed);
@@ -109,17 +114,13 @@ export function benchCorrelate(options: { count: number }): Record<string, unkno
  * incidents batch by batch, as `autoir run` does (timed).
  */
 export async function benchCorrelateStore(options: { count: number }): Promise<Record<string, unknown>> {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const os = await import('node:os');
-  const pathModule = await import('node:path');
-  const { openStore } = await import('../src/store/open-store.js');
-  const { correlatePending } = await import('../src/correlate/correlator.js');
-  const dir = mkdtempSync(pathModule.join(os.tmpdir(), 'autoir-bench-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
     const alerts = generateCorrelationAlerts(options.count);
-    const store = await openStore({ kind: 'sqlite', dataDir: pathModule.join(dir, 'data') });
+    const bench = await openBenchStore('sqlite', dir);
+    const store = bench.store;
     const now = new Date();
     for (let start = 0; start < alerts.length; start += 5000) {
       await store.alerts.upsertAlerts(
@@ -141,7 +142,7 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
     const start = performance.now();
     const summary = await correlatePending(store);
     const seconds = (performance.now() - start) / 1000;
-    await store.close();
+    await bench.close();
     return {
       bench: 'correlate',
       backend: 'sqlite',

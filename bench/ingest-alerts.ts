@@ -6,13 +6,12 @@
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { openDocuments, planInput } from '../src/ingest/input.js';
 import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { ingestDocuments } from '../src/ingest/pipeline.js';
 import { readRecords } from '../src/ingest/records.js';
-import { openStore, type StoreConfig } from '../src/store/open-store.js';
 import { generateAlerts } from './generate.js';
+import { openBenchStore } from './store.js';
 
 export interface BenchOptions {
   readonly count: number;
@@ -41,32 +40,13 @@ export async function benchIngestAlerts(options: BenchOptions): Promise<Record<s
     }
     const parseSeconds = (performance.now() - parseStart) / 1000;
 
-    let config: StoreConfig;
-    let schema: string | undefined;
-    if (options.backend === 'postgres') {
-      const url =
-        process.env.AUTOIR_BENCH_DATABASE_URL ??
-        process.env.AUTOIR_TEST_DATABASE_URL ??
-        'postgres://postgres@127.0.0.1:5432/test';
-      schema = `autoir_bench_${randomBytes(4).toString('hex')}`;
-      config = { kind: 'postgres', url, schema };
-    } else {
-      config = { kind: 'sqlite', dataDir: path.join(dir, 'data') };
-    }
-    const store = await openStore(config);
+    const bench = await openBenchStore(options.backend, dir);
+    const store = bench.store;
     const storeStart = performance.now();
     const summary = await ingestDocuments(openDocuments(await planInput(file)), { store, workers });
     const storeSeconds = (performance.now() - storeStart) / 1000;
     const stored = await store.alerts.countAlerts();
-    if (schema) await store.transaction(async () => undefined);
-    await store.close();
-    if (schema && config.kind === 'postgres') {
-      const pg = (await import('pg')).default;
-      const client = new pg.Client({ connectionString: config.url });
-      await client.connect();
-      await client.query(`drop schema "${schema}" cascade`);
-      await client.end();
-    }
+    await bench.close();
     if (summary.errorCount > 0 || stored !== options.count || parsed !== options.count) {
       throw new Error(
         `bench input did not round-trip: parsed ${parsed}, stored ${stored}, errors ${summary.errorCount}`,

@@ -7,12 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { openDocuments, planInput } from '../src/ingest/input.js';
 import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { ingestDocuments } from '../src/ingest/pipeline.js';
 import { readRecords } from '../src/ingest/records.js';
-import { openStore, type StoreConfig } from '../src/store/open-store.js';
+import { openBenchStore } from './store.js';
 
 export interface EventBenchOptions {
   readonly dataset: string;
@@ -53,19 +52,8 @@ export async function benchIngestEvents(options: EventBenchOptions): Promise<Rec
     }
     const parseSeconds = (performance.now() - parseStart) / 1000;
 
-    let config: StoreConfig;
-    let schema: string | undefined;
-    if (options.backend === 'postgres') {
-      const url =
-        process.env.AUTOIR_BENCH_DATABASE_URL ??
-        process.env.AUTOIR_TEST_DATABASE_URL ??
-        'postgres://postgres@127.0.0.1:5432/test';
-      schema = `autoir_bench_${randomBytes(4).toString('hex')}`;
-      config = { kind: 'postgres', url, schema };
-    } else {
-      config = { kind: 'sqlite', dataDir: path.join(dir, 'data') };
-    }
-    const store = await openStore(config);
+    const bench = await openBenchStore(options.backend, dir);
+    const store = bench.store;
     const rssBefore = process.memoryUsage().rss;
     peakRss = rssBefore;
     const storeStart = performance.now();
@@ -96,14 +84,7 @@ export async function benchIngestEvents(options: EventBenchOptions): Promise<Rec
         store.eventQuery.deviceTimeline('mkt01', { since: '2023-08-15T09:55:00Z' }, 1000),
       ),
     };
-    await store.close();
-    if (schema && config.kind === 'postgres') {
-      const pg = (await import('pg')).default;
-      const client = new pg.Client({ connectionString: config.url });
-      await client.connect();
-      await client.query(`drop schema "${schema}" cascade`);
-      await client.end();
-    }
+    await bench.close();
     if (summary.errorCount > 0 || stored !== records) {
       throw new Error(
         `bench input did not round-trip: ${records} records, ${stored} events stored, ${summary.errorCount} errors (first: ${JSON.stringify(summary.errors[0])})`,

@@ -7,10 +7,11 @@ import {
   normalizeIp,
   normalizeUrl,
 } from '../domain/entity.js';
+import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
 import { eventKinds, type EventKind } from '../domain/event.js';
 import type { EventFilter, EventRecord, Store } from '../store/ports.js';
-import { table, truncate } from './io.js';
+import { collect, table, truncate } from './io.js';
 
 export interface CommandHelpers {
   readonly withStore: <T>(command: Command, work: (store: Store) => Promise<T>) => Promise<T>;
@@ -116,10 +117,6 @@ export function registerEventCommands(program: Command, helpers: CommandHelpers)
     });
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 function parseLimit(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || number < 1 || number > 10_000)
@@ -129,16 +126,14 @@ function parseLimit(value: string): number {
   return number;
 }
 
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `30d` → milliseconds. */
+/** `30d` → milliseconds, for commander. */
 export function parseDuration(value: string): number {
-  const match = /^(\d+)\s*([mhdw])$/i.exec(value.trim());
-  if (!match)
+  const ms = durationMs(value);
+  if (ms === undefined)
     throw new InvalidArgumentError(
       `expected a duration like 30d, 12h, 90m or 2w, got ${JSON.stringify(value)}`,
     );
-  return Number(match[1]) * (UNITS[(match[2] as string).toLowerCase()] as number);
+  return ms;
 }
 
 function usage(message: string): AutoirError {

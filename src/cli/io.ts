@@ -44,3 +44,8 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 export function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
+
+/** A commander option that may be given several times: each value is added to the list. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -18,7 +18,7 @@ import { ingestDocuments, type IngestError, type IngestSummary } from '../ingest
 import { openStore, storeConfigFrom } from '../store/open-store.js';
 import type { AlertFilter, Store } from '../store/ports.js';
 import { packageVersion } from '../version.js';
-import { table, truncate, type CliIo } from './io.js';
+import { collect, table, truncate, type CliIo } from './io.js';
 import { detectionConfigFrom } from '../detect/config.js';
 import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
@@ -376,10 +376,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`autoir: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function parseInteger(name: string, min: number, max: number) {

@@ -13,7 +13,7 @@ import { correlatePending } from '../correlate/correlator.js';
 import { sigmaLevels, sigmaStatuses, type SigmaRule } from '../detect/sigma.js';
 import { AutoirError } from '../domain/errors.js';
 import type { CommandHelpers } from './events.js';
-import { table, truncate } from './io.js';
+import { collect, table, truncate } from './io.js';
 
 interface RuleOptions {
   rules: string[];
@@ -21,10 +21,6 @@ interface RuleOptions {
   status?: string;
   minLevel?: string;
   json?: boolean;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 function withRuleOptions(command: Command): Command {

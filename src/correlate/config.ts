@@ -1,17 +1,16 @@
 /**
  * Correlation settings from the environment:
- * - `AUTOIR_CORRELATION_WINDOW` — alerts this close join (`24h`, `90m`, `2d`; default 24h);
+ * - `AUTOIR_CORRELATION_WINDOW` — alerts this close join (`24h`, `90m`, `2d`, `1w`; default 24h);
  * - `AUTOIR_CORRELATION_MAX_DEVICES` / `AUTOIR_CORRELATION_MAX_ALERTS` — prevalence thresholds (default 5 / 1000);
  * - `AUTOIR_INFRASTRUCTURE` — entity keys of the organisation's DNS servers, domain controllers… (comma-separated);
  * - `AUTOIR_WARNINGLISTS` — more MISP warninglist files, separated like PATH.
  */
 import path from 'node:path';
+import { durationMs } from '../domain/duration.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import type { CorrelationOptions } from './correlate.js';
 import { defaultAllowlist } from './correlator.js';
-
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function positive(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
@@ -25,13 +24,12 @@ export function correlationConfigFrom(env: Readonly<Record<string, string | unde
   const windowText = env.AUTOIR_CORRELATION_WINDOW;
   let windowMs: number | undefined;
   if (windowText) {
-    const match = /^(\d+)\s*([mhd])$/i.exec(windowText.trim());
-    if (!match)
+    windowMs = durationMs(windowText);
+    if (windowMs === undefined)
       throw new AutoirError(
         'AUTOIR_E_BAD_USAGE',
         `AUTOIR_CORRELATION_WINDOW: expected a duration like 24h, got ${windowText}`,
       );
-    windowMs = Number(match[1]) * (UNITS[(match[2] as string).toLowerCase()] as number);
   }
   const maxDevices = positive('AUTOIR_CORRELATION_MAX_DEVICES', env.AUTOIR_CORRELATION_MAX_DEVICES);
   const maxAlerts = positive('AUTOIR_CORRELATION_MAX_ALERTS', env.AUTOIR_CORRELATION_MAX_ALERTS);

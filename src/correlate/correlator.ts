@@ -8,6 +8,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/ports.js';
+import { packageRoot } from '../version.js';
 import type { CorrelationPlan, CorrelationRow } from '../store/incident-store.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
 import {
@@ -28,21 +29,11 @@ export interface CorrelationSummary {
 
 /** The warninglists shipped with autoir (config/warninglists), plus any given. */
 export function defaultAllowlist(extra: readonly string[] = []): Allowlist {
-  const dir = path.resolve(import.meta.dirname, '../../config/warninglists');
-  const candidates = [dir, path.resolve(import.meta.dirname, '../../../config/warninglists')];
-  const files: string[] = [];
-  for (const candidate of candidates) {
-    try {
-      files.push(
-        ...readdirSync(candidate)
-          .filter((name) => name.endsWith('.json'))
-          .map((name) => path.join(candidate, name)),
-      );
-      break;
-    } catch {
-      // not this layout (source or compiled): try the next
-    }
-  }
+  const dir = path.join(packageRoot(), 'config', 'warninglists');
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => path.join(dir, name));
   return loadWarninglists([...files, ...extra]);
 }
 

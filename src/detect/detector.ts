@@ -4,13 +4,13 @@
  * first and last activity, and the entities of its events. Matching runs where events are parsed (ingest worker
  * threads); merging where alerts are written.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeCategory, normalizeTechniques, type AlertDraft, type Severity } from '../domain/alert.js';
-import { createDevice, uniqueEntities, type Entity } from '../domain/entity.js';
+import { createDevice, parsePid, uniqueEntities, type Entity } from '../domain/entity.js';
 import type { EventDraft } from '../domain/event.js';
 import { windowsEventEntities } from '../ingest/windows-event.js';
 import type { WindowsRecord } from '../ingest/windows-record.js';
+import { packageRoot } from '../version.js';
 import { loadRuleSet, type RuleFilter, type RuleSet } from './ruleset.js';
 import { sigmaLevels, type SigmaLevel, type SigmaRule, type SigmaStatus } from './sigma.js';
 
@@ -27,17 +27,6 @@ export interface DetectionConfig {
 
 export const DEFAULT_WINDOW_MS = 60 * 60 * 1000;
 
-/** The package's own directory (where `package.json` is), from a compiled or a source module alike. */
-function packageRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot find the autoir package directory');
-    dir = parent;
-  }
-  return dir;
-}
-
 /**
  * The rules shipped with autoir: SigmaHQ's Windows rules (`rules/sigma`, DRL 1.1; see rules/sigma/NOTICE.md) and
  * autoir's own (`rules/autoir`, for what the SigmaHQ set leaves out).
@@ -51,9 +40,13 @@ export function ruleDirsOf(config: DetectionConfig): string[] {
 }
 
 const cache = new Map<string, RuleSet>();
+const byConfig = new WeakMap<DetectionConfig, RuleSet>();
 
 /** The rule set of a configuration, loaded once per process (and per thread). */
 export function detectionRules(config: DetectionConfig): RuleSet {
+  // Called for every Windows event: the configuration object itself is the fast key.
+  const known = byConfig.get(config);
+  if (known) return known;
   const key = JSON.stringify([ruleDirsOf(config), config.statuses, config.minLevel]);
   let rules = cache.get(key);
   if (!rules) {
@@ -64,6 +57,7 @@ export function detectionRules(config: DetectionConfig): RuleSet {
     rules = loadRuleSet(ruleDirsOf(config), filter);
     cache.set(key, rules);
   }
+  byConfig.set(config, rules);
   return rules;
 }
 
@@ -132,10 +126,7 @@ export function alertFromMatch(
 
 function pidOf(record: WindowsRecord): number | undefined {
   const data = record.data;
-  const text = data.NewProcessId ?? data.SourceProcessId ?? data.ProcessId ?? data.ProcessID;
-  if (text === undefined) return undefined;
-  const value = /^0x[0-9a-f]+$/i.test(text.trim()) ? Number.parseInt(text.trim(), 16) : Number(text);
-  return Number.isInteger(value) ? value : undefined;
+  return parsePid(data.NewProcessId ?? data.SourceProcessId ?? data.ProcessId ?? data.ProcessID);
 }
 
 /** Entities an alert keeps at most (a rule matching thousands of events does not list every file). */

@@ -1055,7 +1055,9 @@ function splitOnce(text: string, separator: string): [string | undefined, string
   return index < 0 ? [undefined, text] : [text.slice(0, index), text.slice(index + separator.length)];
 }
 
-function parsePid(text: string): number | undefined {
+/** A process id as Windows logs write it: decimal, or hexadecimal with `0x` (Security log). */
+export function parsePid(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   if (/^0x[0-9a-f]+$/i.test(trimmed)) return Number.parseInt(trimmed, 16);

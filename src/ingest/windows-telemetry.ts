@@ -12,6 +12,7 @@ import {
   normalizeIp,
   normalizeRegistryPath,
   parseHashList,
+  parsePid,
   type UserEntity,
 } from '../domain/entity.js';
 import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../domain/event.js';
@@ -566,14 +567,6 @@ class Reader {
 function ipKey(value: string): string | undefined {
   const ip = normalizeIp(value);
   return ip ? `ip:${ip}` : undefined;
-}
-
-function parsePid(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text);
-  if (/^0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text, 16);
-  return undefined;
 }
 
 /** Windows status codes: 0x0 is success, anything else a failure. */

@@ -4,7 +4,7 @@
  */
 import type { Role } from '../domain/access.js';
 import type { Alert, AlertDraft, Severity } from '../domain/alert.js';
-import type { EventKind, EventOutcome } from '../domain/event.js';
+import type { EventDraft, EventKind } from '../domain/event.js';
 import type { PreparedAlert } from './prepared-alert.js';
 import type { PreparedEvent } from './prepared-event.js';
 import type { IncidentStore } from './incident-store.js';
@@ -77,45 +77,13 @@ export interface AlertStore {
   countAlerts(filter?: AlertFilter): Promise<number>;
 }
 
-/** A stored telemetry event, as searches return it. */
-export interface EventRecord {
+/** A stored telemetry event, as searches return it: the normalised event with its id and times as ISO 8601. */
+export type EventRecord = Omit<EventDraft, 'time' | 'aliases'> & {
   /** `evt_<n>`. */
   readonly id: string;
   readonly time: string;
   readonly ingestedAt: string;
-  readonly format: string;
-  readonly source: string;
-  readonly code: string;
-  readonly kind: EventKind;
-  readonly outcome?: EventOutcome;
-  readonly deviceKey?: string;
-  readonly userKey?: string;
-  readonly processKey?: string;
-  readonly parentProcessKey?: string;
-  readonly imagePath?: string;
-  readonly commandLine?: string;
-  readonly sha256?: string;
-  readonly sha1?: string;
-  readonly md5?: string;
-  readonly targetPath?: string;
-  readonly targetProcessKey?: string;
-  readonly targetUserKey?: string;
-  readonly registryPath?: string;
-  readonly registryValue?: string;
-  readonly srcIp?: string;
-  readonly srcPort?: number;
-  readonly dstIp?: string;
-  readonly dstPort?: number;
-  readonly protocol?: string;
-  readonly domain?: string;
-  readonly url?: string;
-  readonly mailSender?: string;
-  readonly mailRecipients?: readonly string[];
-  readonly mailMessageId?: string;
-  readonly mailSubject?: string;
-  readonly keys: readonly string[];
-  readonly details?: Readonly<Record<string, unknown>>;
-}
+};
 
 /** Which events: every condition given must hold. Entity keys are widened to their known aliases. */
 export interface EventFilter {

@@ -1,0 +1,42 @@
+/**
+ * A fresh store for a benchmark: SQLite in a directory of the run, or PostgreSQL in a schema of its own
+ * (AUTOIR_BENCH_DATABASE_URL, AUTOIR_TEST_DATABASE_URL, or the local server), dropped when closed.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { openStore, type StoreConfig } from '../src/store/open-store.js';
+import type { Store } from '../src/store/ports.js';
+
+export interface BenchStore {
+  readonly store: Store;
+  /** Close the store, and drop its PostgreSQL schema. */
+  close(): Promise<void>;
+}
+
+export async function openBenchStore(backend: 'sqlite' | 'postgres', dir: string): Promise<BenchStore> {
+  if (backend === 'sqlite') {
+    const store = await openStore({ kind: 'sqlite', dataDir: path.join(dir, 'data') });
+    return { store, close: () => store.close() };
+  }
+  const url =
+    process.env.AUTOIR_BENCH_DATABASE_URL ??
+    process.env.AUTOIR_TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `autoir_bench_${randomBytes(4).toString('hex')}`;
+  const config: StoreConfig = { kind: 'postgres', url, schema };
+  const store = await openStore(config);
+  return {
+    store,
+    async close() {
+      await store.close();
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`drop schema "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
