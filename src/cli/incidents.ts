@@ -1,7 +1,5 @@
 /** `autoir incidents list|show|update|comment` and `autoir run --until-idle`. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { correlationConfigFrom } from '../correlate/config.js';
-import { correlatePending } from '../correlate/correlator.js';
 import { severities, type Severity } from '../domain/alert.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
@@ -198,24 +196,6 @@ export function registerIncidentCommands(
       });
       if (options.json) printJson(incident);
       else printIncident(incident, print);
-    });
-
-  program
-    .command('run')
-    .description(
-      'Do the work that is waiting — correlate alerts into incidents — and exit when there is none left',
-    )
-    .option('--until-idle', 'exit when nothing is left to do (the only mode for now)')
-    .option('--json', 'print a JSON summary')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const summary = await withStore(command, (store) =>
-        correlatePending(store, correlationConfigFrom(helpers.env), helpers.now),
-      );
-      if (options.json) printJson({ correlation: summary });
-      else
-        print(
-          `correlated ${summary.alerts} alerts: ${summary.incidentsCreated} incidents created, ${summary.incidentsMerged} merged\n`,
-        );
     });
 }
 

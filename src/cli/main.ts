@@ -23,6 +23,7 @@ import { detectionConfigFrom } from '../detect/config.js';
 import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
+import { registerInvestigationCommands } from './investigations.js';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { createProgress } from './progress.js';
@@ -281,6 +282,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   registerEventCommands(program, helpers);
   registerIncidentCommands(program, helpers);
+  registerInvestigationCommands(program, helpers);
   registerRuleCommands(program, helpers);
 
   // token ---------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
  */
 import { isBuiltInAccount, type Entity } from '../domain/entity.js';
 import type { Allowlist } from './allowlist.js';
+import { specialAddress } from '../domain/net.js';
 
 export interface CorrelationAlert {
   readonly id: string;
@@ -96,15 +97,6 @@ export function intrinsicWeakness(entity: Entity, options: CorrelationOptions): 
   }
   const listed = options.allowlist?.match(entity);
   if (listed) return `on the allow-list ${listed}`;
-  return undefined;
-}
-
-function specialAddress(address: string): string | undefined {
-  if (/^127\./.test(address) || address === '::1') return 'a loopback address';
-  if (/^169\.254\./.test(address) || /^fe[89ab][0-9a-f]:/i.test(address)) return 'a link-local address';
-  if (/^(22[4-9]|23\d)\./.test(address) || /^ff[0-9a-f]{2}:/i.test(address)) return 'a multicast address';
-  if (address === '0.0.0.0' || address === '::' || address === '255.255.255.255')
-    return 'an unspecified or broadcast address';
   return undefined;
 }
 

@@ -42,3 +42,13 @@ export function ipToBigInt(text: string): bigint | undefined {
   if (groups.length !== 8 || groups.some((group) => !/^[0-9a-f]{1,4}$/i.test(group))) return undefined;
   return groups.reduce((sum, group) => (sum << 16n) + BigInt(Number.parseInt(group, 16)), 0n);
 }
+
+/** Why an address is no one's in particular (loopback, link-local, multicast, unspecified); `undefined` otherwise. */
+export function specialAddress(address: string): string | undefined {
+  if (/^127\./.test(address) || address === '::1') return 'a loopback address';
+  if (/^169\.254\./.test(address) || /^fe[89ab][0-9a-f]:/i.test(address)) return 'a link-local address';
+  if (/^(22[4-9]|23\d)\./.test(address) || /^ff[0-9a-f]{2}:/i.test(address)) return 'a multicast address';
+  if (address === '0.0.0.0' || address === '::' || address === '255.255.255.255')
+    return 'an unspecified or broadcast address';
+  return undefined;
+}

@@ -52,7 +52,12 @@ export function windowsEventEntities(
   entities.push(user, subject, target);
 
   // Sysmon process fields (1, 3, 5, 7, 8, 10, 11, 12–14, 22…) and Security 4688 (NewProcessName/NewProcessId).
-  const hashes = parseHashList(field('Hashes'));
+  // Hashes describe the process's image only on process events: on file events (Sysmon 15, 23, 26, 29) they are
+  // the file written or deleted, on image loads (6, 7) the module loaded.
+  const fileHashes = parseHashList(field('Hashes') ?? field('Hash'));
+  const targetFilename = field('TargetFilename');
+  const loaded = field('ImageLoaded');
+  const hashes = targetFilename || loaded ? {} : fileHashes;
   // Security events name their process by ProcessName (4656, 4663, 4673…) or Application (5156).
   const imagePath =
     field('Image') ??
@@ -111,11 +116,11 @@ export function windowsEventEntities(
     entities.push(createFile({ path: objectName, device, roles: ['contextual'] }));
 
   // Files written, loaded, deleted; pipes are not files.
-  const targetFilename = field('TargetFilename');
-  if (targetFilename) entities.push(createFile({ path: targetFilename, device, roles: ['created'] }));
-  const loaded = field('ImageLoaded');
-  if (loaded)
-    entities.push(createFile({ ...parseHashList(field('Hashes')), path: loaded, device, roles: ['loaded'] }));
+  if (targetFilename)
+    entities.push(
+      createFile({ ...(loaded ? {} : fileHashes), path: targetFilename, device, roles: ['created'] }),
+    );
+  if (loaded) entities.push(createFile({ ...fileHashes, path: loaded, device, roles: ['loaded'] }));
 
   // Network (Sysmon 3, Security 4624/4625/5156) and DNS (Sysmon 22).
   const sourceIp = field('SourceIp') ?? field('IpAddress') ?? field('SourceAddress');

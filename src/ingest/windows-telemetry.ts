@@ -94,6 +94,9 @@ const processToProcess = (kind: EventKind): Mapping => ({
     );
     e.draft.targetPath = e.field('TargetImage');
     e.draft.targetUserKey = e.user(e.field('TargetUser'));
+    // The rights asked for (`0x1010`): what credential-access analysis reads.
+    const access = e.field('GrantedAccess');
+    if (access) e.draft.details = { grantedAccess: access.toLowerCase() };
   },
 });
 
@@ -124,6 +127,7 @@ const sysmon: Record<number, Mapping> = {
     read(e) {
       e.draft.targetPath = e.field('ImageLoaded');
       e.hashes(e.field('Hashes'));
+      e.signature();
     },
   },
   7: {
@@ -132,6 +136,7 @@ const sysmon: Record<number, Mapping> = {
       e.actor();
       e.draft.targetPath = e.field('ImageLoaded');
       e.hashes(e.field('Hashes'));
+      e.signature();
     },
   },
   8: processToProcess('remoteThread'),
@@ -551,6 +556,18 @@ class Reader {
       return domain;
     }
     return undefined;
+  }
+
+  /** Sysmon's code-signing fields of a loaded image: who signed it, and whether the signature held. */
+  signature(): void {
+    const signed = this.field('Signed');
+    if (signed === undefined) return;
+    const details: Record<string, unknown> = { signed: signed.toLowerCase() === 'true' };
+    const signer = this.field('Signature');
+    const status = this.field('SignatureStatus');
+    if (signer && signer !== '-') details.signer = signer;
+    if (status && status !== '-') details.signatureStatus = status;
+    this.draft.details = details;
   }
 
   finish(): EventDraft {

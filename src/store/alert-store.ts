@@ -24,7 +24,7 @@ const ALERT_CHUNK = 500;
 const ENTITY_CHUNK = 5000;
 const LOOKUP_CHUNK = 500;
 
-type NewAlertRow = Omit<AlertsTable, 'id'>;
+type NewAlertRow = Omit<AlertsTable, 'id' | 'investigated' | 'status' | 'status_by'>;
 
 type AlertKey = number;
 
@@ -141,17 +141,17 @@ export function createAlertStore(
 }
 
 /** What a read shows: every written column but the rank (derived from severity) and the raw record (on request). */
-type ReadColumn = 'id' | Exclude<(typeof alertWriteColumns)[number], 'severity_rank' | 'raw'>;
-const alertColumns: readonly ReadColumn[] = [
+export type ReadColumn = 'id' | Exclude<(typeof alertWriteColumns)[number], 'severity_rank' | 'raw'>;
+export const alertColumns: readonly ReadColumn[] = [
   'id',
   ...alertWriteColumns.filter(
     (column): column is Exclude<ReadColumn, 'id'> => column !== 'severity_rank' && column !== 'raw',
   ),
 ];
 
-type AlertRow = Omit<Pick<AlertsTable, (typeof alertColumns)[number]>, 'id'> & { id: AlertKey };
+export type AlertRow = Omit<Pick<AlertsTable, (typeof alertColumns)[number]>, 'id'> & { id: AlertKey };
 
-function toAlertRecord(row: AlertRow): AlertRecord {
+export function toAlertRecord(row: AlertRow): AlertRecord {
   const record: Record<string, unknown> = {
     id: publicAlertId(row.id),
     source: row.source,

@@ -447,6 +447,17 @@ export function createEventQuery(db: Kysely<Database>): EventQuery {
     list({ ...filter, entityKeySets: [[key]], kinds: ['processStart'] }, 100);
 
   return {
+    async countDevices() {
+      // Distinct device keys, read off the (device_key, time) index one key at a time.
+      const row = await db
+        .selectFrom((eb) =>
+          eb.selectFrom('events').select('device_key').where('device_key', 'is not', null).distinct().as('d'),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async devicesWithFile(hash, window) {
       const digest = normalizeHash(hash.replace(/^file:(sha256|sha1|md5):/i, ''));
       if (!digest) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a file hash: ${hash}`);

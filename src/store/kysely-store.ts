@@ -14,6 +14,7 @@ import {
 import type { Store, StoreDialect } from './ports.js';
 import type { Database } from './schema.js';
 import { createIncidentStore } from './incident-store.js';
+import { createInvestigationStore } from './investigation-store.js';
 import { createTokenStore } from './token-store.js';
 
 export interface KyselyStoreOptions {
@@ -47,6 +48,7 @@ function bind(
     events: createEventStore(db, atomically, statements.events),
     eventQuery: createEventQuery(db),
     incidents: createIncidentStore(db, atomically),
+    investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
     ping: async () => {
       await sql`select 1`.execute(db);

@@ -8,6 +8,7 @@ import type { EventDraft, EventKind } from '../domain/event.js';
 import type { PreparedAlert } from './prepared-alert.js';
 import type { PreparedEvent } from './prepared-event.js';
 import type { IncidentStore } from './incident-store.js';
+import type { InvestigationStore } from './investigation-store.js';
 
 /** One alert to store, as a parser produced it. */
 export interface AlertInput {
@@ -172,6 +173,8 @@ export interface SimilarMessage {
 
 /** The questions investigations ask of telemetry (DESIGN.md §3). */
 export interface EventQuery {
+  /** How many devices the events store has seen (the fleet, for prevalence). */
+  countDevices(): Promise<number>;
   /** Devices where a file with this hash was seen (run, loaded, written). `hash` is sha256, sha1 or md5. */
   devicesWithFile(hash: string, window?: TimeWindow): Promise<DeviceSighting[]>;
   /** Devices that contacted an IP address or resolved/contacted a domain (`ip:…` or `domain:…` key, or bare). */
@@ -223,6 +226,7 @@ export interface Store {
   readonly events: EventStore;
   readonly eventQuery: EventQuery;
   readonly incidents: IncidentStore;
+  readonly investigations: InvestigationStore;
   readonly tokens: TokenStore;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;

@@ -31,6 +31,12 @@ export interface AlertsTable {
   format: string;
   /** Source events the alert stands for (a detection's repeated matches). */
   event_count: number;
+  /** 1 once the alert was handed to an investigation (joined one, or started one). */
+  investigated: Generated<number>;
+  /** new, inProgress, resolved. */
+  status: Generated<string>;
+  /** Who set the status: `automation`, or `analyst:<name>`. */
+  status_by: string | null;
 }
 
 /** One row per (alert, entity): what lets every stage ask "which alerts name this entity". */
@@ -168,6 +174,104 @@ export interface IncidentCommentsTable {
   created_at: number;
 }
 
+export interface InvestigationsTable {
+  id: Generated<number>;
+  incident_id: number | null;
+  status: string;
+  /** Why it ended as it did (terminatedBySystem, failed, unsupportedAlertType) or waits (pendingApproval). */
+  status_reason: string | null;
+  playbook: string;
+  /** JSON: what started it (`{ kind: 'alert', alertId }` or `{ kind: 'manual', entityKey, by, comment }`). */
+  trigger: string;
+  /** The next step to run (engine.ts); `done` once nothing is left. */
+  step: string;
+  /** JSON: the engine's working state (waiting scope expansions, rounds run). */
+  state: string;
+  created_at: number;
+  /** When it last became runnable (queued, or resumed): queued time is measured from here. */
+  queued_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  updated_at: number;
+  /** The worker holding it (`host:pid:n`) until `lease_until`. */
+  claimed_by: string | null;
+  lease_until: number | null;
+  /** Time spent running steps, for the run-time cap. */
+  run_ms: number;
+}
+
+export interface InvestigationAlertsTable {
+  investigation_id: number;
+  alert_id: number;
+  added_at: number;
+}
+
+export interface InvestigationEvidenceTable {
+  investigation_id: number;
+  entity_key: string;
+  type: string;
+  /** JSON of the entity. */
+  entity: string;
+  /** How it joined: `alert`, `related` (found by an analyzer), `expansion`, `manual`. */
+  origin: string;
+  /** Hops from an alert entity: related entities of related entities are followed only so far. */
+  depth: number;
+  /** 1 once analyzers ran on it. */
+  analyzed: number;
+  verdict: string;
+  score: number;
+  /** JSON array of roles. */
+  roles: string;
+  remediation_status: string;
+  /** JSON: findings of analyzers about this entity alone. */
+  own_findings: string;
+  /** JSON: own findings plus those from related evidence (verdicts.ts): what decided the verdict. */
+  findings: string;
+  /** JSON: `[{ kind, key }]` links to other evidence (image, parent, connectedTo, injectedInto…). */
+  relations: string;
+  added_at: number;
+}
+
+export interface InvestigationLogTable {
+  id: Generated<number>;
+  investigation_id: number;
+  step: string;
+  started_at: number;
+  duration_ms: number;
+  /** Time spent waiting before this step (queued, pendingApproval, pendingResource). */
+  waited_ms: number;
+  waited_as: string | null;
+  result: string;
+  worker: string;
+}
+
+export interface ProposedActionsTable {
+  id: Generated<number>;
+  investigation_id: number;
+  type: string;
+  target_key: string;
+  evidence_key: string;
+  /** `proposed` until the response stage plans it. */
+  status: string;
+  /** JSON array of sentences. */
+  reasons: string;
+  created_at: number;
+}
+
+export interface IndicatorsTable {
+  id: Generated<number>;
+  entity_key: string;
+  action: string;
+  title: string | null;
+  description: string | null;
+  source: string;
+  source_ref: string | null;
+  severity: string | null;
+  expires_at: number | null;
+  created_at: number;
+  created_by: string;
+}
+
 export interface Database {
   alerts: AlertsTable;
   alert_entities: AlertEntitiesTable;
@@ -179,4 +283,10 @@ export interface Database {
   incident_links: IncidentLinksTable;
   incident_merges: IncidentMergesTable;
   incident_comments: IncidentCommentsTable;
+  investigations: InvestigationsTable;
+  investigation_alerts: InvestigationAlertsTable;
+  investigation_evidence: InvestigationEvidenceTable;
+  investigation_log: InvestigationLogTable;
+  proposed_actions: ProposedActionsTable;
+  indicators: IndicatorsTable;
 }

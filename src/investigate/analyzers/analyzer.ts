@@ -1,0 +1,49 @@
+/**
+ * Analyzers: each reads one piece of evidence with telemetry, alerts and intel, and says what it found in plain
+ * language (`{ analyzer, weight, text }`), which other evidence it relates to, and which related entities could
+ * join the investigation. Verdicts are decided from findings elsewhere (domain/verdict.ts, ../verdicts.ts).
+ */
+import type { Entity, EntityRole, EntityType } from '../../domain/entity.js';
+import type { Finding } from '../../domain/evidence.js';
+import type { Indicator } from '../../domain/indicator.js';
+import type { AlertRecord, EventQuery, EventStore } from '../../store/ports.js';
+import type { EvidenceRow, Relation } from '../../store/investigation-store.js';
+
+export interface AnalysisContext {
+  readonly query: EventQuery;
+  readonly events: EventStore;
+  readonly now: Date;
+  /** The investigation's alerts. */
+  readonly alerts: readonly AlertRecord[];
+  /** Active indicators on the evidence being analyzed (and the files of its processes), by entity key. */
+  readonly indicators: ReadonlyMap<string, readonly Indicator[]>;
+  /** How many devices the events store knows (for prevalence), computed once per run. */
+  fleetSize(): Promise<number>;
+}
+
+export interface RelatedEntity {
+  readonly entity: Entity;
+  /** How the evidence relates to it (`image`, `child`, `connectedTo`…): see ../verdicts.ts. */
+  readonly relation: string;
+  readonly roles?: readonly EntityRole[];
+}
+
+export interface Analysis {
+  readonly findings: readonly Finding[];
+  /** Links to entities, which join as evidence when the evidence analyzed turns out incriminating. */
+  readonly related: readonly RelatedEntity[];
+}
+
+export interface Analyzer {
+  readonly name: string;
+  readonly types: readonly EntityType[];
+  analyze(evidence: EvidenceRow, context: AnalysisContext): Promise<Analysis>;
+}
+
+export const nothing: Analysis = { findings: [], related: [] };
+
+export function finding(analyzer: string, weight: number, text: string): Finding {
+  return { analyzer, weight, text };
+}
+
+export type { Relation };

@@ -1,0 +1,128 @@
+/**
+ * File analyzers: where it lives (system folder, user-writable folder, a system name in the wrong place), who
+ * signed it (Sysmon image loads), and how common it is across the fleet.
+ */
+import type { FileEntity } from '../../domain/entity.js';
+import type { Finding } from '../../domain/evidence.js';
+import { finding, nothing, type Analyzer } from './analyzer.js';
+import {
+  CORE_WINDOWS_NAMES,
+  fileName,
+  folderOf,
+  isExecutablePath,
+  isProgramFiles,
+  isSystemPath,
+  isUserWritable,
+} from './windows-paths.js';
+
+const hashKey = (file: FileEntity) =>
+  file.sha256
+    ? `file:sha256:${file.sha256}`
+    : file.sha1
+      ? `file:sha1:${file.sha1}`
+      : file.md5
+        ? `file:md5:${file.md5}`
+        : undefined;
+
+export const filePathAnalyzer: Analyzer = {
+  name: 'filePath',
+  types: ['file'],
+  analyze(evidence) {
+    const file = evidence.entity as FileEntity;
+    const path = file.path;
+    if (!path) return Promise.resolve(nothing);
+    const findings: Finding[] = [];
+    const name = fileName(path);
+    if (isSystemPath(path))
+      findings.push(finding('filePath', -40, `a Windows system binary at its system path: ${path}`));
+    else if (isProgramFiles(path))
+      findings.push(finding('filePath', -10, `installed under Program Files: ${path}`));
+    else if (isUserWritable(path) && isExecutablePath(path))
+      findings.push(finding('filePath', 20, `an executable in a user-writable folder: ${folderOf(path)}`));
+    if (CORE_WINDOWS_NAMES.has(name) && !isSystemPath(path))
+      findings.push(
+        finding('filePath', 45, `named like the Windows binary ${name} but stored in ${folderOf(path)}`),
+      );
+    return Promise.resolve({ findings, related: [] });
+  },
+};
+
+export const fileSignatureAnalyzer: Analyzer = {
+  name: 'fileSignature',
+  types: ['file'],
+  async analyze(evidence, context) {
+    const key = hashKey(evidence.entity as FileEntity);
+    if (!key) return nothing;
+    const loads = await context.events.searchEvents(
+      { entityKeys: [key], kinds: ['imageLoad', 'driverLoad'] },
+      { limit: 20 },
+    );
+    const signed = loads.items.find((event) => event.details?.signed !== undefined);
+    if (!signed) return nothing;
+    const details = signed.details as { signed: boolean; signer?: string; signatureStatus?: string };
+    if (!details.signed)
+      return { findings: [finding('fileSignature', 10, 'not signed (Sysmon image load)')], related: [] };
+    const valid = (details.signatureStatus ?? 'valid').toLowerCase() === 'valid';
+    if (!valid)
+      return {
+        findings: [
+          finding(
+            'fileSignature',
+            30,
+            `signature by ${details.signer ?? 'unknown'} does not verify (${details.signatureStatus})`,
+          ),
+        ],
+        related: [],
+      };
+    const microsoft = /^microsoft (?:windows|corporation)/i.test(details.signer ?? '');
+    return {
+      findings: [
+        finding(
+          'fileSignature',
+          microsoft ? -30 : -10,
+          `signed by ${details.signer ?? 'a valid signer'} (valid)`,
+        ),
+      ],
+      related: [],
+    };
+  },
+};
+
+export const filePrevalenceAnalyzer: Analyzer = {
+  name: 'filePrevalence',
+  types: ['file'],
+  async analyze(evidence, context) {
+    const key = hashKey(evidence.entity as FileEntity);
+    if (!key) return nothing;
+    const [sightings, fleet] = await Promise.all([context.query.devicesWithFile(key), context.fleetSize()]);
+    if (sightings.length === 0 || fleet < 3) return nothing;
+    const first = sightings.reduce(
+      (min, s) => (s.firstSeen < min ? s.firstSeen : min),
+      sightings[0]?.firstSeen ?? '',
+    );
+    if (sightings.length === 1)
+      return {
+        findings: [
+          finding('filePrevalence', 10, `rare: seen on 1 of ${fleet} devices (first seen ${first})`),
+        ],
+        related: [],
+      };
+    if (sightings.length >= Math.max(5, fleet / 2))
+      return {
+        findings: [
+          finding(
+            'filePrevalence',
+            -20,
+            `common: seen on ${sightings.length} of ${fleet} devices since ${first}`,
+          ),
+        ],
+        related: [],
+      };
+    return {
+      findings: [
+        finding('filePrevalence', 0, `seen on ${sightings.length} of ${fleet} devices (first seen ${first})`),
+      ],
+      related: [],
+    };
+  },
+};

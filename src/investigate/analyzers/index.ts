@@ -1,0 +1,22 @@
+/** Every analyzer, by name: playbooks name them (registration is this explicit list, not a folder scan). */
+import type { Analyzer } from './analyzer.js';
+import { alertsAnalyzer } from './alerts.js';
+import { filePathAnalyzer, filePrevalenceAnalyzer, fileSignatureAnalyzer } from './file.js';
+import { indicatorsAnalyzer } from './indicators.js';
+import { destinationAnalyzer } from './network.js';
+import { processBehaviourAnalyzer, processLineageAnalyzer } from './process.js';
+
+export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
+  [
+    indicatorsAnalyzer,
+    alertsAnalyzer,
+    processLineageAnalyzer,
+    processBehaviourAnalyzer,
+    filePathAnalyzer,
+    fileSignatureAnalyzer,
+    filePrevalenceAnalyzer,
+    destinationAnalyzer,
+  ].map((analyzer) => [analyzer.name, analyzer]),
+);
+
+export type { Analyzer, Analysis, AnalysisContext, RelatedEntity } from './analyzer.js';

@@ -1,0 +1,417 @@
+/**
+ * The investigation engine: runs one claimed investigation step by step (DESIGN.md §2). Every step reads the
+ * investigation from the store and commits its results, its log entry and the next step together, fenced by the
+ * claim — so a process killed mid-way loses at most the step it was running, and whoever claims the
+ * investigation next (after a restart, or another worker) runs that step again from the same stored state.
+ *
+ *   collect → analyze (repeated while related entities join) → decide → expand → (analyze → decide → expand)* →
+ *   propose → conclude
+ */
+import type { Entity } from '../domain/entity.js';
+import type { Indicator } from '../domain/indicator.js';
+import type { InvestigationEvent } from '../domain/investigation.js';
+import { decideVerdict, isIncriminating } from '../domain/verdict.js';
+import type { Store } from '../store/ports.js';
+import {
+  newEvidence,
+  type EngineState,
+  type EvidenceRow,
+  type InvestigationRecord,
+  type Relation,
+  type StepCommit,
+} from '../store/investigation-store.js';
+import { analyzers, type AnalysisContext } from './analyzers/index.js';
+import { indicatorKeys } from './analyzers/indicators.js';
+import { analyzersFor, type PlaybookSet } from './playbooks.js';
+import { proposeActions } from './proposals.js';
+import { judgeEvidence } from './verdicts.js';
+
+export interface EngineLimits {
+  /** More evidence than this ends the investigation terminatedBySystem. Default 500. */
+  readonly maxEntities: number;
+  /** More proposed actions than this ends it terminatedBySystem. Default 100. */
+  readonly maxActions: number;
+  /** More time running steps than this ends it terminatedBySystem. Default 10 minutes. */
+  readonly maxRunMs: number;
+  /** A scope expansion adding this many assets or more from one entity waits for approval. Default 10. */
+  readonly expansionApprovalThreshold: number;
+  /** Evidence analyzed per analyze step (a step is one transaction). Default 100. */
+  readonly analyzeBatch: number;
+}
+
+export const defaultEngineLimits: EngineLimits = {
+  maxEntities: 500,
+  maxActions: 100,
+  maxRunMs: 10 * 60 * 1000,
+  expansionApprovalThreshold: 10,
+  analyzeBatch: 100,
+};
+
+export interface EngineOptions {
+  readonly playbooks: PlaybookSet;
+  readonly limits?: Partial<EngineLimits>;
+  readonly now?: () => Date;
+  /** Claim renewal on each step. */
+  readonly leaseMs?: number;
+}
+
+/** What one step decided; the runner commits it. */
+type StepResult = Omit<StepCommit, 'step' | 'startedAt' | 'durationMs' | 'release'> & { release?: boolean };
+
+const fleetCache = new WeakMap<Store, { at: number; size: number }>();
+
+async function fleetSize(store: Store): Promise<number> {
+  const cached = fleetCache.get(store);
+  if (cached && Date.now() - cached.at < 60_000) return cached.size;
+  const size = await store.eventQuery.countDevices();
+  fleetCache.set(store, { at: Date.now(), size });
+  return size;
+}
+
+/**
+ * Run a claimed investigation until it releases its claim (it waits, or ended) or the claim is lost. Returns the
+ * number of steps committed.
+ */
+export async function runInvestigation(
+  store: Store,
+  claimed: InvestigationRecord,
+  worker: string,
+  options: EngineOptions,
+): Promise<number> {
+  const limits = { ...defaultEngineLimits, ...options.limits };
+  const now = options.now ?? (() => new Date());
+  let steps = 0;
+  let record = claimed;
+  for (;;) {
+    const step = record.step;
+    const started = Date.now();
+    const startedAt = now().getTime();
+    let result: StepResult;
+    if (record.runMs + (Date.now() - started) > limits.maxRunMs) {
+      result = terminate(record.state, `ran longer than ${limits.maxRunMs} ms`);
+    } else {
+      try {
+        result = await runStep(store, record, options, limits, now);
+      } catch (error) {
+        result = {
+          result: `failed: ${(error as Error).message}`,
+          next: 'done',
+          event: { type: 'fail', reason: (error as Error).message },
+          statusReason: `step ${step} failed: ${(error as Error).message}`,
+          state: record.state,
+        };
+      }
+    }
+    const durationMs = Date.now() - started;
+    const release = result.release ?? result.next === 'done';
+    const committed = await store.investigations.commitStep(
+      record.key,
+      worker,
+      { ...result, step, startedAt, durationMs, release, leaseMs: options.leaseMs },
+      now(),
+    );
+    if (!committed) return steps;
+    steps++;
+    if (release) return steps;
+    const next = await store.investigations.getByKey(record.key);
+    if (!next) return steps;
+    record = next;
+  }
+}
+
+function terminate(state: EngineState, reason: string): StepResult {
+  return {
+    result: `terminated: ${reason}`,
+    next: 'done',
+    event: { type: 'terminate', reason },
+    statusReason: reason,
+    state,
+  };
+}
+
+async function runStep(
+  store: Store,
+  record: InvestigationRecord,
+  options: EngineOptions,
+  limits: EngineLimits,
+  now: () => Date,
+): Promise<StepResult> {
+  const detail = await store.investigations.getByKey(record.key);
+  if (!detail) throw new Error(`investigation ${record.id} vanished`);
+  const evidence = new Map(detail.evidence.map((row) => [row.key, row]));
+  const state = detail.state;
+  const playbook = options.playbooks.playbooks.get(record.playbook) ?? options.playbooks.general;
+
+  switch (record.step) {
+    case 'collect': {
+      const alerts = await store.investigations.alertsOf(record.key);
+      const changed: EvidenceRow[] = [];
+      for (const alert of alerts)
+        for (const entity of alert.entities) {
+          const existing = evidence.get(entity.key);
+          const roles = [...new Set([...(existing?.roles ?? []), ...(entity.roles ?? [])])].sort();
+          if (existing && roles.length === existing.roles.length) continue;
+          const row = existing ? { ...existing, roles } : newEvidence(entity, 'alert', 0, roles);
+          evidence.set(entity.key, row);
+          changed.push(row);
+        }
+      return {
+        result: `${alerts.length} alerts, ${evidence.size} entities`,
+        next: 'analyze',
+        state: { ...state, rounds: 0 },
+        evidence: changed,
+      };
+    }
+
+    case 'analyze': {
+      const pending = [...evidence.values()]
+        .filter((row) => !row.analyzed)
+        .sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key))
+        .slice(0, limits.analyzeBatch);
+      if (evidence.size > limits.maxEntities)
+        return terminate(state, `more than ${limits.maxEntities} entities (${evidence.size})`);
+      const alerts = await store.investigations.alertsOf(record.key);
+      const keys = pending.flatMap((row) => indicatorKeys(row.entity as never));
+      const indicators = new Map<string, Indicator[]>();
+      for (const indicator of await store.investigations.indicatorsFor(keys, now())) {
+        const list = indicators.get(indicator.entityKey) ?? [];
+        list.push(indicator);
+        indicators.set(indicator.entityKey, list);
+      }
+      const context: AnalysisContext = {
+        query: store.eventQuery,
+        events: store.events,
+        now: now(),
+        alerts,
+        indicators,
+        fleetSize: () => fleetSize(store),
+      };
+      const changed = new Map<string, EvidenceRow>();
+      let added = 0;
+      for (const row of pending) {
+        const book = row.origin === 'expansion' ? options.playbooks.general : playbook;
+        const findings = [];
+        const related = [];
+        for (const name of analyzersFor(book, row.type)) {
+          const analyzer = analyzers.get(name);
+          if (!analyzer) continue;
+          const analysis = await analyzer.analyze(row, context);
+          findings.push(...analysis.findings);
+          related.push(...analysis.related);
+        }
+        const relations: Relation[] = [...row.relations];
+        const incriminated = isIncriminating(decideVerdict(findings).verdict);
+        for (const item of related) {
+          if (!relations.some((r) => r.kind === item.relation && r.key === item.entity.key))
+            relations.push({ kind: item.relation, key: item.entity.key });
+          const existing = changed.get(item.entity.key) ?? evidence.get(item.entity.key);
+          if (existing) {
+            const roles = [...new Set([...existing.roles, ...(item.roles ?? [])])].sort();
+            if (roles.length !== existing.roles.length) {
+              const merged = { ...existing, roles };
+              evidence.set(merged.key, merged);
+              changed.set(merged.key, merged);
+            }
+          } else if (incriminated && row.depth < book.followDepth) {
+            const joined = newEvidence(item.entity as Entity, 'related', row.depth + 1, item.roles ?? []);
+            evidence.set(joined.key, joined);
+            changed.set(joined.key, joined);
+            added++;
+          }
+        }
+        const analyzed: EvidenceRow = { ...row, analyzed: true, ownFindings: findings, relations };
+        evidence.set(row.key, analyzed);
+        changed.set(row.key, analyzed);
+      }
+      linkSameProcesses(evidence, changed);
+      const remaining = [...evidence.values()].some((row) => !row.analyzed);
+      return {
+        result: `analyzed ${pending.length}, ${added} related entities joined`,
+        next: remaining ? 'analyze' : 'decide',
+        state: { ...state, rounds: (state.rounds ?? 0) + 1 },
+        evidence: [...changed.values()],
+      };
+    }
+
+    case 'decide': {
+      const judged = judgeEvidence([...evidence.values()]);
+      const counts = new Map<string, number>();
+      for (const row of judged) counts.set(row.verdict, (counts.get(row.verdict) ?? 0) + 1);
+      return {
+        result: [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(', ') || 'no evidence',
+        next: 'expand',
+        state,
+        evidence: judged,
+      };
+    }
+
+    case 'expand':
+      return expand(store, record, [...evidence.values()], state, playbook.expansion, limits);
+
+    case 'propose': {
+      const proposals = proposeActions([...evidence.values()]);
+      if (proposals.length > limits.maxActions)
+        return terminate(state, `more than ${limits.maxActions} actions proposed (${proposals.length})`);
+      return {
+        result: `${proposals.length} actions proposed`,
+        next: 'conclude',
+        state,
+        actions: proposals,
+      };
+    }
+
+    case 'conclude': {
+      const rows = [...evidence.values()];
+      const bad = rows.filter((row) => isIncriminating(row.verdict));
+      const waiting = state.pendingExpansions ?? [];
+      const proposed = detail.actions.filter((action) => action.status === 'proposed');
+      let event: InvestigationEvent;
+      let reason: string | null = null;
+      if (waiting.length > 0 || proposed.length > 0) {
+        event = { type: 'awaitApproval' };
+        reason = [
+          waiting.length > 0
+            ? `scope expansion waiting for approval: ${waiting.map((w) => `${w.assets.length} devices from ${w.entityKey}`).join('; ')}`
+            : '',
+          proposed.length > 0 ? `${proposed.length} proposed actions waiting for a decision` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+      } else if (bad.length === 0) {
+        event = { type: 'conclude', outcome: 'noThreatsFound' };
+      } else {
+        event = { type: 'conclude', outcome: 'partiallyInvestigated' };
+        reason = 'threats found, but no remediation action applies to them';
+      }
+      if (event.type === 'conclude' && event.outcome === 'noThreatsFound')
+        await store.investigations.resolveAlerts(record.key, now());
+      return {
+        result: `${bad.length} incriminated of ${rows.length}; ${reason ?? (event.type === 'conclude' ? event.outcome : '')}`,
+        next: 'done',
+        event,
+        statusReason: reason,
+        state,
+        release: true,
+      };
+    }
+
+    default:
+      return { result: 'nothing to do', next: 'done', state, release: true };
+  }
+}
+
+/** The same process seen under a GUID key (Sysmon) and a pid key (Security log): one judgement. */
+function linkSameProcesses(evidence: Map<string, EvidenceRow>, changed: Map<string, EvidenceRow>): void {
+  const byPid = new Map<string, EvidenceRow[]>();
+  for (const row of evidence.values()) {
+    if (row.type !== 'process') continue;
+    const process = row.entity as { device: string; pid?: number; imagePath?: string };
+    if (process.pid === undefined || !process.imagePath) continue;
+    const name = process.imagePath.toLowerCase().split(/[\\/]/).pop();
+    const key = `${process.device}|${process.pid}|${name}`;
+    const list = byPid.get(key) ?? [];
+    list.push(row);
+    byPid.set(key, list);
+  }
+  for (const rows of byPid.values()) {
+    if (rows.length < 2) continue;
+    const [first, ...rest] = rows.sort((a, b) => a.key.localeCompare(b.key)) as [
+      EvidenceRow,
+      ...EvidenceRow[],
+    ];
+    for (const other of rest) {
+      if (first.relations.some((r) => r.kind === 'sameAs' && r.key === other.key)) continue;
+      const current = evidence.get(first.key) as EvidenceRow;
+      const linked = { ...current, relations: [...current.relations, { kind: 'sameAs', key: other.key }] };
+      evidence.set(first.key, linked);
+      changed.set(first.key, linked);
+    }
+  }
+}
+
+/** Scope expansion: where else the incriminated files and C2 addresses are. */
+async function expand(
+  store: Store,
+  record: InvestigationRecord,
+  rows: readonly EvidenceRow[],
+  state: EngineState,
+  kinds: readonly string[],
+  limits: EngineLimits,
+): Promise<StepResult> {
+  const expanded = new Set(state.expanded ?? []);
+  const approved = new Set(state.approvedExpansions ?? []);
+  const pending = [...(state.pendingExpansions ?? [])];
+  const known = new Set(rows.map((row) => row.key));
+  const added: EvidenceRow[] = [];
+  const notes: string[] = [];
+  for (const row of rows) {
+    if (!isIncriminating(row.verdict) || expanded.has(row.key)) continue;
+    let devices: string[] = [];
+    let how = '';
+    if (kinds.includes('fileHash') && row.type === 'file') {
+      const file = row.entity as { sha256?: string; sha1?: string; md5?: string };
+      const hash = file.sha256 ?? file.sha1 ?? file.md5;
+      if (!hash) continue;
+      devices = (await store.eventQuery.devicesWithFile(hash)).map((s) => s.deviceKey);
+      how = 'holds the file';
+    } else if (
+      kinds.includes('commandAndControl') &&
+      (row.type === 'ip' || row.type === 'domain') &&
+      row.roles.includes('commandAndControl')
+    ) {
+      devices = (await store.eventQuery.devicesContacting(row.key)).map((s) => s.deviceKey);
+      how = 'contacted the command-and-control address';
+    } else continue;
+    const fresh = devices.filter((device) => !known.has(device)).sort();
+    if (fresh.length >= limits.expansionApprovalThreshold && !approved.has(row.key)) {
+      if (!pending.some((p) => p.entityKey === row.key))
+        pending.push({ entityKey: row.key, assets: fresh, reason: `${fresh.length} devices where ${how}` });
+      notes.push(`${fresh.length} devices from ${row.key} wait for approval`);
+      continue;
+    }
+    expanded.add(row.key);
+    for (const device of fresh) {
+      const entity: Entity = {
+        type: 'device',
+        key: device,
+        hostname: device.slice('device:'.length).split('.')[0] ?? device,
+        ...(device.includes('.') ? { fqdn: device.slice('device:'.length) } : {}),
+      } as Entity;
+      known.add(device);
+      const joined = newEvidence(entity, 'expansion', 0, ['compromised']);
+      added.push({ ...joined, relations: [] });
+      // The processes there that ran the file or talked to the address join too, for the general playbook.
+      const events = await store.events.searchEvents(
+        {
+          deviceKey: device,
+          entityKeys: [row.key],
+          kinds: row.type === 'file' ? ['processStart'] : ['networkConnection', 'dnsQuery'],
+        },
+        { limit: 20 },
+      );
+      for (const event of events.items) {
+        if (!event.processKey || known.has(event.processKey)) continue;
+        known.add(event.processKey);
+        const device = event.deviceKey?.slice('device:'.length) ?? '';
+        const value = event.processKey.slice(`process:${device}:`.length);
+        const process = {
+          type: 'process',
+          key: event.processKey,
+          device,
+          ...(/^\d+$/.test(value) ? { pid: Number(value) } : { guid: value }),
+          ...(event.imagePath ? { imagePath: event.imagePath } : {}),
+          ...(event.commandLine ? { commandLine: event.commandLine } : {}),
+        } as Entity;
+        added.push(newEvidence(process, 'expansion', 1));
+      }
+    }
+    if (fresh.length > 0) notes.push(`${fresh.length} devices joined from ${row.key}`);
+  }
+  const remaining = pending.filter((p) => !expanded.has(p.entityKey));
+  return {
+    result: notes.join('; ') || 'nothing new',
+    next: added.length > 0 ? 'analyze' : 'propose',
+    state: { ...state, expanded: [...expanded].sort(), pendingExpansions: remaining },
+    evidence: added,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Remediation proposed for incriminated evidence, each with its reasons. Executing them is the response stage's
+ * work; here they are stored as proposals.
+ */
+import type { ActionType } from '../domain/action.js';
+import type { FileEntity } from '../domain/entity.js';
+import { isIncriminating } from '../domain/verdict.js';
+import type { EvidenceRow, ProposedAction } from '../store/investigation-store.js';
+import { describeEvidence } from './verdicts.js';
+
+export type Proposal = Omit<ProposedAction, 'id' | 'status'>;
+
+export function proposeActions(evidence: readonly EvidenceRow[]): Proposal[] {
+  const proposals: Proposal[] = [];
+  const propose = (type: ActionType, row: EvidenceRow, why: string) =>
+    proposals.push({
+      type,
+      targetKey: row.key,
+      evidenceKey: row.key,
+      reasons: [
+        `${describeEvidence(row)} is ${row.verdict} (score ${row.score}): ${why}`,
+        ...row.findings.filter((f) => f.weight > 0).map((f) => `${f.analyzer}: ${f.text}`),
+      ],
+    });
+  for (const row of evidence) {
+    if (!isIncriminating(row.verdict)) continue;
+    switch (row.type) {
+      case 'file': {
+        const file = row.entity as FileEntity;
+        if (!file.sha256 && !file.sha1 && !file.md5) break;
+        // Every device known to hold it: the devices of its processes, and those scope expansion found.
+        const devices = new Set<string>();
+        for (const other of evidence)
+          if (
+            other.type === 'process' &&
+            other.relations.some((r) => r.kind === 'image' && r.key === row.key)
+          )
+            devices.add((other.entity as { device: string }).device);
+        if (file.device) devices.add(file.device);
+        propose(
+          'quarantineFile',
+          row,
+          `quarantine it on ${[...devices].sort().join(', ') || 'every device holding it'}`,
+        );
+        break;
+      }
+      case 'process':
+        if (row.verdict === 'malicious') propose('killProcess', row, 'stop the process');
+        break;
+      case 'registryKey':
+      case 'registryValue':
+      case 'service':
+      case 'scheduledTask':
+        propose('removePersistence', row, 'remove the autostart entry');
+        break;
+      case 'device':
+        if (row.roles.includes('compromised') && row.verdict === 'malicious')
+          propose('isolateDevice', row, 'isolate the device from the network while it is cleaned');
+        break;
+      case 'ip':
+        if (row.roles.includes('commandAndControl'))
+          propose('blockIp', row, 'block traffic to the command-and-control address');
+        break;
+      case 'domain':
+      case 'url':
+        if (row.roles.includes('commandAndControl') || row.verdict === 'malicious')
+          propose('blockUrl', row, 'block the address at the proxy');
+        break;
+      case 'user':
+        if (row.roles.includes('compromised')) {
+          propose('resetPassword', row, 'the account ran malicious code: its password may be known');
+          propose('revokeSessions', row, 'end the sessions the attacker may hold');
+        }
+        break;
+      case 'mailMessage':
+      case 'mailCluster':
+        propose('softDeleteEmail', row, 'remove the message from every mailbox it reached');
+        break;
+      case 'mailbox':
+        if (row.roles.includes('attacker')) propose('blockSender', row, 'block the sender');
+        break;
+      default:
+        break;
+    }
+  }
+  return proposals;
+}

@@ -1,0 +1,70 @@
+/**
+ * Triggering: alerts correlated into an incident are handed to its investigation. An incident whose investigation
+ * is still open takes the new alerts into it (it re-evaluates); otherwise a new investigation starts with the
+ * playbook the triggering table picks for the incident's alerts, or ends at once `unsupportedAlertType` when no
+ * playbook takes them.
+ */
+import type { Store } from '../store/ports.js';
+import { publicAlertId } from '../store/alert-store.js';
+import type { UninvestigatedAlert } from '../store/investigation-store.js';
+import type { PlaybookSet } from './playbooks.js';
+
+export interface TriggerSummary {
+  readonly created: number;
+  readonly joined: number;
+  readonly unsupported: number;
+}
+
+export async function triggerInvestigations(
+  store: Store,
+  playbooks: PlaybookSet,
+  now: () => Date = () => new Date(),
+  batchSize = 500,
+): Promise<TriggerSummary> {
+  let created = 0;
+  let joined = 0;
+  let unsupported = 0;
+  for (;;) {
+    const done = await store.transaction(async (tx) => {
+      const alerts = await tx.investigations.uninvestigatedAlerts(batchSize);
+      if (alerts.length === 0) return true;
+      const byIncident = new Map<number, UninvestigatedAlert[]>();
+      for (const alert of alerts) {
+        const list = byIncident.get(alert.incidentId) ?? [];
+        list.push(alert);
+        byIncident.set(alert.incidentId, list);
+      }
+      for (const [incidentId, group] of byIncident) {
+        const ids = group.map((alert) => alert.id);
+        const open = await tx.investigations.openInvestigationOf(incidentId);
+        if (open) {
+          await tx.investigations.joinAlerts(open.key, ids, now());
+          joined += ids.length;
+          continue;
+        }
+        const playbook = playbooks.choose(group.map((alert) => alert.record));
+        const first = group[0] as UninvestigatedAlert;
+        await tx.investigations.create(
+          {
+            incidentId,
+            playbook: playbook?.id ?? 'none',
+            trigger: { kind: 'alert', alertId: publicAlertId(first.id) },
+            status: playbook ? 'queued' : 'unsupportedAlertType',
+            ...(playbook
+              ? {}
+              : {
+                  statusReason: `no playbook takes these alerts (categories: ${[...new Set(group.map((a) => a.record.category ?? 'none'))].join(', ')})`,
+                }),
+            alertIds: ids,
+            includeIncidentAlerts: true,
+          },
+          now(),
+        );
+        if (playbook) created++;
+        else unsupported++;
+      }
+      return false;
+    });
+    if (done) return { created, joined, unsupported };
+  }
+}

@@ -1,0 +1,977 @@
+/**
+ * Investigations: what the engine needs to run them durably (claiming work with a lease, loading one, committing
+ * a step all at once, fenced by the claim) and what analysts read and change. Every piece of an investigation's
+ * state lives here, so a restarted process, or another worker, continues where the last one stopped.
+ */
+import { hostname } from 'node:os';
+import { sql, SqliteAdapter, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { AlertRecord } from './ports.js';
+import type { Entity, EntityRole, EntityType } from '../domain/entity.js';
+import { AutoirError } from '../domain/errors.js';
+import type { Finding, RemediationStatus, Verdict } from '../domain/evidence.js';
+import type { Indicator, IndicatorDraft } from '../domain/indicator.js';
+import {
+  isTerminalInvestigationStatus,
+  transitionInvestigation,
+  type InvestigationEvent,
+  type InvestigationStatus,
+} from '../domain/investigation.js';
+import { alertColumns, publicAlertId, toAlertRecord } from './alert-store.js';
+import { integerIds } from './ids.js';
+import { parseIncidentId, publicIncidentId } from './incident-store.js';
+import type { Page, PageRequest } from './ports.js';
+import { decodeCursor, encodeCursor, iso } from './query-helpers.js';
+import type { Database } from './schema.js';
+
+const invIds = integerIds('inv');
+export const publicInvestigationId = invIds.format;
+export const parseInvestigationId = invIds.parse;
+const indIds = integerIds('ind');
+const actIds = integerIds('pact');
+
+/** What started an investigation. */
+export type InvestigationTrigger =
+  | { readonly kind: 'alert'; readonly alertId: string }
+  | {
+      readonly kind: 'manual';
+      /** `incident`, or the entity key of a device, user or mailbox. */
+      readonly target: string;
+      readonly by: string;
+      readonly comment?: string;
+    };
+
+/** A link from one piece of evidence to another, found by an analyzer. */
+export interface Relation {
+  /** `image` (process → its file), `parent`, `child`, `connectedTo`, `injectedInto`, `accessed`, `created`, `runsOn`, `ranAs`, `host` (device → process)… */
+  readonly kind: string;
+  readonly key: string;
+}
+
+export interface EvidenceRow {
+  readonly key: string;
+  readonly type: EntityType;
+  readonly entity: Entity;
+  readonly origin: 'alert' | 'related' | 'expansion' | 'manual';
+  readonly depth: number;
+  readonly analyzed: boolean;
+  readonly verdict: Verdict;
+  readonly score: number;
+  readonly roles: readonly EntityRole[];
+  readonly remediationStatus: RemediationStatus;
+  readonly ownFindings: readonly Finding[];
+  readonly findings: readonly Finding[];
+  readonly relations: readonly Relation[];
+}
+
+export interface ProposedAction {
+  readonly id: string;
+  readonly type: string;
+  readonly targetKey: string;
+  readonly evidenceKey: string;
+  readonly status: string;
+  readonly reasons: readonly string[];
+}
+
+export interface LogEntry {
+  readonly step: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly result: string;
+  /** Time it waited before this step, and as what (queued, pendingApproval, pendingResource). */
+  readonly waitedMs: number;
+  readonly waitedAs: string | null;
+  readonly worker: string;
+}
+
+/** The engine's working state, kept with the investigation. */
+export interface EngineState {
+  /** Analyze rounds run (each follows related entities one hop further). */
+  readonly rounds?: number;
+  /** Scope expansions waiting for approval: the entity, and the assets it would add. */
+  readonly pendingExpansions?: readonly {
+    readonly entityKey: string;
+    readonly assets: readonly string[];
+    readonly reason: string;
+  }[];
+  /** Entity keys whose expansion was done (or approved and done): not searched again. */
+  readonly expanded?: readonly string[];
+  /** Expansions an analyst approved, to be added on the next expand step. */
+  readonly approvedExpansions?: readonly string[];
+  /** What it waited as before the next step, since when (for the log). */
+  readonly waiting?: { readonly as: string; readonly since: number };
+}
+
+export interface InvestigationRecord {
+  readonly id: string;
+  readonly key: number;
+  readonly incidentId: string | null;
+  readonly status: InvestigationStatus;
+  readonly statusReason: string | null;
+  readonly playbook: string;
+  readonly trigger: InvestigationTrigger;
+  readonly step: string;
+  readonly state: EngineState;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly updatedAt: string;
+  readonly runMs: number;
+  readonly alertCount: number;
+}
+
+export interface InvestigationDetail extends InvestigationRecord {
+  readonly alertIds: readonly string[];
+  readonly evidence: readonly EvidenceRow[];
+  readonly actions: readonly ProposedAction[];
+  readonly log: readonly LogEntry[];
+}
+
+export interface InvestigationFilter {
+  readonly statuses?: readonly InvestigationStatus[];
+  readonly incidentId?: string;
+  readonly playbook?: string;
+}
+
+/** An alert correlated into an incident but not yet handed to an investigation. */
+export interface UninvestigatedAlert {
+  readonly id: number;
+  readonly incidentId: number;
+  readonly record: AlertRecord;
+}
+
+/** Everything one step writes, all at once. */
+export interface StepCommit {
+  readonly step: string;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly result: string;
+  /** The step to run next (`done` when nothing is left). */
+  readonly next: string;
+  /** A transition of the status machine, if the step made one. */
+  readonly event?: InvestigationEvent;
+  readonly statusReason?: string | null;
+  readonly state: EngineState;
+  readonly evidence?: readonly EvidenceRow[];
+  readonly actions?: readonly Omit<ProposedAction, 'id' | 'status'>[];
+  /** Release the claim (the investigation waits or ended). */
+  readonly release: boolean;
+  /** Otherwise renew it for this long. */
+  readonly leaseMs?: number;
+}
+
+export interface IndicatorFilter {
+  readonly action?: 'allow' | 'block';
+  readonly entityKey?: string;
+  readonly source?: string;
+}
+
+export interface InvestigationStore {
+  /** Alerts in an incident not yet handed to an investigation, oldest first. */
+  uninvestigatedAlerts(limit: number): Promise<UninvestigatedAlert[]>;
+  /** The not-yet-ended investigation of an incident, if any. */
+  openInvestigationOf(incidentId: number): Promise<InvestigationRecord | undefined>;
+  create(
+    input: {
+      incidentId: number | null;
+      playbook: string;
+      trigger: InvestigationTrigger;
+      status: 'queued' | 'unsupportedAlertType';
+      statusReason?: string;
+      alertIds: readonly number[];
+      /** Every alert of the incident joins too (those handed to an earlier investigation included). */
+      includeIncidentAlerts?: boolean;
+      evidence?: readonly Entity[];
+    },
+    now: Date,
+  ): Promise<string>;
+  /**
+   * Alerts join an investigation: it re-evaluates (back to its first step; one waiting for approval resumes).
+   * Alerts given are marked handed over.
+   */
+  joinAlerts(id: number, alertIds: readonly number[], now: Date): Promise<void>;
+  markInvestigated(alertIds: readonly number[]): Promise<void>;
+  /** Forget claims held by processes of this host that are no longer running. */
+  releaseDeadClaims(): Promise<number>;
+  /**
+   * Claim the oldest runnable investigation (queued, or running without a live claim) for `worker`, if fewer than
+   * `maxRunning` are claimed. `FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers never wait on each other's rows.
+   */
+  claim(
+    worker: string,
+    now: Date,
+    leaseMs: number,
+    maxRunning: number,
+  ): Promise<InvestigationRecord | undefined>;
+  /** Write a step's results; `false` when `worker` no longer holds the claim (nothing is written then). */
+  commitStep(id: number, worker: string, commit: StepCommit, now: Date): Promise<boolean>;
+  get(id: string): Promise<InvestigationDetail | undefined>;
+  getByKey(id: number): Promise<InvestigationDetail | undefined>;
+  alertsOf(id: number): Promise<AlertRecord[]>;
+  list(filter: InvestigationFilter, page: PageRequest): Promise<Page<InvestigationRecord>>;
+  /** Cancel (terminatedByUser). */
+  cancel(id: string, by: string, comment: string | undefined, now: Date): Promise<InvestigationDetail>;
+  /** Approve the waiting scope expansions: the investigation resumes and adds the assets. */
+  approveExpansions(id: string, by: string, now: Date): Promise<InvestigationDetail>;
+  /** Resolve the investigation's alerts, unless an analyst set their status. */
+  resolveAlerts(id: number, now: Date): Promise<number>;
+  countRunnable(): Promise<number>;
+
+  addIndicators(drafts: readonly IndicatorDraft[], by: string, now: Date): Promise<Indicator[]>;
+  listIndicators(filter: IndicatorFilter, page: PageRequest): Promise<Page<Indicator>>;
+  /** Active indicators on any of these keys. */
+  indicatorsFor(keys: readonly string[], now: Date): Promise<Indicator[]>;
+  removeIndicator(id: string): Promise<boolean>;
+}
+
+const THIS_HOST = hostname();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+type InvestigationRow = Selectable<Database['investigations']>;
+
+function toRecord(row: InvestigationRow, alertCount: number): InvestigationRecord {
+  return {
+    id: publicInvestigationId(Number(row.id)),
+    key: Number(row.id),
+    incidentId: row.incident_id === null ? null : publicIncidentId(Number(row.incident_id)),
+    status: row.status as InvestigationStatus,
+    statusReason: row.status_reason,
+    playbook: row.playbook,
+    trigger: JSON.parse(row.trigger) as InvestigationTrigger,
+    step: row.step,
+    state: JSON.parse(row.state) as EngineState,
+    createdAt: iso(Number(row.created_at)),
+    startedAt: row.started_at === null ? null : iso(Number(row.started_at)),
+    endedAt: row.ended_at === null ? null : iso(Number(row.ended_at)),
+    updatedAt: iso(Number(row.updated_at)),
+    runMs: Number(row.run_ms),
+    alertCount,
+  };
+}
+
+function toEvidence(row: Database['investigation_evidence']): EvidenceRow {
+  return {
+    key: row.entity_key,
+    type: row.type as EntityType,
+    entity: JSON.parse(row.entity) as Entity,
+    origin: row.origin as EvidenceRow['origin'],
+    depth: Number(row.depth),
+    analyzed: Number(row.analyzed) === 1,
+    verdict: row.verdict as Verdict,
+    score: Number(row.score),
+    roles: JSON.parse(row.roles) as EntityRole[],
+    remediationStatus: row.remediation_status as RemediationStatus,
+    ownFindings: JSON.parse(row.own_findings) as Finding[],
+    findings: JSON.parse(row.findings) as Finding[],
+    relations: JSON.parse(row.relations) as Relation[],
+  };
+}
+
+function evidenceValues(investigationId: number, evidence: EvidenceRow, now: number) {
+  return {
+    investigation_id: investigationId,
+    entity_key: evidence.key,
+    type: evidence.type,
+    entity: JSON.stringify(evidence.entity),
+    origin: evidence.origin,
+    depth: evidence.depth,
+    analyzed: evidence.analyzed ? 1 : 0,
+    verdict: evidence.verdict,
+    score: evidence.score,
+    roles: JSON.stringify(evidence.roles),
+    remediation_status: evidence.remediationStatus,
+    own_findings: JSON.stringify(evidence.ownFindings),
+    findings: JSON.stringify(evidence.findings),
+    relations: JSON.stringify(evidence.relations),
+    added_at: now,
+  };
+}
+
+/** A new piece of evidence: not yet analyzed, no verdict. */
+export function newEvidence(
+  entity: Entity,
+  origin: EvidenceRow['origin'],
+  depth: number,
+  roles: readonly EntityRole[] = [],
+): EvidenceRow {
+  return {
+    key: entity.key,
+    type: entity.type,
+    entity,
+    origin,
+    depth,
+    analyzed: false,
+    verdict: 'unknown',
+    score: 0,
+    roles,
+    remediationStatus: 'none',
+    ownFindings: [],
+    findings: [],
+    relations: [],
+  };
+}
+
+function toIndicator(row: Selectable<Database['indicators']>): Indicator {
+  const indicator: Record<string, unknown> = {
+    id: indIds.format(Number(row.id)),
+    entityKey: row.entity_key,
+    action: row.action,
+    title: row.title ?? undefined,
+    description: row.description ?? undefined,
+    source: row.source,
+    sourceRef: row.source_ref ?? undefined,
+    severity: row.severity ?? undefined,
+    expiresAt: row.expires_at === null ? undefined : iso(Number(row.expires_at)),
+    createdAt: iso(Number(row.created_at)),
+    createdBy: row.created_by,
+  };
+  for (const key of Object.keys(indicator)) if (indicator[key] === undefined) delete indicator[key];
+  return indicator as unknown as Indicator;
+}
+
+type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+const RUNNABLE = ['queued', 'running'];
+
+export function createInvestigationStore(db: Kysely<Database>, atomically: Atomically): InvestigationStore {
+  const isSqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+
+  /** Serialise claims: the running count and the row claimed are decided together. */
+  const lockForClaim = async (executor: Kysely<Database>) => {
+    if (isSqlite) await sql`update investigations set id = id where id = -1`.execute(executor);
+    else await sql`select pg_advisory_xact_lock(727002)`.execute(executor);
+  };
+
+  const alertCounts = async (executor: Kysely<Database>, ids: readonly number[]) => {
+    const counts = new Map<number, number>();
+    if (ids.length === 0) return counts;
+    const rows = await executor
+      .selectFrom('investigation_alerts')
+      .select(['investigation_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('investigation_id', 'in', [...ids])
+      .groupBy('investigation_id')
+      .execute();
+    for (const row of rows) counts.set(Number(row.investigation_id), Number(row.n));
+    return counts;
+  };
+
+  const loadDetail = async (executor: Kysely<Database>, key: number) => {
+    const row = await executor
+      .selectFrom('investigations')
+      .selectAll()
+      .where('id', '=', key)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const [alerts, evidence, actions, log] = await Promise.all([
+      executor
+        .selectFrom('investigation_alerts')
+        .select('alert_id')
+        .where('investigation_id', '=', key)
+        .orderBy('alert_id')
+        .execute(),
+      executor
+        .selectFrom('investigation_evidence')
+        .selectAll()
+        .where('investigation_id', '=', key)
+        .orderBy('added_at')
+        .orderBy('entity_key')
+        .execute(),
+      executor
+        .selectFrom('proposed_actions')
+        .selectAll()
+        .where('investigation_id', '=', key)
+        .orderBy('id')
+        .execute(),
+      executor
+        .selectFrom('investigation_log')
+        .selectAll()
+        .where('investigation_id', '=', key)
+        .orderBy('id')
+        .execute(),
+    ]);
+    const detail: InvestigationDetail = {
+      ...toRecord(row as InvestigationRow, alerts.length),
+      alertIds: alerts.map((alert) => publicAlertId(Number(alert.alert_id))),
+      evidence: evidence.map(toEvidence),
+      actions: actions.map((action) => ({
+        id: actIds.format(Number(action.id)),
+        type: action.type,
+        targetKey: action.target_key,
+        evidenceKey: action.evidence_key,
+        status: action.status,
+        reasons: JSON.parse(action.reasons) as string[],
+      })),
+      log: log.map((entry) => ({
+        step: entry.step,
+        startedAt: iso(Number(entry.started_at)),
+        durationMs: Number(entry.duration_ms),
+        result: entry.result,
+        waitedMs: Number(entry.waited_ms),
+        waitedAs: entry.waited_as,
+        worker: entry.worker,
+      })),
+    };
+    return detail;
+  };
+
+  const requireKey = (id: string) => {
+    const key = parseInvestigationId(id);
+    if (key === undefined)
+      throw new AutoirError('AUTOIR_E_NOT_FOUND', `no investigation ${id}`, { details: { id } });
+    return key;
+  };
+
+  /** Move an investigation by a status event, with the extra columns given. */
+  const move = async (
+    executor: Kysely<Database>,
+    key: number,
+    event: InvestigationEvent,
+    now: number,
+    extra: Updateable<Database['investigations']> = {},
+  ) => {
+    const row = await executor
+      .selectFrom('investigations')
+      .selectAll()
+      .where('id', '=', key)
+      .executeTakeFirst();
+    if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no investigation ${publicInvestigationId(key)}`);
+    const status = transitionInvestigation(row.status as InvestigationStatus, event);
+    await executor
+      .updateTable('investigations')
+      .set({
+        status,
+        updated_at: now,
+        ...(isTerminalInvestigationStatus(status)
+          ? { ended_at: now, claimed_by: null, lease_until: null }
+          : {}),
+        ...extra,
+      })
+      .where('id', '=', key)
+      .execute();
+    return status;
+  };
+
+  return {
+    async uninvestigatedAlerts(limit) {
+      const rows = await db
+        .selectFrom('alerts')
+        .select(alertColumns)
+        .where('investigated', '=', 0)
+        .where('incident_id', 'is not', null)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: Number(row.id),
+        incidentId: parseIncidentId(row.incident_id as string) as number,
+        record: toAlertRecord(row as Parameters<typeof toAlertRecord>[0]),
+      }));
+    },
+
+    async openInvestigationOf(incidentId) {
+      const row = await db
+        .selectFrom('investigations')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .where('ended_at', 'is', null)
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      return row ? toRecord(row as InvestigationRow, 0) : undefined;
+    },
+
+    create: (input, now) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        const ended = input.status === 'unsupportedAlertType';
+        const inserted = await executor
+          .insertInto('investigations')
+          .values({
+            incident_id: input.incidentId,
+            status: input.status,
+            status_reason: input.statusReason ?? null,
+            playbook: input.playbook,
+            trigger: JSON.stringify(input.trigger),
+            step: ended ? 'done' : 'collect',
+            state: '{}',
+            created_at: time,
+            queued_at: time,
+            started_at: null,
+            ended_at: ended ? time : null,
+            updated_at: time,
+            claimed_by: null,
+            lease_until: null,
+            run_ms: 0,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const key = Number(inserted.id);
+        if (input.alertIds.length > 0) {
+          await executor
+            .insertInto('investigation_alerts')
+            .values(
+              input.alertIds.map((alertId) => ({ investigation_id: key, alert_id: alertId, added_at: time })),
+            )
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
+          await executor
+            .updateTable('alerts')
+            .set({ investigated: 1 })
+            .where('id', 'in', [...input.alertIds])
+            .execute();
+        }
+        if (input.includeIncidentAlerts && input.incidentId !== null) {
+          await executor
+            .insertInto('investigation_alerts')
+            .columns(['investigation_id', 'alert_id', 'added_at'])
+            .expression((eb) =>
+              eb
+                .selectFrom('alerts')
+                .select([sql.lit(key).as('investigation_id'), 'id', sql.lit(time).as('added_at')])
+                .where('incident_id', '=', publicIncidentId(input.incidentId as number)),
+            )
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
+        }
+        for (const entity of input.evidence ?? [])
+          await executor
+            .insertInto('investigation_evidence')
+            .values(evidenceValues(key, newEvidence(entity, 'manual', 0), time))
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
+        return publicInvestigationId(key);
+      }),
+
+    joinAlerts: (key, alertIds, now) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        if (alertIds.length === 0) return;
+        await executor
+          .insertInto('investigation_alerts')
+          .values(alertIds.map((alertId) => ({ investigation_id: key, alert_id: alertId, added_at: time })))
+          .onConflict((conflict) => conflict.doNothing())
+          .execute();
+        await executor
+          .updateTable('alerts')
+          .set({ investigated: 1 })
+          .where('id', 'in', [...alertIds])
+          .execute();
+        const row = await executor
+          .selectFrom('investigations')
+          .select(['status', 'state'])
+          .where('id', '=', key)
+          .executeTakeFirstOrThrow();
+        const status = row.status as InvestigationStatus;
+        if (isTerminalInvestigationStatus(status)) return;
+        const state = JSON.parse(row.state) as EngineState;
+        const waiting = status === 'pendingApproval' || status === 'pendingResource';
+        await executor
+          .updateTable('investigations')
+          .set({
+            // Re-evaluate from the start with what the alerts add; evidence already judged is kept.
+            step: 'collect',
+            status: waiting ? transitionInvestigation(status, { type: 'resume' }) : status,
+            state: JSON.stringify({
+              ...state,
+              waiting: waiting ? { as: status, since: time } : state.waiting,
+            }),
+            updated_at: time,
+            ...(waiting ? { queued_at: time } : {}),
+          })
+          .where('id', '=', key)
+          .execute();
+      }),
+
+    async markInvestigated(alertIds) {
+      if (alertIds.length === 0) return;
+      await db
+        .updateTable('alerts')
+        .set({ investigated: 1 })
+        .where('id', 'in', [...alertIds])
+        .execute();
+    },
+
+    async releaseDeadClaims() {
+      const rows = await db
+        .selectFrom('investigations')
+        .select(['id', 'claimed_by'])
+        .where('claimed_by', 'like', `${THIS_HOST}:%`)
+        .execute();
+      const dead = rows.filter((row) => {
+        const pid = Number((row.claimed_by ?? '').split(':')[1]);
+        return Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
+      });
+      if (dead.length === 0) return 0;
+      await db
+        .updateTable('investigations')
+        .set({ claimed_by: null, lease_until: null })
+        .where(
+          'id',
+          'in',
+          dead.map((row) => row.id),
+        )
+        .execute();
+      return dead.length;
+    },
+
+    claim: (worker, now, leaseMs, maxRunning) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        await lockForClaim(executor);
+        const held = await executor
+          .selectFrom('investigations')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', 'in', RUNNABLE)
+          .where('claimed_by', 'is not', null)
+          .where('lease_until', '>', time)
+          .executeTakeFirstOrThrow();
+        if (Number(held.n) >= maxRunning) return undefined;
+        let query = executor
+          .selectFrom('investigations')
+          .selectAll()
+          .where('status', 'in', RUNNABLE)
+          .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('lease_until', '<=', time)]))
+          .orderBy('id')
+          .limit(1);
+        if (!isSqlite) query = query.forUpdate().skipLocked();
+        const row = await query.executeTakeFirst();
+        if (!row) return undefined;
+        const starting = row.status === 'queued';
+        const state = JSON.parse(row.state) as EngineState;
+        await executor
+          .updateTable('investigations')
+          .set({
+            claimed_by: worker,
+            lease_until: time + leaseMs,
+            updated_at: time,
+            ...(starting
+              ? {
+                  status: transitionInvestigation('queued', { type: 'start' }),
+                  started_at: row.started_at ?? time,
+                  state: JSON.stringify({
+                    ...state,
+                    waiting: { as: 'queued', since: Number(row.queued_at) },
+                  }),
+                }
+              : {}),
+          })
+          .where('id', '=', row.id)
+          .execute();
+        const claimed = await executor
+          .selectFrom('investigations')
+          .selectAll()
+          .where('id', '=', row.id)
+          .executeTakeFirstOrThrow();
+        return toRecord(claimed as InvestigationRow, 0);
+      }),
+
+    commitStep: (key, worker, commit, now) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        const row = await executor
+          .selectFrom('investigations')
+          .select(['status', 'claimed_by', 'run_ms'])
+          .where('id', '=', key)
+          .executeTakeFirst();
+        // Fenced: a worker whose claim was taken over (lease expired) writes nothing.
+        if (!row || row.claimed_by !== worker) return false;
+        const status = commit.event
+          ? transitionInvestigation(row.status as InvestigationStatus, commit.event)
+          : (row.status as InvestigationStatus);
+        const ended = isTerminalInvestigationStatus(status);
+        const waiting = commit.state.waiting;
+        await executor
+          .insertInto('investigation_log')
+          .values({
+            investigation_id: key,
+            step: commit.step,
+            started_at: commit.startedAt,
+            duration_ms: commit.durationMs,
+            waited_ms: waiting ? Math.max(0, commit.startedAt - waiting.since) : 0,
+            waited_as: waiting?.as ?? null,
+            result: commit.result,
+            worker,
+          })
+          .execute();
+        const { waiting: _logged, ...state } = commit.state;
+        const nextState: EngineState =
+          status === 'pendingApproval' || status === 'pendingResource'
+            ? { ...state, waiting: { as: status, since: time } }
+            : state;
+        await executor
+          .updateTable('investigations')
+          .set({
+            status,
+            ...(commit.statusReason !== undefined ? { status_reason: commit.statusReason } : {}),
+            step: commit.next,
+            state: JSON.stringify(nextState),
+            updated_at: time,
+            run_ms: Number(row.run_ms) + commit.durationMs,
+            ...(ended ? { ended_at: time } : {}),
+            ...(commit.release || ended
+              ? { claimed_by: null, lease_until: null }
+              : { lease_until: time + (commit.leaseMs ?? 60_000) }),
+          })
+          .where('id', '=', key)
+          .execute();
+        for (const evidence of commit.evidence ?? []) {
+          const values = evidenceValues(key, evidence, time);
+          const { investigation_id: _i, entity_key: _k, added_at: _a, ...update } = values;
+          await executor
+            .insertInto('investigation_evidence')
+            .values(values)
+            .onConflict((conflict) =>
+              conflict.columns(['investigation_id', 'entity_key']).doUpdateSet(update),
+            )
+            .execute();
+        }
+        for (const action of commit.actions ?? [])
+          await executor
+            .insertInto('proposed_actions')
+            .values({
+              investigation_id: key,
+              type: action.type,
+              target_key: action.targetKey,
+              evidence_key: action.evidenceKey,
+              status: 'proposed',
+              reasons: JSON.stringify(action.reasons),
+              created_at: time,
+            })
+            .onConflict((conflict) =>
+              conflict
+                .columns(['investigation_id', 'type', 'target_key'])
+                .doUpdateSet({ reasons: JSON.stringify(action.reasons) }),
+            )
+            .execute();
+        return true;
+      }),
+
+    get: (id) => {
+      const key = parseInvestigationId(id);
+      return key === undefined ? Promise.resolve(undefined) : loadDetail(db, key);
+    },
+
+    getByKey: (key) => loadDetail(db, key),
+
+    async alertsOf(key) {
+      const rows = await db
+        .selectFrom('alerts')
+        .select(alertColumns)
+        .where(
+          'id',
+          'in',
+          db.selectFrom('investigation_alerts').select('alert_id').where('investigation_id', '=', key),
+        )
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => toAlertRecord(row as Parameters<typeof toAlertRecord>[0]));
+    },
+
+    async list(filter, page) {
+      const limit = Math.max(1, Math.min(page.limit, 1000));
+      let query = db.selectFrom('investigations').selectAll();
+      if (filter.statuses?.length) query = query.where('status', 'in', [...filter.statuses]);
+      if (filter.playbook !== undefined) query = query.where('playbook', '=', filter.playbook);
+      if (filter.incidentId !== undefined)
+        query = query.where('incident_id', '=', parseIncidentId(filter.incidentId) ?? -1);
+      if (page.cursor !== undefined) {
+        const [, id] = decodeCursor(page.cursor);
+        query = query.where('id', '<', id);
+      }
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit);
+      const counts = await alertCounts(
+        db,
+        items.map((row) => Number(row.id)),
+      );
+      const last = items[items.length - 1];
+      return {
+        items: items.map((row) => toRecord(row as InvestigationRow, counts.get(Number(row.id)) ?? 0)),
+        nextCursor: rows.length > limit && last ? encodeCursor(0, Number(last.id)) : null,
+      };
+    },
+
+    cancel: async (id, by, comment, now) => {
+      const key = requireKey(id);
+      await atomically(async (executor) => {
+        await move(executor, key, { type: 'cancel' }, now.getTime(), {
+          status_reason: `cancelled by ${by}${comment ? `: ${comment}` : ''}`,
+          step: 'done',
+        });
+        await executor
+          .insertInto('investigation_log')
+          .values({
+            investigation_id: key,
+            step: 'cancel',
+            started_at: now.getTime(),
+            duration_ms: 0,
+            waited_ms: 0,
+            waited_as: null,
+            result: `cancelled by ${by}${comment ? `: ${comment}` : ''}`,
+            worker: by,
+          })
+          .execute();
+      });
+      return (await loadDetail(db, key)) as InvestigationDetail;
+    },
+
+    approveExpansions: async (id, by, now) => {
+      const key = requireKey(id);
+      await atomically(async (executor) => {
+        const row = await executor
+          .selectFrom('investigations')
+          .select(['status', 'state'])
+          .where('id', '=', key)
+          .executeTakeFirst();
+        if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no investigation ${id}`);
+        const state = JSON.parse(row.state) as EngineState;
+        if (!state.pendingExpansions?.length || row.status !== 'pendingApproval')
+          throw new AutoirError('AUTOIR_E_CONFLICT', `investigation ${id} has no scope expansion waiting`);
+        const time = now.getTime();
+        const approved = [
+          ...(state.approvedExpansions ?? []),
+          ...state.pendingExpansions.map((p) => p.entityKey),
+        ];
+        await move(executor, key, { type: 'resume' }, time, {
+          step: 'expand',
+          queued_at: time,
+          status_reason: null,
+          state: JSON.stringify({
+            ...state,
+            pendingExpansions: [],
+            approvedExpansions: approved,
+            waiting: { as: 'pendingApproval', since: state.waiting?.since ?? time },
+          }),
+        });
+        await executor
+          .insertInto('investigation_log')
+          .values({
+            investigation_id: key,
+            step: 'approveExpansion',
+            started_at: time,
+            duration_ms: 0,
+            waited_ms: 0,
+            waited_as: null,
+            result: `${by} approved adding ${approved.join(', ')}`,
+            worker: by,
+          })
+          .execute();
+      });
+      return (await loadDetail(db, key)) as InvestigationDetail;
+    },
+
+    async resolveAlerts(key, now) {
+      const result = await db
+        .updateTable('alerts')
+        .set({ status: 'resolved', status_by: 'automation', updated_at: now.getTime() })
+        .where(
+          'id',
+          'in',
+          db.selectFrom('investigation_alerts').select('alert_id').where('investigation_id', '=', key),
+        )
+        .where((eb) => eb.or([eb('status_by', 'is', null), eb('status_by', '=', 'automation')]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async countRunnable() {
+      const row = await db
+        .selectFrom('investigations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', RUNNABLE)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    addIndicators: (drafts, by, now) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        const stored: Indicator[] = [];
+        for (const draft of drafts) {
+          const values = {
+            entity_key: draft.entityKey,
+            action: draft.action,
+            title: draft.title ?? null,
+            description: draft.description ?? null,
+            source: draft.source,
+            source_ref: draft.sourceRef ?? null,
+            severity: draft.severity ?? null,
+            expires_at: draft.expiresAt ?? null,
+            created_at: time,
+            created_by: by,
+          };
+          const row =
+            draft.sourceRef === undefined
+              ? await executor
+                  .insertInto('indicators')
+                  .values(values)
+                  .returningAll()
+                  .executeTakeFirstOrThrow()
+              : await executor
+                  .insertInto('indicators')
+                  .values(values)
+                  .onConflict((conflict) =>
+                    conflict.columns(['source', 'source_ref']).doUpdateSet({
+                      entity_key: values.entity_key,
+                      action: values.action,
+                      title: values.title,
+                      description: values.description,
+                      severity: values.severity,
+                      expires_at: values.expires_at,
+                    }),
+                  )
+                  .returningAll()
+                  .executeTakeFirstOrThrow();
+          stored.push(toIndicator(row));
+        }
+        return stored;
+      }),
+
+    async listIndicators(filter, page) {
+      const limit = Math.max(1, Math.min(page.limit, 1000));
+      let query = db.selectFrom('indicators').selectAll();
+      if (filter.action) query = query.where('action', '=', filter.action);
+      if (filter.entityKey) query = query.where('entity_key', '=', filter.entityKey);
+      if (filter.source) query = query.where('source', '=', filter.source);
+      if (page.cursor !== undefined) query = query.where('id', '<', decodeCursor(page.cursor)[1]);
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map((row) => toIndicator(row)),
+        nextCursor: rows.length > limit && last ? encodeCursor(0, Number(last.id)) : null,
+      };
+    },
+
+    async indicatorsFor(keys, now) {
+      if (keys.length === 0) return [];
+      const rows = await db
+        .selectFrom('indicators')
+        .selectAll()
+        .where('entity_key', 'in', [...new Set(keys)])
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.getTime())]))
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => toIndicator(row));
+    },
+
+    async removeIndicator(id) {
+      const key = indIds.parse(id);
+      if (key === undefined) return false;
+      const result = await db.deleteFrom('indicators').where('id', '=', key).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The loop that does waiting work: correlate alerts into incidents, hand them to investigations, and run
+ * investigations claimed from the store. `runUntilIdle` stops when nothing is left; `runWorker` keeps polling
+ * until its signal aborts. Several workers (processes) on one PostgreSQL share the work: each investigation is
+ * claimed by one at a time, and each of its steps commits once.
+ */
+import { hostname } from 'node:os';
+import { correlatePending, type CorrelationSummary } from '../correlate/correlator.js';
+import type { CorrelationOptions } from '../correlate/correlate.js';
+import { runInvestigation, type EngineLimits } from '../investigate/engine.js';
+import type { PlaybookSet } from '../investigate/playbooks.js';
+import { triggerInvestigations, type TriggerSummary } from '../investigate/trigger.js';
+import type { Store } from '../store/ports.js';
+
+export interface WorkOptions {
+  readonly correlation: CorrelationOptions;
+  readonly playbooks: PlaybookSet;
+  readonly limits?: Partial<EngineLimits>;
+  /** Investigations run at once across every worker; the rest stay queued. Default 10. */
+  readonly maxRunning?: number;
+  /** How long a claim holds without a step committing. Default 60 s. */
+  readonly leaseMs?: number;
+  readonly now?: () => Date;
+  /** This worker's name in claims and the log. Default `host:pid:n`. */
+  readonly worker?: string;
+}
+
+export interface WorkSummary {
+  readonly correlation: CorrelationSummary;
+  readonly investigations: TriggerSummary & { readonly steps: number; readonly ran: number };
+}
+
+let workers = 0;
+
+export function workerName(): string {
+  workers++;
+  return `${hostname()}:${process.pid}:${workers}`;
+}
+
+/** One pass: correlate, trigger, then run claimable investigations until none can be claimed. */
+async function pass(
+  store: Store,
+  options: WorkOptions,
+  worker: string,
+  summary: MutableSummary,
+): Promise<boolean> {
+  const now = options.now ?? (() => new Date());
+  const correlation = await correlatePending(store, options.correlation, now);
+  summary.correlation.alerts += correlation.alerts;
+  summary.correlation.incidentsCreated += correlation.incidentsCreated;
+  summary.correlation.incidentsMerged += correlation.incidentsMerged;
+  const triggered = await triggerInvestigations(store, options.playbooks, now);
+  summary.created += triggered.created;
+  summary.joined += triggered.joined;
+  summary.unsupported += triggered.unsupported;
+  let worked = correlation.alerts + triggered.created + triggered.joined + triggered.unsupported > 0;
+  for (;;) {
+    const claimed = await store.investigations.claim(
+      worker,
+      now(),
+      options.leaseMs ?? 60_000,
+      options.maxRunning ?? 10,
+    );
+    if (!claimed) break;
+    worked = true;
+    summary.ran++;
+    summary.steps += await runInvestigation(store, claimed, worker, {
+      playbooks: options.playbooks,
+      ...(options.limits ? { limits: options.limits } : {}),
+      now,
+      leaseMs: options.leaseMs ?? 60_000,
+    });
+  }
+  return worked;
+}
+
+interface MutableSummary {
+  correlation: { alerts: number; incidentsCreated: number; incidentsMerged: number };
+  created: number;
+  joined: number;
+  unsupported: number;
+  steps: number;
+  ran: number;
+}
+
+function emptySummary(): MutableSummary {
+  return {
+    correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
+    created: 0,
+    joined: 0,
+    unsupported: 0,
+    steps: 0,
+    ran: 0,
+  };
+}
+
+function toSummary(summary: MutableSummary): WorkSummary {
+  const { correlation, ...investigations } = summary;
+  return { correlation, investigations };
+}
+
+/**
+ * Run until nothing is left to do, then return. Investigations claimed by a process of this host that died are
+ * taken over at once; those another live worker holds are left to it.
+ */
+export async function runUntilIdle(store: Store, options: WorkOptions): Promise<WorkSummary> {
+  const worker = options.worker ?? workerName();
+  const summary = emptySummary();
+  await store.investigations.releaseDeadClaims();
+  while (await pass(store, options, worker, summary)) {
+    // Another pass: what this one did may have made more work (a joined alert re-queues an investigation).
+  }
+  return toSummary(summary);
+}
+
+/** Keep doing waiting work until `signal` aborts, polling every `pollMs` when idle. */
+export async function runWorker(
+  store: Store,
+  options: WorkOptions,
+  signal: AbortSignal,
+  pollMs = 500,
+): Promise<WorkSummary> {
+  const worker = options.worker ?? workerName();
+  const summary = emptySummary();
+  await store.investigations.releaseDeadClaims();
+  while (!signal.aborted) {
+    const worked = await pass(store, options, worker, summary);
+    if (!worked && !signal.aborted)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+  }
+  return toSummary(summary);
+}
