@@ -4,7 +4,9 @@
  * - `AUTOIR_MAX_INVESTIGATIONS` — investigations run at once across all workers (default 10; the rest queue);
  * - `AUTOIR_INVESTIGATION_MAX_ENTITIES` / `_MAX_ACTIONS` / `_MAX_RUN` — caps that end one terminatedBySystem
  *   (default 500 entities, 100 actions, 10m);
- * - `AUTOIR_EXPANSION_APPROVAL` — a scope expansion adding this many devices or more waits for approval (default 10).
+ * - `AUTOIR_EXPANSION_APPROVAL` — a scope expansion adding this many devices or more waits for approval (default 10);
+ * - `AUTOIR_ANALYZE_BATCH` — evidence analyzed per step, i.e. per transaction (default 100): smaller steps lose
+ *   less work when a process dies and hold the store's write lock for less time.
  */
 import path from 'node:path';
 import { durationMs } from '../domain/duration.js';
@@ -41,6 +43,7 @@ export function investigationConfigFrom(
   const maxActions = positive('AUTOIR_INVESTIGATION_MAX_ACTIONS', env.AUTOIR_INVESTIGATION_MAX_ACTIONS);
   const threshold = positive('AUTOIR_EXPANSION_APPROVAL', env.AUTOIR_EXPANSION_APPROVAL);
   const maxRunning = positive('AUTOIR_MAX_INVESTIGATIONS', env.AUTOIR_MAX_INVESTIGATIONS);
+  const analyzeBatch = positive('AUTOIR_ANALYZE_BATCH', env.AUTOIR_ANALYZE_BATCH);
   return {
     playbooks: loadPlaybooks(dirs),
     limits: {
@@ -48,6 +51,7 @@ export function investigationConfigFrom(
       ...(maxActions !== undefined ? { maxActions } : {}),
       ...(maxRunMs !== undefined ? { maxRunMs } : {}),
       ...(threshold !== undefined ? { expansionApprovalThreshold: threshold } : {}),
+      ...(analyzeBatch !== undefined ? { analyzeBatch } : {}),
     },
     ...(maxRunning !== undefined ? { maxRunning } : {}),
   };
