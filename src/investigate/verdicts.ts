@@ -21,6 +21,11 @@ interface Rule {
   readonly rolesIfSuspicious?: readonly EntityRole[];
   /** Whether a Windows system binary at its system path takes the finding (a LOLBin abused is not itself bad). */
   readonly skipSystemFiles?: boolean;
+  /**
+   * Carry the source's final verdict rather than its base one. Only for relations into devices and users: they
+   * pass nothing on, so a final verdict cannot come back round.
+   */
+  readonly fromFinal?: boolean;
 }
 
 /** Relation kind → what flows forward (source → target) and backward (target → source). */
@@ -66,6 +71,7 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
       suspicious: 30,
       text: 'runs {source}, judged {verdict}',
       roles: ['compromised'],
+      fromFinal: true,
     },
   },
   ranAs: {
@@ -74,6 +80,7 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
       suspicious: 15,
       text: 'ran {source}, judged {verdict}',
       roles: ['compromised'],
+      fromFinal: true,
     },
   },
   sameAs: {
@@ -99,73 +106,100 @@ export function describeEvidence(evidence: EvidenceRow): string {
 }
 
 interface Contribution {
+  readonly ruleKey: string;
+  readonly rule: Rule;
+  readonly source: string;
   readonly weight: number;
-  readonly sources: string[];
-  readonly text: string;
   readonly verdict: Verdict;
 }
+
+/** Rounds of propagation: a verdict travels this many hops (file → process on another device → its device). */
+const ROUNDS = 3;
 
 /** Judge every piece of evidence: verdict, score, roles and the findings that decided them. */
 export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
   const byKey = new Map(evidence.map((row) => [row.key, row]));
-  const base = new Map(evidence.map((row) => [row.key, decideVerdict(row.ownFindings).verdict]));
-  // target key → rule key → strongest contribution (one finding per kind of relation, naming its sources).
-  const contributions = new Map<string, Map<string, Contribution>>();
-  const roles = new Map<string, Set<EntityRole>>();
-
-  const contribute = (rule: Rule, ruleKey: string, source: EvidenceRow, target: EvidenceRow) => {
-    const verdict = base.get(source.key) as Verdict;
-    if (!isIncriminating(verdict)) return;
-    if (rule.skipSystemFiles && target.type === 'file') {
-      const path = (target.entity as FileEntity).path;
-      if (path && isSystemPath(path)) return;
-    }
-    const weight = verdict === 'malicious' ? rule.malicious : rule.suspicious;
-    const given = verdict === 'malicious' ? rule.roles : rule.rolesIfSuspicious;
-    if (given?.length) {
-      const set = roles.get(target.key) ?? new Set<EntityRole>();
-      for (const role of given) set.add(role);
-      roles.set(target.key, set);
-    }
-    let perTarget = contributions.get(target.key);
-    if (!perTarget) contributions.set(target.key, (perTarget = new Map()));
-    const existing = perTarget.get(ruleKey);
-    const name = describeEvidence(source);
-    if (!existing || weight > existing.weight)
-      perTarget.set(ruleKey, {
-        weight,
-        verdict,
-        text: rule.text,
-        sources: existing ? [name, ...existing.sources] : [name],
-      });
-    else existing.sources.push(name);
-  };
-
-  for (const source of evidence) {
+  // Every (source → target, rule) edge, both directions of each relation.
+  const edges: { rule: Rule; ruleKey: string; source: EvidenceRow; target: EvidenceRow }[] = [];
+  for (const source of evidence)
     for (const relation of source.relations) {
       const target = byKey.get(relation.key);
       const rule = RULES[relation.kind];
       if (!target || !rule || target.key === source.key) continue;
-      if (rule.forward) contribute(rule.forward, `${relation.kind}>`, source, target);
-      if (rule.backward) contribute(rule.backward, `${relation.kind}<`, target, source);
+      if (rule.forward) edges.push({ rule: rule.forward, ruleKey: `${relation.kind}>`, source, target });
+      if (rule.backward)
+        edges.push({ rule: rule.backward, ruleKey: `${relation.kind}<`, source: target, target: source });
     }
-  }
+
+  // target → contributions; recomputed each round from the verdicts of the round before.
+  let contributions = new Map<string, Contribution[]>();
+  const verdictWithout = (row: EvidenceRow, excluded: string | undefined): Verdict =>
+    decideVerdict([
+      ...row.ownFindings,
+      ...(contributions.get(row.key) ?? [])
+        .filter((c) => c.source !== excluded)
+        .map((c) => ({ analyzer: 'relations', weight: c.weight, text: '' })),
+    ]).verdict;
+
+  const round = (final: boolean) => {
+    const next = new Map<string, Contribution[]>();
+    for (const { rule, ruleKey, source, target } of edges) {
+      if ((rule.fromFinal === true) !== final) continue;
+      // What the source is judged without what the target told it: evidence does not vouch for itself.
+      const verdict = verdictWithout(source, target.key);
+      if (!isIncriminating(verdict)) continue;
+      if (rule.skipSystemFiles && target.type === 'file') {
+        const path = (target.entity as FileEntity).path;
+        if (path && isSystemPath(path)) continue;
+      }
+      const list = next.get(target.key) ?? [];
+      list.push({
+        ruleKey,
+        rule,
+        source: source.key,
+        weight: verdict === 'malicious' ? rule.malicious : rule.suspicious,
+        verdict,
+      });
+      next.set(target.key, list);
+    }
+    return next;
+  };
+  for (let index = 0; index < ROUNDS; index++) contributions = round(false);
+  // Devices and users last, from final verdicts (they pass nothing on).
+  const sinks = round(true);
+  for (const [key, list] of sinks) contributions.set(key, [...(contributions.get(key) ?? []), ...list]);
 
   return evidence.map((row) => {
+    // One finding per kind of relation: the strongest, naming every source.
+    const byRule = new Map<string, Contribution[]>();
+    for (const contribution of contributions.get(row.key) ?? []) {
+      const list = byRule.get(contribution.ruleKey) ?? [];
+      list.push(contribution);
+      byRule.set(contribution.ruleKey, list);
+    }
     const extra: Finding[] = [];
-    for (const contribution of contributions.get(row.key)?.values() ?? []) {
-      const [first, ...rest] = [...new Set(contribution.sources)].sort();
-      const source = rest.length ? `${first} and ${rest.length} more` : (first as string);
+    const gained = new Set<EntityRole>();
+    for (const list of byRule.values()) {
+      const strongest = list.reduce((best, c) => (c.weight > best.weight ? c : best));
+      const names = [
+        ...new Set(list.map((c) => describeEvidence(byKey.get(c.source) as EvidenceRow))),
+      ].sort();
+      const first = describeEvidence(byKey.get(strongest.source) as EvidenceRow);
+      const others = names.filter((name) => name !== first).length;
       extra.push({
         analyzer: 'relations',
-        weight: contribution.weight,
-        text: contribution.text.replace('{source}', source).replace('{verdict}', contribution.verdict),
+        weight: strongest.weight,
+        text: strongest.rule.text
+          .replace('{source}', others ? `${first} and ${others} more` : first)
+          .replace('{verdict}', strongest.verdict),
       });
+      for (const c of list)
+        for (const role of (c.verdict === 'malicious' ? c.rule.roles : c.rule.rolesIfSuspicious) ?? [])
+          gained.add(role);
     }
     const findings = [...row.ownFindings, ...extra];
     const decision = decideVerdict(findings);
-    const allRoles = new Set<EntityRole>(row.roles);
-    for (const role of roles.get(row.key) ?? []) allRoles.add(role);
+    const allRoles = new Set<EntityRole>([...row.roles, ...gained]);
     // A role is only as strong as the verdict: an address allow-listed is no C2, whatever contacted it.
     if (!isIncriminating(decision.verdict)) {
       allRoles.delete('commandAndControl');

@@ -103,9 +103,9 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
   it('finds the payload malicious, with the findings that say why', () => {
     const payload = evidence(PAYLOAD);
     expect(payload.verdict).toBe('malicious');
-    expect(payload.findings.some((finding) => finding.weight > 0 && /winx64_payload/.test(finding.text))).toBe(
-      true,
-    );
+    expect(
+      payload.findings.some((finding) => finding.weight > 0 && /winx64_payload/.test(finding.text)),
+    ).toBe(true);
   });
 
   it('finds 10.0.5.13 a command-and-control address', () => {
@@ -124,7 +124,9 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     const processes = investigation.evidence.filter(
       (row) =>
         row.type === 'process' &&
-        /winx64_payload\.exe/i.test(JSON.stringify((row as unknown as { key: string }).key) + row.findings.map((f) => f.text).join()) &&
+        /winx64_payload\.exe/i.test(
+          JSON.stringify((row as unknown as { key: string }).key) + row.findings.map((f) => f.text).join(),
+        ) &&
         row.findings.some((f) => f.analyzer === 'processLineage' && /Downloads/.test(f.text)),
     );
     expect(processes.length).toBeGreaterThanOrEqual(2);
@@ -160,7 +162,14 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     expect(benign, 'a benign file with a hash').toBeDefined();
     expect(autoir(base, ['indicators', 'add', 'allow', PAYLOAD, '--title', 'lab tool']).status).toBe(0);
     expect(autoir(base, ['indicators', 'add', 'block', (benign as Evidence).key]).status).toBe(0);
-    const started = autoir(base, ['investigations', 'start', investigation.incidentId, '--comment', 'recheck', '--json']);
+    const started = autoir(base, [
+      'investigations',
+      'start',
+      investigation.incidentId,
+      '--comment',
+      'recheck',
+      '--json',
+    ]);
     expect(started.status, started.stderr).toBe(0);
     const { id } = JSON.parse(started.stdout) as { id: string };
     expect(autoir(base, ['run', '--until-idle']).status).toBe(0);
@@ -170,7 +179,9 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     expect(payload.findings.some((f) => f.analyzer === 'indicators' && /allow list/.test(f.text))).toBe(true);
     const condemned = again.evidence.find((row) => row.key === (benign as Evidence).key) as Evidence;
     expect(condemned.verdict).toBe('malicious');
-    expect(condemned.findings.some((f) => f.analyzer === 'indicators' && /block list/.test(f.text))).toBe(true);
+    expect(condemned.findings.some((f) => f.analyzer === 'indicators' && /block list/.test(f.text))).toBe(
+      true,
+    );
   }, 120_000);
 
   it('finishes an investigation killed mid-way with the same verdicts', async () => {
@@ -192,8 +203,11 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       try {
-        steps = (db.prepare("select count(*) as n from investigation_log where step = 'analyze'").get() as { n: number })
-          .n;
+        steps = (
+          db.prepare("select count(*) as n from investigation_log where step = 'analyze'").get() as {
+            n: number;
+          }
+        ).n;
       } catch {
         steps = 0; // the table is created by the child's first migration
       }
@@ -202,7 +216,10 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     }
     child.kill('SIGKILL');
     await exited;
-    const status = (db.prepare('select status, step from investigations where id = 1').get() as { status: string; step: string });
+    const status = db.prepare('select status, step from investigations where id = 1').get() as {
+      status: string;
+      step: string;
+    };
     db.close();
     expect(steps, 'the child got two analyze steps in before it was killed').toBeGreaterThanOrEqual(2);
     expect(status.status, 'killed while running').toBe('running');
@@ -212,7 +229,9 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     const finished = show(copy, 'inv_1');
     expect(finished.status).toBe(expected.status);
     const verdicts = (inv: Investigation) =>
-      Object.fromEntries(inv.evidence.map((row) => [row.key, `${row.verdict} ${[...row.roles].sort().join(',')}`]));
+      Object.fromEntries(
+        inv.evidence.map((row) => [row.key, `${row.verdict} ${[...row.roles].sort().join(',')}`]),
+      );
     expect(verdicts(finished)).toEqual(verdicts(expected));
     // Each step after the kill ran once more at most: the log shows the takeover, not a rerun from the start.
     expect(finished.log.filter((entry) => entry.step === 'collect')).toHaveLength(1);
