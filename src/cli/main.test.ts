@@ -289,7 +289,11 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     );
     const run = await cli(['run', '--until-idle', '--json']);
     expect(run.code).toBe(0);
-    expect(run.json()).toEqual({ correlation: { alerts: 2, incidentsCreated: 1, incidentsMerged: 0 } });
+    expect(run.json()).toMatchObject({
+      correlation: { alerts: 2, incidentsCreated: 1, incidentsMerged: 0 },
+      // Alerts without a category or technique: no playbook takes them.
+      investigations: { created: 0, unsupported: 1, ran: 0 },
+    });
     const list = (await cli(['incidents', 'list', '--json'])).json() as { id: string; alertCount: number }[];
     expect(list).toEqual([expect.objectContaining({ alertCount: 2 })]);
     const id = list[0]!.id;
@@ -319,6 +323,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect((await cli(['incidents', 'show', 'inc_404'])).code).toBe(2);
     expect((await cli(['run', '--until-idle', '--json'])).json()).toEqual({
       correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
+      investigations: { created: 0, joined: 0, unsupported: 0, steps: 0, ran: 0 },
     });
   });
 

@@ -26,6 +26,8 @@ export async function triggerInvestigations(
   let unsupported = 0;
   for (;;) {
     const done = await store.transaction(async (tx) => {
+      // The correlation lock: two workers never both start an investigation for one incident.
+      await tx.incidents.lockForCorrelation();
       const alerts = await tx.investigations.uninvestigatedAlerts(batchSize);
       if (alerts.length === 0) return true;
       const byIncident = new Map<number, UninvestigatedAlert[]>();
