@@ -11,7 +11,7 @@ import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
 import { eventKinds, type EventKind } from '../domain/event.js';
 import type { EventFilter, EventRecord, Store } from '../store/ports.js';
-import { collect, table, truncate } from './io.js';
+import { collect, limitParser, table, truncate } from './io.js';
 
 export interface CommandHelpers {
   readonly withStore: <T>(command: Command, work: (store: Store) => Promise<T>) => Promise<T>;
@@ -117,14 +117,7 @@ export function registerEventCommands(program: Command, helpers: CommandHelpers)
     });
 }
 
-function parseLimit(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > 10_000)
-    throw new InvalidArgumentError(
-      `limit must be a whole number from 1 to 10000, got ${JSON.stringify(value)}`,
-    );
-  return number;
-}
+const parseLimit = limitParser(10_000);
 
 /** `30d` → milliseconds, for commander. */
 export function parseDuration(value: string): number {

@@ -1,5 +1,5 @@
 /** `autoir incidents list|show|update|comment` and `autoir run --until-idle`. */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { severities, type Severity } from '../domain/alert.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
@@ -10,16 +10,9 @@ import {
 } from '../domain/incident.js';
 import type { IncidentDetail, IncidentPatch } from '../store/incident-store.js';
 import type { CommandHelpers } from './events.js';
-import { table, truncate } from './io.js';
+import { limitParser, table, truncate } from './io.js';
 
-function parseLimit(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > 1000)
-    throw new InvalidArgumentError(
-      `limit must be a whole number from 1 to 1000, got ${JSON.stringify(value)}`,
-    );
-  return number;
-}
+const parseLimit = limitParser(1000);
 
 function printIncident(incident: IncidentDetail, print: (text: string) => void): void {
   print(`${incident.title}\n`);

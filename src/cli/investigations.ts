@@ -3,7 +3,7 @@
  * `autoir intel import FILE`, and the work loops: `autoir run --until-idle` and `autoir worker`.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { severities, type Severity } from '../domain/alert.js';
 import { createDevice, entityTypeOfKey, normalizeEntityKey, type Entity } from '../domain/entity.js';
@@ -18,16 +18,9 @@ import type { InvestigationDetail } from '../store/investigation-store.js';
 import type { Store } from '../store/ports.js';
 import { runUntilIdle, runWorker } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';
-import { table, truncate } from './io.js';
+import { limitParser, table, truncate } from './io.js';
 
-function parseLimit(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > 1000)
-    throw new InvalidArgumentError(
-      `limit must be a whole number from 1 to 1000, got ${JSON.stringify(value)}`,
-    );
-  return number;
-}
+const parseLimit = limitParser(1000);
 
 /** The DESIGN.md §5 shape of an investigation. */
 export function investigationJson(detail: InvestigationDetail) {

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { Readable } from 'node:stream';
 
 /** What a command may touch: passed in, so that tests run the CLI in-process with their own streams. */
@@ -48,4 +49,16 @@ export function truncate(text: string, width: number): string {
 /** A commander option that may be given several times: each value is added to the list. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** A commander parser for `--limit`: a whole number from 1 to `max`. */
+export function limitParser(max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < 1 || number > max)
+      throw new InvalidArgumentError(
+        `limit must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`,
+      );
+    return number;
+  };
 }

@@ -9,16 +9,11 @@ import path from 'node:path';
 import { durationMs } from '../domain/duration.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
+import { positiveSetting } from '../domain/settings.js';
 import type { CorrelationOptions } from './correlate.js';
 import { defaultAllowlist } from './correlator.js';
 
-function positive(name: string, text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new AutoirError('AUTOIR_E_BAD_USAGE', `${name} must be a positive whole number, got ${text}`);
-  return value;
-}
+const positive = positiveSetting;
 
 export function correlationConfigFrom(env: Readonly<Record<string, string | undefined>>): CorrelationOptions {
   const windowText = env.AUTOIR_CORRELATION_WINDOW;

@@ -11,16 +11,11 @@
 import path from 'node:path';
 import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
+import { positiveSetting } from '../domain/settings.js';
 import type { EngineLimits } from './engine.js';
 import { loadPlaybooks, type PlaybookSet } from './playbooks.js';
 
-function positive(name: string, text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new AutoirError('AUTOIR_E_BAD_USAGE', `${name} must be a positive whole number, got ${text}`);
-  return value;
-}
+const positive = positiveSetting;
 
 export interface InvestigationConfig {
   readonly playbooks: PlaybookSet;
