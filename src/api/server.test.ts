@@ -46,6 +46,12 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/incidents',
       '/api/v1/incidents/{id}',
       '/api/v1/incidents/{id}/comments',
+      '/api/v1/indicators',
+      '/api/v1/indicators/{id}',
+      '/api/v1/investigations',
+      '/api/v1/investigations/{id}',
+      '/api/v1/investigations/{id}/approve-expansion',
+      '/api/v1/investigations/{id}/cancel',
     ]);
     expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('analyst');
     const parameters = document.paths['/api/v1/alerts'].get.parameters.map(
@@ -245,6 +251,116 @@ describe.each(backends)('REST API on %s', (dialect) => {
     const big = 'x'.repeat(200 * 1024);
     const response = await app.inject({ method: 'POST', url: '/api/v1/alerts', payload: big });
     expect(response.statusCode).toBe(401);
+  });
+
+  it('shows investigations with their evidence and findings, starts and cancels them, and keeps indicators', async () => {
+    const posted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/alerts',
+      headers: { ...auth('analyst'), 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        source: 'edr',
+        sourceRef: 'm1',
+        title: 'Trojan detected',
+        severity: 'critical',
+        category: 'malware',
+        createdAt: '2024-05-01T10:00:00Z',
+        entities: [
+          { type: 'device', hostname: 'ws9.corp.example' },
+          { type: 'file', sha256: 'cd'.repeat(32), path: 'C:\\Users\\bo\\Downloads\\x.exe' },
+        ],
+      }),
+    });
+    expect(posted.statusCode).toBe(200);
+    const blocked = await app.inject({
+      method: 'POST',
+      url: '/api/v1/indicators',
+      headers: auth('analyst'),
+      payload: { entityKey: `file:sha256:${'cd'.repeat(32)}`, action: 'block', title: 'known trojan' },
+    });
+    expect(blocked.statusCode).toBe(201);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/indicators',
+      headers: auth('analyst'),
+      payload: { entityKey: 'device:ws9', action: 'block' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/not a file hash, IP, domain, URL or mailbox/);
+
+    const { runUntilIdle } = await import('../worker/worker.js');
+    const { loadPlaybooks } = await import('../investigate/playbooks.js');
+    await runUntilIdle(t.store, { correlation: {}, playbooks: loadPlaybooks() });
+    const list = await app.inject({ method: 'GET', url: '/api/v1/investigations', headers: auth('viewer') });
+    expect(list.statusCode).toBe(200);
+    const [summary] = list.json().items;
+    expect(summary).toMatchObject({ playbook: 'malware', alertCount: 1 });
+    const one = await app.inject({
+      method: 'GET',
+      url: `/api/v1/investigations/${summary.id}`,
+      headers: auth('viewer'),
+    });
+    const file = one
+      .json()
+      .evidence.find((row: { key: string }) => row.key === `file:sha256:${'cd'.repeat(32)}`);
+    expect(file.verdict).toBe('malicious');
+    expect(file.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ analyzer: 'indicators' })]),
+    );
+    expect(one.json().log.map((entry: { step: string }) => entry.step)).toContain('conclude');
+
+    const byViewer = await app.inject({
+      method: 'POST',
+      url: '/api/v1/investigations',
+      headers: auth('viewer'),
+      payload: { target: 'device:ws9.corp.example' },
+    });
+    expect(byViewer.statusCode).toBe(403);
+    const started = await app.inject({
+      method: 'POST',
+      url: '/api/v1/investigations',
+      headers: auth('analyst'),
+      payload: { target: 'device:ws9.corp.example', comment: 'look again' },
+    });
+    expect(started.statusCode).toBe(201);
+    expect(started.json()).toMatchObject({
+      status: 'queued',
+      playbook: 'general',
+      trigger: { by: 'analyst' },
+    });
+    const cancelled = await app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${started.json().id}/cancel`,
+      headers: auth('analyst'),
+      payload: { comment: 'not needed' },
+    });
+    expect(cancelled.json()).toMatchObject({ status: 'terminatedByUser' });
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/investigations/${started.json().id}/cancel`,
+      headers: auth('analyst'),
+      payload: {},
+    });
+    expect(again.statusCode).toBe(409);
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/investigations',
+      headers: auth('analyst'),
+      payload: { target: 'ip:1.2.3.4' },
+    });
+    expect(unknown.statusCode).toBe(400);
+    const removed = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/indicators/${blocked.json().id}`,
+      headers: auth('analyst'),
+    });
+    expect(removed.statusCode).toBe(200);
+    const indicators = await app.inject({
+      method: 'GET',
+      url: '/api/v1/indicators',
+      headers: auth('viewer'),
+    });
+    expect(indicators.json().items).toEqual([]);
   });
 
   it('refuses a body over the limit with 413 and stores nothing', async () => {

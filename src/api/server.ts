@@ -15,6 +15,8 @@ import type { RouteSpec } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { investigationRoutes } from './routes/investigations.js';
+import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -28,15 +30,19 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** How posted alerts are correlated into incidents (defaults: docs/correlation.md). */
   readonly correlation?: CorrelationOptions;
+  /** Playbooks for investigations started over the API (default: the shipped ones, loaded on first use). */
+  readonly playbooks?: PlaybookSet;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  let playbooks: PlaybookSet | undefined;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit, disableRequestLogging: false });
   const routes = [
     ...healthRoutes(options.store, options.version),
     ...alertRoutes(options.store, options.correlation),
     ...incidentRoutes(options.store),
+    ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
   ];
   const openapi = buildOpenApi(routes, options.version);
 

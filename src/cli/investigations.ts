@@ -6,64 +6,21 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { severities, type Severity } from '../domain/alert.js';
-import { createDevice, entityTypeOfKey, normalizeEntityKey, type Entity } from '../domain/entity.js';
+import { entityTypeOfKey, normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { indicatorActions, type IndicatorAction, type IndicatorDraft } from '../domain/indicator.js';
 import { investigationStatuses, type InvestigationStatus } from '../domain/investigation.js';
 import { durationMs } from '../domain/duration.js';
 import { parseIntelDocument } from '../intel/import.js';
 import { investigationConfigFrom } from '../investigate/config.js';
-import { parseIncidentId } from '../store/incident-store.js';
 import type { InvestigationDetail } from '../store/investigation-store.js';
-import type { Store } from '../store/ports.js';
+import { investigationView as investigationJson } from '../investigate/view.js';
+import { startManualInvestigation } from '../investigate/manual.js';
 import { runUntilIdle, runWorker } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';
 import { limitParser, table, truncate } from './io.js';
 
 const parseLimit = limitParser(1000);
-
-/** The DESIGN.md §5 shape of an investigation. */
-export function investigationJson(detail: InvestigationDetail) {
-  return {
-    id: detail.id,
-    incidentId: detail.incidentId,
-    status: detail.status,
-    statusReason: detail.statusReason,
-    playbook: detail.playbook,
-    trigger: detail.trigger,
-    startedAt: detail.startedAt,
-    endedAt: detail.endedAt,
-    createdAt: detail.createdAt,
-    alertIds: detail.alertIds,
-    evidence: detail.evidence.map((row) => ({
-      type: row.type,
-      key: row.key,
-      verdict: row.verdict,
-      score: row.score,
-      roles: row.roles,
-      remediationStatus: row.remediationStatus,
-      origin: row.origin,
-      findings: row.findings,
-      relations: row.relations,
-    })),
-    actions: detail.actions.map((action) => ({
-      id: action.id,
-      type: action.type,
-      targetKey: action.targetKey,
-      status: action.status,
-      reasons: action.reasons,
-    })),
-    log: detail.log.map((entry) => ({
-      step: entry.step,
-      startedAt: entry.startedAt,
-      durationMs: entry.durationMs,
-      result: entry.result,
-      waitedMs: entry.waitedMs,
-      waitedAs: entry.waitedAs,
-      worker: entry.worker,
-    })),
-  };
-}
 
 const VERDICT_ORDER = ['malicious', 'suspicious', 'noThreatsFound', 'unknown'];
 
@@ -114,78 +71,6 @@ function printInvestigation(detail: InvestigationDetail, print: (text: string) =
         truncate(entry.result, 90),
       ]),
     ).replace(/^/gm, '  '),
-  );
-}
-
-/** The entity a manual investigation starts from: an incident, a device, a user or a mailbox. */
-function manualTarget(target: string): { incidentId: number | null; entity?: Entity } {
-  const incident = parseIncidentId(target);
-  if (incident !== undefined) return { incidentId: incident };
-  const key = normalizeEntityKey(target);
-  const type = entityTypeOfKey(key);
-  if (type === 'device') {
-    const device = createDevice({ hostname: key.slice('device:'.length) });
-    if (device) return { incidentId: null, entity: device };
-  }
-  if (type === 'user' || type === 'mailbox') {
-    const value = key.slice(type.length + 1);
-    const entity =
-      type === 'user'
-        ? ({
-            type,
-            key,
-            ...(value.includes('\\')
-              ? { domain: value.split('\\')[0], name: value.split('\\')[1] }
-              : { name: value }),
-          } as Entity)
-        : ({ type, key, address: value } as Entity);
-    return { incidentId: null, entity };
-  }
-  throw new AutoirError(
-    'AUTOIR_E_BAD_USAGE',
-    `cannot investigate ${target}: give an incident id (inc_3), a device (device:host), a user (user:domain\\name) or a mailbox (mailbox:a@b)`,
-  );
-}
-
-/** Start an investigation by hand (CLI and API). */
-export async function startManualInvestigation(
-  store: Store,
-  input: { target: string; by: string; comment?: string; playbook?: string },
-  playbooks: ReturnType<typeof investigationConfigFrom>['playbooks'],
-  now: Date,
-): Promise<string> {
-  const { incidentId, entity } = manualTarget(input.target);
-  const playbook = input.playbook ?? (entity ? playbooks.general.id : undefined);
-  let chosen = playbook;
-  let alertIds: number[] = [];
-  if (incidentId !== null) {
-    const incident = await store.incidents.getIncident(input.target);
-    if (!incident) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no incident ${input.target}`);
-    const alerts = await store.alerts.listAlerts({ incidentId: input.target }, { limit: 1000 });
-    alertIds = alerts.items.map((alert) => Number(alert.id.slice('alr_'.length)));
-    chosen = chosen ?? playbooks.choose(alerts.items)?.id ?? playbooks.general.id;
-  }
-  if (chosen && !playbooks.playbooks.has(chosen))
-    throw new AutoirError(
-      'AUTOIR_E_BAD_USAGE',
-      `no playbook ${chosen} (known: ${[...playbooks.playbooks.keys()].join(', ')})`,
-    );
-  return store.investigations.create(
-    {
-      incidentId,
-      playbook: chosen ?? playbooks.general.id,
-      trigger: {
-        kind: 'manual',
-        target: input.target,
-        by: input.by,
-        ...(input.comment ? { comment: input.comment } : {}),
-      },
-      status: 'queued',
-      alertIds,
-      includeIncidentAlerts: incidentId !== null,
-      ...(entity ? { evidence: [entity] } : {}),
-    },
-    now,
   );
 }
 

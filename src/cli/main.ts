@@ -24,6 +24,8 @@ import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
 import { registerInvestigationCommands } from './investigations.js';
+import { investigationConfigFrom } from '../investigate/config.js';
+import { runWorker } from '../worker/worker.js';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { createProgress } from './progress.js';
@@ -64,7 +66,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   // serve ---------------------------------------------------------------------------------------------------------
   program
     .command('serve')
-    .description('Run the API (and, in later versions, the web UI and worker) on one port')
+    .description(
+      'Run the API and a worker (correlation, investigations) on one port (the web UI comes later)',
+    )
     .option('--port <port>', 'port to listen on', parseInteger('port', 0, 65535), 8700)
     .option('--host <host>', 'address to bind (use 0.0.0.0 to listen on every interface)', '127.0.0.1')
     .option(
@@ -72,36 +76,67 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'largest request body in bytes (default 10 MiB, or $AUTOIR_BODY_LIMIT)',
       parseInteger('body limit', 1024, 2 ** 31),
     )
-    .action(async (options: { port: number; host: string; bodyLimit?: number }, command: Command) => {
-      await withStore(command, async (store) => {
-        const bodyLimit =
-          options.bodyLimit ??
-          (io.env.AUTOIR_BODY_LIMIT ? Number(io.env.AUTOIR_BODY_LIMIT) : DEFAULT_BODY_LIMIT);
-        if (!Number.isInteger(bodyLimit) || bodyLimit < 1024)
-          throw new AutoirError(
-            'AUTOIR_E_BAD_USAGE',
-            'AUTOIR_BODY_LIMIT must be a whole number of bytes ≥ 1024',
-          );
-        const correlation = correlationConfigFrom(io.env);
-        const app = createServer({
-          correlation,
-          store,
-          version: packageVersion(),
-          bodyLimit,
-          logger: io.env.AUTOIR_LOG_REQUESTS === '1',
+    .option(
+      '--no-worker',
+      'serve the API only: correlation and investigations run elsewhere (`autoir worker`)',
+    )
+    .action(
+      async (
+        options: { port: number; host: string; bodyLimit?: number; worker: boolean },
+        command: Command,
+      ) => {
+        await withStore(command, async (store) => {
+          const bodyLimit =
+            options.bodyLimit ??
+            (io.env.AUTOIR_BODY_LIMIT ? Number(io.env.AUTOIR_BODY_LIMIT) : DEFAULT_BODY_LIMIT);
+          if (!Number.isInteger(bodyLimit) || bodyLimit < 1024)
+            throw new AutoirError(
+              'AUTOIR_E_BAD_USAGE',
+              'AUTOIR_BODY_LIMIT must be a whole number of bytes ≥ 1024',
+            );
+          const correlation = correlationConfigFrom(io.env);
+          const investigation = investigationConfigFrom(io.env);
+          const app = createServer({
+            correlation,
+            playbooks: investigation.playbooks,
+            store,
+            version: packageVersion(),
+            bodyLimit,
+            logger: io.env.AUTOIR_LOG_REQUESTS === '1',
+          });
+          const address = await app.listen({ port: options.port, host: options.host });
+          io.stderr.write(`autoir ${packageVersion()} listening on ${address} (store: ${store.location})\n`);
+          io.stderr.write(`  health:  ${address}/api/v1/health\n  openapi: ${address}/api/v1/openapi.json\n`);
+          const tokens = (await store.tokens.listTokens()).filter((token) => token.revokedAt === null);
+          if (tokens.length === 0)
+            io.stderr.write(
+              '  no API tokens yet: create one with `autoir token create --role admin --name me`\n',
+            );
+          // The worker loop in the same process: alerts posted or ingested are correlated and investigated.
+          const stopWorker = new AbortController();
+          const worker = options.worker
+            ? runWorker(
+                store,
+                {
+                  correlation,
+                  playbooks: investigation.playbooks,
+                  limits: investigation.limits,
+                  ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
+                },
+                stopWorker.signal,
+              ).catch((error: unknown) => {
+                io.stderr.write(`autoir: the worker loop stopped: ${(error as Error).message}\n`);
+              })
+            : Promise.resolve();
+          if (options.worker)
+            io.stderr.write('  worker:  correlation and investigations run in this process\n');
+          await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
+          stopWorker.abort();
+          await worker;
+          await app.close();
         });
-        const address = await app.listen({ port: options.port, host: options.host });
-        io.stderr.write(`autoir ${packageVersion()} listening on ${address} (store: ${store.location})\n`);
-        io.stderr.write(`  health:  ${address}/api/v1/health\n  openapi: ${address}/api/v1/openapi.json\n`);
-        const tokens = (await store.tokens.listTokens()).filter((token) => token.revokedAt === null);
-        if (tokens.length === 0)
-          io.stderr.write(
-            '  no API tokens yet: create one with `autoir token create --role admin --name me`\n',
-          );
-        await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
-        await app.close();
-      });
-    });
+      },
+    );
 
   // ingest --------------------------------------------------------------------------------------------------------
   program

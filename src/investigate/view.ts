@@ -1,0 +1,45 @@
+/** The JSON shape of an investigation (DESIGN.md §5), the same for `--json` and the API. */
+import type { InvestigationDetail } from '../store/investigation-store.js';
+
+/** The DESIGN.md §5 shape of an investigation. */
+export function investigationView(detail: InvestigationDetail) {
+  return {
+    id: detail.id,
+    incidentId: detail.incidentId,
+    status: detail.status,
+    statusReason: detail.statusReason,
+    playbook: detail.playbook,
+    trigger: detail.trigger,
+    startedAt: detail.startedAt,
+    endedAt: detail.endedAt,
+    createdAt: detail.createdAt,
+    alertIds: detail.alertIds,
+    evidence: detail.evidence.map((row) => ({
+      type: row.type,
+      key: row.key,
+      verdict: row.verdict,
+      score: row.score,
+      roles: row.roles,
+      remediationStatus: row.remediationStatus,
+      origin: row.origin,
+      findings: row.findings,
+      relations: row.relations,
+    })),
+    actions: detail.actions.map((action) => ({
+      id: action.id,
+      type: action.type,
+      targetKey: action.targetKey,
+      status: action.status,
+      reasons: action.reasons,
+    })),
+    log: detail.log.map((entry) => ({
+      step: entry.step,
+      startedAt: entry.startedAt,
+      durationMs: entry.durationMs,
+      result: entry.result,
+      waitedMs: entry.waitedMs,
+      waitedAs: entry.waitedAs,
+      worker: entry.worker,
+    })),
+  };
+}
