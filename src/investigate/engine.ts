@@ -212,7 +212,7 @@ async function runStep(
               evidence.set(merged.key, merged);
               changed.set(merged.key, merged);
             }
-          } else if (incriminated && row.depth < book.followDepth) {
+          } else if ((incriminated || item.join === 'always') && row.depth < book.followDepth) {
             const joined = newEvidence(item.entity as Entity, 'related', row.depth + 1, item.roles ?? []);
             evidence.set(joined.key, joined);
             changed.set(joined.key, joined);

@@ -20,7 +20,8 @@ describe('playbooks', () => {
       set.choose([alert({ category: 'discovery' }), alert({ mitreTechniques: ['T1003.001'] })])?.id,
     ).toBe('credentialAccess');
     expect(set.choose([alert({ category: 'malware' })])?.id).toBe('malware');
-    expect(set.choose([alert({ category: 'phishing' })])).toBeUndefined();
+    expect(set.choose([alert({ category: 'phishing' })])?.id).toBe('phishing');
+    expect(set.choose([alert({ category: 'reconnaissance' })])).toBeUndefined();
     expect(set.general.id).toBe('general');
   });
 

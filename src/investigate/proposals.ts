@@ -72,9 +72,13 @@ export function proposeActions(evidence: readonly EvidenceRow[]): Proposal[] {
           propose('revokeSessions', row, 'end the sessions the attacker may hold');
         }
         break;
-      case 'mailMessage':
       case 'mailCluster':
-        propose('softDeleteEmail', row, 'remove the message from every mailbox it reached');
+        propose('softDeleteEmail', row, 'remove every message of the cluster from every mailbox it reached');
+        break;
+      case 'mailMessage':
+        // A message in an incriminated cluster goes with the cluster.
+        if (!evidence.some((other) => other.type === 'mailCluster' && isIncriminating(other.verdict)))
+          propose('softDeleteEmail', row, 'remove the message from every mailbox it reached');
         break;
       case 'mailbox':
         if (row.roles.includes('attacker')) propose('blockSender', row, 'block the sender');

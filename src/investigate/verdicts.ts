@@ -26,6 +26,12 @@ interface Rule {
    * pass nothing on, so a final verdict cannot come back round.
    */
   readonly fromFinal?: boolean;
+  /**
+   * Carry only the source's own judgement (its analyzers' findings), not what relations added to it: for flows
+   * back from a part to what holds it (a URL to its message, a member to its cluster, a child to its parent), so
+   * that one piece of evidence reached by several paths is not counted again along each.
+   */
+  readonly fromOwn?: boolean;
 }
 
 /** Relation kind → what flows forward (source → target) and backward (target → source). */
@@ -41,7 +47,7 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
   },
   child: {
     forward: { malicious: 45, suspicious: 20, text: 'started by {source}, judged {verdict}' },
-    backward: { malicious: 20, suspicious: 10, text: 'started {source}, judged {verdict}' },
+    backward: { malicious: 20, suspicious: 10, text: 'started {source}, judged {verdict}', fromOwn: true },
   },
   connectedTo: {
     forward: {
@@ -50,9 +56,21 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
       text: 'contacted by {source}, judged {verdict}',
       roles: ['commandAndControl'],
     },
-    backward: { malicious: 50, suspicious: 25, text: 'connected to {source}, judged {verdict}' },
+    backward: {
+      malicious: 50,
+      suspicious: 25,
+      text: 'connected to {source}, judged {verdict}',
+      fromOwn: true,
+    },
   },
-  resolved: { forward: { malicious: 10, suspicious: 5, text: 'looked up by {source}, judged {verdict}' } },
+  resolved: {
+    forward: {
+      malicious: 10,
+      suspicious: 5,
+      text: 'looked up by {source}, judged {verdict}',
+      fromOwn: true,
+    },
+  },
   injectedInto: {
     forward: {
       malicious: 50,
@@ -88,6 +106,39 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
     backward: { malicious: 70, suspicious: 35, text: 'the same process as {source}, judged {verdict}' },
   },
   accessed: {},
+  // E-mail: a message and its cluster, what it contains, who sent and received it, who clicked its links.
+  // A message and its cluster: the cluster is judged by its members' own findings, and passes its verdict on.
+  memberOf: {},
+  clusterMember: {
+    forward: { malicious: 50, suspicious: 30, text: 'one of the cluster {source}, judged {verdict}' },
+    backward: { malicious: 60, suspicious: 30, text: 'holds {source}, judged {verdict}', fromOwn: true },
+  },
+  contains: {
+    forward: { malicious: 40, suspicious: 30, text: 'in {source}, judged {verdict}' },
+    backward: { malicious: 50, suspicious: 25, text: 'contains {source}, judged {verdict}', fromOwn: true },
+  },
+  deliveredTo: { forward: { malicious: 0, suspicious: 0, text: 'received {source}, judged {verdict}' } },
+  sentBy: {
+    forward: { malicious: 60, suspicious: 30, text: 'sent {source}, judged {verdict}', roles: ['attacker'] },
+  },
+  clickedOn: {
+    forward: {
+      malicious: 40,
+      suspicious: 30,
+      text: 'opened {source}, judged {verdict}',
+      roles: ['compromised'],
+      fromFinal: true,
+    },
+  },
+  clickedBy: {
+    forward: {
+      malicious: 40,
+      suspicious: 30,
+      text: 'opened {source}, judged {verdict}',
+      roles: ['compromised'],
+      fromFinal: true,
+    },
+  },
 };
 
 /** A short name for evidence in a sentence: `winx64_payload.exe (pid 1988) on mkt01.pandalab.com`. */
@@ -131,6 +182,7 @@ export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
         edges.push({ rule: rule.backward, ruleKey: `${relation.kind}<`, source: target, target: source });
     }
 
+  const own = new Map(evidence.map((row) => [row.key, decideVerdict(row.ownFindings).verdict]));
   // target → contributions; recomputed each round from the verdicts of the round before.
   let contributions = new Map<string, Contribution[]>();
   const verdictWithout = (row: EvidenceRow, excluded: string | undefined): Verdict =>
@@ -146,7 +198,7 @@ export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
     for (const { rule, ruleKey, source, target } of edges) {
       if ((rule.fromFinal === true) !== final) continue;
       // What the source is judged without what the target told it: evidence does not vouch for itself.
-      const verdict = verdictWithout(source, target.key);
+      const verdict = rule.fromOwn ? (own.get(source.key) as Verdict) : verdictWithout(source, target.key);
       if (!isIncriminating(verdict)) continue;
       if (rule.skipSystemFiles && target.type === 'file') {
         const path = (target.entity as FileEntity).path;

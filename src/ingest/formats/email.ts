@@ -64,17 +64,19 @@ export async function emailEventDraft(bytes: Uint8Array): Promise<EventDraft> {
   const returnPath = normalizeEmailAddress(email.returnPath);
   keys.add(returnPath ? `mailbox:${returnPath}` : undefined);
 
+  // The mailbox this copy was delivered to, when the mail server says (the topmost Delivered-To, else
+  // X-Original-To); otherwise the addressees the headers name.
   const recipients = new Set<string>();
-  for (const list of [email.to, email.cc, email.bcc])
-    for (const address of list ?? []) {
-      const normalized = normalizeEmailAddress(address.address);
-      if (normalized) recipients.add(normalized);
-    }
-  if (recipients.size === 0)
-    for (const value of [...header('delivered-to'), ...header('x-original-to')]) {
-      const normalized = normalizeEmailAddress(value);
-      if (normalized) recipients.add(normalized);
-    }
+  const deliveredTo = [...header('delivered-to'), ...header('x-original-to')]
+    .map((value) => normalizeEmailAddress(value))
+    .find((value) => value !== undefined);
+  if (deliveredTo) recipients.add(deliveredTo);
+  else
+    for (const list of [email.to, email.cc, email.bcc])
+      for (const address of list ?? []) {
+        const normalized = normalizeEmailAddress(address.address);
+        if (normalized) recipients.add(normalized);
+      }
   for (const recipient of recipients) keys.add(`mailbox:${recipient}`);
   if (!from && recipients.size === 0)
     throw badInput('email: the message names no sender and no recipient', { field: 'From' });

@@ -26,6 +26,11 @@ export interface RelatedEntity {
   /** How the evidence relates to it (`image`, `child`, `connectedTo`…): see ../verdicts.ts. */
   readonly relation: string;
   readonly roles?: readonly EntityRole[];
+  /**
+   * `always`: it joins whatever the evidence's own verdict (a cluster's messages and recipients, a URL's clickers —
+   * finding them is the point). Otherwise it joins only when the evidence looks incriminated.
+   */
+  readonly join?: 'always';
 }
 
 export interface Analysis {

@@ -3,6 +3,8 @@ import type { Analyzer } from './analyzer.js';
 import { alertsAnalyzer } from './alerts.js';
 import { filePathAnalyzer, filePrevalenceAnalyzer, fileSignatureAnalyzer } from './file.js';
 import { indicatorsAnalyzer } from './indicators.js';
+import { mailClusterAnalyzer, mailMessageAnalyzer } from './mail.js';
+import { urlAnalyzer } from './url.js';
 import { destinationAnalyzer } from './network.js';
 import { processBehaviourAnalyzer, processLineageAnalyzer } from './process.js';
 
@@ -16,6 +18,9 @@ export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
     fileSignatureAnalyzer,
     filePrevalenceAnalyzer,
     destinationAnalyzer,
+    mailMessageAnalyzer,
+    mailClusterAnalyzer,
+    urlAnalyzer,
   ].map((analyzer) => [analyzer.name, analyzer]),
 );
 
