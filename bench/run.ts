@@ -7,6 +7,7 @@ import { benchIngestAlerts } from './ingest-alerts.js';
 import { benchIngestEvents } from './ingest-events.js';
 import { benchDetect } from './detect.js';
 import { benchCorrelate, benchCorrelateStore } from './correlate.js';
+import { benchInvestigate } from './investigate.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -32,6 +33,13 @@ benches.correlate = (args) =>
   args.get('backend') === 'sqlite'
     ? benchCorrelateStore({ count: Number(args.get('count') ?? 1_000_000) })
     : Promise.resolve(benchCorrelate({ count: Number(args.get('count') ?? 1_000_000) }));
+
+benches.investigate = (args) =>
+  benchInvestigate({
+    backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
+    count: Number(args.get('count') ?? 200),
+    background: Number(args.get('background') ?? 1_000_000),
+  });
 
 benches.detect = (args) =>
   benchDetect({

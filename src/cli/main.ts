@@ -24,6 +24,7 @@ import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
 import { registerInvestigationCommands } from './investigations.js';
+import { registerDemoCommand } from './demo.js';
 import { investigationConfigFrom } from '../investigate/config.js';
 import { runWorker } from '../worker/worker.js';
 import { correlationConfigFrom } from '../correlate/config.js';
@@ -318,6 +319,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerEventCommands(program, helpers);
   registerIncidentCommands(program, helpers);
   registerInvestigationCommands(program, helpers);
+  registerDemoCommand(program, helpers);
   registerRuleCommands(program, helpers);
 
   // token ---------------------------------------------------------------------------------------------------------

@@ -343,6 +343,8 @@ async function expand(
   const pending = [...(state.pendingExpansions ?? [])];
   const known = new Set(rows.map((row) => row.key));
   const added: EvidenceRow[] = [];
+  /** Users whose logons brought devices in, with the new links. */
+  const linked = new Map<string, EvidenceRow>();
   const notes: string[] = [];
   for (const row of rows) {
     if (!isIncriminating(row.verdict) || expanded.has(row.key)) continue;
@@ -361,6 +363,20 @@ async function expand(
     ) {
       devices = (await store.eventQuery.devicesContacting(row.key)).map((s) => s.deviceKey);
       how = 'contacted the command-and-control address';
+    } else if (
+      kinds.includes('compromisedUser') &&
+      row.type === 'user' &&
+      row.roles.includes('compromised')
+    ) {
+      const logons = await store.eventQuery.userLogons(row.key, undefined, 5000);
+      devices = [
+        ...new Set(
+          logons
+            .filter((event) => event.kind === 'logon' && event.deviceKey)
+            .map((event) => event.deviceKey as string),
+        ),
+      ];
+      how = 'the compromised user logged on';
     } else continue;
     const fresh = devices.filter((device) => !known.has(device)).sort();
     if (fresh.length >= limits.expansionApprovalThreshold && !approved.has(row.key)) {
@@ -378,8 +394,18 @@ async function expand(
         ...(device.includes('.') ? { fqdn: device.slice('device:'.length) } : {}),
       } as Entity;
       known.add(device);
-      const joined = newEvidence(entity, 'expansion', 0, ['compromised']);
+      const joined = newEvidence(entity, 'expansion', 0, row.type === 'user' ? [] : ['compromised']);
       added.push({ ...joined, relations: [] });
+      if (row.type === 'user') {
+        // The user's logon there is the link; what runs on the device is for the device's own investigation.
+        const user = linked.get(row.key) ?? row;
+        if (!user.relations.some((r) => r.kind === 'loggedOnTo' && r.key === device))
+          linked.set(row.key, {
+            ...user,
+            relations: [...user.relations, { kind: 'loggedOnTo', key: device }],
+          });
+        continue;
+      }
       // The processes there that ran the file or talked to the address join too, for the general playbook.
       const events = await store.events.searchEvents(
         {
@@ -412,6 +438,6 @@ async function expand(
     result: notes.join('; ') || 'nothing new',
     next: added.length > 0 ? 'analyze' : 'propose',
     state: { ...state, expanded: [...expanded].sort(), pendingExpansions: remaining },
-    evidence: added,
+    evidence: [...added, ...linked.values()],
   };
 }

@@ -14,7 +14,7 @@ import type { AlertRecord } from '../store/ports.js';
 import { packageRoot } from '../version.js';
 import { analyzers } from './analyzers/index.js';
 
-export const expansionKinds = ['fileHash', 'commandAndControl'] as const;
+export const expansionKinds = ['fileHash', 'commandAndControl', 'compromisedUser'] as const;
 
 const triggerSchema = z
   .object({

@@ -60,6 +60,8 @@ export function proposeActions(evidence: readonly EvidenceRow[]): Proposal[] {
       case 'ip':
         if (row.roles.includes('commandAndControl'))
           propose('blockIp', row, 'block traffic to the command-and-control address');
+        else if (row.roles.includes('attacker') && row.verdict === 'malicious')
+          propose('blockIp', row, "block the attacker's address");
         break;
       case 'domain':
       case 'url':

@@ -83,6 +83,25 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
   persisted: {
     forward: { malicious: 60, suspicious: 30, text: 'autostart entry set by {source}, judged {verdict}' },
   },
+  // Identity: where a user signed in from, and the devices they logged on to.
+  signInFrom: {
+    forward: { malicious: 0, suspicious: 0, text: 'signed in to {source}, judged {verdict}' },
+    backward: {
+      malicious: 60,
+      suspicious: 30,
+      text: 'signed in from {source}, judged {verdict}',
+      roles: ['compromised'],
+      fromOwn: true,
+    },
+  },
+  loggedOnTo: {
+    forward: {
+      malicious: 30,
+      suspicious: 10,
+      text: 'logged on to by {source}, judged {verdict}',
+      fromFinal: true,
+    },
+  },
   runsOn: {
     forward: {
       malicious: 70,

@@ -3,6 +3,7 @@ import type { Analyzer } from './analyzer.js';
 import { alertsAnalyzer } from './alerts.js';
 import { filePathAnalyzer, filePrevalenceAnalyzer, fileSignatureAnalyzer } from './file.js';
 import { indicatorsAnalyzer } from './indicators.js';
+import { signInAnalyzer, signInSourceAnalyzer } from './identity.js';
 import { mailClusterAnalyzer, mailMessageAnalyzer } from './mail.js';
 import { urlAnalyzer } from './url.js';
 import { destinationAnalyzer } from './network.js';
@@ -21,6 +22,8 @@ export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
     mailMessageAnalyzer,
     mailClusterAnalyzer,
     urlAnalyzer,
+    signInAnalyzer,
+    signInSourceAnalyzer,
   ].map((analyzer) => [analyzer.name, analyzer]),
 );
 

@@ -1,0 +1,193 @@
+/**
+ * `autoir demo`: a newcomer's first run. Loads two scenarios into the store and investigates them:
+ * - OTRF's LSASS_campaign_01 (bundled in demo/otrf, with its licence): a payload downloaded with Edge on
+ *   MKT01.pandalab.com reads LSASS memory and calls back to 10.0.5.13 — Sigma detections become alerts;
+ * - a phishing campaign generated here: six messages from a look-alike of a Microsoft sender, delivered to four
+ *   mailboxes of corp.example, two users open the link (proxy logs as OCSF HTTP Activity), one reports it.
+ * Running it again stores nothing twice.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { correlationConfigFrom } from '../correlate/config.js';
+import { detectionConfigFrom } from '../detect/config.js';
+import { createMailbox, createMailMessage, type Entity } from '../domain/entity.js';
+import { openDocuments, planInput, type InputDocument } from '../ingest/input.js';
+import { ingestDocuments } from '../ingest/pipeline.js';
+import { investigationConfigFrom } from '../investigate/config.js';
+import { packageRoot } from '../version.js';
+import { runUntilIdle } from '../worker/worker.js';
+import type { CommandHelpers } from './events.js';
+import { table } from './io.js';
+
+const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
+const SENDER = 'account-security@micros0ft-support.com';
+const LINK = 'https://login.micros0ft-support.com/verify/session?id=';
+const START = Date.parse('2026-01-12T08:14:00.000Z');
+
+/** One generated message, as a mail server would store the copy delivered to `mailbox`. */
+function phishingMessage(index: number, mailbox: string): string {
+  const date = new Date(START + index * 97_000).toUTCString().replace('GMT', '+0000');
+  const id = `<${(0x5eed00 + index).toString(16)}.notice@micros0ft-support.com>`;
+  return [
+    `Delivered-To: ${mailbox}`,
+    `Received: from mail.micros0ft-support.com (mail.micros0ft-support.com [203.0.113.77]) by mx.corp.example; ${date}`,
+    `Authentication-Results: mx.corp.example; spf=fail smtp.mailfrom=micros0ft-support.com; dkim=none; dmarc=fail header.from=micros0ft-support.com`,
+    `From: "Microsoft account team" <${SENDER}>`,
+    `Reply-To: <recovery-desk@mail-verify-center.net>`,
+    `To: <${mailbox}>`,
+    `Subject: Unusual sign-in activity on your account`,
+    `Date: ${date}`,
+    `Message-ID: ${id}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    `<p>We detected something unusual about a recent sign-in to your Microsoft account.</p>`,
+    `<p>Please <a href="${LINK}${1000 + index}">review your recent activity</a> within 24 hours, or your account will be locked.</p>`,
+    '<p>Thanks, the Microsoft account team</p>',
+    '',
+  ].join('\r\n');
+}
+
+function* phishingScenario(): Generator<{ name: string; text: string }> {
+  for (let index = 0; index < 6; index++)
+    for (const mailbox of [MAILBOXES[index % 4], MAILBOXES[(index + 1) % 4]] as string[])
+      yield { name: `demo-phishing/${mailbox}/${index}.eml`, text: phishingMessage(index, mailbox) };
+  // Bob and Carol open the link in their copies (proxy logs, OCSF HTTP Activity).
+  const clicks = [
+    ['bob', 1, 1],
+    ['carol', 2, 2],
+  ].map(([name, index, minutes]) =>
+    JSON.stringify({
+      class_uid: 4002,
+      activity_id: 1,
+      time: START + Number(index) * 97_000 + Number(minutes) * 600_000,
+      device: { hostname: `lt-${name}`, domain: 'corp.example' },
+      actor: { user: { name, domain: 'CORP' } },
+      src_endpoint: { ip: `10.20.0.${10 + Number(index)}` },
+      http_request: { url: { url_string: `${LINK}${1000 + Number(index)}` }, http_method: 'GET' },
+      http_response: { code: 200 },
+      metadata: { product: { name: 'web proxy' }, version: '1.1.0' },
+    }),
+  );
+  yield { name: 'demo-phishing/proxy.ndjson', text: clicks.join('\n') };
+}
+
+async function* textDocuments(items: Iterable<{ name: string; text: string }>): AsyncIterable<InputDocument> {
+  for (const item of items)
+    yield {
+      name: item.name,
+      chunks: (async function* () {
+        yield Buffer.from(item.text);
+      })(),
+    };
+}
+
+export function registerDemoCommand(
+  program: Command,
+  helpers: CommandHelpers & { env: Readonly<Record<string, string | undefined>> },
+): void {
+  program
+    .command('demo')
+    .description('Load a real attack (OTRF LSASS_campaign_01) and a phishing campaign, and investigate them')
+    .option('--json', 'print a JSON summary')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const config = investigationConfigFrom(helpers.env);
+      const detection = detectionConfigFrom(helpers.env, {});
+      const summary = await helpers.withStore(command, async (store) => {
+        if (!options.json)
+          helpers.printErr('loading OTRF LSASS_campaign_01 (about 50,000 Windows events)…\n');
+        const plan = await planInput(path.join(packageRoot(), 'demo', 'otrf', 'LSASS_campaign_01'));
+        const otrf = await ingestDocuments(openDocuments(plan, {}), { store, detection });
+        const phishing = await ingestDocuments(textDocuments(phishingScenario()), { store });
+        // Bob reports the message he received.
+        await store.alerts.upsertAlerts(
+          [
+            {
+              draft: {
+                source: 'userReport',
+                sourceRef: 'demo-report-1',
+                title: 'Email reported by user as phishing',
+                severity: 'high',
+                category: 'phishing',
+                mitreTechniques: ['T1566.002'],
+                createdAt: new Date(START + 3_600_000).toISOString(),
+                entities: [
+                  createMailMessage({
+                    messageId: `${(0x5eed01).toString(16)}.notice@micros0ft-support.com`,
+                    subject: 'Unusual sign-in activity on your account',
+                    sender: SENDER,
+                    recipient: 'bob@corp.example',
+                  }) as Entity,
+                  createMailbox({ address: 'bob@corp.example', roles: ['contextual'] }) as Entity,
+                ],
+              },
+              format: 'autoir',
+            },
+          ],
+          helpers.now(),
+        );
+        if (!options.json) helpers.printErr('correlating and investigating…\n');
+        const work = await runUntilIdle(store, {
+          correlation: correlationConfigFrom(helpers.env),
+          playbooks: config.playbooks,
+          limits: config.limits,
+        });
+        const investigations = await store.investigations.list({}, { limit: 20 });
+        const rows = [];
+        for (const item of investigations.items) {
+          const detail = await store.investigations.get(item.id);
+          const count = (verdict: string) =>
+            detail?.evidence.filter((row) => row.verdict === verdict).length ?? 0;
+          rows.push({
+            id: item.id,
+            playbook: item.playbook,
+            status: item.status,
+            incidentId: item.incidentId,
+            malicious: count('malicious'),
+            suspicious: count('suspicious'),
+            evidence: detail?.evidence.length ?? 0,
+            actions: detail?.actions.length ?? 0,
+          });
+        }
+        return {
+          otrf: { events: otrf.events, alerts: otrf.detections },
+          phishing: { events: phishing.events },
+          work,
+          investigations: rows,
+        };
+      });
+      if (options.json) return helpers.printJson(summary);
+      helpers.print(
+        `loaded ${summary.otrf.events} OTRF events (${summary.otrf.alerts} Sigma detections) and ${summary.phishing.events} phishing events\n\n`,
+      );
+      helpers.print(
+        table(
+          [
+            'INVESTIGATION',
+            'PLAYBOOK',
+            'STATUS',
+            'INCIDENT',
+            'MALICIOUS',
+            'SUSPICIOUS',
+            'EVIDENCE',
+            'PROPOSED',
+          ],
+          summary.investigations.map((row) => [
+            row.id,
+            row.playbook,
+            row.status,
+            row.incidentId ?? '-',
+            String(row.malicious),
+            String(row.suspicious),
+            String(row.evidence),
+            String(row.actions),
+          ]),
+        ),
+      );
+      const first = summary.investigations.find((row) => row.playbook !== 'none');
+      if (first)
+        helpers.print(
+          `\nnext: autoir investigations show ${first.id}   (why each verdict; --json for all of it)\n`,
+        );
+    });
+}

@@ -1,0 +1,147 @@
+/**
+ * User compromise from Windows Security logons: one address fails logons for many accounts (a password spray),
+ * then guesses jane's password and logs on to a file server and a finance server she had never used. The alert
+ * names jane and the address; the investigation must say why each is judged, and bring in the devices she
+ * logged on to.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
+import { createIp, createUser, type Entity } from '../../src/domain/entity.js';
+import type { InputDocument } from '../../src/ingest/input.js';
+import { ingestDocuments } from '../../src/ingest/pipeline.js';
+import { loadPlaybooks } from '../../src/investigate/playbooks.js';
+import type { InvestigationDetail } from '../../src/store/investigation-store.js';
+import { runUntilIdle } from '../../src/worker/worker.js';
+
+const ATTACKER = '203.0.113.9';
+const T0 = Date.parse('2026-02-10T02:00:00.000Z');
+
+function logon(id: 4624 | 4625, host: string, user: string, time: number, ip: string): string {
+  return JSON.stringify({
+    SourceName: 'Microsoft-Windows-Security-Auditing',
+    Channel: 'Security',
+    Hostname: `${host}.corp.example`,
+    EventID: id,
+    TimeCreated: new Date(time).toISOString(),
+    SubjectUserSid: 'S-1-0-0',
+    SubjectUserName: '-',
+    SubjectDomainName: '-',
+    TargetUserName: user,
+    TargetDomainName: 'CORP',
+    LogonType: '3',
+    IpAddress: ip,
+    IpPort: '51000',
+    ...(id === 4625 ? { Status: '0xc000006d', SubStatus: '0xc000006a' } : {}),
+  });
+}
+
+async function* documents(text: string): AsyncIterable<InputDocument> {
+  yield {
+    name: 'security.ndjson',
+    chunks: (async function* () {
+      yield Buffer.from(text);
+    })(),
+  };
+}
+
+describe.each(backends)('a password spray that guessed one password, on %s', (backend) => {
+  let t: TestStore;
+  let detail: InvestigationDetail;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+    const lines: string[] = [];
+    // A month before: jane's usual logon, from her workstation.
+    lines.push(logon(4624, 'ws-jane', 'jane', T0 - 30 * 86_400_000, '10.0.0.21'));
+    // The spray: three failures for each of twelve accounts.
+    for (let user = 0; user < 12; user++)
+      for (let attempt = 0; attempt < 3; attempt++)
+        lines.push(logon(4625, 'dc01', `user${user}`, T0 + user * 1000 + attempt * 100, ATTACKER));
+    // Jane: six failures, then the right password, then the finance server.
+    for (let attempt = 0; attempt < 6; attempt++)
+      lines.push(logon(4625, 'dc01', 'jane', T0 + 20_000 + attempt * 200, ATTACKER));
+    lines.push(logon(4624, 'fs01', 'jane', T0 + 25_000, ATTACKER));
+    lines.push(logon(4624, 'srv-fin', 'jane', T0 + 600_000, ATTACKER));
+    await ingestDocuments(documents(lines.join('\n')), {
+      store: t.store,
+      now: () => new Date(T0 + 86_400_000),
+    });
+    await t.store.alerts.upsertAlerts(
+      [
+        {
+          draft: {
+            source: 'identity-protection',
+            sourceRef: 'spray-1',
+            title: 'Password spray followed by a successful logon',
+            severity: 'high',
+            category: 'credentialAccess',
+            mitreTechniques: ['T1110.003'],
+            createdAt: new Date(T0 + 30_000).toISOString(),
+            entities: [
+              createUser({ name: 'jane', domain: 'CORP' }) as Entity,
+              createIp({ address: ATTACKER, roles: ['attacker'] }) as Entity,
+            ],
+          },
+          format: 'autoir',
+        },
+      ],
+      new Date(T0 + 86_400_000),
+    );
+    await runUntilIdle(t.store, {
+      correlation: {},
+      playbooks: loadPlaybooks(),
+      now: () => new Date(T0 + 86_400_000),
+    });
+    const list = await t.store.investigations.list({}, { limit: 10 });
+    expect(list.items).toHaveLength(1);
+    detail = (await t.store.investigations.get(list.items[0]!.id))!;
+  }, 120_000);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  const evidence = (key: string) => {
+    const row = detail.evidence.find((item) => item.key === key);
+    expect(row, key).toBeDefined();
+    return row!;
+  };
+
+  it('runs the user-compromise playbook', () => {
+    expect(detail.playbook).toBe('userCompromise');
+  });
+
+  it('judges the address a password-spray source, and says so', () => {
+    const ip = evidence(`ip:${ATTACKER}`);
+    expect(ip.verdict).toBe('malicious');
+    expect(ip.findings.some((f) => f.analyzer === 'signInSource' && /13 accounts/.test(f.text))).toBe(true);
+  });
+
+  it('finds jane compromised: her password guessed, first logons to two servers', () => {
+    const jane = evidence('user:corp\\jane');
+    expect(jane.verdict).toBe('malicious');
+    expect(jane.roles).toContain('compromised');
+    expect(
+      jane.findings.some((f) => /6 failed logons from 203\.0\.113\.9, then a successful one/.test(f.text)),
+    ).toBe(true);
+    expect(
+      jane.findings.some((f) =>
+        /first logons to 2 devices: fs01\.corp\.example, srv-fin\.corp\.example/.test(f.text),
+      ),
+    ).toBe(true);
+  });
+
+  it('brings in the devices she logged on to, and proposes resetting her password', () => {
+    for (const host of ['fs01', 'srv-fin', 'ws-jane'])
+      expect(
+        detail.evidence.some((row) => row.key === `device:${host}.corp.example`),
+        host,
+      ).toBe(true);
+    expect(
+      evidence('device:srv-fin.corp.example').findings.some((f) =>
+        /logged on to by user:corp\\jane/.test(f.text),
+      ),
+    ).toBe(true);
+    const proposed = detail.actions.map((action) => `${action.type} ${action.targetKey}`);
+    expect(proposed).toContain('resetPassword user:corp\\jane');
+    expect(proposed).toContain(`blockIp ip:${ATTACKER}`);
+  });
+});
