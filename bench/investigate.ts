@@ -229,6 +229,20 @@ export async function benchInvestigate(options: {
     const seconds = (performance.now() - runStarted) / 1000;
     const page = await store.investigations.list({}, { limit: 1000 });
     const atRest = page.items.filter((item) => !['queued', 'running'].includes(item.status)).length;
+    // Where the time goes: mean duration of each step, from the investigations' own logs.
+    const steps = new Map<string, { total: number; count: number }>();
+    for (const item of page.items) {
+      const detail = await store.investigations.get(item.id);
+      for (const entry of detail?.log ?? []) {
+        const step = steps.get(entry.step) ?? { total: 0, count: 0 };
+        step.total += entry.durationMs;
+        step.count += 1;
+        steps.set(entry.step, step);
+      }
+    }
+    const stepMs = Object.fromEntries(
+      [...steps].map(([name, step]) => [`${name}_ms`, Number((step.total / step.count).toFixed(1))]),
+    );
     const sorted = [...latencies].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
     return {
@@ -243,6 +257,7 @@ export async function benchInvestigate(options: {
       p99_ms: Number(at(0.99).toFixed(1)),
       max_ms: Number((sorted[sorted.length - 1] ?? 0).toFixed(1)),
       peak_rss_mb: Math.round(peakRss / 1048576),
+      mean_step: stepMs,
     };
   } finally {
     await bench.close();

@@ -29,6 +29,10 @@ export async function openBenchStore(backend: 'sqlite' | 'postgres', dir: string
     store,
     async close() {
       await store.close();
+      if (process.env.AUTOIR_BENCH_KEEP === '1') {
+        process.stderr.write(`kept schema ${schema}\n`);
+        return;
+      }
       const pg = (await import('pg')).default;
       const client = new pg.Client({ connectionString: url });
       await client.connect();

@@ -158,7 +158,7 @@ export function registerDemoCommand(
       });
       if (options.json) return helpers.printJson(summary);
       helpers.print(
-        `loaded ${summary.otrf.events} OTRF events (${summary.otrf.alerts} Sigma detections) and ${summary.phishing.events} phishing events\n\n`,
+        `loaded ${summary.otrf.events} OTRF events (${summary.otrf.alerts} Sigma rule matches) and ${summary.phishing.events} phishing events\n\n`,
       );
       helpers.print(
         table(
@@ -184,10 +184,10 @@ export function registerDemoCommand(
           ]),
         ),
       );
-      const first = summary.investigations.find((row) => row.playbook !== 'none');
-      if (first)
+      helpers.print('\n');
+      for (const row of summary.investigations.filter((item) => item.playbook !== 'none'))
         helpers.print(
-          `\nnext: autoir investigations show ${first.id}   (why each verdict; --json for all of it)\n`,
+          `next: autoir investigations show ${row.id}   (${row.playbook}: why each verdict; --json for all)\n`,
         );
     });
 }

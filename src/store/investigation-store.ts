@@ -720,17 +720,31 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
           })
           .where('id', '=', key)
           .execute();
-        for (const evidence of commit.evidence ?? []) {
-          const values = evidenceValues(key, evidence, time);
-          const { investigation_id: _i, entity_key: _k, added_at: _a, ...update } = values;
+        // All of the step's evidence in one statement per 200 rows (one round trip, not one per row).
+        // The last version of each piece of evidence (one statement may not touch a row twice).
+        const latest = new Map((commit.evidence ?? []).map((evidence) => [evidence.key, evidence]));
+        const rows = [...latest.values()].map((evidence) => evidenceValues(key, evidence, time));
+        for (let start = 0; start < rows.length; start += 200)
           await executor
             .insertInto('investigation_evidence')
-            .values(values)
+            .values(rows.slice(start, start + 200))
             .onConflict((conflict) =>
-              conflict.columns(['investigation_id', 'entity_key']).doUpdateSet(update),
+              conflict.columns(['investigation_id', 'entity_key']).doUpdateSet((eb) => ({
+                type: eb.ref('excluded.type'),
+                entity: eb.ref('excluded.entity'),
+                origin: eb.ref('excluded.origin'),
+                depth: eb.ref('excluded.depth'),
+                analyzed: eb.ref('excluded.analyzed'),
+                verdict: eb.ref('excluded.verdict'),
+                score: eb.ref('excluded.score'),
+                roles: eb.ref('excluded.roles'),
+                remediation_status: eb.ref('excluded.remediation_status'),
+                own_findings: eb.ref('excluded.own_findings'),
+                findings: eb.ref('excluded.findings'),
+                relations: eb.ref('excluded.relations'),
+              })),
             )
             .execute();
-        }
         for (const action of commit.actions ?? [])
           await executor
             .insertInto('proposed_actions')

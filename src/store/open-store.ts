@@ -3,7 +3,7 @@
  * every time (they are idempotent), so a new version upgrades the schema on its first start.
  */
 import path from 'node:path';
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { AutoirError } from '../domain/errors.js';
 import type { RunMany } from './bulk-insert.js';
 import { createKyselyStore } from './kysely-store.js';
@@ -57,7 +57,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     );
   }
   try {
-    await migrate(db);
+    await migrate(db, config.kind === 'postgres' ? await postgresSchema(db, config.schema) : undefined);
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw new AutoirError(
@@ -71,8 +71,23 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   return createKyselyStore(db, { dialect: config.kind, location, runMany });
 }
 
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/** The schema autoir's tables live in: the configured one, else the connection's current schema. */
+async function postgresSchema(db: Kysely<Database>, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return result.rows[0]?.schema ?? 'public';
+}
+
+/**
+ * Run the migrations. On PostgreSQL `schema` names where the migration bookkeeping lives: without it Kysely takes
+ * bookkeeping tables of any schema in the database for its own, and a second autoir schema could not be created.
+ */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');

@@ -43,11 +43,15 @@ export async function createPostgresKysely(options: PostgresOptions): Promise<Ky
       await client.end();
     }
   }
+  // No parallel query: autoir's statements are short index lookups, and starting parallel workers for one costs
+  // more (milliseconds each) than the lookup itself.
+  const settings = ['-c max_parallel_workers_per_gather=0'];
+  if (options.schema) settings.push(`-c search_path=${options.schema}`);
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     types,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    options: settings.join(' '),
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
