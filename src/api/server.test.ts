@@ -288,6 +288,29 @@ describe.each(backends)('REST API on %s', (dialect) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/not a file hash, IP, domain, URL or mailbox/);
 
+    const alertId = (await t.store.alerts.listAlerts({}, { limit: 1 })).items[0]!.id;
+    const byViewerStatus = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/alerts/${alertId}`,
+      headers: auth('viewer'),
+      payload: { status: 'inProgress' },
+    });
+    expect(byViewerStatus.statusCode).toBe(403);
+    const status = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/alerts/${alertId}`,
+      headers: auth('analyst'),
+      payload: { status: 'inProgress' },
+    });
+    expect(status.json()).toMatchObject({ status: 'inProgress', statusSetBy: 'analyst:analyst' });
+    const badStatus = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/alerts/${alertId}`,
+      headers: auth('analyst'),
+      payload: { status: 'closed' },
+    });
+    expect(badStatus.statusCode).toBe(400);
+
     const { runUntilIdle } = await import('../worker/worker.js');
     const { loadPlaybooks } = await import('../investigate/playbooks.js');
     await runUntilIdle(t.store, { correlation: {}, playbooks: loadPlaybooks() });

@@ -8,7 +8,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createServer, DEFAULT_BODY_LIMIT } from '../api/server.js';
 import { generateToken, hashToken } from '../api/auth.js';
 import { isRole, roleDescriptions, roles } from '../domain/access.js';
-import { normalizeTechnique, severities, type Severity } from '../domain/alert.js';
+import {
+  type AlertStatus,
+  type Severity,
+  alertStatuses,
+  normalizeTechnique,
+  severities,
+} from '../domain/alert.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError, exitCodeFor, formatLocation, isAutoirError } from '../domain/errors.js';
 import { describeFormats, formatById, inputFormats } from '../ingest/formats/index.js';
@@ -265,6 +271,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
       if (page.nextCursor) print(`more: autoir alerts list --cursor ${page.nextCursor}\n`);
     });
+  alerts
+    .command('update')
+    .description("Set an alert's status (automation never changes a status an analyst set)")
+    .argument('<id>', 'alert id')
+    .addOption(
+      new Option('--status <status>', 'new, inProgress or resolved')
+        .choices(alertStatuses)
+        .makeOptionMandatory(),
+    )
+    .option('--author <name>', 'who sets it (default: $USER)')
+    .option('--json', 'print the alert as JSON')
+    .action(
+      async (
+        id: string,
+        options: { status: AlertStatus; author?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const author = options.author ?? io.env.USER ?? io.env.USERNAME ?? 'analyst';
+        const alert = await withStore(command, (store) =>
+          store.alerts.setAlertStatus(id, options.status, `analyst:${author}`, new Date()),
+        );
+        if (options.json) printJson(alert);
+        else print(`${alert.id} ${alert.status}\n`);
+      },
+    );
   alerts
     .command('show')
     .description('Show one alert with its entities')

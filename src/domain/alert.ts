@@ -148,10 +148,17 @@ export interface AlertDraft {
   readonly eventCount?: number;
 }
 
+/** Where an alert stands: `resolved` by an analyst, or by automation when its investigation found nothing. */
+export const alertStatuses = ['new', 'inProgress', 'resolved'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
 /** An alert as stored (DESIGN.md §5 shape, plus bookkeeping). */
 export interface Alert extends AlertDraft {
   readonly id: string;
   readonly incidentId: string | null;
+  readonly status?: AlertStatus;
+  /** Who set the status: `automation` or `analyst:<name>`; absent while new. */
+  readonly statusSetBy?: string;
   /** When autoir first stored this alert. */
   readonly ingestedAt: string;
   /** When autoir last stored a new version of it (a re-sent alert updates in place). */

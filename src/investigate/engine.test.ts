@@ -110,6 +110,69 @@ describe.each(backends)('investigation engine on %s', (backend) => {
     expect(detail.status).toBe('pendingApproval');
   });
 
+  it('takes a later alert on a device it brought in, and re-evaluates', async () => {
+    await seed(t, ['ws1', 'ws2', 'ws3']);
+    await run();
+    expect((await t.store.investigations.get('inv_1'))!.status).toBe('pendingApproval');
+    // A new detection on ws3 alone: its own incident, but ws3 is evidence of the open investigation.
+    await t.store.alerts.upsertAlerts(
+      [
+        {
+          draft: draftAlert({
+            sourceRef: 'av-7',
+            title: 'Suspicious file quarantined',
+            severity: 'medium',
+            category: 'malware',
+            createdAt: '2026-01-31T12:00:00.000Z',
+            entities: [createDevice({ hostname: 'ws3.corp.example' }) as Entity],
+          }),
+          format: 'autoir',
+        },
+      ],
+      now(),
+    );
+    const summary = await run();
+    expect(summary.investigations).toMatchObject({ created: 0, joined: 1 });
+    const detail = (await t.store.investigations.get('inv_1'))!;
+    expect(detail.alertIds).toHaveLength(2);
+    expect(detail.log.filter((entry) => entry.step === 'collect')).toHaveLength(2);
+    expect(detail.log.find((entry, index) => index > 0 && entry.step === 'collect')?.waitedAs).toBe(
+      'pendingApproval',
+    );
+    expect(detail.status).toBe('pendingApproval');
+  });
+
+  it('resolves the alerts of an investigation that found nothing, except one an analyst set', async () => {
+    const device = createDevice({ hostname: 'quiet.corp.example' }) as Entity;
+    const process = createProcess({
+      device: 'quiet.corp.example',
+      pid: 812,
+      imagePath: 'C:\\Windows\\System32\\svchost.exe',
+    }) as Entity;
+    await t.store.alerts.upsertAlerts(
+      ['n1', 'n2'].map((ref) => ({
+        draft: draftAlert({
+          sourceRef: ref,
+          severity: 'low',
+          category: 'execution',
+          entities: [device, process],
+        }),
+        format: 'autoir',
+      })),
+      now(),
+    );
+    const [second] = (await t.store.alerts.listAlerts({ text: 'n2' }, { limit: 1 })).items;
+    await t.store.alerts.setAlertStatus(second!.id, 'inProgress', 'analyst:ana', now());
+    await run();
+    const detail = (await t.store.investigations.get('inv_1'))!;
+    expect(detail.status).toBe('noThreatsFound');
+    const alerts = (await t.store.alerts.listAlerts({}, { limit: 10 })).items;
+    const byRef = Object.fromEntries(
+      alerts.map((alert) => [alert.sourceRef, [alert.status, alert.statusSetBy]]),
+    );
+    expect(byRef).toEqual({ n1: ['resolved', 'automation'], n2: ['inProgress', 'analyst:ana'] });
+  });
+
   it('waits for approval before adding ten devices or more from one entity, then adds them', async () => {
     const hosts = Array.from({ length: 13 }, (_, index) => `pc${index + 1}`);
     await seed(t, hosts);

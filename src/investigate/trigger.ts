@@ -4,6 +4,7 @@
  * playbook the triggering table picks for the incident's alerts, or ends at once `unsupportedAlertType` when no
  * playbook takes them.
  */
+import { intrinsicWeakness } from '../correlate/correlate.js';
 import type { Store } from '../store/ports.js';
 import { publicAlertId } from '../store/alert-store.js';
 import type { UninvestigatedAlert } from '../store/investigation-store.js';
@@ -38,7 +39,21 @@ export async function triggerInvestigations(
       }
       for (const [incidentId, group] of byIncident) {
         const ids = group.map((alert) => alert.id);
-        const open = await tx.investigations.openInvestigationOf(incidentId);
+        // The incident's open investigation; else one that already holds an entity these alerts name strongly
+        // (a device scope expansion brought in, the payload's hash): the alert joins the story it belongs to.
+        const open =
+          (await tx.investigations.openInvestigationOf(incidentId)) ??
+          (await tx.investigations.openInvestigationWith(
+            group.flatMap((alert) =>
+              alert.record.entities
+                .filter(
+                  (entity) =>
+                    intrinsicWeakness(entity, {}) === undefined &&
+                    !(entity.roles ?? []).includes('contextual'),
+                )
+                .map((entity) => entity.key),
+            ),
+          ));
         if (open) {
           await tx.investigations.joinAlerts(open.key, ids, now());
           joined += ids.length;

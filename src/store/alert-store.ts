@@ -1,7 +1,7 @@
 /**
  * Alerts and their entity index, written once in Kysely for SQLite and PostgreSQL.
  */
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { severityRank, type Severity } from '../domain/alert.js';
 import { resolveEntity, uniqueEntities, type Entity } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
@@ -102,6 +102,21 @@ export function createAlertStore(
       return row ? toAlertRecord(row) : undefined;
     },
 
+    async setAlertStatus(id, status, by, now) {
+      const key = parseAlertId(id);
+      const result =
+        key === undefined
+          ? undefined
+          : await db
+              .updateTable('alerts')
+              .set({ status, status_by: by, updated_at: now.getTime() })
+              .where('id', '=', key)
+              .executeTakeFirst();
+      if (!result || Number(result.numUpdatedRows) === 0)
+        throw new AutoirError('AUTOIR_E_ALERT_NOT_FOUND', `no alert ${id}`);
+      return (await this.getAlert(id)) as AlertRecord;
+    },
+
     async getAlertRaw(id) {
       const key = parseAlertId(id);
       if (key === undefined) return undefined;
@@ -141,15 +156,21 @@ export function createAlertStore(
 }
 
 /** What a read shows: every written column but the rank (derived from severity) and the raw record (on request). */
-export type ReadColumn = 'id' | Exclude<(typeof alertWriteColumns)[number], 'severity_rank' | 'raw'>;
+export type ReadColumn =
+  'id' | 'status' | 'status_by' | Exclude<(typeof alertWriteColumns)[number], 'severity_rank' | 'raw'>;
 export const alertColumns: readonly ReadColumn[] = [
   'id',
   ...alertWriteColumns.filter(
-    (column): column is Exclude<ReadColumn, 'id'> => column !== 'severity_rank' && column !== 'raw',
+    (column): column is Exclude<ReadColumn, 'id' | 'status' | 'status_by'> =>
+      column !== 'severity_rank' && column !== 'raw',
   ),
+  'status',
+  'status_by',
 ];
 
-export type AlertRow = Omit<Pick<AlertsTable, (typeof alertColumns)[number]>, 'id'> & { id: AlertKey };
+export type AlertRow = Omit<Selectable<Pick<AlertsTable, (typeof alertColumns)[number]>>, 'id'> & {
+  id: AlertKey;
+};
 
 export function toAlertRecord(row: AlertRow): AlertRecord {
   const record: Record<string, unknown> = {
@@ -171,6 +192,8 @@ export function toAlertRecord(row: AlertRow): AlertRecord {
     updatedAt: iso(row.updated_at),
     format: row.format,
     eventCount: row.event_count,
+    status: row.status,
+    statusSetBy: row.status_by ?? undefined,
   };
   for (const key of Object.keys(record)) if (record[key] === undefined) delete record[key];
   return record as unknown as AlertRecord;

@@ -170,6 +170,8 @@ export interface InvestigationStore {
   uninvestigatedAlerts(limit: number): Promise<UninvestigatedAlert[]>;
   /** The not-yet-ended investigation of an incident, if any. */
   openInvestigationOf(incidentId: number): Promise<InvestigationRecord | undefined>;
+  /** The oldest not-yet-ended investigation holding any of these entities as evidence, if any. */
+  openInvestigationWith(entityKeys: readonly string[]): Promise<InvestigationRecord | undefined>;
   create(
     input: {
       incidentId: number | null;
@@ -482,6 +484,25 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
         .where('incident_id', '=', incidentId)
         .where('ended_at', 'is', null)
         .orderBy('id', 'desc')
+        .executeTakeFirst();
+      return row ? toRecord(row as InvestigationRow, 0) : undefined;
+    },
+
+    async openInvestigationWith(entityKeys) {
+      if (entityKeys.length === 0) return undefined;
+      const row = await db
+        .selectFrom('investigations')
+        .selectAll()
+        .where('ended_at', 'is', null)
+        .where(
+          'id',
+          'in',
+          db
+            .selectFrom('investigation_evidence')
+            .select('investigation_id')
+            .where('entity_key', 'in', [...new Set(entityKeys)].slice(0, 500)),
+        )
+        .orderBy('id')
         .executeTakeFirst();
       return row ? toRecord(row as InvestigationRow, 0) : undefined;
     },

@@ -3,7 +3,7 @@
  * and PostgreSQL; the contract suite (store.contract.test.ts) runs against both.
  */
 import type { Role } from '../domain/access.js';
-import type { Alert, AlertDraft, Severity } from '../domain/alert.js';
+import type { Alert, AlertDraft, AlertStatus, Severity } from '../domain/alert.js';
 import type { EventDraft, EventKind } from '../domain/event.js';
 import type { PreparedAlert } from './prepared-alert.js';
 import type { PreparedEvent } from './prepared-event.js';
@@ -71,6 +71,11 @@ export interface AlertStore {
   /** Like upsertAlerts, for alerts already prepared (prepared-alert.ts) — e.g. by an ingest worker thread. */
   upsertPrepared(prepared: readonly PreparedAlert[], now: Date): Promise<AlertWriteResult[]>;
   getAlert(id: string): Promise<AlertRecord | undefined>;
+  /**
+   * Set an alert's status, recording who set it (`analyst:<name>`, or `automation`). Automation never changes a
+   * status an analyst set.
+   */
+  setAlertStatus(id: string, status: AlertStatus, by: string, now: Date): Promise<AlertRecord>;
   /** The record the alert was parsed from, as it arrived. */
   getAlertRaw(id: string): Promise<string | undefined>;
   /** Newest first (alert time, then id). */

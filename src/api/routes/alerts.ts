@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeTechnique, severities } from '../../domain/alert.js';
+import { alertStatuses, normalizeTechnique, severities } from '../../domain/alert.js';
 import { normalizeEntityKey } from '../../domain/entity.js';
 import { AutoirError } from '../../domain/errors.js';
 import { formatById } from '../../ingest/formats/index.js';
@@ -119,6 +119,28 @@ export function alertRoutes(store: Store, correlation: CorrelationOptions = {}):
         const raw = await store.alerts.getAlertRaw(params.id);
         return { ...alert, raw: raw === undefined ? undefined : (JSON.parse(raw) as unknown) };
       },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/api/v1/alerts/:id',
+      operationId: 'updateAlert',
+      summary: "Set an alert's status (an analyst's status is never changed by automation)",
+      tag: 'alerts',
+      role: 'analyst',
+      params: z.object({ id: z.string() }),
+      body: z.object({ status: z.enum(alertStatuses) }).strict(),
+      responses: {
+        200: { description: 'The alert, changed.', schema: alertSchema },
+        400: { description: 'A bad status.', schema: errorSchema },
+        404: { description: 'No such alert.', schema: errorSchema },
+      },
+      handler: ({ params, body, principal }) =>
+        store.alerts.setAlertStatus(
+          params.id,
+          body.status,
+          `analyst:${principal?.name ?? 'api'}`,
+          new Date(),
+        ),
     }),
     defineRoute({
       method: 'POST',

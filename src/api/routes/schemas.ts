@@ -1,7 +1,7 @@
 /** Response shapes shared by routes (for validation of docs, not of responses at run time). */
 import { z } from 'zod';
 import { entityTypes } from '../../domain/entity.js';
-import { severities } from '../../domain/alert.js';
+import { alertStatuses, severities } from '../../domain/alert.js';
 
 export const entitySchema = z
   .looseObject({
@@ -28,5 +28,10 @@ export const alertSchema = z.object({
   ingestedAt: z.string(),
   updatedAt: z.string(),
   format: z.string().describe('The input format the alert was read from.'),
+  status: z.enum(alertStatuses).optional(),
+  statusSetBy: z
+    .string()
+    .optional()
+    .describe('Who set the status: `automation` (its investigation found nothing) or `analyst:<name>`.'),
   raw: z.unknown().optional().describe('The record as it arrived (with include=raw).'),
 });
