@@ -6,7 +6,7 @@ import { indicatorsAnalyzer } from './indicators.js';
 import { signInAnalyzer, signInSourceAnalyzer } from './identity.js';
 import { mailClusterAnalyzer, mailMessageAnalyzer } from './mail.js';
 import { urlAnalyzer } from './url.js';
-import { destinationAnalyzer } from './network.js';
+import { destinationAnalyzer, newlySeenAnalyzer } from './network.js';
 import { processBehaviourAnalyzer, processLineageAnalyzer } from './process.js';
 
 export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
@@ -19,6 +19,7 @@ export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
     fileSignatureAnalyzer,
     filePrevalenceAnalyzer,
     destinationAnalyzer,
+    newlySeenAnalyzer,
     mailMessageAnalyzer,
     mailClusterAnalyzer,
     urlAnalyzer,

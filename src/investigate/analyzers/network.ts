@@ -34,3 +34,63 @@ export const destinationAnalyzer: Analyzer = {
     return findings.length ? { findings, related: [] } : nothing;
   },
 };
+
+/** The store's first event (how far back "new" can be told), per analysis run. */
+const historyStart = new WeakMap<object, Promise<number | undefined>>();
+const DAY = 86_400_000;
+
+/**
+ * Newly seen: a domain (or a URL's domain) whose first sighting in the events store is within 7 days of the
+ * investigation, in a store that goes back at least 14 days — so "new" means new to this organisation.
+ */
+export const newlySeenAnalyzer: Analyzer = {
+  name: 'newlySeen',
+  types: ['domain', 'url'],
+  async analyze(evidence, context) {
+    const key =
+      evidence.type === 'domain'
+        ? evidence.key
+        : (() => {
+            try {
+              return `domain:${new URL((evidence.entity as { url: string }).url).hostname.toLowerCase()}`;
+            } catch {
+              return undefined;
+            }
+          })();
+    if (!key) return nothing;
+    let start = historyStart.get(context);
+    if (!start) {
+      start = context.events
+        .searchEvents({}, { limit: 1, order: 'asc' })
+        .then((page) => (page.items[0] ? Date.parse(page.items[0].time) : undefined));
+      historyStart.set(context, start);
+    }
+    const [since, first] = await Promise.all([
+      start,
+      context.events.searchEvents({ entityKeys: [key] }, { limit: 1, order: 'asc' }),
+    ]);
+    const firstSeen = first.items[0] ? Date.parse(first.items[0].time) : undefined;
+    if (since === undefined || firstSeen === undefined) return nothing;
+    const times = context.alerts.map((alert) => Date.parse(alert.createdAt)).filter(Number.isFinite);
+    const focus = times.length ? Math.max(...times) : context.now.getTime();
+    if (focus - since < 14 * DAY) return nothing;
+    const domain = key.slice('domain:'.length);
+    if (focus - firstSeen <= 7 * DAY)
+      return {
+        findings: [
+          finding(
+            'newlySeen',
+            15,
+            `${domain} is new here: first seen ${new Date(firstSeen).toISOString()}, in events going back to ${new Date(since).toISOString().slice(0, 10)}`,
+          ),
+        ],
+        related: [],
+      };
+    return {
+      findings: [
+        finding('newlySeen', 0, `${domain} first seen ${new Date(firstSeen).toISOString().slice(0, 10)}`),
+      ],
+      related: [],
+    };
+  },
+};
