@@ -157,3 +157,30 @@ export class KeySet {
     return [...this.seen];
   }
 }
+
+/** Where a sign-in came from, as the source located it: `details.geo` of logon events. */
+export interface GeoPoint {
+  readonly lat: number;
+  readonly lon: number;
+  readonly city?: string;
+  readonly country?: string;
+}
+
+/** A geo point from loose values, or `undefined` unless both coordinates are in range. */
+export function geoPoint(input: {
+  lat?: number;
+  lon?: number;
+  city?: string;
+  country?: string;
+}): GeoPoint | undefined {
+  const { lat, lon } = input;
+  if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon))
+    return undefined;
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
+  return {
+    lat,
+    lon,
+    ...(input.city ? { city: input.city } : {}),
+    ...(input.country ? { country: input.country } : {}),
+  };
+}

@@ -145,3 +145,83 @@ describe.each(backends)('a password spray that guessed one password, on %s', (ba
     expect(proposed).toContain(`blockIp ip:${ATTACKER}`);
   });
 });
+
+/** OCSF Authentication (3002): a successful sign-in from a located address. */
+function signIn(
+  user: string,
+  time: number,
+  ip: string,
+  where: { city: string; country: string; lon: number; lat: number },
+) {
+  return JSON.stringify({
+    class_uid: 3002,
+    activity_id: 1,
+    status_id: 1,
+    time,
+    user: { name: user, domain: 'CORP' },
+    src_endpoint: {
+      ip,
+      location: { city: where.city, country: where.country, coordinates: [where.lon, where.lat] },
+    },
+    dst_endpoint: { hostname: 'sso.corp.example' },
+    service: { name: 'Corporate SSO' },
+    metadata: { product: { name: 'idp' }, version: '1.1.0' },
+  });
+}
+
+describe.each(backends)('sign-ins from Paris and Sydney an hour apart, on %s', (backend) => {
+  let t: TestStore;
+  let detail: InvestigationDetail;
+  beforeAll(async () => {
+    t = await createTestStore(backend);
+    const paris = { city: 'Paris', country: 'FR', lat: 48.8566, lon: 2.3522 };
+    const sydney = { city: 'Sydney', country: 'AU', lat: -33.8688, lon: 151.2093 };
+    const lines = [
+      signIn('omar', T0 - 3 * 86_400_000, '198.51.100.20', paris),
+      signIn('omar', T0, '198.51.100.20', paris),
+      signIn('omar', T0 + 3_600_000, '203.0.113.200', sydney),
+    ];
+    await ingestDocuments(documents(lines.join('\n')), {
+      store: t.store,
+      now: () => new Date(T0 + 86_400_000),
+    });
+    await t.store.alerts.upsertAlerts(
+      [
+        {
+          draft: {
+            source: 'identity-protection',
+            sourceRef: 'travel-1',
+            title: 'Atypical travel',
+            severity: 'medium',
+            category: 'initialAccess',
+            mitreTechniques: ['T1078.004'],
+            createdAt: new Date(T0 + 3_700_000).toISOString(),
+            entities: [createUser({ name: 'omar', domain: 'CORP' }) as Entity],
+          },
+          format: 'autoir',
+        },
+      ],
+      new Date(T0 + 86_400_000),
+    );
+    await runUntilIdle(t.store, {
+      correlation: {},
+      playbooks: loadPlaybooks(),
+      now: () => new Date(T0 + 86_400_000),
+    });
+    detail = (await t.store.investigations.get('inv_1'))!;
+  }, 120_000);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('calls it impossible travel, with the places, the distance and the speed', () => {
+    expect(detail.playbook).toBe('userCompromise');
+    const omar = detail.evidence.find((row) => row.key === 'user:corp\\omar')!;
+    const travel = omar.findings.find((f) => /impossible travel/.test(f.text));
+    expect(travel?.text).toMatch(
+      /Paris, FR \(198\.51\.100\.20\).*Sydney, AU \(203\.0\.113\.200\) 60 min later — 169\d\d km/,
+    );
+    expect(['suspicious', 'malicious']).toContain(omar.verdict);
+    expect(detail.evidence.some((row) => row.key === 'ip:203.0.113.200')).toBe(true);
+  });
+});

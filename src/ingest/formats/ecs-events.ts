@@ -5,10 +5,10 @@
  * by the Windows format; Elastic Security alerts (`kibana.alert.*`) by the elastic format.
  * https://www.elastic.co/guide/en/ecs/current/ecs-allowed-values-event-category.html
  */
-import type { EventKind } from '../../domain/event.js';
+import { geoPoint, type EventKind } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
 import { EventBuilder } from '../event-builder.js';
-import { getPath, isObject, list, text, texts, type InputFormat, type JsonObject } from '../format.js';
+import { getPath, isObject, list, num, text, texts, type InputFormat, type JsonObject } from '../format.js';
 
 export const ecsEventFormat: InputFormat = {
   id: 'ecs',
@@ -101,6 +101,17 @@ export function ecsEventDraft(doc: JsonObject) {
     f.registryValue = texts(getPath(doc, 'registry.data.strings'))[0];
   } else if (has('authentication')) {
     kind = outcome === 'failure' ? 'logonFailed' : 'logon';
+    // ECS `source.geo.location` is `{ lat, lon }` (or a GeoJSON point).
+    const location = getPath(doc, 'source.geo.location');
+    const point = isObject(location) ? location : {};
+    const coordinates = Array.isArray(point.coordinates) ? point.coordinates : [];
+    const geo = geoPoint({
+      lat: num(point.lat) ?? num(coordinates[1]),
+      lon: num(point.lon) ?? num(coordinates[0]),
+      city: get('source.geo.city_name'),
+      country: get('source.geo.country_iso_code') ?? get('source.geo.country_name'),
+    });
+    if (geo) f.details = { ...f.details, geo };
   } else if (getPath(doc, 'dns.question.name') !== undefined) {
     kind = 'dnsQuery';
     f.domain = event.domain(get('dns.question.name'));

@@ -819,6 +819,18 @@ describe('ECS events', () => {
         }),
       ),
     ).toMatchObject({ kind: 'logonFailed', outcome: 'failure', srcIp: '198.51.100.3' });
+    expect(
+      one(
+        ecsEventFormat.parse({
+          ...base,
+          event: { category: ['authentication'], type: ['start'], outcome: 'success' },
+          source: {
+            ip: '198.51.100.3',
+            geo: { location: { lat: 48.85, lon: 2.35 }, city_name: 'Paris', country_iso_code: 'FR' },
+          },
+        }),
+      ).details,
+    ).toEqual({ geo: { lat: 48.85, lon: 2.35, city: 'Paris', country: 'FR' } });
   });
   it('leaves Winlogbeat documents to the Windows format and alerts to the elastic format', () => {
     expect(sniffFormat({ ...base, winlog: { event_id: 1, channel: SYSMON } })?.id).toBe('windows');

@@ -4,7 +4,7 @@
  * kept as `other` events with whatever device, actor and endpoints they name.
  * Schema: ../shared/data/ocsf-schema (events/system, events/network, events/iam).
  */
-import type { EventKind } from '../../domain/event.js';
+import { geoPoint, type EventKind } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
 import { EventBuilder } from '../event-builder.js';
 import { isObject, list, num, text, type JsonObject } from '../format.js';
@@ -196,6 +196,18 @@ export function ocsfEventDraft(record: JsonObject) {
       // The host logged on to, where the event was not recorded on it.
       if (!f.deviceKey) event.device(text(dst.hostname));
       f.targetPath = text(obj(record.service).name);
+      {
+        // OCSF location: `coordinates` is GeoJSON [longitude, latitude]; older versions carry `lat`/`long`.
+        const location = obj(obj(record.src_endpoint).location);
+        const coordinates = list(location.coordinates).map((value) => num(value));
+        const geo = geoPoint({
+          lat: coordinates[1] ?? num(location.lat),
+          lon: coordinates[0] ?? num(location.long),
+          city: text(location.city),
+          country: text(location.country),
+        });
+        if (geo) f.details = { ...f.details, geo };
+      }
       break;
     }
     case 4009: {

@@ -11,6 +11,7 @@ import {
   type UserEntity,
 } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
+import type { GeoPoint } from '../../domain/event.js';
 import type { EventRecord } from '../../store/ports.js';
 import { finding, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
 
@@ -20,6 +21,29 @@ const BRUTE_FORCE_FAILURES = 5;
 const SPRAY_ACCOUNTS = 10;
 /** Logons looked at around the investigation. */
 const WINDOW_MS = 7 * 86_400_000;
+
+/** Faster than this between two sign-ins is not travel (a fast airliner, with margin). */
+const MAX_TRAVEL_KMH = 900;
+
+function geoOf(event: EventRecord): GeoPoint | undefined {
+  const geo = (event.details as { geo?: GeoPoint } | undefined)?.geo;
+  return geo && Number.isFinite(geo.lat) && Number.isFinite(geo.lon) ? geo : undefined;
+}
+
+function place(event: EventRecord): string {
+  const geo = geoOf(event) as GeoPoint;
+  const name = [geo.city, geo.country].filter(Boolean).join(', ');
+  return `${name || `${geo.lat.toFixed(2)}, ${geo.lon.toFixed(2)}`}${event.srcIp ? ` (${event.srcIp})` : ''}`;
+}
+
+/** Great-circle distance (haversine). */
+function distanceKm(a: GeoPoint, b: GeoPoint): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
 
 /** The time the investigation is about: its latest alert, or now. */
 function focusTime(alerts: readonly { createdAt: string }[], now: Date): number {
@@ -78,6 +102,33 @@ export const signInAnalyzer: Analyzer = {
       );
     for (const [from] of failedOnly.slice(0, 10)) {
       const ip = createIp({ address: from });
+      if (ip) related.push({ entity: ip, relation: 'signInFrom', join: 'always' });
+    }
+
+    // Impossible travel: two successful sign-ins further apart than an airliner could fly in the time between.
+    const located = sorted.filter(
+      (event) => event.kind === 'logon' && event.outcome !== 'failure' && geoOf(event),
+    );
+    let worst: { from: EventRecord; to: EventRecord; km: number; speed: number } | undefined;
+    for (let index = 1; index < located.length; index++) {
+      const from = located[index - 1] as EventRecord;
+      const to = located[index] as EventRecord;
+      const km = distanceKm(geoOf(from) as GeoPoint, geoOf(to) as GeoPoint);
+      const hours = Math.max((Date.parse(to.time) - Date.parse(from.time)) / 3_600_000, 1 / 60);
+      const speed = km / hours;
+      if (km > 500 && speed > MAX_TRAVEL_KMH && (!worst || speed > worst.speed))
+        worst = { from, to, km, speed };
+    }
+    if (worst) {
+      const minutes = Math.round((Date.parse(worst.to.time) - Date.parse(worst.from.time)) / 60_000);
+      findings.push(
+        finding(
+          'signIn',
+          40,
+          `impossible travel: signed in from ${place(worst.from)} at ${worst.from.time} and from ${place(worst.to)} ${minutes} min later — ${Math.round(worst.km)} km at ${Math.round(worst.speed)} km/h`,
+        ),
+      );
+      const ip = worst.to.srcIp ? createIp({ address: worst.to.srcIp }) : undefined;
       if (ip) related.push({ entity: ip, relation: 'signInFrom', join: 'always' });
     }
 
