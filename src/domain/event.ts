@@ -59,6 +59,8 @@ export const eventKinds = [
   // E-mail
   'emailDelivered',
   'urlClick',
+  /** A mailbox inbox rule or forwarding created or changed. */
+  'mailboxRule',
   // Anything else a source records
   'other',
 ] as const;

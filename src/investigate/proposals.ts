@@ -84,6 +84,8 @@ export function proposeActions(evidence: readonly EvidenceRow[]): Proposal[] {
         break;
       case 'mailbox':
         if (row.roles.includes('attacker')) propose('blockSender', row, 'block the sender');
+        if (row.findings.some((f) => f.analyzer === 'mailboxRules' && f.weight > 0))
+          propose('removeInboxRule', row, 'remove the forwarding and hiding rules set on this mailbox');
         break;
       default:
         break;

@@ -83,6 +83,14 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
   persisted: {
     forward: { malicious: 60, suspicious: 30, text: 'autostart entry set by {source}, judged {verdict}' },
   },
+  forwardsTo: {
+    forward: {
+      malicious: 40,
+      suspicious: 20,
+      text: 'receives mail forwarded by {source}, judged {verdict}',
+      roles: ['attacker'],
+    },
+  },
   // Identity: where a user signed in from, and the devices they logged on to.
   signInFrom: {
     forward: { malicious: 0, suspicious: 0, text: 'signed in to {source}, judged {verdict}' },

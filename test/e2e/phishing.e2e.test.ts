@@ -114,6 +114,44 @@ describe.each(backends)('a reported phishing campaign on %s', (backend) => {
       now,
     });
 
+    // After the click, someone sets a rule on Bob's mailbox that forwards mail outside and deletes it
+    // (Microsoft 365 audit log); Carol forwards her mail to Dave, inside the company.
+    const audit = [
+      {
+        CreationTime: new Date(Date.parse(reported!.time) + 1_800_000).toISOString().slice(0, 19),
+        Id: 'a1',
+        Operation: 'New-InboxRule',
+        RecordType: 1,
+        Workload: 'Exchange',
+        ResultStatus: 'True',
+        UserId: 'bob@corp.example',
+        ClientIP: '203.0.113.66:51544',
+        Parameters: [
+          { Name: 'Name', Value: '.' },
+          { Name: 'ForwardTo', Value: 'collector@evil-mail.example' },
+          { Name: 'DeleteMessage', Value: 'True' },
+          { Name: 'SubjectOrBodyContainsWords', Value: 'invoice;payment' },
+        ],
+      },
+      {
+        CreationTime: new Date(Date.parse(reported!.time) + 1_900_000).toISOString().slice(0, 19),
+        Id: 'a2',
+        Operation: 'Set-Mailbox',
+        RecordType: 1,
+        Workload: 'Exchange',
+        UserId: 'carol@corp.example',
+        ClientIP: '10.0.0.9',
+        Parameters: [
+          { Name: 'Identity', Value: 'carol@corp.example' },
+          { Name: 'ForwardingSmtpAddress', Value: 'smtp:dave@corp.example' },
+        ],
+      },
+    ].map((record) => JSON.stringify(record));
+    await ingestDocuments(documents([{ name: 'audit.ndjson', bytes: Buffer.from(audit.join('\n')) }]), {
+      store: t.store,
+      now,
+    });
+
     // Bob reports the message.
     const reporter = reported!.mailRecipients?.[0] as string;
     await t.store.alerts.upsertAlerts(
@@ -201,6 +239,29 @@ describe.each(backends)('a reported phishing campaign on %s', (backend) => {
       expect(['malicious', 'suspicious'], row.key).toContain(row.verdict);
     expect(detail.actions.map((action) => `${action.type} ${action.targetKey}`)).toContain(
       `softDeleteEmail ${cluster.key}`,
+    );
+  });
+
+  it("finds the rule forwarding Bob's mail outside, and proposes removing it", () => {
+    const bob = detail.evidence.find((row) => row.key === 'mailbox:bob@corp.example')!;
+    expect(bob.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          analyzer: 'mailboxRules',
+          text: expect.stringMatching(/forwards mail to an outside address collector@evil-mail\.example/),
+        }),
+        expect.objectContaining({
+          analyzer: 'mailboxRules',
+          text: expect.stringMatching(/hides messages: deletes/),
+        }),
+      ]),
+    );
+    expect(['malicious', 'suspicious']).toContain(bob.verdict);
+    expect(detail.evidence.some((row) => row.key === 'mailbox:collector@evil-mail.example')).toBe(true);
+    const carol = detail.evidence.find((row) => row.key === 'mailbox:carol@corp.example')!;
+    expect(carol.findings.some((f) => f.analyzer === 'mailboxRules' && f.weight === 5)).toBe(true);
+    expect(detail.actions.map((action) => `${action.type} ${action.targetKey}`)).toContain(
+      'removeInboxRule mailbox:bob@corp.example',
     );
   });
 

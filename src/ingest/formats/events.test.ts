@@ -837,3 +837,49 @@ describe('ECS events', () => {
     expect(sniffFormat({ ...base, 'kibana.alert.rule.name': 'x' })?.id).toBe('elastic');
   });
 });
+
+describe('Microsoft 365 audit records', () => {
+  it('reads an inbox rule that forwards outside as a mailboxRule event, and sign-ins as logons', async () => {
+    const { m365AuditFormat } = await import('./m365-audit.js');
+    const rule = {
+      CreationTime: '2026-03-02T10:00:00',
+      Operation: 'New-InboxRule',
+      RecordType: 1,
+      Workload: 'Exchange',
+      UserId: 'Bob@Corp.example',
+      ClientIP: '[2001:db8::7]:443',
+      Parameters: [
+        { Name: 'Name', Value: 'x' },
+        { Name: 'ForwardTo', Value: 'smtp:out@evil.example;"Boss" [SMTP:boss@corp.example]' },
+        { Name: 'MoveToFolder', Value: 'RSS Feeds' },
+      ],
+    };
+    expect(sniffFormat(rule)?.id).toBe('m365');
+    const event = one(m365AuditFormat.parse(rule));
+    expect(event).toMatchObject({
+      kind: 'mailboxRule',
+      time: Date.parse('2026-03-02T10:00:00Z'),
+      srcIp: '2001:db8::7',
+      targetPath: 'x',
+      mailRecipients: ['bob@corp.example'],
+      details: {
+        operation: 'New-InboxRule',
+        forwardTo: ['out@evil.example', 'boss@corp.example'],
+        moveToFolder: 'RSS Feeds',
+      },
+    });
+    expect(event.keys).toEqual(
+      expect.arrayContaining(['mailbox:bob@corp.example', 'mailbox:out@evil.example']),
+    );
+    const login = one(
+      m365AuditFormat.parse({
+        ...rule,
+        Operation: 'UserLoginFailed',
+        Workload: 'AzureActiveDirectory',
+        Parameters: [],
+      }),
+    );
+    expect(login).toMatchObject({ kind: 'logonFailed', outcome: 'failure' });
+    expect(() => m365AuditFormat.parse({ ...rule, CreationTime: 'soon' })).toThrow(/CreationTime/);
+  });
+});

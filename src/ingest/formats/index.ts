@@ -5,6 +5,7 @@ import type { InputFormat } from '../format.js';
 import { autoirFormat } from './autoir.js';
 import { ecsEventFormat } from './ecs-events.js';
 import { elasticFormat } from './elastic.js';
+import { m365AuditFormat } from './m365-audit.js';
 import { msgraphFormat } from './msgraph.js';
 import { ocsfFormat } from './ocsf.js';
 import { suricataFormat } from './suricata.js';
@@ -23,7 +24,12 @@ export const alertFormats: readonly InputFormat[] = [
 ];
 
 /** Formats of telemetry events. */
-export const eventFormats: readonly InputFormat[] = [windowsFormat, zeekFormat, ecsEventFormat];
+export const eventFormats: readonly InputFormat[] = [
+  windowsFormat,
+  zeekFormat,
+  ecsEventFormat,
+  m365AuditFormat,
+];
 
 export const inputFormats: readonly InputFormat[] = [...alertFormats, ...eventFormats];
 

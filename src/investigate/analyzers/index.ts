@@ -5,6 +5,7 @@ import { filePathAnalyzer, filePrevalenceAnalyzer, fileSignatureAnalyzer } from 
 import { indicatorsAnalyzer } from './indicators.js';
 import { signInAnalyzer, signInSourceAnalyzer } from './identity.js';
 import { mailClusterAnalyzer, mailMessageAnalyzer } from './mail.js';
+import { mailboxRulesAnalyzer } from './mailbox.js';
 import { urlAnalyzer } from './url.js';
 import { destinationAnalyzer, newlySeenAnalyzer } from './network.js';
 import { processBehaviourAnalyzer, processLineageAnalyzer } from './process.js';
@@ -25,6 +26,7 @@ export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
     urlAnalyzer,
     signInAnalyzer,
     signInSourceAnalyzer,
+    mailboxRulesAnalyzer,
   ].map((analyzer) => [analyzer.name, analyzer]),
 );
 
