@@ -18,7 +18,7 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-const hex = (random: () => number, length: number) => {
+export const hex = (random: () => number, length: number) => {
   let out = '';
   while (out.length < length)
     out += Math.floor(random() * 0xffffffff)

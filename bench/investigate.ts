@@ -13,7 +13,7 @@ import type { EventDraft } from '../src/domain/event.js';
 import { loadPlaybooks } from '../src/investigate/playbooks.js';
 import { EventRefs, prepareEvent } from '../src/store/prepared-event.js';
 import { runUntilIdle } from '../src/worker/worker.js';
-import { createRandom } from './generate.js';
+import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
 
 const DEVICES = 2000;
@@ -27,15 +27,6 @@ const COMMON = [
   'C:\\Windows\\System32\\taskhostw.exe',
   'C:\\Program Files\\Windows Defender\\MsMpEng.exe',
 ];
-
-const hex = (random: () => number, length: number) => {
-  let out = '';
-  while (out.length < length)
-    out += Math.floor(random() * 0xffffffff)
-      .toString(16)
-      .padStart(8, '0');
-  return out.slice(0, length);
-};
 
 function deviceName(index: number): string {
   return `ws${String(index).padStart(5, '0')}.corp.example`;

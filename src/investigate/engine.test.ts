@@ -2,11 +2,11 @@
  * The engine over a real store (SQLite and PostgreSQL): scope expansion from an incriminated file to the other
  * devices that ran it, with approval when it would add too many; claims that fence a worker that lost its lease.
  */
+import { inputDocuments } from '../../test/helpers/documents.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { createDevice, createFile, createProcess, type Entity } from '../domain/entity.js';
-import type { InputDocument } from '../ingest/input.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
 import { runUntilIdle } from '../worker/worker.js';
 import { loadPlaybooks } from './playbooks.js';
@@ -36,14 +36,7 @@ function processStart(host: string, index: number): string {
   });
 }
 
-async function* documents(text: string): AsyncIterable<InputDocument> {
-  yield {
-    name: 'sysmon.ndjson',
-    chunks: (async function* () {
-      yield Buffer.from(text);
-    })(),
-  };
-}
+const documents = (text: string) => inputDocuments([{ name: 'sysmon.ndjson', bytes: text }]);
 
 /** Telemetry of the file on `hosts` (the first is where the alert fired), and the alert. */
 async function seed(t: TestStore, hosts: readonly string[]): Promise<void> {

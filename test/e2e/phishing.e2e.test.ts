@@ -4,13 +4,13 @@
  * URL clicks as OCSF HTTP Activity from two users' devices, and reports one message of the largest campaign. The
  * investigation must find the campaign's cluster, list who received it, and add the clickers' devices and users.
  */
+import { inputDocuments } from '../helpers/documents.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
 import { sharedData } from '../helpers/shared-data.js';
 import { createMailbox, createMailMessage, type Entity } from '../../src/domain/entity.js';
-import type { InputDocument } from '../../src/ingest/input.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
 import type { InvestigationDetail } from '../../src/store/investigation-store.js';
@@ -57,15 +57,7 @@ function* deliveries(): Generator<{ name: string; bytes: Buffer; campaign: boole
   }
 }
 
-async function* documents(items: Iterable<{ name: string; bytes: Buffer }>): AsyncIterable<InputDocument> {
-  for (const item of items)
-    yield {
-      name: item.name,
-      chunks: (async function* () {
-        yield item.bytes;
-      })(),
-    };
-}
+const documents = inputDocuments;
 
 describe.each(backends)('a reported phishing campaign on %s', (backend) => {
   let t: TestStore;

@@ -4,10 +4,10 @@
  * names jane and the address; the investigation must say why each is judged, and bring in the devices she
  * logged on to.
  */
+import { inputDocuments } from '../helpers/documents.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
 import { createIp, createUser, type Entity } from '../../src/domain/entity.js';
-import type { InputDocument } from '../../src/ingest/input.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
 import type { InvestigationDetail } from '../../src/store/investigation-store.js';
@@ -35,14 +35,7 @@ function logon(id: 4624 | 4625, host: string, user: string, time: number, ip: st
   });
 }
 
-async function* documents(text: string): AsyncIterable<InputDocument> {
-  yield {
-    name: 'security.ndjson',
-    chunks: (async function* () {
-      yield Buffer.from(text);
-    })(),
-  };
-}
+const documents = (text: string) => inputDocuments([{ name: 'security.ndjson', bytes: text }]);
 
 describe.each(backends)('a password spray that guessed one password, on %s', (backend) => {
   let t: TestStore;

@@ -1,7 +1,7 @@
+import { inputDocuments } from '../../../test/helpers/documents.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../../test/helpers/stores.js';
 import { createDomain, createUrl, type Entity } from '../../domain/entity.js';
-import type { InputDocument } from '../../ingest/input.js';
 import { ingestDocuments } from '../../ingest/pipeline.js';
 import { newEvidence } from '../../store/investigation-store.js';
 import type { AlertRecord } from '../../store/ports.js';
@@ -22,14 +22,7 @@ const lookup = (name: string, time: number) =>
     rcode_id: 0,
   });
 
-async function* documents(text: string): AsyncIterable<InputDocument> {
-  yield {
-    name: 'dns.ndjson',
-    chunks: (async function* () {
-      yield Buffer.from(text);
-    })(),
-  };
-}
+const documents = (text: string) => inputDocuments([{ name: 'dns.ndjson', bytes: text }]);
 
 describe.each(backends)('newlySeen on %s', (backend) => {
   let t: TestStore;
