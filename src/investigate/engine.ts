@@ -7,7 +7,7 @@
  *   collect → analyze (repeated while related entities join) → decide → expand → (analyze → decide → expand)* →
  *   propose → conclude
  */
-import type { Entity } from '../domain/entity.js';
+import { createDevice } from '../domain/entity.js';
 import type { Indicator } from '../domain/indicator.js';
 import type { InvestigationEvent } from '../domain/investigation.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
@@ -22,6 +22,7 @@ import {
 } from '../store/investigation-store.js';
 import { analyzers, type AnalysisContext } from './analyzers/index.js';
 import { indicatorKeys } from './analyzers/indicators.js';
+import { processFor } from './analyzers/process.js';
 import { analyzersFor, type PlaybookSet } from './playbooks.js';
 import { proposeActions } from './proposals.js';
 import { judgeEvidence } from './verdicts.js';
@@ -213,7 +214,7 @@ async function runStep(
               changed.set(merged.key, merged);
             }
           } else if ((incriminated || item.join === 'always') && row.depth < book.followDepth) {
-            const joined = newEvidence(item.entity as Entity, 'related', row.depth + 1, item.roles ?? []);
+            const joined = newEvidence(item.entity, 'related', row.depth + 1, item.roles ?? []);
             evidence.set(joined.key, joined);
             changed.set(joined.key, joined);
             added++;
@@ -387,12 +388,8 @@ async function expand(
     }
     expanded.add(row.key);
     for (const device of fresh) {
-      const entity: Entity = {
-        type: 'device',
-        key: device,
-        hostname: device.slice('device:'.length).split('.')[0] ?? device,
-        ...(device.includes('.') ? { fqdn: device.slice('device:'.length) } : {}),
-      } as Entity;
+      const entity = createDevice({ hostname: device.slice('device:'.length) });
+      if (!entity) continue;
       known.add(device);
       const joined = newEvidence(entity, 'expansion', 0, row.type === 'user' ? [] : ['compromised']);
       added.push({ ...joined, relations: [] });
@@ -418,16 +415,13 @@ async function expand(
       for (const event of events.items) {
         if (!event.processKey || known.has(event.processKey)) continue;
         known.add(event.processKey);
-        const device = event.deviceKey?.slice('device:'.length) ?? '';
-        const value = event.processKey.slice(`process:${device}:`.length);
-        const process = {
-          type: 'process',
-          key: event.processKey,
-          device,
-          ...(/^\d+$/.test(value) ? { pid: Number(value) } : { guid: value }),
-          ...(event.imagePath ? { imagePath: event.imagePath } : {}),
-          ...(event.commandLine ? { commandLine: event.commandLine } : {}),
-        } as Entity;
+        const found = processFor(
+          event.processKey,
+          event.deviceKey?.slice('device:'.length) ?? '',
+          event.imagePath,
+        );
+        if (!found) continue;
+        const process = event.commandLine ? { ...found, commandLine: event.commandLine } : found;
         added.push(newEvidence(process, 'expansion', 1));
       }
     }

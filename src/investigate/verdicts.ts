@@ -16,9 +16,8 @@ interface Rule {
   readonly suspicious: number;
   /** What the other end reads: `{source}` is the incriminated evidence, `{verdict}` its verdict. */
   readonly text: string;
-  /** Roles the other end takes when this end is malicious (or suspicious, for `rolesIfSuspicious`). */
+  /** Roles the other end takes when this end is malicious. */
   readonly roles?: readonly EntityRole[];
-  readonly rolesIfSuspicious?: readonly EntityRole[];
   /** Whether a Windows system binary at its system path takes the finding (a LOLBin abused is not itself bad). */
   readonly skipSystemFiles?: boolean;
   /**
@@ -273,8 +272,7 @@ export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
           .replace('{verdict}', strongest.verdict),
       });
       for (const c of list)
-        for (const role of (c.verdict === 'malicious' ? c.rule.roles : c.rule.rolesIfSuspicious) ?? [])
-          gained.add(role);
+        for (const role of c.verdict === 'malicious' ? (c.rule.roles ?? []) : []) gained.add(role);
     }
     const findings = [...row.ownFindings, ...extra];
     const decision = decideVerdict(findings);

@@ -7,7 +7,7 @@ import type { Entity, EntityRole, EntityType } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
 import type { Indicator } from '../../domain/indicator.js';
 import type { AlertRecord, EventQuery, EventStore } from '../../store/ports.js';
-import type { EvidenceRow, Relation } from '../../store/investigation-store.js';
+import type { EvidenceRow } from '../../store/investigation-store.js';
 
 export interface AnalysisContext {
   readonly query: EventQuery;
@@ -51,4 +51,8 @@ export function finding(analyzer: string, weight: number, text: string): Finding
   return { analyzer, weight, text };
 }
 
-export type { Relation };
+/** The time an investigation is about: its latest alert, or now (manual investigations without alerts). */
+export function focusTime(context: Pick<AnalysisContext, 'alerts' | 'now'>): number {
+  const times = context.alerts.map((alert) => Date.parse(alert.createdAt)).filter(Number.isFinite);
+  return times.length ? Math.max(...times) : context.now.getTime();
+}

@@ -13,7 +13,7 @@ import {
 import type { Finding } from '../../domain/evidence.js';
 import type { GeoPoint } from '../../domain/event.js';
 import type { EventRecord } from '../../store/ports.js';
-import { finding, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
+import { finding, focusTime, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
 
 /** Failures before a success from one address that read as guessing. */
 const BRUTE_FORCE_FAILURES = 5;
@@ -45,19 +45,13 @@ function distanceKm(a: GeoPoint, b: GeoPoint): number {
   return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** The time the investigation is about: its latest alert, or now. */
-function focusTime(alerts: readonly { createdAt: string }[], now: Date): number {
-  const times = alerts.map((alert) => Date.parse(alert.createdAt)).filter(Number.isFinite);
-  return times.length ? Math.max(...times) : now.getTime();
-}
-
 export const signInAnalyzer: Analyzer = {
   name: 'signIn',
   types: ['user'],
   async analyze(evidence, context) {
     const user = evidence.entity as UserEntity;
     if (isBuiltInAccount(user)) return nothing;
-    const focus = focusTime(context.alerts, context.now);
+    const focus = focusTime(context);
     const logons = await context.query.userLogons(
       evidence.key,
       { since: new Date(focus - WINDOW_MS).toISOString(), until: new Date(focus + 86_400_000).toISOString() },

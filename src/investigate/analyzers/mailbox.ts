@@ -6,7 +6,7 @@
 import type { MailboxEntity } from '../../domain/entity.js';
 import { createMailbox } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
-import { finding, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
+import { finding, focusTime, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
 
 const DAY = 86_400_000;
 /** Folders rules hide messages in. */
@@ -24,8 +24,7 @@ export const mailboxRulesAnalyzer: Analyzer = {
   name: 'mailboxRules',
   types: ['mailbox', 'user'],
   async analyze(evidence, context) {
-    const times = context.alerts.map((alert) => Date.parse(alert.createdAt)).filter(Number.isFinite);
-    const focus = times.length ? Math.max(...times) : context.now.getTime();
+    const focus = focusTime(context);
     const page = await context.events.searchEvents(
       {
         entityKeys: [evidence.key],

@@ -2,7 +2,7 @@
 import type { DomainEntity, IpEntity } from '../../domain/entity.js';
 import { inCidr, parseCidr, type Cidr } from '../../domain/net.js';
 import type { Finding } from '../../domain/evidence.js';
-import { finding, nothing, type Analyzer } from './analyzer.js';
+import { finding, focusTime, nothing, type Analyzer } from './analyzer.js';
 
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'].map(
   (range) => parseCidr(range) as Cidr,
@@ -71,8 +71,7 @@ export const newlySeenAnalyzer: Analyzer = {
     ]);
     const firstSeen = first.items[0] ? Date.parse(first.items[0].time) : undefined;
     if (since === undefined || firstSeen === undefined) return nothing;
-    const times = context.alerts.map((alert) => Date.parse(alert.createdAt)).filter(Number.isFinite);
-    const focus = times.length ? Math.max(...times) : context.now.getTime();
+    const focus = focusTime(context);
     if (focus - since < 14 * DAY) return nothing;
     const domain = key.slice('domain:'.length);
     if (focus - firstSeen <= 7 * DAY)

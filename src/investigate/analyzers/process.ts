@@ -13,7 +13,6 @@ import {
   createRegistryKey,
   createUser,
   isBuiltInAccount,
-  type Entity,
   type ProcessEntity,
 } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
@@ -78,7 +77,7 @@ function pidOf(key: string | undefined): number | undefined {
 }
 
 /** A process entity for a key seen in an event, with what the event says of it. */
-function processFor(key: string, device: string, imagePath?: string): ProcessEntity | undefined {
+export function processFor(key: string, device: string, imagePath?: string): ProcessEntity | undefined {
   const value = key.slice('process:'.length + device.length + 1);
   const guid = /^[0-9a-f-]{36}$/.test(value) ? value : undefined;
   return createProcess({ device, guid, pid: guid ? undefined : pidOf(key), imagePath });
@@ -191,8 +190,7 @@ export const processLineageAnalyzer: Analyzer = {
     if (host) related.push({ entity: host, relation: 'runsOn' });
     const userKey = start?.userKey ?? process.userKey;
     if (userKey) {
-      const [domain, name] = userKey.slice('user:'.length).split('\\');
-      const user = createUser(name ? { domain, name } : { name: domain });
+      const user = createUser({ name: userKey.slice('user:'.length) });
       if (user && !isBuiltInAccount(user)) related.push({ entity: user, relation: 'ranAs' });
     }
     return { findings, related };
@@ -419,5 +417,3 @@ export const processBehaviourAnalyzer: Analyzer = {
     return { findings, related };
   },
 };
-
-export type { Entity };

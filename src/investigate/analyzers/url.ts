@@ -76,8 +76,7 @@ export const urlAnalyzer: Analyzer = {
       if (device) related.push({ entity: device, relation: 'clickedOn', join: 'always' });
     }
     for (const key of [...users].sort().slice(0, 100)) {
-      const [domain, name] = key.slice('user:'.length).split('\\');
-      const user = createUser(name ? { domain, name } : { name: domain });
+      const user = createUser({ name: key.slice('user:'.length) });
       if (user) related.push({ entity: user, relation: 'clickedBy', join: 'always' });
     }
     if (clicks.length > 0)
