@@ -22,7 +22,7 @@ export interface RouteSpec<
   P extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
 > {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Fastify-style path under the server root, e.g. `/api/v1/alerts/:id`. */
   readonly url: string;
   readonly operationId: string;
@@ -31,6 +31,11 @@ export interface RouteSpec<
   readonly tag: string;
   /** The least role allowed; `null` for routes that need no token. */
   readonly role: Role | null;
+  /**
+   * The handler writes its own audit entries (with before and after, in the write's transaction). Otherwise every
+   * successful write is audited by the server: actor, operation, target path and the body (secrets redacted).
+   */
+  readonly audited?: boolean;
   readonly query?: Q;
   readonly params?: P;
   /** A JSON body validated by the schema, or `raw` for routes that parse the text themselves. */

@@ -16,6 +16,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { investigationRoutes } from './routes/investigations.js';
+import { actionRoutes } from './routes/actions.js';
 import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 
@@ -43,6 +44,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...alertRoutes(options.store, options.correlation),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
+    ...actionRoutes(options.store),
   ];
   const openapi = buildOpenApi(routes, options.version);
 
@@ -80,10 +82,59 @@ export function createServer(options: ServerOptions): FastifyInstance {
             },
           }
         : {}),
-      handler: async (request, reply) => handle(route, request, reply, principals.get(request)),
+      handler: async (request, reply) => {
+        const result = await handle(route, request, reply, principals.get(request));
+        if (route.method !== 'GET' && route.role && !route.audited && reply.statusCode < 400)
+          await auditWrite(options.store, route, request, principals.get(request));
+        return result;
+      },
     });
   }
   return app;
+}
+
+/** Keys whose values never reach the audit log. */
+const SECRET_KEYS = /secret|password|token|authorization|env/i;
+
+function redactBody(value: unknown, depth = 0): unknown {
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.slice(0, 100).map((item) => redactBody(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+      key,
+      SECRET_KEYS.test(key) ? '***' : redactBody(item, depth + 1),
+    ]),
+  );
+}
+
+/** The generic audit entry of a write: who, which operation, on what path, with what (raw bodies by size). */
+async function auditWrite(
+  store: Store,
+  route: RouteSpec,
+  request: FastifyRequest,
+  principal: ApiToken | undefined,
+): Promise<void> {
+  const body = request.body;
+  let after: unknown = null;
+  if (typeof body === 'string' && body.length > 0) {
+    if (route.body && 'raw' in route.body) after = { bytes: Buffer.byteLength(body) };
+    else {
+      try {
+        after = redactBody(JSON.parse(body));
+      } catch {
+        after = { bytes: Buffer.byteLength(body) };
+      }
+    }
+  }
+  await store.audit.record(
+    {
+      actor: `token:${principal?.name ?? 'unknown'}`,
+      operation: route.operationId,
+      target: request.url.split('?')[0] ?? route.url,
+      after,
+    },
+    new Date(),
+  );
 }
 
 /** The caller's token, if it is valid and has `role`; otherwise a 401 or 403. */

@@ -16,6 +16,8 @@ import { investigationConfigFrom } from '../investigate/config.js';
 import type { InvestigationDetail } from '../store/investigation-store.js';
 import { investigationView as investigationJson } from '../investigate/view.js';
 import { startManualInvestigation } from '../investigate/manual.js';
+import { connectorSource } from '../respond/connectors.js';
+import { callbackUrlFrom } from '../respond/callback.js';
 import { runUntilIdle, runWorker } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';
 import { limitParser, table, truncate } from './io.js';
@@ -97,15 +99,18 @@ export function registerInvestigationCommands(
           limits: config.limits,
           ...(config.maxRunning !== undefined ? { maxRunning: config.maxRunning } : {}),
           now: helpers.now,
+          connectors: connectorSource(store, helpers.env.AUTOIR_CONNECTORS || undefined),
         }),
       );
       if (options.json) printJson(summary);
       else {
         const c = summary.correlation;
         const i = summary.investigations;
+        const a = summary.actions;
         print(
           `correlated ${c.alerts} alerts: ${c.incidentsCreated} incidents created, ${c.incidentsMerged} merged\n` +
-            `investigations: ${i.created} started, ${i.joined} alerts joined running ones, ${i.unsupported} unsupported; ${i.ran} runs, ${i.steps} steps\n`,
+            `investigations: ${i.created} started, ${i.joined} alerts joined running ones, ${i.unsupported} unsupported; ${i.ran} runs, ${i.steps} steps\n` +
+            `actions: ${a.planned} planned (${a.approvedByPolicy} by policy, ${a.pendingApproval} waiting for approval, ${a.skipped} not automated); ${a.attempts} attempts: ${a.succeeded} succeeded, ${a.failed} failed, ${a.retried} to retry; ${a.expired} expired\n`,
         );
       }
     });
@@ -133,6 +138,9 @@ export function registerInvestigationCommands(
             playbooks: config.playbooks,
             limits: config.limits,
             ...(config.maxRunning !== undefined ? { maxRunning: config.maxRunning } : {}),
+            connectors: connectorSource(store, helpers.env.AUTOIR_CONNECTORS || undefined),
+            callbackUrl: callbackUrlFrom(helpers.env),
+            log: (message) => helpers.printErr(`${message}\n`),
           },
           controller.signal,
           pollMs,

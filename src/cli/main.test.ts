@@ -324,6 +324,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect((await cli(['run', '--until-idle', '--json'])).json()).toEqual({
       correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
       investigations: { created: 0, joined: 0, unsupported: 0, steps: 0, ran: 0 },
+      actions: expect.objectContaining({ planned: 0, attempts: 0, expired: 0 }),
     });
   });
 

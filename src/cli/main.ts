@@ -30,6 +30,7 @@ import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
 import { registerInvestigationCommands } from './investigations.js';
+import { registerActionCommands } from './actions.js';
 import { registerDemoCommand } from './demo.js';
 import { investigationConfigFrom } from '../investigate/config.js';
 import { runWorker } from '../worker/worker.js';
@@ -350,6 +351,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerEventCommands(program, helpers);
   registerIncidentCommands(program, helpers);
   registerInvestigationCommands(program, helpers);
+  registerActionCommands(program, helpers);
   registerDemoCommand(program, helpers);
   registerRuleCommands(program, helpers);
 

@@ -19,6 +19,7 @@ const events: readonly ActionEvent['type'][] = [
   'fail',
   'timeOut',
   'retry',
+  'awaitResource',
   'cancel',
   'undo',
 ];
@@ -38,6 +39,10 @@ const legal: Readonly<Record<string, ActionStatus>> = {
   'running timeOut': 'timedOut',
   'running retry': 'queued',
   'running cancel': 'cancelled',
+  'running awaitResource': 'pendingResource',
+  'pendingResource retry': 'queued',
+  'pendingResource fail': 'failed',
+  'pendingResource cancel': 'cancelled',
   'succeeded undo': 'undone',
 };
 
@@ -65,6 +70,7 @@ describe('action state machine', () => {
       'approved',
       'queued',
       'running',
+      'pendingResource',
     ]);
   });
 

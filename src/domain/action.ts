@@ -3,10 +3,13 @@
  *
  *   pendingApproval → approved → queued → running → succeeded | failed | timedOut | cancelled
  *   pendingApproval → rejected | expired;   succeeded → undone
+ *   running → queued (a retryable failure, with backoff);  running ⇄ pendingResource (target unreachable)
  *
  * An action decided by policy starts `approved`; one that needs an analyst starts `pendingApproval`.
  */
+import { entityTypeOfKey, type EntityType } from './entity.js';
 import { AutoirError } from './errors.js';
+import { specialAddress } from './net.js';
 
 export const actionTypes = [
   'isolateDevice',
@@ -44,6 +47,7 @@ export const actionStatuses = [
   'approved',
   'queued',
   'running',
+  'pendingResource',
   'succeeded',
   'failed',
   'timedOut',
@@ -68,6 +72,8 @@ export type ActionEvent =
   | { readonly type: 'timeOut' }
   /** A retryable failure: back to the queue with backoff. */
   | { readonly type: 'retry' }
+  /** The target cannot be reached: the action waits, and is retried until its time runs out. */
+  | { readonly type: 'awaitResource' }
   | { readonly type: 'cancel' }
   /** Its undo action succeeded. */
   | { readonly type: 'undo' };
@@ -79,10 +85,17 @@ const transitions: Readonly<Record<ActionEvent['type'], Partial<Record<ActionSta
   enqueue: { approved: 'queued' },
   start: { queued: 'running' },
   succeed: { running: 'succeeded' },
-  fail: { running: 'failed' },
+  fail: { running: 'failed', pendingResource: 'failed' },
   timeOut: { running: 'timedOut' },
-  retry: { running: 'queued' },
-  cancel: { pendingApproval: 'cancelled', approved: 'cancelled', queued: 'cancelled', running: 'cancelled' },
+  retry: { running: 'queued', pendingResource: 'queued' },
+  awaitResource: { running: 'pendingResource' },
+  cancel: {
+    pendingApproval: 'cancelled',
+    approved: 'cancelled',
+    queued: 'cancelled',
+    running: 'cancelled',
+    pendingResource: 'cancelled',
+  },
   undo: { succeeded: 'undone' },
 };
 
@@ -99,7 +112,13 @@ export const finalActionStatuses: readonly ActionStatus[] = [
 
 /** In flight: the same (type, target) may not have two actions in these statuses at once. */
 export function isActionInFlight(status: ActionStatus): boolean {
-  return status === 'pendingApproval' || status === 'approved' || status === 'queued' || status === 'running';
+  return (
+    status === 'pendingApproval' ||
+    status === 'approved' ||
+    status === 'queued' ||
+    status === 'running' ||
+    status === 'pendingResource'
+  );
 }
 
 export function nextActionStatus(status: ActionStatus, event: ActionEvent): ActionStatus | undefined {
@@ -130,4 +149,152 @@ export interface Action {
   readonly comment: string | null;
   /** For an undo action, the id of the action it undoes. */
   readonly undoOf: string | null;
+}
+
+/** What an action type acts on, and how the automation policy judges it. */
+export interface ActionSpec {
+  /** Entity types its target may be. */
+  readonly targets: readonly EntityType[];
+  /**
+   * Whose group's automation level decides it: a device's (runs on a device), a mailbox's, a user's, or
+   * `organization` (a block at the proxy or firewall: judged by the default device group).
+   */
+  readonly scope: 'device' | 'mailbox' | 'user' | 'organization';
+  /** Acts on a file or an executable, so `semiCore` / `semiNonTemp` judge it by the file's folder. */
+  readonly onFile: boolean;
+  /** An e-mail action: waits for approval unless the mailbox group's level is `full`. */
+  readonly email: boolean;
+  /** What a person reads in the action center. */
+  readonly title: string;
+}
+
+const device = ['device'] as const;
+export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
+  isolateDevice: { targets: device, scope: 'device', onFile: false, email: false, title: 'Isolate device' },
+  releaseDevice: {
+    targets: device,
+    scope: 'device',
+    onFile: false,
+    email: false,
+    title: 'Release device from isolation',
+  },
+  quarantineFile: {
+    targets: ['file'],
+    scope: 'device',
+    onFile: true,
+    email: false,
+    title: 'Quarantine file',
+  },
+  restoreFile: {
+    targets: ['file'],
+    scope: 'device',
+    onFile: true,
+    email: false,
+    title: 'Restore file from quarantine',
+  },
+  killProcess: { targets: ['process'], scope: 'device', onFile: true, email: false, title: 'Stop process' },
+  removePersistence: {
+    targets: ['registryKey', 'registryValue', 'service', 'scheduledTask'],
+    scope: 'device',
+    onFile: true,
+    email: false,
+    title: 'Remove persistence',
+  },
+  collectInvestigationPackage: {
+    targets: device,
+    scope: 'device',
+    onFile: false,
+    email: false,
+    title: 'Collect investigation package',
+  },
+  runAntivirusScan: {
+    targets: device,
+    scope: 'device',
+    onFile: false,
+    email: false,
+    title: 'Run antivirus scan',
+  },
+  restrictAppExecution: {
+    targets: device,
+    scope: 'device',
+    onFile: false,
+    email: false,
+    title: 'Restrict app execution',
+  },
+  softDeleteEmail: {
+    targets: ['mailMessage', 'mailCluster'],
+    scope: 'mailbox',
+    onFile: false,
+    email: true,
+    title: 'Soft delete e-mail',
+  },
+  restoreEmail: {
+    targets: ['mailMessage', 'mailCluster'],
+    scope: 'mailbox',
+    onFile: false,
+    email: true,
+    title: 'Restore e-mail',
+  },
+  blockSender: {
+    targets: ['mailbox', 'domain'],
+    scope: 'mailbox',
+    onFile: false,
+    email: true,
+    title: 'Block sender',
+  },
+  blockUrl: {
+    targets: ['url', 'domain'],
+    scope: 'organization',
+    onFile: false,
+    email: false,
+    title: 'Block URL',
+  },
+  removeInboxRule: {
+    targets: ['mailbox'],
+    scope: 'mailbox',
+    onFile: false,
+    email: true,
+    title: 'Remove inbox rules',
+  },
+  disableUser: { targets: ['user'], scope: 'user', onFile: false, email: false, title: 'Disable user' },
+  enableUser: { targets: ['user'], scope: 'user', onFile: false, email: false, title: 'Enable user' },
+  resetPassword: { targets: ['user'], scope: 'user', onFile: false, email: false, title: 'Reset password' },
+  revokeSessions: {
+    targets: ['user'],
+    scope: 'user',
+    onFile: false,
+    email: false,
+    title: 'Revoke sessions',
+  },
+  blockIp: { targets: ['ip'], scope: 'organization', onFile: false, email: false, title: 'Block IP address' },
+};
+
+export function isActionType(value: unknown): value is ActionType {
+  return typeof value === 'string' && (actionTypes as readonly string[]).includes(value);
+}
+
+/**
+ * Why `type` cannot act on `targetKey` (on `deviceKey`), or `undefined` when it can. Pure: it checks the shape of
+ * the target, not whether the target exists.
+ */
+export function actionTargetProblem(
+  type: ActionType,
+  targetKey: string,
+  deviceKey: string | null,
+): string | undefined {
+  const spec = actionCatalog[type];
+  const targetType = entityTypeOfKey(targetKey);
+  if (!targetType)
+    return `${targetKey} is not an entity key (expected type:value, e.g. device:host.example.com)`;
+  if (!spec.targets.includes(targetType))
+    return `${type} acts on ${spec.targets.join(' or ')}, not on ${targetType} (${targetKey})`;
+  if (deviceKey !== null && entityTypeOfKey(deviceKey) !== 'device')
+    return `the device ${deviceKey} is not a device key (device:<name>)`;
+  if ((type === 'quarantineFile' || type === 'restoreFile') && deviceKey === null)
+    return `${type} needs the device the file is on`;
+  if (type === 'blockIp') {
+    const special = specialAddress(targetKey.slice('ip:'.length));
+    if (special) return `${targetKey} is ${special}: blocking it would cut off no attacker, only ourselves`;
+  }
+  return undefined;
 }

@@ -10,6 +10,7 @@
 import { createDevice } from '../domain/entity.js';
 import type { Indicator } from '../domain/indicator.js';
 import type { InvestigationEvent } from '../domain/investigation.js';
+import { isActionInFlight, type ActionStatus } from '../domain/action.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
 import type { Store } from '../store/ports.js';
 import {
@@ -265,26 +266,8 @@ async function runStep(
       const rows = [...evidence.values()];
       const bad = rows.filter((row) => isIncriminating(row.verdict));
       const waiting = state.pendingExpansions ?? [];
-      const proposed = detail.actions.filter((action) => action.status === 'proposed');
-      let event: InvestigationEvent;
-      let reason: string | null = null;
-      if (waiting.length > 0 || proposed.length > 0) {
-        event = { type: 'awaitApproval' };
-        reason = [
-          waiting.length > 0
-            ? `scope expansion waiting for approval: ${waiting.map((w) => `${w.assets.length} devices from ${w.entityKey}`).join('; ')}`
-            : '',
-          proposed.length > 0 ? `${proposed.length} proposed actions waiting for a decision` : '',
-        ]
-          .filter(Boolean)
-          .join('; ');
-      } else if (bad.length === 0) {
-        event = { type: 'conclude', outcome: 'noThreatsFound' };
-      } else {
-        event = { type: 'conclude', outcome: 'partiallyInvestigated' };
-        reason = 'threats found, but no remediation action applies to them';
-      }
-      if (event.type === 'conclude' && event.outcome === 'noThreatsFound')
+      const { event, reason } = conclusion(bad.length, waiting, detail.actions);
+      if (event.type === 'conclude' && (event.outcome === 'noThreatsFound' || event.outcome === 'remediated'))
         await store.investigations.resolveAlerts(record.key, now());
       return {
         result: `${bad.length} incriminated of ${rows.length}; ${reason ?? (event.type === 'conclude' ? event.outcome : '')}`,
@@ -434,4 +417,55 @@ async function expand(
     state: { ...state, expanded: [...expanded].sort(), pendingExpansions: remaining },
     evidence: [...added, ...linked.values()],
   };
+}
+
+/** Counts by status, in words: `12 succeeded, 2 rejected`. */
+function countsOf(statuses: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+}
+
+/**
+ * How an investigation ends, or what it waits for, from its incriminated evidence, waiting expansions and the
+ * actions carrying out its proposals: it completes only when every action is done, rejected or expired.
+ */
+export function conclusion(
+  incriminated: number,
+  pendingExpansions: NonNullable<EngineState['pendingExpansions']>,
+  actions: readonly { readonly status: string }[],
+): { event: InvestigationEvent; reason: string | null } {
+  const unsettled = actions.filter((a) => a.status === 'proposed' || isActionInFlight(a.status as ActionStatus));
+  if (pendingExpansions.length > 0 || unsettled.length > 0) {
+    const onlyResources =
+      pendingExpansions.length === 0 && unsettled.every((a) => a.status === 'pendingResource');
+    const reason = [
+      pendingExpansions.length > 0
+        ? `scope expansion waiting for approval: ${pendingExpansions.map((w) => `${w.assets.length} devices from ${w.entityKey}`).join('; ')}`
+        : '',
+      unsettled.length > 0 ? `actions waiting: ${countsOf(unsettled.map((a) => a.status))}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return { event: { type: onlyResources ? 'awaitResource' : 'awaitApproval' }, reason };
+  }
+  const planned = actions.filter((a) => a.status !== 'skipped');
+  if (planned.length === 0) {
+    if (incriminated === 0) return { event: { type: 'conclude', outcome: 'noThreatsFound' }, reason: null };
+    return {
+      event: { type: 'conclude', outcome: 'partiallyInvestigated' },
+      reason:
+        actions.length > 0
+          ? `threats found; the policy automates no remediation for them (${actions.length} proposals not planned)`
+          : 'threats found, but no remediation action applies to them',
+    };
+  }
+  const succeeded = planned.filter((a) => a.status === 'succeeded').length;
+  const failed = planned.filter((a) => a.status === 'failed' || a.status === 'timedOut').length;
+  const counts = countsOf(planned.map((a) => a.status));
+  if (succeeded === planned.length && planned.length === actions.length)
+    return { event: { type: 'conclude', outcome: 'remediated' }, reason: `${succeeded} actions succeeded` };
+  if (succeeded > 0) return { event: { type: 'conclude', outcome: 'partiallyRemediated' }, reason: counts };
+  if (failed > 0) return { event: { type: 'fail', reason: `remediation failed: ${counts}` }, reason: `remediation failed: ${counts}` };
+  return { event: { type: 'conclude', outcome: 'partiallyInvestigated' }, reason: `remediation declined: ${counts}` };
 }

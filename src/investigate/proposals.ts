@@ -8,7 +8,7 @@ import { isIncriminating } from '../domain/verdict.js';
 import type { EvidenceRow, ProposedAction } from '../store/investigation-store.js';
 import { describeEvidence } from './verdicts.js';
 
-export type Proposal = Omit<ProposedAction, 'id' | 'status'>;
+export type Proposal = Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>;
 
 export function proposeActions(evidence: readonly EvidenceRow[]): Proposal[] {
   const proposals: Proposal[] = [];

@@ -29,7 +29,10 @@ export function investigationView(detail: InvestigationDetail) {
       id: action.id,
       type: action.type,
       targetKey: action.targetKey,
+      deviceKey: action.deviceKey,
       status: action.status,
+      proposalId: action.proposalId,
+      decisionRule: action.decisionRule,
       reasons: action.reasons,
     })),
     log: detail.log.map((entry) => ({

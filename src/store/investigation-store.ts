@@ -27,7 +27,9 @@ const invIds = integerIds('inv');
 export const publicInvestigationId = invIds.format;
 export const parseInvestigationId = invIds.parse;
 const indIds = integerIds('ind');
-const actIds = integerIds('pact');
+const proposalIds = integerIds('prp');
+/** Public ids of actions (action-store.ts): `act_<n>`. */
+const publicActionId = integerIds('act').format;
 
 /** What started an investigation. */
 export type InvestigationTrigger =
@@ -63,12 +65,21 @@ export interface EvidenceRow {
   readonly relations: readonly Relation[];
 }
 
+/** A proposal of the investigation, and what became of it. */
 export interface ProposedAction {
+  /** The action's id once one is planned (`act_<n>`), the proposal's (`prp_<n>`) before. */
   readonly id: string;
+  readonly proposalId: string;
+  readonly actionId: string | null;
   readonly type: string;
   readonly targetKey: string;
+  /** The device an action runs on (a file is quarantined per device). */
+  readonly deviceKey: string | null;
   readonly evidenceKey: string;
+  /** `proposed` (not yet planned), `skipped` (the policy plans no action), or the action's status. */
   readonly status: string;
+  /** The policy rule that decided it. */
+  readonly decisionRule: string | null;
   readonly reasons: readonly string[];
 }
 
@@ -152,7 +163,7 @@ export interface StepCommit {
   readonly statusReason?: string | null;
   readonly state: EngineState;
   readonly evidence?: readonly EvidenceRow[];
-  readonly actions?: readonly Omit<ProposedAction, 'id' | 'status'>[];
+  readonly actions?: readonly Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>[];
   /** Release the claim (the investigation waits or ended). */
   readonly release: boolean;
   /** Otherwise renew it for this long. */
@@ -387,9 +398,18 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
         .execute(),
       executor
         .selectFrom('proposed_actions')
-        .selectAll()
-        .where('investigation_id', '=', key)
-        .orderBy('id')
+        .leftJoin('proposal_actions', 'proposal_actions.proposal_id', 'proposed_actions.id')
+        .leftJoin('actions', 'actions.id', 'proposal_actions.action_id')
+        .selectAll('proposed_actions')
+        .select([
+          'proposal_actions.action_id',
+          'actions.status as action_status',
+          'actions.decision_rule as action_rule',
+          'actions.device_key',
+        ])
+        .where('proposed_actions.investigation_id', '=', key)
+        .orderBy('proposed_actions.id')
+        .orderBy('proposal_actions.action_id')
         .execute(),
       executor
         .selectFrom('investigation_log')
@@ -403,11 +423,18 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
       alertIds: alerts.map((alert) => publicAlertId(Number(alert.alert_id))),
       evidence: evidence.map(toEvidence),
       actions: actions.map((action) => ({
-        id: actIds.format(Number(action.id)),
+        id:
+          action.action_id !== null
+            ? publicActionId(Number(action.action_id))
+            : proposalIds.format(Number(action.id)),
+        proposalId: proposalIds.format(Number(action.id)),
+        actionId: action.action_id !== null ? publicActionId(Number(action.action_id)) : null,
         type: action.type,
         targetKey: action.target_key,
+        deviceKey: action.device_key ?? null,
         evidenceKey: action.evidence_key,
-        status: action.status,
+        status: action.action_status ?? action.status,
+        decisionRule: action.action_rule ?? action.decision_rule,
         reasons: JSON.parse(action.reasons) as string[],
       })),
       log: log.map((entry) => ({

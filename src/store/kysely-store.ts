@@ -16,6 +16,9 @@ import type { Database } from './schema.js';
 import { createIncidentStore } from './incident-store.js';
 import { createInvestigationStore } from './investigation-store.js';
 import { createTokenStore } from './token-store.js';
+import { createActionStore } from './action-store.js';
+import { createAuditStore } from './audit-store.js';
+import { createPolicyStore } from './policy-store.js';
 
 export interface KyselyStoreOptions {
   readonly dialect: StoreDialect;
@@ -50,6 +53,9 @@ function bind(
     incidents: createIncidentStore(db, atomically),
     investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
+    actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
+    policy: createPolicyStore(db, atomically),
+    audit: createAuditStore(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -9,6 +9,9 @@ import type { PreparedAlert } from './prepared-alert.js';
 import type { PreparedEvent } from './prepared-event.js';
 import type { IncidentStore } from './incident-store.js';
 import type { InvestigationStore } from './investigation-store.js';
+import type { ActionStore } from './action-store.js';
+import type { AuditStore } from './audit-store.js';
+import type { PolicyStore } from './policy-store.js';
 
 /** One alert to store, as a parser produced it. */
 export interface AlertInput {
@@ -233,6 +236,9 @@ export interface Store {
   readonly incidents: IncidentStore;
   readonly investigations: InvestigationStore;
   readonly tokens: TokenStore;
+  readonly actions: ActionStore;
+  readonly policy: PolicyStore;
+  readonly audit: AuditStore;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;
   /** Run `work` in one transaction: everything it writes commits together, or nothing does. */

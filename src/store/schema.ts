@@ -251,11 +251,128 @@ export interface ProposedActionsTable {
   type: string;
   target_key: string;
   evidence_key: string;
-  /** `proposed` until the response stage plans it. */
+  /** `proposed` until the response stage plans it; then `planned` (an action exists) or `skipped` (level none). */
   status: string;
   /** JSON array of sentences. */
   reasons: string;
   created_at: number;
+  /** The policy rule that decided (for a skipped proposal; actions keep their own). */
+  decision_rule: string | null;
+}
+
+export interface ActionsTable {
+  id: Generated<number>;
+  type: string;
+  target_key: string;
+  device_key: string | null;
+  group_kind: string | null;
+  group_name: string | null;
+  investigation_id: number | null;
+  evidence_key: string | null;
+  verdict: string | null;
+  /** `investigation`, `analyst`, or `undo`. */
+  source: string;
+  status: string;
+  /** `type|target|device` while in flight (unique), NULL otherwise. */
+  in_flight: string | null;
+  /** JSON: what the connector needs about the target (path, sha256, pid, address…). */
+  parameters: string;
+  /** JSON array of sentences: why it was proposed. */
+  reasons: string;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_rule: string | null;
+  comment: string | null;
+  undo_of: number | null;
+  undone_by: number | null;
+  idempotency_key: string;
+  connector: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  claimed_by: string | null;
+  lease_until: number | null;
+  /** 1 while a connector that accepted it has yet to post the result. */
+  awaiting_callback: Generated<number>;
+  unreachable_since: number | null;
+  result_message: string | null;
+  /** JSON. */
+  result_details: string | null;
+  notified_at: number | null;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+/** Which actions carry out a proposal: one per device, or one already in flight for the same target. */
+export interface ProposalActionsTable {
+  proposal_id: number;
+  action_id: number;
+  investigation_id: number;
+}
+
+export interface ActionLogTable {
+  id: Generated<number>;
+  action_id: number;
+  at: number;
+  from_status: string | null;
+  to_status: string;
+  by: string;
+  message: string | null;
+}
+
+export interface AssetGroupsTable {
+  id: Generated<number>;
+  kind: string;
+  name: string;
+  rank: number;
+  /** JSON array of membership rules. */
+  rules: string;
+  level: string;
+  automate_suspicious: number;
+  is_default: number;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AssetTagsTable {
+  entity_key: string;
+  tag: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface ConnectorsTable {
+  name: string;
+  /** JSON of the connector configuration, secrets included (never returned by the API). */
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  /** `token:<name>`, `cli:<user>`, `policy`, `system`. */
+  actor: string;
+  /** `action.approve`, `incident.update`, `policy.set`… */
+  operation: string;
+  /** The thing written: `action:act_12`, `incident:inc_3`, `policy`. */
+  target: string;
+  /** JSON, secrets redacted. */
+  before: string | null;
+  after: string | null;
 }
 
 export interface IndicatorsTable {
@@ -289,4 +406,12 @@ export interface Database {
   investigation_log: InvestigationLogTable;
   proposed_actions: ProposedActionsTable;
   indicators: IndicatorsTable;
+  actions: ActionsTable;
+  action_log: ActionLogTable;
+  proposal_actions: ProposalActionsTable;
+  asset_groups: AssetGroupsTable;
+  asset_tags: AssetTagsTable;
+  settings: SettingsTable;
+  connectors: ConnectorsTable;
+  audit_log: AuditLogTable;
 }

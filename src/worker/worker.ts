@@ -11,6 +11,10 @@ import { runInvestigation, type EngineLimits } from '../investigate/engine.js';
 import type { PlaybookSet } from '../investigate/playbooks.js';
 import { triggerInvestigations, type TriggerSummary } from '../investigate/trigger.js';
 import type { Store } from '../store/ports.js';
+import { connectorSource, type ConnectorSource } from '../respond/connectors.js';
+import { executePending } from '../respond/executor.js';
+import { notifyPending } from '../respond/notify.js';
+import { planPending } from '../respond/planner.js';
 
 export interface WorkOptions {
   readonly correlation: CorrelationOptions;
@@ -23,11 +27,35 @@ export interface WorkOptions {
   readonly now?: () => Date;
   /** This worker's name in claims and the log. Default `host:pid:n`. */
   readonly worker?: string;
+  /** Connector configurations (default: the store's). */
+  readonly connectors?: ConnectorSource;
+  /** Actions run at once by this worker (default 8). */
+  readonly actionConcurrency?: number;
+  /** The URL connectors post asynchronous results to, per action (the server's, when one runs). */
+  readonly callbackUrl?: (actionId: string) => string | null;
+  /** Aborts connector calls in progress when the worker stops. */
+  readonly signal?: AbortSignal;
+  readonly log?: (message: string) => void;
 }
 
 export interface WorkSummary {
   readonly correlation: CorrelationSummary;
   readonly investigations: TriggerSummary & { readonly steps: number; readonly ran: number };
+  readonly actions: ActionWork;
+}
+
+export interface ActionWork {
+  /** Actions planned from proposals: run at once by policy, or waiting for approval. */
+  planned: number;
+  approvedByPolicy: number;
+  pendingApproval: number;
+  skipped: number;
+  expired: number;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  retried: number;
+  notified: number;
 }
 
 let workers = 0;
@@ -71,7 +99,36 @@ async function pass(
       leaseMs: options.leaseMs ?? 60_000,
     });
   }
-  return worked;
+  return (await respond(store, options, worker, summary.actions)) || worked;
+}
+
+/** The response stage's share of a pass: plan proposals, expire what waited too long, execute, notify. */
+async function respond(store: Store, options: WorkOptions, worker: string, summary: ActionWork): Promise<boolean> {
+  const now = options.now ?? (() => new Date());
+  const plan = await planPending(store, now);
+  summary.planned += plan.approved + plan.pending;
+  summary.approvedByPolicy += plan.approved;
+  summary.pendingApproval += plan.pending;
+  summary.skipped += plan.skipped;
+  const expired = (await store.actions.expire(now())).length + (await store.actions.expireCallbacks(now())).length;
+  summary.expired += expired;
+  const executed = await executePending(store, {
+    worker,
+    now,
+    connectors: options.connectors ?? connectorSource(store),
+    ...(options.actionConcurrency !== undefined ? { concurrency: options.actionConcurrency } : {}),
+    ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  summary.attempts += executed.attempts;
+  summary.succeeded += executed.succeeded;
+  summary.failed += executed.failed;
+  summary.retried += executed.retried;
+  const notified = await notifyPending(store, now);
+  summary.notified += notified.notified;
+  if (notified.error) options.log?.(notified.error);
+  return plan.proposals + expired + executed.attempts > 0;
 }
 
 interface MutableSummary {
@@ -81,10 +138,23 @@ interface MutableSummary {
   unsupported: number;
   steps: number;
   ran: number;
+  actions: ActionWork;
 }
 
 function emptySummary(): MutableSummary {
   return {
+    actions: {
+      planned: 0,
+      approvedByPolicy: 0,
+      pendingApproval: 0,
+      skipped: 0,
+      expired: 0,
+      attempts: 0,
+      succeeded: 0,
+      failed: 0,
+      retried: 0,
+      notified: 0,
+    },
     correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
     created: 0,
     joined: 0,
@@ -95,8 +165,8 @@ function emptySummary(): MutableSummary {
 }
 
 function toSummary(summary: MutableSummary): WorkSummary {
-  const { correlation, ...investigations } = summary;
-  return { correlation, investigations };
+  const { correlation, actions, ...investigations } = summary;
+  return { correlation, investigations, actions };
 }
 
 /**
@@ -107,6 +177,7 @@ export async function runUntilIdle(store: Store, options: WorkOptions): Promise<
   const worker = options.worker ?? workerName();
   const summary = emptySummary();
   await store.investigations.releaseDeadClaims();
+  await store.actions.releaseDeadClaims();
   while (await pass(store, options, worker, summary)) {
     // Another pass: what this one did may have made more work (a joined alert re-queues an investigation).
   }
@@ -123,6 +194,8 @@ export async function runWorker(
   const worker = options.worker ?? workerName();
   const summary = emptySummary();
   await store.investigations.releaseDeadClaims();
+  await store.actions.releaseDeadClaims();
+  options = { ...options, signal: options.signal ?? signal };
   while (!signal.aborted) {
     const worked = await pass(store, options, worker, summary);
     if (!worked && !signal.aborted)

@@ -198,7 +198,7 @@ export function investigationRoutes(store: Store, playbooks: () => PlaybookSet):
       operationId: 'cancelInvestigation',
       summary: 'Cancel an investigation (terminatedByUser)',
       tag: 'investigations',
-      role: 'analyst',
+      role: 'responder',
       params: z.object({ id: z.string() }),
       body: z.object({ comment: z.string().max(10_000).optional() }).strict(),
       responses: {
@@ -271,7 +271,7 @@ export function investigationRoutes(store: Store, playbooks: () => PlaybookSet):
       operationId: 'addIndicator',
       summary: 'Add an allow or block indicator',
       tag: 'indicators',
-      role: 'analyst',
+      role: 'admin',
       body: z
         .object({
           entityKey: z.string().min(1),
@@ -324,7 +324,7 @@ export function investigationRoutes(store: Store, playbooks: () => PlaybookSet):
       operationId: 'removeIndicator',
       summary: 'Remove an indicator',
       tag: 'indicators',
-      role: 'analyst',
+      role: 'admin',
       params: z.object({ id: z.string() }),
       responses: {
         200: { description: 'Removed.', schema: z.object({ removed: z.string() }) },

@@ -1,0 +1,279 @@
+/**
+ * The webhook connector: POSTs each action as JSON to a URL (an EDR, a SOAR, a script behind a web server), signed
+ * with HMAC-SHA256 so that the receiver knows it came from autoir. The only place that speaks this protocol;
+ * docs/connectors.md is its user-facing description.
+ *
+ * Request headers:
+ *   content-type: application/json          user-agent: autoir
+ *   x-autoir-timestamp: <unix seconds>      x-autoir-signature: sha256=<hex HMAC-SHA256(secret, `${timestamp}.${body}`)>
+ *   idempotency-key: <request.idempotencyKey, the same for every attempt>
+ *   x-autoir-action-id: <request.id>
+ *
+ * Responses: 200/201/204 → succeeded (or what an optional JSON body `{ status, message, details }` says);
+ * 202 → accepted (the result comes later by callback); 408/425/429/5xx → failed, retryable; any other status →
+ * failed; connection refused, no route, unknown host → unreachable; other network errors → failed, retryable.
+ * An aborted `signal` rejects with an `AbortError`/`TimeoutError` (see ../abort.ts).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { AutoirError } from '../../domain/errors.js';
+import { abortError } from '../abort.js';
+import { defineConnector, type ActionOutcome, type ActionRequest, type Connector } from '../connector.js';
+import { envReferenceName } from '../secrets.js';
+
+/** Headers autoir sets itself; a configured header may not replace them. */
+const reservedHeaders = new Set(['content-type', 'content-length', 'host', 'user-agent', 'idempotency-key']);
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const webhookSettingsSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    /** The HMAC key, shared with the receiver; or `env:NAME` to read it from the environment. */
+    secret: z
+      .string()
+      .refine(
+        (value) => envReferenceName(value) !== undefined || value.length >= 16,
+        'at least 16 characters (or env:NAME to read it from the environment)',
+      ),
+    /** Extra headers, e.g. `authorization`; their values are secrets too (redacted, `env:NAME` allowed). */
+    headers: z
+      .record(
+        z
+          .string()
+          .regex(headerName, 'not a valid header name')
+          .refine(
+            (name) => !reservedHeaders.has(name.toLowerCase()) && !name.toLowerCase().startsWith('x-autoir-'),
+            'autoir sets this header itself',
+          ),
+        z.string().refine((value) => !/[\r\n\0]/.test(value), 'a header value cannot hold a line break'),
+      )
+      .optional(),
+  })
+  .strict();
+
+export type WebhookSettings = z.output<typeof webhookSettingsSchema>;
+
+/** The signature of a webhook body: hex HMAC-SHA256 of `${timestamp}.${body}` under `secret`. */
+export function signWebhook(secret: string, timestamp: number | string, body: string | Uint8Array): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+}
+
+/** Request headers as a receiver sees them: a fetch `Headers`, or node:http's `IncomingHttpHeaders`. */
+export type WebhookHeaders =
+  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+function header(headers: WebhookHeaders, name: string): string | undefined {
+  if (typeof headers.get === 'function')
+    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
+  const value = key === undefined ? undefined : record[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Whether a request came from autoir: its `x-autoir-signature` is the HMAC of its `x-autoir-timestamp` and `body`
+ * under `secret` (compared in constant time), and the timestamp is within `toleranceSeconds` of `nowSeconds`
+ * (which turns away a replay of an old request). `body` is the raw body, exactly as received.
+ *
+ *   verifyWebhookSignature(secret, request.headers, rawBody, Math.floor(Date.now() / 1000))
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  headers: WebhookHeaders,
+  body: string | Uint8Array,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
+  const timestamp = header(headers, 'x-autoir-timestamp')?.trim();
+  const signature = /^sha256=([0-9a-f]{64})$/i.exec(header(headers, 'x-autoir-signature')?.trim() ?? '')?.[1];
+  if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp) || signature === undefined) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhook(secret, timestamp, body), 'hex');
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+}
+
+/** Statuses worth trying again: timeout, too early, too many requests (and every 5xx). */
+const retryableStatuses = new Set([408, 425, 429]);
+
+/** Network error codes that mean the receiver cannot be reached now (the action waits as pendingResource). */
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // undici's connect timeout (10 s): nothing answered the SYN, as with a host behind a dropping firewall.
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The largest response body read; receivers answer with a small JSON object. */
+const maxResponseBytes = 1024 * 1024;
+const excerptLength = 200;
+
+/** The `code` of a fetch error: undici puts it on `cause`, and on each error of an AggregateError. */
+function networkErrorCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') return code;
+    queue.push(cause);
+    if (Array.isArray(errors)) queue.push(...(errors as unknown[]));
+  }
+  return undefined;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > excerptLength ? `${flat.slice(0, excerptLength)}…` : flat;
+}
+
+/** The response body as text, reading no more than `maxResponseBytes`. */
+async function readBody(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const decoder = new TextDecoder();
+  const reader = response.body.getReader();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+    if (size >= maxResponseBytes) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  return text + decoder.decode();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The optional JSON answer of a 2xx: `{ status?, message?, details?, retryable? }`; anything else is ignored. */
+function parseAnswer(text: string): Record<string, unknown> {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return {};
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return isRecord(value) ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+function outcomeOfSuccess(httpStatus: number, text: string): ActionOutcome {
+  const answer = parseAnswer(text);
+  const message = typeof answer.message === 'string' ? answer.message : undefined;
+  const details = isRecord(answer.details) ? answer.details : undefined;
+  if (httpStatus === 202 || answer.status === 'accepted')
+    return { status: 'accepted', ...(message === undefined ? {} : { message }) };
+  if (answer.status === undefined || answer.status === 'succeeded')
+    return {
+      status: 'succeeded',
+      ...(message === undefined ? {} : { message }),
+      ...(details === undefined ? {} : { details }),
+    };
+  if (answer.status === 'failed')
+    return {
+      status: 'failed',
+      retryable: answer.retryable === true,
+      message: message ?? `the receiver reported a failure (HTTP ${httpStatus})`,
+      ...(details === undefined ? {} : { details }),
+    };
+  // A status the protocol does not have: do not claim success for something we cannot read.
+  return {
+    status: 'failed',
+    retryable: false,
+    message: `the receiver answered HTTP ${httpStatus} with an unknown status ${JSON.stringify(answer.status)}`,
+  };
+}
+
+/** What an HTTP response means for the action. */
+function outcomeOf(response: Response, text: string): ActionOutcome {
+  const httpStatus = response.status;
+  if (httpStatus === 200 || httpStatus === 201 || httpStatus === 202 || httpStatus === 204)
+    return outcomeOfSuccess(httpStatus, text);
+  const body = excerpt(text);
+  const statusText = response.statusText ? ` ${response.statusText}` : '';
+  const location = response.headers.get('location');
+  const message =
+    `the receiver answered HTTP ${httpStatus}${statusText}` +
+    (httpStatus >= 300 && httpStatus < 400
+      ? ` (redirects are not followed${location ? `: ${location}` : ''})`
+      : '') +
+    (body ? `: ${body}` : '');
+  const retryAfter = response.headers.get('retry-after');
+  const details = { httpStatus, ...(retryAfter === null ? {} : { retryAfter }) };
+  const retryable = retryableStatuses.has(httpStatus) || (httpStatus >= 500 && httpStatus < 600);
+  return { status: 'failed', retryable, message, details };
+}
+
+/** The URL as logs show it: without credentials or query, which may hold tokens. */
+function displayUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+function createWebhook(name: string, settings: WebhookSettings, timeoutMs: number): Connector {
+  if (envReferenceName(settings.secret) !== undefined)
+    // createConnector reads env:NAME secrets; a definition called directly must be given the secret itself.
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `connector ${name}: settings.secret: ${settings.secret} was not read from the environment`,
+      { location: { field: 'settings.secret' } },
+    );
+  const target = displayUrl(settings.url);
+  return {
+    name,
+    kind: 'webhook',
+    timeoutMs,
+    async run(request: ActionRequest, { signal, log }): Promise<ActionOutcome> {
+      if (signal.aborted) throw abortError(signal);
+      const body = JSON.stringify(request);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = new Headers(settings.headers);
+      headers.set('content-type', 'application/json');
+      headers.set('user-agent', 'autoir');
+      headers.set('x-autoir-timestamp', String(timestamp));
+      headers.set('x-autoir-signature', `sha256=${signWebhook(settings.secret, timestamp, body)}`);
+      headers.set('idempotency-key', request.idempotencyKey);
+      headers.set('x-autoir-action-id', request.id);
+      let outcome: ActionOutcome;
+      try {
+        // A redirect would re-send (or drop) a signed POST somewhere else: report it instead of following it.
+        const response = await fetch(settings.url, {
+          method: 'POST',
+          headers,
+          body,
+          signal,
+          redirect: 'manual',
+        });
+        outcome = outcomeOf(response, await readBody(response));
+      } catch (error) {
+        if (signal.aborted) throw abortError(signal);
+        const code = networkErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
+        outcome = unreachableCodes.has(code)
+          ? { status: 'unreachable', message: `cannot reach ${target}: ${code}` }
+          : { status: 'failed', retryable: true, message: `POST ${target} failed: ${code}` };
+      }
+      log(`POST ${target}: ${outcome.status}`);
+      return outcome;
+    },
+  };
+}
+
+export const webhookConnector = defineConnector({
+  kind: 'webhook',
+  description: 'POSTs each action as signed JSON to a URL (an EDR, a SOAR, your own receiver).',
+  settings: webhookSettingsSchema,
+  secrets: ['secret', 'headers'],
+  create: createWebhook,
+});

@@ -1,0 +1,229 @@
+/**
+ * The action center's operations, shared by the API and the CLI: request an action, approve or reject pending
+ * ones (one or many of one type), undo, cancel, and export as CSV. Each is recorded with who did it and why.
+ */
+import { actionCatalog, actionTargetProblem, undoOf, type ActionType } from '../domain/action.js';
+import { AutoirError } from '../domain/errors.js';
+import { assetFacts, groupFor, type GroupKind } from '../domain/policy.js';
+import { parseActionId, type ActionRecord } from '../store/action-store.js';
+import type { Store } from '../store/ports.js';
+import { loadPolicy } from './policy-config.js';
+
+export interface ActionRequestInput {
+  readonly type: ActionType;
+  readonly targetKey: string;
+  readonly deviceKey?: string | null;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly comment?: string | null;
+}
+
+/**
+ * An analyst's own action: the request is the decision, so it is queued at once. The same (type, target) in
+ * flight → `AUTOIR_E_CONFLICT` with the existing action in `details.action`.
+ */
+export async function requestAction(
+  store: Store,
+  input: ActionRequestInput,
+  by: string,
+  now: Date,
+): Promise<ActionRecord> {
+  const deviceKey =
+    input.deviceKey ??
+    (actionCatalog[input.type].scope === 'device' && input.targetKey.startsWith('device:')
+      ? input.targetKey
+      : null);
+  const problem = actionTargetProblem(input.type, input.targetKey, deviceKey);
+  if (problem) throw new AutoirError('AUTOIR_E_BAD_INPUT', problem, { location: { field: 'targetKey' } });
+  const kind: GroupKind =
+    actionCatalog[input.type].scope === 'organization'
+      ? 'device'
+      : (actionCatalog[input.type].scope as GroupKind);
+  const subject =
+    kind === 'device' ? deviceKey : input.targetKey.startsWith(`${kind}:`) ? input.targetKey : null;
+  const groups = await store.policy.listGroups(kind);
+  const tags = subject ? ((await store.policy.tagsOf([subject])).get(subject) ?? []) : [];
+  const group = groupFor(groups, kind, assetFacts(subject ?? `${kind}:`, { tags }));
+  const policy = await loadPolicy(store);
+  const { action, created } = await store.actions.create(
+    {
+      type: input.type,
+      targetKey: input.targetKey,
+      deviceKey,
+      group: { kind: group.kind, name: group.name },
+      investigationKey: null,
+      evidenceKey: null,
+      verdict: null,
+      source: 'analyst',
+      parameters: input.parameters ?? {},
+      reasons: [input.comment ? `requested by ${by}: ${input.comment}` : `requested by ${by}`],
+      requestedBy: by,
+      decision: { outcome: 'approve', by, rule: `requested by ${by}` },
+      comment: input.comment ?? null,
+      expiresAt: new Date(now.getTime() + policy.approvalExpiryMs),
+    },
+    now,
+  );
+  if (!created)
+    throw new AutoirError(
+      'AUTOIR_E_CONFLICT',
+      `${action.id} (${action.type} on ${action.targetKey}) is already ${action.status}: the same action is never in flight twice`,
+      { details: { action } },
+    );
+  return action;
+}
+
+/** Approve or reject pending actions of one type, with a comment. */
+export async function decideActions(
+  store: Store,
+  ids: readonly string[],
+  decision: 'approve' | 'reject',
+  by: string,
+  comment: string | null,
+  now: Date,
+): Promise<ActionRecord[]> {
+  if (ids.length === 0) throw new AutoirError('AUTOIR_E_BAD_USAGE', 'no action ids given');
+  const actions = await Promise.all(ids.map((id) => requireAction(store, id)));
+  const types = [...new Set(actions.map((action) => action.type))];
+  if (types.length > 1)
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `approve or reject actions of one type at a time (got ${types.join(', ')})`,
+      { location: { field: 'ids' } },
+    );
+  return store.actions.decide(ids, decision, by, comment, now);
+}
+
+/** Undo succeeded actions: each gets its inverse action (releaseDevice for isolateDevice…), queued at once. */
+export async function undoActions(
+  store: Store,
+  ids: readonly string[],
+  by: string,
+  comment: string | null,
+  now: Date,
+): Promise<ActionRecord[]> {
+  if (ids.length === 0) throw new AutoirError('AUTOIR_E_BAD_USAGE', 'no action ids given');
+  const actions = await Promise.all(ids.map((id) => requireAction(store, id)));
+  for (const action of actions) {
+    const inverse = undoOf[action.type];
+    if (!inverse)
+      throw new AutoirError('AUTOIR_E_BAD_INPUT', `${action.id}: ${action.type} cannot be undone`, {
+        details: { id: action.id },
+      });
+    if (action.status !== 'succeeded')
+      throw new AutoirError(
+        'AUTOIR_E_ILLEGAL_TRANSITION',
+        `${action.id} is ${action.status}: only a succeeded action can be undone`,
+        { details: { id: action.id, status: action.status } },
+      );
+  }
+  const policy = await loadPolicy(store);
+  return store.transaction(async (inner) => {
+    const undos: ActionRecord[] = [];
+    for (const action of actions) {
+      const inverse = undoOf[action.type] as ActionType;
+      const { action: undo, created } = await inner.actions.create(
+        {
+          type: inverse,
+          targetKey: action.targetKey,
+          deviceKey: action.deviceKey,
+          group: action.group,
+          investigationKey: null,
+          evidenceKey: action.evidenceKey,
+          verdict: null,
+          source: 'undo',
+          parameters: action.parameters,
+          reasons: [`undo of ${action.id} (${action.type}) by ${by}${comment ? `: ${comment}` : ''}`],
+          requestedBy: by,
+          decision: { outcome: 'approve', by, rule: `undo requested by ${by}` },
+          comment,
+          undoOf: parseActionId(action.id) ?? null,
+          expiresAt: new Date(now.getTime() + policy.approvalExpiryMs),
+        },
+        now,
+      );
+      if (!created)
+        throw new AutoirError(
+          'AUTOIR_E_CONFLICT',
+          `${undo.id} (${undo.type} on ${undo.targetKey}) is already ${undo.status}`,
+          { details: { action: undo } },
+        );
+      undos.push(undo);
+    }
+    return undos;
+  });
+}
+
+export function cancelActions(
+  store: Store,
+  ids: readonly string[],
+  by: string,
+  comment: string | null,
+  now: Date,
+): Promise<ActionRecord[]> {
+  if (ids.length === 0) throw new AutoirError('AUTOIR_E_BAD_USAGE', 'no action ids given');
+  return store.actions.cancel(ids, by, comment, now);
+}
+
+async function requireAction(store: Store, id: string): Promise<ActionRecord> {
+  const action = await store.actions.get(id);
+  if (!action) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
+  return action;
+}
+
+/** The action center's columns, as CSV (RFC 4180; a formula-looking cell is prefixed with `'`). */
+export const csvColumns = [
+  'id',
+  'type',
+  'targetKey',
+  'deviceKey',
+  'status',
+  'source',
+  'investigationId',
+  'group',
+  'verdict',
+  'requestedBy',
+  'decidedBy',
+  'decidedAt',
+  'decisionRule',
+  'comment',
+  'attempts',
+  'connector',
+  'resultMessage',
+  'undoOf',
+  'undoneBy',
+  'createdAt',
+  'expiresAt',
+  'endedAt',
+] as const;
+
+function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  // A cell a spreadsheet would run as a formula is neutralised (CSV injection).
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function actionsCsv(actions: readonly ActionRecord[]): string {
+  const lines = [csvColumns.join(',')];
+  for (const action of actions)
+    lines.push(
+      csvColumns
+        .map((column) =>
+          csvCell(
+            column === 'group'
+              ? action.group
+                ? `${action.group.kind}:${action.group.name}`
+                : ''
+              : action[column],
+          ),
+        )
+        .join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The DESIGN.md §5 shape of an action, with what the action center shows besides. */
+export function actionView(action: ActionRecord) {
+  const { key: _key, ...rest } = action;
+  return { ...rest, title: actionCatalog[action.type].title };
+}

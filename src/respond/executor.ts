@@ -1,0 +1,205 @@
+/**
+ * The executor: claims approved actions, runs each through the connector configured for its type and group with
+ * a timeout, and records what came of it (connector.ts lists the outcomes). Retryable failures and timeouts come
+ * back with capped exponential backoff until the attempts run out; an unreachable target waits as
+ * pendingResource, retried until `unreachableFor` (3 days by default) has passed.
+ *
+ * Every attempt carries the action's idempotency key. A worker killed mid-call leaves the action `running` with
+ * its claim; once the claim is released (a dead process of this host, at once) or its lease passes (another
+ * host), the action is claimed and sent again — with the same key, so the receiver applies it once.
+ */
+import type { ActionOutcome, ActionRequest, Connector } from '../connectors/connector.js';
+import { connectorFor, createConnector, type ConnectorConfig } from '../connectors/config.js';
+import type { ActionRecord, AttemptResult } from '../store/action-store.js';
+import type { Store } from '../store/ports.js';
+import type { ExecutionPolicy } from './policy-config.js';
+import { loadPolicy } from './policy-config.js';
+
+export interface ExecutorOptions {
+  readonly worker: string;
+  readonly now: () => Date;
+  /** The connector configurations in force (the YAML file's and the store's). */
+  readonly connectors: () => Promise<readonly ConnectorConfig[]>;
+  /** Actions run at once by this worker. Default 8. */
+  readonly concurrency?: number;
+  /** The URL a connector's system posts asynchronous results to, per action; `null` when unknown. */
+  readonly callbackUrl?: (actionId: string) => string | null;
+  /** Aborts calls in progress (the worker is stopping). */
+  readonly signal?: AbortSignal;
+  readonly log?: (message: string) => void;
+}
+
+export interface ExecutionSummary {
+  readonly attempts: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly retried: number;
+  readonly pendingResource: number;
+  readonly accepted: number;
+}
+
+/** The delay before attempt `attempts + 1`: doubling from `backoffMs`, capped at `maxBackoffMs`. */
+export function backoffDelay(attempts: number, policy: ExecutionPolicy): number {
+  return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/** What to record after an attempt, from the connector's outcome (or its timeout). Pure. */
+export function attemptResult(
+  outcome: ActionOutcome | { readonly status: 'timeout'; readonly message: string },
+  action: Pick<ActionRecord, 'attempts' | 'unreachableSince'>,
+  policy: ExecutionPolicy,
+  now: Date,
+): AttemptResult {
+  const later = () => new Date(now.getTime() + backoffDelay(action.attempts, policy));
+  switch (outcome.status) {
+    case 'succeeded':
+      return {
+        status: 'succeeded',
+        message: outcome.message,
+        details: outcome.details as Record<string, unknown>,
+      };
+    case 'accepted':
+      return {
+        status: 'accepted',
+        message: outcome.message ?? 'accepted: waiting for the result',
+        deadline: new Date(now.getTime() + policy.callbackTimeoutMs),
+      };
+    case 'unreachable': {
+      const since = action.unreachableSince ? Date.parse(action.unreachableSince) : now.getTime();
+      if (now.getTime() - since >= policy.unreachableForMs)
+        return {
+          status: 'failed',
+          message: `unreachable since ${new Date(since).toISOString()}, gave up: ${outcome.message}`,
+        };
+      return { status: 'pendingResource', message: outcome.message, nextAttemptAt: later() };
+    }
+    case 'timeout':
+      if (action.attempts >= policy.maxAttempts)
+        return {
+          status: 'timedOut',
+          message: `timed out on all ${action.attempts} attempts: ${outcome.message}`,
+        };
+      return { status: 'retry', message: outcome.message, nextAttemptAt: later() };
+    case 'failed':
+      if (outcome.retryable && action.attempts < policy.maxAttempts)
+        return { status: 'retry', message: outcome.message, nextAttemptAt: later() };
+      return {
+        status: 'failed',
+        message: outcome.retryable
+          ? `failed on all ${action.attempts} attempts: ${outcome.message}`
+          : outcome.message,
+        details: outcome.details as Record<string, unknown>,
+      };
+  }
+}
+
+export function actionRequest(action: ActionRecord, callbackUrl: string | null): ActionRequest {
+  return {
+    id: action.id,
+    type: action.type,
+    targetKey: action.targetKey,
+    deviceKey: action.deviceKey,
+    parameters: action.parameters,
+    investigationId: action.investigationId,
+    undoOf: action.undoOf,
+    idempotencyKey: action.idempotencyKey,
+    attempt: action.attempts,
+    decidedBy: action.decidedBy,
+    callbackUrl,
+  };
+}
+
+const built = new Map<string, { text: string; connector: Connector }>();
+
+/** A connector for a configuration, built once per configuration (rebuilt when it changes). */
+function connectorOf(config: ConnectorConfig): Connector {
+  const text = JSON.stringify(config);
+  const cached = built.get(config.name);
+  if (cached?.text === text) return cached.connector;
+  const connector = createConnector(config);
+  built.set(config.name, { text, connector });
+  return connector;
+}
+
+/** Claim and run approved actions until none is claimable; returns what happened. */
+export async function executePending(store: Store, options: ExecutorOptions): Promise<ExecutionSummary> {
+  const summary = { attempts: 0, succeeded: 0, failed: 0, retried: 0, pendingResource: 0, accepted: 0 };
+  const policy = (await loadPolicy(store)).execution;
+  const configs = await options.connectors();
+  // The claim must outlive the slowest connector's call; 30 s of margin for the write that follows.
+  const leaseMs = Math.max(30_000, ...configs.map((config) => connectorTimeout(config))) + 30_000;
+  const concurrency = options.concurrency ?? 8;
+  for (;;) {
+    if (options.signal?.aborted) break;
+    const claimed = await store.actions.claim(options.worker, options.now(), leaseMs, concurrency);
+    if (claimed.length === 0) break;
+    await Promise.all(
+      claimed.map(async (action) => {
+        const result = await attempt(action, configs, policy, options);
+        // Stopped mid-call: leave the action running under this claim; it is sent again (same key) after.
+        if (options.signal?.aborted) return;
+        summary.attempts++;
+        if (result.status === 'succeeded') summary.succeeded++;
+        else if (result.status === 'failed' || result.status === 'timedOut') summary.failed++;
+        else if (result.status === 'retry') summary.retried++;
+        else if (result.status === 'pendingResource') summary.pendingResource++;
+        else summary.accepted++;
+        const config = connectorFor(configs, action.type, action.group?.name ?? null);
+        await store.actions.finishAttempt(
+          action.key,
+          options.worker,
+          config?.name ?? null,
+          result,
+          options.now(),
+        );
+      }),
+    );
+  }
+  return summary;
+}
+
+function connectorTimeout(config: ConnectorConfig): number {
+  try {
+    return connectorOf(config).timeoutMs;
+  } catch {
+    return 30_000;
+  }
+}
+
+async function attempt(
+  action: ActionRecord,
+  configs: readonly ConnectorConfig[],
+  policy: ExecutionPolicy,
+  options: ExecutorOptions,
+): Promise<AttemptResult> {
+  const config = connectorFor(configs, action.type, action.group?.name ?? null);
+  if (!config)
+    return {
+      status: 'failed',
+      message: `no connector handles ${action.type}${action.group ? ` for ${action.group.kind} group "${action.group.name}"` : ''}: add one (docs/connectors.md)`,
+    };
+  let connector: Connector;
+  try {
+    connector = connectorOf(config);
+  } catch (error) {
+    return {
+      status: 'failed',
+      message: `connector ${config.name} is misconfigured: ${(error as Error).message}`,
+    };
+  }
+  const timeout = AbortSignal.timeout(connector.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const request = actionRequest(action, options.callbackUrl?.(action.id) ?? null);
+  let outcome: ActionOutcome | { status: 'timeout'; message: string };
+  try {
+    outcome = await connector.run(request, {
+      signal,
+      log: (message) => options.log?.(`${action.id} ${connector.name}: ${message}`),
+    });
+  } catch (error) {
+    outcome = signal.aborted
+      ? { status: 'timeout', message: `${connector.name} did not answer within ${connector.timeoutMs} ms` }
+      : { status: 'failed', retryable: true, message: `${connector.name}: ${(error as Error).message}` };
+  }
+  return attemptResult(outcome, action, policy, options.now());
+}

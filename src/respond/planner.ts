@@ -1,0 +1,183 @@
+/**
+ * The planner: turns the proposals of investigations into actions, per the automation policy. Each action records
+ * the rule that decided it — run at once (decided by `policy`), wait for approval, or not planned (`none`).
+ *
+ * A file is quarantined per device: one action for each device known to hold it (its own device, the devices of
+ * the processes it ran as). An action already in flight for the same type and target (from another investigation)
+ * carries the proposal instead of a new one.
+ */
+import { actionCatalog, actionTargetProblem, isActionType, type ActionType } from '../domain/action.js';
+import {
+  assetFacts,
+  decideAutomation,
+  groupFor,
+  type AssetGroup,
+  type Decision,
+  type GroupKind,
+} from '../domain/policy.js';
+import type { ActionDraft, PendingProposal } from '../store/action-store.js';
+import type { EvidenceRow } from '../store/investigation-store.js';
+import { publicInvestigationId } from '../store/investigation-store.js';
+import type { Store } from '../store/ports.js';
+import { loadPolicy, type ResponsePolicy } from './policy-config.js';
+
+export interface PlanSummary {
+  readonly proposals: number;
+  /** Actions created to run at once (policy-approved). */
+  readonly approved: number;
+  /** Actions created waiting for approval. */
+  readonly pending: number;
+  /** Proposals carried by an action already in flight. */
+  readonly joined: number;
+  /** Proposals not planned (automation level none, or no valid target). */
+  readonly skipped: number;
+}
+
+/** The device keys an action of `type` on this evidence runs on (empty when it runs on none). */
+export function devicesFor(
+  type: ActionType,
+  proposal: PendingProposal,
+  evidence: readonly EvidenceRow[],
+): string[] {
+  if (actionCatalog[type].scope !== 'device') return [];
+  if (type === 'isolateDevice' || proposal.targetKey.startsWith('device:')) return [proposal.targetKey];
+  const own = proposal.entity?.device;
+  const devices = new Set<string>();
+  if (typeof own === 'string' && own) devices.add(`device:${own}`);
+  if (type === 'quarantineFile')
+    for (const row of evidence)
+      if (
+        row.type === 'process' &&
+        row.relations.some((r) => r.kind === 'image' && r.key === proposal.targetKey)
+      )
+        devices.add(`device:${(row.entity as { device: string }).device}`);
+  return [...devices].sort();
+}
+
+function groupKindFor(type: ActionType): GroupKind {
+  const scope = actionCatalog[type].scope;
+  return scope === 'organization' ? 'device' : scope;
+}
+
+/** Plan every waiting proposal. */
+export async function planPending(store: Store, now: () => Date, limit = 500): Promise<PlanSummary> {
+  const proposals = await store.actions.pendingProposals(limit);
+  const summary = { proposals: proposals.length, approved: 0, pending: 0, joined: 0, skipped: 0 };
+  if (proposals.length === 0) return summary;
+  const policy = await loadPolicy(store);
+  const groups = await store.policy.listGroups();
+  const evidenceOf = new Map<number, readonly EvidenceRow[]>();
+  const automaticThisPass = new Map<ActionType, number>();
+  for (const proposal of proposals) {
+    let evidence = evidenceOf.get(proposal.investigationKey);
+    if (!evidence) {
+      evidence = (await store.investigations.getByKey(proposal.investigationKey))?.evidence ?? [];
+      evidenceOf.set(proposal.investigationKey, evidence);
+    }
+    const plan = await planOne(store, proposal, evidence, groups, policy, automaticThisPass, now());
+    if ('skip' in plan) {
+      await store.actions.planProposal(proposal.id, plan, now());
+      summary.skipped++;
+      continue;
+    }
+    const actions = await store.actions.planProposal(proposal.id, plan, now());
+    for (const action of actions) {
+      if (action.investigationId !== publicInvestigationId(proposal.investigationKey)) summary.joined++;
+      else if (action.status === 'pendingApproval') summary.pending++;
+      else summary.approved++;
+      if (action.decidedBy === 'policy')
+        automaticThisPass.set(action.type, (automaticThisPass.get(action.type) ?? 0) + 1);
+    }
+  }
+  return summary;
+}
+
+async function planOne(
+  store: Store,
+  proposal: PendingProposal,
+  evidence: readonly EvidenceRow[],
+  groups: readonly AssetGroup[],
+  policy: ResponsePolicy,
+  automaticThisPass: ReadonlyMap<ActionType, number>,
+  now: Date,
+): Promise<{ drafts: ActionDraft[] } | { skip: string }> {
+  const type = proposal.type;
+  if (!isActionType(type)) return { skip: `${type} is not an action autoir knows` };
+  const devices = devicesFor(type, proposal, evidence);
+  const targets: (string | null)[] = actionCatalog[type].scope === 'device' ? devices : [null];
+  if (targets.length === 0) return { skip: `no device known to run ${type} on ${proposal.targetKey}` };
+  const byKey = new Map(evidence.map((row) => [row.key, row]));
+  const tags = await store.policy.tagsOf([proposal.targetKey, ...devices]);
+  const drafts: ActionDraft[] = [];
+  let skipped: string | undefined;
+  for (const deviceKey of targets) {
+    const problem = actionTargetProblem(type, proposal.targetKey, deviceKey);
+    if (problem) {
+      skipped = problem;
+      continue;
+    }
+    const kind = groupKindFor(type);
+    const subject =
+      kind === 'device'
+        ? (deviceKey ?? '')
+        : proposal.targetKey.startsWith(`${kind}:`)
+          ? proposal.targetKey
+          : '';
+    const os = deviceKey ? ((byKey.get(deviceKey)?.entity as { os?: string } | undefined)?.os ?? null) : null;
+    const subjectTags = [
+      ...(tags.get(proposal.targetKey) ?? []),
+      ...(deviceKey ? (tags.get(deviceKey) ?? []) : []),
+    ];
+    const group = subject
+      ? groupFor(groups, kind, assetFacts(subject, { os, tags: subjectTags }))
+      : groupFor(groups, kind, assetFacts(`${kind}:`, {}));
+    const cap = policy.guardrails.caps[type];
+    const recent = cap
+      ? (await store.actions.countAutomatic(type, new Date(now.getTime() - cap.windowMs))) +
+        (automaticThisPass.get(type) ?? 0)
+      : 0;
+    const entity = proposal.entity ?? {};
+    const path =
+      typeof entity.path === 'string'
+        ? entity.path
+        : typeof entity.imagePath === 'string'
+          ? entity.imagePath
+          : null;
+    const decision: Decision = decideAutomation(
+      {
+        type,
+        targetKey: proposal.targetKey,
+        verdict:
+          proposal.verdict === 'malicious' || proposal.verdict === 'suspicious' ? proposal.verdict : null,
+        path,
+        os,
+        group,
+        tags: subjectTags,
+        recentAutomatic: recent + drafts.filter((d) => d.decision.outcome === 'approve').length,
+      },
+      policy.guardrails,
+      policy.paths,
+    );
+    if (decision.outcome === 'skip') {
+      skipped = decision.rule;
+      continue;
+    }
+    drafts.push({
+      type,
+      targetKey: proposal.targetKey,
+      deviceKey,
+      group: { kind: group.kind, name: group.name },
+      investigationKey: proposal.investigationKey,
+      evidenceKey: proposal.evidenceKey,
+      verdict: proposal.verdict,
+      source: 'investigation',
+      parameters: entity,
+      reasons: proposal.reasons,
+      requestedBy: `investigation:${publicInvestigationId(proposal.investigationKey)}`,
+      decision: { outcome: decision.outcome, by: 'policy', rule: decision.rule },
+      expiresAt: new Date(now.getTime() + policy.approvalExpiryMs),
+    });
+  }
+  if (drafts.length === 0) return { skip: skipped ?? 'nothing to plan' };
+  return { drafts };
+}

@@ -1,0 +1,154 @@
+/**
+ * The response policy besides groups: approval expiry, guardrails, folder lists, execution retries and
+ * notifications. Stored as the `policy` setting (set with `autoir policy set` or `PUT /api/v1/policy`); every field
+ * has a default, documented in docs/response.md.
+ */
+import { z } from 'zod';
+import { actionTypes, type ActionType } from '../domain/action.js';
+import { durationMs } from '../domain/duration.js';
+import { AutoirError } from '../domain/errors.js';
+import { defaultGuardrails, defaultPathLists, type Guardrails, type PathLists } from '../domain/policy.js';
+import type { Store } from '../store/ports.js';
+
+const duration = z.string().refine((text) => durationMs(text) !== undefined, {
+  message: 'expected a duration like 30s, 15m, 1h or 7d',
+});
+const patterns = z.array(z.string().min(1));
+const platformLists = z.object({ windows: patterns, linux: patterns, macos: patterns }).partial();
+
+export const policySchema = z
+  .object({
+    /** Pending actions expire (count as rejected) after this long. */
+    approvalExpiry: duration,
+    guardrails: z
+      .object({
+        protectedTags: z.array(z.string().min(1)),
+        caps: z.record(
+          z.enum(actionTypes),
+          z.object({ max: z.number().int().min(0), window: duration }).strict(),
+        ),
+      })
+      .partial()
+      .strict(),
+    paths: z.object({ core: platformLists, temp: platformLists }).partial().strict(),
+    execution: z
+      .object({
+        /** Attempts of one action before it fails (timeouts and retryable failures). */
+        maxAttempts: z.number().int().min(1).max(100),
+        /** First retry delay; doubles per attempt up to maxBackoff. */
+        backoff: duration,
+        maxBackoff: duration,
+        /** An unreachable target is retried for this long, then the action fails. */
+        unreachableFor: duration,
+        /** A connector that accepted an action must post its result within this. */
+        callbackTimeout: duration,
+      })
+      .partial()
+      .strict(),
+    notifications: z
+      .object({
+        /** Pending actions are announced here, one digest per window. */
+        webhook: z
+          .object({ url: z.url(), secret: z.string().min(16) })
+          .strict()
+          .nullable(),
+        digest: duration,
+      })
+      .partial()
+      .strict(),
+  })
+  .partial()
+  .strict();
+
+export type PolicyDocument = z.infer<typeof policySchema>;
+
+export interface ExecutionPolicy {
+  readonly maxAttempts: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly unreachableForMs: number;
+  readonly callbackTimeoutMs: number;
+}
+
+export interface ResponsePolicy {
+  readonly approvalExpiryMs: number;
+  readonly guardrails: Guardrails;
+  readonly paths: PathLists;
+  readonly execution: ExecutionPolicy;
+  readonly notifications: {
+    readonly webhook: { readonly url: string; readonly secret: string } | null;
+    readonly digestMs: number;
+  };
+}
+
+export const defaultPolicyDocument = {
+  approvalExpiry: '7d',
+  execution: { maxAttempts: 5, backoff: '5s', maxBackoff: '5m', unreachableFor: '3d', callbackTimeout: '1h' },
+  notifications: { webhook: null, digest: '5m' },
+} as const;
+
+const ms = (text: string | undefined, fallback: string) => durationMs(text ?? fallback) as number;
+
+/** The effective policy: the stored document over the defaults. */
+export function resolvePolicy(document: PolicyDocument): ResponsePolicy {
+  const d = defaultPolicyDocument;
+  const caps: Partial<Record<ActionType, { max: number; windowMs: number }>> = { ...defaultGuardrails.caps };
+  for (const [type, cap] of Object.entries(document.guardrails?.caps ?? {}))
+    if (cap) caps[type as ActionType] = { max: cap.max, windowMs: ms(cap.window, '1h') };
+  return {
+    approvalExpiryMs: ms(document.approvalExpiry, d.approvalExpiry),
+    guardrails: {
+      protectedTags: document.guardrails?.protectedTags ?? defaultGuardrails.protectedTags,
+      caps,
+    },
+    paths: {
+      core: { ...defaultPathLists.core, ...document.paths?.core },
+      temp: { ...defaultPathLists.temp, ...document.paths?.temp },
+    },
+    execution: {
+      maxAttempts: document.execution?.maxAttempts ?? d.execution.maxAttempts,
+      backoffMs: ms(document.execution?.backoff, d.execution.backoff),
+      maxBackoffMs: ms(document.execution?.maxBackoff, d.execution.maxBackoff),
+      unreachableForMs: ms(document.execution?.unreachableFor, d.execution.unreachableFor),
+      callbackTimeoutMs: ms(document.execution?.callbackTimeout, d.execution.callbackTimeout),
+    },
+    notifications: {
+      webhook: document.notifications?.webhook ?? null,
+      digestMs: ms(document.notifications?.digest, d.notifications.digest),
+    },
+  };
+}
+
+/** Validate a policy document; errors name the field. */
+export function parsePolicy(value: unknown, where = 'policy'): PolicyDocument {
+  const result = policySchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  throw new AutoirError(
+    'AUTOIR_E_BAD_INPUT',
+    `${where}: ${field || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    {
+      location: { field },
+    },
+  );
+}
+
+export async function loadPolicyDocument(store: Store): Promise<PolicyDocument> {
+  const stored = await store.policy.getSetting('policy');
+  return stored === undefined ? {} : parsePolicy(stored, 'stored policy');
+}
+
+export async function loadPolicy(store: Store): Promise<ResponsePolicy> {
+  return resolvePolicy(await loadPolicyDocument(store));
+}
+
+/** What the audit log and the API may show: the notification secret hidden. */
+export function redactPolicy(document: unknown): unknown {
+  const doc = document as PolicyDocument | undefined;
+  if (!doc?.notifications?.webhook) return doc;
+  return {
+    ...doc,
+    notifications: { ...doc.notifications, webhook: { ...doc.notifications.webhook, secret: '***' } },
+  };
+}

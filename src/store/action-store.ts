@@ -1,0 +1,1150 @@
+/**
+ * Remediation actions: the action center's queue and history, and the executor's work queue (DESIGN.md §2).
+ *
+ * - The same (type, target, device) is never in flight twice: the `in_flight` column holds that triple while the
+ *   action is undecided or unfinished, under a unique index, so two planners or two analysts racing both see one
+ *   action.
+ * - Every status change writes an `action_log` entry (who or what, and the connector's message) and, for people's
+ *   decisions, an audit entry — in the same transaction.
+ * - An approval enqueues the action in the same transaction. The executor claims with a lease (`FOR UPDATE SKIP
+ *   LOCKED` on PostgreSQL); its results are fenced by the claim, so a worker that lost it writes nothing.
+ * - When an action of an investigation changes, the evidence's remediationStatus follows, and once nothing of the
+ *   investigation is left undecided or unfinished, the investigation resumes to conclude.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import {
+  isActionInFlight,
+  transitionAction,
+  type ActionEvent,
+  type ActionStatus,
+  type ActionType,
+} from '../domain/action.js';
+import { AutoirError } from '../domain/errors.js';
+import type { RemediationStatus } from '../domain/evidence.js';
+import { transitionInvestigation, type InvestigationStatus } from '../domain/investigation.js';
+import { writeAudit } from './audit-store.js';
+import { integerIds } from './ids.js';
+import type { Page, PageRequest } from './ports.js';
+import type { Database } from './schema.js';
+import { parseInvestigationId, publicInvestigationId } from './investigation-store.js';
+
+const actionIds = integerIds('act');
+export const publicActionId = actionIds.format;
+export const parseActionId = actionIds.parse;
+
+export type ActionSource = 'investigation' | 'analyst' | 'undo';
+
+export interface ActionRecord {
+  readonly id: string;
+  readonly key: number;
+  readonly type: ActionType;
+  readonly targetKey: string;
+  readonly deviceKey: string | null;
+  /** The group whose automation level judged it. */
+  readonly group: { readonly kind: string; readonly name: string } | null;
+  readonly investigationId: string | null;
+  readonly evidenceKey: string | null;
+  /** The verdict of the evidence it remediates, when it came from an investigation. */
+  readonly verdict: string | null;
+  readonly source: ActionSource;
+  readonly status: ActionStatus;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly reasons: readonly string[];
+  /** Who asked for it: `investigation:inv_3`, `token:<name>`, `cli:<user>`. */
+  readonly requestedBy: string;
+  /** `token:<name>` / `cli:<user>` for a person, `policy` for automation, `policy:expiry` for an expiry. */
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  /** The policy rule that made the decision (or sent it for approval). */
+  readonly decisionRule: string | null;
+  readonly comment: string | null;
+  readonly undoOf: string | null;
+  readonly undoneBy: string | null;
+  readonly idempotencyKey: string;
+  readonly connector: string | null;
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly awaitingCallback: boolean;
+  readonly unreachableSince: string | null;
+  readonly resultMessage: string | null;
+  readonly resultDetails: Readonly<Record<string, unknown>> | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expiresAt: string | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+}
+
+export interface ActionLogEntry {
+  readonly at: string;
+  readonly from: ActionStatus | null;
+  readonly to: ActionStatus;
+  readonly by: string;
+  readonly message: string | null;
+}
+
+export interface ActionDraft {
+  readonly type: ActionType;
+  readonly targetKey: string;
+  readonly deviceKey: string | null;
+  readonly group: { readonly kind: string; readonly name: string } | null;
+  /** Integer key of the investigation. */
+  readonly investigationKey: number | null;
+  readonly evidenceKey: string | null;
+  readonly verdict: string | null;
+  readonly source: ActionSource;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly reasons: readonly string[];
+  readonly requestedBy: string;
+  /** `approve`: decided now (by policy or by the person asking); `wait`: pendingApproval until `expiresAt`. */
+  readonly decision: {
+    readonly outcome: 'approve' | 'wait';
+    readonly by: string;
+    readonly rule: string | null;
+  };
+  readonly comment?: string | null;
+  /** Integer key of the action this undoes. */
+  readonly undoOf?: number | null;
+  readonly expiresAt: Date | null;
+}
+
+export interface ActionFilter {
+  readonly statuses?: readonly ActionStatus[];
+  readonly types?: readonly ActionType[];
+  readonly sources?: readonly ActionSource[];
+  readonly investigationId?: string;
+  readonly groupName?: string;
+  readonly targetKey?: string;
+  /** Created from (ISO 8601), inclusive. */
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** What the executor decided after an attempt. */
+export type AttemptResult =
+  | { readonly status: 'succeeded'; readonly message?: string; readonly details?: Record<string, unknown> }
+  | {
+      readonly status: 'failed' | 'timedOut';
+      readonly message: string;
+      readonly details?: Record<string, unknown>;
+    }
+  /** Back to the queue until `nextAttemptAt`. */
+  | { readonly status: 'retry'; readonly message: string; readonly nextAttemptAt: Date }
+  /** Target unreachable: pendingResource until `nextAttemptAt`. */
+  | { readonly status: 'pendingResource'; readonly message: string; readonly nextAttemptAt: Date }
+  /** The connector took it; the result comes by callback before `deadline`. */
+  | { readonly status: 'accepted'; readonly message?: string; readonly deadline: Date };
+
+export interface CreateResult {
+  readonly action: ActionRecord;
+  /** `false` when the same (type, target, device) was already in flight: `action` is that one. */
+  readonly created: boolean;
+}
+
+/** A proposal of an investigation waiting to be planned, with what the planner needs to know. */
+export interface PendingProposal {
+  readonly id: number;
+  readonly investigationKey: number;
+  readonly type: string;
+  readonly targetKey: string;
+  readonly evidenceKey: string;
+  readonly reasons: readonly string[];
+  readonly verdict: string | null;
+  /** The evidence's entity (JSON), for parameters. */
+  readonly entity: Readonly<Record<string, unknown>> | null;
+}
+
+export interface ActionStore {
+  /** Create an action, unless the same (type, target, device) is in flight: then that one. */
+  create(draft: ActionDraft, now: Date): Promise<CreateResult>;
+  get(id: string): Promise<ActionRecord | undefined>;
+  getByKey(key: number): Promise<ActionRecord | undefined>;
+  /** Newest first. */
+  list(filter: ActionFilter, page: PageRequest): Promise<Page<ActionRecord>>;
+  count(filter: ActionFilter): Promise<number>;
+  history(id: string): Promise<ActionLogEntry[]>;
+  /**
+   * Approve or reject pending actions, all or none: an action that is not pendingApproval fails the whole call
+   * (`AUTOIR_E_ILLEGAL_TRANSITION`, naming it). An approval enqueues the action in the same transaction.
+   */
+  decide(
+    ids: readonly string[],
+    decision: 'approve' | 'reject',
+    by: string,
+    comment: string | null,
+    now: Date,
+  ): Promise<ActionRecord[]>;
+  /** Cancel actions not yet in a final state, all or none. */
+  cancel(ids: readonly string[], by: string, comment: string | null, now: Date): Promise<ActionRecord[]>;
+  /** Pending actions past their expiry become `expired` (counted as rejected). Returns them. */
+  expire(now: Date): Promise<ActionRecord[]>;
+  /** Actions whose connector accepted them but posted no result by the deadline become `timedOut`. */
+  expireCallbacks(now: Date): Promise<ActionRecord[]>;
+  /** Claim up to `limit` runnable actions for `worker` (queued, due retries, abandoned running ones). */
+  claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<ActionRecord[]>;
+  /** Write an attempt's result; `false` when `worker` no longer holds the claim (nothing is written). */
+  finishAttempt(
+    key: number,
+    worker: string,
+    connector: string | null,
+    result: AttemptResult,
+    now: Date,
+  ): Promise<boolean>;
+  /** A result posted by the connector's system (`POST /api/v1/actions/:id/result`). */
+  recordCallback(
+    id: string,
+    result: { status: 'succeeded' | 'failed'; message?: string; details?: Record<string, unknown> },
+    by: string,
+    now: Date,
+  ): Promise<ActionRecord>;
+  /** Forget claims of dead processes of this host (a killed worker's actions run again at once). */
+  releaseDeadClaims(): Promise<number>;
+  /** Actions of `type` decided by policy since `since` (the blast-radius caps). */
+  countAutomatic(type: ActionType, since: Date): Promise<number>;
+  /** Pending actions not yet in a notification digest, oldest first. */
+  pendingUnnotified(limit: number): Promise<ActionRecord[]>;
+  markNotified(keys: readonly number[], now: Date): Promise<void>;
+
+  /** Proposals of investigations not yet planned, oldest first. */
+  pendingProposals(limit: number): Promise<PendingProposal[]>;
+  /**
+   * Plan a proposal: link it to its actions (created now, or already in flight; one per device for a file) or
+   * mark it skipped, and let its investigation and evidence follow. Nothing when another worker planned it.
+   */
+  planProposal(
+    proposalId: number,
+    plan: { readonly drafts: readonly ActionDraft[] } | { readonly skip: string },
+    now: Date,
+  ): Promise<ActionRecord[]>;
+}
+
+type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+type ActionRow = Selectable<Database['actions']>;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+const THIS_HOST = hostname();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function toAction(row: ActionRow): ActionRecord {
+  return {
+    id: publicActionId(Number(row.id)),
+    key: Number(row.id),
+    type: row.type as ActionType,
+    targetKey: row.target_key,
+    deviceKey: row.device_key,
+    group: row.group_kind && row.group_name ? { kind: row.group_kind, name: row.group_name } : null,
+    investigationId:
+      row.investigation_id === null ? null : publicInvestigationId(Number(row.investigation_id)),
+    evidenceKey: row.evidence_key,
+    verdict: row.verdict,
+    source: row.source as ActionSource,
+    status: row.status as ActionStatus,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    reasons: JSON.parse(row.reasons) as string[],
+    requestedBy: row.requested_by,
+    decidedBy: row.decided_by,
+    decidedAt: iso(row.decided_at),
+    decisionRule: row.decision_rule,
+    comment: row.comment,
+    undoOf: row.undo_of === null ? null : publicActionId(Number(row.undo_of)),
+    undoneBy: row.undone_by === null ? null : publicActionId(Number(row.undone_by)),
+    idempotencyKey: row.idempotency_key,
+    connector: row.connector,
+    attempts: Number(row.attempts),
+    nextAttemptAt: iso(row.next_attempt_at),
+    awaitingCallback: Number(row.awaiting_callback) === 1,
+    unreachableSince: iso(row.unreachable_since),
+    resultMessage: row.result_message,
+    resultDetails:
+      row.result_details === null ? null : (JSON.parse(row.result_details) as Record<string, unknown>),
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+    expiresAt: iso(row.expires_at),
+    startedAt: iso(row.started_at),
+    endedAt: iso(row.ended_at),
+  };
+}
+
+const inFlightKey = (type: string, target: string, device: string | null) =>
+  `${type}|${target}|${device ?? ''}`;
+
+/** What a piece of evidence's remediation status is, from the statuses of the actions planned for it. */
+export function remediationOf(statuses: readonly string[]): RemediationStatus {
+  if (statuses.length === 0) return 'none';
+  if (statuses.includes('pendingApproval') || statuses.includes('proposed')) return 'pendingApproval';
+  if (statuses.some((status) => isActionInFlight(status as ActionStatus))) return 'running';
+  const done = statuses.filter((status) => status === 'succeeded').length;
+  const failed = statuses.filter((status) => status === 'failed' || status === 'timedOut').length;
+  const active = statuses.filter((status) => status !== 'skipped' && status !== 'undone');
+  if (active.length === 0) return 'none';
+  if (done === active.length) return 'remediated';
+  if (done > 0) return 'partiallyRemediated';
+  if (failed > 0) return 'failed';
+  return 'declined';
+}
+
+export function createActionStore(
+  db: Kysely<Database>,
+  atomically: Atomically,
+  isSqlite: boolean,
+): ActionStore {
+  const byKey = (executor: Kysely<Database>, key: number) =>
+    executor.selectFrom('actions').selectAll().where('id', '=', key).executeTakeFirst();
+
+  const requireKey = (id: string) => {
+    const key = parseActionId(id);
+    if (key === undefined)
+      throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
+    return key;
+  };
+
+  const log = (
+    executor: Kysely<Database>,
+    key: number,
+    from: ActionStatus | null,
+    to: ActionStatus,
+    by: string,
+    message: string | null,
+    now: Date,
+  ) =>
+    executor
+      .insertInto('action_log')
+      .values({ action_id: key, at: now.getTime(), from_status: from, to_status: to, by, message })
+      .execute();
+
+  /**
+   * After actions changed: the remediation status of the evidence they serve, and the investigations waiting on
+   * them — resumed to conclude once nothing of theirs is undecided or unfinished.
+   */
+  const follow = async (executor: Kysely<Database>, actionKeys: readonly number[], now: Date) => {
+    if (actionKeys.length === 0) return;
+    const linked = await executor
+      .selectFrom('proposal_actions')
+      .select('investigation_id')
+      .distinct()
+      .where('action_id', 'in', [...actionKeys])
+      .execute();
+    for (const { investigation_id: investigationKey } of linked)
+      await followInvestigation(executor, Number(investigationKey), now);
+  };
+
+  /** One investigation's evidence and status, from its proposals and the actions carrying them out. */
+  const followInvestigation = async (executor: Kysely<Database>, investigationKey: number, now: Date) => {
+    const rows = await executor
+      .selectFrom('proposed_actions')
+      .leftJoin('proposal_actions', 'proposal_actions.proposal_id', 'proposed_actions.id')
+      .leftJoin('actions', 'actions.id', 'proposal_actions.action_id')
+      .select([
+        'proposed_actions.evidence_key',
+        'proposed_actions.status as proposal_status',
+        'actions.status',
+      ])
+      .where('proposed_actions.investigation_id', '=', investigationKey)
+      .execute();
+    const byEvidence = new Map<string, string[]>();
+    for (const row of rows) {
+      const status = row.status ?? row.proposal_status;
+      byEvidence.set(row.evidence_key, [...(byEvidence.get(row.evidence_key) ?? []), status]);
+    }
+    for (const [evidenceKey, statuses] of byEvidence)
+      await executor
+        .updateTable('investigation_evidence')
+        .set({ remediation_status: remediationOf(statuses) })
+        .where('investigation_id', '=', investigationKey)
+        .where('entity_key', '=', evidenceKey)
+        .execute();
+    const statuses = rows.map((row) => row.status ?? row.proposal_status);
+    const investigation = await executor
+      .selectFrom('investigations')
+      .select(['status', 'state', 'updated_at', 'claimed_by'])
+      .where('id', '=', investigationKey)
+      .executeTakeFirst();
+    if (!investigation) return;
+    const status = investigation.status as InvestigationStatus;
+    if (status !== 'pendingApproval' && status !== 'pendingResource') return;
+    const unsettled = statuses.some((s) => s === 'proposed' || isActionInFlight(s as ActionStatus));
+    const state = JSON.parse(investigation.state) as {
+      waiting?: { as: string; since: number };
+      pendingExpansions?: readonly unknown[];
+    };
+    const since = state.waiting?.since ?? Number(investigation.updated_at);
+    // A scope expansion waiting for approval keeps it waiting whatever its actions do.
+    if (!unsettled && !state.pendingExpansions?.length) {
+      await executor
+        .updateTable('investigations')
+        .set({
+          status: transitionInvestigation(status, { type: 'resume' }),
+          step: 'conclude',
+          state: JSON.stringify({ ...state, waiting: { as: status, since } }),
+          queued_at: now.getTime(),
+          updated_at: now.getTime(),
+        })
+        .where('id', '=', investigationKey)
+        .execute();
+      return;
+    }
+    // Waiting for a person, or for an unreachable target: the investigation says which.
+    const want: InvestigationStatus = statuses.some((s) => s === 'pendingApproval' || s === 'proposed')
+      ? 'pendingApproval'
+      : statuses.includes('pendingResource')
+        ? 'pendingResource'
+        : status;
+    const waitingFor = [...new Set(statuses)]
+      .filter((s) => s === 'proposed' || isActionInFlight(s as ActionStatus))
+      .map((s) => `${statuses.filter((t) => t === s).length} ${s}`)
+      .join(', ');
+    // A waiting scope expansion keeps the engine's reason and status: it is what a person must act on first.
+    if (state.pendingExpansions?.length) return;
+    await executor
+      .updateTable('investigations')
+      .set({
+        status_reason: `actions waiting: ${waitingFor}`,
+        ...(want !== status
+          ? {
+              status: transitionInvestigation(status, {
+                type: want === 'pendingResource' ? 'awaitResource' : 'awaitApproval',
+              }),
+              state: JSON.stringify({ ...state, waiting: { as: want, since: now.getTime() } }),
+              updated_at: now.getTime(),
+            }
+          : {}),
+      })
+      .where('id', '=', investigationKey)
+      .execute();
+  };
+
+  /** Move one action by an event, with extra columns; logs it. Throws on an illegal transition. */
+  const move = async (
+    executor: Kysely<Database>,
+    row: ActionRow,
+    events: readonly ActionEvent[],
+    by: string,
+    message: string | null,
+    extra: Partial<Omit<ActionRow, 'id'>>,
+    now: Date,
+  ): Promise<ActionStatus> => {
+    let status = row.status as ActionStatus;
+    for (const event of events) {
+      const next = transitionAction(status, event);
+      await log(executor, Number(row.id), status, next, by, message, now);
+      status = next;
+    }
+    await executor
+      .updateTable('actions')
+      .set({
+        status,
+        in_flight: isActionInFlight(status) ? inFlightKey(row.type, row.target_key, row.device_key) : null,
+        updated_at: now.getTime(),
+        ...(isActionInFlight(status) || status === 'undone'
+          ? {}
+          : { ended_at: row.ended_at ?? now.getTime() }),
+        ...extra,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    return status;
+  };
+
+  const insert = async (executor: Kysely<Database>, draft: ActionDraft, now: Date): Promise<CreateResult> => {
+    const time = now.getTime();
+    const key = inFlightKey(draft.type, draft.targetKey, draft.deviceKey);
+    const existing = await executor
+      .selectFrom('actions')
+      .selectAll()
+      .where('in_flight', '=', key)
+      .executeTakeFirst();
+    if (existing) return { action: toAction(existing), created: false };
+    const approve = draft.decision.outcome === 'approve';
+    const status: ActionStatus = approve ? 'queued' : 'pendingApproval';
+    const inserted = await executor
+      .insertInto('actions')
+      .values({
+        type: draft.type,
+        target_key: draft.targetKey,
+        device_key: draft.deviceKey,
+        group_kind: draft.group?.kind ?? null,
+        group_name: draft.group?.name ?? null,
+        investigation_id: draft.investigationKey,
+        evidence_key: draft.evidenceKey,
+        verdict: draft.verdict,
+        source: draft.source,
+        status,
+        in_flight: key,
+        parameters: JSON.stringify(draft.parameters),
+        reasons: JSON.stringify(draft.reasons),
+        requested_by: draft.requestedBy,
+        decided_by: approve ? draft.decision.by : null,
+        decided_at: approve ? time : null,
+        decision_rule: draft.decision.rule,
+        comment: draft.comment ?? null,
+        undo_of: draft.undoOf ?? null,
+        idempotency_key: `autoir-${randomBytes(16).toString('hex')}`,
+        next_attempt_at: approve ? time : null,
+        created_at: time,
+        updated_at: time,
+        expires_at: approve ? null : (draft.expiresAt?.getTime() ?? null),
+      })
+      // A planner on another worker may have inserted the same triple since the check: its action wins.
+      .onConflict((conflict) => conflict.column('in_flight').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const winner = await executor
+        .selectFrom('actions')
+        .selectAll()
+        .where('in_flight', '=', key)
+        .executeTakeFirst();
+      if (winner) return { action: toAction(winner), created: false };
+      throw new AutoirError(
+        'AUTOIR_E_CONFLICT',
+        `an action ${draft.type} on ${draft.targetKey} is already in flight`,
+      );
+    }
+    const id = Number(inserted.id);
+    await log(executor, id, null, 'pendingApproval', draft.requestedBy, draft.reasons[0] ?? null, now);
+    if (approve) {
+      await log(executor, id, 'pendingApproval', 'approved', draft.decision.by, draft.decision.rule, now);
+      await log(executor, id, 'approved', 'queued', draft.decision.by, null, now);
+    } else if (draft.decision.rule) {
+      await log(executor, id, 'pendingApproval', 'pendingApproval', 'policy', draft.decision.rule, now);
+    }
+    const row = (await byKey(executor, id))!;
+    return { action: toAction(row), created: true };
+  };
+
+  const rowsFor = async (executor: Kysely<Database>, ids: readonly string[]) => {
+    const keys = ids.map(requireKey);
+    const rows = await executor.selectFrom('actions').selectAll().where('id', 'in', keys).execute();
+    const found = new Map(rows.map((row) => [Number(row.id), row]));
+    return keys.map((key, index) => {
+      const row = found.get(key);
+      if (!row)
+        throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${ids[index]}`, {
+          details: { id: ids[index] },
+        });
+      return row;
+    });
+  };
+
+  const claimable = (time: number) =>
+    sql<boolean>`((status = 'queued' and (next_attempt_at is null or next_attempt_at <= ${time}))
+      or (status = 'pendingResource' and next_attempt_at <= ${time})
+      or (status = 'running' and awaiting_callback = 0 and (claimed_by is null or lease_until <= ${time})))`;
+
+  const store: ActionStore = {
+    create: (draft, now) =>
+      atomically(async (executor) => {
+        const result = await insert(executor, draft, now);
+        if (result.created && draft.source !== 'investigation')
+          await writeAudit(
+            executor,
+            {
+              actor: draft.requestedBy,
+              operation: draft.source === 'undo' ? 'action.undo' : 'action.create',
+              target: `action:${result.action.id}`,
+              after: { type: draft.type, targetKey: draft.targetKey, status: result.action.status },
+            },
+            now,
+          );
+        if (result.created && draft.undoOf) await follow(executor, [draft.undoOf], now);
+        return result;
+      }),
+
+    async get(id) {
+      const key = parseActionId(id);
+      if (key === undefined) return undefined;
+      const row = await byKey(db, key);
+      return row ? toAction(row) : undefined;
+    },
+
+    async getByKey(key) {
+      const row = await byKey(db, key);
+      return row ? toAction(row) : undefined;
+    },
+
+    async list(filter, page) {
+      let query = db.selectFrom('actions').selectAll();
+      query = applyFilter(query, filter);
+      const cursor = page.cursor ? parseActionId(page.cursor) : undefined;
+      if (cursor !== undefined) query = query.where('id', '<', cursor);
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      const items = rows.slice(0, page.limit).map(toAction);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > page.limit && last ? last.id : null };
+    },
+
+    async count(filter) {
+      const row = await applyFilter(db.selectFrom('actions'), filter)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async history(id) {
+      const key = requireKey(id);
+      const rows = await db
+        .selectFrom('action_log')
+        .selectAll()
+        .where('action_id', '=', key)
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        at: iso(row.at) as string,
+        from: row.from_status as ActionStatus | null,
+        to: row.to_status as ActionStatus,
+        by: row.by,
+        message: row.message,
+      }));
+    },
+
+    decide: (ids, decision, by, comment, now) =>
+      atomically(async (executor) => {
+        const rows = await rowsFor(executor, ids);
+        for (const row of rows)
+          if (row.status !== 'pendingApproval')
+            throw new AutoirError(
+              'AUTOIR_E_ILLEGAL_TRANSITION',
+              `${publicActionId(Number(row.id))} is ${row.status}, not pendingApproval: nothing was ${decision === 'approve' ? 'approved' : 'rejected'}`,
+              { details: { id: publicActionId(Number(row.id)), status: row.status } },
+            );
+        const time = now.getTime();
+        for (const row of rows) {
+          const events: ActionEvent[] =
+            decision === 'approve' ? [{ type: 'approve' }, { type: 'enqueue' }] : [{ type: 'reject' }];
+          await move(
+            executor,
+            row,
+            events,
+            by,
+            comment,
+            {
+              decided_by: by,
+              decided_at: time,
+              comment,
+              ...(decision === 'approve' ? { next_attempt_at: time } : {}),
+            },
+            now,
+          );
+          await writeAudit(
+            executor,
+            {
+              actor: by,
+              operation: `action.${decision}`,
+              target: `action:${publicActionId(Number(row.id))}`,
+              before: { status: row.status },
+              after: { status: decision === 'approve' ? 'queued' : 'rejected', comment },
+            },
+            now,
+          );
+        }
+        await follow(
+          executor,
+          rows.map((row) => Number(row.id)),
+          now,
+        );
+        const after = await executor
+          .selectFrom('actions')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .orderBy('id')
+          .execute();
+        return after.map(toAction);
+      }),
+
+    cancel: (ids, by, comment, now) =>
+      atomically(async (executor) => {
+        const rows = await rowsFor(executor, ids);
+        for (const row of rows)
+          if (!isActionInFlight(row.status as ActionStatus))
+            throw new AutoirError(
+              'AUTOIR_E_ILLEGAL_TRANSITION',
+              `${publicActionId(Number(row.id))} is ${row.status}: only undecided or unfinished actions can be cancelled`,
+              { details: { id: publicActionId(Number(row.id)), status: row.status } },
+            );
+        for (const row of rows) {
+          await move(
+            executor,
+            row,
+            [{ type: 'cancel' }],
+            by,
+            comment,
+            { comment, claimed_by: null, lease_until: null },
+            now,
+          );
+          await writeAudit(
+            executor,
+            {
+              actor: by,
+              operation: 'action.cancel',
+              target: `action:${publicActionId(Number(row.id))}`,
+              before: { status: row.status },
+              after: { status: 'cancelled', comment },
+            },
+            now,
+          );
+        }
+        await follow(
+          executor,
+          rows.map((row) => Number(row.id)),
+          now,
+        );
+        const after = await executor
+          .selectFrom('actions')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .orderBy('id')
+          .execute();
+        return after.map(toAction);
+      }),
+
+    expire: (now) =>
+      atomically(async (executor) => {
+        const rows = await executor
+          .selectFrom('actions')
+          .selectAll()
+          .where('status', '=', 'pendingApproval')
+          .where('expires_at', '<=', now.getTime())
+          .orderBy('id')
+          .limit(1000)
+          .execute();
+        for (const row of rows)
+          await move(
+            executor,
+            row,
+            [{ type: 'expire' }],
+            'policy:expiry',
+            `no decision by ${iso(row.expires_at)}: expired, counted as rejected`,
+            { decided_by: 'policy:expiry', decided_at: now.getTime() },
+            now,
+          );
+        await follow(
+          executor,
+          rows.map((row) => Number(row.id)),
+          now,
+        );
+        return rows.map((row) => toAction({ ...row, status: 'expired' }));
+      }),
+
+    expireCallbacks: (now) =>
+      atomically(async (executor) => {
+        const rows = await executor
+          .selectFrom('actions')
+          .selectAll()
+          .where('status', '=', 'running')
+          .where('awaiting_callback', '=', 1)
+          .where('lease_until', '<=', now.getTime())
+          .limit(1000)
+          .execute();
+        for (const row of rows)
+          await move(
+            executor,
+            row,
+            [{ type: 'timeOut' }],
+            'system',
+            'the connector accepted the action but posted no result in time',
+            { awaiting_callback: 0, lease_until: null, result_message: 'no result posted in time' },
+            now,
+          );
+        await follow(
+          executor,
+          rows.map((row) => Number(row.id)),
+          now,
+        );
+        return rows.map((row) => toAction({ ...row, status: 'timedOut' }));
+      }),
+
+    claim: (worker, now, leaseMs, limit) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        let query = executor
+          .selectFrom('actions')
+          .selectAll()
+          .where(claimable(time))
+          .orderBy('id')
+          .limit(limit);
+        if (!isSqlite) query = query.forUpdate().skipLocked();
+        const rows = await query.execute();
+        const claimed: ActionRecord[] = [];
+        for (const row of rows) {
+          const events: ActionEvent[] =
+            row.status === 'queued'
+              ? [{ type: 'start' }]
+              : row.status === 'pendingResource'
+                ? [{ type: 'retry' }, { type: 'start' }]
+                : [];
+          const attempts = Number(row.attempts) + 1;
+          const message = `attempt ${attempts} by ${worker}`;
+          if (events.length === 0)
+            await log(
+              executor,
+              Number(row.id),
+              'running',
+              'running',
+              worker,
+              `${message} (the previous attempt's worker stopped)`,
+              now,
+            );
+          await move(
+            executor,
+            row,
+            events,
+            worker,
+            message,
+            { claimed_by: worker, lease_until: time + leaseMs, attempts, started_at: row.started_at ?? time },
+            now,
+          );
+          claimed.push(
+            toAction({
+              ...row,
+              status: 'running',
+              attempts,
+              claimed_by: worker,
+              started_at: row.started_at ?? time,
+            }),
+          );
+        }
+        if (claimed.length > 0)
+          await follow(
+            executor,
+            claimed.map((action) => action.key),
+            now,
+          );
+        return claimed;
+      }),
+
+    finishAttempt: (key, worker, connector, result, now) =>
+      atomically(async (executor) => {
+        const row = await byKey(executor, key);
+        // Fenced: a worker whose claim was taken over, or whose action was cancelled or answered by callback,
+        // writes nothing.
+        if (!row || row.claimed_by !== worker || row.status !== 'running') return false;
+        const time = now.getTime();
+        const base = { claimed_by: null, lease_until: null, connector };
+        switch (result.status) {
+          case 'succeeded':
+            await move(
+              executor,
+              row,
+              [{ type: 'succeed' }],
+              connector ?? worker,
+              result.message ?? null,
+              {
+                ...base,
+                result_message: result.message ?? null,
+                result_details: result.details ? JSON.stringify(result.details) : null,
+                unreachable_since: null,
+              },
+              now,
+            );
+            if (row.undo_of !== null) await markUndone(executor, Number(row.undo_of), key, now);
+            break;
+          case 'failed':
+          case 'timedOut':
+            await move(
+              executor,
+              row,
+              [{ type: result.status === 'failed' ? 'fail' : 'timeOut' }],
+              connector ?? worker,
+              result.message,
+              {
+                ...base,
+                result_message: result.message,
+                result_details: result.details ? JSON.stringify(result.details) : null,
+              },
+              now,
+            );
+            break;
+          case 'retry':
+            await move(
+              executor,
+              row,
+              [{ type: 'retry' }],
+              connector ?? worker,
+              result.message,
+              {
+                ...base,
+                result_message: result.message,
+                next_attempt_at: result.nextAttemptAt.getTime(),
+              },
+              now,
+            );
+            break;
+          case 'pendingResource':
+            await move(
+              executor,
+              row,
+              [{ type: 'awaitResource' }],
+              connector ?? worker,
+              result.message,
+              {
+                ...base,
+                result_message: result.message,
+                next_attempt_at: result.nextAttemptAt.getTime(),
+                unreachable_since: row.unreachable_since ?? time,
+              },
+              now,
+            );
+            break;
+          case 'accepted':
+            await log(
+              executor,
+              key,
+              'running',
+              'running',
+              connector ?? worker,
+              result.message ?? 'accepted: waiting for the result',
+              now,
+            );
+            await executor
+              .updateTable('actions')
+              .set({
+                ...base,
+                awaiting_callback: 1,
+                lease_until: result.deadline.getTime(),
+                result_message: result.message ?? null,
+                updated_at: time,
+              })
+              .where('id', '=', key)
+              .execute();
+            break;
+        }
+        await follow(executor, [key], now);
+        return true;
+      }),
+
+    recordCallback: (id, result, by, now) =>
+      atomically(async (executor) => {
+        const key = requireKey(id);
+        const row = await byKey(executor, key);
+        if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
+        if (row.status !== 'running')
+          throw new AutoirError(
+            'AUTOIR_E_ILLEGAL_TRANSITION',
+            `${id} is ${row.status}, not running: its result was already recorded`,
+            {
+              details: { id, status: row.status },
+            },
+          );
+        const success = result.status === 'succeeded';
+        await move(
+          executor,
+          row,
+          [{ type: success ? 'succeed' : 'fail' }],
+          by,
+          result.message ?? null,
+          {
+            claimed_by: null,
+            lease_until: null,
+            awaiting_callback: 0,
+            result_message: result.message ?? null,
+            result_details: result.details ? JSON.stringify(result.details) : null,
+          },
+          now,
+        );
+        if (success && row.undo_of !== null) await markUndone(executor, Number(row.undo_of), key, now);
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: 'action.result',
+            target: `action:${id}`,
+            before: { status: row.status },
+            after: result,
+          },
+          now,
+        );
+        await follow(executor, [key], now);
+        return toAction((await byKey(executor, key))!);
+      }),
+
+    async releaseDeadClaims() {
+      const rows = await db
+        .selectFrom('actions')
+        .select(['id', 'claimed_by'])
+        .where('status', '=', 'running')
+        .where('claimed_by', 'like', `${THIS_HOST}:%`)
+        .execute();
+      const dead = rows.filter((row) => {
+        const pid = Number((row.claimed_by ?? '').split(':')[1]);
+        return Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
+      });
+      if (dead.length === 0) return 0;
+      await db
+        .updateTable('actions')
+        .set({ claimed_by: null, lease_until: null })
+        .where(
+          'id',
+          'in',
+          dead.map((row) => row.id),
+        )
+        .where('status', '=', 'running')
+        .execute();
+      return dead.length;
+    },
+
+    async countAutomatic(type, since) {
+      const row = await db
+        .selectFrom('actions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('type', '=', type)
+        .where('decided_by', '=', 'policy')
+        .where('decided_at', '>=', since.getTime())
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async pendingUnnotified(limit) {
+      const rows = await db
+        .selectFrom('actions')
+        .selectAll()
+        .where('status', '=', 'pendingApproval')
+        .where('notified_at', 'is', null)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(toAction);
+    },
+
+    async markNotified(keys, now) {
+      for (let start = 0; start < keys.length; start += 500)
+        await db
+          .updateTable('actions')
+          .set({ notified_at: now.getTime() })
+          .where('id', 'in', keys.slice(start, start + 500))
+          .execute();
+    },
+
+    async pendingProposals(limit) {
+      const rows = await db
+        .selectFrom('proposed_actions')
+        .leftJoin('investigation_evidence', (join) =>
+          join
+            .onRef('investigation_evidence.investigation_id', '=', 'proposed_actions.investigation_id')
+            .onRef('investigation_evidence.entity_key', '=', 'proposed_actions.evidence_key'),
+        )
+        .select([
+          'proposed_actions.id',
+          'proposed_actions.investigation_id',
+          'proposed_actions.type',
+          'proposed_actions.target_key',
+          'proposed_actions.evidence_key',
+          'proposed_actions.reasons',
+          'investigation_evidence.verdict',
+          'investigation_evidence.entity',
+        ])
+        .where('proposed_actions.status', '=', 'proposed')
+        .orderBy('proposed_actions.id')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        id: Number(row.id),
+        investigationKey: Number(row.investigation_id),
+        type: row.type,
+        targetKey: row.target_key,
+        evidenceKey: row.evidence_key,
+        reasons: JSON.parse(row.reasons) as string[],
+        verdict: row.verdict,
+        entity: row.entity ? (JSON.parse(row.entity) as Record<string, unknown>) : null,
+      }));
+    },
+
+    planProposal: (proposalId, plan, now) =>
+      atomically(async (executor) => {
+        const proposal = await executor
+          .selectFrom('proposed_actions')
+          .select(['status', 'investigation_id'])
+          .where('id', '=', proposalId)
+          .executeTakeFirst();
+        // Planned by another worker meanwhile.
+        if (!proposal || proposal.status !== 'proposed') return [];
+        if ('skip' in plan) {
+          await executor
+            .updateTable('proposed_actions')
+            .set({ status: 'skipped', decision_rule: plan.skip })
+            .where('id', '=', proposalId)
+            .execute();
+          await followInvestigation(executor, Number(proposal.investigation_id), now);
+          return [];
+        }
+        const actions: ActionRecord[] = [];
+        for (const draft of plan.drafts) {
+          const { action } = await insert(executor, draft, now);
+          actions.push(action);
+          await executor
+            .insertInto('proposal_actions')
+            .values({
+              proposal_id: proposalId,
+              action_id: action.key,
+              investigation_id: Number(proposal.investigation_id),
+            })
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
+        }
+        await executor
+          .updateTable('proposed_actions')
+          .set({ status: 'planned', decision_rule: plan.drafts[0]?.decision.rule ?? null })
+          .where('id', '=', proposalId)
+          .execute();
+        await followInvestigation(executor, Number(proposal.investigation_id), now);
+        return actions;
+      }),
+  };
+
+  /** An undo succeeded: the action it undoes is `undone`. */
+  const markUndone = async (executor: Kysely<Database>, originalKey: number, undoKey: number, now: Date) => {
+    const original = await byKey(executor, originalKey);
+    if (!original || original.status !== 'succeeded') return;
+    await move(
+      executor,
+      original,
+      [{ type: 'undo' }],
+      `action:${publicActionId(undoKey)}`,
+      `undone by ${publicActionId(undoKey)}`,
+      {
+        undone_by: undoKey,
+      },
+      now,
+    );
+    await follow(executor, [originalKey], now);
+  };
+
+  return store;
+}
+
+function applyFilter<O>(
+  query: SelectQueryBuilder<Database, 'actions', O>,
+  filter: ActionFilter,
+): SelectQueryBuilder<Database, 'actions', O> {
+  let q = query;
+  if (filter.statuses?.length) q = q.where('status', 'in', [...filter.statuses]);
+  if (filter.types?.length) q = q.where('type', 'in', [...filter.types]);
+  if (filter.sources?.length) q = q.where('source', 'in', [...filter.sources]);
+  if (filter.investigationId)
+    q = q.where('investigation_id', '=', parseInvestigationId(filter.investigationId) ?? -1);
+  if (filter.groupName) q = q.where('group_name', '=', filter.groupName);
+  if (filter.targetKey) q = q.where('target_key', '=', filter.targetKey);
+  if (filter.since) q = q.where('created_at', '>=', Date.parse(filter.since));
+  if (filter.until) q = q.where('created_at', '<', Date.parse(filter.until));
+  return q;
+}

@@ -1,0 +1,365 @@
+/**
+ * What the response stage is configured with: asset groups and their automation levels, asset tags, settings
+ * (the response policy), and connector configurations. Every write records an audit entry in its transaction.
+ */
+import type { Kysely } from 'kysely';
+import { AutoirError } from '../domain/errors.js';
+import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../domain/policy.js';
+import { writeAudit } from './audit-store.js';
+import type { Database } from './schema.js';
+
+export interface AssetGroupRecord extends AssetGroup {
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface GroupInput {
+  readonly kind: GroupKind;
+  readonly name: string;
+  readonly rank?: number;
+  readonly rules?: readonly MembershipRule[];
+  readonly level?: AutomationLevel;
+  readonly automateSuspicious?: boolean;
+  readonly description?: string | null;
+}
+
+export interface AssetTag {
+  readonly entityKey: string;
+  readonly tag: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+/** A connector configuration as stored: secrets included; callers redact before showing it. */
+export interface StoredConnector {
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface PolicyStore {
+  /** By kind, then rank (the default group last). */
+  listGroups(kind?: GroupKind): Promise<AssetGroupRecord[]>;
+  getGroup(kind: GroupKind, name: string): Promise<AssetGroupRecord | undefined>;
+  /** Create a group or change one; returns it. The default group keeps its name, rank and (no) rules. */
+  putGroup(input: GroupInput, by: string, now: Date): Promise<AssetGroupRecord>;
+  /** `AUTOIR_E_CONFLICT` for the default group; `false` when there is no such group. */
+  deleteGroup(kind: GroupKind, name: string, by: string, now: Date): Promise<boolean>;
+
+  tagsOf(keys: readonly string[]): Promise<Map<string, string[]>>;
+  listTags(entityKey?: string): Promise<AssetTag[]>;
+  addTag(entityKey: string, tag: string, by: string, now: Date): Promise<void>;
+  removeTag(entityKey: string, tag: string, by: string, now: Date): Promise<boolean>;
+
+  getSetting(key: string): Promise<unknown>;
+  /** `redact` gives what the audit log may show of the value. */
+  setSetting(
+    key: string,
+    value: unknown,
+    by: string,
+    now: Date,
+    redact?: (value: unknown) => unknown,
+  ): Promise<void>;
+
+  listConnectors(): Promise<StoredConnector[]>;
+  putConnector(
+    name: string,
+    config: Readonly<Record<string, unknown>>,
+    by: string,
+    now: Date,
+    redact: (config: Readonly<Record<string, unknown>>) => unknown,
+  ): Promise<void>;
+  deleteConnector(name: string, by: string, now: Date): Promise<boolean>;
+}
+
+type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function toGroup(row: {
+  kind: string;
+  name: string;
+  rank: number;
+  rules: string;
+  level: string;
+  automate_suspicious: number;
+  is_default: number;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}): AssetGroupRecord {
+  return {
+    kind: row.kind as GroupKind,
+    name: row.name,
+    rank: Number(row.rank),
+    rules: JSON.parse(row.rules) as MembershipRule[],
+    level: row.level as AutomationLevel,
+    automateSuspicious: Number(row.automate_suspicious) === 1,
+    isDefault: Number(row.is_default) === 1,
+    description: row.description,
+    createdAt: iso(Number(row.created_at)),
+    updatedAt: iso(Number(row.updated_at)),
+  };
+}
+
+export function createPolicyStore(db: Kysely<Database>, atomically: Atomically): PolicyStore {
+  const groupRow = (executor: Kysely<Database>, kind: string, name: string) =>
+    executor
+      .selectFrom('asset_groups')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .executeTakeFirst();
+
+  return {
+    async listGroups(kind) {
+      let query = db.selectFrom('asset_groups').selectAll();
+      if (kind) query = query.where('kind', '=', kind);
+      const rows = await query
+        .orderBy('kind')
+        .orderBy('is_default')
+        .orderBy('rank')
+        .orderBy('name')
+        .execute();
+      return rows.map(toGroup);
+    },
+
+    async getGroup(kind, name) {
+      const row = await groupRow(db, kind, name);
+      return row ? toGroup(row) : undefined;
+    },
+
+    putGroup: (input, by, now) =>
+      atomically(async (executor) => {
+        const time = now.getTime();
+        const existing = await groupRow(executor, input.kind, input.name);
+        const before = existing ? toGroup(existing) : undefined;
+        if (before?.isDefault && input.rules && input.rules.length > 0)
+          throw new AutoirError(
+            'AUTOIR_E_BAD_INPUT',
+            `the default ${input.kind} group takes every asset no other group takes: it has no rules`,
+            { location: { field: 'rules' } },
+          );
+        if (existing) {
+          await executor
+            .updateTable('asset_groups')
+            .set({
+              ...(input.rank !== undefined && !before?.isDefault ? { rank: input.rank } : {}),
+              ...(input.rules !== undefined ? { rules: JSON.stringify(input.rules) } : {}),
+              ...(input.level !== undefined ? { level: input.level } : {}),
+              ...(input.automateSuspicious !== undefined
+                ? { automate_suspicious: input.automateSuspicious ? 1 : 0 }
+                : {}),
+              ...(input.description !== undefined ? { description: input.description } : {}),
+              updated_at: time,
+            })
+            .where('id', '=', existing.id)
+            .execute();
+        } else {
+          if (!input.rules || input.rules.length === 0)
+            throw new AutoirError(
+              'AUTOIR_E_BAD_INPUT',
+              `group ${input.name} needs at least one membership rule (name, domain, tag or os)`,
+              { location: { field: 'rules' } },
+            );
+          const ranks = await executor
+            .selectFrom('asset_groups')
+            .select((eb) => eb.fn.max('rank').as('rank'))
+            .where('kind', '=', input.kind)
+            .where('is_default', '=', 0)
+            .executeTakeFirst();
+          await executor
+            .insertInto('asset_groups')
+            .values({
+              kind: input.kind,
+              name: input.name,
+              rank: input.rank ?? Number(ranks?.rank ?? 0) + 10,
+              rules: JSON.stringify(input.rules),
+              level: input.level ?? 'semiAll',
+              automate_suspicious: input.automateSuspicious ? 1 : 0,
+              is_default: 0,
+              description: input.description ?? null,
+              created_at: time,
+              updated_at: time,
+            })
+            .execute();
+        }
+        const after = toGroup((await groupRow(executor, input.kind, input.name))!);
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: existing ? 'group.update' : 'group.create',
+            target: `group:${input.kind}:${input.name}`,
+            before,
+            after,
+          },
+          now,
+        );
+        return after;
+      }),
+
+    deleteGroup: (kind, name, by, now) =>
+      atomically(async (executor) => {
+        const existing = await groupRow(executor, kind, name);
+        if (!existing) return false;
+        if (Number(existing.is_default) === 1)
+          throw new AutoirError('AUTOIR_E_CONFLICT', `the default ${kind} group cannot be deleted`);
+        await executor.deleteFrom('asset_groups').where('id', '=', existing.id).execute();
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: 'group.delete',
+            target: `group:${kind}:${name}`,
+            before: toGroup(existing),
+          },
+          now,
+        );
+        return true;
+      }),
+
+    async tagsOf(keys) {
+      const tags = new Map<string, string[]>();
+      for (let start = 0; start < keys.length; start += 500) {
+        const rows = await db
+          .selectFrom('asset_tags')
+          .select(['entity_key', 'tag'])
+          .where('entity_key', 'in', keys.slice(start, start + 500))
+          .execute();
+        for (const row of rows) tags.set(row.entity_key, [...(tags.get(row.entity_key) ?? []), row.tag]);
+      }
+      return tags;
+    },
+
+    async listTags(entityKey) {
+      let query = db.selectFrom('asset_tags').selectAll();
+      if (entityKey) query = query.where('entity_key', '=', entityKey);
+      const rows = await query.orderBy('entity_key').orderBy('tag').execute();
+      return rows.map((row) => ({
+        entityKey: row.entity_key,
+        tag: row.tag,
+        createdAt: iso(Number(row.created_at)),
+        createdBy: row.created_by,
+      }));
+    },
+
+    addTag: (entityKey, tag, by, now) =>
+      atomically(async (executor) => {
+        await executor
+          .insertInto('asset_tags')
+          .values({ entity_key: entityKey, tag, created_at: now.getTime(), created_by: by })
+          .onConflict((conflict) => conflict.doNothing())
+          .execute();
+        await writeAudit(
+          executor,
+          { actor: by, operation: 'tag.add', target: entityKey, after: { tag } },
+          now,
+        );
+      }),
+
+    removeTag: (entityKey, tag, by, now) =>
+      atomically(async (executor) => {
+        const result = await executor
+          .deleteFrom('asset_tags')
+          .where('entity_key', '=', entityKey)
+          .where('tag', '=', tag)
+          .executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) return false;
+        await writeAudit(
+          executor,
+          { actor: by, operation: 'tag.remove', target: entityKey, before: { tag } },
+          now,
+        );
+        return true;
+      }),
+
+    async getSetting(key) {
+      const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      return row ? (JSON.parse(row.value) as unknown) : undefined;
+    },
+
+    setSetting: (key, value, by, now, redact = (v) => v) =>
+      atomically(async (executor) => {
+        const row = await executor
+          .selectFrom('settings')
+          .select('value')
+          .where('key', '=', key)
+          .executeTakeFirst();
+        const text = JSON.stringify(value);
+        await executor
+          .insertInto('settings')
+          .values({ key, value: text, updated_at: now.getTime(), updated_by: by })
+          .onConflict((conflict) =>
+            conflict.column('key').doUpdateSet({ value: text, updated_at: now.getTime(), updated_by: by }),
+          )
+          .execute();
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: `${key}.set`,
+            target: key,
+            before: row ? redact(JSON.parse(row.value) as unknown) : undefined,
+            after: redact(value),
+          },
+          now,
+        );
+      }),
+
+    async listConnectors() {
+      const rows = await db
+        .selectFrom('connectors')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('name')
+        .execute();
+      return rows.map((row) => ({
+        name: row.name,
+        config: JSON.parse(row.config) as Record<string, unknown>,
+        createdAt: iso(Number(row.created_at)),
+        updatedAt: iso(Number(row.updated_at)),
+      }));
+    },
+
+    putConnector: (name, config, by, now, redact) =>
+      atomically(async (executor) => {
+        const row = await executor
+          .selectFrom('connectors')
+          .select('config')
+          .where('name', '=', name)
+          .executeTakeFirst();
+        const text = JSON.stringify(config);
+        const time = now.getTime();
+        await executor
+          .insertInto('connectors')
+          .values({ name, config: text, created_at: time, updated_at: time })
+          .onConflict((conflict) => conflict.column('name').doUpdateSet({ config: text, updated_at: time }))
+          .execute();
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: row ? 'connector.update' : 'connector.create',
+            target: `connector:${name}`,
+            before: row ? redact(JSON.parse(row.config) as Record<string, unknown>) : undefined,
+            after: redact(config),
+          },
+          now,
+        );
+      }),
+
+    deleteConnector: (name, by, now) =>
+      atomically(async (executor) => {
+        const result = await executor.deleteFrom('connectors').where('name', '=', name).executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0) return false;
+        await writeAudit(
+          executor,
+          { actor: by, operation: 'connector.delete', target: `connector:${name}` },
+          now,
+        );
+        return true;
+      }),
+  };
+}
