@@ -435,7 +435,9 @@ export function conclusion(
   pendingExpansions: NonNullable<EngineState['pendingExpansions']>,
   actions: readonly { readonly status: string }[],
 ): { event: InvestigationEvent; reason: string | null } {
-  const unsettled = actions.filter((a) => a.status === 'proposed' || isActionInFlight(a.status as ActionStatus));
+  const unsettled = actions.filter(
+    (a) => a.status === 'proposed' || isActionInFlight(a.status as ActionStatus),
+  );
   if (pendingExpansions.length > 0 || unsettled.length > 0) {
     const onlyResources =
       pendingExpansions.length === 0 && unsettled.every((a) => a.status === 'pendingResource');
@@ -466,6 +468,13 @@ export function conclusion(
   if (succeeded === planned.length && planned.length === actions.length)
     return { event: { type: 'conclude', outcome: 'remediated' }, reason: `${succeeded} actions succeeded` };
   if (succeeded > 0) return { event: { type: 'conclude', outcome: 'partiallyRemediated' }, reason: counts };
-  if (failed > 0) return { event: { type: 'fail', reason: `remediation failed: ${counts}` }, reason: `remediation failed: ${counts}` };
-  return { event: { type: 'conclude', outcome: 'partiallyInvestigated' }, reason: `remediation declined: ${counts}` };
+  if (failed > 0)
+    return {
+      event: { type: 'fail', reason: `remediation failed: ${counts}` },
+      reason: `remediation failed: ${counts}`,
+    };
+  return {
+    event: { type: 'conclude', outcome: 'partiallyInvestigated' },
+    reason: `remediation declined: ${counts}`,
+  };
 }

@@ -103,14 +103,20 @@ async function pass(
 }
 
 /** The response stage's share of a pass: plan proposals, expire what waited too long, execute, notify. */
-async function respond(store: Store, options: WorkOptions, worker: string, summary: ActionWork): Promise<boolean> {
+async function respond(
+  store: Store,
+  options: WorkOptions,
+  worker: string,
+  summary: ActionWork,
+): Promise<boolean> {
   const now = options.now ?? (() => new Date());
   const plan = await planPending(store, now);
   summary.planned += plan.approved + plan.pending;
   summary.approvedByPolicy += plan.approved;
   summary.pendingApproval += plan.pending;
   summary.skipped += plan.skipped;
-  const expired = (await store.actions.expire(now())).length + (await store.actions.expireCallbacks(now())).length;
+  const expired =
+    (await store.actions.expire(now())).length + (await store.actions.expireCallbacks(now())).length;
   summary.expired += expired;
   const executed = await executePending(store, {
     worker,
