@@ -31,6 +31,8 @@ import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
 import { registerInvestigationCommands } from './investigations.js';
 import { registerActionCommands } from './actions.js';
+import { connectorSource } from '../respond/connectors.js';
+import { callbackUrlFrom } from '../respond/callback.js';
 import { registerDemoCommand } from './demo.js';
 import { investigationConfigFrom } from '../investigate/config.js';
 import { runWorker } from '../worker/worker.js';
@@ -75,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   program
     .command('serve')
     .description(
-      'Run the API and a worker (correlation, investigations) on one port (the web UI comes later)',
+      'Run the API and a worker (correlation, investigations, actions) on one port (the web UI comes later)',
     )
     .option('--port <port>', 'port to listen on', parseInteger('port', 0, 65535), 8700)
     .option('--host <host>', 'address to bind (use 0.0.0.0 to listen on every interface)', '127.0.0.1')
@@ -130,6 +132,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
                   playbooks: investigation.playbooks,
                   limits: investigation.limits,
                   ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
+                  connectors: connectorSource(store, io.env.AUTOIR_CONNECTORS || undefined),
+                  callbackUrl: callbackUrlFrom(io.env, address),
+                  log: (message) => io.stderr.write(`${message}\n`),
                 },
                 stopWorker.signal,
               ).catch((error: unknown) => {
@@ -137,7 +142,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               })
             : Promise.resolve();
           if (options.worker)
-            io.stderr.write('  worker:  correlation and investigations run in this process\n');
+            io.stderr.write(
+              '  worker:  correlation, investigations and approved actions run in this process\n',
+            );
           await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
           stopWorker.abort();
           await worker;
@@ -352,6 +359,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerIncidentCommands(program, helpers);
   registerInvestigationCommands(program, helpers);
   registerActionCommands(program, helpers);
+  // Writes of commands that do not audit themselves (the action center, policy, groups, tags and connectors write
+  // their own entries, with before and after, in the write's transaction).
+  program.hook('postAction', async (_program, action) => {
+    const names: string[] = [];
+    for (let command: Command | null = action; command && command !== program; command = command.parent)
+      names.unshift(command.name());
+    const operation = names.join(' ');
+    if (!auditedCommands.has(operation)) return;
+    await withStore(action, (store) =>
+      store.audit.record(
+        {
+          actor: `cli:${io.env.USER ?? io.env.USERNAME ?? 'unknown'}`,
+          operation: `cli.${names.join('.')}`,
+          target: action.args.join(' ') || operation,
+          after: action.opts(),
+        },
+        new Date(),
+      ),
+    );
+  });
   registerDemoCommand(program, helpers);
   registerRuleCommands(program, helpers);
 
@@ -532,6 +559,23 @@ function printIngestSummary(summary: IngestSummary, skippedFiles: readonly strin
   if (summary.errorCount > 50)
     io.stderr.write(`… and ${summary.errorCount - 50} more errors (use --json to see up to 1000)\n`);
 }
+
+/** CLI commands that write and are audited generically (command path as typed). */
+const auditedCommands = new Set([
+  'ingest',
+  'alerts update',
+  'incidents update',
+  'investigations start',
+  'investigations cancel',
+  'investigations approve',
+  'indicators add',
+  'indicators remove',
+  'intel import',
+  'token create',
+  'token revoke',
+  'events prune',
+  'demo',
+]);
 
 export function describeError(error: IngestError): string {
   const where = formatLocation({ file: error.file, line: error.line });
