@@ -19,7 +19,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
   beforeEach(async () => {
     t = await createTestStore(dialect);
     app = createServer({ store: t.store, version: '0.0.0-test', bodyLimit: 64 * 1024 });
-    for (const role of ['viewer', 'analyst'] as const) {
+    for (const role of ['viewer', 'analyst', 'responder', 'admin'] as const) {
       tokens[role] = generateToken();
       await t.store.tokens.createToken({ name: role, role, tokenHash: hashToken(tokens[role]) }, new Date());
     }
@@ -40,8 +40,21 @@ describe.each(backends)('REST API on %s', (dialect) => {
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/actions',
+      '/api/v1/actions/approve',
+      '/api/v1/actions/cancel',
+      '/api/v1/actions/export',
+      '/api/v1/actions/reject',
+      '/api/v1/actions/undo',
+      '/api/v1/actions/{id}',
+      '/api/v1/actions/{id}/result',
       '/api/v1/alerts',
       '/api/v1/alerts/{id}',
+      '/api/v1/audit',
+      '/api/v1/connectors',
+      '/api/v1/connectors/{name}',
+      '/api/v1/device-groups',
+      '/api/v1/device-groups/{name}',
       '/api/v1/health',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}',
@@ -52,6 +65,14 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/investigations/{id}',
       '/api/v1/investigations/{id}/approve-expansion',
       '/api/v1/investigations/{id}/cancel',
+      '/api/v1/mailbox-groups',
+      '/api/v1/mailbox-groups/{name}',
+      '/api/v1/policy',
+      '/api/v1/tags',
+      '/api/v1/tokens',
+      '/api/v1/tokens/{id}',
+      '/api/v1/user-groups',
+      '/api/v1/user-groups/{name}',
     ]);
     expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('analyst');
     const parameters = document.paths['/api/v1/alerts'].get.parameters.map(
@@ -275,14 +296,14 @@ describe.each(backends)('REST API on %s', (dialect) => {
     const blocked = await app.inject({
       method: 'POST',
       url: '/api/v1/indicators',
-      headers: auth('analyst'),
+      headers: auth('admin'),
       payload: { entityKey: `file:sha256:${'cd'.repeat(32)}`, action: 'block', title: 'known trojan' },
     });
     expect(blocked.statusCode).toBe(201);
     const bad = await app.inject({
       method: 'POST',
       url: '/api/v1/indicators',
-      headers: auth('analyst'),
+      headers: auth('admin'),
       payload: { entityKey: 'device:ws9', action: 'block' },
     });
     expect(bad.statusCode).toBe(400);
@@ -354,14 +375,14 @@ describe.each(backends)('REST API on %s', (dialect) => {
     const cancelled = await app.inject({
       method: 'POST',
       url: `/api/v1/investigations/${started.json().id}/cancel`,
-      headers: auth('analyst'),
+      headers: auth('responder'),
       payload: { comment: 'not needed' },
     });
     expect(cancelled.json()).toMatchObject({ status: 'terminatedByUser' });
     const again = await app.inject({
       method: 'POST',
       url: `/api/v1/investigations/${started.json().id}/cancel`,
-      headers: auth('analyst'),
+      headers: auth('responder'),
       payload: {},
     });
     expect(again.statusCode).toBe(409);
@@ -375,7 +396,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
     const removed = await app.inject({
       method: 'DELETE',
       url: `/api/v1/indicators/${blocked.json().id}`,
-      headers: auth('analyst'),
+      headers: auth('admin'),
     });
     expect(removed.statusCode).toBe(200);
     const indicators = await app.inject({

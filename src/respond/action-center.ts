@@ -3,6 +3,7 @@
  * ones (one or many of one type), undo, cancel, and export as CSV. Each is recorded with who did it and why.
  */
 import { actionCatalog, actionTargetProblem, undoOf, type ActionType } from '../domain/action.js';
+import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { assetFacts, groupFor, type GroupKind } from '../domain/policy.js';
 import { parseActionId, type ActionRecord } from '../store/action-store.js';
@@ -23,10 +24,17 @@ export interface ActionRequestInput {
  */
 export async function requestAction(
   store: Store,
-  input: ActionRequestInput,
+  given: ActionRequestInput,
   by: string,
   now: Date,
 ): Promise<ActionRecord> {
+  // Keys are canonical (DESIGN.md §5): `device:WS1.corp.example` is `device:ws1.corp.example`, so one target is
+  // never in flight twice under two spellings.
+  const input: ActionRequestInput = {
+    ...given,
+    targetKey: normalizeEntityKey(given.targetKey),
+    deviceKey: given.deviceKey ? normalizeEntityKey(given.deviceKey) : given.deviceKey,
+  };
   const deviceKey =
     input.deviceKey ??
     (actionCatalog[input.type].scope === 'device' && input.targetKey.startsWith('device:')
@@ -102,7 +110,8 @@ export async function undoActions(
   now: Date,
 ): Promise<ActionRecord[]> {
   if (ids.length === 0) throw new AutoirError('AUTOIR_E_BAD_USAGE', 'no action ids given');
-  const actions = await Promise.all(ids.map((id) => requireAction(store, id)));
+  // An id named twice is undone once (a second inverse would conflict with the first).
+  const actions = await Promise.all([...new Set(ids)].map((id) => requireAction(store, id)));
   for (const action of actions) {
     const inverse = undoOf[action.type];
     if (!inverse)

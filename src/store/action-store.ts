@@ -522,7 +522,9 @@ export function createActionStore(
     return { action: toAction(row), created: true };
   };
 
-  const rowsFor = async (executor: Kysely<Database>, ids: readonly string[]) => {
+  const rowsFor = async (executor: Kysely<Database>, given: readonly string[]) => {
+    // An id named twice is one action: deciding it twice would log and audit the change twice.
+    const ids = [...new Set(given)];
     const keys = ids.map(requireKey);
     const rows = await executor.selectFrom('actions').selectAll().where('id', 'in', keys).execute();
     const found = new Map(rows.map((row) => [Number(row.id), row]));
