@@ -66,27 +66,37 @@ export async function planPending(store: Store, now: () => Date, limit = 500): P
   if (proposals.length === 0) return summary;
   const policy = await loadPolicy(store);
   const groups = await store.policy.listGroups();
-  const evidenceOf = new Map<number, readonly EvidenceRow[]>();
   const automaticThisPass = new Map<ActionType, number>();
-  for (const proposal of proposals) {
-    let evidence = evidenceOf.get(proposal.investigationKey);
-    if (!evidence) {
-      evidence = (await store.investigations.getByKey(proposal.investigationKey))?.evidence ?? [];
-      evidenceOf.set(proposal.investigationKey, evidence);
+  // One transaction per investigation: its proposals are planned together, and it follows once.
+  const byInvestigation = new Map<number, PendingProposal[]>();
+  for (const proposal of proposals)
+    byInvestigation.set(proposal.investigationKey, [
+      ...(byInvestigation.get(proposal.investigationKey) ?? []),
+      proposal,
+    ]);
+  for (const [investigationKey, group] of byInvestigation) {
+    const evidence = (await store.investigations.getByKey(investigationKey))?.evidence ?? [];
+    const items: { proposalId: number; plan: Awaited<ReturnType<typeof planOne>> }[] = [];
+    for (const proposal of group) {
+      const plan = await planOne(store, proposal, evidence, groups, policy, automaticThisPass, now());
+      items.push({ proposalId: proposal.id, plan });
+      // Count this plan's automatic actions against the caps of the next ones.
+      if (!('skip' in plan))
+        for (const draft of plan.drafts)
+          if (draft.decision.outcome === 'approve')
+            automaticThisPass.set(draft.type, (automaticThisPass.get(draft.type) ?? 0) + 1);
     }
-    const plan = await planOne(store, proposal, evidence, groups, policy, automaticThisPass, now());
-    if ('skip' in plan) {
-      await store.actions.planProposal(proposal.id, plan, now());
-      summary.skipped++;
-      continue;
-    }
-    const actions = await store.actions.planProposal(proposal.id, plan, now());
-    for (const action of actions) {
-      if (action.investigationId !== publicInvestigationId(proposal.investigationKey)) summary.joined++;
-      else if (action.status === 'pendingApproval') summary.pending++;
-      else summary.approved++;
-      if (action.decidedBy === 'policy')
-        automaticThisPass.set(action.type, (automaticThisPass.get(action.type) ?? 0) + 1);
+    const results = await store.actions.planProposals(items, now());
+    for (const [index, actions] of results.entries()) {
+      if ('skip' in (items[index]?.plan ?? {})) {
+        summary.skipped++;
+        continue;
+      }
+      for (const action of actions) {
+        if (action.investigationId !== publicInvestigationId(investigationKey)) summary.joined++;
+        else if (action.status === 'pendingApproval') summary.pending++;
+        else summary.approved++;
+      }
     }
   }
   return summary;

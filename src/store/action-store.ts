@@ -210,14 +210,17 @@ export interface ActionStore {
   /** Proposals of investigations not yet planned, oldest first. */
   pendingProposals(limit: number): Promise<PendingProposal[]>;
   /**
-   * Plan a proposal: link it to its actions (created now, or already in flight; one per device for a file) or
-   * mark it skipped, and let its investigation and evidence follow. Nothing when another worker planned it.
+   * Plan proposals in one transaction: link each to its actions (created now, or already in flight; one per device
+   * for a file) or mark it skipped; then their investigations and evidence follow. A proposal another worker
+   * planned meanwhile gets no actions.
    */
-  planProposal(
-    proposalId: number,
-    plan: { readonly drafts: readonly ActionDraft[] } | { readonly skip: string },
+  planProposals(
+    items: readonly {
+      readonly proposalId: number;
+      readonly plan: { readonly drafts: readonly ActionDraft[] } | { readonly skip: string };
+    }[],
     now: Date,
-  ): Promise<ActionRecord[]>;
+  ): Promise<ActionRecord[][]>;
 }
 
 type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
@@ -1071,45 +1074,55 @@ export function createActionStore(
       }));
     },
 
-    planProposal: (proposalId, plan, now) =>
+    planProposals: (items, now) =>
       atomically(async (executor) => {
-        const proposal = await executor
-          .selectFrom('proposed_actions')
-          .select(['status', 'investigation_id'])
-          .where('id', '=', proposalId)
-          .executeTakeFirst();
-        // Planned by another worker meanwhile.
-        if (!proposal || proposal.status !== 'proposed') return [];
-        if ('skip' in plan) {
+        const results: ActionRecord[][] = [];
+        const touched = new Set<number>();
+        for (const { proposalId, plan } of items) {
+          const proposal = await executor
+            .selectFrom('proposed_actions')
+            .select(['status', 'investigation_id'])
+            .where('id', '=', proposalId)
+            .executeTakeFirst();
+          // Planned by another worker meanwhile.
+          if (!proposal || proposal.status !== 'proposed') {
+            results.push([]);
+            continue;
+          }
+          touched.add(Number(proposal.investigation_id));
+          if ('skip' in plan) {
+            await executor
+              .updateTable('proposed_actions')
+              .set({ status: 'skipped', decision_rule: plan.skip })
+              .where('id', '=', proposalId)
+              .execute();
+            results.push([]);
+            continue;
+          }
+          const actions: ActionRecord[] = [];
+          for (const draft of plan.drafts) {
+            const { action } = await insert(executor, draft, now);
+            actions.push(action);
+            await executor
+              .insertInto('proposal_actions')
+              .values({
+                proposal_id: proposalId,
+                action_id: action.key,
+                investigation_id: Number(proposal.investigation_id),
+              })
+              .onConflict((conflict) => conflict.doNothing())
+              .execute();
+          }
           await executor
             .updateTable('proposed_actions')
-            .set({ status: 'skipped', decision_rule: plan.skip })
+            .set({ status: 'planned', decision_rule: plan.drafts[0]?.decision.rule ?? null })
             .where('id', '=', proposalId)
             .execute();
-          await followInvestigation(executor, Number(proposal.investigation_id), now);
-          return [];
+          results.push(actions);
         }
-        const actions: ActionRecord[] = [];
-        for (const draft of plan.drafts) {
-          const { action } = await insert(executor, draft, now);
-          actions.push(action);
-          await executor
-            .insertInto('proposal_actions')
-            .values({
-              proposal_id: proposalId,
-              action_id: action.key,
-              investigation_id: Number(proposal.investigation_id),
-            })
-            .onConflict((conflict) => conflict.doNothing())
-            .execute();
-        }
-        await executor
-          .updateTable('proposed_actions')
-          .set({ status: 'planned', decision_rule: plan.drafts[0]?.decision.rule ?? null })
-          .where('id', '=', proposalId)
-          .execute();
-        await followInvestigation(executor, Number(proposal.investigation_id), now);
-        return actions;
+        // Each investigation follows once, after all of its proposals are planned.
+        for (const key of touched) await followInvestigation(executor, key, now);
+        return results;
       }),
   };
 
