@@ -11,7 +11,6 @@
  * - When an action of an investigation changes, the evidence's remediationStatus follows, and once nothing of the
  *   investigation is left undecided or unfinished, the investigation resumes to conclude.
  */
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import {
@@ -25,6 +24,7 @@ import { AutoirError } from '../domain/errors.js';
 import type { RemediationStatus } from '../domain/evidence.js';
 import { transitionInvestigation, type InvestigationStatus } from '../domain/investigation.js';
 import { writeAudit } from './audit-store.js';
+import { thisHostClaims, isDeadClaim } from './claims.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
 import type { Database } from './schema.js';
@@ -227,16 +227,6 @@ type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promi
 type ActionRow = Selectable<Database['actions']>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
-const THIS_HOST = hostname();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function toAction(row: ActionRow): ActionRecord {
   return {
@@ -525,6 +515,19 @@ export function createActionStore(
     return { action: toAction(row), created: true };
   };
 
+  /** After a change to these actions: investigations follow; the actions as they are now. */
+  const settle = async (executor: Kysely<Database>, rows: readonly ActionRow[], now: Date) => {
+    const keys = rows.map((row) => Number(row.id));
+    await follow(executor, keys, now);
+    const after = await executor
+      .selectFrom('actions')
+      .selectAll()
+      .where('id', 'in', keys)
+      .orderBy('id')
+      .execute();
+    return after.map(toAction);
+  };
+
   const rowsFor = async (executor: Kysely<Database>, given: readonly string[]) => {
     // An id named twice is one action: deciding it twice would log and audit the change twice.
     const ids = [...new Set(given)];
@@ -655,22 +658,7 @@ export function createActionStore(
             now,
           );
         }
-        await follow(
-          executor,
-          rows.map((row) => Number(row.id)),
-          now,
-        );
-        const after = await executor
-          .selectFrom('actions')
-          .selectAll()
-          .where(
-            'id',
-            'in',
-            rows.map((row) => row.id),
-          )
-          .orderBy('id')
-          .execute();
-        return after.map(toAction);
+        return settle(executor, rows, now);
       }),
 
     cancel: (ids, by, comment, now) =>
@@ -705,22 +693,7 @@ export function createActionStore(
             now,
           );
         }
-        await follow(
-          executor,
-          rows.map((row) => Number(row.id)),
-          now,
-        );
-        const after = await executor
-          .selectFrom('actions')
-          .selectAll()
-          .where(
-            'id',
-            'in',
-            rows.map((row) => row.id),
-          )
-          .orderBy('id')
-          .execute();
-        return after.map(toAction);
+        return settle(executor, rows, now);
       }),
 
     expire: (now) =>
@@ -988,12 +961,9 @@ export function createActionStore(
         .selectFrom('actions')
         .select(['id', 'claimed_by'])
         .where('status', '=', 'running')
-        .where('claimed_by', 'like', `${THIS_HOST}:%`)
+        .where('claimed_by', 'like', thisHostClaims)
         .execute();
-      const dead = rows.filter((row) => {
-        const pid = Number((row.claimed_by ?? '').split(':')[1]);
-        return Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
-      });
+      const dead = rows.filter((row) => isDeadClaim(row.claimed_by));
       if (dead.length === 0) return 0;
       await db
         .updateTable('actions')

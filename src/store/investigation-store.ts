@@ -3,7 +3,6 @@
  * a step all at once, fenced by the claim) and what analysts read and change. Every piece of an investigation's
  * state lives here, so a restarted process, or another worker, continues where the last one stopped.
  */
-import { hostname } from 'node:os';
 import { sql, SqliteAdapter, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { AlertRecord } from './ports.js';
 import type { Entity, EntityRole, EntityType } from '../domain/entity.js';
@@ -17,6 +16,7 @@ import {
   type InvestigationStatus,
 } from '../domain/investigation.js';
 import { alertColumns, publicAlertId, toAlertRecord } from './alert-store.js';
+import { thisHostClaims, isDeadClaim } from './claims.js';
 import { integerIds } from './ids.js';
 import { parseIncidentId, publicIncidentId } from './incident-store.js';
 import type { Page, PageRequest } from './ports.js';
@@ -234,17 +234,6 @@ export interface InvestigationStore {
   /** Active indicators on any of these keys. */
   indicatorsFor(keys: readonly string[], now: Date): Promise<Indicator[]>;
   removeIndicator(id: string): Promise<boolean>;
-}
-
-const THIS_HOST = hostname();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 type InvestigationRow = Selectable<Database['investigations']>;
@@ -649,12 +638,9 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
       const rows = await db
         .selectFrom('investigations')
         .select(['id', 'claimed_by'])
-        .where('claimed_by', 'like', `${THIS_HOST}:%`)
+        .where('claimed_by', 'like', thisHostClaims)
         .execute();
-      const dead = rows.filter((row) => {
-        const pid = Number((row.claimed_by ?? '').split(':')[1]);
-        return Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
-      });
+      const dead = rows.filter((row) => isDeadClaim(row.claimed_by));
       if (dead.length === 0) return 0;
       await db
         .updateTable('investigations')
