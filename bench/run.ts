@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- NAME [--count N] [--dataset DIR] [--backend sqlite|postgres]`: run one benchmark (or all, with no name) and
- * print one JSON line per benchmark.
+ * `npm run bench -- NAME [--count N] [--dataset DIR] [--backend sqlite|postgres] [--concurrency N]`: run one
+ * benchmark (or all, with no name) and print one JSON line per benchmark.
  */
 import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
@@ -8,6 +8,7 @@ import { benchIngestEvents } from './ingest-events.js';
 import { benchDetect } from './detect.js';
 import { benchCorrelate, benchCorrelateStore } from './correlate.js';
 import { benchInvestigate } from './investigate.js';
+import { benchRespond } from './respond.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -39,6 +40,13 @@ benches.investigate = (args) =>
     backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
     count: Number(args.get('count') ?? 200),
     background: Number(args.get('background') ?? 1_000_000),
+  });
+
+benches.respond = (args) =>
+  benchRespond({
+    backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
+    count: Number(args.get('count') ?? 2000),
+    concurrency: Number(args.get('concurrency') ?? 16),
   });
 
 benches.detect = (args) =>
