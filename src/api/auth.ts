@@ -1,10 +1,49 @@
 /**
- * API tokens: 256 bits of randomness, shown once, stored as a sha256 hash. A fast hash is right here (unlike
- * passwords, a token cannot be guessed from a dictionary), and it lets a lookup be one indexed query.
+ * Who is calling. Two ways in:
+ * - API tokens: 256 bits of randomness, shown once, stored as a sha256 hash. A fast hash is right here (unlike
+ *   passwords, a token cannot be guessed from a dictionary), and it lets a lookup be one indexed query.
+ * - Browser sessions (the web UI): a 256-bit random id in an HttpOnly, SameSite=Strict cookie, stored as its
+ *   sha256, with a CSRF token that every cookie-authenticated write must echo in `x-csrf-token`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../domain/access.js';
+import type { Session } from '../store/user-store.js';
 
 const PREFIX = 'autoir_';
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'autoir_session';
+
+/** The header a cookie-authenticated write must carry, equal to the session's CSRF token. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * The caller of a route: an API token, or a local user, each with its current role. A browser session carries
+ * the principal that signed in (a user, or a token pasted into the sign-in form) and the session itself.
+ */
+export interface Principal {
+  readonly kind: 'token' | 'user';
+  readonly name: string;
+  readonly role: Role;
+  /** The session the request was authenticated by (cookie); absent for `Authorization: Bearer`. */
+  readonly session?: Session;
+}
+
+/** `token:<name>` or `user:<name>`: the principal as audit entries and sessions name it. */
+export function principalId(principal: Pick<Principal, 'kind' | 'name'>): string {
+  return `${principal.kind}:${principal.name}`;
+}
+
+/** The actor of a write, for the audit log and action history; `token:unknown` when there is no principal. */
+export function actorOf(principal: Principal | undefined): string {
+  return principal ? principalId(principal) : 'token:unknown';
+}
+
+/** `user:alice` → `{ kind: 'user', name: 'alice' }`; `undefined` for anything else. */
+export function parsePrincipalId(id: string): Pick<Principal, 'kind' | 'name'> | undefined {
+  const match = /^(token|user):(.+)$/.exec(id);
+  return match ? { kind: match[1] as 'token' | 'user', name: match[2] as string } : undefined;
+}
 
 export function generateToken(): string {
   return PREFIX + randomBytes(32).toString('base64url');
@@ -14,9 +53,56 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** A new session id (the cookie's value) and CSRF token: 256 bits each. */
+export function generateSessionSecrets(): { readonly sessionId: string; readonly csrfToken: string } {
+  return {
+    sessionId: randomBytes(32).toString('base64url'),
+    csrfToken: randomBytes(32).toString('base64url'),
+  };
+}
+
+/** What the store keys a session by: the cookie's value never reaches the database. */
+export const hashSessionId = hashToken;
+
 /** The token of an `Authorization: Bearer …` header, or `undefined`. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
+}
+
+/** The value of the session cookie in a `Cookie` header, or `undefined`. */
+export function sessionCookie(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index < 0 || part.slice(0, index).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(index + 1).trim();
+    // Ids are base64url; anything else is not one of ours.
+    if (/^[A-Za-z0-9_-]{16,128}$/.test(value)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The `Set-Cookie` value for a session id: HttpOnly (no script reads it), SameSite=Strict (no other site's page
+ * sends it), Path=/, `Secure` over https. `maxAgeSeconds` 0 clears it.
+ */
+export function sessionCookieHeader(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    'Path=/',
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/** Constant-time comparison of the CSRF header with the session's token. */
+export function csrfMatches(header: string | string[] | undefined, expected: string): boolean {
+  if (typeof header !== 'string') return false;
+  const given = Buffer.from(header);
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

@@ -49,8 +49,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
           ...route.responses,
           ...(route.role
             ? {
-                401: { description: 'No valid bearer token.', schema: errorSchema },
-                403: { description: `Needs the ${route.role} role.`, schema: errorSchema },
+                401: { description: 'No valid bearer token or session.', schema: errorSchema },
+                403: {
+                  description: `Needs the ${route.role} role${route.method === 'GET' ? '' : '; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF)'}.`,
+                  schema: errorSchema,
+                },
               }
             : {}),
         }).map(([status, response]) => [
@@ -63,7 +66,9 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
           },
         ]),
       ),
-      ...(route.role ? { security: [{ bearer: [] }], 'x-autoir-role': route.role } : { security: [] }),
+      ...(route.role
+        ? { security: [{ bearer: [] }, { session: [] }], 'x-autoir-role': route.role }
+        : { security: [] }),
     };
     if (route.body) {
       operation.requestBody =
@@ -88,12 +93,19 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
       title: 'autoir API',
       version,
       description:
-        'Automated investigation and response. Every route except health needs `Authorization: Bearer <token>`.',
+        'Automated investigation and response. Every route except health and sign-in needs `Authorization: Bearer <token>`, or the session cookie of `POST /api/v1/session` (then every write also needs `x-csrf-token`).',
     },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A token from `autoir token create`.' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'autoir_session',
+          description:
+            "The web UI: the cookie `POST /api/v1/session` sets. Every request other than GET and HEAD made with it must send the session's `csrfToken` in the `x-csrf-token` header.",
+        },
       },
     },
     paths,

@@ -30,6 +30,8 @@ const dummyIds: Readonly<Record<string, string>> = {
 };
 
 function dummyUrl(path: string): string {
+  // The event stream never ends; `once` makes it answer one snapshot and close, so the call can be checked.
+  if (path === '/api/v1/stream') return `${path}?once=true`;
   return path.replace(/\/([^/]+)\/\{([A-Za-z0-9_]+)\}/g, (_match, collection: string, parameter: string) => {
     const value = parameter === 'id' ? (dummyIds[collection] ?? 'x_999999') : 'dummy-999999';
     return `/${collection}/${value}`;

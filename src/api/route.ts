@@ -5,14 +5,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../domain/access.js';
-import type { ApiToken } from '../store/ports.js';
+import type { Principal } from './auth.js';
 
 export interface RouteContext<Q, P, B> {
   readonly query: Q;
   readonly params: P;
   readonly body: B;
-  /** The caller's token; `undefined` only on routes without a role. */
-  readonly principal: ApiToken | undefined;
+  /** The caller (a token, or a signed-in user); `undefined` only on routes without a role. */
+  readonly principal: Principal | undefined;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
 }
@@ -29,7 +29,7 @@ export interface RouteSpec<
   readonly summary: string;
   readonly description?: string;
   readonly tag: string;
-  /** The least role allowed; `null` for routes that need no token. */
+  /** The least role allowed; `null` for routes that need no token or session. */
   readonly role: Role | null;
   /**
    * The handler writes its own audit entries (with before and after, in the write's transaction). Otherwise every

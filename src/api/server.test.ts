@@ -53,6 +53,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/audit',
       '/api/v1/connectors',
       '/api/v1/connectors/{name}',
+      '/api/v1/dashboard',
       '/api/v1/device-groups',
       '/api/v1/device-groups/{name}',
       '/api/v1/health',
@@ -68,11 +69,15 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/mailbox-groups',
       '/api/v1/mailbox-groups/{name}',
       '/api/v1/policy',
+      '/api/v1/session',
+      '/api/v1/stream',
       '/api/v1/tags',
       '/api/v1/tokens',
       '/api/v1/tokens/{id}',
       '/api/v1/user-groups',
       '/api/v1/user-groups/{name}',
+      '/api/v1/users',
+      '/api/v1/users/{name}',
     ]);
     expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('analyst');
     const parameters = document.paths['/api/v1/alerts'].get.parameters.map(

@@ -1,15 +1,27 @@
 /**
- * The HTTP server: the route table of routes/*.ts, bearer-token authentication and roles, zod validation, one
- * error mapping, and the OpenAPI document at /api/v1/openapi.json.
+ * The HTTP server: the route table of routes/*.ts, authentication (bearer tokens, or a browser session cookie
+ * with CSRF protection) and roles, zod validation, one error mapping, and the OpenAPI document at
+ * /api/v1/openapi.json.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { hasRole, type Role } from '../domain/access.js';
 import { AutoirError, isAutoirError, type ErrorCode } from '../domain/errors.js';
 import { formatPath } from '../ingest/format.js';
-import type { ApiToken, Store } from '../store/ports.js';
+import type { Store } from '../store/ports.js';
 import { isStoreUnavailable } from '../store/errors.js';
-import { bearerToken, hashToken } from './auth.js';
+import {
+  actorOf,
+  bearerToken,
+  CSRF_HEADER,
+  csrfMatches,
+  hashSessionId,
+  hashToken,
+  parsePrincipalId,
+  sessionCookie,
+  sessionCookieHeader,
+  type Principal,
+} from './auth.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -17,6 +29,15 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { investigationRoutes } from './routes/investigations.js';
 import { actionRoutes } from './routes/actions.js';
+import {
+  DEFAULT_SESSION_IDLE_MS,
+  isSecureRequest,
+  sessionRoutes,
+  type SessionOptions,
+} from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { streamRoutes } from './routes/stream.js';
+import { defaultWebRoot, registerStatic } from './static.js';
 import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 
@@ -31,12 +52,23 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** How posted alerts are correlated into incidents (defaults: docs/correlation.md). */
   readonly correlation?: CorrelationOptions;
+  /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
+  readonly webRoot?: string | null;
   /** Playbooks for investigations started over the API (default: the shipped ones, loaded on first use). */
   readonly playbooks?: PlaybookSet;
+  /**
+   * Browser sessions: idle timeout (default 12 h, `AUTOIR_SESSION_IDLE`) and whether the cookie is always
+   * `Secure` (`AUTOIR_COOKIE_SECURE=1`; it is anyway when the request came over https).
+   */
+  readonly sessions?: Partial<SessionOptions>;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const sessions: SessionOptions = {
+    idleMs: options.sessions?.idleMs ?? DEFAULT_SESSION_IDLE_MS,
+    cookieSecure: options.sessions?.cookieSecure ?? false,
+  };
   let playbooks: PlaybookSet | undefined;
   const app = Fastify({ logger: options.logger ?? false, bodyLimit, disableRequestLogging: false });
   const routes = [
@@ -45,6 +77,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...actionRoutes(options.store),
+    ...sessionRoutes(options.store, sessions),
+    ...userRoutes(options.store),
+    ...streamRoutes(options.store),
   ];
   const openapi = buildOpenApi(routes, options.version);
 
@@ -68,8 +103,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get('/api/v1/openapi.json', async () => openapi);
+  // The web UI, when it was built (npm run build); the API works without it.
+  if (options.webRoot !== null) registerStatic(app, options.webRoot ?? defaultWebRoot());
   // Who is calling, per request: set by the route's onRequest hook, before any body is read.
-  const principals = new WeakMap<FastifyRequest, ApiToken>();
+  const principals = new WeakMap<FastifyRequest, Principal>();
   for (const route of routes) {
     const role = route.role;
     app.route({
@@ -78,7 +115,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(role
         ? {
             onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-              principals.set(request, await authenticate(role, request, reply, options.store));
+              principals.set(request, await authenticate(role, request, reply, options.store, sessions));
             },
           }
         : {}),
@@ -112,7 +149,7 @@ async function auditWrite(
   store: Store,
   route: RouteSpec,
   request: FastifyRequest,
-  principal: ApiToken | undefined,
+  principal: Principal | undefined,
 ): Promise<void> {
   const body = request.body;
   let after: unknown = null;
@@ -128,7 +165,7 @@ async function auditWrite(
   }
   await store.audit.record(
     {
-      actor: `token:${principal?.name ?? 'unknown'}`,
+      actor: actorOf(principal),
       operation: route.operationId,
       target: request.url.split('?')[0] ?? route.url,
       after,
@@ -137,38 +174,94 @@ async function auditWrite(
   );
 }
 
-/** The caller's token, if it is valid and has `role`; otherwise a 401 or 403. */
+/** Methods that change nothing: a cookie-authenticated request needs no CSRF token for them. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The caller, if they have `role`; otherwise a 401 or 403. `Authorization: Bearer <token>` when the header is
+ * there; otherwise the session cookie, whose writes must carry the session's CSRF token in `x-csrf-token`.
+ */
 async function authenticate(
   role: Role,
   request: FastifyRequest,
   reply: FastifyReply,
   store: Store,
-): Promise<ApiToken> {
+  sessions: SessionOptions,
+): Promise<Principal> {
+  const principal =
+    request.headers.authorization !== undefined
+      ? await tokenPrincipal(request, reply, store)
+      : await sessionPrincipal(request, reply, store, sessions);
+  if (!hasRole(principal.role, role)) {
+    throw new AutoirError(
+      'AUTOIR_E_FORBIDDEN',
+      `this route needs the ${role} role; ${principal.kind} ${principal.name} has ${principal.role}`,
+    );
+  }
+  return principal;
+}
+
+async function tokenPrincipal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: Store,
+): Promise<Principal> {
   const token = bearerToken(request.headers.authorization);
-  const principal = token ? await store.tokens.useToken(hashToken(token), new Date()) : undefined;
-  if (!principal) {
+  const found = token ? await store.tokens.useToken(hashToken(token), new Date()) : undefined;
+  if (!found) {
     void reply.header('www-authenticate', 'Bearer realm="autoir"');
     throw new AutoirError(
       'AUTOIR_E_UNAUTHENTICATED',
       token
         ? 'the bearer token is not valid (unknown or revoked)'
-        : 'this route needs Authorization: Bearer <token>',
+        : 'the Authorization header must be Bearer <token>',
     );
   }
-  if (!hasRole(principal.role, role)) {
+  return { kind: 'token', name: found.name, role: found.role };
+}
+
+async function sessionPrincipal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: Store,
+  sessions: SessionOptions,
+): Promise<Principal> {
+  const id = sessionCookie(request.headers.cookie);
+  const now = new Date();
+  const session = id ? await store.users.getSession(hashSessionId(id), now, sessions.idleMs) : undefined;
+  const principal = session ? parsePrincipalId(session.principal) : undefined;
+  if (!session || !principal) {
+    void reply.header('www-authenticate', 'Bearer realm="autoir"');
+    // A cookie that no longer opens anything is cleared, so the browser stops sending it.
+    if (id)
+      void reply.header(
+        'set-cookie',
+        sessionCookieHeader('', 0, sessions.cookieSecure || isSecureRequest(request)),
+      );
     throw new AutoirError(
-      'AUTOIR_E_FORBIDDEN',
-      `this route needs the ${role} role; token ${principal.name} has ${principal.role}`,
+      'AUTOIR_E_UNAUTHENTICATED',
+      id
+        ? 'the session has expired or was signed out; sign in again'
+        : 'this route needs Authorization: Bearer <token>, or a session (POST /api/v1/session)',
     );
   }
-  return principal;
+  // SameSite=Strict already keeps other sites' pages from sending the cookie; the token is the second lock.
+  if (!SAFE_METHODS.has(request.method) && !csrfMatches(request.headers[CSRF_HEADER], session.csrfToken))
+    throw new AutoirError(
+      'AUTOIR_E_CSRF',
+      `a write with a session cookie needs the header ${CSRF_HEADER} with the session's CSRF token (GET /api/v1/session)`,
+    );
+  // Last seen at minute precision: the idle timeout is that precise, and it spares a write per request.
+  if (now.getTime() - Date.parse(session.lastSeenAt) > 60_000)
+    await store.users.touchSession(session.idHash, now);
+  return { ...principal, role: session.role, session };
 }
 
 async function handle(
   route: RouteSpec,
   request: FastifyRequest,
   reply: FastifyReply,
-  principal: ApiToken | undefined,
+  principal: Principal | undefined,
 ): Promise<unknown> {
   const query = parseWith(route.query, request.query, 'query parameter');
   const params = parseWith(route.params, request.params, 'path parameter');

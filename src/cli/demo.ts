@@ -6,6 +6,9 @@
  *   mailboxes of corp.example, two users open the link (proxy logs as OCSF HTTP Activity), one reports it.
  * Running it again stores nothing twice.
  */
+import type { Store } from '../store/ports.js';
+import { generateToken, hashToken } from '../api/auth.js';
+import { parseConnectorConfig } from '../connectors/config.js';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { correlationConfigFrom } from '../correlate/config.js';
@@ -82,6 +85,80 @@ async function* textDocuments(items: Iterable<{ name: string; text: string }>): 
     };
 }
 
+/**
+ * Load the demo scenario into a store and investigate it: OTRF LSASS_campaign_01 (a real credential-theft attack)
+ * and a phishing campaign a user reported. Used by `autoir demo` and `autoir serve --demo`.
+ */
+export async function loadDemo(
+  store: Store,
+  env: Readonly<Record<string, string | undefined>>,
+  progress: (text: string) => void = () => undefined,
+  now: () => Date = () => new Date(),
+) {
+  const config = investigationConfigFrom(env);
+  const detection = detectionConfigFrom(env, {});
+
+  progress('loading OTRF LSASS_campaign_01 (about 50,000 Windows events)…\n');
+  const plan = await planInput(path.join(packageRoot(), 'demo', 'otrf', 'LSASS_campaign_01'));
+  const otrf = await ingestDocuments(openDocuments(plan, {}), { store, detection });
+  const phishing = await ingestDocuments(textDocuments(phishingScenario()), { store });
+  // Bob reports the message he received.
+  await store.alerts.upsertAlerts(
+    [
+      {
+        draft: {
+          source: 'userReport',
+          sourceRef: 'demo-report-1',
+          title: 'Email reported by user as phishing',
+          severity: 'high',
+          category: 'phishing',
+          mitreTechniques: ['T1566.002'],
+          createdAt: new Date(START + 3_600_000).toISOString(),
+          entities: [
+            createMailMessage({
+              messageId: `${(0x5eed01).toString(16)}.notice@micros0ft-support.com`,
+              subject: 'Unusual sign-in activity on your account',
+              sender: SENDER,
+              recipient: 'bob@corp.example',
+            }) as Entity,
+            createMailbox({ address: 'bob@corp.example', roles: ['contextual'] }) as Entity,
+          ],
+        },
+        format: 'autoir',
+      },
+    ],
+    now(),
+  );
+  progress('correlating and investigating…\n');
+  const work = await runUntilIdle(store, {
+    correlation: correlationConfigFrom(env),
+    playbooks: config.playbooks,
+    limits: config.limits,
+  });
+  const investigations = await store.investigations.list({}, { limit: 20 });
+  const rows = [];
+  for (const item of investigations.items) {
+    const detail = await store.investigations.get(item.id);
+    const count = (verdict: string) => detail?.evidence.filter((row) => row.verdict === verdict).length ?? 0;
+    rows.push({
+      id: item.id,
+      playbook: item.playbook,
+      status: item.status,
+      incidentId: item.incidentId,
+      malicious: count('malicious'),
+      suspicious: count('suspicious'),
+      evidence: detail?.evidence.length ?? 0,
+      actions: detail?.actions.length ?? 0,
+    });
+  }
+  return {
+    otrf: { events: otrf.events, alerts: otrf.detections },
+    phishing: { events: phishing.events },
+    work,
+    investigations: rows,
+  };
+}
+
 export function registerDemoCommand(
   program: Command,
   helpers: CommandHelpers & { env: Readonly<Record<string, string | undefined>> },
@@ -91,71 +168,9 @@ export function registerDemoCommand(
     .description('Load a real attack (OTRF LSASS_campaign_01) and a phishing campaign, and investigate them')
     .option('--json', 'print a JSON summary')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const config = investigationConfigFrom(helpers.env);
-      const detection = detectionConfigFrom(helpers.env, {});
-      const summary = await helpers.withStore(command, async (store) => {
-        if (!options.json)
-          helpers.printErr('loading OTRF LSASS_campaign_01 (about 50,000 Windows events)…\n');
-        const plan = await planInput(path.join(packageRoot(), 'demo', 'otrf', 'LSASS_campaign_01'));
-        const otrf = await ingestDocuments(openDocuments(plan, {}), { store, detection });
-        const phishing = await ingestDocuments(textDocuments(phishingScenario()), { store });
-        // Bob reports the message he received.
-        await store.alerts.upsertAlerts(
-          [
-            {
-              draft: {
-                source: 'userReport',
-                sourceRef: 'demo-report-1',
-                title: 'Email reported by user as phishing',
-                severity: 'high',
-                category: 'phishing',
-                mitreTechniques: ['T1566.002'],
-                createdAt: new Date(START + 3_600_000).toISOString(),
-                entities: [
-                  createMailMessage({
-                    messageId: `${(0x5eed01).toString(16)}.notice@micros0ft-support.com`,
-                    subject: 'Unusual sign-in activity on your account',
-                    sender: SENDER,
-                    recipient: 'bob@corp.example',
-                  }) as Entity,
-                  createMailbox({ address: 'bob@corp.example', roles: ['contextual'] }) as Entity,
-                ],
-              },
-              format: 'autoir',
-            },
-          ],
-          helpers.now(),
-        );
-        if (!options.json) helpers.printErr('correlating and investigating…\n');
-        const work = await runUntilIdle(store, {
-          correlation: correlationConfigFrom(helpers.env),
-          playbooks: config.playbooks,
-          limits: config.limits,
-        });
-        const investigations = await store.investigations.list({}, { limit: 20 });
-        const rows = [];
-        for (const item of investigations.items) {
-          const detail = await store.investigations.get(item.id);
-          const count = (verdict: string) =>
-            detail?.evidence.filter((row) => row.verdict === verdict).length ?? 0;
-          rows.push({
-            id: item.id,
-            playbook: item.playbook,
-            status: item.status,
-            incidentId: item.incidentId,
-            malicious: count('malicious'),
-            suspicious: count('suspicious'),
-            evidence: detail?.evidence.length ?? 0,
-            actions: detail?.actions.length ?? 0,
-          });
-        }
-        return {
-          otrf: { events: otrf.events, alerts: otrf.detections },
-          phishing: { events: phishing.events },
-          work,
-          investigations: rows,
-        };
-      });
+      const summary = await helpers.withStore(command, (store) =>
+        loadDemo(store, helpers.env, (text) => !options.json && helpers.printErr(text), helpers.now),
+      );
       if (options.json) return helpers.printJson(summary);
       helpers.print(
         `loaded ${summary.otrf.events} OTRF events (${summary.otrf.alerts} Sigma rule matches) and ${summary.phishing.events} phishing events\n\n`,
@@ -190,4 +205,46 @@ export function registerDemoCommand(
           `next: autoir investigations show ${row.id}   (${row.playbook}: why each verdict; --json for all)\n`,
         );
     });
+}
+
+/**
+ * `autoir serve --demo`: the demo scenario in an empty store, a connector that records actions without changing
+ * anything (so approvals run to "succeeded"), and a new admin token to sign in with. Returns the token.
+ */
+export async function prepareDemo(
+  store: Store,
+  env: Readonly<Record<string, string | undefined>>,
+  progress: (text: string) => void,
+): Promise<string> {
+  if ((await store.alerts.countAlerts()) === 0) await loadDemo(store, env, progress);
+  else progress('the store already holds alerts: the demo scenario is not loaded again\n');
+  const connectors = await store.policy.listConnectors();
+  if (!connectors.some((connector) => connector.name === 'demo')) {
+    const config = parseConnectorConfig(
+      {
+        name: 'demo',
+        kind: 'command',
+        timeout: '20s',
+        settings: { command: process.execPath, args: [path.join(packageRoot(), 'demo', 'connector.mjs')] },
+      },
+      'demo connector',
+    );
+    await store.policy.putConnector(
+      'demo',
+      config as unknown as Record<string, unknown>,
+      'system:demo',
+      new Date(),
+      (c) => c,
+    );
+  }
+  // One demo sign-in at a time: the token of the previous start stops working.
+  for (const token of await store.tokens.listTokens())
+    if (token.name.startsWith('demo-admin-') && token.revokedAt === null)
+      await store.tokens.revokeToken(token.id, new Date());
+  const value = generateToken();
+  await store.tokens.createToken(
+    { name: `demo-admin-${Date.now().toString(36)}`, role: 'admin', tokenHash: hashToken(value) },
+    new Date(),
+  );
+  return value;
 }

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
@@ -383,6 +383,95 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     );
     expect((await cli(['token', 'revoke', 'soar'])).stdout).toMatch(/^revoked soar/);
     expect((await cli(['token', 'revoke', 'soar'])).code).toBe(2);
+  });
+
+  it('adds a user with the password from standard input and lists users without their passwords', async () => {
+    const password = 'correct horse battery staple';
+    const added = await cli(
+      ['users', 'add', 'Alice', '--role', 'analyst', '--password-stdin'],
+      `${password}\n`,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toBe('added alice (analyst)\n');
+    const listed = await cli(['users', 'list', '--json']);
+    expect(listed.json()).toEqual([
+      expect.objectContaining({ username: 'alice', role: 'analyst', disabledAt: null, lastLoginAt: null }),
+    ]);
+    expect(listed.stdout).not.toMatch(/argon2|horse|password/i);
+    // The trailing line break is not part of the password.
+    const { verifyPassword } = await import('../api/passwords.js');
+    const stored = await t.store.users.getCredentials('alice');
+    expect(await verifyPassword(password, stored!.passwordHash)).toBe(true);
+
+    expect((await cli(['users', 'set-role', 'alice', 'responder'])).stdout).toBe(
+      'changed alice (responder)\n',
+    );
+    expect((await cli(['users', 'disable', 'alice'])).stdout).toBe('disabled alice (responder, disabled)\n');
+    expect((await cli(['users', 'enable', 'alice'])).code).toBe(0);
+    const changed = await cli(['users', 'passwd', 'alice', '--password-stdin'], 'a new long passphrase');
+    expect(changed.code, changed.stderr).toBe(0);
+    const audit = await t.store.audit.list({ target: 'user:alice' }, { limit: 10 });
+    expect(audit.items.map((entry) => entry.operation)).toEqual([
+      'user.update',
+      'user.update',
+      'user.update',
+      'user.update',
+      'user.create',
+    ]);
+    expect(audit.items.every((entry) => entry.actor.startsWith('cli:'))).toBe(true);
+    expect(JSON.stringify(audit.items)).not.toMatch(/argon2|horse|passphrase/);
+    expect((await cli(['users', 'remove', 'alice'])).stdout).toBe('removed alice (responder)\n');
+    expect((await cli(['users', 'list'])).stdout).toBe('no users\n');
+  });
+
+  it('asks for a new password twice on a terminal, without echo, and refuses two that differ', async () => {
+    const terminal = (typed: string) => {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true, rawMode: [] as boolean[] });
+      Object.assign(stdin, { setRawMode: (mode: boolean) => stdin.rawMode.push(mode) });
+      stdin.end(typed);
+      return stdin;
+    };
+    const run = async (stdin: ReturnType<typeof terminal>, name: string) => {
+      let stderr = '';
+      const code = await runCli(['users', 'add', name, '--role', 'viewer'], {
+        stdout: { write: () => true },
+        stderr: { write: (text: string) => (stderr += text) },
+        stdin,
+        env: { ...t.env },
+      });
+      return { code, stderr };
+    };
+    const same = terminal('my terminal passphrase\rmy terminal passphrase\r');
+    const added = await run(same, 'dora');
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toBe('Password: \nAgain: \n');
+    expect(same.rawMode).toEqual([true, false, true, false]);
+    const { verifyPassword } = await import('../api/passwords.js');
+    const stored = await t.store.users.getCredentials('dora');
+    expect(await verifyPassword('my terminal passphrase', stored!.passwordHash)).toBe(true);
+
+    const differ = await run(terminal('my terminal passphrase\ranother passphrase!\r'), 'eve');
+    expect(differ.code).toBe(2);
+    expect(differ.stderr).toMatch(/the two passwords differ/);
+  });
+
+  it('exits 2 for a short password, a bad name, an unknown role, a taken name or an unknown user', async () => {
+    const add = (args: string[], stdin = 'a long enough password') =>
+      cli(['users', 'add', ...args, '--password-stdin'], stdin);
+    const short = await add(['bob', '--role', 'viewer'], 'short');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/12 to 1024 characters/);
+    expect((await add(['-bob', '--role', 'viewer'])).code).toBe(2);
+    expect((await add(['bob!', '--role', 'viewer'])).stderr).toMatch(/bad user name/);
+    expect((await add(['bob', '--role', 'root'])).code).toBe(2);
+    expect((await add(['bob', '--role', 'viewer'])).code).toBe(0);
+    expect((await add(['bob', '--role', 'admin'])).code).toBe(2);
+    expect((await cli(['users', 'set-role', 'bob', 'root'])).code).toBe(2);
+    expect((await cli(['users', 'disable', 'nobody'])).code).toBe(2);
+    // Without --password-stdin and without a terminal there is no way to ask.
+    const noTerminal = await cli(['users', 'add', 'carol', '--role', 'viewer']);
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.stderr).toMatch(/--password-stdin/);
   });
 });
 

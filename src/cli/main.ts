@@ -31,9 +31,12 @@ import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
 import { registerInvestigationCommands } from './investigations.js';
 import { registerActionCommands } from './actions.js';
+import { prepareDemo } from './demo.js';
 import { connectorSource } from '../respond/connectors.js';
 import { callbackUrlFrom } from '../respond/callback.js';
 import { registerDemoCommand } from './demo.js';
+import { registerUserCommands } from './users.js';
+import { sessionConfigFrom } from '../api/routes/session.js';
 import { investigationConfigFrom } from '../investigate/config.js';
 import { runWorker } from '../worker/worker.js';
 import { correlationConfigFrom } from '../correlate/config.js';
@@ -90,12 +93,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       '--no-worker',
       'serve the API only: correlation and investigations run elsewhere (`autoir worker`)',
     )
+    .option(
+      '--demo',
+      'load the demo scenario into an empty store, add a demo connector, and print an admin sign-in token',
+    )
     .action(
       async (
-        options: { port: number; host: string; bodyLimit?: number; worker: boolean },
+        options: { port: number; host: string; bodyLimit?: number; worker: boolean; demo?: boolean },
         command: Command,
       ) => {
         await withStore(command, async (store) => {
+          const demoToken = options.demo
+            ? await prepareDemo(store, io.env, (text) => io.stderr.write(text))
+            : undefined;
           const bodyLimit =
             options.bodyLimit ??
             (io.env.AUTOIR_BODY_LIMIT ? Number(io.env.AUTOIR_BODY_LIMIT) : DEFAULT_BODY_LIMIT);
@@ -106,7 +116,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             );
           const correlation = correlationConfigFrom(io.env);
           const investigation = investigationConfigFrom(io.env);
+          const sessions = sessionConfigFrom(io.env);
           const app = createServer({
+            sessions,
             correlation,
             playbooks: investigation.playbooks,
             store,
@@ -116,11 +128,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           });
           const address = await app.listen({ port: options.port, host: options.host });
           io.stderr.write(`autoir ${packageVersion()} listening on ${address} (store: ${store.location})\n`);
+          if (demoToken)
+            io.stderr.write(
+              `\n  Open ${address} in a browser and sign in with this API token (role admin, shown once):\n\n    ${demoToken}\n\n` +
+                '  (create accounts under Settings → Users and tokens, or `autoir users add NAME --role analyst`)\n\n',
+            );
           io.stderr.write(`  health:  ${address}/api/v1/health\n  openapi: ${address}/api/v1/openapi.json\n`);
           const tokens = (await store.tokens.listTokens()).filter((token) => token.revokedAt === null);
           if (tokens.length === 0)
             io.stderr.write(
               '  no API tokens yet: create one with `autoir token create --role admin --name me`\n',
+            );
+          if ((await store.users.listUsers()).length === 0)
+            io.stderr.write(
+              '  no users yet: add one for the web UI with `autoir users add me --role admin`\n',
             );
           // The worker loop in the same process: alerts posted or ingested are correlated and investigated.
           const stopWorker = new AbortController();
@@ -381,6 +402,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   registerDemoCommand(program, helpers);
   registerRuleCommands(program, helpers);
+  registerUserCommands(program, { ...helpers, io });
 
   // token ---------------------------------------------------------------------------------------------------------
   const token = program.command('token').description('API tokens (shown once, stored hashed)');

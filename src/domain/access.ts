@@ -24,3 +24,15 @@ export const roleDescriptions: Readonly<Record<Role, string>> = {
   responder: 'analyst, plus approve, reject and undo remediation actions',
   admin: 'responder, plus manage tokens, users, policy and connectors',
 };
+
+/** A local account's name: lower-case, 1–64 characters, starting with a letter or digit. */
+export const usernamePattern = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
+
+/** `Alice ` → `alice`: names are compared lower-cased, so `Alice` and `alice` are one account. */
+export function normalizeUsername(text: string): string {
+  return text.trim().toLowerCase();
+}
+
+export function isUsername(value: unknown): value is string {
+  return typeof value === 'string' && usernamePattern.test(value);
+}

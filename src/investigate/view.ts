@@ -1,5 +1,6 @@
 /** The JSON shape of an investigation (DESIGN.md §5), the same for `--json` and the API. */
 import type { InvestigationDetail } from '../store/investigation-store.js';
+import { describeEvidence } from './verdicts.js';
 
 /** The DESIGN.md §5 shape of an investigation. */
 export function investigationView(detail: InvestigationDetail) {
@@ -17,6 +18,7 @@ export function investigationView(detail: InvestigationDetail) {
     evidence: detail.evidence.map((row) => ({
       type: row.type,
       key: row.key,
+      label: describeEvidence(row),
       verdict: row.verdict,
       score: row.score,
       roles: row.roles,

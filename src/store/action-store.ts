@@ -52,9 +52,9 @@ export interface ActionRecord {
   readonly status: ActionStatus;
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly reasons: readonly string[];
-  /** Who asked for it: `investigation:inv_3`, `token:<name>`, `cli:<user>`. */
+  /** Who asked for it: `investigation:inv_3`, `token:<name>`, `user:<name>`, `cli:<user>`. */
   readonly requestedBy: string;
-  /** `token:<name>` / `cli:<user>` for a person, `policy` for automation, `policy:expiry` for an expiry. */
+  /** `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation, `policy:expiry` for an expiry. */
   readonly decidedBy: string | null;
   readonly decidedAt: string | null;
   /** The policy rule that made the decision (or sent it for approval). */
@@ -203,6 +203,15 @@ export interface ActionStore {
   releaseDeadClaims(): Promise<number>;
   /** Actions of `type` decided by policy since `since` (the blast-radius caps). */
   countAutomatic(type: ActionType, since: Date): Promise<number>;
+  /** For the dashboard: actions per status, and how long the pending ones have waited (now − created). */
+  stats(now: Date): Promise<{
+    byStatus: Record<string, number>;
+    pending: number;
+    oldestPendingAt: string | null;
+    meanPendingWaitMs: number | null;
+  }>;
+  /** The latest time an action changed (ms), for live updates. */
+  lastChange(): Promise<number>;
   /** Pending actions not yet in a notification digest, oldest first. */
   pendingUnnotified(limit: number): Promise<ActionRecord[]>;
   markNotified(keys: readonly number[], now: Date): Promise<void>;
@@ -987,6 +996,39 @@ export function createActionStore(
         .where('decided_at', '>=', since.getTime())
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    async stats(now) {
+      const counted = await db
+        .selectFrom('actions')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      const byStatus = Object.fromEntries(counted.map((row) => [row.status, Number(row.n)]));
+      const pending = await db
+        .selectFrom('actions')
+        .select([
+          (eb) => eb.fn.min('created_at').as('oldest'),
+          (eb) => eb.fn.avg<number>('created_at').as('mean'),
+        ])
+        .where('status', '=', 'pendingApproval')
+        .executeTakeFirst();
+      const count = byStatus.pendingApproval ?? 0;
+      return {
+        byStatus,
+        pending: count,
+        oldestPendingAt: count && pending?.oldest != null ? iso(Number(pending.oldest)) : null,
+        meanPendingWaitMs:
+          count && pending?.mean != null ? Math.round(now.getTime() - Number(pending.mean)) : null,
+      };
+    },
+
+    async lastChange() {
+      const row = await db
+        .selectFrom('actions')
+        .select((eb) => eb.fn.max('updated_at').as('at'))
+        .executeTakeFirst();
+      return Number(row?.at ?? 0);
     },
 
     async pendingUnnotified(limit) {

@@ -11,7 +11,7 @@ import { integerIds } from './ids.js';
 const auditIds = integerIds('aud');
 
 export interface AuditEntryDraft {
-  /** `token:<name>`, `cli:<user>`, `policy`, `system`. */
+  /** `token:<name>`, `user:<name>`, `cli:<user>`, `policy`, `system`. */
   readonly actor: string;
   /** `action.approve`, `incident.update`, `policy.set`… */
   readonly operation: string;

@@ -2,7 +2,7 @@
  * Incidents: what correlation needs from storage (pending alerts, the alerts around them, applying a plan of
  * creations, merges, assignments and links in one transaction) and what analysts read and change.
  */
-import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import { sql, SqliteAdapter, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { severities, severityRank, type Severity } from '../domain/alert.js';
 import type { Entity } from '../domain/entity.js';
 import { AutoirError, badInput } from '../domain/errors.js';
@@ -15,8 +15,8 @@ import { publicAlertId } from './alert-store.js';
 import { entityHash } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
-import { decodeCursor, encodeCursor, iso } from './query-helpers.js';
-import type { Database } from './schema.js';
+import { iso } from './query-helpers.js';
+import type { Database, IncidentsTable } from './schema.js';
 
 const incIds = integerIds('inc');
 /** Public ids are `inc_<n>`; the store keys rows on the integer. */
@@ -94,9 +94,14 @@ export interface IncidentDetail extends IncidentSummary {
   }[];
 }
 
+/** `lastActivity` (the default), `firstActivity`, `created`, `severity`, `alerts` — each descending. */
+export type IncidentSort = 'lastActivity' | 'firstActivity' | 'created' | 'severity' | 'alerts';
+
 export interface IncidentFilter {
   readonly statuses?: readonly IncidentStatus[];
   readonly minSeverity?: Severity;
+  readonly severities?: readonly Severity[];
+  readonly sort?: IncidentSort;
   readonly assignee?: string;
   readonly tag?: string;
   readonly since?: string;
@@ -131,6 +136,10 @@ export interface IncidentStore {
   apply(plan: CorrelationPlan, now: Date): Promise<{ created: number; merged: number; assigned: number }>;
   countPending(): Promise<number>;
   listIncidents(filter: IncidentFilter, page: PageRequest): Promise<Page<IncidentSummary>>;
+  /** How many incidents match, in all and per severity. */
+  countIncidents(
+    filter: IncidentFilter,
+  ): Promise<{ total: number; bySeverity: Partial<Record<Severity, number>> }>;
   getIncident(id: string): Promise<IncidentDetail | undefined>;
   updateIncident(id: string, patch: IncidentPatch, now: Date): Promise<IncidentDetail>;
   addComment(id: string, author: string, text: string, now: Date): Promise<IncidentDetail>;
@@ -272,6 +281,44 @@ function toSummary(row: IncidentRow): IncidentSummary {
 }
 
 const CHUNK = 500;
+
+/** How incident lists sort (newest or most severe first); the last key is the id, so the order is total. */
+const sortKeys = {
+  lastActivity: ['last_activity_at', 'id'],
+  firstActivity: ['first_activity_at', 'id'],
+  created: ['created_at', 'id'],
+  severity: ['severity_rank', 'last_activity_at', 'id'],
+  alerts: ['alert_count', 'last_activity_at', 'id'],
+} as const satisfies Record<IncidentSort, readonly (keyof IncidentsTable)[]>;
+
+function decodeSortCursor(cursor: string, length: number): number[] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === length && value.every((item) => typeof item === 'number'))
+      return value as number[];
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('cursor is not one this server handed out (for this sort)', { field: 'cursor' });
+}
+
+/** The filter's conditions on an incidents query. */
+function filtered<O>(
+  query: SelectQueryBuilder<Database, 'incidents', O>,
+  filter: IncidentFilter,
+): SelectQueryBuilder<Database, 'incidents', O> {
+  let q = query.where('status', 'in', [...(filter.statuses ?? ['active', 'resolved'])]);
+  if (filter.minSeverity !== undefined) q = q.where('severity_rank', '>=', severityRank(filter.minSeverity));
+  if (filter.severities?.length) q = q.where('severity', 'in', [...filter.severities]);
+  if (filter.assignee !== undefined) q = q.where('assignee', '=', filter.assignee);
+  if (filter.tag !== undefined)
+    q = q.where('tags', 'like', `%${JSON.stringify(filter.tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.since !== undefined) q = q.where('last_activity_at', '>=', Date.parse(filter.since));
+  if (filter.until !== undefined) q = q.where('first_activity_at', '<', Date.parse(filter.until));
+  if (filter.entityKey !== undefined)
+    q = q.where('entities', 'like', `%"key":${JSON.stringify(filter.entityKey)}%`);
+  return q;
+}
 
 export function createIncidentStore(db: Kysely<Database>, atomically: Atomically): IncidentStore {
   const alertsOf = async (executor: Kysely<Database>, ids: readonly number[]): Promise<CorrelationRow[]> => {
@@ -579,40 +626,46 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
 
     async listIncidents(filter, page) {
       const limit = Math.max(1, Math.min(page.limit, 1000));
-      let query = db.selectFrom('incidents').selectAll();
-      query = query.where('status', 'in', [...(filter.statuses ?? ['active', 'resolved'])]);
-      if (filter.minSeverity !== undefined)
-        query = query.where('severity_rank', '>=', severityRank(filter.minSeverity));
-      if (filter.assignee !== undefined) query = query.where('assignee', '=', filter.assignee);
-      if (filter.tag !== undefined)
-        query = query.where(
-          'tags',
-          'like',
-          `%${JSON.stringify(filter.tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-        );
-      if (filter.since !== undefined) query = query.where('last_activity_at', '>=', Date.parse(filter.since));
-      if (filter.until !== undefined) query = query.where('first_activity_at', '<', Date.parse(filter.until));
-      if (filter.entityKey !== undefined)
-        query = query.where('entities', 'like', `%"key":${JSON.stringify(filter.entityKey)}%`);
+      const sort = filter.sort ?? 'lastActivity';
+      const keys = sortKeys[sort];
+      let query = filtered(db.selectFrom('incidents').selectAll(), filter);
       if (page.cursor !== undefined) {
-        const [time, id] = decodeCursor(page.cursor);
+        const values = decodeSortCursor(page.cursor, keys.length);
+        // Rows after the cursor in (k1 desc, k2 desc, …): k1 < v1, or k1 = v1 and k2 < v2, and so on.
         query = query.where((eb) =>
-          eb.or([
-            eb('last_activity_at', '<', time),
-            eb.and([eb('last_activity_at', '=', time), eb('id', '<', id)]),
-          ]),
+          eb.or(
+            keys.map((key, index) =>
+              eb.and([
+                ...keys.slice(0, index).map((before, j) => eb(before, '=', values[j] as number)),
+                eb(key, '<', values[index] as number),
+              ]),
+            ),
+          ),
         );
       }
-      const rows = await query
-        .orderBy('last_activity_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
+      for (const key of keys) query = query.orderBy(key, 'desc');
+      const rows = await query.limit(limit + 1).execute();
       const last = rows.length > limit ? rows[limit - 1] : undefined;
       return {
         items: rows.slice(0, limit).map((row) => toSummary(row as IncidentRow)),
-        nextCursor: last ? encodeCursor(Number(last.last_activity_at), Number(last.id)) : null,
+        nextCursor: last
+          ? Buffer.from(JSON.stringify(keys.map((key) => Number(last[key])))).toString('base64url')
+          : null,
       };
+    },
+
+    async countIncidents(filter) {
+      const counted = await filtered(db.selectFrom('incidents'), filter)
+        .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('severity')
+        .execute();
+      const bySeverity: Partial<Record<Severity, number>> = {};
+      let total = 0;
+      for (const row of counted) {
+        bySeverity[row.severity as Severity] = Number(row.n);
+        total += Number(row.n);
+      }
+      return { total, bySeverity };
     },
 
     async getIncident(id) {

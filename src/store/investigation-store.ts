@@ -228,6 +228,13 @@ export interface InvestigationStore {
   /** Resolve the investigation's alerts, unless an analyst set their status. */
   resolveAlerts(id: number, now: Date): Promise<number>;
   countRunnable(): Promise<number>;
+  /**
+   * For the dashboard: investigations per status, and the mean time from an investigation's first alert arriving
+   * to its first verdicts (the end of its first `decide` step), over the latest `sample` investigations.
+   */
+  stats(sample?: number): Promise<{ byStatus: Record<string, number>; meanTimeToVerdictMs: number | null }>;
+  /** The latest time an investigation changed (ms), for live updates. */
+  lastChange(): Promise<number>;
 
   addIndicators(drafts: readonly IndicatorDraft[], by: string, now: Date): Promise<Indicator[]>;
   listIndicators(filter: IndicatorFilter, page: PageRequest): Promise<Page<Indicator>>;
@@ -929,6 +936,57 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
         .where((eb) => eb.or([eb('status_by', 'is', null), eb('status_by', '=', 'automation')]))
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    async stats(sample = 1000) {
+      const counted = await db
+        .selectFrom('investigations')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
+      const byStatus = Object.fromEntries(counted.map((row) => [row.status, Number(row.n)]));
+      const latest = await db
+        .selectFrom('investigations')
+        .select('id')
+        .orderBy('id', 'desc')
+        .limit(sample)
+        .execute();
+      if (latest.length === 0) return { byStatus, meanTimeToVerdictMs: null };
+      const ids = latest.map((row) => Number(row.id));
+      const [verdicts, arrivals] = await Promise.all([
+        db
+          .selectFrom('investigation_log')
+          .select(['investigation_id', (eb) => eb.fn.min(sql<number>`started_at + duration_ms`).as('at')])
+          .where('investigation_id', 'in', ids)
+          .where('step', '=', 'decide')
+          .groupBy('investigation_id')
+          .execute(),
+        db
+          .selectFrom('investigation_alerts')
+          .innerJoin('alerts', 'alerts.id', 'investigation_alerts.alert_id')
+          .select(['investigation_alerts.investigation_id', (eb) => eb.fn.min('alerts.ingested_at').as('at')])
+          .where('investigation_alerts.investigation_id', 'in', ids)
+          .groupBy('investigation_alerts.investigation_id')
+          .execute(),
+      ]);
+      const arrived = new Map(arrivals.map((row) => [Number(row.investigation_id), Number(row.at)]));
+      const waits = verdicts
+        .map((row) => Number(row.at) - (arrived.get(Number(row.investigation_id)) ?? Number.NaN))
+        .filter((wait) => Number.isFinite(wait) && wait >= 0);
+      return {
+        byStatus,
+        meanTimeToVerdictMs: waits.length
+          ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length)
+          : null,
+      };
+    },
+
+    async lastChange() {
+      const row = await db
+        .selectFrom('investigations')
+        .select((eb) => eb.fn.max('updated_at').as('at'))
+        .executeTakeFirst();
+      return Number(row?.at ?? 0);
     },
 
     async countRunnable() {

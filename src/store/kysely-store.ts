@@ -19,6 +19,7 @@ import { createTokenStore } from './token-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
+import { createUserStore } from './user-store.js';
 
 export interface KyselyStoreOptions {
   readonly dialect: StoreDialect;
@@ -53,6 +54,7 @@ function bind(
     incidents: createIncidentStore(db, atomically),
     investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
+    users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),
     audit: createAuditStore(db),

@@ -12,6 +12,7 @@ import type { InvestigationStore } from './investigation-store.js';
 import type { ActionStore } from './action-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { PolicyStore } from './policy-store.js';
+import type { UserStore } from './user-store.js';
 
 /** One alert to store, as a parser produced it. */
 export interface AlertInput {
@@ -236,6 +237,8 @@ export interface Store {
   readonly incidents: IncidentStore;
   readonly investigations: InvestigationStore;
   readonly tokens: TokenStore;
+  /** Local accounts, browser sessions and failed sign-ins (the web UI). */
+  readonly users: UserStore;
   readonly actions: ActionStore;
   readonly policy: PolicyStore;
   readonly audit: AuditStore;

@@ -64,6 +64,46 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** A local account (web UI sign-in). */
+export interface UsersTable {
+  id: string;
+  /** Lower-case, unique (domain/access.ts `usernamePattern`). */
+  username: string;
+  /** argon2id PHC string: `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>` (api/passwords.ts). */
+  password_hash: string;
+  role: string;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+  last_login_at: number | null;
+}
+
+/** A signed-in browser: the cookie carries a random id, the table only its sha256. */
+export interface SessionsTable {
+  id_hash: string;
+  /** `user:<name>` or `token:<name>`. */
+  principal: string;
+  /** The role at sign-in; requests use the principal's current role (user-store.ts). */
+  role: string;
+  /** What a cookie-authenticated write must send in `x-csrf-token`. */
+  csrf_token: string;
+  created_at: number;
+  /** Absolute expiry (7 days after sign-in). */
+  expires_at: number;
+  /** Last request, at minute precision: the idle timeout counts from here. */
+  last_seen_at: number;
+}
+
+/** Recent failed sign-ins of one user name (known or not): brute-force damping. */
+export interface SignInFailuresTable {
+  username: string;
+  failures: number;
+  /** When the current count started; a count older than the window starts again. */
+  window_start: number;
+  /** Sign-ins for this name are refused until then. */
+  locked_until: number | null;
+}
+
 /** One telemetry event (domain/event.ts): the columns investigations search, plus the record as it arrived. */
 export interface EventsTable {
   id: Generated<number>;
@@ -364,7 +404,7 @@ export interface ConnectorsTable {
 export interface AuditLogTable {
   id: Generated<number>;
   at: number;
-  /** `token:<name>`, `cli:<user>`, `policy`, `system`. */
+  /** `token:<name>`, `user:<name>`, `cli:<user>`, `policy`, `system`. */
   actor: string;
   /** `action.approve`, `incident.update`, `policy.set`… */
   operation: string;
@@ -394,6 +434,9 @@ export interface Database {
   alert_entities: AlertEntitiesTable;
   entity_aliases: EntityAliasesTable;
   api_tokens: ApiTokensTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
   events: EventsTable;
   event_entities: EventEntitiesTable;
   incidents: IncidentsTable;

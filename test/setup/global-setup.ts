@@ -24,6 +24,12 @@ export async function setup(project: TestProject): Promise<void> {
     execFileSync(path.join(root, 'node_modules/.bin/tsc'), ['-p', path.join(root, 'tsconfig.build.json')], {
       stdio: 'pipe',
     });
+    // The web UI too: the browser tests load it from `autoir serve`.
+    execFileSync(
+      path.join(root, 'node_modules/.bin/vite'),
+      ['build', '--config', path.join(root, 'web/vite.config.ts'), '--logLevel', 'error'],
+      { stdio: 'pipe' },
+    );
   } catch (error) {
     throw new Error(
       `the build failed, so the end-to-end tests cannot run:\n${(error as { stdout?: Buffer }).stdout?.toString() ?? ''}`,

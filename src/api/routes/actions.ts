@@ -20,7 +20,7 @@ import {
 import { loadPolicyDocument, parsePolicy, redactPolicy, resolvePolicy } from '../../respond/policy-config.js';
 import type { ActionFilter, ActionRecord } from '../../store/action-store.js';
 import type { Store } from '../../store/ports.js';
-import { generateToken, hashToken } from '../auth.js';
+import { actorOf, generateToken, hashToken } from '../auth.js';
 import { commaList, defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
 
 const dateTime = z
@@ -46,7 +46,7 @@ const actionSchema = z
     decidedBy: z
       .string()
       .nullable()
-      .describe('`token:<name>` / `cli:<user>` for a person, `policy` for automation.'),
+      .describe('`token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation.'),
     decidedAt: z.string().nullable(),
     decisionRule: z.string().nullable().describe('The policy rule that decided, in words.'),
     comment: z.string().nullable(),
@@ -109,8 +109,9 @@ const bulkBody = z
   })
   .strict();
 
+/** `token:<name>` or `user:<name>`: who decided, as the action history and the audit log name them. */
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
-  `token:${context.principal?.name ?? 'unknown'}`;
+  actorOf(context.principal);
 
 const groupSchema = z.object({
   kind: z.enum(['device', 'mailbox', 'user']),

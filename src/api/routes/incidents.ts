@@ -57,6 +57,15 @@ export function incidentRoutes(store: Store): RouteSpec[] {
       query: z.object({
         status: commaList(z.enum(['active', 'resolved', 'redirected'])).describe('Default active,resolved.'),
         minSeverity: z.enum(severities).optional(),
+        severity: commaList(z.enum(severities)).describe('Only these severities.'),
+        sort: z
+          .enum(['lastActivity', 'firstActivity', 'created', 'severity', 'alerts'])
+          .default('lastActivity')
+          .describe('Descending; a cursor belongs to the sort it came from.'),
+        count: z
+          .enum(['true', 'false'])
+          .default('false')
+          .describe('Add `total` and `bySeverity` (counts of every match, not only this page).'),
         assignedTo: z.string().optional(),
         tag: z.string().optional(),
         entity: z.string().optional().describe('Incidents with this entity key among their main entities.'),
@@ -68,23 +77,33 @@ export function incidentRoutes(store: Store): RouteSpec[] {
       responses: {
         200: {
           description: 'A page of incidents.',
-          schema: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }),
+          schema: z.object({
+            items: z.array(summarySchema),
+            nextCursor: z.string().nullable(),
+            total: z.number().optional(),
+            bySeverity: z.record(z.string(), z.number()).optional(),
+          }),
         },
         400: { description: 'A bad filter or cursor.', schema: errorSchema },
       },
-      handler: ({ query }) =>
-        store.incidents.listIncidents(
-          {
-            ...(query.status ? { statuses: query.status } : {}),
-            ...(query.minSeverity ? { minSeverity: query.minSeverity } : {}),
-            ...(query.assignedTo ? { assignee: query.assignedTo } : {}),
-            ...(query.tag ? { tag: query.tag } : {}),
-            ...(query.entity ? { entityKey: normalizeEntityKey(query.entity) } : {}),
-            ...(query.since ? { since: query.since } : {}),
-            ...(query.until ? { until: query.until } : {}),
-          },
-          { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
-        ),
+      async handler({ query }) {
+        const filter = {
+          ...(query.status ? { statuses: query.status } : {}),
+          ...(query.minSeverity ? { minSeverity: query.minSeverity } : {}),
+          ...(query.severity?.length ? { severities: query.severity } : {}),
+          ...(query.assignedTo ? { assignee: query.assignedTo } : {}),
+          ...(query.tag ? { tag: query.tag } : {}),
+          ...(query.entity ? { entityKey: normalizeEntityKey(query.entity) } : {}),
+          ...(query.since ? { since: query.since } : {}),
+          ...(query.until ? { until: query.until } : {}),
+          sort: query.sort,
+        };
+        const page = await store.incidents.listIncidents(filter, {
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        });
+        return query.count === 'true' ? { ...page, ...(await store.incidents.countIncidents(filter)) } : page;
+      },
     }),
     defineRoute({
       method: 'GET',

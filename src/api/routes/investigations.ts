@@ -43,6 +43,7 @@ const detailSchema = z.object({
     z.object({
       type: z.string(),
       key: z.string(),
+      label: z.string().describe('The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`.'),
       verdict: z.enum(['malicious', 'suspicious', 'noThreatsFound', 'unknown']),
       score: z.number(),
       roles: z.array(z.string()),
@@ -54,10 +55,13 @@ const detailSchema = z.object({
   ),
   actions: z.array(
     z.object({
-      id: z.string(),
+      id: z.string().describe('The action (`act_<n>`) once planned, the proposal (`prp_<n>`) before.'),
       type: z.string(),
       targetKey: z.string(),
-      status: z.string(),
+      deviceKey: z.string().nullable(),
+      status: z.string().describe('`proposed`, `skipped`, or the action status.'),
+      proposalId: z.string(),
+      decisionRule: z.string().nullable(),
       reasons: z.array(z.string()),
     }),
   ),

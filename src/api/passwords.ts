@@ -1,0 +1,119 @@
+/**
+ * Passwords of local accounts: argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane), a 16-byte
+ * random salt and a 32-byte hash, kept as a PHC string:
+ *
+ * @example await hashPassword('correct horse battery staple') // '$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>'
+ *
+ * Unlike API tokens (auth.ts), passwords are chosen by people and can be guessed from dictionaries: the hash must be
+ * slow and memory-hard. One hash takes some 70 ms of CPU on the event loop (hash-wasm is WebAssembly).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { argon2id } from 'hash-wasm';
+import { AutoirError } from '../domain/errors.js';
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 1024;
+
+/** The parameters new hashes get. */
+export const argon2Parameters = {
+  memorySize: 19_456,
+  iterations: 2,
+  parallelism: 1,
+  hashLength: 32,
+  saltLength: 16,
+} as const;
+
+/**
+ * The password, if it is acceptable to set: 12 to 1024 characters (code points, so that every script counts
+ * alike). Otherwise an `AUTOIR_E_BAD_INPUT` naming the field.
+ */
+export function checkPassword(password: string, field = 'password'): string {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH)
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `the password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long, got ${length}`,
+      { location: { field } },
+    );
+  return password;
+}
+
+// One Unicode form, so that the same password typed on two keyboards hashes alike.
+const normalize = (password: string) => password.normalize('NFC');
+
+export async function hashPassword(password: string): Promise<string> {
+  const { saltLength, ...parameters } = argon2Parameters;
+  return argon2id({
+    ...parameters,
+    password: normalize(password),
+    salt: randomBytes(saltLength),
+    outputType: 'encoded',
+  });
+}
+
+interface Phc {
+  readonly memorySize: number;
+  readonly iterations: number;
+  readonly parallelism: number;
+  readonly salt: Buffer;
+  readonly hash: Buffer;
+}
+
+/** An argon2id PHC string, with bounds so that a tampered row cannot make a sign-in allocate gigabytes. */
+function parsePhc(encoded: string): Phc | undefined {
+  const match =
+    /^\$argon2id\$v=19\$m=(\d{1,7}),t=(\d{1,3}),p=(\d{1,2})\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(
+      encoded,
+    );
+  if (!match) return undefined;
+  const [, m, t, p, salt, hash] = match as unknown as [string, string, string, string, string, string];
+  const phc = {
+    memorySize: Number(m),
+    iterations: Number(t),
+    parallelism: Number(p),
+    salt: Buffer.from(salt, 'base64'),
+    hash: Buffer.from(hash, 'base64'),
+  };
+  const sane =
+    phc.parallelism >= 1 &&
+    phc.parallelism <= 16 &&
+    phc.memorySize >= 8 * phc.parallelism &&
+    phc.memorySize <= 262_144 &&
+    phc.iterations >= 1 &&
+    phc.iterations <= 16 &&
+    phc.salt.length >= 8 &&
+    phc.hash.length >= 16 &&
+    phc.hash.length <= 64;
+  return sane ? phc : undefined;
+}
+
+/**
+ * True when `password` is the one `encoded` was made from. The comparison is constant-time (hash-wasm's own
+ * argon2Verify compares the encoded strings with `===`). A malformed hash verifies nothing.
+ */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const phc = parsePhc(encoded);
+  if (!phc) return false;
+  const computed = await argon2id({
+    password: normalize(password),
+    salt: phc.salt,
+    memorySize: phc.memorySize,
+    iterations: phc.iterations,
+    parallelism: phc.parallelism,
+    hashLength: phc.hash.length,
+    outputType: 'binary',
+  });
+  return timingSafeEqual(Buffer.from(computed), phc.hash);
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * Spend the time a verification takes, for a user name that does not exist: a sign-in for an unknown name takes
+ * as long as one with a wrong password, so timing does not tell which names exist.
+ */
+export async function verifyNothing(password: string): Promise<false> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  await verifyPassword(password, await decoy);
+  return false;
+}

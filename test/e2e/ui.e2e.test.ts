@@ -1,0 +1,217 @@
+/**
+ * The analyst UI in a real browser (Debian's /usr/bin/chromium driven by playwright-core) against a real
+ * `autoir serve` loaded with OTRF LSASS_campaign_01: sign in, open the MKT01 incident, see the payload malicious with
+ * its findings, open the graph, approve a pending action and see it succeed in History, undo it; a viewer sees no
+ * approve button and the API refuses the approval anyway. Screenshots go to test-results/screenshots (or
+ * AUTOIR_SCREENSHOTS, which `npm run screenshots` points at docs/screenshots).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedData } from '../helpers/shared-data.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/autoir.js');
+const CHROMIUM = process.env.AUTOIR_CHROMIUM ?? '/usr/bin/chromium';
+const shots = path.resolve(root, process.env.AUTOIR_SCREENSHOTS ?? 'test-results/screenshots');
+const PASSWORD = 'correct horse battery staple';
+
+let base: string;
+let data: string;
+let server: ChildProcess | undefined;
+let url = '';
+let browser: Browser | undefined;
+let viewerToken = '';
+const recorded = () => path.join(base, 'requests.ndjson');
+
+function autoir(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [bin, '--data', data, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AUTOIR_DATABASE_URL: '', AUTOIR_DATA: '', AUTOIR_RULES: '', USER: 'setup' },
+    maxBuffer: 64 << 20,
+    ...(input !== undefined ? { input } : {}),
+  });
+  if (result.status !== 0) throw new Error(`autoir ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+async function startServer(): Promise<void> {
+  const connectors = path.join(base, 'connectors.yaml');
+  const script = path.join(base, 'respond.mjs');
+  writeFileSync(
+    script,
+    `#!/usr/bin/env node
+import { appendFileSync } from 'node:fs';
+let input = '';
+process.stdin.on('data', (chunk) => (input += chunk));
+process.stdin.on('end', () => {
+  appendFileSync(${JSON.stringify(recorded())}, JSON.stringify(JSON.parse(input)) + '\\n');
+  console.log(JSON.stringify({ status: 'succeeded', message: 'done by the test connector' }));
+});
+`,
+  );
+  chmodSync(script, 0o755);
+  writeFileSync(
+    connectors,
+    `connectors:\n  - name: recorder\n    kind: command\n    settings:\n      command: ${script}\n`,
+  );
+  server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0'], {
+    env: {
+      ...process.env,
+      AUTOIR_DATABASE_URL: '',
+      AUTOIR_DATA: '',
+      AUTOIR_RULES: '',
+      AUTOIR_CONNECTORS: connectors,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`autoir serve did not start: ${stderr}`)), 30_000);
+    server?.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    server?.on('exit', (code) => reject(new Error(`autoir serve exited ${code}: ${stderr}`)));
+  });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+}
+
+async function signIn(page: Page, how: { username: string; password: string } | { token: string }) {
+  await page.goto(url);
+  if ('token' in how) {
+    await page.getByLabel('an API token').check();
+    await page.getByLabel('API token', { exact: true }).fill(how.token);
+  } else {
+    await page.getByLabel('Username').fill(how.username);
+    await page.getByLabel('Password').fill(how.password);
+  }
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set AUTOIR_CHROMIUM`,
+    );
+  base = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-ui-'));
+  data = path.join(base, 'data');
+  autoir(['ingest', sharedData('otrf/LSASS_campaign_01')]);
+  autoir(['run', '--until-idle']);
+  autoir(['users', 'add', 'alice', '--role', 'responder', '--password-stdin'], `${PASSWORD}\n`);
+  viewerToken =
+    /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'viewer', '--name', 'viewer']))?.[0] ?? '';
+  expect(viewerToken).not.toBe('');
+  await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+describe('analyst UI in Chromium on LSASS_campaign_01', () => {
+  it('takes a responder from sign-in to an approved, succeeded and undone action', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'alice', password: PASSWORD });
+    await expect.poll(() => page.getByText('Open incidents').isVisible()).toBe(true);
+    await shot(page, 'dashboard');
+
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    const incidentLink = page.getByRole('row').filter({ hasText: 'mkt01' }).getByRole('link').first();
+    await incidentLink.waitFor();
+    await shot(page, 'incidents');
+    await incidentLink.click();
+    await page.getByRole('heading', { name: 'Why these alerts are one incident' }).waitFor();
+    await expect.poll(() => page.getByText('device:mkt01.pandalab.com').first().isVisible()).toBe(true);
+    await shot(page, 'incident');
+
+    await page.getByRole('link', { name: 'inv_1' }).click();
+    await page.getByRole('tab', { name: 'Evidence' }).waitFor();
+    const payload = page.getByRole('row').filter({ hasText: 'winx64_payload.exe' }).first();
+    await payload.waitFor();
+    await expect.poll(async () => (await payload.locator('[data-value="malicious"]').count()) > 0).toBe(true);
+    expect(await payload.locator('ul.findings li').count()).toBeGreaterThan(0);
+    await shot(page, 'evidence');
+
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByTestId('investigation-graph').locator('canvas').first().waitFor();
+    await page.waitForTimeout(500);
+    await shot(page, 'investigation-graph');
+
+    await page.getByRole('link', { name: 'Action center' }).click();
+    await page.getByRole('heading', { name: 'Action center' }).waitFor();
+    const isolate = page.locator('tr[data-type="isolateDevice"]').first();
+    await isolate.waitFor();
+    const actionId = (await isolate.getAttribute('data-action')) as string;
+    await shot(page, 'action-center');
+    await isolate.getByRole('checkbox').check();
+    await page.getByLabel('Comment').fill('confirmed by the UI test');
+    await page.getByRole('button', { name: /^Approve/ }).click();
+    await expect.poll(() => page.locator(`tr[data-action="${actionId}"]`).count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'History' }).click();
+    const row = page.locator(`tr[data-action="${actionId}"]`);
+    // The worker in `autoir serve` runs it; server-sent events refresh the page.
+    await expect.poll(() => row.locator('[data-value="succeeded"]').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => row.getByText('user:alice').count()).toBe(1);
+    await shot(page, 'action-center-history');
+    const sent = readFileSync(recorded(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string });
+    expect(sent.map((request) => request.id)).toContain(actionId);
+
+    await row.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => row.locator('[data-value="undone"]').count(), { timeout: 30_000 }).toBe(1);
+    const release = page.locator('tr[data-type="releaseDevice"]').first();
+    await expect.poll(() => release.locator('[data-value="succeeded"]').count(), { timeout: 30_000 }).toBe(1);
+    await context.close();
+  });
+
+  it('shows a viewer no approve button, and the API refuses the approval anyway', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { token: viewerToken });
+    await page.getByRole('link', { name: 'Action center' }).click();
+    const pending = page.locator('tr[data-type]').first();
+    await pending.waitFor();
+    const actionId = (await pending.getAttribute('data-action')) as string;
+    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    const session = (await (await page.request.get(`${url}/api/v1/session`)).json()) as { csrfToken: string };
+    const refused = await page.request.post(`${url}/api/v1/actions/approve`, {
+      data: { ids: [actionId] },
+      headers: { 'x-csrf-token': session.csrfToken },
+    });
+    expect(refused.status()).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTOIR_E_FORBIDDEN');
+    await context.close();
+  });
+});
