@@ -70,7 +70,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     cookieSecure: options.sessions?.cookieSecure ?? false,
   };
   let playbooks: PlaybookSet | undefined;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit, disableRequestLogging: false });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit });
   const routes = [
     ...healthRoutes(options.store, options.version),
     ...alertRoutes(options.store, options.correlation),

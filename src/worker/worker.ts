@@ -206,11 +206,16 @@ export async function runWorker(
     const worked = await pass(store, options, worker, summary);
     if (!worked && !signal.aborted)
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        signal.addEventListener('abort', () => {
+        const wake = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
+        // One listener per sleep, removed when the sleep ends: a long-running worker must not pile them up.
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', wake);
+          resolve();
+        }, pollMs);
+        signal.addEventListener('abort', wake, { once: true });
       });
   }
   return toSummary(summary);
