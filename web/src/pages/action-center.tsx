@@ -63,13 +63,15 @@ export function ActionCenterPage({ session }: { session: Session }) {
   const investigation = params.get('investigation') ?? '';
   const group = params.get('group') ?? '';
   const source = params.get('source') ?? '';
+  const since = params.get('since') ?? '';
+  const until = params.get('until') ?? '';
   const status = tab === 'pending' ? 'pendingApproval' : (params.get('status') ?? HISTORY);
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const query = { status, type, investigation, group, source };
+  const query = { status, type, investigation, group, source, since, until };
   const { data, error, loading, reload } = useData(
     () => api<Page<Action>>('/actions', { query: { ...query, limit: 100, cursor } }),
-    [status, type, investigation, group, source, cursor],
+    [status, type, investigation, group, source, since, until, cursor],
   );
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<string | null>(null);
@@ -153,6 +155,26 @@ export function ActionCenterPage({ session }: { session: Session }) {
           <label>
             Group
             <input defaultValue={group} onBlur={(event) => setParams({ group: event.target.value })} />
+          </label>
+          <label>
+            Created since
+            <input
+              type="date"
+              value={since.slice(0, 10)}
+              onChange={(event) =>
+                setParams({ since: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
+              }
+            />
+          </label>
+          <label>
+            Created before
+            <input
+              type="date"
+              value={until.slice(0, 10)}
+              onChange={(event) =>
+                setParams({ until: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
+              }
+            />
           </label>
           <a className="button secondary" href={`/api/v1/actions/export${queryString(query)}`} download>
             Export CSV

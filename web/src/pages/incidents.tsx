@@ -20,9 +20,11 @@ export function IncidentsPage() {
   const assignedTo = params.get('assignedTo') ?? '';
   const tag = params.get('tag') ?? '';
   const sort = params.get('sort') ?? 'lastActivity';
+  const since = params.get('since') ?? '';
+  const until = params.get('until') ?? '';
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const key = `${status}|${severity}|${assignedTo}|${tag}|${sort}`;
+  const key = `${status}|${severity}|${assignedTo}|${tag}|${sort}|${since}|${until}`;
   const [lastKey, setLastKey] = useState(key);
   if (key !== lastKey) {
     setLastKey(key);
@@ -31,9 +33,9 @@ export function IncidentsPage() {
   const { data, error, loading } = useData(
     () =>
       api<Page<IncidentSummary>>('/incidents', {
-        query: { status, severity, assignedTo, tag, sort, limit: 50, cursor, count: 'true' },
+        query: { status, severity, assignedTo, tag, sort, since, until, limit: 50, cursor, count: 'true' },
       }),
-    [status, severity, assignedTo, tag, sort, cursor],
+    [status, severity, assignedTo, tag, sort, since, until, cursor],
   );
   return (
     <section aria-labelledby="incidents-title">
@@ -69,6 +71,26 @@ export function IncidentsPage() {
         <label>
           Tag
           <input defaultValue={tag} onBlur={(event) => setParams({ tag: event.target.value })} />
+        </label>
+        <label>
+          Active since
+          <input
+            type="date"
+            value={since.slice(0, 10)}
+            onChange={(event) =>
+              setParams({ since: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
+            }
+          />
+        </label>
+        <label>
+          Active before
+          <input
+            type="date"
+            value={until.slice(0, 10)}
+            onChange={(event) =>
+              setParams({ until: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
+            }
+          />
         </label>
         <label>
           Sort by
