@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- NAME [--count N] [--dataset DIR] [--backend sqlite|postgres] [--concurrency N]`: run one
- * benchmark (or all, with no name) and print one JSON line per benchmark.
+ * benchmark (or all, with no name) and print one JSON line per benchmark. `ui` also takes `--evidence N` and
+ * `--runs N`.
  */
 import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
@@ -9,6 +10,7 @@ import { benchDetect } from './detect.js';
 import { benchCorrelate, benchCorrelateStore } from './correlate.js';
 import { benchInvestigate } from './investigate.js';
 import { benchRespond } from './respond.js';
+import { benchUi } from './ui.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -47,6 +49,14 @@ benches.respond = (args) =>
     backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
     count: Number(args.get('count') ?? 2000),
     concurrency: Number(args.get('concurrency') ?? 16),
+  });
+
+benches.ui = (args) =>
+  benchUi({
+    backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
+    incidents: Number(args.get('count') ?? 10_000),
+    evidence: Number(args.get('evidence') ?? 500),
+    runs: Number(args.get('runs') ?? 5),
   });
 
 benches.detect = (args) =>

@@ -25,6 +25,7 @@ let server: ChildProcess | undefined;
 let url = '';
 let browser: Browser | undefined;
 let viewerToken = '';
+let robotToken = '';
 const recorded = () => path.join(base, 'requests.ndjson');
 
 function autoir(args: string[], input?: string) {
@@ -114,6 +115,8 @@ beforeAll(async () => {
   viewerToken =
     /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'viewer', '--name', 'viewer']))?.[0] ?? '';
   expect(viewerToken).not.toBe('');
+  robotToken =
+    /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'responder', '--name', 'robot']))?.[0] ?? '';
   await startServer();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -199,6 +202,23 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await signIn(page, { token: viewerToken });
+    // Live updates: a decision made elsewhere shows on the dashboard without a reload.
+    const pendingCount = () => page.getByTestId('pending-count').textContent();
+    await expect.poll(pendingCount).toMatch(/^\d+$/);
+    const before = Number(await pendingCount());
+    const listed = (await (
+      await fetch(`${url}/api/v1/actions?status=pendingApproval&limit=1`, {
+        headers: { authorization: `Bearer ${robotToken}` },
+      })
+    ).json()) as { items: { id: string }[] };
+    const rejected = await fetch(`${url}/api/v1/actions/reject`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${robotToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: [listed.items[0]?.id], comment: 'live update check' }),
+    });
+    expect(rejected.status).toBe(200);
+    await expect.poll(pendingCount, { timeout: 15_000 }).toBe(String(before - 1));
+
     await page.getByRole('link', { name: 'Action center' }).click();
     const pending = page.locator('tr[data-type]').first();
     await pending.waitFor();

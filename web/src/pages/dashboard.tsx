@@ -33,7 +33,7 @@ export function DashboardPage() {
           </article>
           <article className="card" aria-labelledby="pending-actions">
             <h2 id="pending-actions">Pending actions</h2>
-            <p className="big">
+            <p className="big" data-testid="pending-count">
               <Link to="/actions">{data.actions.pending}</Link>
             </p>
             <dl>
