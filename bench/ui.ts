@@ -20,7 +20,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { generateToken, hashToken } from '../src/api/auth.js';
 import { createServer } from '../src/api/server.js';
 import { defaultWebRoot } from '../src/api/static.js';
@@ -46,7 +47,6 @@ import { packageVersion } from '../src/version.js';
 import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
 
-const CHROMIUM = process.env.AUTOIR_CHROMIUM ?? '/usr/bin/chromium';
 const TARGET_MS = 1000;
 const PAGE_ROWS = 50;
 const WORKER = 'bench-ui';
@@ -430,10 +430,6 @@ export async function benchUi(options: {
   evidence: number;
   runs: number;
 }): Promise<Record<string, unknown>> {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `bench ui: no browser at ${CHROMIUM} (apt-get install -y chromium, or set AUTOIR_CHROMIUM)`,
-    );
   const webRoot = defaultWebRoot();
   if (!existsSync(path.join(webRoot, 'index.html')))
     throw new Error(`bench ui: no built UI in ${webRoot}: run npm run build`);
@@ -442,7 +438,7 @@ export async function benchUi(options: {
   const { store } = bench;
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: Browser | undefined;
   let app: ReturnType<typeof createServer> | undefined;
   try {
     const seeded = await seedUiStore(store, options);
@@ -474,17 +470,7 @@ export async function benchUi(options: {
       return found.length ? (found[found.length - 1] as { ms: number }).ms : Number.NaN;
     };
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.addInitScript(probeScript(Math.min(PAGE_ROWS, incidentCount), detail.evidence.length));

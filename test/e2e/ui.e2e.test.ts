@@ -6,16 +6,16 @@
  * AUTOIR_SCREENSHOTS, which `npm run screenshots` points at docs/screenshots).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../helpers/shared-data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
-const CHROMIUM = process.env.AUTOIR_CHROMIUM ?? '/usr/bin/chromium';
 const shots = path.resolve(root, process.env.AUTOIR_SCREENSHOTS ?? 'test-results/screenshots');
 const PASSWORD = 'correct horse battery staple';
 
@@ -103,10 +103,6 @@ async function signIn(page: Page, how: { username: string; password: string } | 
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set AUTOIR_CHROMIUM`,
-    );
   base = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-ui-'));
   data = path.join(base, 'data');
   autoir(['ingest', sharedData('otrf/LSASS_campaign_01')]);
@@ -118,17 +114,7 @@ beforeAll(async () => {
   robotToken =
     /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'responder', '--name', 'robot']))?.[0] ?? '';
   await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -191,3 +191,25 @@ export function ChooseBox({
     />
   );
 }
+
+/** A day picker for a time filter: the value is an ISO time at 00:00 UTC of the day picked, or unset. */
+export function DateFilter({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (iso: string | undefined) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="date"
+        value={value.slice(0, 10)}
+        onChange={(event) => onChange(event.target.value ? `${event.target.value}T00:00:00Z` : undefined)}
+      />
+    </label>
+  );
+}

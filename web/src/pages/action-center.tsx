@@ -2,7 +2,18 @@
 import { Fragment, useState } from 'react';
 import { api, can, queryString, undoable, type Action, type Page, type Session } from '../api';
 import { DecideBar } from '../components/decide';
-import { Badge, ChooseBox, Empty, ErrorBox, Loading, Pager, Panel, Tabs, useData } from '../components/ui';
+import {
+  Badge,
+  ChooseBox,
+  Empty,
+  ErrorBox,
+  DateFilter,
+  Loading,
+  Pager,
+  Panel,
+  Tabs,
+  useData,
+} from '../components/ui';
 import { formatTime } from '../format';
 import { Link, useSearchParams } from '../router';
 
@@ -156,26 +167,8 @@ export function ActionCenterPage({ session }: { session: Session }) {
             Group
             <input defaultValue={group} onBlur={(event) => setParams({ group: event.target.value })} />
           </label>
-          <label>
-            Created since
-            <input
-              type="date"
-              value={since.slice(0, 10)}
-              onChange={(event) =>
-                setParams({ since: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
-              }
-            />
-          </label>
-          <label>
-            Created before
-            <input
-              type="date"
-              value={until.slice(0, 10)}
-              onChange={(event) =>
-                setParams({ until: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
-              }
-            />
-          </label>
+          <DateFilter label="Created since" value={since} onChange={(since) => setParams({ since })} />
+          <DateFilter label="Created before" value={until} onChange={(until) => setParams({ until })} />
           <a className="button secondary" href={`/api/v1/actions/export${queryString(query)}`} download>
             Export CSV
           </a>

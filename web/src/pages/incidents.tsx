@@ -1,7 +1,7 @@
 /** The incidents queue: filters and sort in the URL, server-side pagination, counts. */
 import { useState } from 'react';
 import { api, type IncidentSummary, type Page } from '../api';
-import { Badge, Empty, ErrorBox, Loading, Pager, useData } from '../components/ui';
+import { Badge, Empty, ErrorBox, DateFilter, Loading, Pager, useData } from '../components/ui';
 import { formatTime, shortKey } from '../format';
 import { Link, useSearchParams } from '../router';
 
@@ -72,26 +72,8 @@ export function IncidentsPage() {
           Tag
           <input defaultValue={tag} onBlur={(event) => setParams({ tag: event.target.value })} />
         </label>
-        <label>
-          Active since
-          <input
-            type="date"
-            value={since.slice(0, 10)}
-            onChange={(event) =>
-              setParams({ since: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
-            }
-          />
-        </label>
-        <label>
-          Active before
-          <input
-            type="date"
-            value={until.slice(0, 10)}
-            onChange={(event) =>
-              setParams({ until: event.target.value ? `${event.target.value}T00:00:00Z` : undefined })
-            }
-          />
-        </label>
+        <DateFilter label="Active since" value={since} onChange={(since) => setParams({ since })} />
+        <DateFilter label="Active before" value={until} onChange={(until) => setParams({ until })} />
         <label>
           Sort by
           <select value={sort} onChange={(event) => setParams({ sort: event.target.value })}>
