@@ -268,6 +268,34 @@ describe.each(backends)('response stage on %s', (backend) => {
     expect(failed.resultMessage).toMatch(/^unreachable since 2026-03-01T12:00:00.000Z, gave up/);
   });
 
+  it('resumes the investigation when its last actions finish at the same moment', async () => {
+    await run();
+    const pending = (await t.store.actions.list({ statuses: ['pendingApproval'] }, { limit: 100 })).items;
+    for (const type of new Set(pending.map((a) => a.type)))
+      await t.store.actions.decide(
+        pending.filter((a) => a.type === type).map((a) => a.id),
+        'approve',
+        'cli:alice',
+        null,
+        clock,
+      );
+    const claimed = await t.store.actions.claim('w1', clock, 60_000, 100);
+    expect(claimed).toHaveLength(pending.length);
+    // Every result committed at once (separate connections on PostgreSQL): none may leave the investigation
+    // waiting for actions that are all done.
+    await Promise.all(
+      claimed.map((action) =>
+        t.store.actions.finishAttempt(action.key, 'w1', 'c', { status: 'succeeded' }, clock),
+      ),
+    );
+    const detail = (await t.store.investigations.get('inv_1'))!;
+    expect(detail.actions.every((a) => a.status === 'succeeded')).toBe(true);
+    expect(detail.status).toBe('running');
+    expect(detail.step).toBe('conclude');
+    await run();
+    expect((await t.store.investigations.get('inv_1'))?.status).toBe('remediated');
+  });
+
   it('fences an executor whose claim was taken over: its result is not written', async () => {
     await run();
     const [pending] = (await t.store.actions.list({ statuses: ['pendingApproval'] }, { limit: 1 })).items;

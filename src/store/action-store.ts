@@ -342,6 +342,16 @@ export function createActionStore(
 
   /** One investigation's evidence and status, from its proposals and the actions carrying them out. */
   const followInvestigation = async (executor: Kysely<Database>, investigationKey: number, now: Date) => {
+    // Lock the investigation before reading its actions: two actions finishing at once on PostgreSQL would each
+    // see the other still running (write skew) and neither would resume it. Under the lock, the second reads
+    // after the first committed. (SQLite runs one writer at a time.)
+    if (!isSqlite)
+      await executor
+        .selectFrom('investigations')
+        .select('id')
+        .where('id', '=', investigationKey)
+        .forUpdate()
+        .execute();
     const rows = await executor
       .selectFrom('proposed_actions')
       .leftJoin('proposal_actions', 'proposal_actions.proposal_id', 'proposed_actions.id')
