@@ -303,6 +303,15 @@ export function createActionStore(
   const byKey = (executor: Kysely<Database>, key: number) =>
     executor.selectFrom('actions').selectAll().where('id', '=', key).executeTakeFirst();
 
+  /**
+   * The row, locked until the transaction ends (PostgreSQL; SQLite runs one writer at a time): a decision, a
+   * result and a callback on one action never both read it as it was before the other.
+   */
+  const lockedByKey = (executor: Kysely<Database>, key: number) => {
+    const query = executor.selectFrom('actions').selectAll().where('id', '=', key);
+    return (isSqlite ? query : query.forUpdate()).executeTakeFirst();
+  };
+
   const requireKey = (id: string) => {
     const key = parseActionId(id);
     if (key === undefined)
@@ -335,6 +344,8 @@ export function createActionStore(
       .select('investigation_id')
       .distinct()
       .where('action_id', 'in', [...actionKeys])
+      // In key order: investigations are locked one by one (followInvestigation), always in the same order.
+      .orderBy('investigation_id')
       .execute();
     for (const { investigation_id: investigationKey } of linked)
       await followInvestigation(executor, Number(investigationKey), now);
@@ -551,7 +562,9 @@ export function createActionStore(
     // An id named twice is one action: deciding it twice would log and audit the change twice.
     const ids = [...new Set(given)];
     const keys = ids.map(requireKey);
-    const rows = await executor.selectFrom('actions').selectAll().where('id', 'in', keys).execute();
+    // Locked in id order (PostgreSQL), so two bulk decisions over overlapping actions cannot deadlock.
+    const query = executor.selectFrom('actions').selectAll().where('id', 'in', keys).orderBy('id');
+    const rows = await (isSqlite ? query : query.forUpdate()).execute();
     const found = new Map(rows.map((row) => [Number(row.id), row]));
     return keys.map((key, index) => {
       const row = found.get(key);
@@ -832,7 +845,7 @@ export function createActionStore(
 
     finishAttempt: (key, worker, connector, result, now) =>
       atomically(async (executor) => {
-        const row = await byKey(executor, key);
+        const row = await lockedByKey(executor, key);
         // Fenced: a worker whose claim was taken over, or whose action was cancelled or answered by callback,
         // writes nothing.
         if (!row || row.claimed_by !== worker || row.status !== 'running') return false;
@@ -933,7 +946,7 @@ export function createActionStore(
     recordCallback: (id, result, by, now) =>
       atomically(async (executor) => {
         const key = requireKey(id);
-        const row = await byKey(executor, key);
+        const row = await lockedByKey(executor, key);
         if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
         if (row.status !== 'running')
           throw new AutoirError(
@@ -1143,14 +1156,14 @@ export function createActionStore(
           results.push(actions);
         }
         // Each investigation follows once, after all of its proposals are planned.
-        for (const key of touched) await followInvestigation(executor, key, now);
+        for (const key of [...touched].sort((a, b) => a - b)) await followInvestigation(executor, key, now);
         return results;
       }),
   };
 
   /** An undo succeeded: the action it undoes is `undone`. */
   const markUndone = async (executor: Kysely<Database>, originalKey: number, undoKey: number, now: Date) => {
-    const original = await byKey(executor, originalKey);
+    const original = await lockedByKey(executor, originalKey);
     if (!original || original.status !== 'succeeded') return;
     await move(
       executor,
