@@ -121,7 +121,7 @@ function connectorOf(config: ConnectorConfig): Connector {
   return connector;
 }
 
-/** Claim and run approved actions until none is claimable; returns what happened. */
+/** Claim and run approved actions, `concurrency` at a time, until none is claimable; returns what happened. */
 export async function executePending(store: Store, options: ExecutorOptions): Promise<ExecutionSummary> {
   const summary = { attempts: 0, succeeded: 0, failed: 0, retried: 0, pendingResource: 0, accepted: 0 };
   const policy = (await loadPolicy(store)).execution;
@@ -129,32 +129,53 @@ export async function executePending(store: Store, options: ExecutorOptions): Pr
   // The claim must outlive the slowest connector's call; 30 s of margin for the write that follows.
   const leaseMs = Math.max(30_000, ...configs.map((config) => connectorTimeout(config))) + 30_000;
   const concurrency = options.concurrency ?? 8;
-  for (;;) {
-    if (options.signal?.aborted) break;
-    const claimed = await store.actions.claim(options.worker, options.now(), leaseMs, concurrency);
-    if (claimed.length === 0) break;
-    await Promise.all(
-      claimed.map(async (action) => {
-        const result = await attempt(action, configs, policy, options);
-        // Stopped mid-call: leave the action running under this claim; it is sent again (same key) after.
-        if (options.signal?.aborted) return;
-        summary.attempts++;
-        if (result.status === 'succeeded') summary.succeeded++;
-        else if (result.status === 'failed' || result.status === 'timedOut') summary.failed++;
-        else if (result.status === 'retry') summary.retried++;
-        else if (result.status === 'pendingResource') summary.pendingResource++;
-        else summary.accepted++;
-        const config = connectorFor(configs, action.type, action.group?.name ?? null);
-        await store.actions.finishAttempt(
-          action.key,
-          options.worker,
-          config?.name ?? null,
-          result,
-          options.now(),
-        );
-      }),
-    );
-  }
+  // `concurrency` slots, each taking its next action as soon as its last one is done: one slow system (a
+  // connector waiting for its timeout) holds one slot, not the others. Actions are claimed `concurrency` at a
+  // time into a shared buffer (one claim transaction per batch, not per action).
+  const buffer: ActionRecord[] = [];
+  let claiming: Promise<void> | null = null;
+  let exhausted = false;
+  const next = async (): Promise<ActionRecord | undefined> => {
+    for (;;) {
+      const action = buffer.shift();
+      if (action) return action;
+      if (exhausted || options.signal?.aborted) return undefined;
+      claiming ??= store.actions
+        .claim(options.worker, options.now(), leaseMs, concurrency)
+        .then((claimed) => {
+          if (claimed.length === 0) exhausted = true;
+          buffer.push(...claimed);
+        })
+        .finally(() => {
+          claiming = null;
+        });
+      await claiming;
+    }
+  };
+  const slot = async () => {
+    for (;;) {
+      const action = await next();
+      if (!action) return;
+      const result = await attempt(action, configs, policy, options);
+      // Stopped mid-call: leave the action running under this claim; it is sent again (same key) after.
+      if (options.signal?.aborted) return;
+      summary.attempts++;
+      if (result.status === 'succeeded') summary.succeeded++;
+      else if (result.status === 'failed' || result.status === 'timedOut') summary.failed++;
+      else if (result.status === 'retry') summary.retried++;
+      else if (result.status === 'pendingResource') summary.pendingResource++;
+      else summary.accepted++;
+      const config = connectorFor(configs, action.type, action.group?.name ?? null);
+      await store.actions.finishAttempt(
+        action.key,
+        options.worker,
+        config?.name ?? null,
+        result,
+        options.now(),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, slot));
   return summary;
 }
 
