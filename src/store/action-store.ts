@@ -545,9 +545,26 @@ export function createActionStore(
     return { action: toAction(row), created: true };
   };
 
+  /** Move every row by one event (each with its message and columns), then let investigations follow. */
+  const moveAll = async (
+    executor: Kysely<Database>,
+    rows: readonly ActionRow[],
+    now: Date,
+    event: ActionEvent,
+    by: string,
+    each: (row: ActionRow) => { message: string; extra: Partial<Omit<ActionRow, 'id'>> },
+  ): Promise<ActionRecord[]> => {
+    for (const row of rows) {
+      const { message, extra } = each(row);
+      await move(executor, row, [event], by, message, extra, now);
+    }
+    return settle(executor, rows, now);
+  };
+
   /** After a change to these actions: investigations follow; the actions as they are now. */
   const settle = async (executor: Kysely<Database>, rows: readonly ActionRow[], now: Date) => {
     const keys = rows.map((row) => Number(row.id));
+    if (keys.length === 0) return [];
     await follow(executor, keys, now);
     const after = await executor
       .selectFrom('actions')
@@ -738,22 +755,10 @@ export function createActionStore(
           .orderBy('id')
           .limit(1000)
           .execute();
-        for (const row of rows)
-          await move(
-            executor,
-            row,
-            [{ type: 'expire' }],
-            'policy:expiry',
-            `no decision by ${iso(row.expires_at)}: expired, counted as rejected`,
-            { decided_by: 'policy:expiry', decided_at: now.getTime() },
-            now,
-          );
-        await follow(
-          executor,
-          rows.map((row) => Number(row.id)),
-          now,
-        );
-        return rows.map((row) => toAction({ ...row, status: 'expired' }));
+        return moveAll(executor, rows, now, { type: 'expire' }, 'policy:expiry', (row) => ({
+          message: `no decision by ${iso(row.expires_at)}: expired, counted as rejected`,
+          extra: { decided_by: 'policy:expiry', decided_at: now.getTime() },
+        }));
       }),
 
     expireCallbacks: (now) =>
@@ -766,22 +771,10 @@ export function createActionStore(
           .where('lease_until', '<=', now.getTime())
           .limit(1000)
           .execute();
-        for (const row of rows)
-          await move(
-            executor,
-            row,
-            [{ type: 'timeOut' }],
-            'system',
-            'the connector accepted the action but posted no result in time',
-            { awaiting_callback: 0, lease_until: null, result_message: 'no result posted in time' },
-            now,
-          );
-        await follow(
-          executor,
-          rows.map((row) => Number(row.id)),
-          now,
-        );
-        return rows.map((row) => toAction({ ...row, status: 'timedOut' }));
+        return moveAll(executor, rows, now, { type: 'timeOut' }, 'system', () => ({
+          message: 'the connector accepted the action but posted no result in time',
+          extra: { awaiting_callback: 0, lease_until: null, result_message: 'no result posted in time' },
+        }));
       }),
 
     claim: (worker, now, leaseMs, limit) =>

@@ -5,11 +5,12 @@
  * device evidence run without approval and those for suspicious evidence wait. Undo runs the inverse action.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../helpers/shared-data.js';
+import { createRecorder, type Recorder } from '../helpers/recorder.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -20,6 +21,7 @@ const PEDRO = 'user:pandalab\\pedro.gustavo';
 let base: string;
 let ingested: string;
 let connectors: string;
+let recorder: Recorder;
 const recorded = () => path.join(base, 'requests.ndjson');
 
 interface Action {
@@ -62,37 +64,14 @@ function autoir(data: string, args: string[]) {
   return { ...result, json: <T>() => JSON.parse(result.stdout) as T };
 }
 
-const requests = (): Request[] =>
-  existsSync(recorded())
-    ? readFileSync(recorded(), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Request)
-    : [];
+const requests = (): Request[] => recorder.requests<Request>();
 const actions = (data: string, ...args: string[]) =>
   autoir(data, ['actions', 'list', '--limit', '1000', '--json', ...args]).json<{ items: Action[] }>().items;
 
 beforeAll(() => {
   base = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-respond-'));
-  const script = path.join(base, 'respond.mjs');
-  writeFileSync(
-    script,
-    `#!/usr/bin/env node
-import { appendFileSync } from 'node:fs';
-let input = '';
-process.stdin.on('data', (chunk) => (input += chunk));
-process.stdin.on('end', () => {
-  appendFileSync(${JSON.stringify(recorded())}, JSON.stringify(JSON.parse(input)) + '\\n');
-  console.log(JSON.stringify({ status: 'succeeded', message: 'recorded' }));
-});
-`,
-  );
-  chmodSync(script, 0o755);
-  connectors = path.join(base, 'connectors.yaml');
-  writeFileSync(
-    connectors,
-    `connectors:\n  - name: recorder\n    kind: command\n    timeout: 20s\n    settings:\n      command: ${script}\n`,
-  );
+  recorder = createRecorder(base);
+  connectors = recorder.connectors;
   ingested = path.join(base, 'ingested');
   const ingest = autoir(ingested, ['ingest', sharedData('otrf/LSASS_campaign_01'), '--json']);
   expect(ingest.status, ingest.stderr).toBe(0);

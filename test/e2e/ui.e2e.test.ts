@@ -6,13 +6,14 @@
  * AUTOIR_SCREENSHOTS, which `npm run screenshots` points at docs/screenshots).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData } from '../helpers/shared-data.js';
+import { createRecorder, type Recorder } from '../helpers/recorder.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -25,8 +26,8 @@ let server: ChildProcess | undefined;
 let url = '';
 let browser: Browser | undefined;
 let viewerToken = '';
+let recorder: Recorder;
 let robotToken = '';
-const recorded = () => path.join(base, 'requests.ndjson');
 
 function autoir(args: string[], input?: string) {
   const result = spawnSync(process.execPath, [bin, '--data', data, ...args], {
@@ -40,25 +41,7 @@ function autoir(args: string[], input?: string) {
 }
 
 async function startServer(): Promise<void> {
-  const connectors = path.join(base, 'connectors.yaml');
-  const script = path.join(base, 'respond.mjs');
-  writeFileSync(
-    script,
-    `#!/usr/bin/env node
-import { appendFileSync } from 'node:fs';
-let input = '';
-process.stdin.on('data', (chunk) => (input += chunk));
-process.stdin.on('end', () => {
-  appendFileSync(${JSON.stringify(recorded())}, JSON.stringify(JSON.parse(input)) + '\\n');
-  console.log(JSON.stringify({ status: 'succeeded', message: 'done by the test connector' }));
-});
-`,
-  );
-  chmodSync(script, 0o755);
-  writeFileSync(
-    connectors,
-    `connectors:\n  - name: recorder\n    kind: command\n    settings:\n      command: ${script}\n`,
-  );
+  const { connectors } = (recorder = createRecorder(base, 'done by the test connector'));
   server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0'], {
     env: {
       ...process.env,
@@ -171,10 +154,7 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await expect.poll(() => row.locator('[data-value="succeeded"]').count(), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => row.getByText('user:alice').count()).toBe(1);
     await shot(page, 'action-center-history');
-    const sent = readFileSync(recorded(), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { id: string });
+    const sent = recorder.requests<{ id: string }>();
     expect(sent.map((request) => request.id)).toContain(actionId);
 
     await row.getByRole('button', { name: 'Undo' }).click();
