@@ -239,22 +239,16 @@ export function registerActionCommands(program: Command, helpers: Helpers): void
           if (ids.length > 0 === Boolean(options.all))
             throw new AutoirError('AUTOIR_E_BAD_USAGE', `give action ids or --all (not both)`);
           await withStore(command, async (store) => {
-            let targets = ids;
+            const decided: ActionRecord[] = [];
             if (options.all) {
               const pending = await allActions(store, {
                 ...filterFrom(options),
                 statuses: ['pendingApproval'],
               });
-              targets = pending.map((action) => action.id);
-            }
-            const decided: ActionRecord[] = [];
-            if (options.all) {
               // One call per type: a bulk decision is about one kind of action.
               const byType = new Map<ActionType, string[]>();
-              for (const id of targets) {
-                const action = await store.actions.get(id);
-                if (action) byType.set(action.type, [...(byType.get(action.type) ?? []), id]);
-              }
+              for (const action of pending)
+                byType.set(action.type, [...(byType.get(action.type) ?? []), action.id]);
               for (const group of byType.values())
                 decided.push(
                   ...(await decideActions(
@@ -270,7 +264,7 @@ export function registerActionCommands(program: Command, helpers: Helpers): void
               decided.push(
                 ...(await decideActions(
                   store,
-                  targets,
+                  ids,
                   decision,
                   actor(),
                   options.comment ?? null,

@@ -66,7 +66,18 @@ export async function planPending(store: Store, now: () => Date, limit = 500): P
   if (proposals.length === 0) return summary;
   const policy = await loadPolicy(store);
   const groups = await store.policy.listGroups();
-  const automaticThisPass = new Map<ActionType, number>();
+  // Per type, the automatic actions within its cap's window: counted in the store once a pass, then kept up to
+  // date as this pass approves more (what it commits is not counted again).
+  const automatic = new Map<ActionType, number>();
+  const recentAutomatic = async (type: ActionType): Promise<number> => {
+    let count = automatic.get(type);
+    if (count === undefined) {
+      const cap = policy.guardrails.caps[type];
+      count = cap ? await store.actions.countAutomatic(type, new Date(now().getTime() - cap.windowMs)) : 0;
+      automatic.set(type, count);
+    }
+    return count;
+  };
   // One transaction per investigation: its proposals are planned together, and it follows once.
   const byInvestigation = new Map<number, PendingProposal[]>();
   for (const proposal of proposals)
@@ -76,15 +87,24 @@ export async function planPending(store: Store, now: () => Date, limit = 500): P
     ]);
   for (const [investigationKey, group] of byInvestigation) {
     const evidence = (await store.investigations.getByKey(investigationKey))?.evidence ?? [];
+    // The tags of every target and device of this investigation's proposals, in one query.
+    const tags = await store.policy.tagsOf([
+      ...new Set(
+        group.flatMap((proposal) => [
+          proposal.targetKey,
+          ...(isActionType(proposal.type) ? devicesFor(proposal.type, proposal, evidence) : []),
+        ]),
+      ),
+    ]);
     const items: { proposalId: number; plan: Awaited<ReturnType<typeof planOne>> }[] = [];
     for (const proposal of group) {
-      const plan = await planOne(store, proposal, evidence, groups, policy, automaticThisPass, now());
+      const plan = await planOne(proposal, evidence, tags, groups, policy, recentAutomatic, now());
       items.push({ proposalId: proposal.id, plan });
       // Count this plan's automatic actions against the caps of the next ones.
       if (!('skip' in plan))
         for (const draft of plan.drafts)
           if (draft.decision.outcome === 'approve')
-            automaticThisPass.set(draft.type, (automaticThisPass.get(draft.type) ?? 0) + 1);
+            automatic.set(draft.type, (await recentAutomatic(draft.type)) + 1);
     }
     const results = await store.actions.planProposals(items, now());
     for (const [index, actions] of results.entries()) {
@@ -103,12 +123,12 @@ export async function planPending(store: Store, now: () => Date, limit = 500): P
 }
 
 async function planOne(
-  store: Store,
   proposal: PendingProposal,
   evidence: readonly EvidenceRow[],
+  tags: ReadonlyMap<string, readonly string[]>,
   groups: readonly AssetGroup[],
   policy: ResponsePolicy,
-  automaticThisPass: ReadonlyMap<ActionType, number>,
+  recentAutomatic: (type: ActionType) => Promise<number>,
   now: Date,
 ): Promise<{ drafts: ActionDraft[] } | { skip: string }> {
   const type = proposal.type;
@@ -117,7 +137,6 @@ async function planOne(
   const targets: (string | null)[] = actionCatalog[type].scope === 'device' ? devices : [null];
   if (targets.length === 0) return { skip: `no device known to run ${type} on ${proposal.targetKey}` };
   const byKey = new Map(evidence.map((row) => [row.key, row]));
-  const tags = await store.policy.tagsOf([proposal.targetKey, ...devices]);
   const drafts: ActionDraft[] = [];
   let skipped: string | undefined;
   for (const deviceKey of targets) {
@@ -141,11 +160,7 @@ async function planOne(
     const group = subject
       ? groupFor(groups, kind, assetFacts(subject, { os, tags: subjectTags }))
       : groupFor(groups, kind, assetFacts(`${kind}:`, {}));
-    const cap = policy.guardrails.caps[type];
-    const recent = cap
-      ? (await store.actions.countAutomatic(type, new Date(now.getTime() - cap.windowMs))) +
-        (automaticThisPass.get(type) ?? 0)
-      : 0;
+    const recent = await recentAutomatic(type);
     const entity = proposal.entity ?? {};
     const path =
       typeof entity.path === 'string'

@@ -2,7 +2,7 @@
  * What the response stage is configured with: asset groups and their automation levels, asset tags, settings
  * (the response policy), and connector configurations. Every write records an audit entry in its transaction.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { AutoirError } from '../domain/errors.js';
 import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../domain/policy.js';
 import { writeAudit } from './audit-store.js';
@@ -77,18 +77,7 @@ type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promi
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function toGroup(row: {
-  kind: string;
-  name: string;
-  rank: number;
-  rules: string;
-  level: string;
-  automate_suspicious: number;
-  is_default: number;
-  description: string | null;
-  created_at: number;
-  updated_at: number;
-}): AssetGroupRecord {
+function toGroup(row: Selectable<Database['asset_groups']>): AssetGroupRecord {
   return {
     kind: row.kind as GroupKind,
     name: row.name,

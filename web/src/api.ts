@@ -2,6 +2,7 @@
  * The REST API, as the UI uses it: same-origin requests with the session cookie, the CSRF token on every write,
  * errors as `ApiError` with the server's code and message.
  */
+import { undoOf } from '../../src/domain/action';
 
 export class ApiError extends Error {
   constructor(
@@ -235,7 +236,7 @@ export interface Dashboard {
 }
 
 /** Undoable action types (the server refuses the rest; the UI hides the button). */
-export const undoable = new Set(['isolateDevice', 'quarantineFile', 'softDeleteEmail', 'disableUser']);
+export const undoable: ReadonlySet<string> = new Set(Object.keys(undoOf));
 
 export const roleRank: Record<Role, number> = { viewer: 0, analyst: 1, responder: 2, admin: 3 };
 export function can(role: Role | undefined, needed: Role): boolean {

@@ -1,5 +1,6 @@
 /** The action center: Pending (approve or reject, one or many of a type, with a comment) and History (undo). */
 import { Fragment, useState } from 'react';
+import { actionTypes } from '../../../src/domain/action';
 import { api, can, queryString, undoable, type Action, type Page, type Session } from '../api';
 import { DecideBar } from '../components/decide';
 import {
@@ -17,24 +18,6 @@ import {
 import { formatTime } from '../format';
 import { Link, useSearchParams } from '../router';
 
-const TYPES = [
-  'isolateDevice',
-  'releaseDevice',
-  'quarantineFile',
-  'restoreFile',
-  'killProcess',
-  'removePersistence',
-  'softDeleteEmail',
-  'restoreEmail',
-  'blockSender',
-  'blockUrl',
-  'removeInboxRule',
-  'disableUser',
-  'enableUser',
-  'resetPassword',
-  'revokeSessions',
-  'blockIp',
-];
 const HISTORY =
   'approved,queued,running,pendingResource,succeeded,failed,timedOut,cancelled,rejected,expired,undone';
 
@@ -127,7 +110,7 @@ export function ActionCenterPage({ session }: { session: Session }) {
             Type
             <select value={type} onChange={(event) => setParams({ type: event.target.value })}>
               <option value="">any</option>
-              {TYPES.map((t) => (
+              {actionTypes.map((t) => (
                 <option key={t} value={t}>
                   {t}
                 </option>

@@ -6,6 +6,19 @@ import { Link } from '../router';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
 
+/** How many there are in each status, each with its badge. */
+function StatusCounts({ counts }: { counts: Record<string, number> }) {
+  return (
+    <ul className="counts">
+      {Object.entries(counts).map(([status, count]) => (
+        <li key={status}>
+          <Badge value={status} /> {count}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function DashboardPage() {
   const { data, error, loading } = useData(() => api<Dashboard>('/dashboard'), []);
   return (
@@ -45,13 +58,7 @@ export function DashboardPage() {
           </article>
           <article className="card" aria-labelledby="investigations">
             <h2 id="investigations">Investigations</h2>
-            <ul className="counts">
-              {Object.entries(data.investigations.byStatus).map(([status, count]) => (
-                <li key={status}>
-                  <Badge value={status} /> {count}
-                </li>
-              ))}
-            </ul>
+            <StatusCounts counts={data.investigations.byStatus} />
             <dl>
               <dt>Mean time from alert to verdict</dt>
               <dd>{formatDuration(data.investigations.meanTimeToVerdictMs)}</dd>
@@ -59,13 +66,7 @@ export function DashboardPage() {
           </article>
           <article className="card" aria-labelledby="actions-by-status">
             <h2 id="actions-by-status">Actions</h2>
-            <ul className="counts">
-              {Object.entries(data.actions.byStatus).map(([status, count]) => (
-                <li key={status}>
-                  <Badge value={status} /> {count}
-                </li>
-              ))}
-            </ul>
+            <StatusCounts counts={data.actions.byStatus} />
           </article>
         </div>
       )}
