@@ -139,13 +139,36 @@ class UnionFind {
 
 /** Alert ids compare by their number when they have one (`alr_9` before `alr_10`), else as text. */
 export function compareIds(a: string, b: string): number {
-  const na = /(\d+)$/.exec(a);
-  const nb = /(\d+)$/.exec(b);
-  if (na && nb && a.slice(0, na.index) === b.slice(0, nb.index)) {
-    const diff = Number(na[1]) - Number(nb[1]);
+  // Without regular expressions or slices: correlation compares ids millions of times.
+  const startA = digitsStart(a);
+  const startB = digitsStart(b);
+  if (startA < a.length && startB < b.length && startA === startB && samePrefix(a, b, startA)) {
+    const diff = digitsValue(a, startA) - digitsValue(b, startB);
     if (diff !== 0) return diff;
   }
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Where the id's trailing digits start (its length when it has none). */
+function digitsStart(id: string): number {
+  let index = id.length;
+  while (index > 0) {
+    const code = id.charCodeAt(index - 1);
+    if (code < 48 || code > 57) break;
+    index--;
+  }
+  return index;
+}
+
+function samePrefix(a: string, b: string, length: number): boolean {
+  for (let index = 0; index < length; index++) if (a.charCodeAt(index) !== b.charCodeAt(index)) return false;
+  return true;
+}
+
+function digitsValue(id: string, start: number): number {
+  let value = 0;
+  for (let index = start; index < id.length; index++) value = value * 10 + (id.charCodeAt(index) - 48);
+  return value;
 }
 
 export function correlate(

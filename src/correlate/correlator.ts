@@ -9,7 +9,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/ports.js';
 import { packageRoot } from '../version.js';
-import type { CorrelationPlan, CorrelationRow } from '../store/incident-store.js';
+import type { CorrelationPlan, CorrelationRow, NeighbourAlert } from '../store/incident-store.js';
+import { keyMarker } from '../store/entity-index.js';
+import type { Entity } from '../domain/entity.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
 import {
   DEFAULT_MAX_ALERTS,
@@ -17,6 +19,7 @@ import {
   DEFAULT_WINDOW_MS,
   correlate,
   intrinsicWeakness,
+  type CorrelationAlert,
   type CorrelationOptions,
 } from './correlate.js';
 
@@ -71,95 +74,123 @@ async function correlateBatch(
   summary: CorrelationSummary,
 ): Promise<boolean> {
   const { windowMs, maxAlerts, maxDevices } = limits;
-  {
-    const pending = await store.incidents.pendingAlerts(batchSize);
-    if (pending.length === 0) return true;
+  const pending = await store.incidents.pendingAlerts(batchSize);
+  if (pending.length === 0) return true;
+  const pendingIds = new Set(pending.map((alert) => alert.id));
 
-    // The neighbourhood: alerts naming the pending alerts' candidate links within the window.
-    const candidates = new Map<string, true>();
-    for (const alert of pending)
-      for (const entity of alert.entities)
-        if (!intrinsicWeakness(entity, options)) candidates.set(entity.key, true);
-    const since = Math.min(...pending.map((alert) => alert.time)) - windowMs;
-    const until = Math.max(...pending.map((alert) => alert.time)) + windowMs;
-    const naming = await store.incidents.alertsNaming([...candidates.keys()], since, until, maxAlerts + 1);
-    const rows = new Map<number, CorrelationRow>();
-    for (const alert of pending) rows.set(alert.id, alert);
-    const weakKeys = new Map<string, string>();
-    for (const [key, found] of naming) {
-      if (found.length > maxAlerts) {
-        weakKeys.set(key, `named by more than ${maxAlerts} alerts`);
+  // Each candidate link of the batch, with the span of time its pending alerts cover.
+  const spans = new Map<string, { entity: Entity; from: number; to: number; mentions: number }>();
+  for (const alert of pending)
+    for (const entity of alert.entities) {
+      if (intrinsicWeakness(entity, options)) continue;
+      const span = spans.get(entity.key);
+      if (!span) spans.set(entity.key, { entity, from: alert.time, to: alert.time, mentions: 1 });
+      else {
+        span.from = Math.min(span.from, alert.time);
+        span.to = Math.max(span.to, alert.time);
+        span.mentions++;
+      }
+    }
+
+  // Each key's timeline around its span, from the entity index: prevalence within the window, and the alerts next
+  // to the span (the last before it, the first after it) and inside it.
+  const timelines = await store.incidents.keyTimelines(
+    [...spans].map(([key, span]) => ({
+      key,
+      from: span.from,
+      to: span.to,
+      mentions: span.mentions,
+      devices: span.entity.type !== 'device',
+    })),
+    limits,
+  );
+  const weakKeys = new Map<string, string>();
+  const foundBy = new Map<number, string[]>();
+  for (const [key, timeline] of timelines) {
+    // A device is never weak by prevalence: a busy host's alerts are still its story (as in `correlate`).
+    if (!key.startsWith('device:')) {
+      if (timeline.alerts > maxAlerts) {
+        weakKeys.set(key, `named by more than ${maxAlerts} alerts within the window`);
         continue;
       }
-      if (!key.startsWith('device:')) {
-        const devices = new Set(
-          found.flatMap((alert) => alert.entities.filter((e) => e.type === 'device').map((e) => e.key)),
-        );
-        if (devices.size > maxDevices) {
-          weakKeys.set(key, `seen on ${devices.size} devices (more than ${maxDevices})`);
-          continue;
-        }
+      if (timeline.devices > maxDevices) {
+        weakKeys.set(key, `seen on ${timeline.devices} devices within the window (more than ${maxDevices})`);
+        continue;
       }
-      for (const alert of found) rows.set(alert.id, alert);
     }
-    // Whole incidents: a group is decided with all of each incident it touches.
-    const incidents = [
-      ...new Set(
-        [...rows.values()].flatMap((alert) => (alert.incidentId === null ? [] : [alert.incidentId])),
-      ),
-    ];
-    for (const alert of await store.incidents.alertsOfIncidents(incidents)) rows.set(alert.id, alert);
-
-    const result = correlate(
-      [...rows.values()].map((alert) => ({
-        id: alertKey(alert.id),
-        time: alert.time,
-        entities: alert.entities,
-        ...(alert.incidentId !== null ? { group: `i${alert.incidentId}` } : {}),
-      })),
-      { ...options, weakKeys },
-    );
-
-    const pendingIds = new Set(pending.map((alert) => alert.id));
-    const plan: { groups: CorrelationPlan['groups'][number][]; links: CorrelationPlan['links'][number][] } = {
-      groups: [],
-      links: [],
-    };
-    const groupOf = new Map<string, number>();
-    result.groups.forEach((group, index) => group.forEach((key) => groupOf.set(key, index)));
-    for (const group of result.groups) {
-      // Every alert of the group not yet in an incident: this batch's, and any neighbour beyond the batch.
-      const assign = group.map(idOf).filter((id) => rows.get(id)?.incidentId === null);
-      if (!group.some((key) => pendingIds.has(idOf(key)))) continue;
-      const counts = new Map<number, number>();
-      for (const key of group) {
-        const incident = rows.get(idOf(key))?.incidentId;
-        if (incident != null) counts.set(incident, (counts.get(incident) ?? 0) + 1);
-      }
-      const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-      const target = ranked[0]?.[0] ?? null;
-      const merged = ranked.slice(1).map(([id]) => {
-        // The link that bridged this incident into the group: one touching an alert of it.
-        const bridge = result.links.find((link) => {
-          const a = rows.get(idOf(link.alertId))?.incidentId;
-          const b = rows.get(idOf(link.otherAlertId))?.incidentId;
-          return groupOf.get(link.alertId) === groupOf.get(group[0] as string) && (a === id || b === id);
-        });
-        return { id, alertId: bridge ? idOf(bridge.alertId) : null, entityKey: bridge?.entityKey ?? null };
-      });
-      plan.groups.push({ target, merged, assign, added: assign.map((id) => rows.get(id) as CorrelationRow) });
+    for (const { alertId } of timeline.neighbours) {
+      if (pendingIds.has(alertId)) continue;
+      const keys = foundBy.get(alertId);
+      if (keys) keys.push(key);
+      else foundBy.set(alertId, [key]);
     }
-    for (const link of result.links) {
-      const a = idOf(link.alertId);
-      const b = idOf(link.otherAlertId);
-      // New links only: those touching an alert of this batch (older ones are stored already).
-      if (pendingIds.has(a) || pendingIds.has(b))
-        plan.links.push({ alertId: a, otherAlertId: b, entityKey: link.entityKey });
-    }
-    const applied = await store.incidents.apply(plan, now());
-    summary.alerts += applied.assigned;
-    summary.incidentsCreated += applied.created;
-    summary.incidentsMerged += applied.merged;
   }
+
+  // The neighbours beyond the batch, each with the entities it was found by (confirmed against its own: the index
+  // is by hash) and its incident. One not yet in an incident is left for its own batch: it finds this one then.
+  const neighbours = new Map<number, NeighbourAlert>();
+  const input: CorrelationAlert[] = pending.map((alert) => ({
+    id: alertKey(alert.id),
+    time: alert.time,
+    entities: alert.entities,
+  }));
+  for (const neighbour of await store.incidents.neighbourAlerts([...foundBy.keys()])) {
+    if (neighbour.incidentId === null) continue;
+    const entities = (foundBy.get(neighbour.id) ?? [])
+      .filter((key) => neighbour.entities.includes(keyMarker(key)))
+      .map((key) => spans.get(key)?.entity as Entity);
+    if (entities.length === 0) continue;
+    neighbours.set(neighbour.id, neighbour);
+    input.push({
+      id: alertKey(neighbour.id),
+      time: neighbour.time,
+      entities,
+      group: `i${neighbour.incidentId}`,
+    });
+  }
+
+  const result = correlate(input, { ...options, weakKeys });
+  const incidentOf = (key: string) => neighbours.get(idOf(key))?.incidentId ?? null;
+  const plan: { groups: CorrelationPlan['groups'][number][]; links: CorrelationPlan['links'][number][] } = {
+    groups: [],
+    links: [],
+  };
+  const rows = new Map(pending.map((alert) => [alert.id, alert]));
+  const groupOf = new Map<string, number>();
+  result.groups.forEach((group, index) => group.forEach((key) => groupOf.set(key, index)));
+  result.groups.forEach((group, index) => {
+    const assign = group.map(idOf).filter((id) => pendingIds.has(id));
+    // The group keeps its largest incident (then the oldest); the others are merged into it.
+    const sizes = new Map<number, number>();
+    for (const key of group) {
+      const neighbour = neighbours.get(idOf(key));
+      if (neighbour?.incidentId != null) sizes.set(neighbour.incidentId, neighbour.incidentAlerts);
+    }
+    const ranked = [...sizes].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const target = ranked[0]?.[0] ?? null;
+    if (assign.length === 0 && ranked.length < 2) return;
+    const merged = ranked.slice(1).map(([id]) => {
+      // The link that bridged this incident into the group: one touching an alert of it.
+      const bridge = result.links.find(
+        (link) =>
+          groupOf.get(link.alertId) === index &&
+          (incidentOf(link.alertId) === id || incidentOf(link.otherAlertId) === id),
+      );
+      return { id, alertId: bridge ? idOf(bridge.alertId) : null, entityKey: bridge?.entityKey ?? null };
+    });
+    plan.groups.push({ target, merged, assign, added: assign.map((id) => rows.get(id) as CorrelationRow) });
+  });
+  // Every link is new: alerts of one incident are joined by their group before any link, so a link only ever
+  // joins what was apart.
+  for (const link of result.links)
+    plan.links.push({
+      alertId: idOf(link.alertId),
+      otherAlertId: idOf(link.otherAlertId),
+      entityKey: link.entityKey,
+    });
+  const applied = await store.incidents.apply(plan, now());
+  summary.alerts += applied.assigned;
+  summary.incidentsCreated += applied.created;
+  summary.incidentsMerged += applied.merged;
   return false;
 }

@@ -7,7 +7,7 @@ import { resolveEntity, uniqueEntities, type Entity } from '../domain/entity.js'
 import { AutoirError } from '../domain/errors.js';
 import { loadAliases, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
-import { entityHash, keyMarker } from './entity-index.js';
+import { deviceHashOf, entityHash, keyMarker } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
 import { alertWriteColumns, at, epoch, prepareAlert, type PreparedAlert } from './prepared-alert.js';
@@ -64,10 +64,10 @@ export function createAlertStatements(runMany: RunMany | undefined): AlertStatem
             })),
           )
           .returning(['id', 'source', 'source_ref']),
-      { runMany, chunk: ALERT_CHUNK },
+      { runMany, chunk: ALERT_CHUNK, upsert: true },
     ),
     insertEntityRows: new BulkInsert(
-      ['entity_hash', 'alert_id'],
+      ['entity_hash', 'at', 'alert_id', 'device_hash'],
       (db, rows) =>
         (db as unknown as Kysely<Database>)
           .insertInto('alert_entities')
@@ -279,6 +279,7 @@ async function writePrepared(
   const refs: string[] = [];
   const rows: unknown[][] = [];
   const hashesOfRow: ArrayLike<number>[] = [];
+  const deviceOfRow: number[] = [];
   // In key order, so that concurrent writers (PostgreSQL) take row locks in the same order and cannot deadlock.
   const ordered = [...lastIndexByRef].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [ref, index] of ordered) {
@@ -288,6 +289,7 @@ async function writePrepared(
     values[at.ingested_at] = nowMs;
     values[at.updated_at] = nowMs;
     let hashes = alert.entityHashes;
+    let device = alert.deviceHash;
     if (alert.lookups?.some((key) => aliases.get(key))) {
       const resolved = uniqueEntities(
         (JSON.parse(values[at.entities] as string) as Entity[]).map((entity) =>
@@ -296,10 +298,12 @@ async function writePrepared(
       );
       values[at.entities] = JSON.stringify(resolved);
       hashes = resolved.map((entity) => entityHash(entity.key));
+      device = deviceHashOf(resolved);
     }
     refs.push(ref);
     rows.push(values);
     hashesOfRow.push(hashes);
+    deviceOfRow.push(device);
   }
 
   // 3. Alerts stored before keep their id and incident; their entity index is replaced below.
@@ -311,19 +315,22 @@ async function writePrepared(
 
   // 4. The entity index. (If another process stored the same alert at the same moment, both index it: the rows
   //    of both versions stay, and every lookup is confirmed against the stored entities anyway.)
-  for (const { id, entityKeys } of previous.values()) {
+  for (const { id, at: time, entityKeys } of previous.values()) {
     const hashes = [...new Set(entityKeys.map(entityHash))];
     for (let start = 0; start < hashes.length; start += LOOKUP_CHUNK) {
       await db
         .deleteFrom('alert_entities')
-        .where('alert_id', '=', id)
         .where('entity_hash', 'in', hashes.slice(start, start + LOOKUP_CHUNK))
+        .where('at', '=', time)
+        .where('alert_id', '=', id)
         .execute();
     }
   }
   const entityRows: unknown[] = [];
   hashesOfRow.forEach((hashes, row) => {
-    for (let index = 0; index < hashes.length; index++) entityRows.push(hashes[index], ids[row]);
+    const time = rows[row]?.[at.created_at];
+    for (let index = 0; index < hashes.length; index++)
+      entityRows.push(hashes[index], time, ids[row], deviceOfRow[row]);
   });
   await statements.insertEntityRows.runFlat(db as unknown as Kysely<never>, entityRows);
 
@@ -380,25 +387,26 @@ async function upsertRows(
 async function existingAlerts(
   db: Kysely<Database>,
   keys: readonly (readonly [source: string, sourceRef: string])[],
-): Promise<Map<string, { id: number; entityKeys: string[] }>> {
+): Promise<Map<string, { id: number; at: number; entityKeys: string[] }>> {
   const refsBySource = new Map<string, string[]>();
   for (const [source, sourceRef] of keys) {
     const refs = refsBySource.get(source);
     if (refs) refs.push(sourceRef);
     else refsBySource.set(source, [sourceRef]);
   }
-  const found = new Map<string, { id: number; entityKeys: string[] }>();
+  const found = new Map<string, { id: number; at: number; entityKeys: string[] }>();
   for (const [source, refs] of refsBySource) {
     for (let start = 0; start < refs.length; start += LOOKUP_CHUNK) {
       const existing = await db
         .selectFrom('alerts')
-        .select(['id', 'source_ref', 'entities'])
+        .select(['id', 'source_ref', 'created_at', 'entities'])
         .where('source', '=', source)
         .where('source_ref', 'in', refs.slice(start, start + LOOKUP_CHUNK))
         .execute();
       for (const row of existing) {
         found.set(refKey(source, row.source_ref), {
           id: Number(row.id),
+          at: Number(row.created_at),
           entityKeys: (JSON.parse(row.entities) as Entity[]).map((entity) => entity.key),
         });
       }

@@ -23,13 +23,16 @@ function yieldToEventLoop(): Promise<void> {
 
 /**
  * Runs one compiled single-row statement for many parameter lists, in the caller's transaction (store/sqlite.ts).
- * With `rowids`, returns for each row the rowid it inserted, or `undefined` where it inserted nothing (an upsert
- * that updated instead).
+ * With `rowids`, returns for each row the rowid it inserted, or `undefined` where it inserted nothing: `insert`
+ * for an insert that may skip a row (`on conflict do nothing`: exact), `upsert` for one that may update instead
+ * (an updated row leaves the connection's last rowid as it was, so a row whose rowid did not move is taken as not
+ * inserted — which can also be a row inserted with the rowid another table's last insert had: the caller looks
+ * those up).
  */
 export type RunMany = (
   sqlText: string,
   rows: readonly Values[] | FlatRows,
-  rowids: boolean,
+  rowids: false | 'insert' | 'upsert',
 ) => (number | undefined)[];
 
 /** Rows as one flat array of values, `width` per row: no array per row to allocate (and collect). */
@@ -45,7 +48,12 @@ export class BulkInsert {
     private readonly columns: readonly string[],
     /** Builds the statement for these rows (values, conflict handling, returning). */
     private readonly build: (db: Kysely<never>, rows: readonly Record<string, unknown>[]) => Compilable,
-    private readonly options: { readonly runMany?: RunMany; readonly chunk: number },
+    private readonly options: {
+      readonly runMany?: RunMany;
+      readonly chunk: number;
+      /** The statement updates a conflicting row instead of inserting (see RunMany). */
+      readonly upsert?: boolean;
+    },
   ) {}
 
   /** Insert rows given as one flat array of values, row after row. */
@@ -89,7 +97,13 @@ export class BulkInsert {
       const rowids: (number | undefined)[] = [];
       for (let start = 0; start < rows.length; start += IN_PROCESS_SLICE) {
         if (start > 0) await yieldToEventLoop();
-        rowids.push(...runMany(this.sqlFor(db, 1), rows.slice(start, start + IN_PROCESS_SLICE), returning));
+        rowids.push(
+          ...runMany(
+            this.sqlFor(db, 1),
+            rows.slice(start, start + IN_PROCESS_SLICE),
+            returning && (this.options.upsert ? 'upsert' : 'insert'),
+          ),
+        );
       }
       return { rowids };
     }
@@ -127,6 +141,44 @@ export class BulkInsert {
       throw new AutoirError(
         'AUTOIR_E_INTERNAL',
         'bulk insert: the compiled query does not take its parameters row by row',
+      );
+    }
+    return compiled.sql;
+  }
+}
+
+/**
+ * One row's statement (an update, say), written once in Kysely and compiled once, run for many rows in-process
+ * on SQLite (`runMany`). Rows are arrays of values in `parameters` order. Dialects without `runMany` keep their own
+ * multi-row statements: this is the embedded store's fast path, not a portable one.
+ */
+export class RowStatement {
+  private sqlText: string | undefined;
+
+  constructor(
+    private readonly parameters: readonly string[],
+    private readonly build: (db: Kysely<never>, row: Record<string, unknown>) => Compilable,
+    private readonly runMany: RunMany,
+  ) {}
+
+  async run(db: Kysely<never>, rows: readonly Values[]): Promise<void> {
+    const sqlText = (this.sqlText ??= this.compile(db));
+    for (let start = 0; start < rows.length; start += IN_PROCESS_SLICE) {
+      if (start > 0) await yieldToEventLoop();
+      this.runMany(sqlText, rows.slice(start, start + IN_PROCESS_SLICE), false);
+    }
+  }
+
+  private compile(db: Kysely<never>): string {
+    const sentinel = Object.fromEntries(this.parameters.map((name, position) => [name, `\u0000${position}`]));
+    const compiled = this.build(db, sentinel).compile();
+    if (
+      compiled.parameters.length !== this.parameters.length ||
+      compiled.parameters.some((value, position) => value !== `\u0000${position}`)
+    ) {
+      throw new AutoirError(
+        'AUTOIR_E_INTERNAL',
+        'row statement: the compiled query does not take its parameters in the order given',
       );
     }
     return compiled.sql;

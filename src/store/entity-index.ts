@@ -22,6 +22,21 @@ export function entityHash(key: string): number {
 }
 
 /**
+ * The device an alert counts for in the entity index (correlation's prevalence: on how many devices an entity is
+ * seen): the smallest hash of its device entities' keys, whatever their order; 0 for an alert about no device. An
+ * alert about two devices (lateral movement) counts for one of them.
+ */
+export function deviceHashOf(entities: readonly { readonly type: string; readonly key: string }[]): number {
+  let least = 0;
+  for (const entity of entities) {
+    if (entity.type !== 'device') continue;
+    const hash = entityHash(entity.key);
+    if (least === 0 || hash < least) least = hash;
+  }
+  return least;
+}
+
+/**
  * The text by which an alert's stored entities (JSON) name an entity: `"key":"<key>"`. Entities are serialised
  * with `JSON.stringify`, so this text is exact.
  */

@@ -263,3 +263,38 @@ describe.each(backends)('messages on %s', (dialect) => {
     expect(alice.items[0]?.details).toMatchObject({ spf: 'fail', dmarc: 'fail' });
   });
 });
+
+describe.each(backends)('events after alerts on %s', (dialect) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await createTestStore(dialect);
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('stores the first event of a table even when its row id is the one the last alert got', async () => {
+    // SQLite keeps one "last inserted row id" per connection, across tables: alert 1, then event 1.
+    const [alert] = await t.store.alerts.upsertAlerts(
+      [
+        {
+          draft: {
+            source: 'test',
+            sourceRef: 'first',
+            title: 'First alert',
+            severity: 'low',
+            mitreTechniques: [],
+            createdAt: '2023-08-16T05:00:00Z',
+            entities: [],
+          },
+          format: 'autoir',
+        },
+      ],
+      now(),
+    );
+    expect(alert).toMatchObject({ id: 'alr_1', status: 'created' });
+    const summary = await ingestDocuments(documents({ 'conn.log': zeekConn }), { store: t.store, now });
+    expect(summary).toMatchObject({ events: 1, duplicateEvents: 0 });
+    expect(await t.store.events.countEvents()).toBe(1);
+  });
+});

@@ -2,7 +2,14 @@
  * Incidents: what correlation needs from storage (pending alerts, the alerts around them, applying a plan of
  * creations, merges, assignments and links in one transaction) and what analysts read and change.
  */
-import { sql, SqliteAdapter, type Kysely, type SelectQueryBuilder } from 'kysely';
+import {
+  sql,
+  SqliteAdapter,
+  type Insertable,
+  type Kysely,
+  type SelectQueryBuilder,
+  type Updateable,
+} from 'kysely';
 import { severities, severityRank, type Severity } from '../domain/alert.js';
 import type { Entity } from '../domain/entity.js';
 import { AutoirError, badInput } from '../domain/errors.js';
@@ -12,6 +19,7 @@ import {
   type IncidentStatus,
 } from '../domain/incident.js';
 import { publicAlertId } from './alert-store.js';
+import { BulkInsert, RowStatement, type RunMany } from './bulk-insert.js';
 import { entityHash } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
@@ -54,6 +62,35 @@ export interface CorrelationPlan {
     readonly otherAlertId: number;
     readonly entityKey: string;
   }[];
+}
+
+export interface TimelineRequest {
+  readonly key: string;
+  readonly from: number;
+  readonly to: number;
+  /** Count the distinct devices too (prevalence of an entity other than a device). */
+  readonly devices: boolean;
+  /** The caller's alerts naming the key inside the span (those it knows of already). */
+  readonly mentions: number;
+}
+
+export interface KeyTimeline {
+  /** Alerts naming the key within the window of the span, up to `maxAlerts + 1`. */
+  readonly alerts: number;
+  /** Distinct devices those alerts count for (0 unless asked for and there are more alerts than `maxDevices`). */
+  readonly devices: number;
+  /** Alert ids next to and inside the span on the key's timeline, with their times. */
+  readonly neighbours: readonly { readonly alertId: number; readonly time: number }[];
+}
+
+export interface NeighbourAlert {
+  readonly id: number;
+  readonly time: number;
+  readonly incidentId: number | null;
+  /** Alerts in that incident (0 without one). */
+  readonly incidentAlerts: number;
+  /** The alert's entities as stored: JSON text, to be searched with `keyMarker` rather than parsed. */
+  readonly entities: string;
 }
 
 export interface IncidentSummary {
@@ -125,14 +162,19 @@ export interface IncidentStore {
    */
   lockForCorrelation(): Promise<void>;
   pendingAlerts(limit: number): Promise<CorrelationRow[]>;
-  /** For each key: the alerts naming it between `since` and `until`, at most `limit` (more means: too many). */
-  alertsNaming(
-    keys: readonly string[],
-    since: number,
-    until: number,
-    limit: number,
-  ): Promise<Map<string, CorrelationRow[]>>;
-  alertsOfIncidents(ids: readonly number[]): Promise<CorrelationRow[]>;
+  /**
+   * For each key, its timeline around `[from, to]` read from the entity index: how many alerts name it within
+   * `windowMs` of that span (counted up to `maxAlerts + 1`), with `devices` on how many distinct devices (counted
+   * where there are more than `maxDevices` alerts, else 0), and the alerts on it next to the span — the last
+   * before `from` and the first after `to` within the window — and every alert inside the span. Found by the
+   * key's hash: a caller confirms a neighbour against its entities (`neighbourAlerts`).
+   */
+  keyTimelines(
+    requests: readonly TimelineRequest[],
+    limits: { readonly windowMs: number; readonly maxAlerts: number; readonly maxDevices: number },
+  ): Promise<Map<string, KeyTimeline>>;
+  /** These alerts as correlation sees a neighbour: time, incident (and its size), and entities as stored (JSON). */
+  neighbourAlerts(ids: readonly number[]): Promise<NeighbourAlert[]>;
   apply(plan: CorrelationPlan, now: Date): Promise<{ created: number; merged: number; assigned: number }>;
   countPending(): Promise<number>;
   listIncidents(filter: IncidentFilter, page: PageRequest): Promise<Page<IncidentSummary>>;
@@ -181,6 +223,7 @@ interface Aggregate {
 }
 
 const ENTITY_ORDER = ['device', 'user', 'mailbox', 'file', 'process', 'ip', 'domain', 'url'];
+const ENTITY_RANK = new Map(ENTITY_ORDER.map((type, rank) => [type, rank]));
 /** Main entities kept per incident. */
 const MAX_SUMMARY_ENTITIES = 50;
 
@@ -219,7 +262,7 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     last = Math.max(last, alert.time);
     const seen = new Set<string>();
     for (const entity of alert.entities) {
-      if (seen.has(entity.key) || !ENTITY_ORDER.includes(entity.type)) continue;
+      if (seen.has(entity.key) || !ENTITY_RANK.has(entity.type)) continue;
       seen.add(entity.key);
       const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
       entry.alerts++;
@@ -232,8 +275,8 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     .sort(
       (a, b) =>
         b.alerts - a.alerts ||
-        ENTITY_ORDER.indexOf(a.type) - ENTITY_ORDER.indexOf(b.type) ||
-        a.key.localeCompare(b.key),
+        (ENTITY_RANK.get(a.type) ?? 0) - (ENTITY_RANK.get(b.type) ?? 0) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
     )
     .slice(0, MAX_SUMMARY_ENTITIES);
   const where =
@@ -281,6 +324,9 @@ function toSummary(row: IncidentRow): IncidentSummary {
 }
 
 const CHUNK = 500;
+/** Keys per timeline statement, and per probe. */
+const TIMELINE_CHUNK = 1000;
+const PROBE_CHUNK = 5000;
 
 /** How incident lists sort (newest or most severe first); the last key is the id, so the order is total. */
 const sortKeys = {
@@ -320,20 +366,96 @@ function filtered<O>(
   return q;
 }
 
-export function createIncidentStore(db: Kysely<Database>, atomically: Atomically): IncidentStore {
-  const alertsOf = async (executor: Kysely<Database>, ids: readonly number[]): Promise<CorrelationRow[]> => {
-    const out: CorrelationRow[] = [];
-    for (let start = 0; start < ids.length; start += CHUNK) {
-      const rows = await executor
-        .selectFrom('alerts')
-        .select(rowColumns)
-        .where('incident_id', 'in', ids.slice(start, start + CHUNK).map(publicIncidentId))
-        .execute();
-      out.push(...rows.map(toRow));
-    }
-    return out;
-  };
+/** The columns automation writes on an incident (`aggregate`), in order. */
+const aggregateColumns = [
+  'title',
+  'lead_title',
+  'severity',
+  'severity_rank',
+  'alert_count',
+  'first_activity_at',
+  'last_activity_at',
+  'entities',
+  'devices',
+] as const;
 
+const newIncidentColumns = [
+  ...aggregateColumns,
+  'status',
+  'redirect_to',
+  'classification',
+  'determination',
+  'assignee',
+  'tags',
+  'created_at',
+  'updated_at',
+  'analyst_updated_at',
+  'origin_alert_id',
+] as const;
+
+/** Correlation's bulk statements, compiled once per store. */
+interface IncidentStatements {
+  readonly insertIncidents: BulkInsert;
+  readonly insertLinks: BulkInsert;
+  /** SQLite: one row's statements run in-process (PostgreSQL keeps multi-row statements). */
+  readonly updateAggregate?: RowStatement;
+  readonly assignAlert?: RowStatement;
+}
+
+function createIncidentStatements(runMany: RunMany | undefined): IncidentStatements {
+  const typed = (db: Kysely<never>) => db as unknown as Kysely<Database>;
+  return {
+    insertIncidents: new BulkInsert(
+      newIncidentColumns,
+      (db, rows) =>
+        typed(db)
+          .insertInto('incidents')
+          .values(rows as unknown as Insertable<IncidentsTable>[])
+          .returning(['id', 'origin_alert_id']),
+      { runMany, chunk: 100 },
+    ),
+    insertLinks: new BulkInsert(
+      ['alert_id', 'other_alert_id', 'entity_key', 'created_at'],
+      (db, rows) =>
+        typed(db)
+          .insertInto('incident_links')
+          .values(rows as unknown as Insertable<Database['incident_links']>[])
+          .onConflict((conflict) => conflict.doNothing()),
+      { runMany, chunk: 500 },
+    ),
+    ...(runMany
+      ? {
+          updateAggregate: new RowStatement(
+            [...aggregateColumns, 'updated_at', 'id'],
+            (db, row) => {
+              const { id, ...set } = row;
+              return typed(db)
+                .updateTable('incidents')
+                .set(set as Updateable<IncidentsTable>)
+                .where('id', '=', id as number);
+            },
+            runMany,
+          ),
+          assignAlert: new RowStatement(
+            ['incident_id', 'id'],
+            (db, row) =>
+              typed(db)
+                .updateTable('alerts')
+                .set({ incident_id: row.incident_id as string })
+                .where('id', '=', row.id as number),
+            runMany,
+          ),
+        }
+      : {}),
+  };
+}
+
+export function createIncidentStore(
+  db: Kysely<Database>,
+  atomically: Atomically,
+  runMany?: RunMany,
+): IncidentStore {
+  const statements = createIncidentStatements(runMany);
   const detail = async (executor: Kysely<Database>, id: number): Promise<IncidentDetail | undefined> => {
     const row = await executor.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
@@ -430,53 +552,172 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
       return Number(row.count);
     },
 
-    async alertsNaming(keys, since, until, limit) {
-      // One query per chunk of keys through the entity index; each hit confirmed against the alert's entities.
-      const out = new Map<string, CorrelationRow[]>(keys.map((key) => [key, []]));
-      const keysByHash = new Map<number, string[]>();
-      for (const key of keys) {
-        const hash = entityHash(key);
-        const list = keysByHash.get(hash);
-        if (list) list.push(key);
-        else keysByHash.set(hash, [key]);
+    async keyTimelines(requests, limits) {
+      const { windowMs, maxAlerts, maxDevices } = limits;
+      // Keys by hash: two keys of one hash (a collision) share the hash's rows, confirmed later by the caller.
+      const byHash = new Map<
+        number,
+        { keys: string[]; from: number; to: number; devices: boolean; mentions: number }
+      >();
+      for (const request of requests) {
+        const hash = entityHash(request.key);
+        const entry = byHash.get(hash);
+        if (!entry)
+          byHash.set(hash, {
+            keys: [request.key],
+            from: request.from,
+            to: request.to,
+            devices: request.devices,
+            mentions: request.mentions,
+          });
+        else {
+          entry.keys.push(request.key);
+          entry.from = Math.min(entry.from, request.from);
+          entry.to = Math.max(entry.to, request.to);
+          entry.devices ||= request.devices;
+          entry.mentions += request.mentions;
+        }
       }
-      const hashes = [...keysByHash.keys()];
-      const parsed = new Map<number, { row: CorrelationRow; keys: Set<string> }>();
-      for (let start = 0; start < hashes.length; start += CHUNK) {
-        const rows = await db
-          .selectFrom('alert_entities')
-          .innerJoin('alerts', 'alerts.id', 'alert_entities.alert_id')
-          .select([
-            'alert_entities.entity_hash as hash',
-            'alerts.id as id',
-            'alerts.created_at as created_at',
-            'alerts.title as title',
-            'alerts.severity as severity',
-            'alerts.incident_id as incident_id',
-            'alerts.entities as entities',
-          ])
-          .where('alert_entities.entity_hash', 'in', hashes.slice(start, start + CHUNK))
-          .where('alerts.created_at', '>=', since)
-          .where('alerts.created_at', '<=', until)
-          .execute();
-        for (const row of rows) {
-          const id = Number(row.id);
-          let entry = parsed.get(id);
-          if (!entry) {
-            const alert = toRow(row);
-            entry = { row: alert, keys: new Set(alert.entities.map((entity) => entity.key)) };
-            parsed.set(id, entry);
-          }
-          for (const key of keysByHash.get(Number(row.hash)) ?? []) {
-            const list = out.get(key) as CorrelationRow[];
-            if (entry.keys.has(key) && list.length < limit) list.push(entry.row);
+      const spans = [...byHash].map(([hash, entry]) => ({
+        hash,
+        ...entry,
+        alerts: 0,
+        devices: 0,
+        countDevices: entry.devices,
+        neighbours: [] as { alertId: number; time: number }[],
+      }));
+      const byHashRow = new Map(spans.map((span) => [span.hash, span]));
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      // The spans as a table `k(h, lo, hi, n)`: JSON on SQLite, arrays on PostgreSQL.
+      const table = (chunk: readonly (typeof spans)[number][]) =>
+        sqlite
+          ? sql`select value ->> 0 as h, value ->> 1 as lo, value ->> 2 as hi, value ->> 3 as n from json_each(${JSON.stringify(
+              chunk.map((span) => [span.hash, span.from, span.to, span.mentions]),
+            )})`
+          : sql`select * from unnest(${chunk.map((span) => span.hash)}::bigint[], ${chunk.map(
+              (span) => span.from,
+            )}::bigint[], ${chunk.map((span) => span.to)}::bigint[], ${chunk.map(
+              (span) => span.mentions,
+            )}::bigint[]) as k(h, lo, hi, n)`;
+      // Most keys of a batch are named by nobody else in the window (a process, a rare file): one probe per key
+      // finds those that are — more alerts in the window than the caller's own — and only those are read further.
+      const named: (typeof spans)[number][] = [];
+      for (let start = 0; start < spans.length; start += PROBE_CHUNK) {
+        const chunk = spans.slice(start, start + PROBE_CHUNK);
+        const probed = await sql<{ h: number | string }>`with k as (${table(chunk)})
+          select k.h as h from k
+          where (select count(*) from (select 1 from alert_entities e where e.entity_hash = k.h
+            and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${
+              Math.max(...chunk.map((span) => span.mentions)) + 1
+            }) w) > k.n`.execute(db);
+        for (const row of probed.rows) {
+          const span = byHashRow.get(Number(row.h));
+          if (span) named.push(span);
+        }
+      }
+      // At most maxAlerts + 1 rows of a key are read to count it: a busy key costs no more than that.
+      const windowRows = (columns: ReturnType<typeof sql>) =>
+        sql`select ${columns} from alert_entities e where e.entity_hash = k.h and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${maxAlerts + 1}`;
+      const parseTimed = (text: string | null) => {
+        if (text === null) return undefined;
+        const [time, id] = text.split(',');
+        return { alertId: Number(id), time: Number(time) };
+      };
+      for (let start = 0; start < named.length; start += TIMELINE_CHUNK) {
+        const chunk = named.slice(start, start + TIMELINE_CHUNK);
+        const k = table(chunk);
+        const summary = await sql<{
+          h: number | string;
+          alerts: number | string;
+          before_row: string | null;
+          after_row: string | null;
+        }>`with k as (${k})
+          select k.h as h,
+            (select count(*) from (${windowRows(sql`1`)}) w) as alerts,
+            (select e.at || ',' || e.alert_id from alert_entities e where e.entity_hash = k.h and e.at < k.lo
+              and e.at >= k.lo - ${windowMs} order by e.at desc, e.alert_id desc limit 1) as before_row,
+            (select e.at || ',' || e.alert_id from alert_entities e where e.entity_hash = k.h and e.at > k.hi
+              and e.at <= k.hi + ${windowMs} order by e.at, e.alert_id limit 1) as after_row
+          from k`.execute(db);
+        for (const row of summary.rows) {
+          const span = byHashRow.get(Number(row.h));
+          if (!span) continue;
+          span.alerts = Number(row.alerts);
+          for (const next of [parseTimed(row.before_row), parseTimed(row.after_row)])
+            if (next) span.neighbours.push(next);
+        }
+        const inside = await sql<{ h: number | string; at: number | string; alert_id: number | string }>`
+          with k as (${k})
+          select k.h as h, e.at as at, e.alert_id as alert_id
+          from k join alert_entities e on e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi`.execute(db);
+        for (const row of inside.rows)
+          byHashRow
+            .get(Number(row.h))
+            ?.neighbours.push({ alertId: Number(row.alert_id), time: Number(row.at) });
+        // Devices only where there could be too many: more alerts than devices allowed.
+        const busy = chunk.filter((span) => span.countDevices && span.alerts > maxDevices);
+        if (busy.length > 0) {
+          const devices = await sql<{ h: number | string; devices: number | string }>`
+            with k as (${table(busy)})
+            select k.h as h, (select count(distinct w.device_hash) from (${windowRows(
+              sql`e.device_hash`,
+            )}) w) as devices from k`.execute(db);
+          for (const row of devices.rows) {
+            const span = byHashRow.get(Number(row.h));
+            if (span) span.devices = Number(row.devices);
           }
         }
+      }
+      const out = new Map<string, KeyTimeline>();
+      for (const span of spans) {
+        // A key nobody else names: only the caller's alerts are on it.
+        const timeline = {
+          alerts: span.alerts || span.mentions,
+          devices: span.devices,
+          neighbours: span.neighbours,
+        };
+        for (const key of span.keys) out.set(key, timeline);
       }
       return out;
     },
 
-    alertsOfIncidents: (ids) => alertsOf(db, ids),
+    async neighbourAlerts(ids) {
+      const out: NeighbourAlert[] = [];
+      for (let start = 0; start < ids.length; start += CHUNK) {
+        const rows = await db
+          .selectFrom('alerts')
+          .select(['id', 'created_at', 'incident_id', 'entities'])
+          .where('id', 'in', ids.slice(start, start + CHUNK))
+          .execute();
+        const incidents = [
+          ...new Set(
+            rows.flatMap((row) => {
+              const id = row.incident_id === null ? undefined : parseIncidentId(row.incident_id);
+              return id === undefined ? [] : [id];
+            }),
+          ),
+        ];
+        const sizes = new Map<number, number>();
+        if (incidents.length > 0)
+          for (const row of await db
+            .selectFrom('incidents')
+            .select(['id', 'alert_count'])
+            .where('id', 'in', incidents)
+            .execute())
+            sizes.set(Number(row.id), Number(row.alert_count));
+        for (const row of rows) {
+          const incidentId = row.incident_id === null ? null : (parseIncidentId(row.incident_id) ?? null);
+          out.push({
+            id: Number(row.id),
+            time: Number(row.created_at),
+            incidentId,
+            incidentAlerts: incidentId === null ? 0 : (sizes.get(incidentId) ?? 0),
+            entities: row.entities,
+          });
+        }
+      }
+      return out;
+    },
 
     apply: (plan, now) =>
       atomically(async (executor) => {
@@ -520,41 +761,52 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
         // New incidents first, in a few statements; each is known by the alert it was created for.
         const created_ids = new Map<number, number>();
         const fresh = plan.groups.filter((group) => group.target === null);
-        for (let begin = 0; begin < fresh.length; begin += 100) {
-          const chunk = fresh.slice(begin, begin + 100);
-          const inserted = await executor
-            .insertInto('incidents')
-            .values(
-              chunk.map((group) => ({
-                ...aggregate([], group.added),
-                status: 'active',
-                redirect_to: null,
-                classification: 'unknown',
-                determination: null,
-                assignee: null,
-                tags: '[]',
-                created_at: nowMs,
-                updated_at: nowMs,
-                analyst_updated_at: null,
-                origin_alert_id: group.assign[0] as number,
-              })),
-            )
-            .returning(['id', 'origin_alert_id'])
-            .execute();
-          for (const row of inserted) created_ids.set(Number(row.origin_alert_id), Number(row.id));
-          created += inserted.length;
+        if (fresh.length > 0) {
+          const rows = fresh.map((group) => {
+            const values: Record<(typeof newIncidentColumns)[number], unknown> = {
+              ...aggregate([], group.added),
+              status: 'active',
+              redirect_to: null,
+              classification: 'unknown',
+              determination: null,
+              assignee: null,
+              tags: '[]',
+              created_at: nowMs,
+              updated_at: nowMs,
+              analyst_updated_at: null,
+              origin_alert_id: group.assign[0] as number,
+            };
+            return newIncidentColumns.map((column) => values[column]);
+          });
+          const inserted = await statements.insertIncidents.runReturning(
+            executor as unknown as Kysely<never>,
+            rows,
+          );
+          if ('rowids' in inserted)
+            inserted.rowids.forEach((id, index) =>
+              created_ids.set(fresh[index]?.assign[0] as number, id as number),
+            );
+          else
+            for (const row of inserted.rows as { id: number; origin_alert_id: number }[])
+              created_ids.set(Number(row.origin_alert_id), Number(row.id));
+          created += fresh.length;
         }
+        const updates: unknown[][] = [];
         for (const group of plan.groups) {
           let target = group.target;
           if (target === null) {
             target = created_ids.get(group.assign[0] as number) as number;
           } else {
             // Automation's fields only: status, classification and the rest stay the analyst's.
-            await executor
-              .updateTable('incidents')
-              .set({ ...aggregate(partsOf(group), group.added), updated_at: nowMs })
-              .where('id', '=', target)
-              .execute();
+            const values = aggregate(partsOf(group), group.added);
+            if (statements.updateAggregate)
+              updates.push([...aggregateColumns.map((column) => values[column]), nowMs, target]);
+            else
+              await executor
+                .updateTable('incidents')
+                .set({ ...values, updated_at: nowMs })
+                .where('id', '=', target)
+                .execute();
           }
           for (const merge of group.merged) {
             await executor
@@ -587,8 +839,17 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
           }
           for (const id of group.assign) assignments.push([id, publicIncidentId(target)]);
         }
+        if (statements.updateAggregate)
+          await statements.updateAggregate.run(executor as unknown as Kysely<never>, updates);
+        if (statements.assignAlert) {
+          await statements.assignAlert.run(
+            executor as unknown as Kysely<never>,
+            assignments.map(([id, incident]) => [incident, id]),
+          );
+          assigned = assignments.length;
+        }
         // Assignments in few statements: `case id when … then …` over a chunk of alerts.
-        for (let start = 0; start < assignments.length; start += CHUNK) {
+        for (let start = 0; start < (statements.assignAlert ? 0 : assignments.length); start += CHUNK) {
           const chunk = assignments.slice(start, start + CHUNK);
           await executor
             .updateTable('alerts')
@@ -606,21 +867,10 @@ export function createIncidentStore(db: Kysely<Database>, atomically: Atomically
             .execute();
           assigned += chunk.length;
         }
-        for (let start = 0; start < plan.links.length; start += CHUNK) {
-          const links = plan.links.slice(start, start + CHUNK);
-          await executor
-            .insertInto('incident_links')
-            .values(
-              links.map((link) => ({
-                alert_id: link.alertId,
-                other_alert_id: link.otherAlertId,
-                entity_key: link.entityKey,
-                created_at: nowMs,
-              })),
-            )
-            .onConflict((conflict) => conflict.doNothing())
-            .execute();
-        }
+        await statements.insertLinks.runFlat(
+          executor as unknown as Kysely<never>,
+          plan.links.flatMap((link) => [link.alertId, link.otherAlertId, link.entityKey, nowMs]),
+        );
         return { created, merged, assigned };
       }),
 

@@ -3,11 +3,13 @@
  * merges two incidents (the smaller redirected, the merge recorded); the window expires; analyst fields survive
  * automation; links explain every join.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { correlatePending } from '../correlate/correlator.js';
-import { createDevice, createFile, createUser, type Entity } from '../domain/entity.js';
+import { correlate } from '../correlate/correlate.js';
+import { createDevice, createFile, createIp, createUser, type Entity } from '../domain/entity.js';
 
 const now = () => new Date('2024-06-01T00:00:00.000Z');
 const device = (name: string) => createDevice({ hostname: name }) as Entity;
@@ -184,5 +186,79 @@ describe.each(backends)('incidents on %s', (dialect) => {
     expect(
       (await t.store.incidents.listIncidents({ statuses: ['active'] }, { limit: 5 })).items,
     ).toHaveLength(0);
+  });
+  it('groups alerts as the function over the whole set does, whatever order and batches they arrive in', async () => {
+    // Without prevalence in play (thresholds above the set's size), the store's incidents are the groups of
+    // `correlate` over all the alerts: late alerts find the incidents made before them, bridges merge. Each run
+    // has entities and a source of its own, so runs share the store without meeting.
+    const options = { maxDevices: 100, maxAlerts: 100 };
+    let run = 0;
+    const sample = fc.record({
+      alerts: fc.array(
+        fc.record({
+          hours: fc.integer({ min: 0, max: 96 }),
+          entities: fc.uniqueArray(fc.integer({ min: 0, max: 11 }), { maxLength: 3 }),
+        }),
+        { minLength: 1, maxLength: 25 },
+      ),
+      order: fc.func(fc.integer()),
+      chunk: fc.integer({ min: 1, max: 8 }),
+      batch: fc.integer({ min: 1, max: 6 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(sample, async ({ alerts, order, chunk, batch }) => {
+        run++;
+        const source = `run${run}`;
+        const pool: Entity[] = [
+          ...['a', 'b', 'c', 'd'].map((host) => device(`${source}${host}.corp.example`)),
+          ...['alice', 'bob', 'carol'].map((name) => user(`CORP\\${source}${name}`)),
+          ...['1', '2', '3'].map(
+            (digit) =>
+              createFile({ sha256: `${run.toString(16).padStart(4, '0')}${digit.repeat(60)}` }) as Entity,
+          ),
+          createIp({ address: `203.0.${run % 250}.9` }) as Entity,
+          createIp({ address: '127.0.0.1' }) as Entity,
+        ];
+        const set = alerts.map((alert, index) => ({
+          ref: `${source}-${index + 1}`,
+          hours: alert.hours,
+          entities: alert.entities.map((position) => pool[position] as Entity),
+        }));
+        const arrival = [...set].sort((a, b) => order(a.ref) - order(b.ref) || a.ref.localeCompare(b.ref));
+        for (let start = 0; start < arrival.length; start += chunk) {
+          await t.store.alerts.upsertAlerts(
+            arrival.slice(start, start + chunk).map((alert) => ({
+              draft: draftAlert({
+                source,
+                sourceRef: alert.ref,
+                createdAt: at(alert.hours),
+                entities: alert.entities,
+              }),
+              format: 'autoir',
+            })),
+            now(),
+          );
+          await correlatePending(t.store, options, now, batch);
+        }
+        const stored = (await t.store.alerts.listAlerts({ sources: [source] }, { limit: 100 })).items;
+        const byIncident = new Map<string, string[]>();
+        for (const alert of stored) {
+          expect(alert.incidentId).toEqual(expect.stringMatching(/^inc_/));
+          byIncident.set(alert.incidentId!, [...(byIncident.get(alert.incidentId!) ?? []), alert.sourceRef]);
+        }
+        const expected = correlate(
+          set.map((alert) => ({
+            id: alert.ref,
+            time: Date.parse(at(alert.hours)),
+            entities: alert.entities,
+          })),
+          options,
+        ).groups;
+        const normal = (groups: Iterable<readonly string[]>) =>
+          [...groups].map((group) => [...group].sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
+        expect(normal(byIncident.values())).toEqual(normal(expected));
+      }),
+      { numRuns: dialect === 'sqlite' ? 60 : 20 },
+    );
   });
 });

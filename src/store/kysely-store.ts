@@ -51,7 +51,7 @@ function bind(
     alerts: createAlertStore(db, atomically, statements.alerts),
     events: createEventStore(db, atomically, statements.events),
     eventQuery: createEventQuery(db),
-    incidents: createIncidentStore(db, atomically),
+    incidents: createIncidentStore(db, atomically, options.runMany),
     investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
     users: createUserStore(db, atomically),

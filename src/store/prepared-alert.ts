@@ -6,7 +6,7 @@
 import { severityRank } from '../domain/alert.js';
 import { entityAliases, type Entity } from '../domain/entity.js';
 import { badInput } from '../domain/errors.js';
-import { entityHash } from './entity-index.js';
+import { deviceHashOf, entityHash } from './entity-index.js';
 import type { AlertInput } from './ports.js';
 import type { AlertsTable } from './schema.js';
 
@@ -49,6 +49,8 @@ export interface PreparedAlert {
   readonly values: unknown[];
   /** `entityHash` of each entity key, in entity order. */
   readonly entityHashes: ArrayLike<number>;
+  /** `deviceHashOf` the entities: the device the alert counts for in the entity index. */
+  readonly deviceHash: number;
   /** Aliases this alert's entities establish: [alias key, entity key]. Absent when none. */
   readonly aliases?: readonly (readonly [string, string])[];
   /** Alias keys that, if known, would change this alert's entities (bare host names, UPNs, SIDs). Absent when none. */
@@ -89,6 +91,7 @@ export function prepareAlert({ draft, raw, format }: AlertInput): PreparedAlert 
   return {
     values: alertWriteColumns.map((column) => row[column]),
     entityHashes: Float64Array.from(draft.entities, (entity) => entityHash(entity.key)),
+    deviceHash: deviceHashOf(draft.entities),
     ...(aliases.length > 0 ? { aliases } : {}),
     ...(lookups.length > 0 ? { lookups } : {}),
   };

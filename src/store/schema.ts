@@ -43,7 +43,11 @@ export interface AlertsTable {
 export interface AlertEntitiesTable {
   /** `entityHash(key)`: see entity-index.ts. */
   entity_hash: number;
+  /** The alert's time (`alerts.created_at`): an entity's rows are its timeline. */
+  at: number;
   alert_id: number;
+  /** `deviceHashOf` the alert's entities: the device it counts for, 0 for none. */
+  device_hash: number;
 }
 
 /** Alias key → the entity key it stands for; `null` when two entities claim the alias (ambiguous). */

@@ -84,6 +84,13 @@ export function createSqliteKysely(options: SqliteOptions): {
       for (const parameters of parameterRows) statement.run(parameters);
       return out;
     }
+    if (rowids === 'insert') {
+      for (const parameters of parameterRows) {
+        const result = statement.run(parameters);
+        out.push(result.changes > 0 ? Number(result.lastInsertRowid) : undefined);
+      }
+      return out;
+    }
     // An upsert that updates leaves last_insert_rowid unchanged: a row whose rowid did not move inserted nothing.
     let previous = Number(lastRowid.get());
     for (const parameters of parameterRows) {
