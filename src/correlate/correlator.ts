@@ -9,8 +9,12 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/ports.js';
 import { packageRoot } from '../version.js';
-import type { CorrelationPlan, CorrelationRow, NeighbourAlert } from '../store/incident-store.js';
-import { keyMarker } from '../store/entity-index.js';
+import type {
+  CorrelationPlan,
+  CorrelationRow,
+  KeyTimeline,
+  NeighbourAlert,
+} from '../store/incident-store.js';
 import type { Entity } from '../domain/entity.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
 import {
@@ -73,19 +77,22 @@ async function correlateBatch(
   limits: { windowMs: number; maxAlerts: number; maxDevices: number },
   summary: CorrelationSummary,
 ): Promise<boolean> {
-  const { windowMs, maxAlerts, maxDevices } = limits;
+  const { maxAlerts, maxDevices } = limits;
   const pending = await store.incidents.pendingAlerts(batchSize);
   if (pending.length === 0) return true;
   const pendingIds = new Set(pending.map((alert) => alert.id));
 
   // Each candidate link of the batch, with the span of time its pending alerts cover.
   const spans = new Map<string, { entity: Entity; from: number; to: number; mentions: number }>();
+  const weak = new Set<string>();
   for (const alert of pending)
     for (const entity of alert.entities) {
-      if (intrinsicWeakness(entity, options)) continue;
       const span = spans.get(entity.key);
-      if (!span) spans.set(entity.key, { entity, from: alert.time, to: alert.time, mentions: 1 });
-      else {
+      if (!span) {
+        if (weak.has(entity.key)) continue;
+        if (intrinsicWeakness(entity, options)) weak.add(entity.key);
+        else spans.set(entity.key, { entity, from: alert.time, to: alert.time, mentions: 1 });
+      } else {
         span.from = Math.min(span.from, alert.time);
         span.to = Math.max(span.to, alert.time);
         span.mentions++;
@@ -94,19 +101,25 @@ async function correlateBatch(
 
   // Each key's timeline around its span, from the entity index: prevalence within the window, and the alerts next
   // to the span (the last before it, the first after it) and inside it.
+  const keys = [...spans.keys()];
   const timelines = await store.incidents.keyTimelines(
-    [...spans].map(([key, span]) => ({
-      key,
-      from: span.from,
-      to: span.to,
-      mentions: span.mentions,
-      devices: span.entity.type !== 'device',
-    })),
+    keys.map((key) => {
+      const span = spans.get(key) as { entity: Entity; from: number; to: number; mentions: number };
+      return {
+        key,
+        from: span.from,
+        to: span.to,
+        mentions: span.mentions,
+        devices: span.entity.type !== 'device',
+      };
+    }),
     limits,
   );
   const weakKeys = new Map<string, string>();
   const foundBy = new Map<number, string[]>();
-  for (const [key, timeline] of timelines) {
+  for (let position = 0; position < keys.length; position++) {
+    const key = keys[position] as string;
+    const timeline = timelines[position] as KeyTimeline;
     // A device is never weak by prevalence: a busy host's alerts are still its story (as in `correlate`).
     if (!key.startsWith('device:')) {
       if (timeline.alerts > maxAlerts) {
@@ -114,7 +127,7 @@ async function correlateBatch(
         continue;
       }
       if (timeline.devices > maxDevices) {
-        weakKeys.set(key, `seen on ${timeline.devices} devices within the window (more than ${maxDevices})`);
+        weakKeys.set(key, `seen on more than ${maxDevices} devices within the window`);
         continue;
       }
     }
@@ -134,17 +147,12 @@ async function correlateBatch(
     time: alert.time,
     entities: alert.entities,
   }));
-  for (const neighbour of await store.incidents.neighbourAlerts([...foundBy.keys()])) {
-    if (neighbour.incidentId === null) continue;
-    const entities = (foundBy.get(neighbour.id) ?? [])
-      .filter((key) => neighbour.entities.includes(keyMarker(key)))
-      .map((key) => spans.get(key)?.entity as Entity);
-    if (entities.length === 0) continue;
+  for (const neighbour of await store.incidents.neighbourAlerts(foundBy)) {
     neighbours.set(neighbour.id, neighbour);
     input.push({
       id: alertKey(neighbour.id),
       time: neighbour.time,
-      entities,
+      entities: neighbour.keys.map((key) => spans.get(key)?.entity as Entity),
       group: `i${neighbour.incidentId}`,
     });
   }
@@ -156,9 +164,14 @@ async function correlateBatch(
     links: [],
   };
   const rows = new Map(pending.map((alert) => [alert.id, alert]));
-  const groupOf = new Map<string, number>();
-  result.groups.forEach((group, index) => group.forEach((key) => groupOf.set(key, index)));
-  result.groups.forEach((group, index) => {
+  // The first link touching each incident: what bridged it into its group, if it is merged.
+  const bridges = new Map<number, (typeof result.links)[number]>();
+  for (const link of result.links)
+    for (const end of [link.alertId, link.otherAlertId]) {
+      const incident = incidentOf(end);
+      if (incident !== null && !bridges.has(incident)) bridges.set(incident, link);
+    }
+  result.groups.forEach((group) => {
     const assign = group.map(idOf).filter((id) => pendingIds.has(id));
     // The group keeps its largest incident (then the oldest); the others are merged into it.
     const sizes = new Map<number, number>();
@@ -170,12 +183,7 @@ async function correlateBatch(
     const target = ranked[0]?.[0] ?? null;
     if (assign.length === 0 && ranked.length < 2) return;
     const merged = ranked.slice(1).map(([id]) => {
-      // The link that bridged this incident into the group: one touching an alert of it.
-      const bridge = result.links.find(
-        (link) =>
-          groupOf.get(link.alertId) === index &&
-          (incidentOf(link.alertId) === id || incidentOf(link.otherAlertId) === id),
-      );
+      const bridge = bridges.get(id);
       return { id, alertId: bridge ? idOf(bridge.alertId) : null, entityKey: bridge?.entityKey ?? null };
     });
     plan.groups.push({ target, merged, assign, added: assign.map((id) => rows.get(id) as CorrelationRow) });

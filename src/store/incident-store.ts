@@ -20,7 +20,7 @@ import {
 } from '../domain/incident.js';
 import { publicAlertId } from './alert-store.js';
 import { BulkInsert, RowStatement, type RunMany } from './bulk-insert.js';
-import { entityHash } from './entity-index.js';
+import { entityHash, keyMarker } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
 import { iso } from './query-helpers.js';
@@ -77,7 +77,10 @@ export interface TimelineRequest {
 export interface KeyTimeline {
   /** Alerts naming the key within the window of the span, up to `maxAlerts + 1`. */
   readonly alerts: number;
-  /** Distinct devices those alerts count for (0 unless asked for and there are more alerts than `maxDevices`). */
+  /**
+   * Distinct devices those alerts count for, up to `maxDevices + 1` (0 unless asked for and there are more alerts
+   * than `maxDevices`, and not more than `maxAlerts`).
+   */
   readonly devices: number;
   /** Alert ids next to and inside the span on the key's timeline, with their times. */
   readonly neighbours: readonly { readonly alertId: number; readonly time: number }[];
@@ -86,11 +89,11 @@ export interface KeyTimeline {
 export interface NeighbourAlert {
   readonly id: number;
   readonly time: number;
-  readonly incidentId: number | null;
-  /** Alerts in that incident (0 without one). */
+  readonly incidentId: number;
+  /** Alerts in that incident. */
   readonly incidentAlerts: number;
-  /** The alert's entities as stored: JSON text, to be searched with `keyMarker` rather than parsed. */
-  readonly entities: string;
+  /** The keys it was asked about that it does name. */
+  readonly keys: readonly string[];
 }
 
 export interface IncidentSummary {
@@ -165,16 +168,21 @@ export interface IncidentStore {
   /**
    * For each key, its timeline around `[from, to]` read from the entity index: how many alerts name it within
    * `windowMs` of that span (counted up to `maxAlerts + 1`), with `devices` on how many distinct devices (counted
-   * where there are more than `maxDevices` alerts, else 0), and the alerts on it next to the span — the last
+   * up to `maxDevices + 1`, where there are more than `maxDevices` alerts), and the alerts on it next to the span — the last
    * before `from` and the first after `to` within the window — and every alert inside the span. Found by the
-   * key's hash: a caller confirms a neighbour against its entities (`neighbourAlerts`).
+   * key's hash: a caller confirms a neighbour against its entities (`neighbourAlerts`). One timeline per request,
+   * in order.
    */
   keyTimelines(
     requests: readonly TimelineRequest[],
     limits: { readonly windowMs: number; readonly maxAlerts: number; readonly maxDevices: number },
-  ): Promise<Map<string, KeyTimeline>>;
-  /** These alerts as correlation sees a neighbour: time, incident (and its size), and entities as stored (JSON). */
-  neighbourAlerts(ids: readonly number[]): Promise<NeighbourAlert[]>;
+  ): Promise<KeyTimeline[]>;
+  /**
+   * Alerts found on keys' timelines (alert id → the keys it was found by), as correlation sees a neighbour: time,
+   * incident and its size, and which of those keys it does name (checked against its stored entities). Alerts not
+   * in an incident are left out.
+   */
+  neighbourAlerts(found: ReadonlyMap<number, readonly string[]>): Promise<NeighbourAlert[]>;
   apply(plan: CorrelationPlan, now: Date): Promise<{ created: number; merged: number; assigned: number }>;
   countPending(): Promise<number>;
   listIncidents(filter: IncidentFilter, page: PageRequest): Promise<Page<IncidentSummary>>;
@@ -218,12 +226,19 @@ interface Aggregate {
   readonly last_activity_at: number;
   /** JSON `[{ type, key, alerts }]`. */
   readonly entities: string;
-  /** JSON array of device keys. */
+  /** JSON array of device keys, or MANY_DEVICES. */
   readonly devices: string;
 }
 
 const ENTITY_ORDER = ['device', 'user', 'mailbox', 'file', 'process', 'ip', 'domain', 'url'];
 const ENTITY_RANK = new Map(ENTITY_ORDER.map((type, rank) => [type, rank]));
+/**
+ * Devices an incident keeps a list of (for its title); beyond, it is "on more than" that many, and the list (read and
+ * written with every alert added) is no longer kept.
+ */
+const MAX_TRACKED_DEVICES = 1000;
+/** The stored device list of an incident on more than MAX_TRACKED_DEVICES devices. */
+const MANY_DEVICES = '"many"';
 /** Main entities kept per incident. */
 const MAX_SUMMARY_ENTITIES = 50;
 
@@ -240,6 +255,7 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
   };
   const counts = new Map<string, { type: string; key: string; alerts: number }>();
   const devices = new Set<string>();
+  let manyDevices = false;
   let alertCount = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -253,7 +269,8 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
       entry.alerts += entity.alerts;
       counts.set(entity.key, entry);
     }
-    for (const device of JSON.parse(part.devices) as string[]) devices.add(device);
+    if (part.devices === MANY_DEVICES) manyDevices = true;
+    else if (!manyDevices) for (const device of JSON.parse(part.devices) as string[]) devices.add(device);
   }
   for (const alert of added) {
     consider(alert.title, alert.severity, alert.time);
@@ -267,7 +284,7 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
       const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
       entry.alerts++;
       counts.set(entity.key, entry);
-      if (entity.type === 'device') devices.add(entity.key);
+      if (entity.type === 'device' && !manyDevices) devices.add(entity.key);
     }
   }
   const top = lead as { title: string; rank: number };
@@ -279,8 +296,10 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
         (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
     )
     .slice(0, MAX_SUMMARY_ENTITIES);
-  const where =
-    devices.size === 1
+  if (devices.size > MAX_TRACKED_DEVICES) manyDevices = true;
+  const where = manyDevices
+    ? ` on more than ${MAX_TRACKED_DEVICES} devices`
+    : devices.size === 1
       ? ` on ${[...devices][0]!.slice('device:'.length)}`
       : devices.size > 1
         ? ` on ${devices.size} devices`
@@ -297,7 +316,7 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     first_activity_at: first,
     last_activity_at: last,
     entities: JSON.stringify(entities),
-    devices: JSON.stringify([...devices].sort()),
+    devices: manyDevices ? MANY_DEVICES : JSON.stringify([...devices].sort()),
   };
 }
 
@@ -324,8 +343,8 @@ function toSummary(row: IncidentRow): IncidentSummary {
 }
 
 const CHUNK = 500;
-/** Keys per timeline statement, and per probe. */
-const TIMELINE_CHUNK = 1000;
+/** Keys per timeline statement, and (alert, key) pairs per neighbour statement. */
+const TIMELINE_CHUNK = 5000;
 const PROBE_CHUNK = 5000;
 
 /** How incident lists sort (newest or most severe first); the last key is the id, so the order is total. */
@@ -397,9 +416,15 @@ const newIncidentColumns = [
 interface IncidentStatements {
   readonly insertIncidents: BulkInsert;
   readonly insertLinks: BulkInsert;
+  readonly insertMerges: BulkInsert;
   /** SQLite: one row's statements run in-process (PostgreSQL keeps multi-row statements). */
   readonly updateAggregate?: RowStatement;
   readonly assignAlert?: RowStatement;
+  readonly merging?: {
+    readonly moveAlerts: RowStatement;
+    readonly redirect: RowStatement;
+    readonly repoint: RowStatement;
+  };
 }
 
 function createIncidentStatements(runMany: RunMany | undefined): IncidentStatements {
@@ -423,8 +448,48 @@ function createIncidentStatements(runMany: RunMany | undefined): IncidentStateme
           .onConflict((conflict) => conflict.doNothing()),
       { runMany, chunk: 500 },
     ),
+    insertMerges: new BulkInsert(
+      ['from_id', 'to_id', 'merged_at', 'alert_id', 'entity_key'],
+      (db, rows) =>
+        typed(db)
+          .insertInto('incident_merges')
+          .values(rows as unknown as Insertable<Database['incident_merges']>[]),
+      { runMany, chunk: 500 },
+    ),
     ...(runMany
       ? {
+          merging: {
+            moveAlerts: new RowStatement(
+              ['to', 'from'],
+              (db, row) =>
+                typed(db)
+                  .updateTable('alerts')
+                  .set({ incident_id: row.to as string })
+                  .where('incident_id', '=', row.from as string),
+              runMany,
+            ),
+            redirect: new RowStatement(
+              ['status', 'redirect_to', 'alert_count', 'updated_at', 'id'],
+              (db, row) => {
+                const { id, ...set } = row;
+                return typed(db)
+                  .updateTable('incidents')
+                  .set(set as Updateable<IncidentsTable>)
+                  .where('id', '=', id as number);
+              },
+              runMany,
+            ),
+            // Incidents merged into the merged one before now point at the target directly.
+            repoint: new RowStatement(
+              ['to', 'from'],
+              (db, row) =>
+                typed(db)
+                  .updateTable('incidents')
+                  .set({ redirect_to: row.to as number })
+                  .where('redirect_to', '=', row.from as number),
+              runMany,
+            ),
+          },
           updateAggregate: new RowStatement(
             [...aggregateColumns, 'updated_at', 'id'],
             (db, row) => {
@@ -554,169 +619,170 @@ export function createIncidentStore(
 
     async keyTimelines(requests, limits) {
       const { windowMs, maxAlerts, maxDevices } = limits;
-      // Keys by hash: two keys of one hash (a collision) share the hash's rows, confirmed later by the caller.
-      const byHash = new Map<
-        number,
-        { keys: string[]; from: number; to: number; devices: boolean; mentions: number }
-      >();
-      for (const request of requests) {
-        const hash = entityHash(request.key);
-        const entry = byHash.get(hash);
-        if (!entry)
-          byHash.set(hash, {
-            keys: [request.key],
-            from: request.from,
-            to: request.to,
-            devices: request.devices,
-            mentions: request.mentions,
-          });
-        else {
-          entry.keys.push(request.key);
-          entry.from = Math.min(entry.from, request.from);
-          entry.to = Math.max(entry.to, request.to);
-          entry.devices ||= request.devices;
-          entry.mentions += request.mentions;
-        }
-      }
-      const spans = [...byHash].map(([hash, entry]) => ({
-        hash,
-        ...entry,
-        alerts: 0,
+      // Spans are known by their position in the request, in SQL and back: no maps keyed by hashes. Two keys of
+      // one hash (a collision) are each read with the other's rows: counts can only err upwards (weaker), and the
+      // caller confirms every neighbour against its entities.
+      const spans = requests.map((request) => ({
+        hash: entityHash(request.key),
+        from: request.from,
+        to: request.to,
+        mentions: request.mentions,
+        countDevices: request.devices,
+        alerts: request.mentions,
         devices: 0,
-        countDevices: entry.devices,
         neighbours: [] as { alertId: number; time: number }[],
       }));
-      const byHashRow = new Map(spans.map((span) => [span.hash, span]));
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-      // The spans as a table `k(h, lo, hi, n)`: JSON on SQLite, arrays on PostgreSQL.
-      const table = (chunk: readonly (typeof spans)[number][]) =>
-        sqlite
-          ? sql`select value ->> 0 as h, value ->> 1 as lo, value ->> 2 as hi, value ->> 3 as n from json_each(${JSON.stringify(
-              chunk.map((span) => [span.hash, span.from, span.to, span.mentions]),
+      // Spans as a table `k(i, h, lo, hi, n)`: JSON on SQLite, arrays on PostgreSQL.
+      const table = (indexes: readonly number[]) => {
+        const picked = indexes.map((index) => spans[index] as (typeof spans)[number]);
+        return sqlite
+          ? sql`select value ->> 0 as i, value ->> 1 as h, value ->> 2 as lo, value ->> 3 as hi, value ->> 4 as n from json_each(${JSON.stringify(
+              picked.map((span, position) => [
+                indexes[position],
+                span.hash,
+                span.from,
+                span.to,
+                span.mentions,
+              ]),
             )})`
-          : sql`select * from unnest(${chunk.map((span) => span.hash)}::bigint[], ${chunk.map(
+          : sql`select * from unnest(${indexes}::int[], ${picked.map((span) => span.hash)}::bigint[], ${picked.map(
               (span) => span.from,
-            )}::bigint[], ${chunk.map((span) => span.to)}::bigint[], ${chunk.map(
+            )}::bigint[], ${picked.map((span) => span.to)}::bigint[], ${picked.map(
               (span) => span.mentions,
-            )}::bigint[]) as k(h, lo, hi, n)`;
-      // Most keys of a batch are named by nobody else in the window (a process, a rare file): one probe per key
-      // finds those that are — more alerts in the window than the caller's own — and only those are read further.
-      const named: (typeof spans)[number][] = [];
-      for (let start = 0; start < spans.length; start += PROBE_CHUNK) {
-        const chunk = spans.slice(start, start + PROBE_CHUNK);
-        const probed = await sql<{ h: number | string }>`with k as (${table(chunk)})
-          select k.h as h from k
-          where (select count(*) from (select 1 from alert_entities e where e.entity_hash = k.h
-            and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${
-              Math.max(...chunk.map((span) => span.mentions)) + 1
-            }) w) > k.n`.execute(db);
-        for (const row of probed.rows) {
-          const span = byHashRow.get(Number(row.h));
-          if (span) named.push(span);
-        }
-      }
+            )}::bigint[]) as k(i, h, lo, hi, n)`;
+      };
+      const chunks = (indexes: readonly number[], size: number) =>
+        Array.from({ length: Math.ceil(indexes.length / size) }, (_, chunk) =>
+          indexes.slice(chunk * size, (chunk + 1) * size),
+        );
       // At most maxAlerts + 1 rows of a key are read to count it: a busy key costs no more than that.
       const windowRows = (columns: ReturnType<typeof sql>) =>
         sql`select ${columns} from alert_entities e where e.entity_hash = k.h and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${maxAlerts + 1}`;
       const parseTimed = (text: string | null) => {
         if (text === null) return undefined;
-        const [time, id] = text.split(',');
-        return { alertId: Number(id), time: Number(time) };
+        const comma = text.indexOf(',');
+        return { alertId: Number(text.slice(comma + 1)), time: Number(text.slice(0, comma)) };
       };
-      for (let start = 0; start < named.length; start += TIMELINE_CHUNK) {
-        const chunk = named.slice(start, start + TIMELINE_CHUNK);
-        const k = table(chunk);
+      for (const chunk of chunks(
+        spans.map((_, index) => index),
+        TIMELINE_CHUNK,
+      )) {
+        // Most keys of a batch are named by nobody else in the window (a process, a rare file): a probe per key
+        // — more alerts in the window than the caller's own? — and only those that pass are read further.
+        const most = Math.max(...chunk.map((index) => spans[index]?.mentions ?? 0));
         const summary = await sql<{
-          h: number | string;
+          i: number | string;
           alerts: number | string;
+          inside: number | string;
           before_row: string | null;
           after_row: string | null;
-        }>`with k as (${k})
-          select k.h as h,
+        }>`with k as (${table(chunk)})
+          select k.i as i,
             (select count(*) from (${windowRows(sql`1`)}) w) as alerts,
+            (select count(*) from alert_entities e where e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi) as inside,
             (select e.at || ',' || e.alert_id from alert_entities e where e.entity_hash = k.h and e.at < k.lo
               and e.at >= k.lo - ${windowMs} order by e.at desc, e.alert_id desc limit 1) as before_row,
             (select e.at || ',' || e.alert_id from alert_entities e where e.entity_hash = k.h and e.at > k.hi
               and e.at <= k.hi + ${windowMs} order by e.at, e.alert_id limit 1) as after_row
-          from k`.execute(db);
+          from k
+          where (select count(*) from (select 1 from alert_entities e where e.entity_hash = k.h
+            and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${most + 1}) w) > k.n`.execute(
+          db,
+        );
+        // Alerts inside a span other than the caller's (late ones): read only where there are some.
+        const crowded: number[] = [];
         for (const row of summary.rows) {
-          const span = byHashRow.get(Number(row.h));
-          if (!span) continue;
+          const index = Number(row.i);
+          const span = spans[index] as (typeof spans)[number];
           span.alerts = Number(row.alerts);
-          for (const next of [parseTimed(row.before_row), parseTimed(row.after_row)])
-            if (next) span.neighbours.push(next);
+          const before = parseTimed(row.before_row);
+          if (before) span.neighbours.push(before);
+          const after = parseTimed(row.after_row);
+          if (after) span.neighbours.push(after);
+          if (Number(row.inside) > span.mentions) crowded.push(index);
         }
-        const inside = await sql<{ h: number | string; at: number | string; alert_id: number | string }>`
-          with k as (${k})
-          select k.h as h, e.at as at, e.alert_id as alert_id
-          from k join alert_entities e on e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi`.execute(db);
-        for (const row of inside.rows)
-          byHashRow
-            .get(Number(row.h))
-            ?.neighbours.push({ alertId: Number(row.alert_id), time: Number(row.at) });
-        // Devices only where there could be too many: more alerts than devices allowed.
-        const busy = chunk.filter((span) => span.countDevices && span.alerts > maxDevices);
+        if (crowded.length > 0) {
+          const inside = await sql<{ i: number | string; at: number | string; alert_id: number | string }>`
+            with k as (${table(crowded)})
+            select k.i as i, e.at as at, e.alert_id as alert_id
+            from k join alert_entities e on e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi`.execute(
+            db,
+          );
+          for (const row of inside.rows)
+            spans[Number(row.i)]?.neighbours.push({ alertId: Number(row.alert_id), time: Number(row.at) });
+        }
+        // Devices only where there could be too many (more alerts than devices allowed), and only until there
+        // are too many: the count stops at maxDevices + 1.
+        const busy = chunk.filter((index) => {
+          const span = spans[index] as (typeof spans)[number];
+          return span.countDevices && span.alerts > maxDevices && span.alerts <= maxAlerts;
+        });
         if (busy.length > 0) {
-          const devices = await sql<{ h: number | string; devices: number | string }>`
+          const devices = await sql<{ i: number | string; devices: number | string }>`
             with k as (${table(busy)})
-            select k.h as h, (select count(distinct w.device_hash) from (${windowRows(
+            select k.i as i, (select count(*) from (select distinct w.device_hash from (${windowRows(
               sql`e.device_hash`,
-            )}) w) as devices from k`.execute(db);
+            )}) w limit ${maxDevices + 1}) d) as devices from k`.execute(db);
           for (const row of devices.rows) {
-            const span = byHashRow.get(Number(row.h));
+            const span = spans[Number(row.i)];
             if (span) span.devices = Number(row.devices);
           }
         }
       }
-      const out = new Map<string, KeyTimeline>();
-      for (const span of spans) {
-        // A key nobody else names: only the caller's alerts are on it.
-        const timeline = {
-          alerts: span.alerts || span.mentions,
-          devices: span.devices,
-          neighbours: span.neighbours,
-        };
-        for (const key of span.keys) out.set(key, timeline);
-      }
-      return out;
+      return spans.map(({ alerts, devices, neighbours }) => ({ alerts, devices, neighbours }));
     },
 
-    async neighbourAlerts(ids) {
-      const out: NeighbourAlert[] = [];
-      for (let start = 0; start < ids.length; start += CHUNK) {
-        const rows = await db
-          .selectFrom('alerts')
-          .select(['id', 'created_at', 'incident_id', 'entities'])
-          .where('id', 'in', ids.slice(start, start + CHUNK))
-          .execute();
-        const incidents = [
-          ...new Set(
-            rows.flatMap((row) => {
-              const id = row.incident_id === null ? undefined : parseIncidentId(row.incident_id);
-              return id === undefined ? [] : [id];
-            }),
-          ),
-        ];
-        const sizes = new Map<number, number>();
-        if (incidents.length > 0)
-          for (const row of await db
-            .selectFrom('incidents')
-            .select(['id', 'alert_count'])
-            .where('id', 'in', incidents)
-            .execute())
-            sizes.set(Number(row.id), Number(row.alert_count));
-        for (const row of rows) {
-          const incidentId = row.incident_id === null ? null : (parseIncidentId(row.incident_id) ?? null);
-          out.push({
-            id: Number(row.id),
-            time: Number(row.created_at),
-            incidentId,
-            incidentAlerts: incidentId === null ? 0 : (sizes.get(incidentId) ?? 0),
-            entities: row.entities,
-          });
+    async neighbourAlerts(found) {
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      const pairs = [...found].flatMap(([id, keys]) => keys.map((key) => [id, key, keyMarker(key)] as const));
+      const byId = new Map<number, { time: number; incident: string; keys: string[] }>();
+      for (let start = 0; start < pairs.length; start += PROBE_CHUNK) {
+        const chunk = pairs.slice(start, start + PROBE_CHUNK);
+        // Each (alert, key) pair confirmed where it is stored: the alert's entities hold the key's marker.
+        const n = sqlite
+          ? sql`select value ->> 0 as id, value ->> 1 as i, value ->> 2 as m from json_each(${JSON.stringify(
+              chunk.map(([id, , marker], index) => [id, index, marker]),
+            )})`
+          : sql`select * from unnest(${chunk.map(([id]) => id)}::bigint[], ${chunk.map(
+              (_, index) => index,
+            )}::int[], ${chunk.map(([, , marker]) => marker)}::text[]) as n(id, i, m)`;
+        const rows = await sql<{
+          id: number | string;
+          i: number | string;
+          created_at: number | string;
+          incident_id: string;
+        }>`with n as (${n})
+          select n.id as id, n.i as i, a.created_at as created_at, a.incident_id as incident_id
+          from n join alerts a on a.id = n.id
+          where a.incident_id is not null and ${sqlite ? sql`instr(a.entities, n.m)` : sql`strpos(a.entities, n.m)`} > 0`.execute(
+          db,
+        );
+        for (const row of rows.rows) {
+          const id = Number(row.id);
+          const key = chunk[Number(row.i)]?.[1] as string;
+          const entry = byId.get(id);
+          if (entry) entry.keys.push(key);
+          else byId.set(id, { time: Number(row.created_at), incident: row.incident_id, keys: [key] });
         }
       }
-      return out;
+      const incidents = [
+        ...new Set([...byId.values()].flatMap(({ incident }) => parseIncidentId(incident) ?? [])),
+      ];
+      const sizes = new Map<number, number>();
+      for (let start = 0; start < incidents.length; start += CHUNK)
+        for (const row of await db
+          .selectFrom('incidents')
+          .select(['id', 'alert_count'])
+          .where('id', 'in', incidents.slice(start, start + CHUNK))
+          .execute())
+          sizes.set(Number(row.id), Number(row.alert_count));
+      return [...byId].flatMap(([id, { time, incident, keys }]) => {
+        const incidentId = parseIncidentId(incident);
+        return incidentId === undefined
+          ? []
+          : [{ id, time, incidentId, incidentAlerts: sizes.get(incidentId) ?? 0, keys }];
+      });
     },
 
     apply: (plan, now) =>
@@ -792,6 +858,7 @@ export function createIncidentStore(
           created += fresh.length;
         }
         const updates: unknown[][] = [];
+        const merges: { id: number; target: number; alertId: number | null; entityKey: string | null }[] = [];
         for (const group of plan.groups) {
           let target = group.target;
           if (target === null) {
@@ -808,37 +875,52 @@ export function createIncidentStore(
                 .where('id', '=', target)
                 .execute();
           }
-          for (const merge of group.merged) {
+          for (const merge of group.merged) merges.push({ ...merge, target });
+          for (const id of group.assign) assignments.push([id, publicIncidentId(target)]);
+        }
+        // Each merged incident: its alerts move to the target, it redirects there (and so do the incidents merged
+        // into it before), and the merge is recorded.
+        const merging = statements.merging;
+        if (merging) {
+          const bulk = executor as unknown as Kysely<never>;
+          const from = (merge: (typeof merges)[number]) => publicIncidentId(merge.id);
+          const to = (merge: (typeof merges)[number]) => publicIncidentId(merge.target);
+          await merging.moveAlerts.run(
+            bulk,
+            merges.map((merge) => [to(merge), from(merge)]),
+          );
+          await merging.redirect.run(
+            bulk,
+            merges.map((merge) => ['redirected', merge.target, 0, nowMs, merge.id]),
+          );
+          await merging.repoint.run(
+            bulk,
+            merges.map((merge) => [merge.target, merge.id]),
+          );
+        } else {
+          for (const merge of merges) {
             await executor
               .updateTable('alerts')
-              .set({ incident_id: publicIncidentId(target) })
+              .set({ incident_id: publicIncidentId(merge.target) })
               .where('incident_id', '=', publicIncidentId(merge.id))
               .execute();
             await executor
               .updateTable('incidents')
-              .set({ status: 'redirected', redirect_to: target, alert_count: 0, updated_at: nowMs })
+              .set({ status: 'redirected', redirect_to: merge.target, alert_count: 0, updated_at: nowMs })
               .where('id', '=', merge.id)
               .execute();
-            // Incidents merged into this one before now point at the target directly.
             await executor
               .updateTable('incidents')
-              .set({ redirect_to: target })
+              .set({ redirect_to: merge.target })
               .where('redirect_to', '=', merge.id)
               .execute();
-            await executor
-              .insertInto('incident_merges')
-              .values({
-                from_id: merge.id,
-                to_id: target,
-                merged_at: nowMs,
-                alert_id: merge.alertId,
-                entity_key: merge.entityKey,
-              })
-              .execute();
-            merged++;
           }
-          for (const id of group.assign) assignments.push([id, publicIncidentId(target)]);
         }
+        await statements.insertMerges.runFlat(
+          executor as unknown as Kysely<never>,
+          merges.flatMap((merge) => [merge.id, merge.target, nowMs, merge.alertId, merge.entityKey]),
+        );
+        merged = merges.length;
         if (statements.updateAggregate)
           await statements.updateAggregate.run(executor as unknown as Kysely<never>, updates);
         if (statements.assignAlert) {

@@ -189,7 +189,7 @@ export interface IncidentsTable {
   origin_alert_id: number;
   /** Title of its most severe (then first) alert, which leads the incident's title. */
   lead_title: string;
-  /** JSON array of the keys of every device in it. */
+  /** JSON array of the keys of every device in it; `"many"` beyond 1,000 (incident-store.ts). */
   devices: string;
 }
 
