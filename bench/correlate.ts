@@ -114,6 +114,9 @@ export function benchCorrelate(options: { count: number }): Record<string, unkno
  * after its time (a sensor that was offline, a batch export) — so that the correlation of late alerts is measured
  * too.
  */
+/** Alerts stored per arrival (one ingest of a SIEM's export, say), each followed by correlation. */
+const ARRIVAL_CHUNK = 10_000;
+
 export function arrivalOrder(alerts: readonly CorrelationAlert[], seed = 11): CorrelationAlert[] {
   const random = createRandom(seed);
   const arrival = alerts.map((alert) => ({
@@ -124,9 +127,9 @@ export function arrivalOrder(alerts: readonly CorrelationAlert[], seed = 11): Co
 }
 
 /**
- * The same through the store, as alerts arrive: 5,000 at a time are stored (not timed), then `correlatePending`
- * puts what is pending in incidents batch by batch, as `autoir run` does (timed). Late alerts are correlated
- * against incidents made before they came.
+ * The same through the store, as alerts arrive: 10,000 at a time are stored (not timed), then `correlatePending`
+ * puts what is pending in incidents, as `autoir run` does (timed). Late alerts are correlated against incidents
+ * made before they came.
  */
 export async function benchCorrelateStore(options: { count: number }): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-bench-'));
@@ -140,9 +143,9 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
     let seconds = 0;
     let cpuSeconds = 0;
     const summary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 };
-    for (let start = 0; start < alerts.length; start += 5000) {
+    for (let start = 0; start < alerts.length; start += ARRIVAL_CHUNK) {
       await store.alerts.upsertAlerts(
-        alerts.slice(start, start + 5000).map((alert) => ({
+        alerts.slice(start, start + ARRIVAL_CHUNK).map((alert) => ({
           draft: {
             source: 'bench',
             sourceRef: alert.id,

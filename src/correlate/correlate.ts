@@ -100,6 +100,13 @@ export function intrinsicWeakness(entity: Entity, options: CorrelationOptions): 
   return undefined;
 }
 
+/** Whether an alert names the entity at `position` earlier in its list too (counted once). */
+function repeats(entities: readonly Entity[], position: number): boolean {
+  const key = (entities[position] as Entity).key;
+  for (let index = 0; index < position; index++) if ((entities[index] as Entity).key === key) return true;
+  return false;
+}
+
 /** The device an alert is about (for prevalence): its device entities' keys. */
 function devicesOf(alert: CorrelationAlert): string[] {
   return alert.entities.filter((entity) => entity.type === 'device').map((entity) => entity.key);
@@ -179,27 +186,26 @@ export function correlate(
   const maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
 
-  // Each candidate entity's alerts (and devices), from the whole set.
-  const byKey = new Map<string, { entity: Entity; alerts: CorrelationAlert[]; devices: Set<string> }>();
+  // Each candidate entity's alerts, from the whole set.
+  const byKey = new Map<string, { entity: Entity; alerts: CorrelationAlert[] }>();
   const weak = new Map<string, string>();
   for (const alert of alerts) {
-    const devices = devicesOf(alert);
-    const seen = new Set<string>();
-    for (const entity of alert.entities) {
-      if (seen.has(entity.key) || weak.has(entity.key)) continue;
-      seen.add(entity.key);
-      let entry = byKey.get(entity.key);
+    const entities = alert.entities;
+    for (let position = 0; position < entities.length; position++) {
+      const entity = entities[position] as Entity;
+      const key = entity.key;
+      if (weak.has(key) || repeats(entities, position)) continue;
+      let entry = byKey.get(key);
       if (!entry) {
-        const reason = options.weakKeys?.get(entity.key) ?? intrinsicWeakness(entity, options);
+        const reason = options.weakKeys?.get(key) ?? intrinsicWeakness(entity, options);
         if (reason) {
-          weak.set(entity.key, reason);
+          weak.set(key, reason);
           continue;
         }
-        entry = { entity, alerts: [], devices: new Set() };
-        byKey.set(entity.key, entry);
+        entry = { entity, alerts: [] };
+        byKey.set(key, entry);
       }
       entry.alerts.push(alert);
-      for (const device of devices) entry.devices.add(device);
     }
   }
 
@@ -207,21 +213,24 @@ export function correlate(
   for (const alert of alerts) sets.add(alert.id);
   // Alerts put in one incident before stay together (incidents never split).
   const firstOfGroup = new Map<string, string>();
-  for (const alert of [...alerts].sort((a, b) => compareIds(a.id, b.id))) {
-    if (alert.group === undefined) continue;
-    const first = firstOfGroup.get(alert.group);
-    if (first === undefined) firstOfGroup.set(alert.group, alert.id);
+  const grouped = alerts.filter((alert) => alert.group !== undefined).sort((a, b) => compareIds(a.id, b.id));
+  for (const alert of grouped) {
+    const group = alert.group as string;
+    const first = firstOfGroup.get(group);
+    if (first === undefined) firstOfGroup.set(group, alert.id);
     else sets.union(first, alert.id);
   }
   const links: CorrelationLink[] = [];
-  // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in.
-  const keys = [...byKey.keys()].sort();
+  // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in. A key
+  // named by one alert links nothing, and is left out of the sorting.
+  const keys = [...byKey].flatMap(([key, entry]) => (entry.alerts.length < 2 ? [] : [key])).sort();
   for (const key of keys) {
-    const entry = byKey.get(key) as { entity: Entity; alerts: CorrelationAlert[]; devices: Set<string> };
-    if (entry.alerts.length < 2) continue;
+    const entry = byKey.get(key) as { entity: Entity; alerts: CorrelationAlert[] };
     if (entry.entity.type !== 'device') {
-      if (entry.devices.size > maxDevices) {
-        weak.set(key, `seen on ${entry.devices.size} devices (more than ${maxDevices})`);
+      const devices = new Set<string>();
+      for (const alert of entry.alerts) for (const device of devicesOf(alert)) devices.add(device);
+      if (devices.size > maxDevices) {
+        weak.set(key, `seen on ${devices.size} devices (more than ${maxDevices})`);
         continue;
       }
       if (entry.alerts.length > maxAlerts) {

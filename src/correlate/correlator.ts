@@ -47,12 +47,19 @@ export function defaultAllowlist(extra: readonly string[] = []): Allowlist {
 const alertKey = (id: number) => `a${id}`;
 const idOf = (key: string) => Number(key.slice(1));
 
+/**
+ * Alerts correlated per step (one transaction). Larger steps share the reading of busy entities' timelines and the
+ * update of busy incidents among more alerts; each holds the store's write lock for its length (about a second at
+ * this size on a small machine).
+ */
+export const CORRELATION_BATCH = 10_000;
+
 /** Correlate every alert not yet in an incident, batch by batch. */
 export async function correlatePending(
   store: Store,
   options: CorrelationOptions = {},
   now: () => Date = () => new Date(),
-  batchSize = 2000,
+  batchSize = CORRELATION_BATCH,
 ): Promise<CorrelationSummary> {
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
@@ -110,7 +117,7 @@ async function correlateBatch(
         from: span.from,
         to: span.to,
         mentions: span.mentions,
-        devices: span.entity.type !== 'device',
+        prevalence: span.entity.type !== 'device',
       };
     }),
     limits,

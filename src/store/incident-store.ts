@@ -68,8 +68,11 @@ export interface TimelineRequest {
   readonly key: string;
   readonly from: number;
   readonly to: number;
-  /** Count the distinct devices too (prevalence of an entity other than a device). */
-  readonly devices: boolean;
+  /**
+   * Count how many alerts and devices name it in the window (prevalence). Not for a device, which is never
+   * prevalent: its timeline is only read for neighbours.
+   */
+  readonly prevalence: boolean;
   /** The caller's alerts naming the key inside the span (those it knows of already). */
   readonly mentions: number;
 }
@@ -627,30 +630,31 @@ export function createIncidentStore(
         from: request.from,
         to: request.to,
         mentions: request.mentions,
-        countDevices: request.devices,
+        prevalence: request.prevalence,
         alerts: request.mentions,
         devices: 0,
         neighbours: [] as { alertId: number; time: number }[],
       }));
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-      // Spans as a table `k(i, h, lo, hi, n)`: JSON on SQLite, arrays on PostgreSQL.
+      // Spans as a table `k(i, h, lo, hi, n, p)`: JSON on SQLite, arrays on PostgreSQL.
       const table = (indexes: readonly number[]) => {
         const picked = indexes.map((index) => spans[index] as (typeof spans)[number]);
         return sqlite
-          ? sql`select value ->> 0 as i, value ->> 1 as h, value ->> 2 as lo, value ->> 3 as hi, value ->> 4 as n from json_each(${JSON.stringify(
+          ? sql`select value ->> 0 as i, value ->> 1 as h, value ->> 2 as lo, value ->> 3 as hi, value ->> 4 as n, value ->> 5 as p from json_each(${JSON.stringify(
               picked.map((span, position) => [
                 indexes[position],
                 span.hash,
                 span.from,
                 span.to,
                 span.mentions,
+                span.prevalence ? 1 : 0,
               ]),
             )})`
           : sql`select * from unnest(${indexes}::int[], ${picked.map((span) => span.hash)}::bigint[], ${picked.map(
               (span) => span.from,
             )}::bigint[], ${picked.map((span) => span.to)}::bigint[], ${picked.map(
               (span) => span.mentions,
-            )}::bigint[]) as k(i, h, lo, hi, n)`;
+            )}::bigint[], ${picked.map((span) => (span.prevalence ? 1 : 0))}::int[]) as k(i, h, lo, hi, n, p)`;
       };
       const chunks = (indexes: readonly number[], size: number) =>
         Array.from({ length: Math.ceil(indexes.length / size) }, (_, chunk) =>
@@ -668,9 +672,10 @@ export function createIncidentStore(
         spans.map((_, index) => index),
         TIMELINE_CHUNK,
       )) {
-        // Most keys of a batch are named by nobody else in the window (a process, a rare file): a probe per key
-        // — more alerts in the window than the caller's own? — and only those that pass are read further.
         const most = Math.max(...chunk.map((index) => spans[index]?.mentions ?? 0));
+        // Most keys of a batch are named by nobody else in the window (a process, a rare file): a probe per key
+        // — any alert in the window before or after the span, or more inside it than the caller's own? — and only
+        // those that pass are read further.
         const summary = await sql<{
           i: number | string;
           alerts: number | string;
@@ -679,7 +684,7 @@ export function createIncidentStore(
           after_row: string | null;
         }>`with k as (${table(chunk)})
           select k.i as i,
-            (select count(*) from (${windowRows(sql`1`)}) w) as alerts,
+            case when k.p = 1 then (select count(*) from (${windowRows(sql`1`)}) w) else k.n end as alerts,
             (select count(*) from alert_entities e where e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi) as inside,
             (select e.at || ',' || e.alert_id from alert_entities e where e.entity_hash = k.h and e.at < k.lo
               and e.at >= k.lo - ${windowMs} order by e.at desc, e.alert_id desc limit 1) as before_row,
@@ -716,7 +721,7 @@ export function createIncidentStore(
         // are too many: the count stops at maxDevices + 1.
         const busy = chunk.filter((index) => {
           const span = spans[index] as (typeof spans)[number];
-          return span.countDevices && span.alerts > maxDevices && span.alerts <= maxAlerts;
+          return span.prevalence && span.alerts > maxDevices && span.alerts <= maxAlerts;
         });
         if (busy.length > 0) {
           const devices = await sql<{ i: number | string; devices: number | string }>`
