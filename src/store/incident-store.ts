@@ -430,8 +430,24 @@ interface IncidentStatements {
   };
 }
 
+const typed = (db: Kysely<never>) => db as unknown as Kysely<Database>;
+
+/** `update incidents set <columns> where id = ?`, run in-process for many rows: values in column order, then id. */
+function updateIncident(columns: readonly string[], runMany: RunMany): RowStatement {
+  return new RowStatement(
+    [...columns, 'id'],
+    (db, row) => {
+      const { id, ...set } = row;
+      return typed(db)
+        .updateTable('incidents')
+        .set(set as Updateable<IncidentsTable>)
+        .where('id', '=', id as number);
+    },
+    runMany,
+  );
+}
+
 function createIncidentStatements(runMany: RunMany | undefined): IncidentStatements {
-  const typed = (db: Kysely<never>) => db as unknown as Kysely<Database>;
   return {
     insertIncidents: new BulkInsert(
       newIncidentColumns,
@@ -471,17 +487,7 @@ function createIncidentStatements(runMany: RunMany | undefined): IncidentStateme
                   .where('incident_id', '=', row.from as string),
               runMany,
             ),
-            redirect: new RowStatement(
-              ['status', 'redirect_to', 'alert_count', 'updated_at', 'id'],
-              (db, row) => {
-                const { id, ...set } = row;
-                return typed(db)
-                  .updateTable('incidents')
-                  .set(set as Updateable<IncidentsTable>)
-                  .where('id', '=', id as number);
-              },
-              runMany,
-            ),
+            redirect: updateIncident(['status', 'redirect_to', 'alert_count', 'updated_at'], runMany),
             // Incidents merged into the merged one before now point at the target directly.
             repoint: new RowStatement(
               ['to', 'from'],
@@ -493,17 +499,7 @@ function createIncidentStatements(runMany: RunMany | undefined): IncidentStateme
               runMany,
             ),
           },
-          updateAggregate: new RowStatement(
-            [...aggregateColumns, 'updated_at', 'id'],
-            (db, row) => {
-              const { id, ...set } = row;
-              return typed(db)
-                .updateTable('incidents')
-                .set(set as Updateable<IncidentsTable>)
-                .where('id', '=', id as number);
-            },
-            runMany,
-          ),
+          updateAggregate: updateIncident([...aggregateColumns, 'updated_at'], runMany),
           assignAlert: new RowStatement(
             ['incident_id', 'id'],
             (db, row) =>
