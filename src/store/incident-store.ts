@@ -348,7 +348,7 @@ function toSummary(row: IncidentRow): IncidentSummary {
 const CHUNK = 500;
 /** Keys per timeline statement, and (alert, key) pairs per neighbour statement. */
 const TIMELINE_CHUNK = 5000;
-const PROBE_CHUNK = 5000;
+const NEIGHBOUR_CHUNK = 5000;
 
 /** How incident lists sort (newest or most severe first); the last key is the id, so the order is total. */
 const sortKeys = {
@@ -652,10 +652,6 @@ export function createIncidentStore(
               (span) => span.mentions,
             )}::bigint[], ${picked.map((span) => (span.prevalence ? 1 : 0))}::int[]) as k(i, h, lo, hi, n, p)`;
       };
-      const chunks = (indexes: readonly number[], size: number) =>
-        Array.from({ length: Math.ceil(indexes.length / size) }, (_, chunk) =>
-          indexes.slice(chunk * size, (chunk + 1) * size),
-        );
       // At most maxAlerts + 1 rows of a key are read to count it: a busy key costs no more than that.
       const windowRows = (columns: ReturnType<typeof sql>) =>
         sql`select ${columns} from alert_entities e where e.entity_hash = k.h and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${maxAlerts + 1}`;
@@ -664,14 +660,13 @@ export function createIncidentStore(
         const comma = text.indexOf(',');
         return { alertId: Number(text.slice(comma + 1)), time: Number(text.slice(0, comma)) };
       };
-      for (const chunk of chunks(
-        spans.map((_, index) => index),
-        TIMELINE_CHUNK,
-      )) {
+      const all = spans.map((_, index) => index);
+      for (let start = 0; start < all.length; start += TIMELINE_CHUNK) {
+        const chunk = all.slice(start, start + TIMELINE_CHUNK);
         const most = Math.max(...chunk.map((index) => spans[index]?.mentions ?? 0));
         // Most keys of a batch are named by nobody else in the window (a process, a rare file): a probe per key
-        // — any alert in the window before or after the span, or more inside it than the caller's own? — and only
-        // those that pass are read further.
+        // — more alerts in the window than the caller's own? (counting stops there) — and only those that pass are
+        // read further.
         const summary = await sql<{
           i: number | string;
           alerts: number | string;
@@ -738,8 +733,8 @@ export function createIncidentStore(
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
       const pairs = [...found].flatMap(([id, keys]) => keys.map((key) => [id, key, keyMarker(key)] as const));
       const byId = new Map<number, { time: number; incident: string; keys: string[] }>();
-      for (let start = 0; start < pairs.length; start += PROBE_CHUNK) {
-        const chunk = pairs.slice(start, start + PROBE_CHUNK);
+      for (let start = 0; start < pairs.length; start += NEIGHBOUR_CHUNK) {
+        const chunk = pairs.slice(start, start + NEIGHBOUR_CHUNK);
         // Each (alert, key) pair confirmed where it is stored: the alert's entities hold the key's marker.
         const n = sqlite
           ? sql`select value ->> 0 as id, value ->> 1 as i, value ->> 2 as m from json_each(${JSON.stringify(
