@@ -107,39 +107,41 @@ function repeats(entities: readonly Entity[], position: number): boolean {
   return false;
 }
 
-/** The device an alert is about (for prevalence): its device entities' keys. */
-function devicesOf(alert: CorrelationAlert): string[] {
-  return alert.entities.filter((entity) => entity.type === 'device').map((entity) => entity.key);
+/** Add the devices an alert is about (its device entities' keys) to a set: for prevalence. */
+function addDevices(alert: CorrelationAlert, devices: Set<string>): void {
+  for (const entity of alert.entities) if (entity.type === 'device') devices.add(entity.key);
 }
 
+/** Disjoint sets over 0…n-1; the smaller number is always the root (numbers are ranks in id order). */
 class UnionFind {
-  private readonly parent = new Map<string, string>();
+  private readonly parent: Int32Array;
 
-  find(id: string): string {
-    let root = id;
-    for (let next = this.parent.get(root); next !== undefined && next !== root; next = this.parent.get(root))
-      root = next;
+  constructor(size: number) {
+    this.parent = new Int32Array(size);
+    for (let index = 0; index < size; index++) this.parent[index] = index;
+  }
+
+  find(node: number): number {
+    const parent = this.parent;
+    let root = node;
+    while (parent[root] !== root) root = parent[root] as number;
     // Path compression.
-    let current = id;
+    let current = node;
     while (current !== root) {
-      const next = this.parent.get(current) as string;
-      this.parent.set(current, root);
+      const next = parent[current] as number;
+      parent[current] = root;
       current = next;
     }
     return root;
   }
 
-  add(id: string): void {
-    if (!this.parent.has(id)) this.parent.set(id, id);
-  }
-
-  /** Join two sets; returns false when they were one already. The smaller id becomes the root (deterministic). */
-  union(a: string, b: string): boolean {
+  /** Join two sets; returns false when they were one already. */
+  union(a: number, b: number): boolean {
     const rootA = this.find(a);
     const rootB = this.find(b);
     if (rootA === rootB) return false;
-    if (compareIds(rootA, rootB) < 0) this.parent.set(rootB, rootA);
-    else this.parent.set(rootA, rootB);
+    if (rootA < rootB) this.parent[rootB] = rootA;
+    else this.parent[rootA] = rootB;
     return true;
   }
 }
@@ -187,10 +189,10 @@ export function correlate(
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
 
   // Each candidate entity's alerts, from the whole set.
-  const byKey = new Map<string, { entity: Entity; alerts: CorrelationAlert[] }>();
+  const byKey = new Map<string, { entity: Entity; alerts: number[] }>();
   const weak = new Map<string, string>();
-  for (const alert of alerts) {
-    const entities = alert.entities;
+  for (let index = 0; index < alerts.length; index++) {
+    const entities = (alerts[index] as CorrelationAlert).entities;
     for (let position = 0; position < entities.length; position++) {
       const entity = entities[position] as Entity;
       const key = entity.key;
@@ -205,30 +207,38 @@ export function correlate(
         entry = { entity, alerts: [] };
         byKey.set(key, entry);
       }
-      entry.alerts.push(alert);
+      entry.alerts.push(index);
     }
   }
 
-  const sets = new UnionFind();
-  for (const alert of alerts) sets.add(alert.id);
+  // Each distinct id is a number, its rank in id order: comparing, joining and grouping are then on numbers.
+  const ids = [...new Set(alerts.map((alert) => alert.id))].sort(compareIds);
+  const rankOf = new Map(ids.map((id, rank) => [id, rank]));
+  const node = new Int32Array(alerts.length);
+  const time = new Float64Array(alerts.length);
+  alerts.forEach((alert, index) => {
+    node[index] = rankOf.get(alert.id) as number;
+    time[index] = alert.time;
+  });
+
+  const sets = new UnionFind(ids.length);
   // Alerts put in one incident before stay together (incidents never split).
-  const firstOfGroup = new Map<string, string>();
-  const grouped = alerts.filter((alert) => alert.group !== undefined).sort((a, b) => compareIds(a.id, b.id));
-  for (const alert of grouped) {
-    const group = alert.group as string;
-    const first = firstOfGroup.get(group);
-    if (first === undefined) firstOfGroup.set(group, alert.id);
-    else sets.union(first, alert.id);
-  }
+  const firstOfGroup = new Map<string, number>();
+  alerts.forEach((alert, index) => {
+    if (alert.group === undefined) return;
+    const first = firstOfGroup.get(alert.group);
+    if (first === undefined) firstOfGroup.set(alert.group, node[index] as number);
+    else sets.union(first, node[index] as number);
+  });
   const links: CorrelationLink[] = [];
   // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in. A key
   // named by one alert links nothing, and is left out of the sorting.
   const keys = [...byKey].flatMap(([key, entry]) => (entry.alerts.length < 2 ? [] : [key])).sort();
   for (const key of keys) {
-    const entry = byKey.get(key) as { entity: Entity; alerts: CorrelationAlert[] };
+    const entry = byKey.get(key) as { entity: Entity; alerts: number[] };
     if (entry.entity.type !== 'device') {
       const devices = new Set<string>();
-      for (const alert of entry.alerts) for (const device of devicesOf(alert)) devices.add(device);
+      for (const index of entry.alerts) addDevices(alerts[index] as CorrelationAlert, devices);
       if (devices.size > maxDevices) {
         weak.set(key, `seen on ${devices.size} devices (more than ${maxDevices})`);
         continue;
@@ -238,24 +248,33 @@ export function correlate(
         continue;
       }
     }
-    const ordered = [...entry.alerts].sort((a, b) => a.time - b.time || compareIds(a.id, b.id));
-    for (let index = 1; index < ordered.length; index++) {
-      const previous = ordered[index - 1] as CorrelationAlert;
-      const current = ordered[index] as CorrelationAlert;
-      if (current.time - previous.time > windowMs) continue;
-      if (sets.union(previous.id, current.id))
-        links.push({ alertId: current.id, otherAlertId: previous.id, entityKey: key });
+    const ordered = entry.alerts.sort(
+      (a, b) => (time[a] as number) - (time[b] as number) || (node[a] as number) - (node[b] as number),
+    );
+    for (let position = 1; position < ordered.length; position++) {
+      const previous = ordered[position - 1] as number;
+      const current = ordered[position] as number;
+      if ((time[current] as number) - (time[previous] as number) > windowMs) continue;
+      if (sets.union(node[previous] as number, node[current] as number))
+        links.push({
+          alertId: (alerts[current] as CorrelationAlert).id,
+          otherAlertId: (alerts[previous] as CorrelationAlert).id,
+          entityKey: key,
+        });
     }
   }
 
-  const groups = new Map<string, string[]>();
-  for (const alert of alerts) {
-    const root = sets.find(alert.id);
-    const group = groups.get(root);
-    if (group) group.push(alert.id);
-    else groups.set(root, [alert.id]);
+  // Groups in order of their first id (their root), each in id order: nodes are ranks.
+  const groupOf = new Map<number, string[]>();
+  const sorted: string[][] = [];
+  for (let rank = 0; rank < ids.length; rank++) {
+    const root = sets.find(rank);
+    const id = ids[rank] as string;
+    if (root === rank) {
+      const group = [id];
+      groupOf.set(rank, group);
+      sorted.push(group);
+    } else groupOf.get(root)?.push(id);
   }
-  const sorted = [...groups.values()].map((group) => [...new Set(group)].sort(compareIds));
-  sorted.sort((a, b) => compareIds(a[0] as string, b[0] as string));
   return { groups: sorted, links, weak };
 }

@@ -245,6 +245,29 @@ const MANY_DEVICES = '"many"';
 /** Main entities kept per incident. */
 const MAX_SUMMARY_ENTITIES = 50;
 
+interface SummaryEntry {
+  readonly type: string;
+  readonly key: string;
+  alerts: number;
+  /** Of its type, in ENTITY_ORDER. */
+  readonly rank: number;
+}
+
+/** The MAX_SUMMARY_ENTITIES named by most alerts (then by type, then key). */
+function mainEntities(entries: SummaryEntry[]): SummaryEntry[] {
+  let candidates = entries;
+  if (entries.length > MAX_SUMMARY_ENTITIES) {
+    // Only those counted at least as often as the last place can make it: an incident adding thousands of alerts
+    // at once sorts a handful, not all their entities.
+    const ascending = Float64Array.from(entries, (entry) => entry.alerts).sort();
+    const floor = ascending[ascending.length - MAX_SUMMARY_ENTITIES] as number;
+    candidates = entries.filter((entry) => entry.alerts >= floor);
+  }
+  return candidates
+    .sort((a, b) => b.alerts - a.alerts || a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, MAX_SUMMARY_ENTITIES);
+}
+
 /**
  * Title, severity, activity and main entities of an incident: those of the incidents it is made of (stored
  * aggregates, merged) and of the alerts added to it. Counts of main entities are kept for the top
@@ -256,7 +279,12 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     const rank = severityRank(severity as Severity);
     if (!lead || rank > lead.rank || (rank === lead.rank && time < lead.time)) lead = { title, rank, time };
   };
-  const counts = new Map<string, { type: string; key: string; alerts: number }>();
+  const counts = new Map<string, SummaryEntry>();
+  const count = (type: string, key: string, alerts: number) => {
+    const entry = counts.get(key);
+    if (entry) entry.alerts += alerts;
+    else counts.set(key, { type, key, alerts, rank: ENTITY_RANK.get(type) ?? 0 });
+  };
   const devices = new Set<string>();
   let manyDevices = false;
   let alertCount = 0;
@@ -267,11 +295,8 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     alertCount += Number(part.alert_count);
     first = Math.min(first, Number(part.first_activity_at));
     last = Math.max(last, Number(part.last_activity_at));
-    for (const entity of JSON.parse(part.entities) as { type: string; key: string; alerts: number }[]) {
-      const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
-      entry.alerts += entity.alerts;
-      counts.set(entity.key, entry);
-    }
+    for (const entity of JSON.parse(part.entities) as { type: string; key: string; alerts: number }[])
+      count(entity.type, entity.key, entity.alerts);
     if (part.devices === MANY_DEVICES) manyDevices = true;
     else if (!manyDevices) for (const device of JSON.parse(part.devices) as string[]) devices.add(device);
   }
@@ -284,21 +309,12 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     for (const entity of alert.entities) {
       if (seen.has(entity.key) || !ENTITY_RANK.has(entity.type)) continue;
       seen.add(entity.key);
-      const entry = counts.get(entity.key) ?? { type: entity.type, key: entity.key, alerts: 0 };
-      entry.alerts++;
-      counts.set(entity.key, entry);
+      count(entity.type, entity.key, 1);
       if (entity.type === 'device' && !manyDevices) devices.add(entity.key);
     }
   }
   const top = lead as { title: string; rank: number };
-  const entities = [...counts.values()]
-    .sort(
-      (a, b) =>
-        b.alerts - a.alerts ||
-        (ENTITY_RANK.get(a.type) ?? 0) - (ENTITY_RANK.get(b.type) ?? 0) ||
-        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-    )
-    .slice(0, MAX_SUMMARY_ENTITIES);
+  const entities = mainEntities([...counts.values()]);
   if (devices.size > MAX_TRACKED_DEVICES) manyDevices = true;
   const where = manyDevices
     ? ` on more than ${MAX_TRACKED_DEVICES} devices`
@@ -318,7 +334,7 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     alert_count: alertCount,
     first_activity_at: first,
     last_activity_at: last,
-    entities: JSON.stringify(entities),
+    entities: JSON.stringify(entities.map(({ type, key, alerts }) => ({ type, key, alerts }))),
     devices: manyDevices ? MANY_DEVICES : JSON.stringify([...devices].sort()),
   };
 }
@@ -401,8 +417,8 @@ const aggregateColumns = [
   'devices',
 ] as const;
 
-const newIncidentColumns = [
-  ...aggregateColumns,
+/** The columns a new incident starts with, beyond automation's. */
+const startColumns = [
   'status',
   'redirect_to',
   'classification',
@@ -414,6 +430,8 @@ const newIncidentColumns = [
   'analyst_updated_at',
   'origin_alert_id',
 ] as const;
+
+const newIncidentColumns = [...aggregateColumns, ...startColumns] as const;
 
 /** Correlation's bulk statements, compiled once per store. */
 interface IncidentStatements {
@@ -660,20 +678,25 @@ export function createIncidentStore(
         const comma = text.indexOf(',');
         return { alertId: Number(text.slice(comma + 1)), time: Number(text.slice(0, comma)) };
       };
-      const all = spans.map((_, index) => index);
+      // Keys in the order of their hash: the seeks of a chunk walk the index forwards (pages once in cache).
+      const hashes = Float64Array.from(spans, (span) => span.hash);
+      const all = spans
+        .map((_, index) => index)
+        .sort((a, b) => (hashes[a] as number) - (hashes[b] as number));
       for (let start = 0; start < all.length; start += TIMELINE_CHUNK) {
         const chunk = all.slice(start, start + TIMELINE_CHUNK);
         const most = Math.max(...chunk.map((index) => spans[index]?.mentions ?? 0));
         // Most keys of a batch are named by nobody else in the window (a process, a rare file): a probe per key
         // — more alerts in the window than the caller's own? (counting stops there) — and only those that pass are
-        // read further.
+        // read further. The keys' table is built once (materialized): each of its columns is read by several
+        // subqueries.
         const summary = await sql<{
           i: number | string;
           alerts: number | string;
           inside: number | string;
           before_row: string | null;
           after_row: string | null;
-        }>`with k as (${table(chunk)})
+        }>`with k as materialized (${table(chunk)})
           select k.i as i,
             case when k.p = 1 then (select count(*) from (${windowRows(sql`1`)}) w) else k.n end as alerts,
             (select count(*) from alert_entities e where e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi) as inside,
@@ -731,7 +754,10 @@ export function createIncidentStore(
 
     async neighbourAlerts(found) {
       const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-      const pairs = [...found].flatMap(([id, keys]) => keys.map((key) => [id, key, keyMarker(key)] as const));
+      // In the order of the alerts' ids: the lookups walk the table forwards.
+      const pairs = [...found]
+        .sort((a, b) => a[0] - b[0])
+        .flatMap(([id, keys]) => keys.map((key) => [id, key, keyMarker(key)] as const));
       const byId = new Map<number, { time: number; incident: string; keys: string[] }>();
       for (let start = 0; start < pairs.length; start += NEIGHBOUR_CHUNK) {
         const chunk = pairs.slice(start, start + NEIGHBOUR_CHUNK);
@@ -824,21 +850,27 @@ export function createIncidentStore(
         const created_ids = new Map<number, number>();
         const fresh = plan.groups.filter((group) => group.target === null);
         if (fresh.length > 0) {
+          // Rows built column by column (an object spread per incident costs more than its aggregate).
+          const start: Record<(typeof startColumns)[number], unknown> = {
+            status: 'active',
+            redirect_to: null,
+            classification: 'unknown',
+            determination: null,
+            assignee: null,
+            tags: '[]',
+            created_at: nowMs,
+            updated_at: nowMs,
+            analyst_updated_at: null,
+            origin_alert_id: null,
+          };
           const rows = fresh.map((group) => {
-            const values: Record<(typeof newIncidentColumns)[number], unknown> = {
-              ...aggregate([], group.added),
-              status: 'active',
-              redirect_to: null,
-              classification: 'unknown',
-              determination: null,
-              assignee: null,
-              tags: '[]',
-              created_at: nowMs,
-              updated_at: nowMs,
-              analyst_updated_at: null,
-              origin_alert_id: group.assign[0] as number,
-            };
-            return newIncidentColumns.map((column) => values[column]);
+            const values = aggregate([], group.added);
+            return [
+              ...aggregateColumns.map((column) => values[column]),
+              ...startColumns.map((column) =>
+                column === 'origin_alert_id' ? (group.assign[0] as number) : start[column],
+              ),
+            ];
           });
           const inserted = await statements.insertIncidents.runReturning(
             executor as unknown as Kysely<never>,
@@ -917,8 +949,13 @@ export function createIncidentStore(
           merges.flatMap((merge) => [merge.id, merge.target, nowMs, merge.alertId, merge.entityKey]),
         );
         merged = merges.length;
+        // Rows updated in the order of their ids: each statement's seek lands next to the previous one.
         if (statements.updateAggregate)
-          await statements.updateAggregate.run(executor as unknown as Kysely<never>, updates);
+          await statements.updateAggregate.run(
+            executor as unknown as Kysely<never>,
+            updates.sort((a, b) => (a.at(-1) as number) - (b.at(-1) as number)),
+          );
+        assignments.sort((a, b) => a[0] - b[0]);
         if (statements.assignAlert) {
           await statements.assignAlert.run(
             executor as unknown as Kysely<never>,
