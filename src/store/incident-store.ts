@@ -417,7 +417,7 @@ const aggregateColumns = [
   'devices',
 ] as const;
 
-/** The columns a new incident starts with, beyond automation's. */
+/** The columns a new incident starts with, beyond automation's and the alert it was created for. */
 const startColumns = [
   'status',
   'redirect_to',
@@ -428,10 +428,9 @@ const startColumns = [
   'created_at',
   'updated_at',
   'analyst_updated_at',
-  'origin_alert_id',
 ] as const;
 
-const newIncidentColumns = [...aggregateColumns, ...startColumns] as const;
+const newIncidentColumns = [...aggregateColumns, ...startColumns, 'origin_alert_id'] as const;
 
 /** Correlation's bulk statements, compiled once per store. */
 interface IncidentStatements {
@@ -861,15 +860,14 @@ export function createIncidentStore(
             created_at: nowMs,
             updated_at: nowMs,
             analyst_updated_at: null,
-            origin_alert_id: null,
           };
+          const startValues = startColumns.map((column) => start[column]);
           const rows = fresh.map((group) => {
             const values = aggregate([], group.added);
             return [
               ...aggregateColumns.map((column) => values[column]),
-              ...startColumns.map((column) =>
-                column === 'origin_alert_id' ? (group.assign[0] as number) : start[column],
-              ),
+              ...startValues,
+              group.assign[0] as number,
             ];
           });
           const inserted = await statements.insertIncidents.runReturning(
