@@ -62,9 +62,8 @@ export function createAlertStatements(runMany: RunMany | undefined): AlertStatem
               // same events again) does not lower it.
               event_count: sql<number>`case when alerts.event_count > excluded.event_count then alerts.event_count else excluded.event_count end`,
             })),
-          )
-          .returning(['id', 'source', 'source_ref']),
-      { runMany, chunk: ALERT_CHUNK, upsert: true },
+          ),
+      { runMany, chunk: ALERT_CHUNK, upsert: true, returning: ['id', 'source', 'source_ref'] },
     ),
     insertEntityRows: new BulkInsert(
       ['entity_hash', 'at', 'alert_id', 'device_hash'],

@@ -63,9 +63,8 @@ export function createEventStatements(runMany: RunMany | undefined): EventStatem
         (db as unknown as Kysely<Database>)
           .insertInto('events')
           .values(rows as unknown as Omit<EventsTable, 'id'>[])
-          .onConflict((conflict) => conflict.columns(['time', 'ref']).doNothing())
-          .returning(['id', 'time', 'ref']),
-      { runMany, chunk: EVENT_CHUNK },
+          .onConflict((conflict) => conflict.columns(['time', 'ref']).doNothing()),
+      { runMany, chunk: EVENT_CHUNK, returning: ['id', 'time', 'ref'] },
     ),
     insertEntityRows: new BulkInsert(
       ['entity_hash', 'event_id'],

@@ -7,6 +7,7 @@ import {
   SqliteAdapter,
   type Insertable,
   type Kysely,
+  type RawBuilder,
   type SelectQueryBuilder,
   type Updateable,
 } from 'kysely';
@@ -23,6 +24,7 @@ import { BulkInsert, RowStatement, type RunMany } from './bulk-insert.js';
 import { entityHash, keyMarker } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
+import { unnestRowTable, type RowColumns, type RowTable } from './row-table.js';
 import { iso } from './query-helpers.js';
 import type { Database, IncidentsTable } from './schema.js';
 
@@ -364,6 +366,21 @@ function toSummary(row: IncidentRow): IncidentSummary {
 const CHUNK = 500;
 /** Keys per timeline statement, and (alert, key) pairs per neighbour statement. */
 const TIMELINE_CHUNK = 5000;
+/** A timeline request as a row: its position, key hash, span, the caller's mentions, whether to count prevalence. */
+const SPAN_COLUMNS: RowColumns = [
+  ['i', 'int'],
+  ['h', 'bigint'],
+  ['lo', 'bigint'],
+  ['hi', 'bigint'],
+  ['n', 'bigint'],
+  ['p', 'int'],
+];
+/** A neighbour to confirm: alert id, position of the pair, the key's marker in the alert's entities. */
+const PAIR_COLUMNS: RowColumns = [
+  ['id', 'bigint'],
+  ['i', 'int'],
+  ['m', 'text'],
+];
 const NEIGHBOUR_CHUNK = 5000;
 
 /** How incident lists sort (newest or most severe first); the last key is the id, so the order is total. */
@@ -471,9 +488,8 @@ function createIncidentStatements(runMany: RunMany | undefined): IncidentStateme
       (db, rows) =>
         typed(db)
           .insertInto('incidents')
-          .values(rows as unknown as Insertable<IncidentsTable>[])
-          .returning(['id', 'origin_alert_id']),
-      { runMany, chunk: 100 },
+          .values(rows as unknown as Insertable<IncidentsTable>[]),
+      { runMany, chunk: 100, returning: ['id', 'origin_alert_id'] },
     ),
     insertLinks: new BulkInsert(
       ['alert_id', 'other_alert_id', 'entity_key', 'created_at'],
@@ -535,6 +551,7 @@ export function createIncidentStore(
   db: Kysely<Database>,
   atomically: Atomically,
   runMany?: RunMany,
+  rowTable: RowTable = unnestRowTable,
 ): IncidentStore {
   const statements = createIncidentStatements(runMany);
   const detail = async (executor: Kysely<Database>, id: number): Promise<IncidentDetail | undefined> => {
@@ -648,27 +665,16 @@ export function createIncidentStore(
         devices: 0,
         neighbours: [] as { alertId: number; time: number }[],
       }));
-      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-      // Spans as a table `k(i, h, lo, hi, n, p)`: JSON on SQLite, arrays on PostgreSQL.
-      const table = (indexes: readonly number[]) => {
-        const picked = indexes.map((index) => spans[index] as (typeof spans)[number]);
-        return sqlite
-          ? sql`select value ->> 0 as i, value ->> 1 as h, value ->> 2 as lo, value ->> 3 as hi, value ->> 4 as n, value ->> 5 as p from json_each(${JSON.stringify(
-              picked.map((span, position) => [
-                indexes[position],
-                span.hash,
-                span.from,
-                span.to,
-                span.mentions,
-                span.prevalence ? 1 : 0,
-              ]),
-            )})`
-          : sql`select * from unnest(${indexes}::int[], ${picked.map((span) => span.hash)}::bigint[], ${picked.map(
-              (span) => span.from,
-            )}::bigint[], ${picked.map((span) => span.to)}::bigint[], ${picked.map(
-              (span) => span.mentions,
-            )}::bigint[], ${picked.map((span) => (span.prevalence ? 1 : 0))}::int[]) as k(i, h, lo, hi, n, p)`;
-      };
+      // Spans as a table `k(i, h, lo, hi, n, p)` (store/row-table.ts).
+      const withSpans = <T>(indexes: readonly number[], use: (table: RawBuilder<unknown>) => Promise<T>) =>
+        rowTable.withRows(
+          SPAN_COLUMNS,
+          indexes.map((index) => {
+            const span = spans[index] as (typeof spans)[number];
+            return [index, span.hash, span.from, span.to, span.mentions, span.prevalence ? 1 : 0];
+          }),
+          use,
+        );
       // At most maxAlerts + 1 rows of a key are read to count it: a busy key costs no more than that.
       const windowRows = (columns: ReturnType<typeof sql>) =>
         sql`select ${columns} from alert_entities e where e.entity_hash = k.h and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${maxAlerts + 1}`;
@@ -689,13 +695,14 @@ export function createIncidentStore(
         // — more alerts in the window than the caller's own? (counting stops there) — and only those that pass are
         // read further. The keys' table is built once (materialized): each of its columns is read by several
         // subqueries.
-        const summary = await sql<{
-          i: number | string;
-          alerts: number | string;
-          inside: number | string;
-          before_row: string | null;
-          after_row: string | null;
-        }>`with k as materialized (${table(chunk)})
+        const summary = await withSpans(chunk, (table) =>
+          sql<{
+            i: number | string;
+            alerts: number | string;
+            inside: number | string;
+            before_row: string | null;
+            after_row: string | null;
+          }>`with k as materialized (${table})
           select k.i as i,
             case when k.p = 1 then (select count(*) from (${windowRows(sql`1`)}) w) else k.n end as alerts,
             (select count(*) from alert_entities e where e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi) as inside,
@@ -706,7 +713,8 @@ export function createIncidentStore(
           from k
           where (select count(*) from (select 1 from alert_entities e where e.entity_hash = k.h
             and e.at >= k.lo - ${windowMs} and e.at <= k.hi + ${windowMs} limit ${most + 1}) w) > k.n`.execute(
-          db,
+            db,
+          ),
         );
         // Alerts inside a span other than the caller's (late ones): read only where there are some.
         const crowded: number[] = [];
@@ -721,11 +729,13 @@ export function createIncidentStore(
           if (Number(row.inside) > span.mentions) crowded.push(index);
         }
         if (crowded.length > 0) {
-          const inside = await sql<{ i: number | string; at: number | string; alert_id: number | string }>`
-            with k as (${table(crowded)})
-            select k.i as i, e.at as at, e.alert_id as alert_id
-            from k join alert_entities e on e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi`.execute(
-            db,
+          const inside = await withSpans(crowded, (table) =>
+            sql<{ i: number | string; at: number | string; alert_id: number | string }>`
+              with k as (${table})
+              select k.i as i, e.at as at, e.alert_id as alert_id
+              from k join alert_entities e on e.entity_hash = k.h and e.at >= k.lo and e.at <= k.hi`.execute(
+              db,
+            ),
           );
           for (const row of inside.rows)
             spans[Number(row.i)]?.neighbours.push({ alertId: Number(row.alert_id), time: Number(row.at) });
@@ -737,11 +747,13 @@ export function createIncidentStore(
           return span.prevalence && span.alerts > maxDevices && span.alerts <= maxAlerts;
         });
         if (busy.length > 0) {
-          const devices = await sql<{ i: number | string; devices: number | string }>`
-            with k as (${table(busy)})
-            select k.i as i, (select count(*) from (select distinct w.device_hash from (${windowRows(
-              sql`e.device_hash`,
-            )}) w limit ${maxDevices + 1}) d) as devices from k`.execute(db);
+          const devices = await withSpans(busy, (table) =>
+            sql<{ i: number | string; devices: number | string }>`
+              with k as (${table})
+              select k.i as i, (select count(*) from (select distinct w.device_hash from (${windowRows(
+                sql`e.device_hash`,
+              )}) w limit ${maxDevices + 1}) d) as devices from k`.execute(db),
+          );
           for (const row of devices.rows) {
             const span = spans[Number(row.i)];
             if (span) span.devices = Number(row.devices);
@@ -761,23 +773,21 @@ export function createIncidentStore(
       for (let start = 0; start < pairs.length; start += NEIGHBOUR_CHUNK) {
         const chunk = pairs.slice(start, start + NEIGHBOUR_CHUNK);
         // Each (alert, key) pair confirmed where it is stored: the alert's entities hold the key's marker.
-        const n = sqlite
-          ? sql`select value ->> 0 as id, value ->> 1 as i, value ->> 2 as m from json_each(${JSON.stringify(
-              chunk.map(([id, , marker], index) => [id, index, marker]),
-            )})`
-          : sql`select * from unnest(${chunk.map(([id]) => id)}::bigint[], ${chunk.map(
-              (_, index) => index,
-            )}::int[], ${chunk.map(([, , marker]) => marker)}::text[]) as n(id, i, m)`;
-        const rows = await sql<{
-          id: number | string;
-          i: number | string;
-          created_at: number | string;
-          incident_id: string;
-        }>`with n as (${n})
-          select n.id as id, n.i as i, a.created_at as created_at, a.incident_id as incident_id
-          from n join alerts a on a.id = n.id
-          where a.incident_id is not null and ${sqlite ? sql`instr(a.entities, n.m)` : sql`strpos(a.entities, n.m)`} > 0`.execute(
-          db,
+        const rows = await rowTable.withRows(
+          PAIR_COLUMNS,
+          chunk.map(([id, , marker], index) => [id, index, marker]),
+          (table) =>
+            sql<{
+              id: number | string;
+              i: number | string;
+              created_at: number | string;
+              incident_id: string;
+            }>`with n as (${table})
+              select n.id as id, n.i as i, a.created_at as created_at, a.incident_id as incident_id
+              from n join alerts a on a.id = n.id
+              where a.incident_id is not null and ${sqlite ? sql`instr(a.entities, n.m)` : sql`strpos(a.entities, n.m)`} > 0`.execute(
+              db,
+            ),
         );
         for (const row of rows.rows) {
           const id = Number(row.id);

@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { createAlertStatements, createAlertStore, type AlertStatements } from './alert-store.js';
 import type { RunMany } from './bulk-insert.js';
+import type { RowTable } from './row-table.js';
 import {
   createEventQuery,
   createEventStatements,
@@ -26,6 +27,8 @@ export interface KyselyStoreOptions {
   readonly location: string;
   /** An embedded dialect's way to run one statement for many rows in-process (SQLite). */
   readonly runMany?: RunMany;
+  /** An embedded dialect's way to read rows in memory as a table (SQLite); PostgreSQL unnests arrays. */
+  readonly rowTable?: RowTable;
 }
 
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
@@ -51,7 +54,7 @@ function bind(
     alerts: createAlertStore(db, atomically, statements.alerts),
     events: createEventStore(db, atomically, statements.events),
     eventQuery: createEventQuery(db),
-    incidents: createIncidentStore(db, atomically, options.runMany),
+    incidents: createIncidentStore(db, atomically, options.runMany, options.rowTable),
     investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
     users: createUserStore(db, atomically),

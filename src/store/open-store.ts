@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { AutoirError } from '../domain/errors.js';
 import type { RunMany } from './bulk-insert.js';
+import type { RowTable } from './row-table.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations.js';
 import type { Store } from './ports.js';
@@ -39,12 +40,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   let db: Kysely<Database>;
   let location: string;
   let runMany: RunMany | undefined;
+  let rowTable: RowTable | undefined;
   try {
     if (config.kind === 'sqlite') {
       const opened = createSqliteKysely({ dataDir: config.dataDir });
       db = opened.db;
       location = opened.file;
       runMany = opened.runMany;
+      rowTable = opened.rowTable;
     } else {
       db = await createPostgresKysely(config);
       location = redactUrl(config.url) + (config.schema ? ` (schema ${config.schema})` : '');
@@ -68,7 +71,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       },
     );
   }
-  return createKyselyStore(db, { dialect: config.kind, location, runMany });
+  return createKyselyStore(db, { dialect: config.kind, location, runMany, rowTable });
 }
 
 /** The schema autoir's tables live in: the configured one, else the connection's current schema. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { FlatRows, RunMany, Values } from './bulk-insert.js';
+import { MAX_ROW_WIDTH, registryRowTable, rowFunctionName, type RowTable } from './row-table.js';
 import type { Database } from './schema.js';
 
 export const SQLITE_FILE_NAME = 'autoir.db';
@@ -45,6 +46,7 @@ export function createSqliteKysely(options: SqliteOptions): {
   db: Kysely<Database>;
   file: string;
   runMany: RunMany;
+  rowTable: RowTable;
 } {
   const file = options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, SQLITE_FILE_NAME);
   if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
@@ -100,5 +102,15 @@ export function createSqliteKysely(options: SqliteOptions): {
     }
     return out;
   };
-  return { db, file, runMany };
+  // Rows in memory as a table (store/row-table.ts): one table-valued function per row width.
+  const rows = registryRowTable();
+  for (let width = 1; width <= MAX_ROW_WIDTH; width++)
+    raw.table(rowFunctionName(width), {
+      columns: Array.from({ length: width }, (_, column) => `c${column}`),
+      parameters: ['source'],
+      *rows(source: unknown) {
+        yield* rows.rowsOf(Number(source)) as unknown[][];
+      },
+    });
+  return { db, file, runMany, rowTable: rows.table };
 }
