@@ -20,6 +20,8 @@ import {
 } from '../src/domain/entity.js';
 import { correlate, type CorrelationAlert } from '../src/correlate/correlate.js';
 import { createRandom } from './generate.js';
+import type { Store } from '../src/store/ports.js';
+import type { IncidentStore } from '../src/store/incident-store.js';
 import { openBenchStore } from './store.js';
 
 export function generateCorrelationAlerts(count: number, seed = 7): CorrelationAlert[] {
@@ -126,6 +128,49 @@ export function arrivalOrder(alerts: readonly CorrelationAlert[], seed = 11): Co
   return arrival.sort((a, b) => a.at - b.at).map(({ alert }) => alert);
 }
 
+/** Correlation's store calls, each timed: where a step's time goes. */
+const TIMED_CALLS = ['pendingAlerts', 'keyTimelines', 'neighbourAlerts', 'apply'] as const;
+
+/**
+ * The store as `correlatePending` sees it, with each transaction's store calls and its begin and commit timed into
+ * `seconds`; the rest of a step is correlation's own work (the function, the plan) and taking the lock.
+ */
+function timedStore(store: Store, seconds: Record<string, number>): Store {
+  const add = (phase: string, since: number) =>
+    (seconds[phase] = (seconds[phase] ?? 0) + (performance.now() - since) / 1000);
+  return {
+    ...store,
+    async transaction(work) {
+      const begin = performance.now();
+      let inWork = 0;
+      try {
+        return await store.transaction(async (inner) => {
+          const started = performance.now();
+          const incidents: IncidentStore = { ...inner.incidents };
+          for (const call of TIMED_CALLS) {
+            const original = inner.incidents[call] as (...args: unknown[]) => Promise<unknown>;
+            (incidents as unknown as Record<string, unknown>)[call] = async (...args: unknown[]) => {
+              const since = performance.now();
+              try {
+                return await original.apply(inner.incidents, args);
+              } finally {
+                add(call, since);
+              }
+            };
+          }
+          try {
+            return await work({ ...inner, incidents });
+          } finally {
+            inWork = performance.now() - started;
+          }
+        });
+      } finally {
+        seconds.transaction = (seconds.transaction ?? 0) + (performance.now() - begin - inWork) / 1000;
+      }
+    },
+  };
+}
+
 /**
  * The same through the store, as alerts arrive: 10,000 at a time are stored (not timed), then `correlatePending`
  * puts what is pending in incidents, as `autoir run` does (timed). Late alerts are correlated against incidents
@@ -139,6 +184,8 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
     const alerts = arrivalOrder(generateCorrelationAlerts(options.count));
     const bench = await openBenchStore('sqlite', dir);
     const store = bench.store;
+    const phases: Record<string, number> = {};
+    const timed = timedStore(store, phases);
     const now = new Date();
     let seconds = 0;
     let cpuSeconds = 0;
@@ -161,7 +208,7 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
       );
       const begin = performance.now();
       const cpuBefore = process.cpuUsage();
-      const step = await correlatePending(store);
+      const step = await correlatePending(timed);
       seconds += (performance.now() - begin) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
       cpuSeconds += (cpu.user + cpu.system) / 1e6;
@@ -182,6 +229,14 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
       cpu_s: Math.round(cpuSeconds * 1000) / 1000,
       incidents: summary.incidentsCreated - summary.incidentsMerged,
       merges: summary.incidentsMerged,
+      // Seconds in each store call, in begin + commit (`transaction`), and in correlation's own work (`other`: the
+      // function and the plan).
+      phases_s: Object.fromEntries(
+        [
+          ...Object.entries(phases),
+          ['other', seconds - Object.values(phases).reduce((sum, value) => sum + value, 0)],
+        ].map(([phase, value]) => [phase, Math.round((value as number) * 100) / 100]),
+      ),
       peak_rss_mb: Math.round(peakRss / 1024 / 1024),
     };
   } finally {

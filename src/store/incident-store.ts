@@ -39,7 +39,6 @@ export interface CorrelationRow {
   readonly time: number;
   readonly title: string;
   readonly severity: Severity;
-  readonly incidentId: number | null;
   readonly entities: readonly Entity[];
 }
 
@@ -202,14 +201,13 @@ export interface IncidentStore {
 
 type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 
-const rowColumns = ['id', 'created_at', 'title', 'severity', 'incident_id', 'entities'] as const;
+const rowColumns = ['id', 'created_at', 'title', 'severity', 'entities'] as const;
 
 function toRow(row: {
   id: number;
   created_at: number;
   title: string;
   severity: string;
-  incident_id: string | null;
   entities: string;
 }): CorrelationRow {
   return {
@@ -217,7 +215,6 @@ function toRow(row: {
     time: Number(row.created_at),
     title: row.title,
     severity: row.severity as Severity,
-    incidentId: row.incident_id === null ? null : (parseIncidentId(row.incident_id) ?? null),
     entities: JSON.parse(row.entities) as Entity[],
   };
 }
