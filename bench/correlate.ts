@@ -129,7 +129,7 @@ export function arrivalOrder(alerts: readonly CorrelationAlert[], seed = 11): Co
 }
 
 /** Correlation's store calls, each timed: where a step's time goes. */
-const TIMED_CALLS = ['pendingAlerts', 'keyTimelines', 'neighbourAlerts', 'apply'] as const;
+const TIMED_CALLS = ['pendingAlerts', 'keyTimelines', 'neighbourAlerts', 'apply', 'timelineRows'] as const;
 
 /**
  * The store as `correlatePending` sees it, with each transaction's store calls and its begin and commit timed into

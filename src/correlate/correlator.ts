@@ -14,7 +14,9 @@ import type {
   CorrelationRow,
   KeyTimeline,
   NeighbourAlert,
+  TimelineRequest,
 } from '../store/incident-store.js';
+import { timelineMemory, type TimelineMemory } from './timelines.js';
 import type { Entity } from '../domain/entity.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
 import {
@@ -65,13 +67,28 @@ export async function correlatePending(
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
   const maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
   const summary: CorrelationSummary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 };
+  const memory = timelineMemory(store);
   for (;;) {
     // One batch is one transaction, under the correlation lock: two correlating processes (API servers, workers
     // on one PostgreSQL) take turns, and each decides on what the other has committed.
-    const done = await store.transaction(async (tx) => {
-      await tx.incidents.lockForCorrelation();
-      return correlateBatch(tx, options, now, batchSize, { windowMs, maxAlerts, maxDevices }, summary);
-    });
+    let done: boolean;
+    try {
+      done = await store.transaction(async (tx) => {
+        await tx.incidents.lockForCorrelation();
+        return correlateBatch(
+          tx,
+          options,
+          now,
+          batchSize,
+          { windowMs, maxAlerts, maxDevices },
+          summary,
+          memory,
+        );
+      });
+    } catch (error) {
+      memory.abandon();
+      throw error;
+    }
     if (done) return summary;
   }
 }
@@ -83,10 +100,16 @@ async function correlateBatch(
   batchSize: number,
   limits: { windowMs: number; maxAlerts: number; maxDevices: number },
   summary: CorrelationSummary,
+  memory: TimelineMemory,
 ): Promise<boolean> {
   const { maxAlerts, maxDevices } = limits;
-  const pending = await store.incidents.pendingAlerts(batchSize);
-  if (pending.length === 0) return true;
+  // One more than the batch: whether any alert not yet in an incident is left beyond it.
+  const fetched = await store.incidents.pendingAlerts(batchSize + 1);
+  if (fetched.length === 0) return true;
+  const more = fetched.length > batchSize;
+  const pending = more ? fetched.slice(0, batchSize) : fetched;
+  const generation = await store.incidents.correlationGeneration();
+  const held = await memory.begin(store, { generation, pending, more, windowMs: limits.windowMs });
   const pendingIds = new Set(pending.map((alert) => alert.id));
 
   // Each candidate link of the batch, with the span of time its pending alerts cover.
@@ -109,19 +132,30 @@ async function correlateBatch(
   // Each key's timeline around its span, from the entity index: prevalence within the window, and the alerts next
   // to the span (the last before it, the first after it) and inside it.
   const keys = [...spans.keys()];
-  const timelines = await store.incidents.keyTimelines(
-    keys.map((key) => {
-      const span = spans.get(key) as { entity: Entity; from: number; to: number; mentions: number };
-      return {
-        key,
-        from: span.from,
-        to: span.to,
-        mentions: span.mentions,
-        prevalence: span.entity.type !== 'device',
-      };
-    }),
-    limits,
-  );
+  const requests: TimelineRequest[] = keys.map((key) => {
+    const span = spans.get(key) as { entity: Entity; from: number; to: number; mentions: number };
+    return {
+      key,
+      from: span.from,
+      to: span.to,
+      mentions: span.mentions,
+      prevalence: span.entity.type !== 'device',
+    };
+  });
+  // From the timelines held in memory where they are trusted and reach back far enough; else from the store.
+  const timelines: KeyTimeline[] = new Array<KeyTimeline>(requests.length);
+  const fromStore: number[] = [];
+  requests.forEach((request, position) => {
+    if (held?.covers(request, limits.windowMs)) timelines[position] = held.timeline(request, limits);
+    else fromStore.push(position);
+  });
+  if (fromStore.length > 0) {
+    const read = await store.incidents.keyTimelines(
+      fromStore.map((position) => requests[position] as TimelineRequest),
+      limits,
+    );
+    read.forEach((timeline, index) => (timelines[fromStore[index] as number] = timeline));
+  }
   const weakKeys = new Map<string, string>();
   const foundBy = new Map<number, string[]>();
   for (let position = 0; position < keys.length; position++) {
@@ -204,6 +238,8 @@ async function correlateBatch(
       entityKey: link.entityKey,
     });
   const applied = await store.incidents.apply(plan, now());
+  // `apply` bumped the generation once: the timelines (with this step's rows) mirror the store at the next one.
+  memory.end(pending, generation + 1);
   summary.alerts += applied.assigned;
   summary.incidentsCreated += applied.created;
   summary.incidentsMerged += applied.merged;

@@ -7,7 +7,7 @@ import { resolveEntity, uniqueEntities, type Entity } from '../domain/entity.js'
 import { AutoirError } from '../domain/errors.js';
 import { loadAliases, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
-import { deviceHashOf, entityHash, keyMarker } from './entity-index.js';
+import { bumpCorrelationGeneration, deviceHashOf, entityHash, keyMarker } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
 import { alertWriteColumns, at, epoch, prepareAlert, type PreparedAlert } from './prepared-alert.js';
@@ -325,6 +325,7 @@ async function writePrepared(
         .execute();
     }
   }
+  if (previous.size > 0) await bumpCorrelationGeneration(db as unknown as Kysely<never>);
   const entityRows: unknown[] = [];
   hashesOfRow.forEach((hashes, row) => {
     const time = rows[row]?.[at.created_at];

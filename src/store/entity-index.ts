@@ -4,6 +4,7 @@
  * text keys); a hash match is confirmed against the alert's own entities, so a collision can never make an alert
  * name an entity it does not.
  */
+import { sql, type Kysely } from 'kysely';
 
 /** cyrb53: a fast 53-bit string hash, exact in a JavaScript number and in a 64-bit integer column. */
 export function entityHash(key: string): number {
@@ -42,4 +43,13 @@ export function deviceHashOf(entities: readonly { readonly type: string; readonl
  */
 export function keyMarker(key: string): string {
   return `"key":${JSON.stringify(key)}`;
+}
+
+/**
+ * Within a write: record that entity index rows of alerts (possibly in incidents) changed — a correlation step, an
+ * alert stored again. A correlating process holding timelines in memory (correlate/timelines.ts) compares the
+ * counter with the one it last wrote, and stops trusting them when it differs.
+ */
+export async function bumpCorrelationGeneration(db: Kysely<never>): Promise<void> {
+  await sql`update correlation_state set generation = generation + 1 where id = 1`.execute(db);
 }

@@ -21,7 +21,7 @@ import {
 } from '../domain/incident.js';
 import { publicAlertId } from './alert-store.js';
 import { BulkInsert, RowStatement, type RunMany } from './bulk-insert.js';
-import { entityHash, keyMarker } from './entity-index.js';
+import { bumpCorrelationGeneration, entityHash, keyMarker } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
 import { unnestRowTable, type RowColumns, type RowTable } from './row-table.js';
@@ -88,6 +88,15 @@ export interface KeyTimeline {
   readonly devices: number;
   /** Alert ids next to and inside the span on the key's timeline, with their times. */
   readonly neighbours: readonly { readonly alertId: number; readonly time: number }[];
+}
+
+/** A row of the entity index: an alert on a key's timeline. */
+export interface TimelineRow {
+  readonly hash: number;
+  readonly at: number;
+  readonly alertId: number;
+  /** The device the alert counts for (`deviceHashOf`), 0 for none. */
+  readonly device: number;
 }
 
 export interface NeighbourAlert {
@@ -169,6 +178,16 @@ export interface IncidentStore {
    */
   lockForCorrelation(): Promise<void>;
   pendingAlerts(limit: number): Promise<CorrelationRow[]>;
+  /**
+   * The counter bumped by every write that changes entity index rows of alerts in incidents (a correlation step,
+   * an alert stored again): see `bumpCorrelationGeneration`. `apply` bumps it once.
+   */
+  correlationGeneration(): Promise<number>;
+  /**
+   * Entity index rows of alerts at or after `from`, in index order (hash, time, alert), `limit` at a time after the
+   * row `after` (exclusive; `null` from the start): for loading timelines into memory.
+   */
+  timelineRows(from: number, after: TimelineRow | null, limit: number): Promise<TimelineRow[]>;
   /**
    * For each key, its timeline around `[from, to]` read from the entity index: how many alerts name it within
    * `windowMs` of that span (counted up to `maxAlerts + 1`), with `devices` on how many distinct devices (counted
@@ -638,6 +657,32 @@ export function createIncidentStore(
       return rows.map(toRow);
     },
 
+    async correlationGeneration() {
+      const row = await db
+        .selectFrom('correlation_state')
+        .select('generation')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(row.generation);
+    },
+
+    async timelineRows(from, after, limit) {
+      const rows = await sql<{
+        entity_hash: number | string;
+        at: number | string;
+        alert_id: number | string;
+        device_hash: number | string;
+      }>`select entity_hash, at, alert_id, device_hash from alert_entities
+        where at >= ${from}${after ? sql` and (entity_hash, at, alert_id) > (${after.hash}, ${after.at}, ${after.alertId})` : sql``}
+        order by entity_hash, at, alert_id limit ${limit}`.execute(db);
+      return rows.rows.map((row) => ({
+        hash: Number(row.entity_hash),
+        at: Number(row.at),
+        alertId: Number(row.alert_id),
+        device: Number(row.device_hash),
+      }));
+    },
+
     async countPending() {
       const row = await db
         .selectFrom('alerts')
@@ -995,6 +1040,7 @@ export function createIncidentStore(
           executor as unknown as Kysely<never>,
           plan.links.flatMap((link) => [link.alertId, link.otherAlertId, link.entityKey, nowMs]),
         );
+        await bumpCorrelationGeneration(executor as unknown as Kysely<never>);
         return { created, merged, assigned };
       }),
 

@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { correlatePending } from '../correlate/correlator.js';
+import { timelineMemory } from '../correlate/timelines.js';
+import { openStore } from './open-store.js';
 import { correlate } from '../correlate/correlate.js';
 import { createDevice, createFile, createIp, createUser, type Entity } from '../domain/entity.js';
 
@@ -113,6 +115,52 @@ describe.each(backends)('incidents on %s', (dialect) => {
     expect((await t.store.incidents.listIncidents({}, { limit: 10 })).items).toHaveLength(3);
   });
 
+  it('correlates from timelines in memory while alone, and from the store after anyone else changed them', async () => {
+    const memory = timelineMemory(t.store);
+    const incidentOf = async (id: string) => (await t.store.alerts.getAlert(id))!.incidentId;
+    // The first step reads the store (it knows nothing of who else correlates); the second loads the timelines.
+    const a1 = await add('a1', 0, [device('ws1.corp.example'), user('CORP\\alice')]);
+    await correlatePending(t.store, {}, now);
+    await add('a2', 1, [device('ws1.corp.example')]);
+    await correlatePending(t.store, {}, now);
+    expect(memory.stats).toEqual({ answered: 1, loads: 1, dropped: 0 });
+    expect(memory.rows).toBe(3);
+    // An alert stored again names one more entity: the timelines held no longer match the index.
+    await add('a1', 0, [device('ws1.corp.example'), user('CORP\\alice'), file('f')]);
+    const a3 = await add('a3', 2, [file('f')]);
+    await correlatePending(t.store, {}, now);
+    expect(memory.stats).toEqual({ answered: 1, loads: 1, dropped: 1 });
+    expect(await incidentOf(a3)).toBe(await incidentOf(a1));
+    // Loaded again after two steps alone (the wait doubles each time they were found out of date).
+    await add('a4', 3, [device('ws1.corp.example')]);
+    await correlatePending(t.store, {}, now);
+    await add('a5', 4, [device('ws1.corp.example')]);
+    await correlatePending(t.store, {}, now);
+    expect(memory.stats).toEqual({ answered: 2, loads: 2, dropped: 1 });
+    // Another process correlates an alert; the next step here must see it.
+    const other = await openStore(t.config);
+    let b1: string;
+    try {
+      const [written] = await other.alerts.upsertAlerts(
+        [
+          {
+            draft: draftAlert({ sourceRef: 'b1', createdAt: at(5), entities: [file('b')] }),
+            format: 'autoir',
+          },
+        ],
+        now(),
+      );
+      b1 = written!.id;
+      await correlatePending(other, {}, now);
+    } finally {
+      await other.close();
+    }
+    const a6 = await add('a6', 6, [file('b'), device('ws9.corp.example')]);
+    await correlatePending(t.store, {}, now);
+    expect(memory.stats).toEqual({ answered: 2, loads: 2, dropped: 2 });
+    expect(await incidentOf(a6)).toBe(await incidentOf(b1));
+  });
+
   it('lets two correlators run at once without putting an alert in two incidents', async () => {
     for (let index = 0; index < 30; index++)
       await add(`c${index}`, index % 5, [device(`ws${index % 4}.corp.example`), user(`CORP\\u${index % 7}`)]);
@@ -204,61 +252,76 @@ describe.each(backends)('incidents on %s', (dialect) => {
       order: fc.func(fc.integer()),
       chunk: fc.integer({ min: 1, max: 8 }),
       batch: fc.integer({ min: 1, max: 6 }),
+      // Which arrivals a second process (another store on the same database) correlates: each process holds
+      // timelines in memory, which the other's steps put out of date.
+      elsewhere: fc.array(fc.boolean(), { maxLength: 25 }),
     });
-    await fc.assert(
-      fc.asyncProperty(sample, async ({ alerts, order, chunk, batch }) => {
-        run++;
-        const source = `run${run}`;
-        const pool: Entity[] = [
-          ...['a', 'b', 'c', 'd'].map((host) => device(`${source}${host}.corp.example`)),
-          ...['alice', 'bob', 'carol'].map((name) => user(`CORP\\${source}${name}`)),
-          ...['1', '2', '3'].map(
-            (digit) =>
-              createFile({ sha256: `${run.toString(16).padStart(4, '0')}${digit.repeat(60)}` }) as Entity,
-          ),
-          createIp({ address: `203.0.${run % 250}.9` }) as Entity,
-          createIp({ address: '127.0.0.1' }) as Entity,
-        ];
-        const set = alerts.map((alert, index) => ({
-          ref: `${source}-${index + 1}`,
-          hours: alert.hours,
-          entities: alert.entities.map((position) => pool[position] as Entity),
-        }));
-        const arrival = [...set].sort((a, b) => order(a.ref) - order(b.ref) || a.ref.localeCompare(b.ref));
-        for (let start = 0; start < arrival.length; start += chunk) {
-          await t.store.alerts.upsertAlerts(
-            arrival.slice(start, start + chunk).map((alert) => ({
-              draft: draftAlert({
-                source,
-                sourceRef: alert.ref,
-                createdAt: at(alert.hours),
-                entities: alert.entities,
-              }),
-              format: 'autoir',
+    const second = await openStore(t.config);
+    try {
+      await fc.assert(
+        fc.asyncProperty(sample, async ({ alerts, order, chunk, batch, elsewhere }) => {
+          run++;
+          const source = `run${run}`;
+          const pool: Entity[] = [
+            ...['a', 'b', 'c', 'd'].map((host) => device(`${source}${host}.corp.example`)),
+            ...['alice', 'bob', 'carol'].map((name) => user(`CORP\\${source}${name}`)),
+            ...['1', '2', '3'].map(
+              (digit) =>
+                createFile({ sha256: `${run.toString(16).padStart(4, '0')}${digit.repeat(60)}` }) as Entity,
+            ),
+            createIp({ address: `203.0.${run % 250}.9` }) as Entity,
+            createIp({ address: '127.0.0.1' }) as Entity,
+          ];
+          const set = alerts.map((alert, index) => ({
+            ref: `${source}-${index + 1}`,
+            hours: alert.hours,
+            entities: alert.entities.map((position) => pool[position] as Entity),
+          }));
+          const arrival = [...set].sort((a, b) => order(a.ref) - order(b.ref) || a.ref.localeCompare(b.ref));
+          for (let start = 0; start < arrival.length; start += chunk) {
+            await t.store.alerts.upsertAlerts(
+              arrival.slice(start, start + chunk).map((alert) => ({
+                draft: draftAlert({
+                  source,
+                  sourceRef: alert.ref,
+                  createdAt: at(alert.hours),
+                  entities: alert.entities,
+                }),
+                format: 'autoir',
+              })),
+              now(),
+            );
+            await correlatePending(elsewhere[start / chunk] ? second : t.store, options, now, batch);
+          }
+          const stored = (await t.store.alerts.listAlerts({ sources: [source] }, { limit: 100 })).items;
+          const byIncident = new Map<string, string[]>();
+          for (const alert of stored) {
+            expect(alert.incidentId).toEqual(expect.stringMatching(/^inc_/));
+            byIncident.set(alert.incidentId!, [
+              ...(byIncident.get(alert.incidentId!) ?? []),
+              alert.sourceRef,
+            ]);
+          }
+          const expected = correlate(
+            set.map((alert) => ({
+              id: alert.ref,
+              time: Date.parse(at(alert.hours)),
+              entities: alert.entities,
             })),
-            now(),
-          );
-          await correlatePending(t.store, options, now, batch);
-        }
-        const stored = (await t.store.alerts.listAlerts({ sources: [source] }, { limit: 100 })).items;
-        const byIncident = new Map<string, string[]>();
-        for (const alert of stored) {
-          expect(alert.incidentId).toEqual(expect.stringMatching(/^inc_/));
-          byIncident.set(alert.incidentId!, [...(byIncident.get(alert.incidentId!) ?? []), alert.sourceRef]);
-        }
-        const expected = correlate(
-          set.map((alert) => ({
-            id: alert.ref,
-            time: Date.parse(at(alert.hours)),
-            entities: alert.entities,
-          })),
-          options,
-        ).groups;
-        const normal = (groups: Iterable<readonly string[]>) =>
-          [...groups].map((group) => [...group].sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
-        expect(normal(byIncident.values())).toEqual(normal(expected));
-      }),
-      { numRuns: dialect === 'sqlite' ? 60 : 20 },
-    );
+            options,
+          ).groups;
+          const normal = (groups: Iterable<readonly string[]>) =>
+            [...groups].map((group) => [...group].sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
+          expect(normal(byIncident.values())).toEqual(normal(expected));
+        }),
+        { numRuns: dialect === 'sqlite' ? 60 : 20 },
+      );
+    } finally {
+      await second.close();
+    }
+    // Both processes answered steps from timelines in memory, and found them out of date after the other's.
+    expect(timelineMemory(t.store).stats.answered).toBeGreaterThan(0);
+    expect(timelineMemory(second).stats.answered).toBeGreaterThan(0);
+    expect(timelineMemory(t.store).stats.dropped).toBeGreaterThan(0);
   });
 });

@@ -433,6 +433,13 @@ export interface IndicatorsTable {
   created_by: string;
 }
 
+/** One row (id 1): see migration 0011. */
+export interface CorrelationStateTable {
+  id: number;
+  /** Bumped by every write that changes the entity index rows of alerts in incidents. */
+  generation: number;
+}
+
 export interface Database {
   alerts: AlertsTable;
   alert_entities: AlertEntitiesTable;
@@ -461,4 +468,5 @@ export interface Database {
   settings: SettingsTable;
   connectors: ConnectorsTable;
   audit_log: AuditLogTable;
+  correlation_state: CorrelationStateTable;
 }

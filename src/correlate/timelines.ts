@@ -1,0 +1,422 @@
+/**
+ * Entity timelines held in memory by the correlating process: the entity index's rows (for each key hash, the
+ * alerts naming it in time order, with the device each counts for) from some time on, answering a step's timeline
+ * questions exactly as the store's `keyTimelines` does — the same rows, so the same counts and neighbours — without
+ * a statement per key.
+ *
+ * They mirror the store only while nobody else writes the index. The store keeps a generation, bumped by every
+ * correlation step and by every alert stored again (the writes that change rows of alerts in incidents); the
+ * timelines are used for a step only when that generation is the one this process's last step left, and when the
+ * step holds every alert not yet in an incident (whose rows are added at its start). Otherwise the step reads the
+ * store, and the timelines are loaded again once this process has correlated alone for a while (`TimelineMemory`).
+ */
+import type { Store } from '../store/ports.js';
+import type { CorrelationRow, KeyTimeline, TimelineRequest, TimelineRow } from '../store/incident-store.js';
+import { deviceHashOf, entityHash } from '../store/entity-index.js';
+
+export interface TimelineLimits {
+  readonly windowMs: number;
+  readonly maxAlerts: number;
+  readonly maxDevices: number;
+}
+
+/** A key named by nobody but the caller's alerts in the window (shared answers: most keys are such). */
+const ALONE: KeyTimeline[] = [];
+function alone(mentions: number): KeyTimeline {
+  if (mentions >= 64) return { alerts: mentions, devices: 0, neighbours: [] };
+  let answer = ALONE[mentions];
+  if (!answer) {
+    answer = Object.freeze({ alerts: mentions, devices: 0, neighbours: Object.freeze([]) });
+    ALONE[mentions] = answer;
+  }
+  return answer;
+}
+
+/** Numbers per row held: key hash, time, alert id, device hash (at these offsets). */
+const ROW = 4;
+const HASH = 0;
+const AT = 1;
+const ALERT = 2;
+const DEVICE = 3;
+/** Rows are found by the top bits of their key hash (53 bits): a directory entry per value of these bits. */
+const PREFIX_BITS = 20;
+const PREFIX_SHIFT = 2 ** (53 - PREFIX_BITS);
+const prefixOf = (hash: number) => Math.floor(hash / PREFIX_SHIFT);
+
+/**
+ * The rows, as the index holds them: sorted by (hash, time, alert), four numbers a row in one typed array (no object
+ * per row or per key: nothing for the garbage collector to walk, and a row on one cache line). A directory by the
+ * hash's top bits finds a key's rows in a step or two. Rows added go to a small unsorted list, merged in before the
+ * next question (the held rows between two added ones copied as a block).
+ */
+export class Timelines {
+  private held = new Float64Array(16 * ROW);
+  /** The array the next merge writes to (swapped with `held` after it); grown as needed. */
+  private spare = new Float64Array(16 * ROW);
+  private size = 0;
+  /** Rows per hash prefix, and where each prefix's rows start (`start[p]`…`start[p + 1]`). */
+  private readonly counts = new Uint32Array(2 ** PREFIX_BITS);
+  private readonly start = new Uint32Array(2 ** PREFIX_BITS + 1);
+  /** Rows added since the last merge: hash, time, alert, device, … */
+  private added: number[] = [];
+  /** Whether rows were let go since the last merge (they are dropped by the next). */
+  private dropping = false;
+
+  /**
+   * @param completeFrom every row at or after this alert time is here (earlier ones were never loaded, or were let
+   *   go); a question about earlier times goes to the store.
+   */
+  constructor(private completeFrom: number) {}
+
+  /** Rows held. */
+  get rows(): number {
+    this.merge();
+    return this.size;
+  }
+
+  get from(): number {
+    return this.completeFrom;
+  }
+
+  add(hash: number, at: number, alertId: number, device: number): void {
+    if (at >= this.completeFrom) this.added.push(hash, at, alertId, device);
+  }
+
+  /** The rows the store's index holds for these alerts: one per distinct entity key hash. */
+  addAlerts(alerts: readonly CorrelationRow[]): void {
+    for (const alert of alerts) {
+      const device = deviceHashOf(alert.entities);
+      for (const entity of alert.entities) this.add(entityHash(entity.key), alert.time, alert.id, device);
+    }
+  }
+
+  /** Whether the timeline a request needs (its span and the window around it) is all here. */
+  covers(request: TimelineRequest, windowMs: number): boolean {
+    return request.from - windowMs >= this.completeFrom;
+  }
+
+  /** As the store's `keyTimelines` answers one request (see there), from the rows held; `key` is its key's hash. */
+  timeline(request: TimelineRequest, limits: TimelineLimits, key = entityHash(request.key)): KeyTimeline {
+    this.merge();
+    const { windowMs, maxAlerts, maxDevices } = limits;
+    const rows = this.held;
+    const mentions = request.mentions;
+    const prefix = prefixOf(key);
+    const keyStart = this.bound(
+      key,
+      this.start[prefix] as number,
+      this.start[prefix + 1] as number,
+      HASH,
+      false,
+    );
+    const keyEnd = this.bound(key, keyStart, this.start[prefix + 1] as number, HASH, true);
+    if (keyEnd - keyStart <= mentions) return alone(mentions);
+    const first = this.bound(request.from - windowMs, keyStart, keyEnd, AT, false);
+    const end = this.bound(request.to + windowMs, first, keyEnd, AT, true);
+    // Named by nobody but the caller's alerts within the window: nothing to read further.
+    if (end - first <= mentions) return alone(mentions);
+    const alerts = request.prevalence ? Math.min(end - first, maxAlerts + 1) : mentions;
+    const insideFrom = this.bound(request.from, first, end, AT, false);
+    const insideEnd = this.bound(request.to, insideFrom, end, AT, true);
+    const neighbours: { alertId: number; time: number }[] = [];
+    if (insideFrom > first) neighbours.push(neighbourAt(rows, insideFrom - 1));
+    if (insideEnd < end) neighbours.push(neighbourAt(rows, insideEnd));
+    if (insideEnd - insideFrom > mentions)
+      for (let index = insideFrom; index < insideEnd; index++) neighbours.push(neighbourAt(rows, index));
+    let devices = 0;
+    if (request.prevalence && alerts > maxDevices && alerts <= maxAlerts) {
+      const seen = new Set<number>();
+      for (let index = first; index < end && seen.size <= maxDevices; index++)
+        seen.add(rows[index * ROW + DEVICE] as number);
+      devices = seen.size;
+    }
+    return { alerts, devices, neighbours };
+  }
+
+  /**
+   * The first row in [low, high) whose `field` is at least `value` (`after`: above it), the rows being sorted by it
+   * there; `high` if none.
+   */
+  private bound(value: number, low: number, high: number, field: number, after: boolean): number {
+    const rows = this.held;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const at = rows[middle * ROW + field] as number;
+      if (at < value || (after && at === value)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Let go of rows before `time`: questions about earlier times go to the store from now on. */
+  letGo(time: number): void {
+    if (time <= this.completeFrom) return;
+    this.completeFrom = time;
+    this.dropping = true;
+  }
+
+  /** Merge the rows added (sorted) with those held, into the spare array; drop rows let go first. */
+  private merge(): void {
+    if (this.dropping) this.compact();
+    const added = this.added;
+    const count = added.length / ROW;
+    if (count === 0) return;
+    const order = Uint32Array.from({ length: count }, (_, index) => index * ROW).sort(
+      (a, b) =>
+        (added[a] as number) - (added[b] as number) ||
+        (added[a + AT] as number) - (added[b + AT] as number) ||
+        (added[a + ALERT] as number) - (added[b + ALERT] as number),
+    );
+    this.reserve(this.size + count);
+    const from = this.held;
+    const to = this.spare;
+    let out = 0;
+    let held = 0;
+    for (let next = 0; next < count; next++) {
+      const position = order[next] as number;
+      const hash = added[position] as number;
+      const at = added[position + AT] as number;
+      const alert = added[position + ALERT] as number;
+      if (at < this.completeFrom) continue;
+      // The held rows before this one, copied as a block.
+      const place = this.place(hash, at, alert, held);
+      if (place > held) {
+        copyRows(from, held, place, to, out);
+        out += place - held;
+        held = place;
+      }
+      // A repeat (the index's primary key) is kept once.
+      if (sameRow(from, this.size, held, hash, at, alert) || sameRow(to, out, out - 1, hash, at, alert))
+        continue;
+      to[out * ROW] = hash;
+      to[out * ROW + AT] = at;
+      to[out * ROW + ALERT] = alert;
+      to[out * ROW + DEVICE] = added[position + DEVICE] as number;
+      out++;
+      const prefix = prefixOf(hash);
+      this.counts[prefix] = (this.counts[prefix] as number) + 1;
+    }
+    copyRows(from, held, this.size, to, out);
+    out += this.size - held;
+    this.size = out;
+    this.added = [];
+    this.swap();
+    this.index();
+  }
+
+  /** The first held row at or after `low` not below (hash, at, alert), found through the directory. */
+  private place(hash: number, at: number, alert: number, low: number): number {
+    const prefix = prefixOf(hash);
+    const rows = this.held;
+    let start = Math.max(low, this.start[prefix] as number);
+    let end = Math.max(start, this.start[prefix + 1] as number);
+    while (start < end) {
+      const middle = (start + end) >>> 1;
+      const base = middle * ROW;
+      const below =
+        ((rows[base] as number) - hash ||
+          (rows[base + AT] as number) - at ||
+          (rows[base + ALERT] as number) - alert) < 0;
+      if (below) start = middle + 1;
+      else end = middle;
+    }
+    return start;
+  }
+
+  /** Drop the rows let go (one pass over all), and count the rows per prefix again. */
+  private compact(): void {
+    this.reserve(this.size);
+    const from = this.held;
+    const to = this.spare;
+    const floor = this.completeFrom;
+    this.counts.fill(0);
+    let out = 0;
+    for (let index = 0; index < this.size; index++) {
+      const base = index * ROW;
+      if ((from[base + AT] as number) < floor) continue;
+      const target = out * ROW;
+      to[target] = from[base] as number;
+      to[target + AT] = from[base + AT] as number;
+      to[target + ALERT] = from[base + ALERT] as number;
+      to[target + DEVICE] = from[base + DEVICE] as number;
+      const prefix = prefixOf(from[base] as number);
+      this.counts[prefix] = (this.counts[prefix] as number) + 1;
+      out++;
+    }
+    this.size = out;
+    this.dropping = false;
+    this.swap();
+    this.index();
+  }
+
+  /** Room for this many rows in the spare array. */
+  private reserve(rows: number): void {
+    if (this.spare.length < rows * ROW) this.spare = new Float64Array(Math.ceil(rows * 1.5) * ROW);
+  }
+
+  private swap(): void {
+    const held = this.held;
+    this.held = this.spare;
+    this.spare = held;
+  }
+
+  /** Where each prefix's rows start, from the counts. */
+  private index(): void {
+    let total = 0;
+    for (let prefix = 0; prefix < this.counts.length; prefix++) {
+      this.start[prefix] = total;
+      total += this.counts[prefix] as number;
+    }
+    this.start[this.counts.length] = total;
+  }
+}
+
+/** Copy rows [start, end) of `from` to `to` at row `at` (a loop: most runs are a few rows, shorter than a call). */
+function copyRows(from: Float64Array, start: number, end: number, to: Float64Array, at: number): void {
+  if (end - start > 64) {
+    to.set(from.subarray(start * ROW, end * ROW), at * ROW);
+    return;
+  }
+  let target = at * ROW;
+  for (let index = start * ROW; index < end * ROW; index++) to[target++] = from[index] as number;
+}
+
+function neighbourAt(rows: Float64Array, index: number): { alertId: number; time: number } {
+  return { alertId: rows[index * ROW + ALERT] as number, time: rows[index * ROW + AT] as number };
+}
+
+/** Whether row `index` of the first `count` rows is (hash, at, alert). */
+function sameRow(
+  rows: Float64Array,
+  count: number,
+  index: number,
+  hash: number,
+  at: number,
+  alert: number,
+): boolean {
+  if (index < 0 || index >= count) return false;
+  const base = index * ROW;
+  return rows[base] === hash && rows[base + AT] === at && rows[base + ALERT] === alert;
+}
+
+/** Rows read per statement when loading. */
+const LOAD_CHUNK = 20_000;
+
+/** Every index row at or after `from`, from the store, as timelines. */
+export async function loadTimelines(store: Store, from: number): Promise<Timelines> {
+  const timelines = new Timelines(from);
+  let after: TimelineRow | null = null;
+  for (;;) {
+    const rows: TimelineRow[] = await store.incidents.timelineRows(from, after, LOAD_CHUNK);
+    for (const row of rows) timelines.add(row.hash, row.at, row.alertId, row.device);
+    if (rows.length < LOAD_CHUNK) return timelines;
+    after = rows[rows.length - 1] as TimelineRow;
+  }
+}
+
+/** Held timelines go back this far from the alerts being correlated (at least, and four windows). */
+export const TIMELINE_HORIZON_MS = 7 * 24 * 3600 * 1000;
+/** Steps alone before loading again, after the timelines were found out of date (doubling each time, up to this). */
+const MAX_BACKOFF = 64;
+
+/**
+ * A correlating process's timelines and when to trust them, across its steps. A step (one transaction, under the
+ * correlation lock) calls `begin` with the store's generation and whether alerts not yet in an incident remain
+ * beyond it, and gets timelines to answer from, or none (read the store); it calls `end` once its writes are made,
+ * with the generation they leave. If its transaction fails, `abandon`: what the step added never reached the store.
+ * (A commit that fails after `end` is caught the same way; and were it not, the store's generation would differ
+ * from the one recorded, and the next step would not trust the timelines.)
+ */
+export class TimelineMemory {
+  private timelines: Timelines | null = null;
+  /** The generation the held timelines mirror (the one this process's last step left). */
+  private generation: number | null = null;
+  /** Steps in a row that found the generation this process left: nobody else correlating. */
+  private quiet = 0;
+  private backoff = 1;
+  /** Latest time correlated (a step's median alert time, so that one alert from the far future moves nothing). */
+  private latest = -Infinity;
+  /** What the current step does with the timelines: 'answer' (use and extend), 'extend' (add its rows after). */
+  private mode: 'answer' | 'extend' | null = null;
+  /** Steps answered from memory, loads from the store, and times the timelines were found out of date. */
+  readonly stats = { answered: 0, loads: 0, dropped: 0 };
+
+  /** Rows held now (0 when none): for tests and measurements. */
+  get rows(): number {
+    return this.timelines?.rows ?? 0;
+  }
+
+  async begin(
+    store: Store,
+    step: {
+      /** The store's generation, read under the correlation lock. */
+      readonly generation: number;
+      readonly pending: readonly CorrelationRow[];
+      /** Whether alerts not yet in an incident remain beyond the step's. */
+      readonly more: boolean;
+      readonly windowMs: number;
+    },
+  ): Promise<Timelines | null> {
+    const { generation, pending, more } = step;
+    const horizon = Math.max(TIMELINE_HORIZON_MS, 4 * step.windowMs);
+    const alone = this.generation === generation;
+    this.quiet = alone ? this.quiet + 1 : 0;
+    if (!alone && this.timelines) {
+      // Someone else changed the index: wait longer before loading again, in case they keep doing so.
+      this.timelines = null;
+      this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF);
+      this.stats.dropped++;
+    }
+    const times = pending.map((alert) => alert.time).sort((a, b) => a - b);
+    this.latest = Math.max(this.latest, times[times.length >> 1] ?? -Infinity);
+    this.mode = null;
+    if (this.timelines) {
+      // Rows beyond the horizon are let go a quarter of it at a time (each time a pass over all rows).
+      if (this.latest - horizon - this.timelines.from > horizon / 4)
+        this.timelines.letGo(this.latest - horizon);
+      if (more) {
+        this.mode = 'extend';
+        return null;
+      }
+      this.timelines.addAlerts(pending);
+      this.mode = 'answer';
+      this.stats.answered++;
+      return this.timelines;
+    }
+    // Loaded only when every alert not in an incident is in this step: the rows read are then exactly those of
+    // alerts in incidents and of this step's.
+    if (more || this.quiet < this.backoff) return null;
+    this.timelines = await loadTimelines(store, this.latest - horizon);
+    this.mode = 'answer';
+    this.stats.loads++;
+    this.stats.answered++;
+    return this.timelines;
+  }
+
+  /** The step's writes are made (its alerts are in incidents), leaving the store at `generation`. */
+  end(pending: readonly CorrelationRow[], generation: number): void {
+    // A step that did not answer from the timelines (more alerts were waiting) keeps them whole: its rows now.
+    if (this.mode === 'extend') this.timelines?.addAlerts(pending);
+    this.generation = generation;
+    this.mode = null;
+  }
+
+  /** The step failed: what was added to the timelines never reached the store. */
+  abandon(): void {
+    this.timelines = null;
+    this.generation = null;
+    this.mode = null;
+  }
+}
+
+const memories = new WeakMap<Store, TimelineMemory>();
+
+/** This process's timeline memory for a store (one per opened store, kept as long as the store object is). */
+export function timelineMemory(store: Store): TimelineMemory {
+  let memory = memories.get(store);
+  if (!memory) {
+    memory = new TimelineMemory();
+    memories.set(store, memory);
+  }
+  return memory;
+}
