@@ -154,8 +154,30 @@ describe('order independence', () => {
         expect(other.links).toEqual(one.links);
         // Every alert is in exactly one group.
         expect(one.groups.flat().sort()).toEqual(set.map((item) => item.id).sort());
+        // Ids of one prefix and a number are ranked as numbers; any others as text: the same grouping and links
+        // (renamed) either way.
+        const renamed = (id: string) => `${id === set[0]?.id ? 'first' : 'x'}-${id}`;
+        const mixed = correlate(
+          set.map((item) => ({ ...item, id: renamed(item.id) })),
+          options,
+        );
+        expect(new Set(mixed.groups.map((group) => [...group].sort().join()))).toEqual(
+          new Set(one.groups.map((group) => group.map(renamed).sort().join())),
+        );
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('orders ids by their number where they have one, and as text otherwise', () => {
+    const ws = device('ws1.corp.example');
+    const ids = ['alr_10', 'alr_9', 'alr_100', 'alr_0'];
+    expect(correlate(ids.map((id) => ({ id, time: 0, entities: [ws] }))).groups).toEqual([
+      ['alr_0', 'alr_9', 'alr_10', 'alr_100'],
+    ]);
+    const mixed = ['alr_10', 'alr_9', 'alr_09', 'b_2', 'alr_x'];
+    expect(correlate(mixed.map((id) => ({ id, time: 0, entities: [ws] }))).groups).toEqual([
+      ['alr_09', 'alr_9', 'alr_10', 'alr_x', 'b_2'],
+    ]);
   });
 });

@@ -107,9 +107,57 @@ function repeats(entities: readonly Entity[], position: number): boolean {
   return false;
 }
 
-/** Add the devices an alert is about (its device entities' keys) to a set: for prevalence. */
-function addDevices(alert: CorrelationAlert, devices: Set<string>): void {
-  for (const entity of alert.entities) if (entity.type === 'device') devices.add(entity.key);
+/**
+ * The devices each alert is about (its device entities), as numbers: for prevalence, counted per key without
+ * re-reading the alerts' entities. Most alerts name one device (`first`); the others' are in `more`.
+ */
+class AlertDevices {
+  private readonly ids = new Map<string, number>();
+  readonly first: Int32Array;
+  readonly more = new Map<number, number[]>();
+  private stamp = new Int32Array(0);
+
+  constructor(size: number) {
+    this.first = new Int32Array(size).fill(-1);
+  }
+
+  add(index: number, key: string): void {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+    }
+    const first = this.first[index] as number;
+    if (first === -1) this.first[index] = id;
+    else if (first !== id) {
+      const more = this.more.get(index);
+      if (!more) this.more.set(index, [id]);
+      else if (!more.includes(id)) more.push(id);
+    }
+  }
+
+  /** Distinct devices of these alerts; `round` tells counts apart (a different number each call). */
+  count(alerts: readonly number[], round: number): number {
+    if (this.stamp.length < this.ids.size) this.stamp = new Int32Array(this.ids.size).fill(-1);
+    const stamp = this.stamp;
+    let count = 0;
+    for (const index of alerts) {
+      const first = this.first[index] as number;
+      if (first === -1) continue;
+      if (stamp[first] !== round) {
+        stamp[first] = round;
+        count++;
+      }
+      const more = this.more.size > 0 ? this.more.get(index) : undefined;
+      if (more)
+        for (const id of more)
+          if (stamp[id] !== round) {
+            stamp[id] = round;
+            count++;
+          }
+    }
+    return count;
+  }
 }
 
 /** Disjoint sets over 0…n-1; the smaller number is always the root (numbers are ranks in id order). */
@@ -158,6 +206,54 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Each alert's rank among the distinct ids in `compareIds` order (`node`), and the ids by rank. When every id is
+ * one prefix and a number (no leading zero, at most 15 digits: exact) — as ids usually are — the order is the
+ * numbers' order: sorted as numbers, without comparing strings.
+ */
+function rankIds(alerts: readonly CorrelationAlert[]): { ids: string[]; node: Int32Array } {
+  const node = new Int32Array(alerts.length);
+  const values = new Float64Array(alerts.length);
+  const first = alerts[0]?.id ?? '';
+  const prefix = digitsStart(first);
+  let numeric = prefix < first.length;
+  for (let index = 0; numeric && index < alerts.length; index++) {
+    const id = (alerts[index] as CorrelationAlert).id;
+    numeric =
+      digitsStart(id) === prefix &&
+      id.length - prefix <= 15 &&
+      (id.charCodeAt(prefix) !== 48 || id.length === prefix + 1) &&
+      samePrefix(id, first, prefix);
+    if (numeric) values[index] = digitsValue(id, prefix);
+  }
+  if (!numeric) {
+    const ids = [...new Set(alerts.map((alert) => alert.id))].sort(compareIds);
+    const rankOf = new Map(ids.map((id, rank) => [id, rank]));
+    alerts.forEach((alert, index) => (node[index] = rankOf.get(alert.id) as number));
+    return { ids, node };
+  }
+  const sorted = values.slice().sort();
+  // Distinct values, in order.
+  let distinct = 0;
+  for (let index = 0; index < sorted.length; index++)
+    if (index === 0 || sorted[index] !== sorted[index - 1]) sorted[distinct++] = sorted[index] as number;
+  const ranks = sorted.subarray(0, distinct);
+  const ids = new Array<string>(distinct);
+  for (let index = 0; index < alerts.length; index++) {
+    const value = values[index] as number;
+    let low = 0;
+    let high = distinct;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((ranks[middle] as number) < value) low = middle + 1;
+      else high = middle;
+    }
+    node[index] = low;
+    ids[low] = (alerts[index] as CorrelationAlert).id;
+  }
+  return { ids, node };
+}
+
 /** Where the id's trailing digits start (its length when it has none). */
 function digitsStart(id: string): number {
   let index = id.length;
@@ -191,11 +287,13 @@ export function correlate(
   // Each candidate entity's alerts, from the whole set.
   const byKey = new Map<string, { entity: Entity; alerts: number[] }>();
   const weak = new Map<string, string>();
+  const alertDevices = new AlertDevices(alerts.length);
   for (let index = 0; index < alerts.length; index++) {
     const entities = (alerts[index] as CorrelationAlert).entities;
     for (let position = 0; position < entities.length; position++) {
       const entity = entities[position] as Entity;
       const key = entity.key;
+      if (entity.type === 'device') alertDevices.add(index, key);
       if (weak.has(key) || repeats(entities, position)) continue;
       let entry = byKey.get(key);
       if (!entry) {
@@ -212,14 +310,8 @@ export function correlate(
   }
 
   // Each distinct id is a number, its rank in id order: comparing, joining and grouping are then on numbers.
-  const ids = [...new Set(alerts.map((alert) => alert.id))].sort(compareIds);
-  const rankOf = new Map(ids.map((id, rank) => [id, rank]));
-  const node = new Int32Array(alerts.length);
-  const time = new Float64Array(alerts.length);
-  alerts.forEach((alert, index) => {
-    node[index] = rankOf.get(alert.id) as number;
-    time[index] = alert.time;
-  });
+  const { ids, node } = rankIds(alerts);
+  const time = Float64Array.from(alerts, (alert) => alert.time);
 
   const sets = new UnionFind(ids.length);
   // Alerts put in one incident before stay together (incidents never split).
@@ -234,13 +326,13 @@ export function correlate(
   // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in. A key
   // named by one alert links nothing, and is left out of the sorting.
   const keys = [...byKey].flatMap(([key, entry]) => (entry.alerts.length < 2 ? [] : [key])).sort();
+  let round = 0;
   for (const key of keys) {
     const entry = byKey.get(key) as { entity: Entity; alerts: number[] };
     if (entry.entity.type !== 'device') {
-      const devices = new Set<string>();
-      for (const index of entry.alerts) addDevices(alerts[index] as CorrelationAlert, devices);
-      if (devices.size > maxDevices) {
-        weak.set(key, `seen on ${devices.size} devices (more than ${maxDevices})`);
+      const devices = alertDevices.count(entry.alerts, round++);
+      if (devices > maxDevices) {
+        weak.set(key, `seen on ${devices} devices (more than ${maxDevices})`);
         continue;
       }
       if (entry.alerts.length > maxAlerts) {
