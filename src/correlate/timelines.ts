@@ -79,7 +79,15 @@ export class Timelines {
   }
 
   add(hash: number, at: number, alertId: number, device: number): void {
-    if (at >= this.completeFrom) this.added.push(hash, at, alertId, device);
+    if (at < this.completeFrom) return;
+    this.added.push(hash, at, alertId, device);
+    // Rows waiting for a merge are looked up by none: bounded, merged once as many as those held (or 65,536).
+    if (this.added.length > ROW * Math.max(this.size, 65_536)) this.merge();
+  }
+
+  /** Rows held, counting those not merged yet (without merging them). */
+  get rowCount(): number {
+    return this.size + this.added.length / ROW;
   }
 
   /** The rows the store's index holds for these alerts: one per distinct entity key hash. */
@@ -316,6 +324,12 @@ export async function loadTimelines(store: Store, from: number): Promise<Timelin
 
 /** Held timelines go back this far from the alerts being correlated (at least, and four windows). */
 export const TIMELINE_HORIZON_MS = 7 * 24 * 3600 * 1000;
+/**
+ * A step's alerts cost about as much to look up in the store (~3 keys an alert, ~8 µs a key) as this many held rows
+ * cost to merge (~75 ns a row): steps smaller than the rows held over this read the store.
+ */
+const MERGE_ROWS_PER_ALERT = 320;
+const DEFAULT_MINIMUM_LOAD_STEP = 1000;
 /** Steps alone before loading again, after the timelines were found out of date (doubling each time, up to this). */
 const MAX_BACKOFF = 64;
 
@@ -328,6 +342,12 @@ const MAX_BACKOFF = 64;
  * from the one recorded, and the next step would not trust the timelines.)
  */
 export class TimelineMemory {
+  /**
+   * @param minimumLoadStep loading reads every row within the horizon (seconds for a busy store): only a step of at
+   *   least this many alerts loads — one whose timelines, read key by key, would cost as much.
+   */
+  constructor(public minimumLoadStep = DEFAULT_MINIMUM_LOAD_STEP) {}
+
   private timelines: Timelines | null = null;
   /** The generation the held timelines mirror (the one this process's last step left). */
   private generation: number | null = null;
@@ -374,7 +394,9 @@ export class TimelineMemory {
       // Rows beyond the horizon are let go a quarter of it at a time (each time a pass over all rows).
       if (this.latest - horizon - this.timelines.from > horizon / 4)
         this.timelines.letGo(this.latest - horizon);
-      if (more) {
+      // Answering merges the step's rows into all those held (a pass over them): for a small step — a few alerts
+      // posted to the API — reading the store costs less, and the rows wait unsorted for a larger one.
+      if (more || pending.length * MERGE_ROWS_PER_ALERT < this.timelines.rowCount) {
         this.mode = 'extend';
         return null;
       }
@@ -385,7 +407,7 @@ export class TimelineMemory {
     }
     // Loaded only when every alert not in an incident is in this step: the rows read are then exactly those of
     // alerts in incidents and of this step's.
-    if (more || this.quiet < this.backoff) return null;
+    if (more || this.quiet < this.backoff || pending.length < this.minimumLoadStep) return null;
     this.timelines = await loadTimelines(store, this.latest - horizon);
     this.mode = 'answer';
     this.stats.loads++;
@@ -412,11 +434,12 @@ export class TimelineMemory {
 const memories = new WeakMap<Store, TimelineMemory>();
 
 /** This process's timeline memory for a store (one per opened store, kept as long as the store object is). */
-export function timelineMemory(store: Store): TimelineMemory {
+export function timelineMemory(store: Store, settings: { minimumLoadStep?: number } = {}): TimelineMemory {
   let memory = memories.get(store);
   if (!memory) {
     memory = new TimelineMemory();
     memories.set(store, memory);
   }
+  if (settings.minimumLoadStep !== undefined) memory.minimumLoadStep = settings.minimumLoadStep;
   return memory;
 }
