@@ -4,6 +4,7 @@
  * same function as a whole set (correlate.ts). Each resulting group keeps the incident holding most of its alerts;
  * the other incidents of the group are merged into it (redirected, the merge recorded with the link that bridged
  * them); a group without one gets a new incident. Incidents never split: alerts once together stay together.
+ * Timelines come from memory while this process correlates alone (timelines.ts), else from the store.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

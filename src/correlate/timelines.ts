@@ -379,6 +379,9 @@ export class TimelineMemory {
   ): Promise<Timelines | null> {
     const { generation, pending, more } = step;
     const horizon = Math.max(TIMELINE_HORIZON_MS, 4 * step.windowMs);
+    // A step of this process began and neither ended nor was abandoned yet (it failed, and another step of this
+    // process got the lock first): what it added may never reach the store.
+    if (this.mode !== null) this.abandon();
     const alone = this.generation === generation;
     this.quiet = alone ? this.quiet + 1 : 0;
     if (!alone && this.timelines) {
