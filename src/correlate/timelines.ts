@@ -12,7 +12,7 @@
  */
 import type { Store } from '../store/ports.js';
 import type { CorrelationRow, KeyTimeline, TimelineRequest, TimelineRow } from '../store/incident-store.js';
-import { deviceHashOf, entityHash } from '../store/entity-index.js';
+import { entityHash } from '../store/entity-index.js';
 
 export interface TimelineLimits {
   readonly windowMs: number;
@@ -46,7 +46,7 @@ const prefixOf = (hash: number) => Math.floor(hash / PREFIX_SHIFT);
 /**
  * The rows, as the index holds them: sorted by (hash, time, alert), four numbers a row in one typed array (no object
  * per row or per key: nothing for the garbage collector to walk, and a row on one cache line). A directory by the
- * hash's top bits finds a key's rows in a step or two. Rows added go to a small unsorted list, merged in before the
+ * hash's top bits finds a key's rows in a step or two. Rows added go to a small unsorted array, merged in before the
  * next question (the held rows between two added ones copied as a block).
  */
 export class Timelines {
@@ -57,8 +57,9 @@ export class Timelines {
   /** Rows per hash prefix, and where each prefix's rows start (`start[p]`…`start[p + 1]`). */
   private readonly counts = new Uint32Array(2 ** PREFIX_BITS);
   private readonly start = new Uint32Array(2 ** PREFIX_BITS + 1);
-  /** Rows added since the last merge: hash, time, alert, device, … */
-  private added: number[] = [];
+  /** Rows added since the last merge (`addedRows` of them): hash, time, alert, device, … (grown as needed). */
+  private added = new Float64Array(1024 * ROW);
+  private addedRows = 0;
   /** Whether rows were let go since the last merge (they are dropped by the next). */
   private dropping = false;
 
@@ -80,21 +81,39 @@ export class Timelines {
 
   add(hash: number, at: number, alertId: number, device: number): void {
     if (at < this.completeFrom) return;
-    this.added.push(hash, at, alertId, device);
+    if (this.added.length < (this.addedRows + 1) * ROW) {
+      const grown = new Float64Array(this.added.length * 2);
+      grown.set(this.added);
+      this.added = grown;
+    }
+    const base = this.addedRows * ROW;
+    this.added[base] = hash;
+    this.added[base + AT] = at;
+    this.added[base + ALERT] = alertId;
+    this.added[base + DEVICE] = device;
+    this.addedRows++;
     // Rows waiting for a merge are looked up by none: bounded, merged once as many as those held (or 65,536).
-    if (this.added.length > ROW * Math.max(this.size, 65_536)) this.merge();
+    if (this.addedRows > Math.max(this.size, 65_536)) this.merge();
   }
 
   /** Rows held, counting those not merged yet (without merging them). */
   get rowCount(): number {
-    return this.size + this.added.length / ROW;
+    return this.size + this.addedRows;
   }
 
   /** The rows the store's index holds for these alerts: one per distinct entity key hash. */
   addAlerts(alerts: readonly CorrelationRow[]): void {
+    const hashes: number[] = [];
     for (const alert of alerts) {
-      const device = deviceHashOf(alert.entities);
-      for (const entity of alert.entities) this.add(entityHash(entity.key), alert.time, alert.id, device);
+      // The device it counts for: the least hash of its devices (`deviceHashOf`), from the hashes computed here.
+      let device = 0;
+      hashes.length = 0;
+      for (const entity of alert.entities) {
+        const hash = entityHash(entity.key);
+        hashes.push(hash);
+        if (entity.type === 'device' && (device === 0 || hash < device)) device = hash;
+      }
+      for (const hash of hashes) this.add(hash, alert.time, alert.id, device);
     }
   }
 
@@ -167,7 +186,7 @@ export class Timelines {
   private merge(): void {
     if (this.dropping) this.compact();
     const added = this.added;
-    const count = added.length / ROW;
+    const count = this.addedRows;
     if (count === 0) return;
     const order = Uint32Array.from({ length: count }, (_, index) => index * ROW).sort(
       (a, b) =>
@@ -207,7 +226,7 @@ export class Timelines {
     copyRows(from, held, this.size, to, out);
     out += this.size - held;
     this.size = out;
-    this.added = [];
+    this.addedRows = 0;
     this.swap();
     this.index();
   }
