@@ -113,8 +113,8 @@ function repeats(entities: readonly Entity[], position: number): boolean {
  */
 class AlertDevices {
   private readonly ids = new Map<string, number>();
-  readonly first: Int32Array;
-  readonly more = new Map<number, number[]>();
+  private readonly first: Int32Array;
+  private readonly more = new Map<number, number[]>();
   private stamp = new Int32Array(0);
 
   constructor(size: number) {

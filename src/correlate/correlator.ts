@@ -15,6 +15,7 @@ import type {
   CorrelationRow,
   KeyTimeline,
   NeighbourAlert,
+  TimelineLimits,
   TimelineRequest,
 } from '../store/incident-store.js';
 import { timelineMemory, type TimelineMemory } from './timelines.js';
@@ -99,7 +100,7 @@ async function correlateBatch(
   options: CorrelationOptions,
   now: () => Date,
   batchSize: number,
-  limits: { windowMs: number; maxAlerts: number; maxDevices: number },
+  limits: TimelineLimits,
   summary: CorrelationSummary,
   memory: TimelineMemory,
 ): Promise<boolean> {

@@ -11,14 +11,14 @@
  * store, and the timelines are loaded again once this process has correlated alone for a while (`TimelineMemory`).
  */
 import type { Store } from '../store/ports.js';
-import type { CorrelationRow, KeyTimeline, TimelineRequest, TimelineRow } from '../store/incident-store.js';
-import { entityHash } from '../store/entity-index.js';
-
-export interface TimelineLimits {
-  readonly windowMs: number;
-  readonly maxAlerts: number;
-  readonly maxDevices: number;
-}
+import type {
+  CorrelationRow,
+  KeyTimeline,
+  TimelineLimits,
+  TimelineRequest,
+  TimelineRow,
+} from '../store/incident-store.js';
+import { deviceHashOf, entityHash } from '../store/entity-index.js';
 
 /** A key named by nobody but the caller's alerts in the window (shared answers: most keys are such). */
 const ALONE: KeyTimeline[] = [];
@@ -105,14 +105,9 @@ export class Timelines {
   addAlerts(alerts: readonly CorrelationRow[]): void {
     const hashes: number[] = [];
     for (const alert of alerts) {
-      // The device it counts for: the least hash of its devices (`deviceHashOf`), from the hashes computed here.
-      let device = 0;
       hashes.length = 0;
-      for (const entity of alert.entities) {
-        const hash = entityHash(entity.key);
-        hashes.push(hash);
-        if (entity.type === 'device' && (device === 0 || hash < device)) device = hash;
-      }
+      for (const entity of alert.entities) hashes.push(entityHash(entity.key));
+      const device = deviceHashOf(alert.entities, hashes);
       for (const hash of hashes) this.add(hash, alert.time, alert.id, device);
     }
   }

@@ -27,11 +27,16 @@ export function entityHash(key: string): number {
  * seen): the smallest hash of its device entities' keys, whatever their order; 0 for an alert about no device. An
  * alert about two devices (lateral movement) counts for one of them.
  */
-export function deviceHashOf(entities: readonly { readonly type: string; readonly key: string }[]): number {
+export function deviceHashOf(
+  entities: readonly { readonly type: string; readonly key: string }[],
+  /** The entities' key hashes, when the caller has them already (`entityHash` of each, in order). */
+  hashes?: ArrayLike<number>,
+): number {
   let least = 0;
-  for (const entity of entities) {
+  for (let index = 0; index < entities.length; index++) {
+    const entity = entities[index] as { readonly type: string; readonly key: string };
     if (entity.type !== 'device') continue;
-    const hash = entityHash(entity.key);
+    const hash = hashes ? (hashes[index] as number) : entityHash(entity.key);
     if (least === 0 || hash < least) least = hash;
   }
   return least;

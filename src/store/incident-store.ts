@@ -78,6 +78,13 @@ export interface TimelineRequest {
   readonly mentions: number;
 }
 
+/** The correlation settings a timeline is read with. */
+export interface TimelineLimits {
+  readonly windowMs: number;
+  readonly maxAlerts: number;
+  readonly maxDevices: number;
+}
+
 export interface KeyTimeline {
   /** Alerts naming the key within the window of the span, up to `maxAlerts + 1`. */
   readonly alerts: number;
@@ -196,10 +203,7 @@ export interface IncidentStore {
    * key's hash: a caller confirms a neighbour against its entities (`neighbourAlerts`). One timeline per request,
    * in order.
    */
-  keyTimelines(
-    requests: readonly TimelineRequest[],
-    limits: { readonly windowMs: number; readonly maxAlerts: number; readonly maxDevices: number },
-  ): Promise<KeyTimeline[]>;
+  keyTimelines(requests: readonly TimelineRequest[], limits: TimelineLimits): Promise<KeyTimeline[]>;
   /**
    * Alerts found on keys' timelines (alert id → the keys it was found by), as correlation sees a neighbour: time,
    * incident and its size, and which of those keys it does name (checked against its stored entities). Alerts not
