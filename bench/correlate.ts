@@ -129,6 +129,41 @@ export function arrivalOrder(alerts: readonly CorrelationAlert[], seed = 11): Co
   return arrival.sort((a, b) => a.at - b.at).map(({ alert }) => alert);
 }
 
+/**
+ * Alerts held as JSON in one buffer, read back an arrival at a time: the run's million alerts are not objects on the
+ * heap (some five million), which the collector would walk again and again while the timed correlation runs — a cost
+ * of this harness (a correlating process does not hold every alert), measured at about an eighth of the run.
+ */
+class PackedAlerts {
+  private constructor(
+    private readonly text: Buffer,
+    /** Where alert i's JSON starts (`offsets[i + 1]` where it ends). */
+    private readonly offsets: Float64Array,
+  ) {}
+
+  static of(alerts: readonly CorrelationAlert[]): PackedAlerts {
+    const parts = alerts.map((alert) => Buffer.from(JSON.stringify(alert)));
+    const offsets = new Float64Array(parts.length + 1);
+    parts.forEach((part, index) => (offsets[index + 1] = (offsets[index] as number) + part.length));
+    return new PackedAlerts(Buffer.concat(parts), offsets);
+  }
+
+  get length(): number {
+    return this.offsets.length - 1;
+  }
+
+  slice(start: number, end: number): CorrelationAlert[] {
+    const alerts: CorrelationAlert[] = [];
+    for (let index = start; index < Math.min(end, this.length); index++)
+      alerts.push(
+        JSON.parse(
+          this.text.toString('utf8', this.offsets[index] as number, this.offsets[index + 1] as number),
+        ) as CorrelationAlert,
+      );
+    return alerts;
+  }
+}
+
 /** Correlation's store calls, each timed: where a step's time goes. */
 const TIMED_CALLS = ['pendingAlerts', 'keyTimelines', 'neighbourAlerts', 'apply', 'timelineRows'] as const;
 
@@ -182,7 +217,7 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
-    const alerts = arrivalOrder(generateCorrelationAlerts(options.count));
+    const alerts = PackedAlerts.of(arrivalOrder(generateCorrelationAlerts(options.count)));
     const bench = await openBenchStore('sqlite', dir);
     const store = bench.store;
     const phases: Record<string, number> = {};

@@ -160,6 +160,16 @@ class AlertDevices {
   }
 }
 
+/**
+ * Alerts (positions) in order of time, then id rank — sorted in place, unless they are already: most keys' alerts
+ * come in time order (a step's alerts are read oldest first), and sorting each key's few alerts would allocate.
+ */
+function inTimeOrder(alerts: number[], before: (a: number, b: number) => number): number[] {
+  for (let index = 1; index < alerts.length; index++)
+    if (before(alerts[index - 1] as number, alerts[index] as number) > 0) return alerts.sort(before);
+  return alerts;
+}
+
 /** Disjoint sets over 0…n-1; the smaller number is always the root (numbers are ranks in id order). */
 class UnionFind {
   private readonly parent: Int32Array;
@@ -325,7 +335,15 @@ export function correlate(
   const links: CorrelationLink[] = [];
   // Keys in a fixed order, alerts in time order (then id): the same links whatever order the alerts came in. A key
   // named by one alert links nothing, and is left out of the sorting.
-  const keys = [...byKey].flatMap(([key, entry]) => (entry.alerts.length < 2 ? [] : [key])).sort();
+  const keys: string[] = [];
+  for (const entry of byKey.values()) if (entry.alerts.length > 1) keys.push(entry.entity.key);
+  keys.sort();
+  const before = (a: number, b: number) => {
+    const at = time[a] as number;
+    const bt = time[b] as number;
+    // -1, 0 or 1: a difference of two times is no small integer (it would be a number allocated per comparison).
+    return at < bt ? -1 : at > bt ? 1 : (node[a] as number) - (node[b] as number);
+  };
   let round = 0;
   for (const key of keys) {
     const entry = byKey.get(key) as { entity: Entity; alerts: number[] };
@@ -340,9 +358,7 @@ export function correlate(
         continue;
       }
     }
-    const ordered = entry.alerts.sort(
-      (a, b) => (time[a] as number) - (time[b] as number) || (node[a] as number) - (node[b] as number),
-    );
+    const ordered = inTimeOrder(entry.alerts, before);
     for (let position = 1; position < ordered.length; position++) {
       const previous = ordered[position - 1] as number;
       const current = ordered[position] as number;

@@ -183,11 +183,10 @@ export class Timelines {
     const added = this.added;
     const count = this.addedRows;
     if (count === 0) return;
-    const order = Uint32Array.from({ length: count }, (_, index) => index * ROW).sort(
-      (a, b) =>
-        (added[a] as number) - (added[b] as number) ||
-        (added[a + AT] as number) - (added[b + AT] as number) ||
-        (added[a + ALERT] as number) - (added[b + ALERT] as number),
+    // The comparison answers -1, 0 or 1: a difference of two hashes is no small integer, and would be allocated as
+    // a number on the heap for each of the n log n calls.
+    const order = Uint32Array.from({ length: count }, (_, index) => index * ROW).sort((a, b) =>
+      compareRows(added, a, b),
     );
     this.reserve(this.size + count);
     const from = this.held;
@@ -303,6 +302,16 @@ function copyRows(from: Float64Array, start: number, end: number, to: Float64Arr
   for (let index = start * ROW; index < end * ROW; index++) to[target++] = from[index] as number;
 }
 
+/** The order of the rows at offsets `a` and `b` of `rows`: by hash, time, alert; -1, 0 or 1. */
+function compareRows(rows: Float64Array, a: number, b: number): number {
+  for (let field = 0; field < ALERT + 1; field++) {
+    const x = rows[a + field] as number;
+    const y = rows[b + field] as number;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function neighbourAt(rows: Float64Array, index: number): { alertId: number; time: number } {
   return { alertId: rows[index * ROW + ALERT] as number, time: rows[index * ROW + AT] as number };
 }
@@ -404,7 +413,7 @@ export class TimelineMemory {
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF);
       this.stats.dropped++;
     }
-    const times = pending.map((alert) => alert.time).sort((a, b) => a - b);
+    const times = Float64Array.from(pending, (alert) => alert.time).sort();
     this.latest = Math.max(this.latest, times[times.length >> 1] ?? -Infinity);
     this.mode = null;
     if (this.timelines) {

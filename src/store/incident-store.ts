@@ -21,6 +21,7 @@ import {
 } from '../domain/incident.js';
 import { publicAlertId } from './alert-store.js';
 import { BulkInsert, RowStatement, type RunMany } from './bulk-insert.js';
+import { countListed, listsDevice } from './device-list.js';
 import { bumpCorrelationGeneration, entityHash, keyMarker } from './entity-index.js';
 import { integerIds } from './ids.js';
 import type { Page, PageRequest } from './ports.js';
@@ -309,6 +310,17 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
   };
   const devices = new Set<string>();
   let manyDevices = false;
+  // The stored list kept as it is when the incident is one part and the alerts added name no device it lacks (most
+  // updates of a busy incident): not parsed, sorted and written back.
+  const only = parts.length === 1 ? (parts[0] as Aggregate) : undefined;
+  const kept =
+    only !== undefined &&
+    only.devices !== MANY_DEVICES &&
+    added.every((alert) =>
+      alert.entities.every((entity) => entity.type !== 'device' || listsDevice(only.devices, entity.key)),
+    )
+      ? only.devices
+      : undefined;
   let alertCount = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -320,7 +332,8 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     for (const entity of JSON.parse(part.entities) as { type: string; key: string; alerts: number }[])
       count(entity.type, entity.key, entity.alerts);
     if (part.devices === MANY_DEVICES) manyDevices = true;
-    else if (!manyDevices) for (const device of JSON.parse(part.devices) as string[]) devices.add(device);
+    else if (!manyDevices && kept === undefined)
+      for (const device of JSON.parse(part.devices) as string[]) devices.add(device);
   }
   for (const alert of added) {
     consider(alert.title, alert.severity, alert.time);
@@ -332,18 +345,21 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
       if (seen.has(entity.key) || !ENTITY_RANK.has(entity.type)) continue;
       seen.add(entity.key);
       count(entity.type, entity.key, 1);
-      if (entity.type === 'device' && !manyDevices) devices.add(entity.key);
+      if (entity.type === 'device' && !manyDevices && kept === undefined) devices.add(entity.key);
     }
   }
   const top = lead as { title: string; rank: number };
   const entities = mainEntities([...counts.values()]);
   if (devices.size > MAX_TRACKED_DEVICES) manyDevices = true;
+  const deviceCount = kept === undefined ? devices.size : countListed(kept);
+  const sole =
+    deviceCount !== 1 ? undefined : kept === undefined ? [...devices][0] : (JSON.parse(kept) as string[])[0];
   const where = manyDevices
     ? ` on more than ${MAX_TRACKED_DEVICES} devices`
-    : devices.size === 1
-      ? ` on ${[...devices][0]!.slice('device:'.length)}`
-      : devices.size > 1
-        ? ` on ${devices.size} devices`
+    : sole !== undefined
+      ? ` on ${sole.slice('device:'.length)}`
+      : deviceCount > 1
+        ? ` on ${deviceCount} devices`
         : '';
   const others = alertCount - 1;
   const title = `${others > 0 ? `'${top.title}' and ${others} other alert${others === 1 ? '' : 's'}` : top.title}${where}`;
@@ -357,7 +373,7 @@ function aggregate(parts: readonly Aggregate[], added: readonly CorrelationRow[]
     first_activity_at: first,
     last_activity_at: last,
     entities: JSON.stringify(entities.map(({ type, key, alerts }) => ({ type, key, alerts }))),
-    devices: manyDevices ? MANY_DEVICES : JSON.stringify([...devices].sort()),
+    devices: kept ?? (manyDevices ? MANY_DEVICES : JSON.stringify([...devices].sort())),
   };
 }
 
