@@ -321,7 +321,8 @@ export function correlate(
 
   // Each distinct id is a number, its rank in id order: comparing, joining and grouping are then on numbers.
   const { ids, node } = rankIds(alerts);
-  const time = Float64Array.from(alerts, (alert) => alert.time);
+  const time = new Float64Array(alerts.length);
+  for (let index = 0; index < alerts.length; index++) time[index] = (alerts[index] as CorrelationAlert).time;
 
   const sets = new UnionFind(ids.length);
   // Alerts put in one incident before stay together (incidents never split).

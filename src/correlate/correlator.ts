@@ -18,7 +18,7 @@ import type {
   TimelineLimits,
   TimelineRequest,
 } from '../store/incident-store.js';
-import { timelineMemory, type TimelineMemory } from './timelines.js';
+import { timelineMemory, type HeldTimeline, type TimelineMemory } from './timelines.js';
 import type { Entity } from '../domain/entity.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
 import {
@@ -145,7 +145,7 @@ async function correlateBatch(
     };
   });
   // From the timelines held in memory where they are trusted and reach back far enough; else from the store.
-  const timelines: KeyTimeline[] = new Array<KeyTimeline>(requests.length);
+  const timelines: (KeyTimeline | HeldTimeline)[] = new Array<KeyTimeline>(requests.length);
   const fromStore: number[] = [];
   requests.forEach((request, position) => {
     if (held?.covers(request, limits.windowMs)) timelines[position] = held.timeline(request, limits);
@@ -159,7 +159,9 @@ async function correlateBatch(
     read.forEach((timeline, index) => (timelines[fromStore[index] as number] = timeline));
   }
   const weakKeys = new Map<string, string>();
+  // Neighbours to confirm in the store (alert → the keys it was found by), and those memory confirmed.
   const foundBy = new Map<number, string[]>();
+  const heldBy = new Map<number, { time: number; keys: string[] }>();
   for (let position = 0; position < keys.length; position++) {
     const key = keys[position] as string;
     const timeline = timelines[position] as KeyTimeline;
@@ -174,12 +176,37 @@ async function correlateBatch(
         continue;
       }
     }
-    for (const { alertId } of timeline.neighbours) {
+    for (const neighbour of timeline.neighbours) {
+      const alertId = neighbour.alertId;
       if (pendingIds.has(alertId)) continue;
+      if ('confirmed' in neighbour && neighbour.confirmed) {
+        const found = heldBy.get(alertId);
+        if (found) found.keys.push(key);
+        else heldBy.set(alertId, { time: neighbour.time, keys: [key] });
+        continue;
+      }
       const keys = foundBy.get(alertId);
       if (keys) keys.push(key);
       else foundBy.set(alertId, [key]);
     }
+  }
+  // A neighbour memory confirmed and knows the incident of is answered there; one also found by a key it could not
+  // confirm, or whose incident it does not know, is asked of the store (with all its keys).
+  const found: NeighbourAlert[] = [];
+  for (const [alertId, { time, keys }] of heldBy) {
+    const incident = foundBy.has(alertId) ? undefined : held?.incidentOf(alertId);
+    if (incident) {
+      found.push({ id: alertId, time, incidentId: incident.id, incidentAlerts: incident.alerts, keys });
+      continue;
+    }
+    const more = foundBy.get(alertId);
+    if (more) more.push(...keys);
+    else foundBy.set(alertId, keys);
+  }
+  if (foundBy.size > 0) {
+    const answered = await store.incidents.neighbourAlerts(foundBy);
+    held?.learn(answered);
+    found.push(...answered);
   }
 
   // The neighbours beyond the batch, each with the entities it was found by (confirmed against its own: the index
@@ -190,7 +217,7 @@ async function correlateBatch(
     time: alert.time,
     entities: alert.entities,
   }));
-  for (const neighbour of await store.incidents.neighbourAlerts(foundBy)) {
+  for (const neighbour of found) {
     neighbours.set(neighbour.id, neighbour);
     input.push({
       id: alertKey(neighbour.id),
@@ -241,7 +268,7 @@ async function correlateBatch(
     });
   const applied = await store.incidents.apply(plan, now());
   // `apply` bumped the generation once: the timelines (with this step's rows) mirror the store at the next one.
-  memory.end(pending, generation + 1);
+  memory.end(pending, generation + 1, { plan, result: applied });
   summary.alerts += applied.assigned;
   summary.incidentsCreated += applied.created;
   summary.incidentsMerged += applied.merged;

@@ -9,7 +9,7 @@ import { backends, createTestStore, type TestStore } from '../../test/helpers/st
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { createDevice, createFile, createUser, type Entity } from '../domain/entity.js';
 import type { KeyTimeline, TimelineRequest } from '../store/incident-store.js';
-import { loadTimelines, Timelines } from './timelines.js';
+import { checkHash, loadTimelines, Timelines, type HeldTimeline } from './timelines.js';
 
 /** A seeded generator (mulberry32): the same sample every run. */
 function seeded(seed: number): () => number {
@@ -26,11 +26,18 @@ const HOUR = 3_600_000;
 const START = Date.UTC(2024, 4, 1);
 const limits = { windowMs: 6 * HOUR, maxAlerts: 12, maxDevices: 3 };
 
-/** Neighbours in a fixed order: the store returns them in no particular one. */
+/** Neighbours in a fixed order (the store returns them in no particular one), as the store tells them. */
 const normal = (timeline: KeyTimeline) => ({
   ...timeline,
-  neighbours: [...timeline.neighbours].sort((a, b) => a.time - b.time || a.alertId - b.alertId),
+  neighbours: timeline.neighbours
+    .map(({ alertId, time }) => ({ alertId, time }))
+    .sort((a, b) => a.time - b.time || a.alertId - b.alertId),
 });
+/** Whether memory confirmed each neighbour as naming the key (in the order of `normal`). */
+const confirmations = (timeline: HeldTimeline) =>
+  [...timeline.neighbours]
+    .sort((a, b) => a.time - b.time || a.alertId - b.alertId)
+    .map((neighbour) => neighbour.confirmed);
 
 describe.each(backends)('timelines in memory on %s', (dialect) => {
   let t: TestStore;
@@ -94,8 +101,14 @@ describe.each(backends)('timelines in memory on %s', (dialect) => {
     requests.forEach((request, index) => {
       const want = normal(expected[index] as KeyTimeline);
       expect(loaded.covers(request, limits.windowMs)).toBe(true);
-      expect(normal(loaded.timeline(request, limits))).toEqual(want);
-      expect(normal(added.timeline(request, limits))).toEqual(want);
+      const fromLoaded = loaded.timeline(request, limits);
+      const fromAdded = added.timeline(request, limits);
+      expect(normal(fromLoaded)).toEqual(want);
+      expect(normal(fromAdded)).toEqual(want);
+      // Rows read from the index hold no key: their neighbours are for the store to confirm. Rows added from the
+      // alerts hold their keys' checks: every neighbour there names the key (no two keys here share a hash).
+      expect(confirmations(fromLoaded).every((confirmed) => !confirmed)).toBe(true);
+      expect(confirmations(fromAdded).every((confirmed) => confirmed)).toBe(true);
       if (want.alerts > limits.maxAlerts) shapes.capped++;
       if (want.devices > 0) shapes.devices++;
       if (want.neighbours.length > 0) shapes.neighbours++;
@@ -144,16 +157,19 @@ describe.each(backends)('timelines in memory on %s', (dialect) => {
 });
 
 describe('timelines in memory', () => {
-  /** The answer by brute force: every row of the key, in order, looked at. */
-  const keyOf = (hash: number) => `user:h${hash}`;
-  function scan(
-    rows: readonly { hash: number; at: number; alert: number; device: number }[],
-    request: TimelineRequest,
-  ): KeyTimeline {
+  /**
+   * The answer by brute force: every row of the key's hash, in order, looked at. Two keys share each made-up hash
+   * (`variant` 0 and 1, as in a collision): counted together, and a neighbour of the other key is left out where
+   * its row's check says so.
+   */
+  const keyOf = (hash: number, variant = 0) => `user:h${hash}${variant === 1 ? "'" : ''}`;
+  type Row = { hash: number; at: number; alert: number; device: number; checks: Set<number> };
+  /** A row's check as memory keeps it: the one known, none (-1), or ambiguous (-2) when two differ. */
+  const checkOf = (row: Row) => (row.checks.size === 0 ? -1 : row.checks.size > 1 ? -2 : [...row.checks][0]);
+  function scan(rows: readonly Row[], request: TimelineRequest, hash: number): HeldTimeline {
     const { windowMs, maxAlerts, maxDevices } = limits;
-    const mine = rows
-      .filter((row) => keyOf(row.hash) === request.key)
-      .sort((a, b) => a.at - b.at || a.alert - b.alert);
+    const check = checkHash(request.key);
+    const mine = rows.filter((row) => row.hash === hash).sort((a, b) => a.at - b.at || a.alert - b.alert);
     const window = mine.filter((row) => row.at >= request.from - windowMs && row.at <= request.to + windowMs);
     const mentions = request.mentions;
     if (window.length <= mentions) return { alerts: mentions, devices: 0, neighbours: [] };
@@ -163,6 +179,7 @@ describe('timelines in memory', () => {
     const inside = window.filter((row) => row.at >= request.from && row.at <= request.to);
     const neighbours = [...(before ? [before] : []), ...(after ? [after] : [])];
     if (inside.length > mentions) neighbours.push(...inside);
+    const named = neighbours.filter((row) => checkOf(row) === check || (checkOf(row) as number) < 0);
     const devices =
       request.prevalence && alerts > maxDevices && alerts <= maxAlerts
         ? Math.min(new Set(window.map((row) => row.device)).size, maxDevices + 1)
@@ -170,7 +187,11 @@ describe('timelines in memory', () => {
     return {
       alerts,
       devices,
-      neighbours: neighbours.map((row) => ({ alertId: row.alert, time: row.at })),
+      neighbours: named.map((row) => ({
+        alertId: row.alert,
+        time: row.at,
+        confirmed: checkOf(row) === check,
+      })),
     };
   }
 
@@ -182,13 +203,21 @@ describe('timelines in memory', () => {
       hours: fc.integer({ min: 0, max: 60 }),
       alert: fc.integer({ min: 1, max: 200 }),
       device: fc.integer({ min: 1, max: 5 }),
+      // Added with no check (as loaded from the store), or with the check of one of the hash's two keys.
+      check: fc.integer({ min: 0, max: 2 }),
     });
     const step = fc.record({
       rows: fc.array(row, { maxLength: 80 }),
+      // Rows added before (this step or earlier), added again with a check (an alert stored again; two keys of one
+      // hash in one alert): one row, its check the one known or, when two differ, none.
+      again: fc.array(fc.record({ pick: fc.nat(), check: fc.integer({ min: 0, max: 2 }) }), {
+        maxLength: 20,
+      }),
       letGo: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
       questions: fc.array(
         fc.record({
           key: fc.integer({ min: 0, max: keys.length - 1 }),
+          variant: fc.integer({ min: 0, max: 1 }),
           hours: fc.integer({ min: 0, max: 70 }),
           length: fc.integer({ min: 0, max: 10 }),
           mentions: fc.integer({ min: 0, max: 2 }),
@@ -200,20 +229,27 @@ describe('timelines in memory', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
         const timelines = new Timelines(START);
-        const all: { hash: number; at: number; alert: number; device: number }[] = [];
+        const all: Row[] = [];
         let floor = START;
-        for (const { rows, letGo, questions } of steps) {
-          for (const added of rows) {
+        const history: (typeof row extends fc.Arbitrary<infer T> ? T : never)[] = [];
+        for (const { rows, again, letGo, questions } of steps) {
+          history.push(...rows);
+          const repeats =
+            history.length === 0
+              ? []
+              : again.map(({ pick, check }) => ({ ...history[pick % history.length]!, check }));
+          for (const added of [...rows, ...repeats]) {
             const hash = keys[added.key] as number;
             const at = START + added.hours * HOUR;
             // The alert's device is a function of the alert, as in the index.
             const device = added.alert % 5;
-            timelines.add(hash, at, added.alert, device);
-            if (
-              at >= floor &&
-              !all.some((held) => held.hash === hash && held.at === at && held.alert === added.alert)
-            )
-              all.push({ hash, at, alert: added.alert, device });
+            const check = added.check === 0 ? undefined : checkHash(keyOf(hash, added.check - 1));
+            timelines.add(hash, at, added.alert, device, check);
+            if (at < floor) continue;
+            const held = all.find((row) => row.hash === hash && row.at === at && row.alert === added.alert);
+            const row = held ?? { hash, at, alert: added.alert, device, checks: new Set<number>() };
+            if (!held) all.push(row);
+            if (check !== undefined) row.checks.add(check);
           }
           if (letGo !== undefined && START + letGo * HOUR > floor) {
             floor = START + letGo * HOUR;
@@ -222,7 +258,7 @@ describe('timelines in memory', () => {
           }
           for (const question of questions) {
             const request: TimelineRequest = {
-              key: keyOf(keys[question.key] as number),
+              key: keyOf(keys[question.key] as number, question.variant),
               from: START + question.hours * HOUR,
               to: START + (question.hours + question.length) * HOUR,
               mentions: question.mentions,
@@ -230,9 +266,11 @@ describe('timelines in memory', () => {
             };
             expect(timelines.covers(request, limits.windowMs)).toBe(request.from - limits.windowMs >= floor);
             if (!timelines.covers(request, limits.windowMs)) continue;
-            expect(normal(timelines.timeline(request, limits, keys[question.key]))).toEqual(
-              normal(scan(all, request)),
-            );
+            const hash = keys[question.key] as number;
+            const answer = timelines.timeline(request, limits, hash);
+            const expected = scan(all, request, hash);
+            expect(normal(answer)).toEqual(normal(expected));
+            expect(confirmations(answer)).toEqual(confirmations(expected));
           }
           expect(timelines.rows).toBe(all.length);
         }

@@ -12,17 +12,21 @@
  */
 import type { Store } from '../store/ports.js';
 import type {
+  AppliedPlan,
+  CorrelationPlan,
   CorrelationRow,
   KeyTimeline,
+  NeighbourAlert,
   TimelineLimits,
   TimelineRequest,
   TimelineRow,
 } from '../store/incident-store.js';
 import { deviceHashOf, entityHash } from '../store/entity-index.js';
+import type { Entity } from '../domain/entity.js';
 
 /** A key named by nobody but the caller's alerts in the window (shared answers: most keys are such). */
-const ALONE: KeyTimeline[] = [];
-function alone(mentions: number): KeyTimeline {
+const ALONE: HeldTimeline[] = [];
+function alone(mentions: number): HeldTimeline {
   if (mentions >= 64) return { alerts: mentions, devices: 0, neighbours: [] };
   let answer = ALONE[mentions];
   if (!answer) {
@@ -32,12 +36,45 @@ function alone(mentions: number): KeyTimeline {
   return answer;
 }
 
-/** Numbers per row held: key hash, time, alert id, device hash (at these offsets). */
-const ROW = 4;
+/** Numbers per row held: key hash, time, alert id, device hash, key check (at these offsets). */
+const ROW = 5;
 const HASH = 0;
 const AT = 1;
 const ALERT = 2;
 const DEVICE = 3;
+const CHECK = 4;
+/** A row's check when its key is not known here (read from the store's index, which holds only hashes). */
+const UNKNOWN = -1;
+/** A row's check when its alert names two keys of one hash (one row in the index): neither is confirmed here. */
+const AMBIGUOUS = -2;
+
+/**
+ * A second hash of an entity key (32-bit FNV-1a), independent of `entityHash`: a neighbour found on a key's timeline
+ * in memory is taken to name the key when its row's check is the key's — both hashes equal, 85 bits. A row whose
+ * key is not known here (loaded from the store) is confirmed by the store, against the alert's entities.
+ */
+export function checkHash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
+}
+
+/** Two checks of one row (the same alert and key hash, added twice): the one known, or ambiguous if both differ. */
+function reconcile(held: number, added: number): number {
+  if (held === AMBIGUOUS || added === UNKNOWN || held === added) return held;
+  return held === UNKNOWN ? added : AMBIGUOUS;
+}
+
+/** A neighbour from memory: `confirmed` when its row's key check is the asked key's (it names the key). */
+export interface HeldNeighbour {
+  readonly alertId: number;
+  readonly time: number;
+  readonly confirmed: boolean;
+}
+
+export interface HeldTimeline extends KeyTimeline {
+  readonly neighbours: readonly HeldNeighbour[];
+}
 /** Rows are found by the top bits of their key hash (53 bits): a directory entry per value of these bits. */
 const PREFIX_BITS = 20;
 const PREFIX_SHIFT = 2 ** (53 - PREFIX_BITS);
@@ -62,6 +99,13 @@ export class Timelines {
   private addedRows = 0;
   /** Whether rows were let go since the last merge (they are dropped by the next). */
   private dropping = false;
+  /**
+   * Held alerts' incidents as this process knows them (its steps' assignments, and neighbours the store told it
+   * of); incidents merged into another (→ that one); and how many alerts each incident not merged holds.
+   */
+  private readonly incidentOfAlert = new Map<number, number>();
+  private readonly redirectOf = new Map<number, number>();
+  private readonly alertsOf = new Map<number, number>();
 
   /**
    * @param completeFrom every row at or after this alert time is here (earlier ones were never loaded, or were let
@@ -79,7 +123,7 @@ export class Timelines {
     return this.completeFrom;
   }
 
-  add(hash: number, at: number, alertId: number, device: number): void {
+  add(hash: number, at: number, alertId: number, device: number, check = UNKNOWN): void {
     if (at < this.completeFrom) return;
     if (this.added.length < (this.addedRows + 1) * ROW) {
       const grown = new Float64Array(this.added.length * 2);
@@ -91,6 +135,7 @@ export class Timelines {
     this.added[base + AT] = at;
     this.added[base + ALERT] = alertId;
     this.added[base + DEVICE] = device;
+    this.added[base + CHECK] = check;
     this.addedRows++;
     // Rows waiting for a merge are looked up by none: bounded, merged once as many as those held (or 65,536).
     if (this.addedRows > Math.max(this.size, 65_536)) this.merge();
@@ -108,8 +153,41 @@ export class Timelines {
       hashes.length = 0;
       for (const entity of alert.entities) hashes.push(entityHash(entity.key));
       const device = deviceHashOf(alert.entities, hashes);
-      for (const hash of hashes) this.add(hash, alert.time, alert.id, device);
+      for (let index = 0; index < hashes.length; index++) {
+        const key = (alert.entities[index] as Entity).key;
+        this.add(hashes[index] as number, alert.time, alert.id, device, checkHash(key));
+      }
     }
+  }
+
+  /** A held alert's incident (where it was merged to) and that incident's size, if known here. */
+  incidentOf(alertId: number): { readonly id: number; readonly alerts: number } | undefined {
+    let id = this.incidentOfAlert.get(alertId);
+    if (id === undefined) return undefined;
+    for (let next = this.redirectOf.get(id); next !== undefined; next = this.redirectOf.get(id)) id = next;
+    const alerts = this.alertsOf.get(id);
+    return alerts === undefined ? undefined : { id, alerts };
+  }
+
+  /** Neighbours as the store answered them (their incidents as they are before this step's writes). */
+  learn(neighbours: readonly NeighbourAlert[]): void {
+    for (const neighbour of neighbours) {
+      this.incidentOfAlert.set(neighbour.id, neighbour.incidentId);
+      this.alertsOf.set(neighbour.incidentId, neighbour.incidentAlerts);
+    }
+  }
+
+  /** A step's plan as applied: its alerts' incidents, the incidents merged, the sizes now. */
+  record(plan: CorrelationPlan, applied: AppliedPlan): void {
+    plan.groups.forEach((group, index) => {
+      const incident = applied.incidents[index] as { id: number; alerts: number };
+      for (const merged of group.merged) {
+        this.redirectOf.set(merged.id, incident.id);
+        this.alertsOf.delete(merged.id);
+      }
+      this.alertsOf.set(incident.id, incident.alerts);
+      for (const alertId of group.assign) this.incidentOfAlert.set(alertId, incident.id);
+    });
   }
 
   /** Whether the timeline a request needs (its span and the window around it) is all here. */
@@ -118,7 +196,12 @@ export class Timelines {
   }
 
   /** As the store's `keyTimelines` answers one request (see there), from the rows held; `key` is its key's hash. */
-  timeline(request: TimelineRequest, limits: TimelineLimits, key = entityHash(request.key)): KeyTimeline {
+  timeline(
+    request: TimelineRequest,
+    limits: TimelineLimits,
+    key = entityHash(request.key),
+    check = checkHash(request.key),
+  ): HeldTimeline {
     this.merge();
     const { windowMs, maxAlerts, maxDevices } = limits;
     const rows = this.held;
@@ -140,11 +223,22 @@ export class Timelines {
     const alerts = request.prevalence ? Math.min(end - first, maxAlerts + 1) : mentions;
     const insideFrom = this.bound(request.from, first, end, AT, false);
     const insideEnd = this.bound(request.to, insideFrom, end, AT, true);
-    const neighbours: { alertId: number; time: number }[] = [];
-    if (insideFrom > first) neighbours.push(neighbourAt(rows, insideFrom - 1));
-    if (insideEnd < end) neighbours.push(neighbourAt(rows, insideEnd));
+    // A neighbour of another key of the same hash (its check known and different) is not one: the store's answer
+    // would have it, and the caller's confirmation drop it.
+    const neighbours: HeldNeighbour[] = [];
+    const take = (index: number) => {
+      const held = rows[index * ROW + CHECK] as number;
+      if (held === check || held < 0)
+        neighbours.push({
+          alertId: rows[index * ROW + ALERT] as number,
+          time: rows[index * ROW + AT] as number,
+          confirmed: held === check,
+        });
+    };
+    if (insideFrom > first) take(insideFrom - 1);
+    if (insideEnd < end) take(insideEnd);
     if (insideEnd - insideFrom > mentions)
-      for (let index = insideFrom; index < insideEnd; index++) neighbours.push(neighbourAt(rows, index));
+      for (let index = insideFrom; index < insideEnd; index++) take(index);
     let devices = 0;
     if (request.prevalence && alerts > maxDevices && alerts <= maxAlerts) {
       const seen = new Set<number>();
@@ -183,11 +277,12 @@ export class Timelines {
     const added = this.added;
     const count = this.addedRows;
     if (count === 0) return;
-    // The comparison answers -1, 0 or 1: a difference of two hashes is no small integer, and would be allocated as
-    // a number on the heap for each of the n log n calls.
-    const order = Uint32Array.from({ length: count }, (_, index) => index * ROW).sort((a, b) =>
-      compareRows(added, a, b),
-    );
+    // The added rows' offsets in their order (filled by a loop: `TypedArray.from` with a function walks its source
+    // through the iterator protocol). The comparison answers -1, 0 or 1: a difference of two hashes is no small
+    // integer, and would be allocated as a number on the heap for each of the n log n calls.
+    const order = new Uint32Array(count);
+    for (let index = 0; index < count; index++) order[index] = index * ROW;
+    order.sort((a, b) => compareRows(added, a, b));
     this.reserve(this.size + count);
     const from = this.held;
     const to = this.spare;
@@ -206,13 +301,21 @@ export class Timelines {
         out += place - held;
         held = place;
       }
-      // A repeat (the index's primary key) is kept once.
-      if (sameRow(from, this.size, held, hash, at, alert) || sameRow(to, out, out - 1, hash, at, alert))
+      // A repeat (the index's primary key) is kept once, with the check both tell.
+      const check = added[position + CHECK] as number;
+      if (sameRow(from, this.size, held, hash, at, alert)) {
+        from[held * ROW + CHECK] = reconcile(from[held * ROW + CHECK] as number, check);
         continue;
+      }
+      if (sameRow(to, out, out - 1, hash, at, alert)) {
+        to[(out - 1) * ROW + CHECK] = reconcile(to[(out - 1) * ROW + CHECK] as number, check);
+        continue;
+      }
       to[out * ROW] = hash;
       to[out * ROW + AT] = at;
       to[out * ROW + ALERT] = alert;
       to[out * ROW + DEVICE] = added[position + DEVICE] as number;
+      to[out * ROW + CHECK] = check;
       out++;
       const prefix = prefixOf(hash);
       this.counts[prefix] = (this.counts[prefix] as number) + 1;
@@ -254,12 +357,16 @@ export class Timelines {
     let out = 0;
     for (let index = 0; index < this.size; index++) {
       const base = index * ROW;
-      if ((from[base + AT] as number) < floor) continue;
+      if ((from[base + AT] as number) < floor) {
+        this.incidentOfAlert.delete(from[base + ALERT] as number);
+        continue;
+      }
       const target = out * ROW;
       to[target] = from[base] as number;
       to[target + AT] = from[base + AT] as number;
       to[target + ALERT] = from[base + ALERT] as number;
       to[target + DEVICE] = from[base + DEVICE] as number;
+      to[target + CHECK] = from[base + CHECK] as number;
       const prefix = prefixOf(from[base] as number);
       this.counts[prefix] = (this.counts[prefix] as number) + 1;
       out++;
@@ -268,6 +375,13 @@ export class Timelines {
     this.dropping = false;
     this.swap();
     this.index();
+    // Incidents are forgotten with the alerts let go only when they far outnumber those left (then all, to be
+    // learnt again from the store): a merged incident's redirection is needed while any alert of it is held.
+    if (this.redirectOf.size + this.alertsOf.size > 4 * this.incidentOfAlert.size + 65_536) {
+      this.incidentOfAlert.clear();
+      this.redirectOf.clear();
+      this.alertsOf.clear();
+    }
   }
 
   /** Room for this many rows in the spare array. */
@@ -310,10 +424,6 @@ function compareRows(rows: Float64Array, a: number, b: number): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
-}
-
-function neighbourAt(rows: Float64Array, index: number): { alertId: number; time: number } {
-  return { alertId: rows[index * ROW + ALERT] as number, time: rows[index * ROW + AT] as number };
 }
 
 /** Whether row `index` of the first `count` rows is (hash, at, alert). */
@@ -389,6 +499,16 @@ export class TimelineMemory {
     return this.timelines?.rows ?? 0;
   }
 
+  /** Whether the memory mirrors the store at this generation (for tests). */
+  current(generation: number): boolean {
+    return this.timelines !== null && this.generation === generation;
+  }
+
+  /** An alert's incident and its size as the memory knows them, if it does (for tests). */
+  incidentOf(alertId: number): { readonly id: number; readonly alerts: number } | undefined {
+    return this.timelines?.incidentOf(alertId);
+  }
+
   async begin(
     store: Store,
     step: {
@@ -413,7 +533,9 @@ export class TimelineMemory {
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF);
       this.stats.dropped++;
     }
-    const times = Float64Array.from(pending, (alert) => alert.time).sort();
+    const times = new Float64Array(pending.length);
+    pending.forEach((alert, index) => (times[index] = alert.time));
+    times.sort();
     this.latest = Math.max(this.latest, times[times.length >> 1] ?? -Infinity);
     this.mode = null;
     if (this.timelines) {
@@ -441,10 +563,18 @@ export class TimelineMemory {
     return this.timelines;
   }
 
-  /** The step's writes are made (its alerts are in incidents), leaving the store at `generation`. */
-  end(pending: readonly CorrelationRow[], generation: number): void {
+  /**
+   * The step's writes are made (its alerts are in incidents), leaving the store at `generation`; `applied` is its
+   * plan as applied (the incidents its alerts are in now).
+   */
+  end(
+    pending: readonly CorrelationRow[],
+    generation: number,
+    applied?: { readonly plan: CorrelationPlan; readonly result: AppliedPlan },
+  ): void {
     // A step that did not answer from the timelines (more alerts were waiting) keeps them whole: its rows now.
     if (this.mode === 'extend') this.timelines?.addAlerts(pending);
+    if (applied) this.timelines?.record(applied.plan, applied.result);
     this.generation = generation;
     this.mode = null;
   }

@@ -66,6 +66,15 @@ export interface CorrelationPlan {
   }[];
 }
 
+/** What `apply` did, with where each group of the plan ended. */
+export interface AppliedPlan {
+  readonly created: number;
+  readonly merged: number;
+  readonly assigned: number;
+  /** For each group of the plan, in order: the incident it is now and how many alerts that holds. */
+  readonly incidents: readonly { readonly id: number; readonly alerts: number }[];
+}
+
 export interface TimelineRequest {
   readonly key: string;
   readonly from: number;
@@ -211,7 +220,7 @@ export interface IncidentStore {
    * in an incident are left out.
    */
   neighbourAlerts(found: ReadonlyMap<number, readonly string[]>): Promise<NeighbourAlert[]>;
-  apply(plan: CorrelationPlan, now: Date): Promise<{ created: number; merged: number; assigned: number }>;
+  apply(plan: CorrelationPlan, now: Date): Promise<AppliedPlan>;
   countPending(): Promise<number>;
   listIncidents(filter: IncidentFilter, page: PageRequest): Promise<Page<IncidentSummary>>;
   /** How many incidents match, in all and per severity. */
@@ -282,7 +291,9 @@ function mainEntities(entries: SummaryEntry[]): SummaryEntry[] {
   if (entries.length > MAX_SUMMARY_ENTITIES) {
     // Only those counted at least as often as the last place can make it: an incident adding thousands of alerts
     // at once sorts a handful, not all their entities.
-    const ascending = Float64Array.from(entries, (entry) => entry.alerts).sort();
+    const ascending = new Float64Array(entries.length);
+    entries.forEach((entry, index) => (ascending[index] = entry.alerts));
+    ascending.sort();
     const floor = ascending[ascending.length - MAX_SUMMARY_ENTITIES] as number;
     candidates = entries.filter((entry) => entry.alerts >= floor);
   }
@@ -961,13 +972,16 @@ export function createIncidentStore(
         }
         const updates: unknown[][] = [];
         const merges: { id: number; target: number; alertId: number | null; entityKey: string | null }[] = [];
+        const incidents: { id: number; alerts: number }[] = [];
         for (const group of plan.groups) {
           let target = group.target;
           if (target === null) {
             target = created_ids.get(group.assign[0] as number) as number;
+            incidents.push({ id: target, alerts: group.assign.length });
           } else {
             // Automation's fields only: status, classification and the rest stay the analyst's.
             const values = aggregate(partsOf(group), group.added);
+            incidents.push({ id: target, alerts: values.alert_count });
             if (statements.updateAggregate)
               updates.push([...aggregateColumns.map((column) => values[column]), nowMs, target]);
             else
@@ -1061,7 +1075,7 @@ export function createIncidentStore(
           plan.links.flatMap((link) => [link.alertId, link.otherAlertId, link.entityKey, nowMs]),
         );
         await bumpCorrelationGeneration(executor as unknown as Kysely<never>);
-        return { created, merged, assigned };
+        return { created, merged, assigned, incidents };
       }),
 
     async listIncidents(filter, page) {

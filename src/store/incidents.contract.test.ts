@@ -10,6 +10,8 @@ import { draftAlert } from '../../test/helpers/alerts.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { timelineMemory } from '../correlate/timelines.js';
 import { openStore } from './open-store.js';
+import { parseAlertId } from './alert-store.js';
+import { publicIncidentId } from './incident-store.js';
 import { correlate } from '../correlate/correlate.js';
 import { createDevice, createFile, createIp, createUser, type Entity } from '../domain/entity.js';
 
@@ -162,6 +164,36 @@ describe.each(backends)('incidents on %s', (dialect) => {
     expect(await incidentOf(a6)).toBe(await incidentOf(b1));
   });
 
+  it('knows, in memory, the incidents of the alerts it holds through merges, as the store does', async () => {
+    const memory = timelineMemory(t.store, { minimumLoadStep: 1 });
+    const ws1 = device('ws1.corp.example');
+    const ws2 = device('ws2.corp.example');
+    // a1 is put in an incident before the memory exists; b1 by the step that loads it.
+    const a1 = await add('a1', 0, [ws1]);
+    await correlatePending(t.store, {}, now);
+    const b1 = await add('b1', 1, [ws2]);
+    await correlatePending(t.store, {}, now);
+    // a2 finds a1, whose incident memory learns from the store; x bridges both incidents (b1's merged into a1's);
+    // c1 finds x on ws2, and memory answers its incident (a1's, through the merge) and its size.
+    const a2 = await add('a2', 2, [ws1]);
+    await correlatePending(t.store, {}, now);
+    const x = await add('x', 3, [ws1, ws2]);
+    await correlatePending(t.store, {}, now);
+    const c1 = await add('c1', 4, [ws2]);
+    await correlatePending(t.store, {}, now);
+    expect(memory.stats).toMatchObject({ loads: 1, dropped: 0 });
+    const incident = (await t.store.alerts.getAlert(a1))!.incidentId!;
+    expect((await t.store.incidents.getIncident(incident))?.alertCount).toBe(5);
+    for (const id of [a1, b1, a2, x, c1]) {
+      expect((await t.store.alerts.getAlert(id))!.incidentId).toBe(incident);
+      const known = memory.incidentOf(parseAlertId(id) as number);
+      expect(known && { id: publicIncidentId(known.id), alerts: known.alerts }).toEqual({
+        id: incident,
+        alerts: 5,
+      });
+    }
+  });
+
   it('lets two correlators run at once without putting an alert in two incidents', async () => {
     for (let index = 0; index < 30; index++)
       await add(`c${index}`, index % 5, [device(`ws${index % 4}.corp.example`), user(`CORP\\u${index % 7}`)]);
@@ -258,6 +290,8 @@ describe.each(backends)('incidents on %s', (dialect) => {
       elsewhere: fc.array(fc.boolean(), { maxLength: 25 }),
     });
     const second = await openStore(t.config);
+    // Alerts whose incident a process's memory knew (and was checked against the store).
+    let knownIncidents = 0;
     for (const store of [t.store, second]) timelineMemory(store, { minimumLoadStep: 1 });
     try {
       await fc.assert(
@@ -315,12 +349,26 @@ describe.each(backends)('incidents on %s', (dialect) => {
           const normal = (groups: Iterable<readonly string[]>) =>
             [...groups].map((group) => [...group].sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));
           expect(normal(byIncident.values())).toEqual(normal(expected));
+          // What a process's memory knows of an alert's incident, and that incident's size, is what the store
+          // holds — while its memory is current (the other process has not correlated since).
+          for (const store of [t.store, second]) {
+            const memory = timelineMemory(store);
+            if (!memory.current(await store.incidents.correlationGeneration())) continue;
+            for (const alert of stored) {
+              const known = memory.incidentOf(parseAlertId(alert.id) as number);
+              if (!known) continue;
+              knownIncidents++;
+              expect(publicIncidentId(known.id)).toBe(alert.incidentId);
+              expect(known.alerts).toBe((await store.incidents.getIncident(alert.incidentId!))?.alertCount);
+            }
+          }
         }),
         { numRuns: dialect === 'sqlite' ? 60 : 20 },
       );
     } finally {
       await second.close();
     }
+    expect(knownIncidents).toBeGreaterThan(0);
     // Both processes answered steps from timelines in memory, and found them out of date after the other's.
     expect(timelineMemory(t.store).stats.answered).toBeGreaterThan(0);
     expect(timelineMemory(second).stats.answered).toBeGreaterThan(0);
