@@ -169,9 +169,13 @@ export class Timelines {
     return alerts === undefined ? undefined : { id, alerts };
   }
 
-  /** Neighbours as the store answered them (their incidents as they are before this step's writes). */
+  /**
+   * Neighbours as the store answered them (their incidents as they are before this step's writes); those older
+   * than the rows held (a late alert's, asked of the store) are not kept: nothing would let them go.
+   */
   learn(neighbours: readonly NeighbourAlert[]): void {
     for (const neighbour of neighbours) {
+      if (neighbour.time < this.completeFrom) continue;
       this.incidentOfAlert.set(neighbour.id, neighbour.incidentId);
       this.alertsOf.set(neighbour.incidentId, neighbour.incidentAlerts);
     }
