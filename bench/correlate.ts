@@ -2,8 +2,9 @@
  * `npm run bench -- correlate [--count N]`: correlate generated alerts (default 1,000,000 over 20,000 devices and
  * 50,000 users, 30 days) with realistic overlap and noise — a few busy hosts and accounts, service accounts on
  * many hosts, popular files (browsers, installers) and rare ones (malware), campaigns that move across a handful
- * of hosts, common infrastructure IPs and domains. Prints alerts/s of the correlation function in-process, the
- * group count, and peak RSS. (`--backend sqlite` adds the store: see docs/benchmarks.md.)
+ * of hosts, common infrastructure IPs and domains. Prints one line: alerts/s of the correlation function in-process
+ * and through the SQLite store as alerts arrive, with the details of each and peak RSS (`--backend none` or
+ * `--backend sqlite` for one of them: see docs/benchmarks.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

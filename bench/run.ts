@@ -32,10 +32,24 @@ const benches: Record<string, (args: Map<string, string>) => Promise<Record<stri
     }),
 };
 
-benches.correlate = (args) =>
-  args.get('backend') === 'sqlite'
-    ? benchCorrelateStore({ count: Number(args.get('count') ?? 1_000_000) })
-    : Promise.resolve(benchCorrelate({ count: Number(args.get('count') ?? 1_000_000) }));
+// Both measures in one line by default (`--backend none`: the function only; `--backend sqlite`: the store only).
+benches.correlate = async (args) => {
+  const count = Number(args.get('count') ?? 1_000_000);
+  const backend = args.get('backend');
+  if (backend === 'sqlite') return benchCorrelateStore({ count });
+  if (backend === 'none') return benchCorrelate({ count });
+  const inProcess = benchCorrelate({ count });
+  const store = await benchCorrelateStore({ count });
+  return {
+    bench: 'correlate',
+    alerts: count,
+    in_process_alerts_per_s: inProcess.in_process_alerts_per_s,
+    store_alerts_per_s: store.store_alerts_per_s,
+    peak_rss_mb: Math.max(Number(inProcess.peak_rss_mb), Number(store.peak_rss_mb)),
+    in_process: inProcess,
+    store,
+  };
+};
 
 benches.investigate = (args) =>
   benchInvestigate({
