@@ -574,11 +574,11 @@ export class TimelineMemory {
   end(
     pending: readonly CorrelationRow[],
     generation: number,
-    applied?: { readonly plan: CorrelationPlan; readonly result: AppliedPlan },
+    applied: { readonly plan: CorrelationPlan; readonly result: AppliedPlan },
   ): void {
     // A step that did not answer from the timelines (more alerts were waiting) keeps them whole: its rows now.
     if (this.mode === 'extend') this.timelines?.addAlerts(pending);
-    if (applied) this.timelines?.record(applied.plan, applied.result);
+    this.timelines?.record(applied.plan, applied.result);
     this.generation = generation;
     this.mode = null;
   }
