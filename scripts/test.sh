@@ -2,6 +2,9 @@
 # Installs what the test suite needs, then runs all of it: lint, type check, unit tests, the store contract on
 # SQLite and PostgreSQL, API, CLI and end-to-end tests. Ends with a line "N passed, N failed".
 #
+# Node.js: the `node` on PATH when it is 22.12 or later; otherwise Node.js 24 LTS from the npm registry
+# (scripts/node.sh), used for this run only.
+#
 # PostgreSQL: set AUTOIR_TEST_DATABASE_URL=postgres://user@host:port/db to use a running server (each run works in
 # a schema of its own); otherwise the tests start a throwaway cluster with Debian's initdb/pg_ctl.
 set -euo pipefail
@@ -23,6 +26,12 @@ if [ ${#packages[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}"
+fi
+
+if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number); process.exit(major > 22 || (major === 22 && minor >= 12) ? 0 : 1)' 2>/dev/null; then
+  echo "node $(node --version 2>/dev/null || echo '(none)') is older than 22.12: using Node.js 24 LTS from the npm registry"
+  node_dir="$(scripts/node.sh)"
+  export PATH="$node_dir/bin:$PATH" npm_config_nodedir="$node_dir"
 fi
 
 npm ci --no-audit --no-fund

@@ -189,6 +189,18 @@ const SECURITY_4688: Readonly<Record<string, string>> = {
   IntegrityLevel: 'MandatoryLabel',
 };
 
+/** Data fields by lower-cased name, and by that name without spaces where it has some (and no field has it). */
+function caseBlindFields(data: Readonly<Record<string, string>>): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const key in data) fields.set(key.toLowerCase(), data[key] as string);
+  for (const key in data) {
+    if (!key.includes(' ')) continue;
+    const joined = key.toLowerCase().replaceAll(' ', '');
+    if (!fields.has(joined)) fields.set(joined, data[key] as string);
+  }
+  return fields;
+}
+
 /** A Windows record as rules read it: its data fields, plus the System fields rules test (EventID, Channel…). */
 export function windowsSigmaEvent(record: WindowsRecord): SigmaEvent {
   const data = record.data;
@@ -212,8 +224,9 @@ export function windowsSigmaEvent(record: WindowsRecord): SigmaEvent {
       if (field in system) return system[field];
       const alias = mapped?.[field];
       if (alias !== undefined && data[alias] !== undefined) return data[alias];
-      // Shippers differ in the case of a few names (`SourceProcessGUID`): fall back to a case-blind lookup.
-      lower ??= new Map(Object.entries(data).map(([key, value]) => [key.toLowerCase(), value]));
+      // Shippers differ in the case of a few names (`SourceProcessGUID`): fall back to a case-blind lookup. Some
+      // providers name data fields with spaces (Defender's `Process Name`); rules write them without.
+      lower ??= caseBlindFields(data);
       return lower.get(field.toLowerCase());
     },
     values() {

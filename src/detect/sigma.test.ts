@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
+import { windowsSigmaEvent } from './logsource.js';
 import { compileRule, SigmaError, type SigmaEvent } from './sigma.js';
 
 function event(fields: Record<string, string>): SigmaEvent {
@@ -242,5 +243,28 @@ describe('malformed and unsupported rules', () => {
     expect(
       refused(`${base}detection:\n    sel:\n        a: b\n    timeframe: 5m\n    condition: sel\n`),
     ).toMatchObject({ kind: 'unsupported', field: 'detection.timeframe' });
+  });
+});
+
+describe('Windows records as rules read them', () => {
+  it('finds data fields named with spaces under the names rules write, never over a field of that name', () => {
+    const defender = windowsSigmaEvent({
+      provider: 'Microsoft-Windows-Windows Defender',
+      channel: 'Microsoft-Windows-Windows Defender/Operational',
+      eventId: 1119,
+      data: {
+        'Source Name': 'Real-Time Protection',
+        'Process Name': 'C:\\Users\\x\\Downloads\\RedSun.exe',
+        'Threat Name': 'Tool:Win32/EICAR_Test_File',
+        'Path Name': 'from the spaced name',
+        PathName: 'from the field itself',
+      },
+    });
+    expect(defender.get('SourceName')).toBe('Real-Time Protection');
+    expect(defender.get('ProcessName')).toBe('C:\\Users\\x\\Downloads\\RedSun.exe');
+    expect(defender.get('threatname')).toBe('Tool:Win32/EICAR_Test_File');
+    expect(defender.get('PathName')).toBe('from the field itself');
+    expect(defender.get('Provider_Name')).toBe('Microsoft-Windows-Windows Defender');
+    expect(defender.get('Missing')).toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@
  * Schema migrations, in order. They run on every start (`migrateToLatest` is idempotent) and never change once
  * released: a change to the schema is a new migration at the end of the list.
  */
-import { SqliteAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 import { deviceHashOf, entityHash } from './entity-index.js';
 
 function isSqlite(db: Kysely<unknown>): boolean {

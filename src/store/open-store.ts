@@ -3,7 +3,8 @@
  * every time (they are idempotent), so a new version upgrades the schema on its first start.
  */
 import path from 'node:path';
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { AutoirError } from '../domain/errors.js';
 import type { RunMany } from './bulk-insert.js';
 import type { RowTable } from './row-table.js';
