@@ -21,12 +21,7 @@ const benches: Record<string, (args: Map<string, string>) => Promise<Record<stri
     }),
   'ingest-events': (args) =>
     benchIngestEvents({
-      dataset:
-        args.get('dataset') ??
-        path.join(
-          process.env.AUTOIR_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data'),
-          'otrf/LSASS_campaign_01',
-        ),
+      dataset: args.get('dataset') ?? path.resolve(import.meta.dirname, '../../demo/otrf/LSASS_campaign_01'),
       workers: args.has('workers') ? Number(args.get('workers')) : undefined,
       backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
     }),
@@ -75,12 +70,7 @@ benches.ui = (args) =>
 
 benches.detect = (args) =>
   benchDetect({
-    dataset:
-      args.get('dataset') ??
-      path.join(
-        process.env.AUTOIR_SHARED_DATA ?? path.resolve(import.meta.dirname, '../../../shared/data'),
-        'otrf/LSASS_campaign_01',
-      ),
+    dataset: args.get('dataset') ?? path.resolve(import.meta.dirname, '../../demo/otrf/LSASS_campaign_01'),
   });
 
 const argv = process.argv.slice(2);

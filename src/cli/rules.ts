@@ -277,10 +277,14 @@ export function registerRuleCommands(
     .description(
       "Run SigmaHQ's regression suite: SIGMA_DIR/regression_data against the rules in SIGMA_DIR/rules*",
     )
-    .argument('<sigma-dir>', 'a SigmaHQ checkout (or the shared data set)')
+    .argument('<sigma-dir>', 'a SigmaHQ checkout, or a folder laid out like one')
+    .option('--rules <path>', 'also look for rules in this file or directory (repeatable)', collect, [])
     .option('--json', 'print JSON { total, passed, failed, failures: [{ ruleId, reason }] }')
-    .action((sigmaDir: string, options: { json?: boolean }) => {
-      const report = runRegression(path.resolve(sigmaDir));
+    .action((sigmaDir: string, options: { json?: boolean; rules: string[] }) => {
+      const report = runRegression(
+        path.resolve(sigmaDir),
+        options.rules.map((dir) => path.resolve(dir)),
+      );
       if (options.json)
         printJson({
           total: report.total,

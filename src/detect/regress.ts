@@ -1,6 +1,6 @@
 /**
  * SigmaHQ's regression suite: for every `regression_data/**\/info.yml`, the rule it names (found by id under
- * `SIGMA_DIR/rules*`) must match its JSON event(s) — `match_count` of them, one when not given.
+ * `SIGMA_DIR/rules*`, and in any further rule folders given) must match its JSON event(s).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -47,12 +47,16 @@ function findFiles(dir: string, name: string): string[] {
   return out;
 }
 
-/** The rule files under `sigmaDir/rules*`, by rule id (read from the text, compiled only when needed). */
-function ruleIndex(sigmaDir: string): Map<string, string> {
+/**
+ * The rule files under `sigmaDir/rules*` and the further folders, by rule id (read from the text, compiled only
+ * when needed).
+ */
+function ruleIndex(sigmaDir: string, moreRules: readonly string[]): Map<string, string> {
   const index = new Map<string, string>();
   const roots = readdirSync(sigmaDir)
     .filter((name) => name.startsWith('rules') && statSync(path.join(sigmaDir, name)).isDirectory())
-    .map((name) => path.join(sigmaDir, name));
+    .map((name) => path.join(sigmaDir, name))
+    .concat(moreRules);
   for (const file of ruleFiles(roots)) {
     const id = /^id:\s*['"]?([^\s'"]+)/m.exec(readFileSync(file, 'utf8'))?.[1];
     if (id) index.set(id.toLowerCase(), file);
@@ -77,11 +81,14 @@ export function windowsRecordsOf(file: string): WindowsRecord[] | string {
   return out;
 }
 
-export function runRegression(sigmaDir: string): RegressionReport {
+/** Run every case of `sigmaDir/regression_data`; `moreRules` are rule folders searched besides `sigmaDir/rules*`. */
+export function runRegression(sigmaDir: string, moreRules: readonly string[] = []): RegressionReport {
   const dataDir = path.join(sigmaDir, 'regression_data');
   if (!existsSync(dataDir))
     throw new Error(`${dataDir}: no such directory (expected SIGMA_DIR/regression_data)`);
-  const rules = ruleIndex(sigmaDir);
+  for (const dir of moreRules)
+    if (!existsSync(dir)) throw new Error(`${dir}: no such rule file or directory`);
+  const rules = ruleIndex(sigmaDir, moreRules);
   const failures: RegressionFailure[] = [];
   const skipped: RegressionFailure[] = [];
   const cases: RegressionCase[] = [];
@@ -123,7 +130,7 @@ export function runRegression(sigmaDir: string): RegressionReport {
       }
       const ruleFile = rules.get(ruleId.toLowerCase());
       if (!ruleFile) {
-        fail(`rule ${ruleId} is not in ${path.join(sigmaDir, 'rules*')}`);
+        fail(`rule ${ruleId} is not in ${[path.join(sigmaDir, 'rules*'), ...moreRules].join(', ')}`);
         continue;
       }
       const rule = loadRuleFile(ruleFile);

@@ -1,11 +1,12 @@
 /**
- * Raw EVTX against SigmaHQ's regression data: every JSON event (evtx_dump output) parses, and each EVTX twin gives
- * the same normalised events.
+ * Raw EVTX against SigmaHQ's regression data (test/fixtures/sigma, the EVTX files gzipped: each is one 64 KiB chunk,
+ * mostly empty): every JSON event (evtx_dump output) parses, and each EVTX twin gives the same normalised events.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedData } from '../../test/helpers/shared-data.js';
+import { fixture } from '../../test/helpers/shared-data.js';
 import { eventAt } from '../store/prepared-event.js';
 import { DocumentParser, type ParsedItem } from './parse-batch.js';
 
@@ -40,12 +41,12 @@ function normalised(items: readonly ParsedItem[]): unknown[][] {
 }
 
 describe('SigmaHQ regression data', () => {
-  const root = sharedData('sigma/regression_data');
+  const root = fixture('sigma/regression_data');
   const jsonFiles = files(root, '.json');
 
   it('has the 202 JSON events and their EVTX twins', () => {
     expect(jsonFiles).toHaveLength(202);
-    expect(files(root, '.evtx')).toHaveLength(202);
+    expect(files(root, '.evtx.gz')).toHaveLength(202);
   });
 
   it('parses every JSON event (evtx_dump shape) without an error', async () => {
@@ -67,7 +68,7 @@ describe('SigmaHQ regression data', () => {
     for (const file of jsonFiles) {
       const twin = file.replace(/\.json$/, '.evtx');
       const fromJson = normalised(await parse(readFileSync(file), file));
-      const evtxItems = await parse(readFileSync(twin), twin, 4096 + 1000);
+      const evtxItems = await parse(gunzipSync(readFileSync(`${twin}.gz`)), twin, 4096 + 1000);
       const errors = evtxItems.filter((item) => !item.ok);
       if (errors.length > 0) differences.push(`${twin}: ${JSON.stringify(errors)}`);
       const fromEvtx = normalised(evtxItems);
@@ -80,8 +81,9 @@ describe('SigmaHQ regression data', () => {
   });
 
   it('reports a truncated EVTX file as fatal, and a file that is not EVTX', async () => {
-    const twin = files(root, '.evtx')[0] as string;
-    const bytes = readFileSync(twin);
+    const packed = files(root, '.evtx.gz')[0] as string;
+    const twin = packed.replace(/\.gz$/, '');
+    const bytes = gunzipSync(readFileSync(packed));
     const cut = await parse(bytes.subarray(0, 4096 + 30_000), twin);
     expect(cut.at(-1)).toMatchObject({
       ok: false,

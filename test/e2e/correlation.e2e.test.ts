@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedData } from '../helpers/shared-data.js';
+import { lsassCampaign01, otrfAtomic } from '../helpers/shared-data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -45,10 +45,10 @@ describe('LSASS_campaign_01 with the atomic datasets of another lab', () => {
   let incidents: Incident[];
   beforeAll(() => {
     const inputs = [
-      sharedData('otrf/LSASS_campaign_01'),
-      ...readdirSync(sharedData('otrf/atomic'))
+      lsassCampaign01,
+      ...readdirSync(otrfAtomic)
         .filter((name) => name.endsWith('.zip'))
-        .map((name) => path.join(sharedData('otrf/atomic'), name)),
+        .map((name) => path.join(otrfAtomic, name)),
     ];
     expect(inputs).toHaveLength(4);
     for (const input of inputs) {

@@ -1,6 +1,6 @@
 /**
  * Detection end to end with the built `autoir`, on OTRF LSASS_campaign_01. The expectations come from the data
- * and the campaign's transcript (../shared/data/otrf/_metadata/LSASS_campaign_01.yaml): the Metasploit payload
+ * and the campaign's transcript (test/fixtures/otrf/_metadata/LSASS_campaign_01.yaml): the Metasploit payload
  * C:\Users\stevie.marie\Downloads\winx64_payload.exe opened LSASS (Sysmon 10, Security 4656) and its shells ran
  * systeminfo, whoami and tasklist; VBoxService.exe, the VirtualBox guest service, reads LSASS all along.
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedData } from '../helpers/shared-data.js';
+import { lsassCampaign01, shippedSigmaRules, sigmaRegression } from '../helpers/shared-data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -54,7 +54,7 @@ describe('LSASS_campaign_01: ingest, then the alerts of the bundled rules', () =
   let alerts: Alert[];
   let payloadProcess: string;
   beforeAll(() => {
-    const run = autoir(['ingest', sharedData('otrf/LSASS_campaign_01'), '--json']);
+    const run = autoir(['ingest', lsassCampaign01, '--json']);
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ errorCount: 0, detections: expect.any(Number) });
     alerts = JSON.parse(autoir(['alerts', 'list', '--limit', '1000', '--json']).stdout) as Alert[];
@@ -146,7 +146,7 @@ describe('autoir detect and the rules commands', () => {
   });
 
   it("runs SigmaHQ's regression suite: 202 of 202", () => {
-    const run = autoir(['rules', 'regress', sharedData('sigma'), '--json']);
+    const run = autoir(['rules', 'regress', sigmaRegression, '--rules', shippedSigmaRules, '--json']);
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as { total: number; passed: number; failures: unknown[] };
     expect(report).toMatchObject({ total: 202, passed: 202, failures: [] });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedData } from '../helpers/shared-data.js';
+import { lsassCampaign01 } from '../helpers/shared-data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -71,7 +71,7 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
   let investigation: Investigation;
   let copy: string;
   beforeAll(() => {
-    const ingest = autoir(base, ['ingest', sharedData('otrf/LSASS_campaign_01'), '--json']);
+    const ingest = autoir(base, ['ingest', lsassCampaign01, '--json']);
     expect(ingest.status, ingest.stderr).toBe(0);
     // A copy taken before investigations run, for the interrupted run below.
     copy = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-investigate-copy-'));

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedData } from '../helpers/shared-data.js';
+import { lsassCampaign01 } from '../helpers/shared-data.js';
 import { createRecorder, type Recorder } from '../helpers/recorder.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -73,7 +73,7 @@ beforeAll(() => {
   recorder = createRecorder(base);
   connectors = recorder.connectors;
   ingested = path.join(base, 'ingested');
-  const ingest = autoir(ingested, ['ingest', sharedData('otrf/LSASS_campaign_01'), '--json']);
+  const ingest = autoir(ingested, ['ingest', lsassCampaign01, '--json']);
   expect(ingest.status, ingest.stderr).toBe(0);
 }, 120_000);
 afterAll(() => rmSync(base, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedData } from '../helpers/shared-data.js';
+import { lsassCampaign01 } from '../helpers/shared-data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -39,7 +39,7 @@ interface Event {
 
 describe('LSASS_campaign_01 through autoir ingest and events search', () => {
   it('ingests every host event and every Zeek record, without errors', () => {
-    const run = autoir(['ingest', sharedData('otrf/LSASS_campaign_01'), '--json']);
+    const run = autoir(['ingest', lsassCampaign01, '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const summary = JSON.parse(run.stdout) as Record<string, unknown>;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedData } from '../helpers/shared-data.js';
+import { lsassCampaign01 } from '../helpers/shared-data.js';
 import { createRecorder, type Recorder } from '../helpers/recorder.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -88,7 +88,7 @@ async function signIn(page: Page, how: { username: string; password: string } | 
 beforeAll(async () => {
   base = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-ui-'));
   data = path.join(base, 'data');
-  autoir(['ingest', sharedData('otrf/LSASS_campaign_01')]);
+  autoir(['ingest', lsassCampaign01]);
   autoir(['run', '--until-idle']);
   autoir(['users', 'add', 'alice', '--role', 'responder', '--password-stdin'], `${PASSWORD}\n`);
   viewerToken =

@@ -1,20 +1,91 @@
 /**
- * E-mail messages from phishing_pot (real phishing, read from ../shared: its licence forbids copying it here). A
- * sample of ten was checked by hand against an independent extraction (Python's `email` package: decoded parts,
- * hrefs and text URLs, attachment bytes hashed); the expected values below are that check's.
+ * E-mail messages: two written for these tests (test/fixtures/email: a look-alike invoice with quoted-printable
+ * text and HTML, an encoded subject, defanged and CSS URLs and two attachments; a From that does not split), and,
+ * in the extended suite, 112 real ones from phishing_pot (its licence forbids copying them here). Attachment hashes
+ * and the phishing_pot values were checked against an independent extraction (Python's `email` package: decoded
+ * parts, hrefs and text URLs, attachment bytes hashed).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedData } from '../../../test/helpers/shared-data.js';
+import { describeWithSharedData, fixture, sharedData } from '../../../test/helpers/shared-data.js';
 import type { EventDraft } from '../../domain/event.js';
 import { emailEventDraft, extractUrls, looksLikeEmail, type EmailDetails } from './email.js';
 
-const dir = sharedData('phishing_pot/eml');
-const read = (name: string) => emailEventDraft(readFileSync(path.join(dir, name)));
 const details = (draft: EventDraft) => draft.details as unknown as EmailDetails;
 
-describe('e-mail messages (phishing_pot)', () => {
+describe('e-mail messages written for the tests', () => {
+  const read = (name: string) => emailEventDraft(readFileSync(fixture('email', name)));
+
+  it('reads sender, addressees, reply-to, return path, Message-ID, subject, sending IP and authentication', async () => {
+    const draft = await read('invoice-lookalike.eml');
+    expect(draft).toMatchObject({
+      kind: 'emailDelivered',
+      time: Date.parse('2026-03-01T08:14:02Z'),
+      mailSender: 'no-reply@rnicrosoft-billing.example',
+      mailRecipients: ['alice@corp.example', 'bob@corp.example'],
+      mailMessageId: '20260301081402.4471.a1b2@rnicrosoft-billing.example',
+      mailSubject: 'Rechnung überfällig – Konto wird gesperrt ⚠',
+      srcIp: '198.51.100.23',
+      domain: 'rnicrosoft-billing.example',
+    });
+    expect(details(draft)).toMatchObject({
+      replyTo: ['billing-desk@mailbox-collect.example'],
+      returnPath: 'bounce-4471@rnicrosoft-billing.example',
+      spf: 'softfail',
+      dkim: 'none',
+      dmarc: 'fail',
+    });
+  });
+
+  it('finds every URL — defanged, in hrefs and images, in CSS — once, and hashes every attachment', async () => {
+    const draft = await read('invoice-lookalike.eml');
+    const urls = [
+      'https://pay-portal.example/inv?id=4471',
+      'http://www.help-center.example/faq',
+      // Two hrefs differing only in their fragment: one URL.
+      'https://pay-portal.example/inv?id=4471&src=mail',
+      'https://cdn.rnicrosoft-billing.example/px.gif',
+      'https://cdn.rnicrosoft-billing.example/bg.png',
+    ];
+    expect([...details(draft).urls].sort()).toEqual([...urls].sort());
+    const attachments = [
+      ['Rechnung 4471.pdf', 'bc7fad5bed82683df262063e7de23512c27715ee0d1a42479f26dd4e49583d31', 121],
+      ['empty.txt', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 0],
+    ];
+    expect(details(draft).attachments.map((item) => [item.name, item.sha256, item.size])).toEqual(
+      attachments,
+    );
+    expect(draft.keys).toEqual(
+      expect.arrayContaining([
+        'mailbox:no-reply@rnicrosoft-billing.example',
+        'mailbox:alice@corp.example',
+        'mailbox:bob@corp.example',
+        'mailbox:billing-desk@mailbox-collect.example',
+        'mailMessage:20260301081402.4471.a1b2@rnicrosoft-billing.example',
+        'ip:198.51.100.23',
+        'domain:pay-portal.example',
+        ...urls.map((url) => `url:${url}`),
+        ...attachments.map(([, sha256]) => `file:sha256:${sha256 as string}`),
+      ]),
+    );
+  });
+
+  it('takes the address out of a From that does not split cleanly', async () => {
+    const draft = await read('broken-from.eml');
+    expect(draft).toMatchObject({
+      mailSender: 'no-reply@access-accsecure.example',
+      mailRecipients: ['carol@corp.example'],
+      srcIp: '203.0.113.77',
+    });
+    expect(details(draft).urls).toEqual(['http://signin.access-accsecure.example/review?u=carol']);
+  });
+});
+
+describeWithSharedData('e-mail messages (phishing_pot)', () => {
+  const dir = sharedData('phishing_pot/eml');
+  const read = (name: string) => emailEventDraft(readFileSync(path.join(dir, name)));
+
   it('parses all 112 messages into delivered-message events', async () => {
     const names = readdirSync(dir).filter((name) => name.endsWith('.eml'));
     expect(names).toHaveLength(112);

@@ -2,7 +2,7 @@
  * OCSF activity events into telemetry events: Process Activity 1007, File System Activity 1001, Network Activity
  * 4001, HTTP Activity 4002, DNS Activity 4003, Authentication 3002, Email Activity 4009. Other OCSF classes are
  * kept as `other` events with whatever device, actor and endpoints they name.
- * Schema: ../shared/data/ocsf-schema (events/system, events/network, events/iam).
+ * Schema: OCSF 1.x (the schema's events/system, events/network and events/iam classes).
  */
 import { geoPoint, type EventKind } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
