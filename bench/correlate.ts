@@ -25,6 +25,7 @@ import { createRandom } from './generate.js';
 import type { Store } from '../src/store/ports.js';
 import type { IncidentStore } from '../src/store/incident-store.js';
 import { openBenchStore } from './store.js';
+import { writeAlerts } from '../src/ingest/prepare-alert.js';
 
 export function generateCorrelationAlerts(count: number, seed = 7): CorrelationAlert[] {
   const random = createRandom(seed);
@@ -228,7 +229,8 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
     let cpuSeconds = 0;
     const summary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 };
     for (let start = 0; start < alerts.length; start += ARRIVAL_CHUNK) {
-      await store.alerts.upsertAlerts(
+      await writeAlerts(
+        store.alerts,
         alerts.slice(start, start + ARRIVAL_CHUNK).map((alert) => ({
           draft: {
             source: 'bench',

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { bundledRulesDir } from '../src/detect/detector.js';
 import { loadRuleSet } from '../src/detect/ruleset.js';
 import { sigmaStatuses } from '../src/detect/sigma.js';
-import { isObject } from '../src/ingest/format.js';
 import { openDocuments, planInput } from '../src/ingest/input.js';
 import { readRecords } from '../src/ingest/records.js';
-import { readWindowsRecord } from '../src/ingest/windows-record.js';
+import { readWindowsRecord } from '../src/records/windows-record.js';
+import { isObject } from '../src/records/json.js';
 
 export async function benchDetect(options: { dataset: string }): Promise<Record<string, unknown>> {
   const plan = await planInput(options.dataset);

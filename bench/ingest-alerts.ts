@@ -9,6 +9,7 @@ import path from 'node:path';
 import { openDocuments, planInput } from '../src/ingest/input.js';
 import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { ingestDocuments } from '../src/ingest/pipeline.js';
+import { parseThreadScript } from '../src/app/threads.js';
 import { readRecords } from '../src/ingest/records.js';
 import { generateAlerts } from './generate.js';
 import { openBenchStore } from './store.js';
@@ -44,7 +45,11 @@ export async function benchIngestAlerts(options: BenchOptions): Promise<Record<s
     const bench = await openBenchStore(options.backend, dir);
     const store = bench.store;
     const storeStart = performance.now();
-    const summary = await ingestDocuments(openDocuments(await planInput(file)), { store, workers });
+    const summary = await ingestDocuments(openDocuments(await planInput(file)), {
+      store,
+      workers,
+      parseThread: parseThreadScript,
+    });
     const storeSeconds = (performance.now() - storeStart) / 1000;
     const stored = await store.alerts.countAlerts();
     // Of the pipeline: the writing-stage measurement below holds every prepared record in memory at once.

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { openDocuments, planInput } from '../src/ingest/input.js';
 import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { ingestDocuments } from '../src/ingest/pipeline.js';
+import { parseThreadScript } from '../src/app/threads.js';
 import { readRecords } from '../src/ingest/records.js';
 import { openBenchStore } from './store.js';
 import { timeWritesOnly } from './write-only.js';
@@ -58,7 +59,11 @@ export async function benchIngestEvents(options: EventBenchOptions): Promise<Rec
     const rssBefore = process.memoryUsage().rss;
     peakRss = rssBefore;
     const storeStart = performance.now();
-    const summary = await ingestDocuments(openDocuments(plan), { store, workers });
+    const summary = await ingestDocuments(openDocuments(plan), {
+      store,
+      workers,
+      parseThread: parseThreadScript,
+    });
     const storeSeconds = (performance.now() - storeStart) / 1000;
     const stored = await store.events.countEvents();
     // Of the pipeline: the writing-stage measurement below holds every prepared record in memory at once.

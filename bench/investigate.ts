@@ -11,10 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EventDraft } from '../src/domain/event.js';
 import { loadPlaybooks } from '../src/investigate/playbooks.js';
-import { EventRefs, prepareEvent } from '../src/store/prepared-event.js';
+import { EventRefs, prepareEvent } from '../src/ingest/prepare-event.js';
 import { runUntilIdle } from '../src/worker/worker.js';
 import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
+import { writeAlerts } from '../src/ingest/prepare-alert.js';
 
 const DEVICES = 2000;
 const COMMON = [
@@ -174,7 +175,8 @@ export async function benchInvestigate(options: {
     const runStarted = performance.now();
     for (const [index, target] of targets.entries()) {
       const t0 = performance.now();
-      await store.alerts.upsertAlerts(
+      await writeAlerts(
+        store.alerts,
         [
           {
             draft: {

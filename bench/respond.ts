@@ -12,13 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConnectorConfig, redactConnector } from '../src/connectors/config.js';
 import { verifyWebhookSignature } from '../src/connectors/webhook/webhook.js';
-import type { ActionType } from '../src/domain/action.js';
+import type { ActionType, ActionRecord } from '../src/domain/action.js';
 import { decideActions } from '../src/respond/action-center.js';
 import { connectorSource } from '../src/respond/connectors.js';
 import { executePending } from '../src/respond/executor.js';
-import type { ActionRecord } from '../src/store/action-store.js';
-import type { Page } from '../src/store/ports.js';
 import { openBenchStore } from './store.js';
+import type { Page } from '../src/domain/page.js';
 
 /** Action types and a target of each for index `i`: no two actions share (type, target). */
 const KINDS: readonly { type: ActionType; target: (i: number) => string; device: boolean }[] = [

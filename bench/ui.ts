@@ -26,8 +26,8 @@ import { generateToken, hashToken } from '../src/api/auth.js';
 import { createServer } from '../src/api/server.js';
 import { defaultWebRoot } from '../src/api/static.js';
 import { correlatePending } from '../src/correlate/correlator.js';
-import type { AlertInput, Store } from '../src/store/ports.js';
-import type { Severity } from '../src/domain/alert.js';
+import type { Store } from '../src/store/ports.js';
+import type { Severity, AlertInput } from '../src/domain/alert.js';
 import {
   createDevice,
   createDomain,
@@ -37,15 +37,14 @@ import {
   createUser,
   type Entity,
 } from '../src/domain/entity.js';
-import type { Finding } from '../src/domain/evidence.js';
+import type { Finding, Evidence, Relation } from '../src/domain/evidence.js';
 import { proposeActions } from '../src/investigate/proposals.js';
 import { judgeEvidence } from '../src/investigate/verdicts.js';
-import { parseAlertId } from '../src/store/alert-store.js';
-import { parseIncidentId } from '../src/store/incident-store.js';
-import type { EvidenceRow, Relation } from '../src/store/investigation-store.js';
 import { packageVersion } from '../src/version.js';
 import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
+import { parseAlertId, parseIncidentId } from '../src/domain/ids.js';
+import { writeAlerts } from '../src/ingest/prepare-alert.js';
 
 const TARGET_MS = 1000;
 const PAGE_ROWS = 50;
@@ -109,7 +108,7 @@ const finding = (analyzer: string, weight: number, text: string): Finding => ({ 
  * users, processes with their image files, addresses and domains they reached), each with its analyzers' findings
  * and relations. A few processes, their files and the addresses they beacon to are bad; most is benign.
  */
-function investigationEvidence(count: number, alert: readonly Entity[], random: () => number): EvidenceRow[] {
+function investigationEvidence(count: number, alert: readonly Entity[], random: () => number): Evidence[] {
   const deviceCount = Math.max(1, Math.round(count * 0.02));
   const userCount = Math.max(1, Math.round(count * 0.01));
   const domainCount = Math.max(1, Math.round(count * 0.05));
@@ -153,7 +152,7 @@ function investigationEvidence(count: number, alert: readonly Entity[], random: 
       ),
     );
 
-  const rows = new Map<string, EvidenceRow>();
+  const rows = new Map<string, Evidence>();
   const add = (entity: Entity, findings: Finding[], relations: Relation[] = [], depth = 1) =>
     rows.set(entity.key, {
       key: entity.key,
@@ -251,7 +250,7 @@ function investigationEvidence(count: number, alert: readonly Entity[], random: 
   }
   // Parents: each process after the first round on a device was started by the one before it there.
   for (let j = deviceCount; j < processCount; j++) {
-    const parent = rows.get((processes[j - deviceCount] as Entity).key) as EvidenceRow;
+    const parent = rows.get((processes[j - deviceCount] as Entity).key) as Evidence;
     rows.set(parent.key, {
       ...parent,
       relations: [...parent.relations, { kind: 'child', key: (processes[j] as Entity).key }],
@@ -348,7 +347,7 @@ export async function seedUiStore(
       });
       if (index === 0) firstAlert = { id: '', entities };
     }
-    const written = await store.alerts.upsertAlerts(inputs, new Date());
+    const written = await writeAlerts(store.alerts, inputs, new Date());
     if (start === 0 && firstAlert) firstAlert.id = (written[0] as { id: string }).id;
   }
   await correlatePending(store);

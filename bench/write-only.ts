@@ -7,8 +7,7 @@
 import { openDocuments, type InputPlan } from '../src/ingest/input.js';
 import { DocumentParser, packItems, type ParsedItem } from '../src/ingest/parse-batch.js';
 import type { Store } from '../src/store/ports.js';
-import type { PreparedAlert } from '../src/store/prepared-alert.js';
-import type { PreparedEvent } from '../src/store/prepared-event.js';
+import type { PreparedAlert, PreparedEvent } from '../src/ingest/ports.js';
 
 const WINDOW = 5000;
 

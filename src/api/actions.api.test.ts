@@ -9,8 +9,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import type { Role } from '../domain/access.js';
-import type { ActionType } from '../domain/action.js';
-import type { ActionRecord } from '../store/action-store.js';
+import type { ActionType, ActionRecord } from '../domain/action.js';
 import { hashToken } from './auth.js';
 import { createServer } from './server.js';
 

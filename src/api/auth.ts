@@ -6,8 +6,7 @@
  *   sha256, with a CSRF token that every cookie-authenticated write must echo in `x-csrf-token`.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../domain/access.js';
-import type { Session } from '../store/user-store.js';
+import type { Role, Session } from '../domain/access.js';
 
 const PREFIX = 'autoir_';
 

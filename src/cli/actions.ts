@@ -24,10 +24,11 @@ import {
   undoActions,
 } from '../respond/action-center.js';
 import { loadPolicyDocument, parsePolicy, redactPolicy, resolvePolicy } from '../respond/policy-config.js';
-import type { ActionFilter, ActionRecord, ActionSource } from '../store/action-store.js';
+import type { ActionFilter } from '../store/action-store.js';
 import type { Store } from '../store/ports.js';
 import type { CommandHelpers } from './events.js';
 import { collect, limitParser, table, truncate } from './io.js';
+import type { ActionRecord, ActionSource } from '../domain/action.js';
 
 type Helpers = CommandHelpers & { env: Readonly<Record<string, string | undefined>> };
 

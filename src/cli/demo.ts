@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { detectionConfigFrom } from '../detect/config.js';
+import { windowsDetection } from '../detect/matcher.js';
 import { createMailbox, createMailMessage, type Entity } from '../domain/entity.js';
 import { openDocuments, planInput, type InputDocument } from '../ingest/input.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
@@ -21,6 +22,7 @@ import { packageRoot } from '../version.js';
 import { runUntilIdle } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';
 import { table } from './io.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const SENDER = 'account-security@micros0ft-support.com';
@@ -100,10 +102,14 @@ export async function loadDemo(
 
   progress('loading OTRF LSASS_campaign_01 (about 50,000 Windows events)…\n');
   const plan = await planInput(path.join(packageRoot(), 'demo', 'otrf', 'LSASS_campaign_01'));
-  const otrf = await ingestDocuments(openDocuments(plan, {}), { store, detection });
+  const otrf = await ingestDocuments(openDocuments(plan, {}), {
+    store,
+    detection: windowsDetection(detection),
+  });
   const phishing = await ingestDocuments(textDocuments(phishingScenario()), { store });
   // Bob reports the message he received.
-  await store.alerts.upsertAlerts(
+  await writeAlerts(
+    store.alerts,
     [
       {
         draft: {

@@ -10,8 +10,9 @@ import {
 import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
 import { eventKinds, type EventKind } from '../domain/event.js';
-import type { EventFilter, EventRecord, Store } from '../store/ports.js';
+import type { EventFilter, Store } from '../store/ports.js';
 import { collect, limitParser, table, truncate } from './io.js';
+import type { EventRecord } from '../domain/event.js';
 
 export interface CommandHelpers {
   readonly withStore: <T>(command: Command, work: (store: Store) => Promise<T>) => Promise<T>;

@@ -8,9 +8,9 @@ import {
   type IncidentClassification,
   type IncidentStatus,
 } from '../domain/incident.js';
-import type { IncidentDetail, IncidentPatch } from '../store/incident-store.js';
 import type { CommandHelpers } from './events.js';
 import { limitParser, table, truncate } from './io.js';
+import type { IncidentDetail, IncidentPatch } from '../domain/incident.js';
 
 const parseLimit = limitParser(1000);
 

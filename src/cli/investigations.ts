@@ -13,7 +13,6 @@ import { investigationStatuses, type InvestigationStatus } from '../domain/inves
 import { durationMs } from '../domain/duration.js';
 import { parseIntelDocument } from '../intel/import.js';
 import { investigationConfigFrom } from '../investigate/config.js';
-import type { InvestigationDetail } from '../store/investigation-store.js';
 import { investigationView as investigationJson } from '../investigate/view.js';
 import { startManualInvestigation } from '../investigate/manual.js';
 import { connectorSource } from '../respond/connectors.js';
@@ -21,6 +20,7 @@ import { callbackUrlFrom } from '../respond/callback.js';
 import { runUntilIdle, runWorker } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';
 import { limitParser, table, truncate } from './io.js';
+import type { InvestigationDetail } from '../domain/investigation.js';
 
 const parseLimit = limitParser(1000);
 

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { writeZip } from '../../test/helpers/zip.js';
 import { runCli } from './main.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/alerts');
 const graphFile = path.join(fixtures, 'msgraph/alert_v2_get_example.json');
@@ -272,7 +273,8 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
   it('correlates waiting alerts with run --until-idle, and lets analysts list, show and update incidents', async () => {
     const { createDevice } = await import('../domain/entity.js');
     const device = createDevice({ hostname: 'ws1.corp.example' })!;
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       ['a', 'b'].map((ref, index) => ({
         draft: {
           source: 'edr',

@@ -26,6 +26,8 @@ import type { AlertFilter, Store } from '../store/ports.js';
 import { packageVersion } from '../version.js';
 import { collect, table, truncate, type CliIo } from './io.js';
 import { detectionConfigFrom } from '../detect/config.js';
+import { windowsDetection } from '../detect/matcher.js';
+import { parseThreadScript } from '../app/threads.js';
 import { registerEventCommands } from './events.js';
 import { registerRuleCommands } from './rules.js';
 import { registerIncidentCommands } from './incidents.js';
@@ -228,7 +230,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
                 strict: options.strict ?? false,
                 workers: options.workers ?? defaultWorkerCount(),
                 onProgress: progress?.update,
-                ...(detection ? { detection } : {}),
+                parseThread: parseThreadScript,
+                ...(detection ? { detection: windowsDetection(detection) } : {}),
               },
             );
           } finally {

@@ -7,7 +7,8 @@ import { detectionRules, ruleDirsOf } from '../detect/detector.js';
 import { ruleTarget, windowsSigmaEvent, bucketOf } from '../detect/logsource.js';
 import { runRegression, windowsRecordsOf } from '../detect/regress.js';
 import { buildRuleSet, isProblem, loadRuleFile, ruleFiles, type RuleSet } from '../detect/ruleset.js';
-import { detectStored } from '../detect/run.js';
+import { rescanStoredEvents } from '../ingest/rescan.js';
+import { windowsMatcher } from '../detect/matcher.js';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { sigmaLevels, sigmaStatuses, type SigmaRule } from '../detect/sigma.js';
@@ -320,12 +321,13 @@ export function registerRuleCommands(
       }
       const config = configOf(options);
       const summary = await helpers.withStore(command, async (store) => {
-        const detected = await detectStored(store, config, {
+        const detected = await rescanStoredEvents(store, windowsMatcher(config), {
           ...(options.since ? { since: options.since } : {}),
           ...(options.until ? { until: options.until } : {}),
         });
         return {
           ...detected,
+          rules: detectionRules(config).rules.length,
           correlation: await correlatePending(store, correlationConfigFrom(helpers.env)),
         };
       });

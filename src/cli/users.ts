@@ -10,9 +10,9 @@ import { isUsername, normalizeUsername, roles, type Role } from '../domain/acces
 import { AutoirError } from '../domain/errors.js';
 import { checkPassword, hashPassword } from '../api/passwords.js';
 import type { Store } from '../store/ports.js';
-import type { User } from '../store/user-store.js';
 import type { CommandHelpers } from './events.js';
 import { table, type CliIo } from './io.js';
+import type { User } from '../domain/access.js';
 
 type Helpers = CommandHelpers & { readonly io: CliIo };
 

@@ -8,16 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Store } from '../store/ports.js';
 import { packageRoot } from '../version.js';
-import type {
-  CorrelationPlan,
-  CorrelationRow,
-  KeyTimeline,
-  NeighbourAlert,
-  TimelineLimits,
-  TimelineRequest,
-} from '../store/incident-store.js';
 import { timelineMemory, type HeldTimeline, type TimelineMemory } from './timelines.js';
 import type { Entity } from '../domain/entity.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
@@ -30,6 +21,16 @@ import {
   type CorrelationAlert,
   type CorrelationOptions,
 } from './correlate.js';
+import type {
+  CorrelationPlan,
+  CorrelationPorts,
+  CorrelationRow,
+  CorrelationStep,
+  KeyTimeline,
+  NeighbourAlert,
+  TimelineLimits,
+  TimelineRequest,
+} from './ports.js';
 
 export interface CorrelationSummary {
   /** Alerts put in an incident. */
@@ -60,7 +61,7 @@ export const CORRELATION_BATCH = 10_000;
 
 /** Correlate every alert not yet in an incident, batch by batch. */
 export async function correlatePending(
-  store: Store,
+  store: CorrelationPorts,
   options: CorrelationOptions = {},
   now: () => Date = () => new Date(),
   batchSize = CORRELATION_BATCH,
@@ -96,7 +97,7 @@ export async function correlatePending(
 }
 
 async function correlateBatch(
-  store: Store,
+  store: CorrelationStep,
   options: CorrelationOptions,
   now: () => Date,
   batchSize: number,

@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { createDevice, createFile, createUser, type Entity } from '../domain/entity.js';
-import type { KeyTimeline, TimelineRequest } from '../store/incident-store.js';
 import { checkHash, loadTimelines, Timelines, type HeldTimeline } from './timelines.js';
+import type { KeyTimeline, TimelineRequest } from './ports.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 /** A seeded generator (mulberry32): the same sample every run. */
 function seeded(seed: number): () => number {
@@ -74,7 +75,8 @@ describe.each(backends)('timelines in memory on %s', (dialect) => {
         entities: [...entities],
       });
     });
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       drafts.map((draft) => ({ draft, format: 'autoir' })),
       new Date(),
     );
@@ -120,7 +122,8 @@ describe.each(backends)('timelines in memory on %s', (dialect) => {
 
   it('say when a question reaches back beyond what they hold, and let old rows go', async () => {
     const ws = createDevice({ hostname: 'ws1.corp.example' }) as Entity;
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [0, 10, 20, 30].map((hours) => ({
         draft: draftAlert({
           sourceRef: `h${hours}`,

@@ -10,19 +10,20 @@
  * step holds every alert not yet in an incident (whose rows are added at its start). Otherwise the step reads the
  * store, and the timelines are loaded again once this process has correlated alone for a while (`TimelineMemory`).
  */
-import type { Store } from '../store/ports.js';
+import type { Entity } from '../domain/entity.js';
+import { deviceHashOf, entityHash } from '../domain/entity-hash.js';
 import type {
   AppliedPlan,
   CorrelationPlan,
+  CorrelationPorts,
   CorrelationRow,
+  CorrelationStep,
   KeyTimeline,
   NeighbourAlert,
   TimelineLimits,
   TimelineRequest,
   TimelineRow,
-} from '../store/incident-store.js';
-import { deviceHashOf, entityHash } from '../store/entity-index.js';
-import type { Entity } from '../domain/entity.js';
+} from './ports.js';
 
 /** A key named by nobody but the caller's alerts in the window (shared answers: most keys are such). */
 const ALONE: HeldTimeline[] = [];
@@ -448,7 +449,7 @@ function sameRow(
 const LOAD_CHUNK = 20_000;
 
 /** Every index row at or after `from`, from the store, as timelines. */
-export async function loadTimelines(store: Store, from: number): Promise<Timelines> {
+export async function loadTimelines(store: CorrelationStep, from: number): Promise<Timelines> {
   const timelines = new Timelines(from);
   let after: TimelineRow | null = null;
   for (;;) {
@@ -514,7 +515,7 @@ export class TimelineMemory {
   }
 
   async begin(
-    store: Store,
+    store: CorrelationStep,
     step: {
       /** The store's generation, read under the correlation lock. */
       readonly generation: number;
@@ -591,10 +592,13 @@ export class TimelineMemory {
   }
 }
 
-const memories = new WeakMap<Store, TimelineMemory>();
+const memories = new WeakMap<CorrelationPorts, TimelineMemory>();
 
 /** This process's timeline memory for a store (one per opened store, kept as long as the store object is). */
-export function timelineMemory(store: Store, settings: { minimumLoadStep?: number } = {}): TimelineMemory {
+export function timelineMemory(
+  store: CorrelationPorts,
+  settings: { minimumLoadStep?: number } = {},
+): TimelineMemory {
   let memory = memories.get(store);
   if (!memory) {
     memory = new TimelineMemory();

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { normalizeCategory, normalizeTechniques, type AlertDraft, type Severity } from '../domain/alert.js';
 import { createDevice, parsePid, uniqueEntities, type Entity } from '../domain/entity.js';
 import type { EventDraft } from '../domain/event.js';
-import { windowsEventEntities } from '../ingest/windows-event.js';
-import type { WindowsRecord } from '../ingest/windows-record.js';
+import { windowsEventEntities } from '../records/windows-entities.js';
+import type { WindowsRecord } from '../records/windows-record.js';
 import { packageRoot } from '../version.js';
 import { loadRuleSet, type RuleFilter, type RuleSet } from './ruleset.js';
-import { sigmaLevels, type SigmaLevel, type SigmaRule, type SigmaStatus } from './sigma.js';
+import { type SigmaLevel, type SigmaRule, type SigmaStatus } from './sigma.js';
 
 /** Where rules come from and which run. Plain data: it crosses to worker threads. */
 export interface DetectionConfig {
@@ -128,43 +128,3 @@ function pidOf(record: WindowsRecord): number | undefined {
   const data = record.data;
   return parsePid(data.NewProcessId ?? data.SourceProcessId ?? data.ProcessId ?? data.ProcessID);
 }
-
-/** Entities an alert keeps at most (a rule matching thousands of events does not list every file). */
-const MAX_ENTITIES = 64;
-
-/** Two drafts of one alert (same sourceRef) as one: counts add, times widen, entities unite. */
-export function mergeAlertDrafts(a: AlertDraft, b: AlertDraft): AlertDraft {
-  const first = [a.firstActivityAt ?? a.createdAt, b.firstActivityAt ?? b.createdAt].sort()[0] as string;
-  const last = [a.lastActivityAt ?? a.createdAt, b.lastActivityAt ?? b.createdAt].sort()[1] as string;
-  return {
-    ...a,
-    createdAt: first,
-    firstActivityAt: first,
-    lastActivityAt: last,
-    entities: uniqueEntities([...a.entities, ...b.entities]).slice(0, MAX_ENTITIES),
-    eventCount: (a.eventCount ?? 1) + (b.eventCount ?? 1),
-  };
-}
-
-/** Collects alert drafts by sourceRef. */
-export class AlertMerger {
-  private readonly drafts = new Map<string, AlertDraft>();
-
-  add(draft: AlertDraft): void {
-    const existing = this.drafts.get(draft.sourceRef);
-    this.drafts.set(draft.sourceRef, existing ? mergeAlertDrafts(existing, draft) : draft);
-  }
-
-  get size(): number {
-    return this.drafts.size;
-  }
-
-  drain(): AlertDraft[] {
-    const out = [...this.drafts.values()];
-    this.drafts.clear();
-    return out;
-  }
-}
-
-/** Rule levels, lowest first (for filters and docs). */
-export { sigmaLevels };

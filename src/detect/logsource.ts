@@ -4,7 +4,7 @@
  * for. Field names: rules use Sysmon's (`Image`, `ParentImage`, `CommandLine`…); Security 4688 names them
  * differently, and is read through a field map. Documented in docs/detection.md.
  */
-import type { WindowsRecord } from '../ingest/windows-record.js';
+import type { WindowsRecord } from '../records/windows-record.js';
 import type { SigmaEvent, SigmaLogsource } from './sigma.js';
 
 const SYSMON = 'Microsoft-Windows-Sysmon/Operational';

@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { isObject } from '../ingest/format.js';
 import { parseJsonRecord, RecordSplitter } from '../ingest/records.js';
-import { readWindowsRecord, type WindowsRecord } from '../ingest/windows-record.js';
+import { readWindowsRecord, type WindowsRecord } from '../records/windows-record.js';
 import { ruleTarget, windowsSigmaEvent, bucketOf } from './logsource.js';
 import { isProblem, loadRuleFile, ruleFiles } from './ruleset.js';
+import { isObject } from '../records/json.js';
 
 export interface RegressionFailure {
   readonly ruleId: string;

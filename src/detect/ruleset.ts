@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { WindowsRecord } from '../ingest/windows-record.js';
+import type { WindowsRecord } from '../records/windows-record.js';
 import { bucketOf, ruleTarget, windowsSigmaEvent } from './logsource.js';
 import {
   compileRule,

@@ -36,3 +36,43 @@ export function normalizeUsername(text: string): string {
 export function isUsername(value: unknown): value is string {
   return typeof value === 'string' && usernamePattern.test(value);
 }
+
+export interface ApiToken {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+/** A local account, as every caller sees it: never with its password hash. */
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly disabledAt: string | null;
+  readonly lastLoginAt: string | null;
+}
+
+/** A signed-in browser. `principal` is `user:<name>` or `token:<name>`. */
+export interface Session {
+  readonly idHash: string;
+  readonly principal: string;
+  /** The principal's role now (a changed role applies to sessions at once). */
+  readonly role: Role;
+  readonly csrfToken: string;
+  readonly createdAt: string;
+  /** Absolute expiry. */
+  readonly expiresAt: string;
+  readonly lastSeenAt: string;
+}
+
+/** How failed sign-ins are damped: `maxFailures` within `windowMs` lock the name for `lockMs`. */
+export interface SignInDamping {
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  readonly lockMs: number;
+}

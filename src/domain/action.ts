@@ -136,21 +136,6 @@ export function transitionAction(status: ActionStatus, event: ActionEvent): Acti
   return next;
 }
 
-/** An action as the action center shows it (DESIGN.md §5 shape). */
-export interface Action {
-  readonly id: string;
-  readonly type: ActionType;
-  readonly targetKey: string;
-  readonly investigationId: string | null;
-  readonly status: ActionStatus;
-  /** `user:<name>` / `token:<name>` for an analyst, `policy:<rule>` for automation. */
-  readonly decidedBy: string | null;
-  readonly decidedAt: string | null;
-  readonly comment: string | null;
-  /** For an undo action, the id of the action it undoes. */
-  readonly undoOf: string | null;
-}
-
 /** What an action type acts on, and how the automation policy judges it. */
 export interface ActionSpec {
   /** Entity types its target may be. */
@@ -297,4 +282,55 @@ export function actionTargetProblem(
     if (special) return `${targetKey} is ${special}: blocking it would cut off no attacker, only ourselves`;
   }
   return undefined;
+}
+
+export type ActionSource = 'investigation' | 'analyst' | 'undo';
+
+export interface ActionRecord {
+  readonly id: string;
+  readonly key: number;
+  readonly type: ActionType;
+  readonly targetKey: string;
+  readonly deviceKey: string | null;
+  /** The group whose automation level judged it. */
+  readonly group: { readonly kind: string; readonly name: string } | null;
+  readonly investigationId: string | null;
+  readonly evidenceKey: string | null;
+  /** The verdict of the evidence it remediates, when it came from an investigation. */
+  readonly verdict: string | null;
+  readonly source: ActionSource;
+  readonly status: ActionStatus;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly reasons: readonly string[];
+  /** Who asked for it: `investigation:inv_3`, `token:<name>`, `user:<name>`, `cli:<user>`. */
+  readonly requestedBy: string;
+  /** `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation, `policy:expiry` for an expiry. */
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  /** The policy rule that made the decision (or sent it for approval). */
+  readonly decisionRule: string | null;
+  readonly comment: string | null;
+  readonly undoOf: string | null;
+  readonly undoneBy: string | null;
+  readonly idempotencyKey: string;
+  readonly connector: string | null;
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly awaitingCallback: boolean;
+  readonly unreachableSince: string | null;
+  readonly resultMessage: string | null;
+  readonly resultDetails: Readonly<Record<string, unknown>> | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expiresAt: string | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+}
+
+export interface ActionLogEntry {
+  readonly at: string;
+  readonly from: ActionStatus | null;
+  readonly to: ActionStatus;
+  readonly by: string;
+  readonly message: string | null;
 }

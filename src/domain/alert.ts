@@ -1,4 +1,4 @@
-import type { Entity } from './entity.js';
+import { uniqueEntities, type Entity } from './entity.js';
 
 /** Alert severity, lowest first. Sources with other scales are mapped onto this one by their parser. */
 export const severities = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -163,4 +163,41 @@ export interface Alert extends AlertDraft {
   readonly ingestedAt: string;
   /** When autoir last stored a new version of it (a re-sent alert updates in place). */
   readonly updatedAt: string;
+}
+
+/** One alert to store, as a parser produced it. */
+export interface AlertInput {
+  readonly draft: AlertDraft;
+  /** The record as it arrived (kept for the analyst and for re-parsing). */
+  readonly raw?: string;
+  /** The format it was read as. */
+  readonly format: string;
+}
+
+export interface AlertWriteResult {
+  readonly id: string;
+  /** `created` for a new (source, sourceRef), `updated` when it replaced an alert stored before. */
+  readonly status: 'created' | 'updated';
+}
+
+/** A stored alert with what autoir knows about how it arrived. */
+export interface AlertRecord extends Alert {
+  readonly format: string;
+}
+
+/** Entities an alert keeps at most (a rule matching thousands of events does not list every file). */
+export const MAX_ALERT_ENTITIES = 64;
+
+/** Two drafts of one alert (same sourceRef) as one: counts add, times widen, entities unite. */
+export function mergeAlertDrafts(a: AlertDraft, b: AlertDraft): AlertDraft {
+  const first = [a.firstActivityAt ?? a.createdAt, b.firstActivityAt ?? b.createdAt].sort()[0] as string;
+  const last = [a.lastActivityAt ?? a.createdAt, b.lastActivityAt ?? b.createdAt].sort()[1] as string;
+  return {
+    ...a,
+    createdAt: first,
+    firstActivityAt: first,
+    lastActivityAt: last,
+    entities: uniqueEntities([...a.entities, ...b.entities]).slice(0, MAX_ALERT_ENTITIES),
+    eventCount: (a.eventCount ?? 1) + (b.eventCount ?? 1),
+  };
 }

@@ -186,3 +186,16 @@ export function geoPoint(input: {
     ...(input.country ? { country: input.country } : {}),
   };
 }
+
+/** A stored telemetry event, as searches return it: the normalised event with its id and times as ISO 8601. */
+export type EventRecord = Omit<EventDraft, 'time' | 'aliases'> & {
+  /** `evt_<n>`. */
+  readonly id: string;
+  readonly time: string;
+  readonly ingestedAt: string;
+};
+
+/** Entity types worth an index entry: the ones investigations look events up by. Devices use their own index. */
+export function indexedEventKey(key: string): boolean {
+  return !(key.startsWith('device:') || key.startsWith('file:path:') || key.startsWith('registry'));
+}

@@ -1,5 +1,4 @@
 import type { Severity } from './alert.js';
-import type { EntityType } from './entity.js';
 
 export const incidentStatuses = ['active', 'resolved', 'redirected'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
@@ -19,17 +18,48 @@ export interface IncidentLink {
   readonly entityKey: string;
 }
 
-/** A group of alerts that belong to one attack story (DESIGN.md §5 shape). */
-export interface Incident {
+export interface IncidentSummary {
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;
   readonly status: IncidentStatus;
-  readonly alertIds: readonly string[];
-  readonly entities: readonly { readonly type: EntityType; readonly key: string }[];
-  readonly links: readonly IncidentLink[];
   readonly classification: IncidentClassification;
   readonly determination: string | null;
   readonly assignedTo: string | null;
+  readonly tags: readonly string[];
+  readonly alertCount: number;
+  readonly firstActivityAt: string;
+  readonly lastActivityAt: string;
   readonly redirectedTo: string | null;
+  readonly entities: readonly { readonly type: string; readonly key: string; readonly alerts: number }[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  readonly alertIds: readonly string[];
+  readonly links: readonly {
+    readonly alertId: string;
+    readonly otherAlertId: string;
+    readonly entityKey: string;
+  }[];
+  readonly merges: readonly {
+    readonly from: string;
+    readonly at: string;
+    readonly alertId: string | null;
+    readonly entityKey: string | null;
+  }[];
+  readonly comments: readonly {
+    readonly author: string;
+    readonly text: string;
+    readonly createdAt: string;
+  }[];
+}
+
+export interface IncidentPatch {
+  readonly status?: 'active' | 'resolved';
+  readonly classification?: IncidentClassification;
+  readonly determination?: string | null;
+  readonly assignedTo?: string | null;
+  readonly tags?: readonly string[];
 }

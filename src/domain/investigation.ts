@@ -6,6 +6,7 @@
  * Transitions are named events; {@link nextInvestigationStatus} is the only place that knows which are legal.
  */
 import { AutoirError } from './errors.js';
+import type { Evidence } from './evidence.js';
 
 export const investigationOutcomes = [
   'remediated',
@@ -98,4 +99,87 @@ export function transitionInvestigation(
     );
   }
   return next;
+}
+
+/** What started an investigation. */
+export type InvestigationTrigger =
+  | { readonly kind: 'alert'; readonly alertId: string }
+  | {
+      readonly kind: 'manual';
+      /** `incident`, or the entity key of a device, user or mailbox. */
+      readonly target: string;
+      readonly by: string;
+      readonly comment?: string;
+    };
+
+/** A proposal of the investigation, and what became of it. */
+export interface ProposedAction {
+  /** The action's id once one is planned (`act_<n>`), the proposal's (`prp_<n>`) before. */
+  readonly id: string;
+  readonly proposalId: string;
+  readonly actionId: string | null;
+  readonly type: string;
+  readonly targetKey: string;
+  /** The device an action runs on (a file is quarantined per device). */
+  readonly deviceKey: string | null;
+  readonly evidenceKey: string;
+  /** `proposed` (not yet planned), `skipped` (the policy plans no action), or the action's status. */
+  readonly status: string;
+  /** The policy rule that decided it. */
+  readonly decisionRule: string | null;
+  readonly reasons: readonly string[];
+}
+
+export interface LogEntry {
+  readonly step: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly result: string;
+  /** Time it waited before this step, and as what (queued, pendingApproval, pendingResource). */
+  readonly waitedMs: number;
+  readonly waitedAs: string | null;
+  readonly worker: string;
+}
+
+/** The engine's working state, kept with the investigation. */
+export interface EngineState {
+  /** Analyze rounds run (each follows related entities one hop further). */
+  readonly rounds?: number;
+  /** Scope expansions waiting for approval: the entity, and the assets it would add. */
+  readonly pendingExpansions?: readonly {
+    readonly entityKey: string;
+    readonly assets: readonly string[];
+    readonly reason: string;
+  }[];
+  /** Entity keys whose expansion was done (or approved and done): not searched again. */
+  readonly expanded?: readonly string[];
+  /** Expansions an analyst approved, to be added on the next expand step. */
+  readonly approvedExpansions?: readonly string[];
+  /** What it waited as before the next step, since when (for the log). */
+  readonly waiting?: { readonly as: string; readonly since: number };
+}
+
+export interface InvestigationRecord {
+  readonly id: string;
+  readonly key: number;
+  readonly incidentId: string | null;
+  readonly status: InvestigationStatus;
+  readonly statusReason: string | null;
+  readonly playbook: string;
+  readonly trigger: InvestigationTrigger;
+  readonly step: string;
+  readonly state: EngineState;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly updatedAt: string;
+  readonly runMs: number;
+  readonly alertCount: number;
+}
+
+export interface InvestigationDetail extends InvestigationRecord {
+  readonly alertIds: readonly string[];
+  readonly evidence: readonly Evidence[];
+  readonly actions: readonly ProposedAction[];
+  readonly log: readonly LogEntry[];
 }

@@ -17,7 +17,7 @@ import {
   type Entity,
   type EntityRole,
 } from '../domain/entity.js';
-import { getPath, list, text, texts } from './format.js';
+import { getPath, list, text, texts } from '../records/json.js';
 
 /** Read a field and, for Windows paths, undo the doubled backslashes some pipelines leave (`C:\\\\Program Files`). */
 function field(doc: unknown, path: string): string | undefined {

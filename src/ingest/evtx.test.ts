@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../test/helpers/shared-data.js';
-import { eventAt } from '../store/prepared-event.js';
+import { eventAt } from './ports.js';
 import { DocumentParser, type ParsedItem } from './parse-batch.js';
 
 function files(dir: string, extension: string): string[] {

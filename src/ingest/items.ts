@@ -4,10 +4,11 @@
  */
 import { AutoirError, isAutoirError, type InputLocation } from '../domain/errors.js';
 import type { EventDraft } from '../domain/event.js';
-import type { AlertInput } from '../store/ports.js';
-import { isObject, type InputFormat } from './format.js';
+import { type InputFormat } from './format.js';
 import { describeFormats, sniffFormat } from './formats/index.js';
 import { parseJsonRecord, RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
+import type { AlertInput } from '../domain/alert.js';
+import { isObject } from '../records/json.js';
 
 export interface IngestError {
   readonly file?: string;

@@ -4,12 +4,12 @@
  * an EVTX file. Plain data in and out, so that the same code runs inline or in a worker thread (parse-pool.ts).
  */
 import { StringDecoder } from 'node:string_decoder';
-import { alertFromMatch, detectionRules, type DetectionConfig } from '../detect/detector.js';
 import type { AlertDraft } from '../domain/alert.js';
 import type { EventDraft } from '../domain/event.js';
 import { AutoirError } from '../domain/errors.js';
-import { prepareAlert, type PreparedAlert } from '../store/prepared-alert.js';
-import { EventRefs, packRawRecords, prepareEvent, type PreparedEvent } from '../store/prepared-event.js';
+import type { EventMatcher, PreparedAlert, PreparedEvent } from './ports.js';
+import { prepareAlert } from './prepare-alert.js';
+import { EventRefs, packRawRecords, prepareEvent } from './prepare-event.js';
 import { EVTX_FILE_MAGIC, EvtxReader } from './evtx.js';
 import { EMAIL_FORMAT_ID, emailEventDraft, looksLikeEmail } from './formats/email.js';
 import { formatById } from './formats/index.js';
@@ -17,8 +17,7 @@ import { windowsFormat } from './formats/windows.js';
 import { zeekEventDraft, zeekFormat } from './formats/zeek.js';
 import { errorAt, parseRecordItems, type IngestError } from './items.js';
 import { RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
-import { isObject } from './format.js';
-import { readWindowsRecord, type WindowsRecord } from './windows-record.js';
+import { readWindowsRecord, type WindowsRecord } from '../records/windows-record.js';
 import { windowsEventDraft } from './windows-telemetry.js';
 import {
   looksLikeZeekTsv,
@@ -27,6 +26,7 @@ import {
   readZeekLine,
   type ZeekHeader,
 } from './zeek-tsv.js';
+import { isObject } from '../records/json.js';
 
 /** One item of a record (a record may hold several, e.g. a Graph list response), or a problem. */
 export type ParsedItem =
@@ -48,8 +48,8 @@ export interface DocumentParserOptions {
   readonly name?: string;
   /** Size limit of a document read whole (an e-mail). */
   readonly maxDocumentBytes?: number;
-  /** Sigma rules to run on Windows events. */
-  readonly detection?: DetectionConfig;
+  /** Detection to run on Windows events. */
+  readonly detection?: EventMatcher;
 }
 
 /** How a document is read, once its first bytes are known. */
@@ -59,16 +59,14 @@ interface DocumentReader {
   end(): ParsedItem[] | Promise<ParsedItem[]>;
 }
 
-/** Matches of the configured rules on one Windows event, as alert drafts. */
+/** What detection raises on one Windows event, as alert drafts. */
 function detect(
-  config: DetectionConfig | undefined,
+  matcher: EventMatcher | undefined,
   record: WindowsRecord | undefined,
   draft: EventDraft,
 ): AlertDraft[] {
-  if (!config || !record) return [];
-  const rules = detectionRules(config);
-  const matched = rules.match(record);
-  return matched.map((rule) => alertFromMatch(rule, record, draft, config.windowMs));
+  if (!matcher || !record) return [];
+  return matcher.match(record, draft);
 }
 
 /** Bytes needed to tell the kinds of document apart. */
@@ -183,15 +181,15 @@ function parseRecords(
 }
 
 function detectionsOf(
-  config: DetectionConfig | undefined,
+  matcher: EventMatcher | undefined,
   events: readonly { draft: EventDraft; value?: unknown }[],
 ): { detections?: AlertDraft[] } {
-  if (!config) return {};
+  if (!matcher) return {};
   const detections: AlertDraft[] = [];
   for (const event of events) {
     if (event.draft.format !== 'windows' || !isObject(event.value)) continue;
     const record = readWindowsRecord(event.value);
-    if (typeof record !== 'string') detections.push(...detect(config, record, event.draft));
+    if (typeof record !== 'string') detections.push(...detect(matcher, record, event.draft));
   }
   return detections.length > 0 ? { detections } : {};
 }
@@ -277,7 +275,7 @@ class EvtxDocumentReader implements DocumentReader {
 
   constructor(
     private readonly refs: EventRefs,
-    private readonly detection: DetectionConfig | undefined,
+    private readonly detection: EventMatcher | undefined,
   ) {}
 
   push(chunk: Buffer): ParsedItem[] {

@@ -2,8 +2,9 @@
  * Parsing off the writing thread. The thread that owns the store reads bytes and writes alerts; worker threads
  * split the bytes into records, parse, validate and prepare them (parse-batch.ts), so parsing the next records
  * overlaps with storing the previous ones. Each document goes to one worker (its line numbers and partial
- * records live there). Without workers — or where the compiled worker script is not available, as when running
- * from TypeScript sources — documents are parsed inline by the same code.
+ * records live there). A thread runs the script it is given (the composition root's, which serves parse requests
+ * with `serveParseRequests` and a matcher of its making); without workers — or where the compiled script is not
+ * available, as when running from TypeScript sources — documents are parsed inline by the same code.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -12,14 +13,16 @@ import { Worker } from 'node:worker_threads';
 import { AutoirError } from '../domain/errors.js';
 import { DocumentParser, packItems, type ParsedItem } from './parse-batch.js';
 import type { WorkerRequest, WorkerResponse } from './parse-worker.js';
-import type { DetectionConfig } from '../detect/detector.js';
+import type { Detection } from './ports.js';
 
-/** What every document is parsed with. Plain data: it crosses to worker threads. */
+/** What every document is parsed with. */
 export interface ParseOptions {
   readonly formatId?: string;
   readonly maxRecordBytes?: number;
-  /** Run these Sigma rules on Windows events as they are parsed; none when absent. */
-  readonly detection?: DetectionConfig;
+  /** Detection to run on Windows events as they are parsed; none when absent. */
+  readonly detection?: Detection;
+  /** The script parse threads run. */
+  readonly script?: URL;
 }
 
 export interface ParsePool {
@@ -39,8 +42,14 @@ export function defaultWorkerCount(): number {
 }
 
 export function createParsePool(workers: number, options: ParseOptions = {}): ParsePool {
-  const script = new URL('./parse-worker.js', import.meta.url);
-  if (workers <= 0 || !existsSync(fileURLToPath(script))) return inlinePool(options);
+  const script = options.script;
+  if (workers <= 0 || !script || !existsSync(fileURLToPath(script))) return inlinePool(options);
+  // What crosses to a thread: plain data (the detection settings its script makes a matcher from).
+  const settings = {
+    formatId: options.formatId,
+    maxRecordBytes: options.maxRecordBytes,
+    ...(options.detection ? { detection: options.detection.settings } : {}),
+  };
 
   // Threads start when a document needs one: ingesting one file starts one worker, whatever the core count.
   const threads: (Worker | undefined)[] = new Array(workers);
@@ -91,7 +100,7 @@ export function createParsePool(workers: number, options: ParseOptions = {}): Pa
   };
   return {
     open(doc, name) {
-      void send({ doc, kind: 'open', ...options, name }).catch(() => undefined);
+      void send({ doc, kind: 'open', ...settings, name }).catch(() => undefined);
     },
     push(doc, chunk) {
       // A copy the worker can own: stream buffers may share memory with other buffers.
@@ -117,7 +126,16 @@ function inlinePool(options: ParseOptions): ParsePool {
     return found;
   };
   return {
-    open: (doc, name) => void documents.set(doc, new DocumentParser({ ...options, name })),
+    open: (doc, name) =>
+      void documents.set(
+        doc,
+        new DocumentParser({
+          formatId: options.formatId,
+          maxRecordBytes: options.maxRecordBytes,
+          name,
+          ...(options.detection ? { detection: options.detection.matcher } : {}),
+        }),
+      ),
     push(doc, chunk) {
       const items = parser(doc).push(chunk);
       packItems(items);

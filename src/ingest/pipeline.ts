@@ -7,15 +7,14 @@
  * good items are stored and each bad one is reported; with `strict`, one bad item means nothing is stored.
  */
 import { isAutoirError } from '../domain/errors.js';
-import type { Store } from '../store/ports.js';
-import type { PreparedAlert } from '../store/prepared-alert.js';
-import type { PreparedEvent } from '../store/prepared-event.js';
+import { AlertMerger } from './alert-merger.js';
+import { prepareAlert } from './prepare-alert.js';
+import type { Detection, IngestPorts, PreparedAlert, PreparedEvent } from './ports.js';
 import type { InputFormat } from './format.js';
 import type { InputDocument, InputProblem } from './input.js';
 import type { IngestError } from './items.js';
 import type { ParsedItem } from './parse-batch.js';
 import { createParsePool } from './parse-pool.js';
-import { AlertMerger, type DetectionConfig } from '../detect/detector.js';
 
 export type { IngestError } from './items.js';
 
@@ -42,7 +41,7 @@ export interface IngestSummary {
 }
 
 export interface IngestOptions {
-  readonly store: Store;
+  readonly store: IngestPorts;
   /** Read every record as this format instead of sniffing. */
   readonly format?: InputFormat;
   readonly strict?: boolean;
@@ -56,8 +55,13 @@ export interface IngestOptions {
   readonly onProgress?: (summary: Readonly<IngestSummary>) => void;
   /** Parsing threads besides the writing one (default 0: parse inline). */
   readonly workers?: number;
-  /** Run these Sigma rules on Windows events and store their alerts (docs/detection.md). */
-  readonly detection?: DetectionConfig;
+  /**
+   * The script parse threads run (the composition root's: it makes each thread's matcher); without it, documents
+   * are parsed inline whatever `workers` says.
+   */
+  readonly parseThread?: URL;
+  /** Run detection on Windows events and store its alerts (docs/detection.md). */
+  readonly detection?: Detection;
 }
 
 /** Chunks in flight at once: enough that workers keep parsing while the store writes a batch. */
@@ -95,9 +99,10 @@ export async function ingestDocuments(
   const maxErrors = options.maxErrors ?? 1000;
   const batchSize = options.batchSize ?? 5000;
   const now = options.now ?? (() => new Date());
-  const pool = createParsePool(options.workers ?? 0, {
+  const pool = createParsePool(options.parseThread ? (options.workers ?? 0) : 0, {
     formatId: options.format?.id,
     maxRecordBytes: options.maxRecordBytes,
+    ...(options.parseThread ? { script: options.parseThread } : {}),
     ...(options.detection ? { detection: options.detection } : {}),
   });
   // Alerts of detection rules, merged across the whole ingest (one per rule, process and window), written last.
@@ -109,7 +114,7 @@ export async function ingestDocuments(
     if (summary.errors.length < maxErrors) summary.errors.push(error);
   };
 
-  const run = async (store: Store): Promise<void> => {
+  const run = async (store: IngestPorts): Promise<void> => {
     // Reading and writing run side by side: the reader feeds the parse pool up to MAX_IN_FLIGHT chunks ahead,
     // the writer consumes the results strictly in the order they were read, whatever order workers finish in.
     const steps: Step[] = [];
@@ -189,7 +194,7 @@ export async function ingestDocuments(
      * parser hands them over, so that writing overlaps with parsing; alerts (whose writes pay per call for alias
      * and existing-alert lookups) together at the end. Everything in a window commits together.
      */
-    const writeWindow = async (target: Store, first: Step): Promise<void> => {
+    const writeWindow = async (target: IngestPorts, first: Step): Promise<void> => {
       const at = now();
       const alerts: PreparedAlert[] = [];
       let count = 0;
@@ -252,12 +257,8 @@ export async function ingestDocuments(
     const drafts = detected.drain();
     for (let start = 0; start < drafts.length; start += batchSize) {
       const chunk = drafts.slice(start, start + batchSize);
-      const results = await store.transaction((target) =>
-        target.alerts.upsertAlerts(
-          chunk.map((draft) => ({ draft, format: 'sigma' })),
-          now(),
-        ),
-      );
+      const prepared = chunk.map((draft) => prepareAlert({ draft, format: 'sigma' }));
+      const results = await store.transaction((target) => target.alerts.upsertPrepared(prepared, now()));
       for (const result of results) summary[result.status]++;
       summary.alerts = summary.created + summary.updated;
     }

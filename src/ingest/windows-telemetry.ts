@@ -16,7 +16,7 @@ import {
   type UserEntity,
 } from '../domain/entity.js';
 import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../domain/event.js';
-import type { WindowsRecord } from './windows-record.js';
+import type { WindowsRecord } from '../records/windows-record.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Draft = Mutable<Omit<EventDraft, 'keys' | 'aliases'>>;

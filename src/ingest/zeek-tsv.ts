@@ -3,7 +3,7 @@
  * `#types` header lines, then one tab-separated record per line. Each record becomes the object Zeek's JSON writer
  * would have written (with `_path`), so both forms are parsed by the same code (formats/zeek.ts).
  */
-import type { JsonObject } from './format.js';
+import type { JsonObject } from '../records/json.js';
 
 export interface ZeekHeader {
   separator: string;

@@ -10,6 +10,7 @@ import { createDevice, createFile, createProcess, type Entity } from '../domain/
 import { ingestDocuments } from '../ingest/pipeline.js';
 import { runUntilIdle } from '../worker/worker.js';
 import { loadPlaybooks } from './playbooks.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const HASH = 'ab'.repeat(32);
 const IMAGE = 'C:\\Users\\kim\\Downloads\\invoice_viewer.exe';
@@ -50,7 +51,8 @@ async function seed(t: TestStore, hosts: readonly string[]): Promise<void> {
     imagePath: IMAGE,
     imageKey: file.key,
   }) as Entity;
-  await t.store.alerts.upsertAlerts(
+  await writeAlerts(
+    t.store.alerts,
     [
       {
         draft: draftAlert({
@@ -108,7 +110,8 @@ describe.each(backends)('investigation engine on %s', (backend) => {
     await run();
     expect((await t.store.investigations.get('inv_1'))!.status).toBe('pendingApproval');
     // A new detection on ws3 alone: its own incident, but ws3 is evidence of the open investigation.
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({
@@ -142,7 +145,8 @@ describe.each(backends)('investigation engine on %s', (backend) => {
       pid: 812,
       imagePath: 'C:\\Windows\\System32\\svchost.exe',
     }) as Entity;
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       ['n1', 'n2'].map((ref) => ({
         draft: draftAlert({
           sourceRef: ref,

@@ -13,20 +13,15 @@ import type { InvestigationEvent } from '../domain/investigation.js';
 import { isActionInFlight, type ActionStatus } from '../domain/action.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
 import type { Store } from '../store/ports.js';
-import {
-  newEvidence,
-  type EngineState,
-  type EvidenceRow,
-  type InvestigationRecord,
-  type Relation,
-  type StepCommit,
-} from '../store/investigation-store.js';
+import { type StepCommit } from '../store/investigation-store.js';
 import { analyzers, type AnalysisContext } from './analyzers/index.js';
 import { indicatorKeys } from './analyzers/indicators.js';
 import { processFor } from './analyzers/process.js';
 import { analyzersFor, type PlaybookSet } from './playbooks.js';
 import { proposeActions } from './proposals.js';
 import { judgeEvidence } from './verdicts.js';
+import { type EngineState, type InvestigationRecord } from '../domain/investigation.js';
+import { newEvidence, type Evidence, type Relation } from '../domain/evidence.js';
 
 export interface EngineLimits {
   /** More evidence than this ends the investigation terminatedBySystem. Default 500. */
@@ -147,7 +142,7 @@ async function runStep(
   switch (record.step) {
     case 'collect': {
       const alerts = await store.investigations.alertsOf(record.key);
-      const changed: EvidenceRow[] = [];
+      const changed: Evidence[] = [];
       for (const alert of alerts)
         for (const entity of alert.entities) {
           const existing = evidence.get(entity.key);
@@ -188,7 +183,7 @@ async function runStep(
         indicators,
         fleetSize: () => fleetSize(store),
       };
-      const changed = new Map<string, EvidenceRow>();
+      const changed = new Map<string, Evidence>();
       let added = 0;
       for (const row of pending) {
         const book = row.origin === 'expansion' ? options.playbooks.general : playbook;
@@ -221,7 +216,7 @@ async function runStep(
             added++;
           }
         }
-        const analyzed: EvidenceRow = { ...row, analyzed: true, ownFindings: findings, relations };
+        const analyzed: Evidence = { ...row, analyzed: true, ownFindings: findings, relations };
         evidence.set(row.key, analyzed);
         changed.set(row.key, analyzed);
       }
@@ -285,8 +280,8 @@ async function runStep(
 }
 
 /** The same process seen under a GUID key (Sysmon) and a pid key (Security log): one judgement. */
-function linkSameProcesses(evidence: Map<string, EvidenceRow>, changed: Map<string, EvidenceRow>): void {
-  const byPid = new Map<string, EvidenceRow[]>();
+function linkSameProcesses(evidence: Map<string, Evidence>, changed: Map<string, Evidence>): void {
+  const byPid = new Map<string, Evidence[]>();
   for (const row of evidence.values()) {
     if (row.type !== 'process') continue;
     const process = row.entity as { device: string; pid?: number; imagePath?: string };
@@ -299,13 +294,10 @@ function linkSameProcesses(evidence: Map<string, EvidenceRow>, changed: Map<stri
   }
   for (const rows of byPid.values()) {
     if (rows.length < 2) continue;
-    const [first, ...rest] = rows.sort((a, b) => a.key.localeCompare(b.key)) as [
-      EvidenceRow,
-      ...EvidenceRow[],
-    ];
+    const [first, ...rest] = rows.sort((a, b) => a.key.localeCompare(b.key)) as [Evidence, ...Evidence[]];
     for (const other of rest) {
       if (first.relations.some((r) => r.kind === 'sameAs' && r.key === other.key)) continue;
-      const current = evidence.get(first.key) as EvidenceRow;
+      const current = evidence.get(first.key) as Evidence;
       const linked = { ...current, relations: [...current.relations, { kind: 'sameAs', key: other.key }] };
       evidence.set(first.key, linked);
       changed.set(first.key, linked);
@@ -317,7 +309,7 @@ function linkSameProcesses(evidence: Map<string, EvidenceRow>, changed: Map<stri
 async function expand(
   store: Store,
   record: InvestigationRecord,
-  rows: readonly EvidenceRow[],
+  rows: readonly Evidence[],
   state: EngineState,
   kinds: readonly string[],
   limits: EngineLimits,
@@ -326,9 +318,9 @@ async function expand(
   const approved = new Set(state.approvedExpansions ?? []);
   const pending = [...(state.pendingExpansions ?? [])];
   const known = new Set(rows.map((row) => row.key));
-  const added: EvidenceRow[] = [];
+  const added: Evidence[] = [];
   /** Users whose logons brought devices in, with the new links. */
-  const linked = new Map<string, EvidenceRow>();
+  const linked = new Map<string, Evidence>();
   const notes: string[] = [];
   for (const row of rows) {
     if (!isIncriminating(row.verdict) || expanded.has(row.key)) continue;

@@ -1,9 +1,9 @@
 /** Investigations started by hand, from the CLI or the API: of an incident, a device, a user or a mailbox. */
 import { createDevice, entityTypeOfKey, normalizeEntityKey, type Entity } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
-import { parseIncidentId } from '../store/incident-store.js';
 import type { Store } from '../store/ports.js';
 import type { PlaybookSet } from './playbooks.js';
+import { parseIncidentId } from '../domain/ids.js';
 
 /** The entity a manual investigation starts from: an incident, a device, a user or a mailbox. */
 function manualTarget(target: string): { incidentId: number | null; entity?: Entity } {

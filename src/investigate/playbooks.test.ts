@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { draftAlert } from '../../test/helpers/alerts.js';
-import type { AlertRecord } from '../store/ports.js';
 import { loadPlaybooks } from './playbooks.js';
+import type { AlertRecord } from '../domain/alert.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-playbooks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

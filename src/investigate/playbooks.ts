@@ -10,9 +10,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { entityTypes, type EntityType } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
-import type { AlertRecord } from '../store/ports.js';
 import { packageRoot } from '../version.js';
 import { analyzers } from './analyzers/index.js';
+import type { AlertRecord } from '../domain/alert.js';
 
 export const expansionKinds = ['fileHash', 'commandAndControl', 'compromisedUser'] as const;
 

@@ -5,14 +5,15 @@
 import type { ActionType } from '../domain/action.js';
 import type { FileEntity } from '../domain/entity.js';
 import { isIncriminating } from '../domain/verdict.js';
-import type { EvidenceRow, ProposedAction } from '../store/investigation-store.js';
 import { describeEvidence } from './verdicts.js';
+import type { ProposedAction } from '../domain/investigation.js';
+import type { Evidence } from '../domain/evidence.js';
 
 export type Proposal = Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>;
 
-export function proposeActions(evidence: readonly EvidenceRow[]): Proposal[] {
+export function proposeActions(evidence: readonly Evidence[]): Proposal[] {
   const proposals: Proposal[] = [];
-  const propose = (type: ActionType, row: EvidenceRow, why: string) =>
+  const propose = (type: ActionType, row: Evidence, why: string) =>
     proposals.push({
       type,
       targetKey: row.key,

@@ -6,9 +6,9 @@
  */
 import { intrinsicWeakness } from '../correlate/correlate.js';
 import type { Store } from '../store/ports.js';
-import { publicAlertId } from '../store/alert-store.js';
 import type { UninvestigatedAlert } from '../store/investigation-store.js';
 import type { PlaybookSet } from './playbooks.js';
+import { publicAlertId } from '../domain/ids.js';
 
 export interface TriggerSummary {
   readonly created: number;

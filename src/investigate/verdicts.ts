@@ -5,9 +5,8 @@
  * verdicts — one hop, never round and round — so weak evidence cannot talk itself into a strong verdict.
  */
 import type { EntityRole, ProcessEntity, FileEntity } from '../domain/entity.js';
-import type { Finding, Verdict } from '../domain/evidence.js';
+import type { Finding, Verdict, Evidence } from '../domain/evidence.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
-import type { EvidenceRow } from '../store/investigation-store.js';
 import { fileName, isSystemPath } from './analyzers/windows-paths.js';
 
 interface Rule {
@@ -168,7 +167,7 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
 };
 
 /** A short name for evidence in a sentence: `winx64_payload.exe (pid 1988) on mkt01.pandalab.com`. */
-export function describeEvidence(evidence: EvidenceRow): string {
+export function describeEvidence(evidence: Evidence): string {
   if (evidence.type === 'process') {
     const process = evidence.entity as ProcessEntity;
     const name = process.imagePath ? fileName(process.imagePath) : 'process';
@@ -194,10 +193,10 @@ interface Contribution {
 const ROUNDS = 3;
 
 /** Judge every piece of evidence: verdict, score, roles and the findings that decided them. */
-export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
+export function judgeEvidence(evidence: readonly Evidence[]): Evidence[] {
   const byKey = new Map(evidence.map((row) => [row.key, row]));
   // Every (source → target, rule) edge, both directions of each relation.
-  const edges: { rule: Rule; ruleKey: string; source: EvidenceRow; target: EvidenceRow }[] = [];
+  const edges: { rule: Rule; ruleKey: string; source: Evidence; target: Evidence }[] = [];
   for (const source of evidence)
     for (const relation of source.relations) {
       const target = byKey.get(relation.key);
@@ -211,7 +210,7 @@ export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
   const own = new Map(evidence.map((row) => [row.key, decideVerdict(row.ownFindings).verdict]));
   // target → contributions; recomputed each round from the verdicts of the round before.
   let contributions = new Map<string, Contribution[]>();
-  const verdictWithout = (row: EvidenceRow, excluded: string | undefined): Verdict =>
+  const verdictWithout = (row: Evidence, excluded: string | undefined): Verdict =>
     decideVerdict([
       ...row.ownFindings,
       ...(contributions.get(row.key) ?? [])
@@ -259,10 +258,8 @@ export function judgeEvidence(evidence: readonly EvidenceRow[]): EvidenceRow[] {
     const gained = new Set<EntityRole>();
     for (const list of byRule.values()) {
       const strongest = list.reduce((best, c) => (c.weight > best.weight ? c : best));
-      const names = [
-        ...new Set(list.map((c) => describeEvidence(byKey.get(c.source) as EvidenceRow))),
-      ].sort();
-      const first = describeEvidence(byKey.get(strongest.source) as EvidenceRow);
+      const names = [...new Set(list.map((c) => describeEvidence(byKey.get(c.source) as Evidence)))].sort();
+      const first = describeEvidence(byKey.get(strongest.source) as Evidence);
       const others = names.filter((name) => name !== first).length;
       extra.push({
         analyzer: 'relations',

@@ -1,6 +1,6 @@
 /** The JSON shape of an investigation (DESIGN.md §5), the same for `--json` and the API. */
-import type { InvestigationDetail } from '../store/investigation-store.js';
 import { describeEvidence } from './verdicts.js';
+import type { InvestigationDetail } from '../domain/investigation.js';
 
 /** The DESIGN.md §5 shape of an investigation. */
 export function investigationView(detail: InvestigationDetail) {

@@ -2,13 +2,19 @@
  * The action center's operations, shared by the API and the CLI: request an action, approve or reject pending
  * ones (one or many of one type), undo, cancel, and export as CSV. Each is recorded with who did it and why.
  */
-import { actionCatalog, actionTargetProblem, undoOf, type ActionType } from '../domain/action.js';
+import {
+  actionCatalog,
+  actionTargetProblem,
+  undoOf,
+  type ActionType,
+  type ActionRecord,
+} from '../domain/action.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { assetFacts, groupFor, type GroupKind } from '../domain/policy.js';
-import { parseActionId, type ActionRecord } from '../store/action-store.js';
 import type { Store } from '../store/ports.js';
 import { loadPolicy } from './policy-config.js';
+import { parseActionId } from '../domain/ids.js';
 
 export interface ActionRequestInput {
   readonly type: ActionType;

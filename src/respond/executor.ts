@@ -10,10 +10,11 @@
  */
 import type { ActionOutcome, ActionRequest, Connector } from '../connectors/connector.js';
 import { connectorFor, createConnector, type ConnectorConfig } from '../connectors/config.js';
-import type { ActionRecord, AttemptResult } from '../store/action-store.js';
+import type { AttemptResult } from '../store/action-store.js';
 import type { Store } from '../store/ports.js';
 import type { ExecutionPolicy } from './policy-config.js';
 import { loadPolicy } from './policy-config.js';
+import type { ActionRecord } from '../domain/action.js';
 
 export interface ExecutorOptions {
   readonly worker: string;

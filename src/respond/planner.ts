@@ -16,10 +16,10 @@ import {
   type GroupKind,
 } from '../domain/policy.js';
 import type { ActionDraft, PendingProposal } from '../store/action-store.js';
-import type { EvidenceRow } from '../store/investigation-store.js';
-import { publicInvestigationId } from '../store/investigation-store.js';
 import type { Store } from '../store/ports.js';
 import { loadPolicy, type ResponsePolicy } from './policy-config.js';
+import { publicInvestigationId } from '../domain/ids.js';
+import type { Evidence } from '../domain/evidence.js';
 
 export interface PlanSummary {
   readonly proposals: number;
@@ -37,7 +37,7 @@ export interface PlanSummary {
 export function devicesFor(
   type: ActionType,
   proposal: PendingProposal,
-  evidence: readonly EvidenceRow[],
+  evidence: readonly Evidence[],
 ): string[] {
   if (actionCatalog[type].scope !== 'device') return [];
   if (type === 'isolateDevice' || proposal.targetKey.startsWith('device:')) return [proposal.targetKey];
@@ -124,7 +124,7 @@ export async function planPending(store: Store, now: () => Date, limit = 500): P
 
 async function planOne(
   proposal: PendingProposal,
-  evidence: readonly EvidenceRow[],
+  evidence: readonly Evidence[],
   tags: ReadonlyMap<string, readonly string[]>,
   groups: readonly AssetGroup[],
   policy: ResponsePolicy,

@@ -14,6 +14,7 @@ import { createDevice, createFile, createProcess, type Entity } from '../domain/
 import { loadPlaybooks } from '../investigate/playbooks.js';
 import { runUntilIdle } from '../worker/worker.js';
 import { decideActions } from './action-center.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const HASH = 'cd'.repeat(32);
 const IMAGE = 'C:\\Users\\kim\\Downloads\\invoice_viewer.exe';
@@ -73,7 +74,8 @@ async function seed(t: TestStore, at: Date): Promise<void> {
     imagePath: IMAGE,
     imageKey: file.key,
   }) as Entity;
-  await t.store.alerts.upsertAlerts(
+  await writeAlerts(
+    t.store.alerts,
     [
       {
         draft: draftAlert({

@@ -21,69 +21,14 @@ import {
   type ActionType,
 } from '../domain/action.js';
 import { AutoirError } from '../domain/errors.js';
-import type { RemediationStatus } from '../domain/evidence.js';
 import { transitionInvestigation, type InvestigationStatus } from '../domain/investigation.js';
 import { writeAudit } from './audit-store.js';
 import { thisHostClaims, isDeadClaim } from './claims.js';
-import { integerIds } from './ids.js';
-import type { Page, PageRequest } from './ports.js';
 import type { Database } from './schema.js';
-import { parseInvestigationId, publicInvestigationId } from './investigation-store.js';
-
-const actionIds = integerIds('act');
-export const publicActionId = actionIds.format;
-export const parseActionId = actionIds.parse;
-
-export type ActionSource = 'investigation' | 'analyst' | 'undo';
-
-export interface ActionRecord {
-  readonly id: string;
-  readonly key: number;
-  readonly type: ActionType;
-  readonly targetKey: string;
-  readonly deviceKey: string | null;
-  /** The group whose automation level judged it. */
-  readonly group: { readonly kind: string; readonly name: string } | null;
-  readonly investigationId: string | null;
-  readonly evidenceKey: string | null;
-  /** The verdict of the evidence it remediates, when it came from an investigation. */
-  readonly verdict: string | null;
-  readonly source: ActionSource;
-  readonly status: ActionStatus;
-  readonly parameters: Readonly<Record<string, unknown>>;
-  readonly reasons: readonly string[];
-  /** Who asked for it: `investigation:inv_3`, `token:<name>`, `user:<name>`, `cli:<user>`. */
-  readonly requestedBy: string;
-  /** `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation, `policy:expiry` for an expiry. */
-  readonly decidedBy: string | null;
-  readonly decidedAt: string | null;
-  /** The policy rule that made the decision (or sent it for approval). */
-  readonly decisionRule: string | null;
-  readonly comment: string | null;
-  readonly undoOf: string | null;
-  readonly undoneBy: string | null;
-  readonly idempotencyKey: string;
-  readonly connector: string | null;
-  readonly attempts: number;
-  readonly nextAttemptAt: string | null;
-  readonly awaitingCallback: boolean;
-  readonly unreachableSince: string | null;
-  readonly resultMessage: string | null;
-  readonly resultDetails: Readonly<Record<string, unknown>> | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly expiresAt: string | null;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-}
-
-export interface ActionLogEntry {
-  readonly at: string;
-  readonly from: ActionStatus | null;
-  readonly to: ActionStatus;
-  readonly by: string;
-  readonly message: string | null;
-}
+import { parseActionId, parseInvestigationId, publicActionId, publicInvestigationId } from '../domain/ids.js';
+import type { Page, PageRequest } from '../domain/page.js';
+import type { ActionLogEntry, ActionRecord, ActionSource } from '../domain/action.js';
+import { remediationOf } from '../domain/evidence.js';
 
 export interface ActionDraft {
   readonly type: ActionType;
@@ -279,21 +224,6 @@ export function toAction(row: ActionRow): ActionRecord {
 
 const inFlightKey = (type: string, target: string, device: string | null) =>
   `${type}|${target}|${device ?? ''}`;
-
-/** What a piece of evidence's remediation status is, from the statuses of the actions planned for it. */
-export function remediationOf(statuses: readonly string[]): RemediationStatus {
-  if (statuses.length === 0) return 'none';
-  if (statuses.includes('pendingApproval') || statuses.includes('proposed')) return 'pendingApproval';
-  if (statuses.some((status) => isActionInFlight(status as ActionStatus))) return 'running';
-  const done = statuses.filter((status) => status === 'succeeded').length;
-  const failed = statuses.filter((status) => status === 'failed' || status === 'timedOut').length;
-  const active = statuses.filter((status) => status !== 'skipped' && status !== 'undone');
-  if (active.length === 0) return 'none';
-  if (done === active.length) return 'remediated';
-  if (done > 0) return 'partiallyRemediated';
-  if (failed > 0) return 'failed';
-  return 'declined';
-}
 
 export function createActionStore(
   db: Kysely<Database>,

@@ -7,17 +7,16 @@ import { resolveEntity, uniqueEntities, type Entity } from '../domain/entity.js'
 import { AutoirError } from '../domain/errors.js';
 import { loadAliases, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
-import { bumpCorrelationGeneration, deviceHashOf, entityHash, keyMarker } from './entity-index.js';
-import { integerIds } from './ids.js';
-import type { AlertFilter, AlertRecord, AlertStore, AlertWriteResult, Page } from './ports.js';
-import { alertWriteColumns, at, epoch, prepareAlert, type PreparedAlert } from './prepared-alert.js';
+import { bumpCorrelationGeneration, keyMarker } from './entity-index.js';
+import type { AlertFilter, AlertStore } from './ports.js';
+import { alertAt as at, alertWriteColumns, type PreparedAlert } from '../ingest/ports.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
-
-const alrIds = integerIds('alr');
-/** Public ids are `alr_<n>`; the store keys rows on the integer. */
-export const publicAlertId = alrIds.format;
-export const parseAlertId = alrIds.parse;
+import { parseAlertId, publicAlertId } from '../domain/ids.js';
+import { deviceHashOf, entityHash } from '../domain/entity-hash.js';
+import type { Page } from '../domain/page.js';
+import type { AlertRecord, AlertWriteResult } from '../domain/alert.js';
+import { epoch } from '../domain/time.js';
 
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
 const ALERT_CHUNK = 500;
@@ -34,10 +33,13 @@ export interface AlertStatements {
   readonly insertEntityRows: BulkInsert;
 }
 
+/** The write format's columns (ingest/ports.ts), checked against this schema. */
+const writeColumns: readonly (keyof AlertsTable)[] = alertWriteColumns;
+
 export function createAlertStatements(runMany: RunMany | undefined): AlertStatements {
   return {
     upsertAlerts: new BulkInsert(
-      alertWriteColumns,
+      writeColumns,
       (db, rows) =>
         (db as unknown as Kysely<Database>)
           .insertInto('alerts')
@@ -85,10 +87,6 @@ export function createAlertStore(
   statements: AlertStatements,
 ): AlertStore {
   return {
-    upsertAlerts: (inputs, now) =>
-      inputs.length === 0
-        ? Promise.resolve([])
-        : atomically((executor) => writePrepared(executor, statements, inputs.map(prepareAlert), now)),
     upsertPrepared: (prepared, now) =>
       prepared.length === 0
         ? Promise.resolve([])

@@ -4,11 +4,9 @@
  * transaction as the change they describe.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Page, PageRequest } from './ports.js';
 import type { Database } from './schema.js';
-import { integerIds } from './ids.js';
-
-const auditIds = integerIds('aud');
+import { auditIds } from '../domain/ids.js';
+import type { Page, PageRequest } from '../domain/page.js';
 
 export interface AuditEntryDraft {
   /** `token:<name>`, `user:<name>`, `cli:<user>`, `policy`, `system`. */

@@ -4,7 +4,13 @@
  * the event's own keys, so a hash collision can never make an event name something it does not.
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { logonKinds, subjectKey, type EventKind, type EventOutcome } from '../domain/event.js';
+import {
+  logonKinds,
+  subjectKey,
+  type EventKind,
+  type EventOutcome,
+  indexedEventKey,
+} from '../domain/event.js';
 import {
   normalizeDomain,
   normalizeEntityKey,
@@ -16,35 +22,26 @@ import {
 import { AutoirError } from '../domain/errors.js';
 import { equivalentKeys, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
-import { entityHash } from './entity-index.js';
 import type {
   DeviceSighting,
   EventFilter,
   EventPageRequest,
   EventQuery,
-  EventRecord,
   EventStore,
-  EventWriteResult,
-  Page,
   SimilarMessage,
   TimeWindow,
 } from './ports.js';
-import { integerIds } from './ids.js';
-import { epoch } from './prepared-alert.js';
-import {
-  eventAt,
-  eventWriteColumns,
-  indexedEventKey,
-  rawText,
-  type PreparedEvent,
-} from './prepared-event.js';
+import { eventAt, eventWriteColumns, type PreparedEvent } from '../ingest/ports.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { Database, EventEntitiesTable, EventsTable } from './schema.js';
+import { parseEventId, publicEventId } from '../domain/ids.js';
+import { entityHash } from '../domain/entity-hash.js';
+import type { Page } from '../domain/page.js';
+import type { EventRecord } from '../domain/event.js';
+import { epoch } from '../domain/time.js';
+import type { EventWriteResult } from '../ingest/ports.js';
 
-const evtIds = integerIds('evt');
 /** Public ids are `evt_<n>`; the store keys rows on the integer. */
-export const publicEventId = evtIds.format;
-export const parseEventId = evtIds.parse;
 
 const EVENT_CHUNK = 200;
 const ENTITY_CHUNK = 2000;
@@ -55,10 +52,13 @@ export interface EventStatements {
   readonly insertEntityRows: BulkInsert;
 }
 
+/** The write format's columns (ingest/ports.ts), checked against this schema. */
+const writeColumns: readonly (keyof EventsTable)[] = eventWriteColumns;
+
 export function createEventStatements(runMany: RunMany | undefined): EventStatements {
   return {
     insertEvents: new BulkInsert(
-      eventWriteColumns,
+      writeColumns,
       (db, rows) =>
         (db as unknown as Kysely<Database>)
           .insertInto('events')
@@ -571,4 +571,12 @@ export function createEventQuery(db: Kysely<Database>): EventQuery {
       return list({ entityKeySets: [keys], kinds: logonKinds, ...windowOf(window) }, limit);
     },
   };
+}
+
+/** The text of a stored raw record (a blob of UTF-8, or text stored by an earlier version). */
+function rawText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  return String(value);
 }

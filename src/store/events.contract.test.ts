@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
 import type { InputDocument } from '../ingest/input.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const sample = readFileSync(
@@ -275,7 +276,8 @@ describe.each(backends)('events after alerts on %s', (dialect) => {
 
   it('stores the first event of a table even when its row id is the one the last alert got', async () => {
     // SQLite keeps one "last inserted row id" per connection, across tables: alert 1, then event 1.
-    const [alert] = await t.store.alerts.upsertAlerts(
+    const [alert] = await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: {

@@ -43,22 +43,3 @@ export function newId(prefix: string, now: number = Date.now()): string {
   }
   return `${prefix}_${time}${tail}`;
 }
-
-/**
- * Public ids of integer keys: `<prefix>_<n>` (`alr_12`, `evt_7`, `inc_3`). `parse` gives the integer back, or
- * `undefined` for anything that is not such an id.
- */
-export function integerIds(prefix: string): {
-  format(id: number): string;
-  parse(id: string): number | undefined;
-} {
-  const head = `${prefix}_`;
-  return {
-    format: (id) => `${head}${id}`,
-    parse(id) {
-      if (!id.startsWith(head)) return undefined;
-      const digits = id.slice(head.length);
-      return /^[1-9]\d{0,15}$/.test(digits) ? Number(digits) : undefined;
-    },
-  };
-}

@@ -19,150 +19,17 @@ import {
   type IncidentClassification,
   type IncidentStatus,
 } from '../domain/incident.js';
-import { publicAlertId } from './alert-store.js';
 import { BulkInsert, RowStatement, type RunMany } from './bulk-insert.js';
 import { countListed, listsDevice } from './device-list.js';
-import { bumpCorrelationGeneration, entityHash, keyMarker } from './entity-index.js';
-import { integerIds } from './ids.js';
-import type { Page, PageRequest } from './ports.js';
+import { bumpCorrelationGeneration, keyMarker } from './entity-index.js';
 import { unnestRowTable, type RowColumns, type RowTable } from './row-table.js';
 import { iso } from './query-helpers.js';
 import type { Database, IncidentsTable } from './schema.js';
-
-const incIds = integerIds('inc');
-/** Public ids are `inc_<n>`; the store keys rows on the integer. */
-export const publicIncidentId = incIds.format;
-export const parseIncidentId = incIds.parse;
-
-/** An alert as correlation sees it. */
-export interface CorrelationRow {
-  readonly id: number;
-  readonly time: number;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly entities: readonly Entity[];
-}
-
-/** What one correlation step changes. */
-export interface CorrelationPlan {
-  readonly groups: readonly {
-    /** The incident the group keeps (the one with most of its alerts), or none: create one. */
-    readonly target: number | null;
-    /** Incidents merged into the target. */
-    readonly merged: readonly {
-      readonly id: number;
-      readonly alertId: number | null;
-      readonly entityKey: string | null;
-    }[];
-    /** Alerts not yet in an incident that join it. */
-    readonly assign: readonly number[];
-    /** The alerts that join (`assign`), as rows: the incident's title, severity and activity take them in. */
-    readonly added: readonly CorrelationRow[];
-  }[];
-  readonly links: readonly {
-    readonly alertId: number;
-    readonly otherAlertId: number;
-    readonly entityKey: string;
-  }[];
-}
-
-/** What `apply` did, with where each group of the plan ended. */
-export interface AppliedPlan {
-  readonly created: number;
-  readonly merged: number;
-  readonly assigned: number;
-  /** For each group of the plan, in order: the incident it is now and how many alerts that holds. */
-  readonly incidents: readonly { readonly id: number; readonly alerts: number }[];
-}
-
-export interface TimelineRequest {
-  readonly key: string;
-  readonly from: number;
-  readonly to: number;
-  /**
-   * Count how many alerts and devices name it in the window (prevalence). Not for a device, which is never
-   * prevalent: its timeline is only read for neighbours.
-   */
-  readonly prevalence: boolean;
-  /** The caller's alerts naming the key inside the span (those it knows of already). */
-  readonly mentions: number;
-}
-
-/** The correlation settings a timeline is read with. */
-export interface TimelineLimits {
-  readonly windowMs: number;
-  readonly maxAlerts: number;
-  readonly maxDevices: number;
-}
-
-export interface KeyTimeline {
-  /** Alerts naming the key within the window of the span, up to `maxAlerts + 1`. */
-  readonly alerts: number;
-  /**
-   * Distinct devices those alerts count for, up to `maxDevices + 1` (0 unless asked for and there are more alerts
-   * than `maxDevices`, and not more than `maxAlerts`).
-   */
-  readonly devices: number;
-  /** Alert ids next to and inside the span on the key's timeline, with their times. */
-  readonly neighbours: readonly { readonly alertId: number; readonly time: number }[];
-}
-
-/** A row of the entity index: an alert on a key's timeline. */
-export interface TimelineRow {
-  readonly hash: number;
-  readonly at: number;
-  readonly alertId: number;
-  /** The device the alert counts for (`deviceHashOf`), 0 for none. */
-  readonly device: number;
-}
-
-export interface NeighbourAlert {
-  readonly id: number;
-  readonly time: number;
-  readonly incidentId: number;
-  /** Alerts in that incident. */
-  readonly incidentAlerts: number;
-  /** The keys it was asked about that it does name. */
-  readonly keys: readonly string[];
-}
-
-export interface IncidentSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly status: IncidentStatus;
-  readonly classification: IncidentClassification;
-  readonly determination: string | null;
-  readonly assignedTo: string | null;
-  readonly tags: readonly string[];
-  readonly alertCount: number;
-  readonly firstActivityAt: string;
-  readonly lastActivityAt: string;
-  readonly redirectedTo: string | null;
-  readonly entities: readonly { readonly type: string; readonly key: string; readonly alerts: number }[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface IncidentDetail extends IncidentSummary {
-  readonly alertIds: readonly string[];
-  readonly links: readonly {
-    readonly alertId: string;
-    readonly otherAlertId: string;
-    readonly entityKey: string;
-  }[];
-  readonly merges: readonly {
-    readonly from: string;
-    readonly at: string;
-    readonly alertId: string | null;
-    readonly entityKey: string | null;
-  }[];
-  readonly comments: readonly {
-    readonly author: string;
-    readonly text: string;
-    readonly createdAt: string;
-  }[];
-}
+import { parseIncidentId, publicAlertId, publicIncidentId } from '../domain/ids.js';
+import { entityHash } from '../domain/entity-hash.js';
+import type { Page, PageRequest } from '../domain/page.js';
+import type { CorrelationIncidents, CorrelationPlan, CorrelationRow } from '../correlate/ports.js';
+import type { IncidentDetail, IncidentPatch, IncidentSummary } from '../domain/incident.js';
 
 /** `lastActivity` (the default), `firstActivity`, `created`, `severity`, `alerts` — each descending. */
 export type IncidentSort = 'lastActivity' | 'firstActivity' | 'created' | 'severity' | 'alerts';
@@ -180,47 +47,8 @@ export interface IncidentFilter {
   readonly entityKey?: string;
 }
 
-export interface IncidentPatch {
-  readonly status?: 'active' | 'resolved';
-  readonly classification?: IncidentClassification;
-  readonly determination?: string | null;
-  readonly assignedTo?: string | null;
-  readonly tags?: readonly string[];
-}
-
-export interface IncidentStore {
-  /**
-   * Within a transaction: wait for, then hold until it ends, the right to correlate (PostgreSQL: an advisory lock;
-   * SQLite: the database's write lock, taken now rather than at the first write).
-   */
-  lockForCorrelation(): Promise<void>;
-  pendingAlerts(limit: number): Promise<CorrelationRow[]>;
-  /**
-   * The counter bumped by every write that changes entity index rows of alerts in incidents (a correlation step,
-   * an alert stored again): see `bumpCorrelationGeneration`. `apply` bumps it once.
-   */
-  correlationGeneration(): Promise<number>;
-  /**
-   * Entity index rows of alerts at or after `from`, in index order (hash, time, alert), `limit` at a time after the
-   * row `after` (exclusive; `null` from the start): for loading timelines into memory.
-   */
-  timelineRows(from: number, after: TimelineRow | null, limit: number): Promise<TimelineRow[]>;
-  /**
-   * For each key, its timeline around `[from, to]` read from the entity index: how many alerts name it within
-   * `windowMs` of that span (counted up to `maxAlerts + 1`), with `devices` on how many distinct devices (counted
-   * up to `maxDevices + 1`, where there are more than `maxDevices` alerts), and the alerts on it next to the span — the last
-   * before `from` and the first after `to` within the window — and every alert inside the span. Found by the
-   * key's hash: a caller confirms a neighbour against its entities (`neighbourAlerts`). One timeline per request,
-   * in order.
-   */
-  keyTimelines(requests: readonly TimelineRequest[], limits: TimelineLimits): Promise<KeyTimeline[]>;
-  /**
-   * Alerts found on keys' timelines (alert id → the keys it was found by), as correlation sees a neighbour: time,
-   * incident and its size, and which of those keys it does name (checked against its stored entities). Alerts not
-   * in an incident are left out.
-   */
-  neighbourAlerts(found: ReadonlyMap<number, readonly string[]>): Promise<NeighbourAlert[]>;
-  apply(plan: CorrelationPlan, now: Date): Promise<AppliedPlan>;
+/** Incidents: correlation's operations (correlate/ports.ts), and what the API and CLI read and change. */
+export interface IncidentStore extends CorrelationIncidents {
   countPending(): Promise<number>;
   listIncidents(filter: IncidentFilter, page: PageRequest): Promise<Page<IncidentSummary>>;
   /** How many incidents match, in all and per severity. */

@@ -10,10 +10,10 @@ import { draftAlert } from '../../test/helpers/alerts.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { timelineMemory } from '../correlate/timelines.js';
 import { openStore } from './open-store.js';
-import { parseAlertId } from './alert-store.js';
-import { publicIncidentId } from './incident-store.js';
 import { correlate } from '../correlate/correlate.js';
 import { createDevice, createFile, createIp, createUser, type Entity } from '../domain/entity.js';
+import { parseAlertId, publicIncidentId } from '../domain/ids.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const now = () => new Date('2024-06-01T00:00:00.000Z');
 const device = (name: string) => createDevice({ hostname: name }) as Entity;
@@ -30,7 +30,8 @@ describe.each(backends)('incidents on %s', (dialect) => {
     entities: Entity[],
     severity: 'low' | 'medium' | 'high' = 'medium',
   ) => {
-    const [result] = await t.store.alerts.upsertAlerts(
+    const [result] = await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({
@@ -144,7 +145,8 @@ describe.each(backends)('incidents on %s', (dialect) => {
     const other = await openStore(t.config);
     let b1: string;
     try {
-      const [written] = await other.alerts.upsertAlerts(
+      const [written] = await writeAlerts(
+        other.alerts,
         [
           {
             draft: draftAlert({ sourceRef: 'b1', createdAt: at(5), entities: [file('b')] }),
@@ -315,7 +317,8 @@ describe.each(backends)('incidents on %s', (dialect) => {
           }));
           const arrival = [...set].sort((a, b) => order(a.ref) - order(b.ref) || a.ref.localeCompare(b.ref));
           for (let start = 0; start < arrival.length; start += chunk) {
-            await t.store.alerts.upsertAlerts(
+            await writeAlerts(
+              t.store.alerts,
               arrival.slice(start, start + chunk).map((alert) => ({
                 draft: draftAlert({
                   source,

@@ -4,7 +4,6 @@
  * state lives here, so a restarted process, or another worker, continues where the last one stopped.
  */
 import { sql, SqliteAdapter, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { AlertRecord } from './ports.js';
 import type { Entity, EntityRole, EntityType } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import type { Finding, RemediationStatus, Verdict } from '../domain/evidence.js';
@@ -15,127 +14,33 @@ import {
   type InvestigationEvent,
   type InvestigationStatus,
 } from '../domain/investigation.js';
-import { alertColumns, publicAlertId, toAlertRecord } from './alert-store.js';
+import { alertColumns, toAlertRecord } from './alert-store.js';
 import { thisHostClaims, isDeadClaim } from './claims.js';
-import { integerIds } from './ids.js';
-import { parseIncidentId, publicIncidentId } from './incident-store.js';
-import type { Page, PageRequest } from './ports.js';
 import { decodeCursor, encodeCursor, iso } from './query-helpers.js';
 import type { Database } from './schema.js';
+import {
+  indicatorIds,
+  parseIncidentId,
+  parseInvestigationId,
+  proposalIds,
+  publicActionId,
+  publicAlertId,
+  publicIncidentId,
+  publicInvestigationId,
+} from '../domain/ids.js';
+import type { Page, PageRequest } from '../domain/page.js';
+import type { AlertRecord } from '../domain/alert.js';
+import type {
+  EngineState,
+  InvestigationDetail,
+  InvestigationRecord,
+  InvestigationTrigger,
+  ProposedAction,
+} from '../domain/investigation.js';
+import type { Evidence, Relation } from '../domain/evidence.js';
+import { newEvidence } from '../domain/evidence.js';
 
-const invIds = integerIds('inv');
-export const publicInvestigationId = invIds.format;
-export const parseInvestigationId = invIds.parse;
-const indIds = integerIds('ind');
-const proposalIds = integerIds('prp');
 /** Public ids of actions (action-store.ts): `act_<n>`. */
-const publicActionId = integerIds('act').format;
-
-/** What started an investigation. */
-export type InvestigationTrigger =
-  | { readonly kind: 'alert'; readonly alertId: string }
-  | {
-      readonly kind: 'manual';
-      /** `incident`, or the entity key of a device, user or mailbox. */
-      readonly target: string;
-      readonly by: string;
-      readonly comment?: string;
-    };
-
-/** A link from one piece of evidence to another, found by an analyzer. */
-export interface Relation {
-  /** `image` (process → its file), `parent`, `child`, `connectedTo`, `injectedInto`, `accessed`, `created`, `runsOn`, `ranAs`, `host` (device → process)… */
-  readonly kind: string;
-  readonly key: string;
-}
-
-export interface EvidenceRow {
-  readonly key: string;
-  readonly type: EntityType;
-  readonly entity: Entity;
-  readonly origin: 'alert' | 'related' | 'expansion' | 'manual';
-  readonly depth: number;
-  readonly analyzed: boolean;
-  readonly verdict: Verdict;
-  readonly score: number;
-  readonly roles: readonly EntityRole[];
-  readonly remediationStatus: RemediationStatus;
-  readonly ownFindings: readonly Finding[];
-  readonly findings: readonly Finding[];
-  readonly relations: readonly Relation[];
-}
-
-/** A proposal of the investigation, and what became of it. */
-export interface ProposedAction {
-  /** The action's id once one is planned (`act_<n>`), the proposal's (`prp_<n>`) before. */
-  readonly id: string;
-  readonly proposalId: string;
-  readonly actionId: string | null;
-  readonly type: string;
-  readonly targetKey: string;
-  /** The device an action runs on (a file is quarantined per device). */
-  readonly deviceKey: string | null;
-  readonly evidenceKey: string;
-  /** `proposed` (not yet planned), `skipped` (the policy plans no action), or the action's status. */
-  readonly status: string;
-  /** The policy rule that decided it. */
-  readonly decisionRule: string | null;
-  readonly reasons: readonly string[];
-}
-
-export interface LogEntry {
-  readonly step: string;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly result: string;
-  /** Time it waited before this step, and as what (queued, pendingApproval, pendingResource). */
-  readonly waitedMs: number;
-  readonly waitedAs: string | null;
-  readonly worker: string;
-}
-
-/** The engine's working state, kept with the investigation. */
-export interface EngineState {
-  /** Analyze rounds run (each follows related entities one hop further). */
-  readonly rounds?: number;
-  /** Scope expansions waiting for approval: the entity, and the assets it would add. */
-  readonly pendingExpansions?: readonly {
-    readonly entityKey: string;
-    readonly assets: readonly string[];
-    readonly reason: string;
-  }[];
-  /** Entity keys whose expansion was done (or approved and done): not searched again. */
-  readonly expanded?: readonly string[];
-  /** Expansions an analyst approved, to be added on the next expand step. */
-  readonly approvedExpansions?: readonly string[];
-  /** What it waited as before the next step, since when (for the log). */
-  readonly waiting?: { readonly as: string; readonly since: number };
-}
-
-export interface InvestigationRecord {
-  readonly id: string;
-  readonly key: number;
-  readonly incidentId: string | null;
-  readonly status: InvestigationStatus;
-  readonly statusReason: string | null;
-  readonly playbook: string;
-  readonly trigger: InvestigationTrigger;
-  readonly step: string;
-  readonly state: EngineState;
-  readonly createdAt: string;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-  readonly updatedAt: string;
-  readonly runMs: number;
-  readonly alertCount: number;
-}
-
-export interface InvestigationDetail extends InvestigationRecord {
-  readonly alertIds: readonly string[];
-  readonly evidence: readonly EvidenceRow[];
-  readonly actions: readonly ProposedAction[];
-  readonly log: readonly LogEntry[];
-}
 
 export interface InvestigationFilter {
   readonly statuses?: readonly InvestigationStatus[];
@@ -162,7 +67,7 @@ export interface StepCommit {
   readonly event?: InvestigationEvent;
   readonly statusReason?: string | null;
   readonly state: EngineState;
-  readonly evidence?: readonly EvidenceRow[];
+  readonly evidence?: readonly Evidence[];
   readonly actions?: readonly Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>[];
   /** Release the claim (the investigation waits or ended). */
   readonly release: boolean;
@@ -265,12 +170,12 @@ function toRecord(row: InvestigationRow, alertCount: number): InvestigationRecor
   };
 }
 
-function toEvidence(row: Database['investigation_evidence']): EvidenceRow {
+function toEvidence(row: Database['investigation_evidence']): Evidence {
   return {
     key: row.entity_key,
     type: row.type as EntityType,
     entity: JSON.parse(row.entity) as Entity,
-    origin: row.origin as EvidenceRow['origin'],
+    origin: row.origin as Evidence['origin'],
     depth: Number(row.depth),
     analyzed: Number(row.analyzed) === 1,
     verdict: row.verdict as Verdict,
@@ -283,7 +188,7 @@ function toEvidence(row: Database['investigation_evidence']): EvidenceRow {
   };
 }
 
-function evidenceValues(investigationId: number, evidence: EvidenceRow, now: number) {
+function evidenceValues(investigationId: number, evidence: Evidence, now: number) {
   return {
     investigation_id: investigationId,
     entity_key: evidence.key,
@@ -303,33 +208,9 @@ function evidenceValues(investigationId: number, evidence: EvidenceRow, now: num
   };
 }
 
-/** A new piece of evidence: not yet analyzed, no verdict. */
-export function newEvidence(
-  entity: Entity,
-  origin: EvidenceRow['origin'],
-  depth: number,
-  roles: readonly EntityRole[] = [],
-): EvidenceRow {
-  return {
-    key: entity.key,
-    type: entity.type,
-    entity,
-    origin,
-    depth,
-    analyzed: false,
-    verdict: 'unknown',
-    score: 0,
-    roles,
-    remediationStatus: 'none',
-    ownFindings: [],
-    findings: [],
-    relations: [],
-  };
-}
-
 function toIndicator(row: Selectable<Database['indicators']>): Indicator {
   const indicator: Record<string, unknown> = {
-    id: indIds.format(Number(row.id)),
+    id: indicatorIds.format(Number(row.id)),
     entityKey: row.entity_key,
     action: row.action,
     title: row.title ?? undefined,
@@ -1074,7 +955,7 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
     },
 
     async removeIndicator(id) {
-      const key = indIds.parse(id);
+      const key = indicatorIds.parse(id);
       if (key === undefined) return false;
       const result = await db.deleteFrom('indicators').where('id', '=', key).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

@@ -4,7 +4,7 @@
  */
 import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
-import { deviceHashOf, entityHash } from './entity-index.js';
+import { deviceHashOf, entityHash } from '../domain/entity-hash.js';
 
 function isSqlite(db: Kysely<unknown>): boolean {
   return db.getExecutor().adapter instanceof SqliteAdapter;

@@ -3,36 +3,19 @@
  * and PostgreSQL; the contract suite (store.contract.test.ts) runs against both.
  */
 import type { Role } from '../domain/access.js';
-import type { Alert, AlertDraft, AlertStatus, Severity } from '../domain/alert.js';
-import type { EventDraft, EventKind } from '../domain/event.js';
-import type { PreparedAlert } from './prepared-alert.js';
-import type { PreparedEvent } from './prepared-event.js';
+import type { AlertStatus, Severity } from '../domain/alert.js';
+import type { EventKind } from '../domain/event.js';
+import type { AlertSink, EventSink, StoredRawEvents } from '../ingest/ports.js';
 import type { IncidentStore } from './incident-store.js';
 import type { InvestigationStore } from './investigation-store.js';
 import type { ActionStore } from './action-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { PolicyStore } from './policy-store.js';
 import type { UserStore } from './user-store.js';
-
-/** One alert to store, as a parser produced it. */
-export interface AlertInput {
-  readonly draft: AlertDraft;
-  /** The record as it arrived (kept for the analyst and for re-parsing). */
-  readonly raw?: string;
-  /** The format it was read as. */
-  readonly format: string;
-}
-
-export interface AlertWriteResult {
-  readonly id: string;
-  /** `created` for a new (source, sourceRef), `updated` when it replaced an alert stored before. */
-  readonly status: 'created' | 'updated';
-}
-
-/** A stored alert with what autoir knows about how it arrived. */
-export interface AlertRecord extends Alert {
-  readonly format: string;
-}
+import type { AlertRecord } from '../domain/alert.js';
+import type { ApiToken } from '../domain/access.js';
+import type { EventRecord } from '../domain/event.js';
+import type { Page, PageRequest } from '../domain/page.js';
 
 export interface AlertFilter {
   readonly severities?: readonly Severity[];
@@ -54,26 +37,8 @@ export interface AlertFilter {
   readonly text?: string;
 }
 
-export interface PageRequest {
-  readonly limit: number;
-  /** The `nextCursor` of the previous page. */
-  readonly cursor?: string;
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  /** Pass back to get the next page; `null` on the last page. */
-  readonly nextCursor: string | null;
-}
-
-export interface AlertStore {
-  /**
-   * Store a batch of alerts, all or nothing. A (source, sourceRef) seen before updates that alert in place (its id
-   * and incident stay); a new one is created. Entity keys are resolved through known aliases first.
-   */
-  upsertAlerts(inputs: readonly AlertInput[], now: Date): Promise<AlertWriteResult[]>;
-  /** Like upsertAlerts, for alerts already prepared (prepared-alert.ts) — e.g. by an ingest worker thread. */
-  upsertPrepared(prepared: readonly PreparedAlert[], now: Date): Promise<AlertWriteResult[]>;
+/** Alerts: ingest's sink (ingest/ports.ts), and what the API, CLI and investigations read and change. */
+export interface AlertStore extends AlertSink {
   getAlert(id: string): Promise<AlertRecord | undefined>;
   /**
    * Set an alert's status, recording who set it (`analyst:<name>`, or `automation`). Automation never changes a
@@ -86,14 +51,6 @@ export interface AlertStore {
   listAlerts(filter: AlertFilter, page: PageRequest): Promise<Page<AlertRecord>>;
   countAlerts(filter?: AlertFilter): Promise<number>;
 }
-
-/** A stored telemetry event, as searches return it: the normalised event with its id and times as ISO 8601. */
-export type EventRecord = Omit<EventDraft, 'time' | 'aliases'> & {
-  /** `evt_<n>`. */
-  readonly id: string;
-  readonly time: string;
-  readonly ingestedAt: string;
-};
 
 /** Which events: every condition given must hold. Entity keys are widened to their known aliases. */
 export interface EventFilter {
@@ -115,49 +72,14 @@ export interface EventPageRequest extends PageRequest {
   readonly order?: 'asc' | 'desc';
 }
 
-export interface EventWriteResult {
-  /** Events stored. */
-  readonly inserted: number;
-  /** Events already stored (the same record ingested before). */
-  readonly duplicates: number;
-}
-
-export interface EventWriteOptions {
-  /**
-   * Aliases (`alias\u0000key`) already recorded by this writer: skipped, and those recorded now are added. For a
-   * long ingest, where every event of a host teaches the same alias again.
-   */
-  readonly knownAliases?: Set<string>;
-}
-
-export interface EventStore {
-  /** Store prepared events (prepared-event.ts), all or nothing; a record stored before is not stored again. */
-  insertPrepared(
-    prepared: readonly PreparedEvent[],
-    now: Date,
-    options?: EventWriteOptions,
-  ): Promise<EventWriteResult>;
+/** Events: ingest's sink (ingest/ports.ts), and what the API, CLI and detection read. */
+export interface EventStore extends EventSink, StoredRawEvents {
   getEvent(id: string): Promise<EventRecord | undefined>;
   getEventRaw(id: string): Promise<string | undefined>;
   searchEvents(filter: EventFilter, page: EventPageRequest): Promise<Page<EventRecord>>;
   countEvents(filter?: EventFilter): Promise<number>;
   /** Delete events older than `before` (event time); returns how many. */
   pruneEvents(before: Date): Promise<number>;
-  /** Raw records in event-time order (oldest first), for re-reading stored events (detection on demand). */
-  scanRaw(filter: RawScanFilter, page: PageRequest): Promise<Page<RawEvent>>;
-}
-
-export interface RawScanFilter {
-  readonly formats?: readonly string[];
-  readonly since?: string;
-  readonly until?: string;
-}
-
-export interface RawEvent {
-  readonly id: string;
-  readonly time: string;
-  readonly format: string;
-  readonly raw: string;
 }
 
 /** A device seen with something (a file, an IP, a domain), and when. */
@@ -204,15 +126,6 @@ export interface EventQuery {
   urlClicks(url: string, window?: TimeWindow): Promise<EventRecord[]>;
   /** A user's logons, sign-ins and authentication attempts. */
   userLogons(userKey: string, window?: TimeWindow, limit?: number): Promise<EventRecord[]>;
-}
-
-export interface ApiToken {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly revokedAt: string | null;
 }
 
 export interface TokenStore {

@@ -6,6 +6,7 @@ import { createDevice, createProcess } from '../domain/entity.js';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert, endpointEntities } from '../../test/helpers/alerts.js';
 import { openStore } from './open-store.js';
+import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);
@@ -22,13 +23,14 @@ describe.each(backends)('store on %s', (dialect) => {
 
   it('runs migrations again on an existing store without harm', async () => {
     const again = await openStore(t.config);
-    await again.alerts.upsertAlerts([{ draft: draftAlert({ sourceRef: 'm1' }), format: 'autoir' }], now);
+    await writeAlerts(again.alerts, [{ draft: draftAlert({ sourceRef: 'm1' }), format: 'autoir' }], now);
     await again.close();
     expect(await t.store.alerts.countAlerts()).toBe(1);
   });
 
   it('creates an alert, and updates it in place when the same source and sourceRef come again', async () => {
-    const first = await t.store.alerts.upsertAlerts(
+    const first = await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({ sourceRef: 'r1', entities: endpointEntities('MKT01.pandalab.com', SHA_A) }),
@@ -42,7 +44,8 @@ describe.each(backends)('store on %s', (dialect) => {
     const id = first[0]!.id;
 
     const later = new Date('2024-05-03T00:00:00.000Z');
-    const second = await t.store.alerts.upsertAlerts(
+    const second = await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({
@@ -75,7 +78,8 @@ describe.each(backends)('store on %s', (dialect) => {
   });
 
   it('keeps the last version when one batch repeats an alert', async () => {
-    const results = await t.store.alerts.upsertAlerts(
+    const results = await writeAlerts(
+      t.store.alerts,
       [
         { draft: draftAlert({ sourceRef: 'dup', title: 'v1' }), format: 'autoir' },
         { draft: draftAlert({ sourceRef: 'other' }), format: 'autoir' },
@@ -90,7 +94,8 @@ describe.each(backends)('store on %s', (dialect) => {
   });
 
   it('treats the same sourceRef from two sources as two alerts', async () => {
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         { draft: draftAlert({ source: 'a', sourceRef: 'x' }), format: 'autoir' },
         { draft: draftAlert({ source: 'b', sourceRef: 'x' }), format: 'autoir' },
@@ -101,7 +106,8 @@ describe.each(backends)('store on %s', (dialect) => {
   });
 
   it('resolves a bare host name to the FQDN of the device seen before, and device-scoped entities with it', async () => {
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({
@@ -113,7 +119,8 @@ describe.each(backends)('store on %s', (dialect) => {
       ],
       now,
     );
-    const [result] = await t.store.alerts.upsertAlerts(
+    const [result] = await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({
@@ -134,7 +141,8 @@ describe.each(backends)('store on %s', (dialect) => {
   });
 
   it('leaves a bare host name alone when two domains have a device of that name', async () => {
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({ sourceRef: 'a', entities: [createDevice({ hostname: 'web1.a.example' })!] }),
@@ -147,7 +155,8 @@ describe.each(backends)('store on %s', (dialect) => {
       ],
       now,
     );
-    const [result] = await t.store.alerts.upsertAlerts(
+    const [result] = await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({ sourceRef: 'c', entities: [createDevice({ hostname: 'WEB1' })!] }),
@@ -162,7 +171,7 @@ describe.each(backends)('store on %s', (dialect) => {
   it('stores nothing of a transaction that fails', async () => {
     await expect(
       t.store.transaction(async (tx) => {
-        await tx.alerts.upsertAlerts([{ draft: draftAlert({ sourceRef: 'in-tx' }), format: 'autoir' }], now);
+        await writeAlerts(tx.alerts, [{ draft: draftAlert({ sourceRef: 'in-tx' }), format: 'autoir' }], now);
         expect(await tx.alerts.countAlerts()).toBe(1);
         throw new Error('boom');
       }),
@@ -171,7 +180,8 @@ describe.each(backends)('store on %s', (dialect) => {
   });
 
   it('filters by severity, source, time, technique, entity, title and incident', async () => {
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: draftAlert({
@@ -234,7 +244,7 @@ describe.each(backends)('store on %s', (dialect) => {
       }),
       format: 'autoir',
     }));
-    await t.store.alerts.upsertAlerts(drafts, now);
+    await writeAlerts(t.store.alerts, drafts, now);
     const seen: { createdAt: string; id: string; sourceRef: string }[] = [];
     let cursor: string | undefined;
     let pages = 0;

@@ -3,8 +3,9 @@ import { isRole } from '../domain/access.js';
 import { AutoirError } from '../domain/errors.js';
 import { isStoreUnavailable, isUniqueViolation } from './errors.js';
 import { newId } from './ids.js';
-import type { ApiToken, TokenStore } from './ports.js';
+import type { TokenStore } from './ports.js';
 import type { ApiTokensTable, Database } from './schema.js';
+import type { ApiToken } from '../domain/access.js';
 
 const columns = ['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'] as const;
 

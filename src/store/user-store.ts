@@ -10,37 +10,7 @@ import { AutoirError } from '../domain/errors.js';
 import { isStoreUnavailable, isUniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import type { Database, SessionsTable, UsersTable } from './schema.js';
-
-/** A local account, as every caller sees it: never with its password hash. */
-export interface User {
-  readonly id: string;
-  readonly username: string;
-  readonly role: Role;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly disabledAt: string | null;
-  readonly lastLoginAt: string | null;
-}
-
-/** A signed-in browser. `principal` is `user:<name>` or `token:<name>`. */
-export interface Session {
-  readonly idHash: string;
-  readonly principal: string;
-  /** The principal's role now (a changed role applies to sessions at once). */
-  readonly role: Role;
-  readonly csrfToken: string;
-  readonly createdAt: string;
-  /** Absolute expiry. */
-  readonly expiresAt: string;
-  readonly lastSeenAt: string;
-}
-
-/** How failed sign-ins are damped: `maxFailures` within `windowMs` lock the name for `lockMs`. */
-export interface SignInDamping {
-  readonly maxFailures: number;
-  readonly windowMs: number;
-  readonly lockMs: number;
-}
+import type { Session, SignInDamping, User } from '../domain/access.js';
 
 export interface UserStore {
   /** A name in use → `AUTOIR_E_CONFLICT`. The name must be normalised and valid already. */

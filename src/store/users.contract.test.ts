@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import type { SignInDamping } from './user-store.js';
+import type { SignInDamping } from '../domain/access.js';
 
 const start = new Date('2030-01-01T00:00:00.000Z');
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000);

@@ -14,8 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../src/connectors/webhook/webhook.js';
-import type { ActionType } from '../../src/domain/action.js';
-import type { ActionRecord } from '../../src/store/action-store.js';
+import type { ActionType, ActionRecord } from '../../src/domain/action.js';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

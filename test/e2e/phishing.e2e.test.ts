@@ -15,8 +15,9 @@ import { generatedMailCorpus, type RawMessage } from '../helpers/mail-corpus.js'
 import { createMailbox, createMailMessage, type Entity } from '../../src/domain/entity.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
-import type { InvestigationDetail } from '../../src/store/investigation-store.js';
 import { runUntilIdle } from '../../src/worker/worker.js';
+import type { InvestigationDetail } from '../../src/domain/investigation.js';
+import { writeAlerts } from '../../src/ingest/prepare-alert.js';
 
 const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const now = () => new Date('2026-03-01T00:00:00.000Z');
@@ -156,7 +157,8 @@ const reportedCampaign = (corpus: () => RawMessage[]) =>
 
       // Bob reports the message.
       const reporter = reported!.mailRecipients?.[0] as string;
-      await t.store.alerts.upsertAlerts(
+      await writeAlerts(
+        t.store.alerts,
         [
           {
             draft: {

@@ -10,8 +10,9 @@ import { backends, createTestStore, type TestStore } from '../helpers/stores.js'
 import { createIp, createUser, type Entity } from '../../src/domain/entity.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
-import type { InvestigationDetail } from '../../src/store/investigation-store.js';
 import { runUntilIdle } from '../../src/worker/worker.js';
+import type { InvestigationDetail } from '../../src/domain/investigation.js';
+import { writeAlerts } from '../../src/ingest/prepare-alert.js';
 
 const ATTACKER = '203.0.113.9';
 const T0 = Date.parse('2026-02-10T02:00:00.000Z');
@@ -58,7 +59,8 @@ describe.each(backends)('a password spray that guessed one password, on %s', (ba
       store: t.store,
       now: () => new Date(T0 + 86_400_000),
     });
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: {
@@ -178,7 +180,8 @@ describe.each(backends)('sign-ins from Paris and Sydney an hour apart, on %s', (
       store: t.store,
       now: () => new Date(T0 + 86_400_000),
     });
-    await t.store.alerts.upsertAlerts(
+    await writeAlerts(
+      t.store.alerts,
       [
         {
           draft: {

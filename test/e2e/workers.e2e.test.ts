@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftAlert } from '../helpers/alerts.js';
 import { createTestStore, type TestStore } from '../helpers/stores.js';
 import { createDevice, createFile, createProcess, type Entity } from '../../src/domain/entity.js';
+import { writeAlerts } from '../../src/ingest/prepare-alert.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -46,7 +47,8 @@ describe('two workers on one PostgreSQL', () => {
         device: host,
       }) as Entity;
       const process = createProcess({ device: host, pid: 100 + index, imagePath: image, imageKey: file.key });
-      await t.store.alerts.upsertAlerts(
+      await writeAlerts(
+        t.store.alerts,
         [
           {
             draft: draftAlert({

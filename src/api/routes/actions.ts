@@ -18,10 +18,11 @@ import {
   undoActions,
 } from '../../respond/action-center.js';
 import { loadPolicyDocument, parsePolicy, redactPolicy, resolvePolicy } from '../../respond/policy-config.js';
-import type { ActionFilter, ActionRecord } from '../../store/action-store.js';
+import type { ActionFilter } from '../../store/action-store.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf, generateToken, hashToken } from '../auth.js';
 import { commaList, defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
+import type { ActionRecord } from '../../domain/action.js';
 
 const dateTime = z
   .string()

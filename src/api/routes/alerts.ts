@@ -5,11 +5,13 @@ import { AutoirError } from '../../domain/errors.js';
 import { formatById } from '../../ingest/formats/index.js';
 import { alertFormats } from '../../ingest/formats/index.js';
 import { errorAt, parseBody } from '../../ingest/items.js';
-import type { AlertInput, Store } from '../../store/ports.js';
+import type { Store } from '../../store/ports.js';
 import { commaList, defineRoute, errorSchema, type RouteSpec } from '../route.js';
 import { alertSchema } from './schemas.js';
 import { correlatePending } from '../../correlate/correlator.js';
 import type { CorrelationOptions } from '../../correlate/correlate.js';
+import type { AlertInput } from '../../domain/alert.js';
+import { writeAlerts } from '../../ingest/prepare-alert.js';
 
 const dateTime = z
   .string()
@@ -192,7 +194,7 @@ export function alertRoutes(store: Store, correlation: CorrelationOptions = {}):
         const errorCount = items.filter((item) => !item.outcome.ok).length;
         const store_ = !(query.strict && errorCount > 0);
         const written =
-          store_ && inputs.length > 0 ? await store.alerts.upsertAlerts(inputs, new Date()) : [];
+          store_ && inputs.length > 0 ? await writeAlerts(store.alerts, inputs, new Date()) : [];
         // Alerts become incidents as they arrive.
         if (written.length > 0) await correlatePending(store, correlation);
         const byItem = new Map<number, { id: string; status: 'created' | 'updated' }>();

@@ -9,7 +9,6 @@ import { isUsername, normalizeUsername, roles } from '../../domain/access.js';
 import { durationMs } from '../../domain/duration.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
-import type { Session, SignInDamping } from '../../store/user-store.js';
 import {
   generateSessionSecrets,
   hashSessionId,
@@ -21,6 +20,7 @@ import {
 } from '../auth.js';
 import { verifyNothing, verifyPassword } from '../passwords.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
+import type { Session, SignInDamping } from '../../domain/access.js';
 
 export interface SessionOptions {
   /** A session unused this long ends (`AUTOIR_SESSION_IDLE`). */

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { normalizeUsername, roles, usernamePattern } from '../../domain/access.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
-import type { User } from '../../store/user-store.js';
 import { actorOf, type Principal } from '../auth.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
+import type { User } from '../../domain/access.js';
 
 const userSchema = z
   .object({

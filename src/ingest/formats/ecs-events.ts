@@ -8,7 +8,8 @@
 import { geoPoint, type EventKind } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
 import { EventBuilder } from '../event-builder.js';
-import { getPath, isObject, list, num, text, texts, type InputFormat, type JsonObject } from '../format.js';
+import { type InputFormat } from '../format.js';
+import { getPath, isObject, list, num, text, texts, type JsonObject } from '../../records/json.js';
 
 export const ecsEventFormat: InputFormat = {
   id: 'ecs',

@@ -13,8 +13,9 @@ import {
 import { normalizeTimestamp, uniqueEntities } from '../../domain/entity.js';
 import { badInput } from '../../domain/errors.js';
 import { ecsEntities } from '../ecs.js';
-import { getPath, isObject, list, num, text, validate, type InputFormat } from '../format.js';
+import { validate, type InputFormat } from '../format.js';
 import { dropUndefined } from './autoir.js';
+import { getPath, isObject, list, num, text } from '../../records/json.js';
 
 /** Kibana's and the legacy signal field names. */
 const kibana = (doc: unknown, name: string): unknown =>

@@ -7,7 +7,8 @@
 import { normalizeEmailAddress } from '../../domain/entity.js';
 import { badInput } from '../../domain/errors.js';
 import { EventBuilder } from '../event-builder.js';
-import { isObject, list, text, type InputFormat, type JsonObject } from '../format.js';
+import { type InputFormat } from '../format.js';
+import { isObject, list, text, type JsonObject } from '../../records/json.js';
 
 const RULE_OPERATIONS = new Set([
   'new-inboxrule',

@@ -31,8 +31,9 @@ import {
   type EntityRole,
   type FileEntity,
 } from '../../domain/entity.js';
-import { isObject, text, validate, zs, type InputFormat, type JsonObject } from '../format.js';
+import { validate, zs, type InputFormat } from '../format.js';
 import { dropUndefined } from './autoir.js';
+import { isObject, text, type JsonObject } from '../../records/json.js';
 
 const fileDetails = z
   .object({

@@ -7,7 +7,7 @@
 import { geoPoint, type EventKind } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
 import { EventBuilder } from '../event-builder.js';
-import { isObject, list, num, text, type JsonObject } from '../format.js';
+import { isObject, list, num, text, type JsonObject } from '../../records/json.js';
 
 export const OCSF_EVENT_CLASSES: Readonly<Record<number, string>> = {
   1001: 'file_activity',

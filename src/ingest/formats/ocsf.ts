@@ -29,9 +29,10 @@ import {
   type Entity,
   type EntityRole,
 } from '../../domain/entity.js';
-import { isObject, list, num, text, validate, type InputFormat, type JsonObject } from '../format.js';
+import { validate, type InputFormat } from '../format.js';
 import { dropUndefined } from './autoir.js';
 import { OCSF_EVENT_CLASSES, ocsfEventDraft } from './ocsf-events.js';
+import { isObject, list, num, text, type JsonObject } from '../../records/json.js';
 
 const time = z.union([z.number(), z.string()]).nullish();
 

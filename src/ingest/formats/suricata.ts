@@ -15,19 +15,9 @@ import {
   uniqueEntities,
   type Entity,
 } from '../../domain/entity.js';
-import {
-  contentRef,
-  isObject,
-  list,
-  num,
-  text,
-  texts,
-  validate,
-  zs,
-  type InputFormat,
-  type JsonObject,
-} from '../format.js';
+import { contentRef, validate, zs, type InputFormat } from '../format.js';
 import { dropUndefined } from './autoir.js';
+import { isObject, list, num, text, texts, type JsonObject } from '../../records/json.js';
 
 const alertSchema = z.looseObject({
   timestamp: z.string().refine((value) => normalizeTimestamp(value) !== undefined, 'must be a date-time'),

@@ -23,9 +23,10 @@ import {
   uniqueEntities,
   type Entity,
 } from '../../domain/entity.js';
-import { isObject, text, validate, zs, type InputFormat, type JsonObject } from '../format.js';
-import { windowsEventEntities } from '../windows-event.js';
+import { validate, zs, type InputFormat } from '../format.js';
+import { windowsEventEntities } from '../../records/windows-entities.js';
 import { dropUndefined } from './autoir.js';
+import { isObject, text, type JsonObject } from '../../records/json.js';
 
 const alertSchema = z.looseObject({
   id: z.union([z.string(), z.number()]),

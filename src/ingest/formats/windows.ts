@@ -3,9 +3,10 @@
  * — into telemetry events (windows-record.ts reads the shape, windows-telemetry.ts the meaning).
  */
 import { badInput } from '../../domain/errors.js';
-import { isObject, type InputFormat } from '../format.js';
-import { readWindowsRecord, windowsShape } from '../windows-record.js';
+import { type InputFormat } from '../format.js';
+import { readWindowsRecord, windowsShape } from '../../records/windows-record.js';
 import { windowsEventDraft } from '../windows-telemetry.js';
+import { isObject } from '../../records/json.js';
 
 export const windowsFormat: InputFormat = {
   id: 'windows',

@@ -12,7 +12,8 @@ import {
 } from '../../domain/entity.js';
 import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
-import { isObject, type InputFormat, type JsonObject } from '../format.js';
+import { type InputFormat } from '../format.js';
+import { isObject, type JsonObject } from '../../records/json.js';
 
 /** Which log a record belongs to: its `_path`, else told by its fields. */
 export function zeekPath(record: JsonObject): string {

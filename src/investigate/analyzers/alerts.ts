@@ -4,9 +4,9 @@
  * behaviour and intel decide.
  */
 import { severityRank, type Severity } from '../../domain/alert.js';
-import type { AlertRecord } from '../../store/ports.js';
 import { finding, nothing, type Analyzer } from './analyzer.js';
 import { DOCUMENT_AND_WEB_APPS, fileName } from './windows-paths.js';
+import type { AlertRecord } from '../../domain/alert.js';
 
 const WEIGHT: Record<Severity, number> = { informational: 0, low: 10, medium: 20, high: 35, critical: 70 };
 const CAP = 70;

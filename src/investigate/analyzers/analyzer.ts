@@ -4,10 +4,10 @@
  * join the investigation. Verdicts are decided from findings elsewhere (domain/verdict.ts, ../verdicts.ts).
  */
 import type { Entity, EntityRole, EntityType } from '../../domain/entity.js';
-import type { Finding } from '../../domain/evidence.js';
+import type { Finding, Evidence } from '../../domain/evidence.js';
 import type { Indicator } from '../../domain/indicator.js';
-import type { AlertRecord, EventQuery, EventStore } from '../../store/ports.js';
-import type { EvidenceRow } from '../../store/investigation-store.js';
+import type { EventQuery, EventStore } from '../../store/ports.js';
+import type { AlertRecord } from '../../domain/alert.js';
 
 export interface AnalysisContext {
   readonly query: EventQuery;
@@ -42,7 +42,7 @@ export interface Analysis {
 export interface Analyzer {
   readonly name: string;
   readonly types: readonly EntityType[];
-  analyze(evidence: EvidenceRow, context: AnalysisContext): Promise<Analysis>;
+  analyze(evidence: Evidence, context: AnalysisContext): Promise<Analysis>;
 }
 
 export const nothing: Analysis = { findings: [], related: [] };

@@ -11,8 +11,7 @@ import {
   type UserEntity,
 } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
-import type { GeoPoint } from '../../domain/event.js';
-import type { EventRecord } from '../../store/ports.js';
+import type { GeoPoint, EventRecord } from '../../domain/event.js';
 import { finding, focusTime, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
 
 /** Failures before a success from one address that read as guessing. */

@@ -15,8 +15,8 @@ import {
   type MailMessageEntity,
 } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
-import type { EventRecord } from '../../store/ports.js';
 import { finding, nothing, type AnalysisContext, type Analyzer, type RelatedEntity } from './analyzer.js';
+import type { EventRecord } from '../../domain/event.js';
 
 /** Most messages a cluster holds in an investigation. */
 const MAX_CLUSTER = 200;

@@ -17,7 +17,6 @@ import {
 } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
 import { specialAddress } from '../../domain/net.js';
-import type { EventRecord } from '../../store/ports.js';
 import { finding, type AnalysisContext, type Analyzer, type RelatedEntity } from './analyzer.js';
 import {
   DOCUMENT_AND_WEB_APPS,
@@ -30,6 +29,7 @@ import {
   isSystemPath,
   isUserWritable,
 } from './windows-paths.js';
+import type { EventRecord } from '../../domain/event.js';
 
 const ACTIVITY_LIMIT = 5000;
 

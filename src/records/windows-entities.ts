@@ -17,7 +17,7 @@ import {
   type Entity,
   type FileEntity,
 } from '../domain/entity.js';
-import { text } from './format.js';
+import { text } from './json.js';
 
 /** Field lookup with case-insensitive names. */
 export function fieldReader(data: Readonly<Record<string, unknown>>): (name: string) => string | undefined {

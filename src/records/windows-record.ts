@@ -7,7 +7,7 @@
  * - Winlogbeat / Elastic Agent (ECS): `winlog.event_id`, `winlog.channel`, `winlog.event_data.*`.
  * - `evtx_dump` JSON (XML as JSON): `Event.System`, `Event.EventData` or `Event.UserData`.
  */
-import { getPath, isObject, type JsonObject } from './format.js';
+import { getPath, isObject, type JsonObject } from './json.js';
 
 export interface WindowsRecord {
   readonly provider?: string;

@@ -5,57 +5,10 @@
  */
 import { severityRank } from '../domain/alert.js';
 import { entityAliases, type Entity } from '../domain/entity.js';
-import { badInput } from '../domain/errors.js';
-import { deviceHashOf, entityHash } from './entity-index.js';
-import type { AlertInput } from './ports.js';
-import type { AlertsTable } from './schema.js';
-
-/** The columns an alert is written with, in order; `values` of a prepared alert follow it. */
-export const alertWriteColumns = [
-  'source',
-  'source_ref',
-  'title',
-  'description',
-  'severity',
-  'severity_rank',
-  'category',
-  'detector',
-  'mitre_techniques',
-  'created_at',
-  'first_activity_at',
-  'last_activity_at',
-  'ingested_at',
-  'updated_at',
-  'incident_id',
-  'entities',
-  'raw',
-  'format',
-  'event_count',
-] as const satisfies readonly (keyof AlertsTable)[];
-
-type Column = (typeof alertWriteColumns)[number];
-
-/** Position of each column in `values`. */
-export const at = Object.fromEntries(alertWriteColumns.map((column, index) => [column, index])) as Record<
-  Column,
-  number
->;
-
-export interface PreparedAlert {
-  /**
-   * Column values in `alertWriteColumns` order (a flat array crosses threads much faster than an object);
-   * `ingested_at` and `updated_at` are filled in when written.
-   */
-  readonly values: unknown[];
-  /** `entityHash` of each entity key, in entity order. */
-  readonly entityHashes: ArrayLike<number>;
-  /** `deviceHashOf` the entities: the device the alert counts for in the entity index. */
-  readonly deviceHash: number;
-  /** Aliases this alert's entities establish: [alias key, entity key]. Absent when none. */
-  readonly aliases?: readonly (readonly [string, string])[];
-  /** Alias keys that, if known, would change this alert's entities (bare host names, UPNs, SIDs). Absent when none. */
-  readonly lookups?: readonly string[];
-}
+import { deviceHashOf, entityHash } from '../domain/entity-hash.js';
+import type { AlertInput, AlertWriteResult } from '../domain/alert.js';
+import { alertWriteColumns, type AlertSink, type PreparedAlert } from './ports.js';
+import { epoch } from '../domain/time.js';
 
 export function prepareAlert({ draft, raw, format }: AlertInput): PreparedAlert {
   const aliases: [string, string][] = [];
@@ -63,7 +16,7 @@ export function prepareAlert({ draft, raw, format }: AlertInput): PreparedAlert 
     if (entity.type === 'device' || entity.type === 'user')
       for (const alias of entityAliases(entity)) aliases.push([alias, entity.key]);
   }
-  const row: Record<Column, unknown> = {
+  const row: Record<(typeof alertWriteColumns)[number], unknown> = {
     source: draft.source,
     source_ref: draft.sourceRef,
     title: draft.title,
@@ -126,10 +79,11 @@ export function aliasLookups(entities: readonly Entity[]): string[] {
   return [...keys];
 }
 
-/** Epoch milliseconds of an ISO 8601 time; a bad one is a user error naming the field. */
-export function epoch(value: string, field: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms))
-    throw badInput(`${field} is not a date-time: ${JSON.stringify(value)}`, { field });
-  return ms;
+/** Prepare alerts and write them, all or nothing: for alerts that arrive one batch at a time (the API, detection). */
+export function writeAlerts(
+  sink: AlertSink,
+  inputs: readonly AlertInput[],
+  now: Date,
+): Promise<AlertWriteResult[]> {
+  return inputs.length === 0 ? Promise.resolve([]) : sink.upsertPrepared(inputs.map(prepareAlert), now);
 }

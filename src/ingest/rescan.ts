@@ -1,15 +1,16 @@
 /**
- * Detection on demand: run the rules over events already stored (`autoir detect --since T`), e.g. after adding
+ * Detection on demand: run a matcher over events already stored (`autoir detect --since T`), e.g. after adding
  * rules. Reads the raw records back in time order, matches, merges and stores alerts like ingest does; running it
  * twice over the same events raises no new alerts and no higher counts.
  */
-import { isObject } from '../ingest/format.js';
-import { readWindowsRecord } from '../ingest/windows-record.js';
-import { windowsEventDraft } from '../ingest/windows-telemetry.js';
-import type { Store } from '../store/ports.js';
-import { AlertMerger, alertFromMatch, detectionRules, type DetectionConfig } from './detector.js';
+import { readWindowsRecord } from '../records/windows-record.js';
+import { isObject } from '../records/json.js';
+import { AlertMerger } from './alert-merger.js';
+import type { AlertSink, EventMatcher, StoredRawEvents } from './ports.js';
+import { writeAlerts } from './prepare-alert.js';
+import { windowsEventDraft } from './windows-telemetry.js';
 
-export interface DetectSummary {
+export interface RescanSummary {
   /** Stored events read (Windows events; other formats have no rules yet). */
   events: number;
   /** Rule matches. */
@@ -17,28 +18,31 @@ export interface DetectSummary {
   alerts: number;
   created: number;
   updated: number;
-  /** Rules that ran. */
-  rules: number;
   /** Raw records that could not be read back (should not happen; counted, not fatal). */
   unreadable: number;
 }
 
-export async function detectStored(
-  store: Store,
-  config: DetectionConfig,
+/** What a rescan reads from and writes to. */
+export interface RescanPorts {
+  readonly events: StoredRawEvents;
+  transaction<T>(work: (tx: { readonly alerts: AlertSink }) => Promise<T>): Promise<T>;
+}
+
+/** Run detection over stored Windows events in `window` and store the alerts it raises. */
+export async function rescanStoredEvents(
+  store: RescanPorts,
+  matcher: EventMatcher,
   window: { since?: string; until?: string },
   now: () => Date = () => new Date(),
   pageSize = 5000,
-): Promise<DetectSummary> {
-  const rules = detectionRules(config);
+): Promise<RescanSummary> {
   const merger = new AlertMerger();
-  const summary: DetectSummary = {
+  const summary: RescanSummary = {
     events: 0,
     detections: 0,
     alerts: 0,
     created: 0,
     updated: 0,
-    rules: rules.rules.length,
     unreadable: 0,
   };
   let cursor: string | undefined;
@@ -58,12 +62,10 @@ export async function detectStored(
         summary.unreadable++;
         continue;
       }
-      const matched = rules.match(record);
-      if (matched.length === 0) continue;
-      const draft = windowsEventDraft(record);
-      for (const rule of matched) {
+      const drafts = matcher.match(record, windowsEventDraft(record));
+      for (const draft of drafts) {
         summary.detections++;
-        merger.add(alertFromMatch(rule, record, draft, config.windowMs));
+        merger.add(draft);
       }
     }
     cursor = page.nextCursor ?? undefined;
@@ -71,8 +73,9 @@ export async function detectStored(
   const drafts = merger.drain();
   for (let start = 0; start < drafts.length; start += 1000) {
     const chunk = drafts.slice(start, start + 1000);
-    const results = await store.transaction((target) =>
-      target.alerts.upsertAlerts(
+    const results = await store.transaction((tx) =>
+      writeAlerts(
+        tx.alerts,
         chunk.map((draft) => ({ draft, format: 'sigma' })),
         now(),
       ),

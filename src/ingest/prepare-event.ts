@@ -4,66 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { EventDraft } from '../domain/event.js';
-import { entityHash } from './entity-index.js';
-import type { EventsTable } from './schema.js';
-
-/** The columns an event is written with, in order; `values` of a prepared event follow it. */
-export const eventWriteColumns = [
-  'ref',
-  'time',
-  'ingested_at',
-  'format',
-  'source',
-  'code',
-  'kind',
-  'outcome',
-  'device_key',
-  'user_key',
-  'process_key',
-  'parent_process_key',
-  'image_path',
-  'command_line',
-  'sha256',
-  'sha1',
-  'md5',
-  'target_path',
-  'target_process_key',
-  'target_user_key',
-  'registry_path',
-  'registry_value',
-  'src_ip',
-  'src_port',
-  'dst_ip',
-  'dst_port',
-  'protocol',
-  'domain',
-  'url',
-  'mail_sender',
-  'mail_recipients',
-  'mail_message_id',
-  'mail_subject',
-  'keys',
-  'details',
-  'raw',
-] as const satisfies readonly (keyof EventsTable)[];
-
-type Column = (typeof eventWriteColumns)[number];
-
-/** Position of each column in `values`. */
-export const eventAt = Object.fromEntries(
-  eventWriteColumns.map((column, index) => [column, index]),
-) as Record<Column, number>;
-
-export interface PreparedEvent {
-  /**
-   * Column values in `eventWriteColumns` order; `ingested_at` is filled in when written. The raw record is its
-   * UTF-8 bytes (packRawRecords), stored as a blob.
-   */
-  readonly values: unknown[];
-  /** `entityHash` of each key the event is indexed by. */
-  readonly entityHashes: ArrayLike<number>;
-  readonly aliases?: readonly (readonly [string, string])[];
-}
+import { eventAt, type PreparedEvent } from './ports.js';
+import { entityHash } from '../domain/entity-hash.js';
+import { indexedEventKey } from '../domain/event.js';
 
 /**
  * Identities of the records of one document, for de-duplication. An event is identified by its time and a 53-bit
@@ -87,11 +30,6 @@ export class EventRefs {
   }
 }
 
-/** Entity types worth an index entry: the ones investigations look events up by. Devices use their own index. */
-export function indexedEventKey(key: string): boolean {
-  return !(key.startsWith('device:') || key.startsWith('file:path:') || key.startsWith('registry'));
-}
-
 /**
  * Replace the raw record strings of prepared events by views of one buffer holding all their UTF-8 bytes. The
  * buffer can be transferred to another thread whole (returned), instead of every string being copied, and the
@@ -110,14 +48,6 @@ export function packRawRecords(events: readonly PreparedEvent[]): ArrayBuffer | 
     offset += written;
   }
   return arena.buffer;
-}
-
-/** The text of a stored raw record (a blob of UTF-8, or text stored by an earlier version). */
-export function rawText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array)
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
-  return String(value);
 }
 
 export function prepareEvent(draft: EventDraft, raw: string, refs: EventRefs): PreparedEvent {
