@@ -11,6 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { correlatePending } from '../src/correlate/correlator.js';
 import { timelineMemory } from '../src/correlate/timelines.js';
+import { type Entity } from '../src/domain/entity.js';
+import { correlate, type CorrelationAlert } from '../src/correlate/correlate.js';
+import { createRandom } from './generate.js';
+import type { Store } from '../src/store/ports.js';
+import type { IncidentStore } from '../src/store/incident-store.js';
+import { openBenchStore } from './store.js';
+import { writeAlerts } from '../src/ingest/prepare-alert.js';
 import {
   createDevice,
   createDomain,
@@ -18,14 +25,7 @@ import {
   createIp,
   createProcess,
   createUser,
-  type Entity,
-} from '../src/domain/entity.js';
-import { correlate, type CorrelationAlert } from '../src/correlate/correlate.js';
-import { createRandom } from './generate.js';
-import type { Store } from '../src/store/ports.js';
-import type { IncidentStore } from '../src/store/incident-store.js';
-import { openBenchStore } from './store.js';
-import { writeAlerts } from '../src/ingest/prepare-alert.js';
+} from '../src/domain/entity-builders.js';
 
 export function generateCorrelationAlerts(count: number, seed = 7): CorrelationAlert[] {
   const random = createRandom(seed);

@@ -9,7 +9,7 @@ import { bundledRulesDir } from '../src/detect/detector.js';
 import { loadRuleSet } from '../src/detect/ruleset.js';
 import { sigmaStatuses } from '../src/detect/sigma.js';
 import { openDocuments, planInput } from '../src/ingest/input.js';
-import { readRecords } from '../src/ingest/records.js';
+import { readRecords } from '../src/records/json-records.js';
 import { readWindowsRecord } from '../src/records/windows-record.js';
 import { isObject } from '../src/records/json.js';
 

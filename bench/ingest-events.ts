@@ -11,7 +11,7 @@ import { openDocuments, planInput } from '../src/ingest/input.js';
 import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { ingestDocuments } from '../src/ingest/pipeline.js';
 import { parseThreadScript } from '../src/app/threads.js';
-import { readRecords } from '../src/ingest/records.js';
+import { readRecords } from '../src/records/json-records.js';
 import { openBenchStore } from './store.js';
 import { timeWritesOnly } from './write-only.js';
 

@@ -14,7 +14,7 @@ import { parseConnectorConfig, redactConnector } from '../src/connectors/config.
 import { verifyWebhookSignature } from '../src/connectors/webhook/webhook.js';
 import type { ActionType, ActionRecord } from '../src/domain/action.js';
 import { decideActions } from '../src/respond/action-center.js';
-import { connectorSource } from '../src/respond/connectors.js';
+import { connectorSource } from '../src/app/connectors.js';
 import { executePending } from '../src/respond/executor.js';
 import { openBenchStore } from './store.js';
 import type { Page } from '../src/domain/page.js';

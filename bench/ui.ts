@@ -28,15 +28,7 @@ import { defaultWebRoot } from '../src/api/static.js';
 import { correlatePending } from '../src/correlate/correlator.js';
 import type { Store } from '../src/store/ports.js';
 import type { Severity, AlertInput } from '../src/domain/alert.js';
-import {
-  createDevice,
-  createDomain,
-  createFile,
-  createIp,
-  createProcess,
-  createUser,
-  type Entity,
-} from '../src/domain/entity.js';
+import { type Entity } from '../src/domain/entity.js';
 import type { Finding, Evidence, Relation } from '../src/domain/evidence.js';
 import { proposeActions } from '../src/investigate/proposals.js';
 import { judgeEvidence } from '../src/investigate/verdicts.js';
@@ -45,6 +37,14 @@ import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
 import { parseAlertId, parseIncidentId } from '../src/domain/ids.js';
 import { writeAlerts } from '../src/ingest/prepare-alert.js';
+import {
+  createDevice,
+  createDomain,
+  createFile,
+  createIp,
+  createProcess,
+  createUser,
+} from '../src/domain/entity-builders.js';
 
 const TARGET_MS = 1000;
 const PAGE_ROWS = 50;

@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { detectionConfigFrom } from '../detect/config.js';
 import { windowsDetection } from '../detect/matcher.js';
-import { createMailbox, createMailMessage, type Entity } from '../domain/entity.js';
+import { type Entity } from '../domain/entity.js';
 import { openDocuments, planInput, type InputDocument } from '../ingest/input.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
 import { investigationConfigFrom } from '../investigate/config.js';
@@ -23,6 +23,7 @@ import { runUntilIdle } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';
 import { table } from './io.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
+import { createMailbox, createMailMessage } from '../domain/entity-builders.js';
 
 const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const SENDER = 'account-security@micros0ft-support.com';

@@ -1,18 +1,14 @@
 /** `autoir events search|show|prune`: the telemetry events store from the command line. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import {
-  normalizeDomain,
-  normalizeEntityKey,
-  normalizeHash,
-  normalizeIp,
-  normalizeUrl,
-} from '../domain/entity.js';
+import { normalizeEntityKey } from '../domain/entity.js';
 import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
 import { eventKinds, type EventKind } from '../domain/event.js';
-import type { EventFilter, Store } from '../store/ports.js';
+import type { Store } from '../store/ports.js';
 import { collect, limitParser, table, truncate } from './io.js';
 import type { EventRecord } from '../domain/event.js';
+import type { EventFilter } from '../investigate/ports.js';
+import { normalizeDomain, normalizeHash, normalizeIp, normalizeUrl } from '../domain/entity-values.js';
 
 export interface CommandHelpers {
   readonly withStore: <T>(command: Command, work: (store: Store) => Promise<T>) => Promise<T>;

@@ -15,7 +15,7 @@ import { parseIntelDocument } from '../intel/import.js';
 import { investigationConfigFrom } from '../investigate/config.js';
 import { investigationView as investigationJson } from '../investigate/view.js';
 import { startManualInvestigation } from '../investigate/manual.js';
-import { connectorSource } from '../respond/connectors.js';
+import { connectorSource } from '../app/connectors.js';
 import { callbackUrlFrom } from '../respond/callback.js';
 import { runUntilIdle, runWorker } from '../worker/worker.js';
 import type { CommandHelpers } from './events.js';

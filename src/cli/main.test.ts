@@ -271,7 +271,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
   });
 
   it('correlates waiting alerts with run --until-idle, and lets analysts list, show and update incidents', async () => {
-    const { createDevice } = await import('../domain/entity.js');
+    const { createDevice } = await import('../domain/entity-builders.js');
     const device = createDevice({ hostname: 'ws1.corp.example' })!;
     await writeAlerts(
       t.store.alerts,

@@ -34,7 +34,7 @@ import { registerIncidentCommands } from './incidents.js';
 import { registerInvestigationCommands } from './investigations.js';
 import { registerActionCommands } from './actions.js';
 import { prepareDemo } from './demo.js';
-import { connectorSource } from '../respond/connectors.js';
+import { connectorSource } from '../app/connectors.js';
 import { callbackUrlFrom } from '../respond/callback.js';
 import { registerDemoCommand } from './demo.js';
 import { registerUserCommands } from './users.js';

@@ -1,4 +1,4 @@
-import { formatBytes } from '../ingest/records.js';
+import { formatBytes } from '../records/json-records.js';
 
 /** A one-line progress display for a terminal, redrawn at most every 100 ms. */
 export function createProgress(stream: { write(text: string): unknown }, totalBytes: number | undefined) {

@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AutoirError } from '../domain/errors.js';
 import {
   connectorConfigSchema,
-  connectorFor,
   createConnector,
   loadConnectorFile,
   parseConnectorConfig,
@@ -16,6 +15,7 @@ import {
 } from './config.js';
 import { connectorKinds, findConnectorKind } from './index.js';
 import { verifyWebhookSignature } from './webhook/webhook.js';
+import { connectorFor } from '../respond/routing.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autoir-connectors-'));
 

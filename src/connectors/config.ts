@@ -4,8 +4,7 @@
  * Validated at load; a mistake names the file (or `where`) and the field, e.g.
  * `connectors.yaml: connectors[1].settings.url: an http:// or https:// URL`.
  *
- * Routing: the executor asks {@link connectorFor} for the first enabled connector, in list order, that takes the
- * action's type and group.
+ * Routing (which connector takes an action) is the response stage's rule: respond/routing.ts.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -13,9 +12,10 @@ import { z } from 'zod';
 import { actionTypes, type ActionType } from '../domain/action.js';
 import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
-import type { Connector, ConnectorDefinition } from './connector.js';
+import type { ConnectorDefinition } from './connector.js';
 import { connectorKinds, findConnectorKind } from './index.js';
 import { redactSettings, resolveSecrets } from './secrets.js';
+import type { Connector } from '../respond/ports.js';
 
 /** An action type a connector takes, or `*` for every type. */
 export type ConnectorActionType = ActionType | '*';
@@ -212,26 +212,4 @@ export function createConnector(
       location: { field: 'timeout' },
     });
   return definition.create(config.name, settings.data, timeoutMs);
-}
-
-/** Whether a connector takes actions of this type. */
-export function takesAction(config: ConnectorConfig, type: ActionType): boolean {
-  return config.actions.includes('*') || config.actions.includes(type);
-}
-
-/**
- * The connector for an action: the first enabled one, in list order, that takes its type and whose `groups` is
- * absent or holds the action's group. `group` is `null` (or `undefined`) for an action judged by no group.
- */
-export function connectorFor(
-  configs: readonly ConnectorConfig[],
-  type: ActionType,
-  group: string | null | undefined,
-): ConnectorConfig | undefined {
-  return configs.find(
-    (config) =>
-      config.enabled &&
-      takesAction(config, type) &&
-      (config.groups === undefined || (group != null && config.groups.includes(group))),
-  );
 }

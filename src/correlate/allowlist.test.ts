@@ -3,16 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createDomain,
-  createFile,
-  createIp,
-  createMailbox,
-  createUrl,
-  type Entity,
-} from '../domain/entity.js';
+import { type Entity } from '../domain/entity.js';
 import { createAllowlist, loadWarninglists, parseWarninglist } from './allowlist.js';
 import { defaultAllowlist } from './correlator.js';
+import { createDomain, createFile, createIp, createMailbox, createUrl } from '../domain/entity-builders.js';
 
 const entity = <T>(value: T | undefined) => value as unknown as Entity;
 

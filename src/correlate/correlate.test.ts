@@ -4,16 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createDevice,
-  createFile,
-  createIp,
-  createDomain,
-  createUser,
-  type Entity,
-} from '../domain/entity.js';
+import { type Entity } from '../domain/entity.js';
 import { createAllowlist, parseWarninglist } from './allowlist.js';
 import { correlate, type CorrelationAlert } from './correlate.js';
+import { createDevice, createFile, createIp, createDomain, createUser } from '../domain/entity-builders.js';
 
 const HOUR = 3_600_000;
 const device = (name: string) => createDevice({ hostname: name }) as Entity;

@@ -10,9 +10,9 @@
  * Windows system binaries (every host has the same cmd.exe), and anything seen on too many devices or in too many
  * alerts (prevalence).
  */
-import { isBuiltInAccount, type Entity } from '../domain/entity.js';
+import { type Entity } from '../domain/entity.js';
 import type { Allowlist } from './allowlist.js';
-import { specialAddress } from '../domain/net.js';
+import { entityWeakness, isLinkingType } from '../domain/entity-strength.js';
 
 export interface CorrelationAlert {
   readonly id: string;
@@ -58,43 +58,16 @@ export interface CorrelationResult {
   readonly weak: ReadonlyMap<string, string>;
 }
 
-const STRONG_TYPES = new Set([
-  'device',
-  'user',
-  'file',
-  'process',
-  'mailMessage',
-  'mailCluster',
-  'mailbox',
-  'ip',
-  'domain',
-  'url',
-]);
-
-const SYSTEM_BINARY = /^[a-z]:\\windows\\(system32|syswow64|winsxs|servicing)\\/i;
-
-/** Why an entity never links on its own, whatever its prevalence; `undefined` for a candidate link. */
+/**
+ * Why an entity never links on its own, whatever its prevalence (domain/entity-strength.ts, then this deployment's
+ * infrastructure and allow-lists); `undefined` for a candidate link.
+ */
 export function intrinsicWeakness(entity: Entity, options: CorrelationOptions): string | undefined {
-  if (!STRONG_TYPES.has(entity.type)) return `${entity.type} entities do not link alerts`;
+  if (!isLinkingType(entity.type)) return entityWeakness(entity);
+  // The organisation's own infrastructure before the kind of address it is: it reads better.
   if (options.infrastructure?.has(entity.key)) return "the organisation's own infrastructure";
-  switch (entity.type) {
-    case 'user':
-      if (isBuiltInAccount(entity)) return 'a built-in account, on every Windows machine';
-      break;
-    case 'file':
-      if (!entity.key.startsWith('file:sha') && !entity.key.startsWith('file:md5:'))
-        return 'a file known only by its path';
-      if (entity.path && SYSTEM_BINARY.test(entity.path))
-        return 'a Windows system binary, on every Windows machine';
-      break;
-    case 'ip': {
-      const reason = specialAddress(entity.address);
-      if (reason) return reason;
-      break;
-    }
-    default:
-      break;
-  }
+  const weakness = entityWeakness(entity);
+  if (weakness) return weakness;
   const listed = options.allowlist?.match(entity);
   if (listed) return `on the allow-list ${listed}`;
   return undefined;

@@ -6,13 +6,15 @@
  */
 import path from 'node:path';
 import { normalizeCategory, normalizeTechniques, type AlertDraft, type Severity } from '../domain/alert.js';
-import { createDevice, parsePid, uniqueEntities, type Entity } from '../domain/entity.js';
+import { uniqueEntities, type Entity } from '../domain/entity.js';
 import type { EventDraft } from '../domain/event.js';
 import { windowsEventEntities } from '../records/windows-entities.js';
 import type { WindowsRecord } from '../records/windows-record.js';
 import { packageRoot } from '../version.js';
 import { loadRuleSet, type RuleFilter, type RuleSet } from './ruleset.js';
 import { type SigmaLevel, type SigmaRule, type SigmaStatus } from './sigma.js';
+import { parsePid } from '../domain/entity-values.js';
+import { createDevice } from '../domain/entity-builders.js';
 
 /** Where rules come from and which run. Plain data: it crosses to worker threads. */
 export interface DetectionConfig {

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseJsonRecord, RecordSplitter } from '../ingest/records.js';
+import { parseJsonRecord, RecordSplitter } from '../records/json-records.js';
 import { readWindowsRecord, type WindowsRecord } from '../records/windows-record.js';
 import { ruleTarget, windowsSigmaEvent, bucketOf } from './logsource.js';
 import { isProblem, loadRuleFile, ruleFiles } from './ruleset.js';

@@ -1,6 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  entityAliases,
+  entityTypeOfKey,
+  isBuiltInAccount,
+  normalizeEntityKey,
+  resolveEntity,
+  uniqueEntities,
+  type AliasLookup,
+} from './entity.js';
+import {
+  normalizeDomain,
+  normalizeEmailAddress,
+  normalizeHostname,
+  normalizeIp,
+  normalizeRegistryPath,
+  normalizeTimestamp,
+  normalizeUrl,
+  parseHashList,
+} from './entity-values.js';
+import {
   createDevice,
   createDomain,
   createFile,
@@ -14,22 +33,7 @@ import {
   createService,
   createUrl,
   createUser,
-  entityAliases,
-  entityTypeOfKey,
-  isBuiltInAccount,
-  normalizeDomain,
-  normalizeEmailAddress,
-  normalizeEntityKey,
-  normalizeHostname,
-  normalizeIp,
-  normalizeRegistryPath,
-  normalizeTimestamp,
-  normalizeUrl,
-  parseHashList,
-  resolveEntity,
-  uniqueEntities,
-  type AliasLookup,
-} from './entity.js';
+} from './entity-builders.js';
 
 const SHA256 = 'E9196B87D8F0E1BC4D4F2B4B3D2A5F8A9C1D0E2F3A4B5C6D7E8F9A0B1C2D3F92';
 

@@ -3,6 +3,9 @@
  * url, dns, registry). Documents may nest (`host: { name }`) or flatten (`"host.name"`) their fields.
  * https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html
  */
+import { type Entity, type EntityRole } from '../domain/entity.js';
+import { getPath, list, text, texts } from '../records/json.js';
+import { normalizeRegistryPath } from '../domain/entity-values.js';
 import {
   createDevice,
   createDomain,
@@ -13,11 +16,7 @@ import {
   createUrl,
   createUser,
   deviceRef,
-  normalizeRegistryPath,
-  type Entity,
-  type EntityRole,
-} from '../domain/entity.js';
-import { getPath, list, text, texts } from '../records/json.js';
+} from '../domain/entity-builders.js';
 
 /** Read a field and, for Windows paths, undo the doubled backslashes some pipelines leave (`C:\\\\Program Files`). */
 function field(doc: unknown, path: string): string | undefined {

@@ -2,18 +2,17 @@
  * Builds a normalised event (domain/event.ts) field by field, deriving entity keys the same way for every format:
  * each method normalises its value, records the entity key for the search index and returns what it set.
  */
+import { entityAliases } from '../domain/entity.js';
+import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../domain/event.js';
 import {
-  createDevice,
-  createUser,
-  entityAliases,
   normalizeDomain,
   normalizeEmailAddress,
   normalizeGuid,
   normalizeHash,
   normalizeIp,
   normalizeUrl,
-} from '../domain/entity.js';
-import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../domain/event.js';
+} from '../domain/entity-values.js';
+import { createDevice, createUser } from '../domain/entity-builders.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type DraftFields = Mutable<

@@ -6,7 +6,12 @@ import { AutoirError, isAutoirError, type InputLocation } from '../domain/errors
 import type { EventDraft } from '../domain/event.js';
 import { type InputFormat } from './format.js';
 import { describeFormats, sniffFormat } from './formats/index.js';
-import { parseJsonRecord, RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
+import {
+  parseJsonRecord,
+  RecordSplitter,
+  type RawRecord,
+  type RecordProblem,
+} from '../records/json-records.js';
 import type { AlertInput } from '../domain/alert.js';
 import { isObject } from '../records/json.js';
 

@@ -16,7 +16,7 @@ import { formatById } from './formats/index.js';
 import { windowsFormat } from './formats/windows.js';
 import { zeekEventDraft, zeekFormat } from './formats/zeek.js';
 import { errorAt, parseRecordItems, type IngestError } from './items.js';
-import { RecordSplitter, type RawRecord, type RecordProblem } from './records.js';
+import { RecordSplitter, type RawRecord, type RecordProblem } from '../records/json-records.js';
 import { readWindowsRecord, type WindowsRecord } from '../records/windows-record.js';
 import { windowsEventDraft } from './windows-telemetry.js';
 import {

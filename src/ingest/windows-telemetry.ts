@@ -3,20 +3,18 @@
  * ids to an event kind and the fields that matter; the same code serves NXLog, Winlogbeat, evtx_dump JSON and raw
  * EVTX, so every shipper of the same event gives the same event.
  */
+import { entityAliases, type UserEntity } from '../domain/entity.js';
+import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../domain/event.js';
+import type { WindowsRecord } from '../records/windows-record.js';
 import {
-  createDevice,
-  createUser,
-  entityAliases,
   normalizeDomain,
   normalizeGuid,
   normalizeIp,
   normalizeRegistryPath,
   parseHashList,
   parsePid,
-  type UserEntity,
-} from '../domain/entity.js';
-import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../domain/event.js';
-import type { WindowsRecord } from '../records/windows-record.js';
+} from '../domain/entity-values.js';
+import { createDevice, createUser } from '../domain/entity-builders.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Draft = Mutable<Omit<EventDraft, 'keys' | 'aliases'>>;

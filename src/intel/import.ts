@@ -8,19 +8,19 @@
  *   const { drafts, skipped } = parseIntelDocument(readFileSync(file, 'utf8'), file);
  */
 import type { Severity } from '../domain/alert.js';
-import type { HashAlgorithm } from '../domain/entity.js';
+import { AutoirError, formatLocation } from '../domain/errors.js';
+import type { ErrorCode, InputLocation } from '../domain/errors.js';
+import type { IndicatorDraft } from '../domain/indicator.js';
+import { parseJsonRecord } from '../records/json-records.js';
 import {
+  type HashAlgorithm,
   normalizeDomain,
   normalizeEmailAddress,
   normalizeHash,
   normalizeIp,
   normalizeUrl,
   refang,
-} from '../domain/entity.js';
-import { AutoirError, formatLocation } from '../domain/errors.js';
-import type { ErrorCode, InputLocation } from '../domain/errors.js';
-import type { IndicatorDraft } from '../domain/indicator.js';
-import { parseJsonRecord } from '../ingest/records.js';
+} from '../domain/entity-values.js';
 
 /** An indicator, attribute or comparison left out: `ref` is the STIX id or MISP attribute uuid. */
 export interface SkippedIntel {

@@ -6,11 +6,12 @@ import { inputDocuments } from '../../test/helpers/documents.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
-import { createDevice, createFile, createProcess, type Entity } from '../domain/entity.js';
+import { type Entity } from '../domain/entity.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
 import { runUntilIdle } from '../worker/worker.js';
 import { loadPlaybooks } from './playbooks.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
+import { createDevice, createFile, createProcess } from '../domain/entity-builders.js';
 
 const HASH = 'ab'.repeat(32);
 const IMAGE = 'C:\\Users\\kim\\Downloads\\invoice_viewer.exe';

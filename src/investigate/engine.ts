@@ -7,13 +7,10 @@
  *   collect → analyze (repeated while related entities join) → decide → expand → (analyze → decide → expand)* →
  *   propose → conclude
  */
-import { createDevice } from '../domain/entity.js';
 import type { Indicator } from '../domain/indicator.js';
 import type { InvestigationEvent } from '../domain/investigation.js';
 import { isActionInFlight, type ActionStatus } from '../domain/action.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
-import type { Store } from '../store/ports.js';
-import { type StepCommit } from '../store/investigation-store.js';
 import { analyzers, type AnalysisContext } from './analyzers/index.js';
 import { indicatorKeys } from './analyzers/indicators.js';
 import { processFor } from './analyzers/process.js';
@@ -22,6 +19,8 @@ import { proposeActions } from './proposals.js';
 import { judgeEvidence } from './verdicts.js';
 import { type EngineState, type InvestigationRecord } from '../domain/investigation.js';
 import { newEvidence, type Evidence, type Relation } from '../domain/evidence.js';
+import type { EnginePorts, StepCommit } from './ports.js';
+import { createDevice } from '../domain/entity-builders.js';
 
 export interface EngineLimits {
   /** More evidence than this ends the investigation terminatedBySystem. Default 500. */
@@ -55,9 +54,9 @@ export interface EngineOptions {
 /** What one step decided; the runner commits it. */
 type StepResult = Omit<StepCommit, 'step' | 'startedAt' | 'durationMs' | 'release'> & { release?: boolean };
 
-const fleetCache = new WeakMap<Store, { at: number; size: number }>();
+const fleetCache = new WeakMap<EnginePorts, { at: number; size: number }>();
 
-async function fleetSize(store: Store): Promise<number> {
+async function fleetSize(store: EnginePorts): Promise<number> {
   const cached = fleetCache.get(store);
   if (cached && Date.now() - cached.at < 60_000) return cached.size;
   const size = await store.eventQuery.countDevices();
@@ -70,7 +69,7 @@ async function fleetSize(store: Store): Promise<number> {
  * number of steps committed.
  */
 export async function runInvestigation(
-  store: Store,
+  store: EnginePorts,
   claimed: InvestigationRecord,
   worker: string,
   options: EngineOptions,
@@ -127,7 +126,7 @@ function terminate(state: EngineState, reason: string): StepResult {
 }
 
 async function runStep(
-  store: Store,
+  store: EnginePorts,
   record: InvestigationRecord,
   options: EngineOptions,
   limits: EngineLimits,
@@ -307,7 +306,7 @@ function linkSameProcesses(evidence: Map<string, Evidence>, changed: Map<string,
 
 /** Scope expansion: where else the incriminated files and C2 addresses are. */
 async function expand(
-  store: Store,
+  store: EnginePorts,
   record: InvestigationRecord,
   rows: readonly Evidence[],
   state: EngineState,

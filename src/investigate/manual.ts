@@ -1,9 +1,10 @@
 /** Investigations started by hand, from the CLI or the API: of an incident, a device, a user or a mailbox. */
-import { createDevice, entityTypeOfKey, normalizeEntityKey, type Entity } from '../domain/entity.js';
+import { entityTypeOfKey, normalizeEntityKey, type Entity } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
-import type { Store } from '../store/ports.js';
 import type { PlaybookSet } from './playbooks.js';
 import { parseIncidentId } from '../domain/ids.js';
+import type { ManualPorts } from './ports.js';
+import { createDevice } from '../domain/entity-builders.js';
 
 /** The entity a manual investigation starts from: an incident, a device, a user or a mailbox. */
 function manualTarget(target: string): { incidentId: number | null; entity?: Entity } {
@@ -37,7 +38,7 @@ function manualTarget(target: string): { incidentId: number | null; entity?: Ent
 
 /** Start an investigation by hand (CLI and API). */
 export async function startManualInvestigation(
-  store: Store,
+  store: ManualPorts,
   input: { target: string; by: string; comment?: string; playbook?: string },
   playbooks: PlaybookSet,
   now: Date,

@@ -4,11 +4,10 @@
  * playbook the triggering table picks for the incident's alerts, or ends at once `unsupportedAlertType` when no
  * playbook takes them.
  */
-import { intrinsicWeakness } from '../correlate/correlate.js';
-import type { Store } from '../store/ports.js';
-import type { UninvestigatedAlert } from '../store/investigation-store.js';
+import { entityWeakness } from '../domain/entity-strength.js';
 import type { PlaybookSet } from './playbooks.js';
 import { publicAlertId } from '../domain/ids.js';
+import type { TriggerPorts, UninvestigatedAlert } from './ports.js';
 
 export interface TriggerSummary {
   readonly created: number;
@@ -17,7 +16,7 @@ export interface TriggerSummary {
 }
 
 export async function triggerInvestigations(
-  store: Store,
+  store: TriggerPorts,
   playbooks: PlaybookSet,
   now: () => Date = () => new Date(),
   batchSize = 500,
@@ -48,8 +47,7 @@ export async function triggerInvestigations(
               alert.record.entities
                 .filter(
                   (entity) =>
-                    intrinsicWeakness(entity, {}) === undefined &&
-                    !(entity.roles ?? []).includes('contextual'),
+                    entityWeakness(entity) === undefined && !(entity.roles ?? []).includes('contextual'),
                 )
                 .map((entity) => entity.key),
             ),

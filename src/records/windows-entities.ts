@@ -3,6 +3,9 @@
  * `Image`, Wazuh's `image`, Winlogbeat's `winlog.event_data.Image` all read the same. Field names are compared
  * case-insensitively.
  */
+import { type Entity, type FileEntity } from '../domain/entity.js';
+import { text } from './json.js';
+import { normalizeRegistryPath, parseHashList } from '../domain/entity-values.js';
 import {
   createDomain,
   createFile,
@@ -12,12 +15,7 @@ import {
   createScheduledTask,
   createService,
   createUser,
-  normalizeRegistryPath,
-  parseHashList,
-  type Entity,
-  type FileEntity,
-} from '../domain/entity.js';
-import { text } from './json.js';
+} from '../domain/entity-builders.js';
 
 /** Field lookup with case-insensitive names. */
 export function fieldReader(data: Readonly<Record<string, unknown>>): (name: string) => string | undefined {

@@ -12,9 +12,9 @@ import {
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { assetFacts, groupFor, type GroupKind } from '../domain/policy.js';
-import type { Store } from '../store/ports.js';
 import { loadPolicy } from './policy-config.js';
 import { parseActionId } from '../domain/ids.js';
+import type { ActionCenterPorts } from './ports.js';
 
 export interface ActionRequestInput {
   readonly type: ActionType;
@@ -29,7 +29,7 @@ export interface ActionRequestInput {
  * flight → `AUTOIR_E_CONFLICT` with the existing action in `details.action`.
  */
 export async function requestAction(
-  store: Store,
+  store: ActionCenterPorts,
   given: ActionRequestInput,
   by: string,
   now: Date,
@@ -88,7 +88,7 @@ export async function requestAction(
 
 /** Approve or reject pending actions of one type, with a comment. */
 export async function decideActions(
-  store: Store,
+  store: ActionCenterPorts,
   ids: readonly string[],
   decision: 'approve' | 'reject',
   by: string,
@@ -109,7 +109,7 @@ export async function decideActions(
 
 /** Undo succeeded actions: each gets its inverse action (releaseDevice for isolateDevice…), queued at once. */
 export async function undoActions(
-  store: Store,
+  store: ActionCenterPorts,
   ids: readonly string[],
   by: string,
   comment: string | null,
@@ -169,7 +169,7 @@ export async function undoActions(
 }
 
 export function cancelActions(
-  store: Store,
+  store: ActionCenterPorts,
   ids: readonly string[],
   by: string,
   comment: string | null,
@@ -179,7 +179,7 @@ export function cancelActions(
   return store.actions.cancel(ids, by, comment, now);
 }
 
-async function requireAction(store: Store, id: string): Promise<ActionRecord> {
+async function requireAction(store: ActionCenterPorts, id: string): Promise<ActionRecord> {
   const action = await store.actions.get(id);
   if (!action) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
   return action;

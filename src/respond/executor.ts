@@ -8,19 +8,25 @@
  * its claim; once the claim is released (a dead process of this host, at once) or its lease passes (another
  * host), the action is claimed and sent again — with the same key, so the receiver applies it once.
  */
-import type { ActionOutcome, ActionRequest, Connector } from '../connectors/connector.js';
-import { connectorFor, createConnector, type ConnectorConfig } from '../connectors/config.js';
-import type { AttemptResult } from '../store/action-store.js';
-import type { Store } from '../store/ports.js';
 import type { ExecutionPolicy } from './policy-config.js';
 import { loadPolicy } from './policy-config.js';
 import type { ActionRecord } from '../domain/action.js';
+import type {
+  ActionOutcome,
+  ActionRequest,
+  AttemptResult,
+  Connector,
+  ConnectorEntry,
+  ConnectorSource,
+  ExecutorPorts,
+} from './ports.js';
+import { connectorFor } from './routing.js';
 
 export interface ExecutorOptions {
   readonly worker: string;
   readonly now: () => Date;
   /** The connector configurations in force (the YAML file's and the store's). */
-  readonly connectors: () => Promise<readonly ConnectorConfig[]>;
+  readonly connectors: ConnectorSource;
   /** Actions run at once by this worker. Default 8. */
   readonly concurrency?: number;
   /** The URL a connector's system posts asynchronous results to, per action; `null` when unknown. */
@@ -110,20 +116,11 @@ export function actionRequest(action: ActionRecord, callbackUrl: string | null):
   };
 }
 
-const built = new Map<string, { text: string; connector: Connector }>();
-
-/** A connector for a configuration, built once per configuration (rebuilt when it changes). */
-function connectorOf(config: ConnectorConfig): Connector {
-  const text = JSON.stringify(config);
-  const cached = built.get(config.name);
-  if (cached?.text === text) return cached.connector;
-  const connector = createConnector(config);
-  built.set(config.name, { text, connector });
-  return connector;
-}
-
 /** Claim and run approved actions, `concurrency` at a time, until none is claimable; returns what happened. */
-export async function executePending(store: Store, options: ExecutorOptions): Promise<ExecutionSummary> {
+export async function executePending(
+  store: ExecutorPorts,
+  options: ExecutorOptions,
+): Promise<ExecutionSummary> {
   const summary = { attempts: 0, succeeded: 0, failed: 0, retried: 0, pendingResource: 0, accepted: 0 };
   const policy = (await loadPolicy(store)).execution;
   const configs = await options.connectors();
@@ -180,9 +177,9 @@ export async function executePending(store: Store, options: ExecutorOptions): Pr
   return summary;
 }
 
-function connectorTimeout(config: ConnectorConfig): number {
+function connectorTimeout(config: ConnectorEntry): number {
   try {
-    return connectorOf(config).timeoutMs;
+    return config.connector().timeoutMs;
   } catch {
     return 30_000;
   }
@@ -190,7 +187,7 @@ function connectorTimeout(config: ConnectorConfig): number {
 
 async function attempt(
   action: ActionRecord,
-  configs: readonly ConnectorConfig[],
+  configs: readonly ConnectorEntry[],
   policy: ExecutionPolicy,
   options: ExecutorOptions,
 ): Promise<AttemptResult> {
@@ -202,7 +199,7 @@ async function attempt(
     };
   let connector: Connector;
   try {
-    connector = connectorOf(config);
+    connector = config.connector();
   } catch (error) {
     return {
       status: 'failed',

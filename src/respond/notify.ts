@@ -1,12 +1,12 @@
 /**
  * Notifications: when actions start waiting for approval, one digest per window to the configured webhook (not one
- * message per action). The digest is signed like the webhook connector's requests. An action is marked notified
- * only once a digest naming it was delivered; a failed delivery is tried again on the next pass.
+ * message per action), delivered through a `NotificationChannel` (the webhook connector's: signed like its
+ * requests). An action is marked notified only once a digest naming it was delivered; a failed delivery is tried
+ * again on the next pass.
  */
-import { signWebhook } from '../connectors/webhook/webhook.js';
-import type { Store } from '../store/ports.js';
 import { actionView } from './action-center.js';
 import { loadPolicy } from './policy-config.js';
+import type { NotificationChannel, NotifyPorts } from './ports.js';
 
 export interface NotifySummary {
   /** Actions in the digest sent (0 when none was due). */
@@ -16,7 +16,8 @@ export interface NotifySummary {
 
 /** Send a digest of pending actions when the oldest not yet notified has waited a digest window. */
 export async function notifyPending(
-  store: Store,
+  store: NotifyPorts,
+  channel: NotificationChannel,
   now: () => Date,
   options: { force?: boolean } = {},
 ): Promise<NotifySummary> {
@@ -42,20 +43,8 @@ export async function notifyPending(
     ),
     actions: pending.map(actionView),
   });
-  const timestamp = String(Math.floor(now().getTime() / 1000));
   try {
-    const response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'autoir',
-        'x-autoir-timestamp': timestamp,
-        'x-autoir-signature': `sha256=${signWebhook(webhook.secret, timestamp, body)}`,
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok) return { notified: 0, error: `notification webhook answered ${response.status}` };
+    await channel.send(webhook, body, now());
   } catch (error) {
     return { notified: 0, error: `notification webhook: ${(error as Error).message}` };
   }

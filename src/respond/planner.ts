@@ -15,11 +15,11 @@ import {
   type Decision,
   type GroupKind,
 } from '../domain/policy.js';
-import type { ActionDraft, PendingProposal } from '../store/action-store.js';
-import type { Store } from '../store/ports.js';
 import { loadPolicy, type ResponsePolicy } from './policy-config.js';
 import { publicInvestigationId } from '../domain/ids.js';
 import type { Evidence } from '../domain/evidence.js';
+import type { ActionDraft, PendingProposal } from './ports.js';
+import type { PlannerPorts } from './ports.js';
 
 export interface PlanSummary {
   readonly proposals: number;
@@ -60,7 +60,7 @@ function groupKindFor(type: ActionType): GroupKind {
 }
 
 /** Plan every waiting proposal. */
-export async function planPending(store: Store, now: () => Date, limit = 500): Promise<PlanSummary> {
+export async function planPending(store: PlannerPorts, now: () => Date, limit = 500): Promise<PlanSummary> {
   const proposals = await store.actions.pendingProposals(limit);
   const summary = { proposals: proposals.length, approved: 0, pending: 0, joined: 0, skipped: 0 };
   if (proposals.length === 0) return summary;

@@ -8,7 +8,7 @@ import { actionTypes, type ActionType } from '../domain/action.js';
 import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
 import { defaultGuardrails, defaultPathLists, type Guardrails, type PathLists } from '../domain/policy.js';
-import type { Store } from '../store/ports.js';
+import type { PolicySettings } from './ports.js';
 
 const duration = z.string().refine((text) => durationMs(text) !== undefined, {
   message: 'expected a duration like 30s, 15m, 1h or 7d',
@@ -134,12 +134,14 @@ export function parsePolicy(value: unknown, where = 'policy'): PolicyDocument {
   );
 }
 
-export async function loadPolicyDocument(store: Store): Promise<PolicyDocument> {
+export async function loadPolicyDocument(store: {
+  readonly policy: PolicySettings;
+}): Promise<PolicyDocument> {
   const stored = await store.policy.getSetting('policy');
   return stored === undefined ? {} : parsePolicy(stored, 'stored policy');
 }
 
-export async function loadPolicy(store: Store): Promise<ResponsePolicy> {
+export async function loadPolicy(store: { readonly policy: PolicySettings }): Promise<ResponsePolicy> {
   return resolvePolicy(await loadPolicyDocument(store));
 }
 

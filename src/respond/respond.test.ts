@@ -9,12 +9,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { parseConnectorConfig, type ConnectorConfig } from '../connectors/config.js';
-import { createDevice, createFile, createProcess, type Entity } from '../domain/entity.js';
+import { parseConnectorConfig } from '../connectors/config.js';
+import { connectorEntry } from '../app/connectors.js';
+import { type Entity } from '../domain/entity.js';
 import { loadPlaybooks } from '../investigate/playbooks.js';
 import { runUntilIdle } from '../worker/worker.js';
 import { decideActions } from './action-center.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
+import { createDevice, createFile, createProcess } from '../domain/entity-builders.js';
 
 const HASH = 'cd'.repeat(32);
 const IMAGE = 'C:\\Users\\kim\\Downloads\\invoice_viewer.exe';
@@ -59,10 +61,12 @@ const requests = () =>
         )
     : [];
 
-const connectors = async (): Promise<ConnectorConfig[]> => [
-  parseConnectorConfig(
-    { name: 'script', kind: 'command', timeout: '20s', settings: { command: script } },
-    'test',
+const connectors = async () => [
+  connectorEntry(
+    parseConnectorConfig(
+      { name: 'script', kind: 'command', timeout: '20s', settings: { command: script } },
+      'test',
+    ),
   ),
 ];
 

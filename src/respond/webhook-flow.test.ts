@@ -10,11 +10,12 @@ import { backends, createTestStore, type TestStore } from '../../test/helpers/st
 import { generateToken, hashToken } from '../api/auth.js';
 import { createServer } from '../api/server.js';
 import { parseConnectorConfig } from '../connectors/config.js';
-import { verifyWebhookSignature } from '../connectors/webhook/webhook.js';
-import type { ActionDraft } from '../store/action-store.js';
+import { connectorEntry } from '../app/connectors.js';
+import { verifyWebhookSignature, webhookNotifications } from '../connectors/webhook/webhook.js';
 import { callbackUrlFrom } from './callback.js';
 import { executePending } from './executor.js';
 import { notifyPending } from './notify.js';
+import type { ActionDraft } from './ports.js';
 
 const SECRET = 'a-shared-secret-of-some-length';
 
@@ -96,9 +97,11 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
 
   const url = () => `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/autoir`;
   const connectors = async () => [
-    parseConnectorConfig(
-      { name: 'edr', kind: 'webhook', timeout: '5s', settings: { url: url(), secret: SECRET } },
-      'test',
+    connectorEntry(
+      parseConnectorConfig(
+        { name: 'edr', kind: 'webhook', timeout: '5s', settings: { url: url(), secret: SECRET } },
+        'test',
+      ),
     ),
   ];
   const execute = (now: Date) =>
@@ -194,8 +197,12 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
         created,
       );
     respond = () => ({ status: 200 });
-    expect(await notifyPending(t.store, () => new Date(created.getTime() + 60_000))).toEqual({ notified: 0 });
-    expect(await notifyPending(t.store, () => new Date(created.getTime() + 5 * 60_000))).toEqual({
+    expect(
+      await notifyPending(t.store, webhookNotifications, () => new Date(created.getTime() + 60_000)),
+    ).toEqual({ notified: 0 });
+    expect(
+      await notifyPending(t.store, webhookNotifications, () => new Date(created.getTime() + 5 * 60_000)),
+    ).toEqual({
       notified: 3,
     });
     expect(received).toHaveLength(1);
@@ -205,7 +212,9 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
       newlyPending: 3,
       byType: { isolateDevice: 3 },
     });
-    expect(await notifyPending(t.store, () => new Date(created.getTime() + 20 * 60_000))).toEqual({
+    expect(
+      await notifyPending(t.store, webhookNotifications, () => new Date(created.getTime() + 20 * 60_000)),
+    ).toEqual({
       notified: 0,
     });
     expect(received).toHaveLength(1);

@@ -29,31 +29,14 @@ import { parseActionId, parseInvestigationId, publicActionId, publicInvestigatio
 import type { Page, PageRequest } from '../domain/page.js';
 import type { ActionLogEntry, ActionRecord, ActionSource } from '../domain/action.js';
 import { remediationOf } from '../domain/evidence.js';
-
-export interface ActionDraft {
-  readonly type: ActionType;
-  readonly targetKey: string;
-  readonly deviceKey: string | null;
-  readonly group: { readonly kind: string; readonly name: string } | null;
-  /** Integer key of the investigation. */
-  readonly investigationKey: number | null;
-  readonly evidenceKey: string | null;
-  readonly verdict: string | null;
-  readonly source: ActionSource;
-  readonly parameters: Readonly<Record<string, unknown>>;
-  readonly reasons: readonly string[];
-  readonly requestedBy: string;
-  /** `approve`: decided now (by policy or by the person asking); `wait`: pendingApproval until `expiresAt`. */
-  readonly decision: {
-    readonly outcome: 'approve' | 'wait';
-    readonly by: string;
-    readonly rule: string | null;
-  };
-  readonly comment?: string | null;
-  /** Integer key of the action this undoes. */
-  readonly undoOf?: number | null;
-  readonly expiresAt: Date | null;
-}
+import type {
+  ActionDecisions,
+  ActionDraft,
+  ActionNotices,
+  ActionPlanning,
+  ActionQueue,
+  CreateResult,
+} from '../respond/ports.js';
 
 export interface ActionFilter {
   readonly statuses?: readonly ActionStatus[];
@@ -67,76 +50,16 @@ export interface ActionFilter {
   readonly until?: string;
 }
 
-/** What the executor decided after an attempt. */
-export type AttemptResult =
-  | { readonly status: 'succeeded'; readonly message?: string; readonly details?: Record<string, unknown> }
-  | {
-      readonly status: 'failed' | 'timedOut';
-      readonly message: string;
-      readonly details?: Record<string, unknown>;
-    }
-  /** Back to the queue until `nextAttemptAt`. */
-  | { readonly status: 'retry'; readonly message: string; readonly nextAttemptAt: Date }
-  /** Target unreachable: pendingResource until `nextAttemptAt`. */
-  | { readonly status: 'pendingResource'; readonly message: string; readonly nextAttemptAt: Date }
-  /** The connector took it; the result comes by callback before `deadline`. */
-  | { readonly status: 'accepted'; readonly message?: string; readonly deadline: Date };
-
-export interface CreateResult {
-  readonly action: ActionRecord;
-  /** `false` when the same (type, target, device) was already in flight: `action` is that one. */
-  readonly created: boolean;
-}
-
-/** A proposal of an investigation waiting to be planned, with what the planner needs to know. */
-export interface PendingProposal {
-  readonly id: number;
-  readonly investigationKey: number;
-  readonly type: string;
-  readonly targetKey: string;
-  readonly evidenceKey: string;
-  readonly reasons: readonly string[];
-  readonly verdict: string | null;
-  /** The evidence's entity (JSON), for parameters. */
-  readonly entity: Readonly<Record<string, unknown>> | null;
-}
-
-export interface ActionStore {
-  /** Create an action, unless the same (type, target, device) is in flight: then that one. */
-  create(draft: ActionDraft, now: Date): Promise<CreateResult>;
-  get(id: string): Promise<ActionRecord | undefined>;
+/**
+ * Actions: the response stage's queue, decisions, planning and digests (respond/ports.ts), and what the API and
+ * CLI read besides.
+ */
+export interface ActionStore extends ActionQueue, ActionDecisions, ActionPlanning, ActionNotices {
   getByKey(key: number): Promise<ActionRecord | undefined>;
   /** Newest first. */
   list(filter: ActionFilter, page: PageRequest): Promise<Page<ActionRecord>>;
   count(filter: ActionFilter): Promise<number>;
   history(id: string): Promise<ActionLogEntry[]>;
-  /**
-   * Approve or reject pending actions, all or none: an action that is not pendingApproval fails the whole call
-   * (`AUTOIR_E_ILLEGAL_TRANSITION`, naming it). An approval enqueues the action in the same transaction.
-   */
-  decide(
-    ids: readonly string[],
-    decision: 'approve' | 'reject',
-    by: string,
-    comment: string | null,
-    now: Date,
-  ): Promise<ActionRecord[]>;
-  /** Cancel actions not yet in a final state, all or none. */
-  cancel(ids: readonly string[], by: string, comment: string | null, now: Date): Promise<ActionRecord[]>;
-  /** Pending actions past their expiry become `expired` (counted as rejected). Returns them. */
-  expire(now: Date): Promise<ActionRecord[]>;
-  /** Actions whose connector accepted them but posted no result by the deadline become `timedOut`. */
-  expireCallbacks(now: Date): Promise<ActionRecord[]>;
-  /** Claim up to `limit` runnable actions for `worker` (queued, due retries, abandoned running ones). */
-  claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<ActionRecord[]>;
-  /** Write an attempt's result; `false` when `worker` no longer holds the claim (nothing is written). */
-  finishAttempt(
-    key: number,
-    worker: string,
-    connector: string | null,
-    result: AttemptResult,
-    now: Date,
-  ): Promise<boolean>;
   /** A result posted by the connector's system (`POST /api/v1/actions/:id/result`). */
   recordCallback(
     id: string,
@@ -144,10 +67,6 @@ export interface ActionStore {
     by: string,
     now: Date,
   ): Promise<ActionRecord>;
-  /** Forget claims of dead processes of this host (a killed worker's actions run again at once). */
-  releaseDeadClaims(): Promise<number>;
-  /** Actions of `type` decided by policy since `since` (the blast-radius caps). */
-  countAutomatic(type: ActionType, since: Date): Promise<number>;
   /** For the dashboard: actions per status, and how long the pending ones have waited (now − created). */
   stats(now: Date): Promise<{
     byStatus: Record<string, number>;
@@ -157,24 +76,6 @@ export interface ActionStore {
   }>;
   /** The latest time an action changed (ms), for live updates. */
   lastChange(): Promise<number>;
-  /** Pending actions not yet in a notification digest, oldest first. */
-  pendingUnnotified(limit: number): Promise<ActionRecord[]>;
-  markNotified(keys: readonly number[], now: Date): Promise<void>;
-
-  /** Proposals of investigations not yet planned, oldest first. */
-  pendingProposals(limit: number): Promise<PendingProposal[]>;
-  /**
-   * Plan proposals in one transaction: link each to its actions (created now, or already in flight; one per device
-   * for a file) or mark it skipped; then their investigations and evidence follow. A proposal another worker
-   * planned meanwhile gets no actions.
-   */
-  planProposals(
-    items: readonly {
-      readonly proposalId: number;
-      readonly plan: { readonly drafts: readonly ActionDraft[] } | { readonly skip: string };
-    }[],
-    now: Date,
-  ): Promise<ActionRecord[][]>;
 }
 
 type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;

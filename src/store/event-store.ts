@@ -11,26 +11,11 @@ import {
   type EventOutcome,
   indexedEventKey,
 } from '../domain/event.js';
-import {
-  normalizeDomain,
-  normalizeEntityKey,
-  normalizeHash,
-  normalizeIp,
-  normalizeMessageId,
-  normalizeUrl,
-} from '../domain/entity.js';
+import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { equivalentKeys, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
-import type {
-  DeviceSighting,
-  EventFilter,
-  EventPageRequest,
-  EventQuery,
-  EventStore,
-  SimilarMessage,
-  TimeWindow,
-} from './ports.js';
+import type { EventStore } from './ports.js';
 import { eventAt, eventWriteColumns, type PreparedEvent } from '../ingest/ports.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { Database, EventEntitiesTable, EventsTable } from './schema.js';
@@ -40,6 +25,21 @@ import type { Page } from '../domain/page.js';
 import type { EventRecord } from '../domain/event.js';
 import { epoch } from '../domain/time.js';
 import type { EventWriteResult } from '../ingest/ports.js';
+import type {
+  DeviceSighting,
+  EventFilter,
+  EventPageRequest,
+  EventQuery,
+  SimilarMessage,
+  TimeWindow,
+} from '../investigate/ports.js';
+import {
+  normalizeDomain,
+  normalizeHash,
+  normalizeIp,
+  normalizeMessageId,
+  normalizeUrl,
+} from '../domain/entity-values.js';
 
 /** Public ids are `evt_<n>`; the store keys rows on the integer. */
 

@@ -11,9 +11,10 @@ import { correlatePending } from '../correlate/correlator.js';
 import { timelineMemory } from '../correlate/timelines.js';
 import { openStore } from './open-store.js';
 import { correlate } from '../correlate/correlate.js';
-import { createDevice, createFile, createIp, createUser, type Entity } from '../domain/entity.js';
+import { type Entity } from '../domain/entity.js';
 import { parseAlertId, publicIncidentId } from '../domain/ids.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
+import { createDevice, createFile, createIp, createUser } from '../domain/entity-builders.js';
 
 const now = () => new Date('2024-06-01T00:00:00.000Z');
 const device = (name: string) => createDevice({ hostname: name }) as Entity;

@@ -29,16 +29,15 @@ import {
   publicInvestigationId,
 } from '../domain/ids.js';
 import type { Page, PageRequest } from '../domain/page.js';
-import type { AlertRecord } from '../domain/alert.js';
 import type {
   EngineState,
   InvestigationDetail,
   InvestigationRecord,
   InvestigationTrigger,
-  ProposedAction,
 } from '../domain/investigation.js';
 import type { Evidence, Relation } from '../domain/evidence.js';
 import { newEvidence } from '../domain/evidence.js';
+import type { InvestigationIntake, InvestigationQueue } from '../investigate/ports.js';
 
 /** Public ids of actions (action-store.ts): `act_<n>`. */
 
@@ -48,90 +47,24 @@ export interface InvestigationFilter {
   readonly playbook?: string;
 }
 
-/** An alert correlated into an incident but not yet handed to an investigation. */
-export interface UninvestigatedAlert {
-  readonly id: number;
-  readonly incidentId: number;
-  readonly record: AlertRecord;
-}
-
-/** Everything one step writes, all at once. */
-export interface StepCommit {
-  readonly step: string;
-  readonly startedAt: number;
-  readonly durationMs: number;
-  readonly result: string;
-  /** The step to run next (`done` when nothing is left). */
-  readonly next: string;
-  /** A transition of the status machine, if the step made one. */
-  readonly event?: InvestigationEvent;
-  readonly statusReason?: string | null;
-  readonly state: EngineState;
-  readonly evidence?: readonly Evidence[];
-  readonly actions?: readonly Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>[];
-  /** Release the claim (the investigation waits or ended). */
-  readonly release: boolean;
-  /** Otherwise renew it for this long. */
-  readonly leaseMs?: number;
-}
-
 export interface IndicatorFilter {
   readonly action?: 'allow' | 'block';
   readonly entityKey?: string;
   readonly source?: string;
 }
 
-export interface InvestigationStore {
-  /** Alerts in an incident not yet handed to an investigation, oldest first. */
-  uninvestigatedAlerts(limit: number): Promise<UninvestigatedAlert[]>;
-  /** The not-yet-ended investigation of an incident, if any. */
-  openInvestigationOf(incidentId: number): Promise<InvestigationRecord | undefined>;
-  /** The oldest not-yet-ended investigation holding any of these entities as evidence, if any. */
-  openInvestigationWith(entityKeys: readonly string[]): Promise<InvestigationRecord | undefined>;
-  create(
-    input: {
-      incidentId: number | null;
-      playbook: string;
-      trigger: InvestigationTrigger;
-      status: 'queued' | 'unsupportedAlertType';
-      statusReason?: string;
-      alertIds: readonly number[];
-      /** Every alert of the incident joins too (those handed to an earlier investigation included). */
-      includeIncidentAlerts?: boolean;
-      evidence?: readonly Entity[];
-    },
-    now: Date,
-  ): Promise<string>;
-  /**
-   * Alerts join an investigation: it re-evaluates (back to its first step; one waiting for approval resumes).
-   * Alerts given are marked handed over.
-   */
-  joinAlerts(id: number, alertIds: readonly number[], now: Date): Promise<void>;
+/**
+ * Investigations: the engine's queue (investigate/ports.ts), the intake of correlated alerts, and what the API and
+ * CLI read and change.
+ */
+export interface InvestigationStore extends InvestigationQueue, InvestigationIntake {
   markInvestigated(alertIds: readonly number[]): Promise<void>;
-  /** Forget claims held by processes of this host that are no longer running. */
-  releaseDeadClaims(): Promise<number>;
-  /**
-   * Claim the oldest runnable investigation (queued, or running without a live claim) for `worker`, if fewer than
-   * `maxRunning` are claimed. `FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers never wait on each other's rows.
-   */
-  claim(
-    worker: string,
-    now: Date,
-    leaseMs: number,
-    maxRunning: number,
-  ): Promise<InvestigationRecord | undefined>;
-  /** Write a step's results; `false` when `worker` no longer holds the claim (nothing is written then). */
-  commitStep(id: number, worker: string, commit: StepCommit, now: Date): Promise<boolean>;
   get(id: string): Promise<InvestigationDetail | undefined>;
-  getByKey(id: number): Promise<InvestigationDetail | undefined>;
-  alertsOf(id: number): Promise<AlertRecord[]>;
   list(filter: InvestigationFilter, page: PageRequest): Promise<Page<InvestigationRecord>>;
   /** Cancel (terminatedByUser). */
   cancel(id: string, by: string, comment: string | undefined, now: Date): Promise<InvestigationDetail>;
   /** Approve the waiting scope expansions: the investigation resumes and adds the assets. */
   approveExpansions(id: string, by: string, now: Date): Promise<InvestigationDetail>;
-  /** Resolve the investigation's alerts, unless an analyst set their status. */
-  resolveAlerts(id: number, now: Date): Promise<number>;
   countRunnable(): Promise<number>;
   /**
    * For the dashboard: investigations per status, and the mean time from an investigation's first alert arriving
@@ -143,8 +76,6 @@ export interface InvestigationStore {
 
   addIndicators(drafts: readonly IndicatorDraft[], by: string, now: Date): Promise<Indicator[]>;
   listIndicators(filter: IndicatorFilter, page: PageRequest): Promise<Page<Indicator>>;
-  /** Active indicators on any of these keys. */
-  indicatorsFor(keys: readonly string[], now: Date): Promise<Indicator[]>;
   removeIndicator(id: string): Promise<boolean>;
 }
 

@@ -7,6 +7,7 @@ import { AutoirError } from '../domain/errors.js';
 import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../domain/policy.js';
 import { writeAudit } from './audit-store.js';
 import type { Database } from './schema.js';
+import type { AssetPolicy, ConnectorSettings, PolicySettings } from '../respond/ports.js';
 
 export interface AssetGroupRecord extends AssetGroup {
   readonly createdAt: string;
@@ -30,15 +31,8 @@ export interface AssetTag {
   readonly createdBy: string;
 }
 
-/** A connector configuration as stored: secrets included; callers redact before showing it. */
-export interface StoredConnector {
-  readonly name: string;
-  readonly config: Readonly<Record<string, unknown>>;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
-export interface PolicyStore {
+/** The automation policy: what the response stage reads (respond/ports.ts), and what the API and CLI change. */
+export interface PolicyStore extends PolicySettings, AssetPolicy, ConnectorSettings {
   /** By kind, then rank (the default group last). */
   listGroups(kind?: GroupKind): Promise<AssetGroupRecord[]>;
   getGroup(kind: GroupKind, name: string): Promise<AssetGroupRecord | undefined>;
@@ -47,12 +41,10 @@ export interface PolicyStore {
   /** `AUTOIR_E_CONFLICT` for the default group; `false` when there is no such group. */
   deleteGroup(kind: GroupKind, name: string, by: string, now: Date): Promise<boolean>;
 
-  tagsOf(keys: readonly string[]): Promise<Map<string, string[]>>;
   listTags(entityKey?: string): Promise<AssetTag[]>;
   addTag(entityKey: string, tag: string, by: string, now: Date): Promise<void>;
   removeTag(entityKey: string, tag: string, by: string, now: Date): Promise<boolean>;
 
-  getSetting(key: string): Promise<unknown>;
   /** `redact` gives what the audit log may show of the value. */
   setSetting(
     key: string,
@@ -62,7 +54,6 @@ export interface PolicyStore {
     redact?: (value: unknown) => unknown,
   ): Promise<void>;
 
-  listConnectors(): Promise<StoredConnector[]>;
   putConnector(
     name: string,
     config: Readonly<Record<string, unknown>>,

@@ -2,11 +2,11 @@
  * The store contract: every adapter (SQLite, PostgreSQL) must pass the same suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDevice, createProcess } from '../domain/entity.js';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert, endpointEntities } from '../../test/helpers/alerts.js';
 import { openStore } from './open-store.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
+import { createDevice, createProcess } from '../domain/entity-builders.js';
 
 const SHA_A = 'a'.repeat(64);
 const SHA_B = 'b'.repeat(64);

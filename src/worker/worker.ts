@@ -10,11 +10,29 @@ import type { CorrelationOptions } from '../correlate/correlate.js';
 import { runInvestigation, type EngineLimits } from '../investigate/engine.js';
 import type { PlaybookSet } from '../investigate/playbooks.js';
 import { triggerInvestigations, type TriggerSummary } from '../investigate/trigger.js';
-import type { Store } from '../store/ports.js';
-import { connectorSource, type ConnectorSource } from '../respond/connectors.js';
+import type { CorrelationPorts } from '../correlate/ports.js';
+import type { EnginePorts, TriggerPorts } from '../investigate/ports.js';
+import type {
+  ConnectorPorts,
+  ConnectorSource,
+  ExecutorPorts,
+  NotificationChannel,
+  NotifyPorts,
+  PlannerPorts,
+} from '../respond/ports.js';
+import { connectorSource, notificationChannel } from '../app/connectors.js';
 import { executePending } from '../respond/executor.js';
 import { notifyPending } from '../respond/notify.js';
 import { planPending } from '../respond/planner.js';
+
+/** What a worker is handed: the ports of every stage it runs. */
+export type WorkerPorts = CorrelationPorts &
+  TriggerPorts &
+  EnginePorts &
+  PlannerPorts &
+  ExecutorPorts &
+  NotifyPorts &
+  ConnectorPorts;
 
 export interface WorkOptions {
   readonly correlation: CorrelationOptions;
@@ -29,6 +47,8 @@ export interface WorkOptions {
   readonly worker?: string;
   /** Connector configurations (default: the store's). */
   readonly connectors?: ConnectorSource;
+  /** Where digests of pending actions go (default: the policy's webhook). */
+  readonly notifications?: NotificationChannel;
   /** Actions run at once by this worker (default 8). */
   readonly actionConcurrency?: number;
   /** The URL connectors post asynchronous results to, per action (the server's, when one runs). */
@@ -67,7 +87,7 @@ export function workerName(): string {
 
 /** One pass: correlate, trigger, then run claimable investigations until none can be claimed. */
 async function pass(
-  store: Store,
+  store: WorkerPorts,
   options: WorkOptions,
   worker: string,
   summary: MutableSummary,
@@ -104,7 +124,7 @@ async function pass(
 
 /** The response stage's share of a pass: plan proposals, expire what waited too long, execute, notify. */
 async function respond(
-  store: Store,
+  store: WorkerPorts,
   options: WorkOptions,
   worker: string,
   summary: ActionWork,
@@ -131,7 +151,7 @@ async function respond(
   summary.succeeded += executed.succeeded;
   summary.failed += executed.failed;
   summary.retried += executed.retried;
-  const notified = await notifyPending(store, now);
+  const notified = await notifyPending(store, options.notifications ?? notificationChannel, now);
   summary.notified += notified.notified;
   if (notified.error) options.log?.(notified.error);
   return plan.proposals + expired + executed.attempts > 0;
@@ -179,7 +199,7 @@ function toSummary(summary: MutableSummary): WorkSummary {
  * Run until nothing is left to do, then return. Investigations claimed by a process of this host that died are
  * taken over at once; those another live worker holds are left to it.
  */
-export async function runUntilIdle(store: Store, options: WorkOptions): Promise<WorkSummary> {
+export async function runUntilIdle(store: WorkerPorts, options: WorkOptions): Promise<WorkSummary> {
   const worker = options.worker ?? workerName();
   const summary = emptySummary();
   await store.investigations.releaseDeadClaims();
@@ -192,7 +212,7 @@ export async function runUntilIdle(store: Store, options: WorkOptions): Promise<
 
 /** Keep doing waiting work until `signal` aborts, polling every `pollMs` when idle. */
 export async function runWorker(
-  store: Store,
+  store: WorkerPorts,
   options: WorkOptions,
   signal: AbortSignal,
   pollMs = 500,

@@ -12,12 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
 import { describeWithSharedData, sharedData } from '../helpers/shared-data.js';
 import { generatedMailCorpus, type RawMessage } from '../helpers/mail-corpus.js';
-import { createMailbox, createMailMessage, type Entity } from '../../src/domain/entity.js';
+import { type Entity } from '../../src/domain/entity.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
 import { runUntilIdle } from '../../src/worker/worker.js';
 import type { InvestigationDetail } from '../../src/domain/investigation.js';
 import { writeAlerts } from '../../src/ingest/prepare-alert.js';
+import { createMailbox, createMailMessage } from '../../src/domain/entity-builders.js';
 
 const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const now = () => new Date('2026-03-01T00:00:00.000Z');

@@ -7,12 +7,13 @@
 import { inputDocuments } from '../helpers/documents.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
-import { createIp, createUser, type Entity } from '../../src/domain/entity.js';
+import { type Entity } from '../../src/domain/entity.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
 import { runUntilIdle } from '../../src/worker/worker.js';
 import type { InvestigationDetail } from '../../src/domain/investigation.js';
 import { writeAlerts } from '../../src/ingest/prepare-alert.js';
+import { createIp, createUser } from '../../src/domain/entity-builders.js';
 
 const ATTACKER = '203.0.113.9';
 const T0 = Date.parse('2026-02-10T02:00:00.000Z');

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftAlert } from '../helpers/alerts.js';
 import { createTestStore, type TestStore } from '../helpers/stores.js';
-import { createDevice, createFile, createProcess, type Entity } from '../../src/domain/entity.js';
+import { type Entity } from '../../src/domain/entity.js';
 import { writeAlerts } from '../../src/ingest/prepare-alert.js';
+import { createDevice, createFile, createProcess } from '../../src/domain/entity-builders.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');

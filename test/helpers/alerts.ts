@@ -1,12 +1,12 @@
 import type { AlertDraft } from '../../src/domain/alert.js';
+import { type Entity } from '../../src/domain/entity.js';
 import {
   createDevice,
   createFile,
   createIp,
   createProcess,
   createUser,
-  type Entity,
-} from '../../src/domain/entity.js';
+} from '../../src/domain/entity-builders.js';
 
 /** A plausible alert draft; override what a test is about. */
 export function draftAlert(overrides: Partial<AlertDraft> & { sourceRef: string }): AlertDraft {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConnectorConfig } from '../config.js';
-import type { ActionRequest, Connector } from '../connector.js';
 import { commandConnector } from './command.js';
+import type { ActionRequest, Connector } from '../../respond/ports.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autoir-command-'));
 

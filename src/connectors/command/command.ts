@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { abortError } from '../abort.js';
-import { defineConnector, type ActionOutcome, type ActionRequest, type Connector } from '../connector.js';
+import { defineConnector } from '../connector.js';
+import { type ActionOutcome, type ActionRequest, type Connector } from '../../respond/ports.js';
 
 export const commandSettingsSchema = z
   .object({

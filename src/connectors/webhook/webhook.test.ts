@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConnectorConfig } from '../config.js';
-import type { ActionRequest, Connector } from '../connector.js';
 import { signWebhook, verifyWebhookSignature, webhookConnector } from './webhook.js';
+import type { ActionRequest, Connector } from '../../respond/ports.js';
 
 const secret = 'a-shared-secret-of-32-characters';
 

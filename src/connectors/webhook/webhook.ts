@@ -18,8 +18,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AutoirError } from '../../domain/errors.js';
 import { abortError } from '../abort.js';
-import { defineConnector, type ActionOutcome, type ActionRequest, type Connector } from '../connector.js';
+import { defineConnector } from '../connector.js';
 import { envReferenceName } from '../secrets.js';
+import { type ActionOutcome, type ActionRequest, type Connector } from '../../respond/ports.js';
+import type { NotificationChannel } from '../../respond/ports.js';
 
 /** Headers autoir sets itself; a configured header may not replace them. */
 const reservedHeaders = new Set(['content-type', 'content-length', 'host', 'user-agent', 'idempotency-key']);
@@ -277,3 +279,25 @@ export const webhookConnector = defineConnector({
   secrets: ['secret', 'headers'],
   create: createWebhook,
 });
+
+/**
+ * Notification digests (respond/notify.ts) posted to a webhook, signed like this connector's requests
+ * (`x-autoir-timestamp`, `x-autoir-signature`). A receiver's error status, or no answer within 10 s, throws.
+ */
+export const webhookNotifications: NotificationChannel = {
+  async send(webhook, body, now) {
+    const timestamp = String(Math.floor(now.getTime() / 1000));
+    const response = await fetch(webhook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'autoir',
+        'x-autoir-timestamp': timestamp,
+        'x-autoir-signature': `sha256=${signWebhook(webhook.secret, timestamp, body)}`,
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`answered ${response.status}`);
+  },
+};

@@ -15,6 +15,10 @@ import {
   severities,
   type AlertDraft,
 } from '../../domain/alert.js';
+import { entityRoles, uniqueEntities, type Entity } from '../../domain/entity.js';
+import { badInput } from '../../domain/errors.js';
+import { contentRef, validate, type InputFormat } from '../format.js';
+import { normalizeTimestamp } from '../../domain/entity-values.js';
 import {
   createCloudApp,
   createDevice,
@@ -31,13 +35,7 @@ import {
   createService,
   createUrl,
   createUser,
-  entityRoles,
-  normalizeTimestamp,
-  uniqueEntities,
-  type Entity,
-} from '../../domain/entity.js';
-import { badInput } from '../../domain/errors.js';
-import { contentRef, validate, type InputFormat } from '../format.js';
+} from '../../domain/entity-builders.js';
 
 const hex = (length: number, name: string) =>
   z

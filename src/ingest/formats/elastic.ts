@@ -10,12 +10,13 @@ import {
   parseSeverity,
   type AlertDraft,
 } from '../../domain/alert.js';
-import { normalizeTimestamp, uniqueEntities } from '../../domain/entity.js';
+import { uniqueEntities } from '../../domain/entity.js';
 import { badInput } from '../../domain/errors.js';
 import { ecsEntities } from '../ecs.js';
 import { validate, type InputFormat } from '../format.js';
 import { dropUndefined } from './autoir.js';
 import { getPath, isObject, list, num, text } from '../../records/json.js';
+import { normalizeTimestamp } from '../../domain/entity-values.js';
 
 /** Kibana's and the legacy signal field names. */
 const kibana = (doc: unknown, name: string): unknown =>

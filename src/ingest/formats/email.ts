@@ -6,15 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import PostalMime from 'postal-mime';
+import { KeySet, subjectKey, type EventDraft } from '../../domain/event.js';
+import { badInput } from '../../domain/errors.js';
 import {
   normalizeDomain,
   normalizeEmailAddress,
   normalizeIp,
   normalizeMessageId,
   normalizeUrl,
-} from '../../domain/entity.js';
-import { KeySet, subjectKey, type EventDraft } from '../../domain/event.js';
-import { badInput } from '../../domain/errors.js';
+} from '../../domain/entity-values.js';
 
 export const EMAIL_FORMAT_ID = 'email';
 

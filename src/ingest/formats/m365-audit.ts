@@ -4,11 +4,11 @@
  * `Set-Mailbox` with forwarding) as `mailboxRule` events, sign-ins (`UserLoggedIn`, `UserLoginFailed`) as logons,
  * anything else as `other` with its user and client address.
  */
-import { normalizeEmailAddress } from '../../domain/entity.js';
 import { badInput } from '../../domain/errors.js';
 import { EventBuilder } from '../event-builder.js';
 import { type InputFormat } from '../format.js';
 import { isObject, list, text, type JsonObject } from '../../records/json.js';
+import { normalizeEmailAddress } from '../../domain/entity-values.js';
 
 const RULE_OPERATIONS = new Set([
   'new-inboxrule',

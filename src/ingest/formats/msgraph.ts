@@ -10,6 +10,17 @@ import {
   type AlertDraft,
 } from '../../domain/alert.js';
 import {
+  entityRoles,
+  uniqueEntities,
+  type Entity,
+  type EntityRole,
+  type FileEntity,
+} from '../../domain/entity.js';
+import { validate, zs, type InputFormat } from '../format.js';
+import { dropUndefined } from './autoir.js';
+import { isObject, text, type JsonObject } from '../../records/json.js';
+import { joinPath, normalizeTimestamp } from '../../domain/entity-values.js';
+import {
   createCloudApp,
   createDevice,
   createDomain,
@@ -23,17 +34,7 @@ import {
   createRegistryValue,
   createUrl,
   createUser,
-  entityRoles,
-  joinPath,
-  normalizeTimestamp,
-  uniqueEntities,
-  type Entity,
-  type EntityRole,
-  type FileEntity,
-} from '../../domain/entity.js';
-import { validate, zs, type InputFormat } from '../format.js';
-import { dropUndefined } from './autoir.js';
-import { isObject, text, type JsonObject } from '../../records/json.js';
+} from '../../domain/entity-builders.js';
 
 const fileDetails = z
   .object({

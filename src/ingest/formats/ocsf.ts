@@ -11,6 +11,12 @@ import {
   type AlertDraft,
   type Severity,
 } from '../../domain/alert.js';
+import { uniqueEntities, type Entity, type EntityRole } from '../../domain/entity.js';
+import { validate, type InputFormat } from '../format.js';
+import { dropUndefined } from './autoir.js';
+import { OCSF_EVENT_CLASSES, ocsfEventDraft } from './ocsf-events.js';
+import { isObject, list, num, text, type JsonObject } from '../../records/json.js';
+import { normalizeTimestamp } from '../../domain/entity-values.js';
 import {
   createDevice,
   createDomain,
@@ -24,15 +30,7 @@ import {
   createUrl,
   createUser,
   deviceRef,
-  normalizeTimestamp,
-  uniqueEntities,
-  type Entity,
-  type EntityRole,
-} from '../../domain/entity.js';
-import { validate, type InputFormat } from '../format.js';
-import { dropUndefined } from './autoir.js';
-import { OCSF_EVENT_CLASSES, ocsfEventDraft } from './ocsf-events.js';
-import { isObject, list, num, text, type JsonObject } from '../../records/json.js';
+} from '../../domain/entity-builders.js';
 
 const time = z.union([z.number(), z.string()]).nullish();
 

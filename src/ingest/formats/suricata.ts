@@ -5,19 +5,12 @@
  */
 import { z } from 'zod';
 import { normalizeTechniques, parseSeverity, type AlertDraft, type Severity } from '../../domain/alert.js';
-import {
-  createDomain,
-  createFile,
-  createIp,
-  createUrl,
-  normalizeIp,
-  normalizeTimestamp,
-  uniqueEntities,
-  type Entity,
-} from '../../domain/entity.js';
+import { uniqueEntities, type Entity } from '../../domain/entity.js';
 import { contentRef, validate, zs, type InputFormat } from '../format.js';
 import { dropUndefined } from './autoir.js';
 import { isObject, list, num, text, texts, type JsonObject } from '../../records/json.js';
+import { normalizeIp, normalizeTimestamp } from '../../domain/entity-values.js';
+import { createDomain, createFile, createIp, createUrl } from '../../domain/entity-builders.js';
 
 const alertSchema = z.looseObject({
   timestamp: z.string().refine((value) => normalizeTimestamp(value) !== undefined, 'must be a date-time'),

@@ -10,6 +10,12 @@ import {
   type AlertDraft,
   type Severity,
 } from '../../domain/alert.js';
+import { uniqueEntities, type Entity } from '../../domain/entity.js';
+import { validate, zs, type InputFormat } from '../format.js';
+import { windowsEventEntities } from '../../records/windows-entities.js';
+import { dropUndefined } from './autoir.js';
+import { isObject, text, type JsonObject } from '../../records/json.js';
+import { normalizeTimestamp } from '../../domain/entity-values.js';
 import {
   createDevice,
   createDomain,
@@ -19,14 +25,7 @@ import {
   createUrl,
   createUser,
   deviceRef,
-  normalizeTimestamp,
-  uniqueEntities,
-  type Entity,
-} from '../../domain/entity.js';
-import { validate, zs, type InputFormat } from '../format.js';
-import { windowsEventEntities } from '../../records/windows-entities.js';
-import { dropUndefined } from './autoir.js';
-import { isObject, text, type JsonObject } from '../../records/json.js';
+} from '../../domain/entity-builders.js';
 
 const alertSchema = z.looseObject({
   id: z.union([z.string(), z.number()]),

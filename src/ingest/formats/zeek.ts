@@ -3,17 +3,12 @@
  * (one object per line) or as Zeek's own TSV (`#separator`, `#fields`, `#types` headers; zeek-tsv.ts). A Zeek
  * sensor sees the network, not devices: events name IPs, ports, domains, URLs, files and accounts.
  */
-import {
-  createUser,
-  normalizeDomain,
-  normalizeHash,
-  normalizeIp,
-  normalizeUrl,
-} from '../../domain/entity.js';
 import { KeySet, type EventDraft, type EventKind, type EventOutcome } from '../../domain/event.js';
 import { badInput } from '../../domain/errors.js';
 import { type InputFormat } from '../format.js';
 import { isObject, type JsonObject } from '../../records/json.js';
+import { normalizeDomain, normalizeHash, normalizeIp, normalizeUrl } from '../../domain/entity-values.js';
+import { createUser } from '../../domain/entity-builders.js';
 
 /** Which log a record belongs to: its `_path`, else told by its fields. */
 export function zeekPath(record: JsonObject): string {

@@ -6,12 +6,13 @@
 import type { Entity, EntityRole, EntityType } from '../../domain/entity.js';
 import type { Finding, Evidence } from '../../domain/evidence.js';
 import type { Indicator } from '../../domain/indicator.js';
-import type { EventQuery, EventStore } from '../../store/ports.js';
 import type { AlertRecord } from '../../domain/alert.js';
+import type { EventQuery } from '../ports.js';
+import type { EventSearch } from '../ports.js';
 
 export interface AnalysisContext {
   readonly query: EventQuery;
-  readonly events: EventStore;
+  readonly events: EventSearch;
   readonly now: Date;
   /** The investigation's alerts. */
   readonly alerts: readonly AlertRecord[];

@@ -3,16 +3,11 @@
  * address's failed logons across accounts. Windows Security 4624/4625/4648/4768/4769/4776, OCSF Authentication and
  * ECS authentication events all arrive as logon kinds (domain/event.ts).
  */
-import {
-  createDevice,
-  createIp,
-  isBuiltInAccount,
-  type IpEntity,
-  type UserEntity,
-} from '../../domain/entity.js';
+import { isBuiltInAccount, type IpEntity, type UserEntity } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
 import type { GeoPoint, EventRecord } from '../../domain/event.js';
 import { finding, focusTime, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
+import { createDevice, createIp } from '../../domain/entity-builders.js';
 
 /** Failures before a success from one address that read as guessing. */
 const BRUTE_FORCE_FAILURES = 5;

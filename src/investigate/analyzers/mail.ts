@@ -5,18 +5,17 @@
  * them is what a phishing investigation is for.
  */
 import { createHash } from 'node:crypto';
+import { type MailClusterEntity, type MailMessageEntity } from '../../domain/entity.js';
+import type { Finding } from '../../domain/evidence.js';
+import { finding, nothing, type AnalysisContext, type Analyzer, type RelatedEntity } from './analyzer.js';
+import type { EventRecord } from '../../domain/event.js';
 import {
   createFile,
   createMailbox,
   createMailCluster,
   createMailMessage,
   createUrl,
-  type MailClusterEntity,
-  type MailMessageEntity,
-} from '../../domain/entity.js';
-import type { Finding } from '../../domain/evidence.js';
-import { finding, nothing, type AnalysisContext, type Analyzer, type RelatedEntity } from './analyzer.js';
-import type { EventRecord } from '../../domain/event.js';
+} from '../../domain/entity-builders.js';
 
 /** Most messages a cluster holds in an investigation. */
 const MAX_CLUSTER = 200;

@@ -4,9 +4,9 @@
  * up after taking over a mailbox.
  */
 import type { MailboxEntity } from '../../domain/entity.js';
-import { createMailbox } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
 import { finding, focusTime, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
+import { createMailbox } from '../../domain/entity-builders.js';
 
 const DAY = 86_400_000;
 /** Folders rules hide messages in. */

@@ -1,12 +1,13 @@
 import { inputDocuments } from '../../../test/helpers/documents.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../../test/helpers/stores.js';
-import { createDomain, createUrl, type Entity } from '../../domain/entity.js';
+import { type Entity } from '../../domain/entity.js';
 import { ingestDocuments } from '../../ingest/pipeline.js';
 import type { AnalysisContext } from './analyzer.js';
 import { newlySeenAnalyzer } from './network.js';
 import type { AlertRecord } from '../../domain/alert.js';
 import { newEvidence } from '../../domain/evidence.js';
+import { createDomain, createUrl } from '../../domain/entity-builders.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');

@@ -4,17 +4,7 @@
  * relates to — its image file, children, destinations, injection targets, device and user — which join the
  * investigation when the process turns out incriminating.
  */
-import {
-  createDevice,
-  createFile,
-  createIp,
-  createDomain,
-  createProcess,
-  createRegistryKey,
-  createUser,
-  isBuiltInAccount,
-  type ProcessEntity,
-} from '../../domain/entity.js';
+import { isBuiltInAccount, type ProcessEntity } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
 import { specialAddress } from '../../domain/net.js';
 import { finding, type AnalysisContext, type Analyzer, type RelatedEntity } from './analyzer.js';
@@ -30,6 +20,15 @@ import {
   isUserWritable,
 } from './windows-paths.js';
 import type { EventRecord } from '../../domain/event.js';
+import {
+  createDevice,
+  createFile,
+  createIp,
+  createDomain,
+  createProcess,
+  createRegistryKey,
+  createUser,
+} from '../../domain/entity-builders.js';
 
 const ACTIVITY_LIMIT = 5000;
 

@@ -3,9 +3,10 @@
  * a free host or storage bucket) and who clicked it (URL click events and HTTP requests from devices): clickers'
  * devices and users always join the investigation.
  */
-import { createDevice, createUser, type UrlEntity } from '../../domain/entity.js';
+import { type UrlEntity } from '../../domain/entity.js';
 import type { Finding } from '../../domain/evidence.js';
 import { finding, type Analyzer, type RelatedEntity } from './analyzer.js';
+import { createDevice, createUser } from '../../domain/entity-builders.js';
 
 const BRANDS = [
   'microsoft',

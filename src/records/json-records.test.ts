@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonRecord, readRecords, type RawRecord, type RecordProblem } from './records.js';
+import { parseJsonRecord, readRecords, type RawRecord, type RecordProblem } from './json-records.js';
 
 async function collect(
   input: string | string[],

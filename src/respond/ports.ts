@@ -1,0 +1,296 @@
+/**
+ * What the response stage needs from storage, in its own words: the action queue the executor works, the action
+ * center's decisions, the planning of investigations' proposals, digests of pending actions, and the automation
+ * policy it is configured with (groups, tags, settings, connectors). The store implements them
+ * (store/action-store.ts, store/policy-store.ts); the contract suites run them on SQLite and PostgreSQL.
+ */
+import type { ActionRecord, ActionSource, ActionStatus, ActionType } from '../domain/action.js';
+import type { Evidence } from '../domain/evidence.js';
+import type { AssetGroup, GroupKind } from '../domain/policy.js';
+
+// --- records -----------------------------------------------------------------------------------------------------
+
+/** An action to create, with who or what decided it and why. */
+export interface ActionDraft {
+  readonly type: ActionType;
+  readonly targetKey: string;
+  readonly deviceKey: string | null;
+  readonly group: { readonly kind: string; readonly name: string } | null;
+  /** Integer key of the investigation. */
+  readonly investigationKey: number | null;
+  readonly evidenceKey: string | null;
+  readonly verdict: string | null;
+  readonly source: ActionSource;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly reasons: readonly string[];
+  readonly requestedBy: string;
+  /** `approve`: decided now (by policy or by the person asking); `wait`: pendingApproval until `expiresAt`. */
+  readonly decision: {
+    readonly outcome: 'approve' | 'wait';
+    readonly by: string;
+    readonly rule: string | null;
+  };
+  readonly comment?: string | null;
+  /** Integer key of the action this undoes. */
+  readonly undoOf?: number | null;
+  readonly expiresAt: Date | null;
+}
+
+export interface CreateResult {
+  readonly action: ActionRecord;
+  /** `false` when the same (type, target, device) was already in flight: `action` is that one. */
+  readonly created: boolean;
+}
+
+/** What the executor decided after an attempt. */
+export type AttemptResult =
+  | { readonly status: 'succeeded'; readonly message?: string; readonly details?: Record<string, unknown> }
+  | {
+      readonly status: 'failed' | 'timedOut';
+      readonly message: string;
+      readonly details?: Record<string, unknown>;
+    }
+  /** Back to the queue until `nextAttemptAt`. */
+  | { readonly status: 'retry'; readonly message: string; readonly nextAttemptAt: Date }
+  /** Target unreachable: pendingResource until `nextAttemptAt`. */
+  | { readonly status: 'pendingResource'; readonly message: string; readonly nextAttemptAt: Date }
+  /** The connector took it; the result comes by callback before `deadline`. */
+  | { readonly status: 'accepted'; readonly message?: string; readonly deadline: Date };
+
+/** A proposal of an investigation waiting to be planned, with what the planner needs to know. */
+export interface PendingProposal {
+  readonly id: number;
+  readonly investigationKey: number;
+  readonly type: string;
+  readonly targetKey: string;
+  readonly evidenceKey: string;
+  readonly reasons: readonly string[];
+  readonly verdict: string | null;
+  /** The evidence's entity (JSON), for parameters. */
+  readonly entity: Readonly<Record<string, unknown>> | null;
+}
+
+/** A proposal planned: the actions it becomes (created now, or already in flight), or why it is skipped. */
+export interface ProposalPlan {
+  readonly proposalId: number;
+  readonly plan: { readonly drafts: readonly ActionDraft[] } | { readonly skip: string };
+}
+
+/** A connector configuration as stored: secrets included; callers redact before showing it. */
+export interface StoredConnector {
+  readonly name: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+// --- actions -----------------------------------------------------------------------------------------------------
+
+/** The executor's queue. */
+export interface ActionQueue {
+  /** Claim up to `limit` runnable actions for `worker` (queued, due retries, abandoned running ones). */
+  claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<ActionRecord[]>;
+  /** Write an attempt's result; `false` when `worker` no longer holds the claim (nothing is written). */
+  finishAttempt(
+    key: number,
+    worker: string,
+    connector: string | null,
+    result: AttemptResult,
+    now: Date,
+  ): Promise<boolean>;
+  /** Pending actions past their expiry become `expired` (counted as rejected). Returns them. */
+  expire(now: Date): Promise<ActionRecord[]>;
+  /** Actions whose connector accepted them but posted no result by the deadline become `timedOut`. */
+  expireCallbacks(now: Date): Promise<ActionRecord[]>;
+  /** Forget claims of dead processes of this host (a killed worker's actions run again at once). */
+  releaseDeadClaims(): Promise<number>;
+}
+
+/** The action center's decisions. */
+export interface ActionDecisions {
+  /** Create an action, unless the same (type, target, device) is in flight: then that one. */
+  create(draft: ActionDraft, now: Date): Promise<CreateResult>;
+  get(id: string): Promise<ActionRecord | undefined>;
+  /**
+   * Approve or reject pending actions, all or none: an action that is not pendingApproval fails the whole call
+   * (`AUTOIR_E_ILLEGAL_TRANSITION`, naming it). An approval enqueues the action in the same transaction.
+   */
+  decide(
+    ids: readonly string[],
+    decision: 'approve' | 'reject',
+    by: string,
+    comment: string | null,
+    now: Date,
+  ): Promise<ActionRecord[]>;
+  /** Cancel actions not yet in a final state, all or none. */
+  cancel(ids: readonly string[], by: string, comment: string | null, now: Date): Promise<ActionRecord[]>;
+}
+
+/** Investigations' proposals, planned into actions. */
+export interface ActionPlanning {
+  /** Proposals of investigations not yet planned, oldest first. */
+  pendingProposals(limit: number): Promise<PendingProposal[]>;
+  /** Actions of `type` decided by policy since `since` (the blast-radius caps). */
+  countAutomatic(type: ActionType, since: Date): Promise<number>;
+  /**
+   * Plan proposals in one transaction: link each to its actions (created now, or already in flight; one per device
+   * for a file) or mark it skipped; then their investigations and evidence follow. A proposal another worker
+   * planned meanwhile gets no actions.
+   */
+  planProposals(items: readonly ProposalPlan[], now: Date): Promise<ActionRecord[][]>;
+}
+
+/** Digests of actions waiting for approval. */
+export interface ActionNotices {
+  /** Pending actions not yet in a notification digest, oldest first. */
+  pendingUnnotified(limit: number): Promise<ActionRecord[]>;
+  count(filter: { readonly statuses?: readonly ActionStatus[] }): Promise<number>;
+  markNotified(keys: readonly number[], now: Date): Promise<void>;
+}
+
+// --- policy ------------------------------------------------------------------------------------------------------
+
+/** The response policy document and other settings. */
+export interface PolicySettings {
+  getSetting(key: string): Promise<unknown>;
+}
+
+/** Asset groups and tags: which group's automation level judges an action. */
+export interface AssetPolicy {
+  /** By kind, then rank (the default group last). */
+  listGroups(kind?: GroupKind): Promise<AssetGroup[]>;
+  tagsOf(keys: readonly string[]): Promise<Map<string, string[]>>;
+}
+
+/** Connector configurations stored through the API. */
+export interface ConnectorSettings {
+  listConnectors(): Promise<StoredConnector[]>;
+}
+
+// --- what each part of the stage is handed -----------------------------------------------------------------------
+
+export interface ActionCenterPorts {
+  readonly actions: ActionDecisions;
+  readonly policy: PolicySettings & AssetPolicy;
+  /** Run `work` in one transaction: everything it writes commits together, or nothing does. */
+  transaction<T>(work: (tx: { readonly actions: ActionDecisions }) => Promise<T>): Promise<T>;
+}
+
+export interface PlannerPorts {
+  readonly actions: ActionPlanning;
+  readonly policy: PolicySettings & AssetPolicy;
+  /** The evidence of the investigation a proposal came from. */
+  readonly investigations: {
+    getByKey(id: number): Promise<{ readonly evidence: readonly Evidence[] } | undefined>;
+  };
+}
+
+export interface ExecutorPorts {
+  readonly actions: ActionQueue;
+  readonly policy: PolicySettings;
+}
+
+export interface NotifyPorts {
+  readonly actions: ActionNotices;
+  readonly policy: PolicySettings;
+}
+
+export interface ConnectorPorts {
+  readonly policy: ConnectorSettings;
+}
+
+// --- connectors --------------------------------------------------------------------------------------------------
+//
+// The Connector port: the adapter that carries out one remediation action on a real system. The executor picks
+// the connector configured for an action's type and group, calls `run` with a capability object (`signal`, `log`),
+// and maps the outcome onto the action's state machine:
+//
+//   succeeded → succeeded;  accepted → running until the result arrives by callback;
+//   failed (retryable) → queued again with capped backoff;  failed → failed;
+//   unreachable → pendingResource (retried for up to 3 days);  signal aborted (timeout) → retried, then timedOut.
+//
+// Every attempt of one action carries the same idempotency key, so a receiver that remembers keys applies each
+// action once even when autoir sends it again (after a timeout, a 5xx, or a worker killed mid-call).
+
+/** What a connector receives: the action, as JSON on the wire (webhook body, command stdin). */
+export interface ActionRequest {
+  /** `act_<n>`. */
+  readonly id: string;
+  readonly type: ActionType;
+  /** The entity acted on: `device:…`, `file:sha256:…`, `process:…`, `user:…`, `mailMessage:…`, `ip:…`… */
+  readonly targetKey: string;
+  /** The device the action runs on, when it runs on one (quarantine a file *on* a device). */
+  readonly deviceKey: string | null;
+  /** What autoir knows about the target, e.g. `{ path, sha256, pid, commandLine, address }`. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly investigationId: string | null;
+  /** For an undo (releaseDevice, restoreFile…), the action it undoes. */
+  readonly undoOf: string | null;
+  /** The same for every attempt of this action. */
+  readonly idempotencyKey: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** `user:<name>`, `token:<name>` or `policy:<rule>`. */
+  readonly decidedBy: string | null;
+  /** Where an asynchronous result is posted (`POST /api/v1/actions/:id/result`), when the server knows its URL. */
+  readonly callbackUrl: string | null;
+}
+
+/** What came of one attempt. */
+export type ActionOutcome =
+  | {
+      readonly status: 'succeeded';
+      readonly message?: string;
+      readonly details?: Readonly<Record<string, unknown>>;
+    }
+  /** The system took the action and will post the result later (`POST /api/v1/actions/:id/result`). */
+  | { readonly status: 'accepted'; readonly message?: string }
+  | {
+      readonly status: 'failed';
+      /** Worth trying again (a 5xx, a busy system); otherwise the action fails now. */
+      readonly retryable: boolean;
+      readonly message: string;
+      readonly details?: Readonly<Record<string, unknown>>;
+    }
+  /** The target (or the system that reaches it) cannot be reached now: the action waits as pendingResource. */
+  | { readonly status: 'unreachable'; readonly message: string };
+
+/** Capabilities handed to a connector for one attempt; never globals. */
+export interface ConnectorCapabilities {
+  /** Aborted when the attempt's timeout passes or the worker stops. */
+  readonly signal: AbortSignal;
+  /** Lines for the worker's log. Never pass secrets. */
+  readonly log: (message: string) => void;
+}
+
+/** A configured connector, ready to run actions. */
+export interface Connector {
+  /** The configured name (`edr`, `local-scripts`). */
+  readonly name: string;
+  readonly kind: string;
+  /** Attempt timeout in ms (the executor aborts `signal` after it). */
+  readonly timeoutMs: number;
+  run(request: ActionRequest, capabilities: ConnectorCapabilities): Promise<ActionOutcome>;
+}
+
+/** A configured connector as routing sees it (connectors/config.ts), and the connector it builds. */
+export interface ConnectorEntry {
+  /** `edr`, `local-scripts`. */
+  readonly name: string;
+  readonly enabled: boolean;
+  /** The action types it takes; `['*']` for every type. */
+  readonly actions: readonly (ActionType | '*')[];
+  /** The groups whose actions it takes; absent for every group. */
+  readonly groups?: readonly string[];
+  /** The connector, ready to run (built once per configuration); throws when its configuration cannot be used. */
+  connector(): Connector;
+}
+
+/** The connectors in force, in routing order (read again on every pass: a change applies without a restart). */
+export type ConnectorSource = () => Promise<readonly ConnectorEntry[]>;
+
+/** Where digests of pending actions go (the policy's notification webhook). */
+export interface NotificationChannel {
+  /** Deliver `body` (JSON) to the webhook, signed with its secret; throws with the reason when it was not taken. */
+  send(webhook: { readonly url: string; readonly secret: string }, body: string, now: Date): Promise<void>;
+}
