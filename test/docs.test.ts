@@ -1,8 +1,10 @@
 /**
- * Documents generated from code must match the code: the canonical alert JSON Schema and the OpenAPI document.
- * After changing either schema, refresh them with `UPDATE_DOCS=1 npx vitest run test/docs.test.ts`.
+ * Documents generated from code must match the code: the canonical alert JSON Schema, the OpenAPI document, and
+ * the web UI's API types generated from it. After changing a schema or a route, refresh them with
+ * `npm run docs:update`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import openapiTS, { astToString } from 'openapi-typescript';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -14,15 +16,10 @@ const root = path.resolve(import.meta.dirname, '..');
 
 function check(relative: string, generated: unknown): void {
   const file = path.join(root, relative);
-  const text = `${JSON.stringify(generated, null, 2)}\n`;
+  const text = typeof generated === 'string' ? generated : `${JSON.stringify(generated, null, 2)}\n`;
   if (process.env.UPDATE_DOCS === '1') writeFileSync(file, text);
-  expect(existsSync(file), `${relative} is missing: run UPDATE_DOCS=1 npx vitest run test/docs.test.ts`).toBe(
-    true,
-  );
-  expect(
-    readFileSync(file, 'utf8'),
-    `${relative} is out of date: run UPDATE_DOCS=1 npx vitest run test/docs.test.ts`,
-  ).toBe(text);
+  expect(existsSync(file), `${relative} is missing: run npm run docs:update`).toBe(true);
+  expect(readFileSync(file, 'utf8'), `${relative} is out of date: run npm run docs:update`).toBe(text);
 }
 
 describe('generated documents', () => {
@@ -39,5 +36,14 @@ describe('generated documents', () => {
     const document = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
     await app.close();
     check('docs/api/openapi.json', document);
+  });
+
+  it('web/src/generated/openapi.ts holds the types of the OpenAPI document (the web UI imports nothing else)', async () => {
+    const document = JSON.parse(readFileSync(path.join(root, 'docs/api/openapi.json'), 'utf8')) as object;
+    const types = astToString(await openapiTS(document as Parameters<typeof openapiTS>[0]));
+    check(
+      'web/src/generated/openapi.ts',
+      `// Generated from docs/api/openapi.json by openapi-typescript (npm run docs:update). Do not edit.\n\n${types}`,
+    );
   });
 });

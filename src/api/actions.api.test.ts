@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import type { Role } from '../domain/access.js';
-import type { ActionType, ActionRecord } from '../domain/action.js';
+import { actionTypes, type ActionType, type ActionRecord } from '../domain/action.js';
 import { hashToken } from './auth.js';
 import { createServer } from './server.js';
 
@@ -158,6 +158,29 @@ describe.each(backends)('the action center over HTTP on %s', (dialect) => {
   afterEach(async () => {
     await app.close();
     await t.cleanup();
+  });
+
+  it('lists every action type with its title, what it acts on and the action that undoes it, to viewers', async () => {
+    const response = await call('viewer', 'GET', '/api/v1/actions/types');
+    expect(response.statusCode).toBe(200);
+    const items = (
+      response.json() as { items: { type: string; undoType: string | null; targets: string[] }[] }
+    ).items;
+    expect(items.map((item) => item.type)).toEqual([...actionTypes]);
+    expect(items.find((item) => item.type === 'isolateDevice')).toMatchObject({
+      title: 'Isolate device',
+      targets: ['device'],
+      scope: 'device',
+      undoType: 'releaseDevice',
+    });
+    expect(items.find((item) => item.type === 'killProcess')?.undoType).toBeNull();
+    expect(items.filter((item) => item.undoType !== null).map((item) => item.type)).toEqual([
+      'isolateDevice',
+      'quarantineFile',
+      'softDeleteEmail',
+      'disableUser',
+    ]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/actions/types' })).statusCode).toBe(401);
   });
 
   it('queues a requested action at once, answers the same request with 409 and the first action, and names a bad target', async () => {

@@ -45,6 +45,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/actions/cancel',
       '/api/v1/actions/export',
       '/api/v1/actions/reject',
+      '/api/v1/actions/types',
       '/api/v1/actions/undo',
       '/api/v1/actions/{id}',
       '/api/v1/actions/{id}/result',

@@ -29,6 +29,11 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { investigationRoutes } from './routes/investigations.js';
 import { actionRoutes } from './routes/actions.js';
+import { auditRoutes } from './routes/audit.js';
+import { connectorRoutes } from './routes/connectors.js';
+import { policyRoutes } from './routes/policy.js';
+import { tagRoutes } from './routes/tags.js';
+import { tokenRoutes } from './routes/tokens.js';
 import {
   DEFAULT_SESSION_IDLE_MS,
   isSecureRequest,
@@ -77,6 +82,11 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...actionRoutes(options.store),
+    ...policyRoutes(options.store),
+    ...tagRoutes(options.store),
+    ...connectorRoutes(options.store),
+    ...auditRoutes(options.store),
+    ...tokenRoutes(options.store),
     ...sessionRoutes(options.store, sessions),
     ...userRoutes(options.store),
     ...streamRoutes(options.store),

@@ -22,7 +22,7 @@ import { openDocuments, planInput } from '../ingest/input.js';
 import { defaultWorkerCount } from '../ingest/parse-pool.js';
 import { ingestDocuments, type IngestError, type IngestSummary } from '../ingest/pipeline.js';
 import { openStore, storeConfigFrom } from '../store/open-store.js';
-import type { AlertFilter, Store } from '../store/ports.js';
+import type { Store } from '../store/ports.js';
 import { packageVersion } from '../version.js';
 import { collect, table, truncate, type CliIo } from './io.js';
 import { detectionConfigFrom } from '../detect/config.js';
@@ -44,6 +44,7 @@ import { runWorker } from '../worker/worker.js';
 import { correlationConfigFrom } from '../correlate/config.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { createProgress } from './progress.js';
+import type { AlertFilter } from '../store/alert-store.js';
 
 interface GlobalOptions {
   readonly data?: string;

@@ -8,7 +8,6 @@ import { AutoirError } from '../domain/errors.js';
 import { loadAliases, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
 import { bumpCorrelationGeneration, keyMarker } from './entity-index.js';
-import type { AlertFilter, AlertStore } from './ports.js';
 import { alertAt as at, alertWriteColumns, type PreparedAlert } from '../ingest/ports.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { AlertEntitiesTable, AlertsTable, Database } from './schema.js';
@@ -17,6 +16,9 @@ import { deviceHashOf, entityHash } from '../domain/entity-hash.js';
 import type { Page } from '../domain/page.js';
 import type { AlertRecord, AlertWriteResult } from '../domain/alert.js';
 import { epoch } from '../domain/time.js';
+import type { AlertSink } from '../ingest/ports.js';
+import type { AlertStatus } from '../domain/alert.js';
+import type { PageRequest } from '../domain/page.js';
 
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
 const ALERT_CHUNK = 500;
@@ -415,4 +417,39 @@ async function existingAlerts(
 
 function refKey(source: string, sourceRef: string): string {
   return `${source}\u0000${sourceRef}`;
+}
+
+export interface AlertFilter {
+  readonly severities?: readonly Severity[];
+  readonly minSeverity?: Severity;
+  readonly sources?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly detector?: string;
+  /** Matches the technique and its sub-techniques: `T1003` matches `T1003.001`. */
+  readonly mitreTechnique?: string;
+  /** Alerts naming this entity key. */
+  readonly entityKey?: string;
+  /** An incident id, or `null` for alerts not yet in an incident. */
+  readonly incidentId?: string | null;
+  /** Alert time (`createdAt`) from, inclusive (ISO 8601). */
+  readonly since?: string;
+  /** Alert time until, exclusive (ISO 8601). */
+  readonly until?: string;
+  /** Case-insensitive substring of the title. */
+  readonly text?: string;
+}
+
+/** Alerts: ingest's sink (ingest/ports.ts), and what the API, CLI and investigations read and change. */
+export interface AlertStore extends AlertSink {
+  getAlert(id: string): Promise<AlertRecord | undefined>;
+  /**
+   * Set an alert's status, recording who set it (`analyst:<name>`, or `automation`). Automation never changes a
+   * status an analyst set.
+   */
+  setAlertStatus(id: string, status: AlertStatus, by: string, now: Date): Promise<AlertRecord>;
+  /** The record the alert was parsed from, as it arrived. */
+  getAlertRaw(id: string): Promise<string | undefined>;
+  /** Newest first (alert time, then id). */
+  listAlerts(filter: AlertFilter, page: PageRequest): Promise<Page<AlertRecord>>;
+  countAlerts(filter?: AlertFilter): Promise<number>;
 }

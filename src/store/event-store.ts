@@ -15,7 +15,6 @@ import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { equivalentKeys, registerAliases } from './aliases.js';
 import { BulkInsert, type RunMany } from './bulk-insert.js';
-import type { EventStore } from './ports.js';
 import { eventAt, eventWriteColumns, type PreparedEvent } from '../ingest/ports.js';
 import { decodeCursor, encodeCursor, escapeLike, iso } from './query-helpers.js';
 import type { Database, EventEntitiesTable, EventsTable } from './schema.js';
@@ -40,6 +39,8 @@ import {
   normalizeMessageId,
   normalizeUrl,
 } from '../domain/entity-values.js';
+import type { EventSearch } from '../investigate/ports.js';
+import type { EventSink, StoredRawEvents } from '../ingest/ports.js';
 
 /** Public ids are `evt_<n>`; the store keys rows on the integer. */
 
@@ -579,4 +580,13 @@ function rawText(value: unknown): string {
   if (value instanceof Uint8Array)
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   return String(value);
+}
+
+/** Events: ingest's sink (ingest/ports.ts), and what the API, CLI and detection read. */
+export interface EventStore extends EventSink, StoredRawEvents, EventSearch {
+  getEvent(id: string): Promise<EventRecord | undefined>;
+  getEventRaw(id: string): Promise<string | undefined>;
+  countEvents(filter?: EventFilter): Promise<number>;
+  /** Delete events older than `before` (event time); returns how many. */
+  pruneEvents(before: Date): Promise<number>;
 }

@@ -3,9 +3,9 @@ import { isRole } from '../domain/access.js';
 import { AutoirError } from '../domain/errors.js';
 import { isStoreUnavailable, isUniqueViolation } from './errors.js';
 import { newId } from './ids.js';
-import type { TokenStore } from './ports.js';
 import type { ApiTokensTable, Database } from './schema.js';
 import type { ApiToken } from '../domain/access.js';
+import type { Role } from '../domain/access.js';
 
 const columns = ['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'] as const;
 
@@ -108,4 +108,14 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
       return toToken({ ...row, revoked_at: now.getTime() });
     },
   };
+}
+
+export interface TokenStore {
+  /** Store a token by its hash. A name already in use → `AUTOIR_E_CONFLICT`. */
+  createToken(input: { name: string; role: Role; tokenHash: string }, now: Date): Promise<ApiToken>;
+  /** The active (not revoked) token with this hash, marking it used. */
+  useToken(tokenHash: string, now: Date): Promise<ApiToken | undefined>;
+  listTokens(): Promise<ApiToken[]>;
+  /** Revoke by id or name; `undefined` when there is no such active token. */
+  revokeToken(idOrName: string, now: Date): Promise<ApiToken | undefined>;
 }

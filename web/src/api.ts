@@ -2,7 +2,7 @@
  * The REST API, as the UI uses it: same-origin requests with the session cookie, the CSRF token on every write,
  * errors as `ApiError` with the server's code and message.
  */
-import { undoOf } from '../../src/domain/action';
+import type { operations } from './generated/openapi';
 
 export class ApiError extends Error {
   constructor(
@@ -78,165 +78,62 @@ export async function api<T>(
   return json as T;
 }
 
-// The shapes the UI reads (a subset of the API's; see docs/api.md).
+// The shapes the UI reads: the API's own, from its OpenAPI document (generated/openapi.ts; npm run docs:update).
 
-export type Role = 'viewer' | 'analyst' | 'responder' | 'admin';
-export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+type Json<O extends keyof operations> = operations[O]['responses'] extends { 200: infer R }
+  ? R extends { content: { 'application/json': infer T } }
+    ? T
+    : never
+  : never;
 
-export interface Session {
-  readonly principal: string;
-  readonly role: Role;
-  readonly csrfToken: string;
-  readonly expiresAt?: string;
-}
+export type Session = Json<'getSession'>;
+export type Role = Session['role'];
+export type IncidentSummary = Json<'listIncidents'>['items'][number];
+export type IncidentDetail = Json<'getIncident'>;
+export type Severity = IncidentSummary['severity'];
+export type Alert = Json<'listAlerts'>['items'][number];
+export type Investigation = Json<'getInvestigation'>;
+export type Evidence = Investigation['evidence'][number];
+export type Finding = Evidence['findings'][number];
+export type InvestigationAction = Investigation['actions'][number];
+export type InvestigationSummary = Json<'listInvestigations'>['items'][number];
+export type Action = Json<'getAction'>;
+export type ActionType = Json<'listActionTypes'>['items'][number];
+export type Dashboard = Json<'getDashboard'>;
+export type DeviceGroup = Json<'listDeviceGroups'>[number];
+export type Indicator = Json<'listIndicators'>['items'][number];
+export type Tag = Json<'listTags'>[number];
+export type Connector = Json<'listConnectors'>[number];
+export type User = Json<'listUsers'>[number];
+export type Token = Json<'listTokens'>[number];
 
+// Each of the above is a type of the document, not `never` (an operation renamed or a shape moved would make it one).
+type Found<T> = [T] extends [never] ? 'not in the OpenAPI document' : 'found';
+export const generatedTypesFound: Record<string, 'found'> = {
+  session: 'found' satisfies Found<Session>,
+  incidentSummary: 'found' satisfies Found<IncidentSummary>,
+  incidentDetail: 'found' satisfies Found<IncidentDetail>,
+  alert: 'found' satisfies Found<Alert>,
+  investigation: 'found' satisfies Found<Investigation>,
+  investigationSummary: 'found' satisfies Found<InvestigationSummary>,
+  action: 'found' satisfies Found<Action>,
+  actionType: 'found' satisfies Found<ActionType>,
+  dashboard: 'found' satisfies Found<Dashboard>,
+  deviceGroup: 'found' satisfies Found<DeviceGroup>,
+  indicator: 'found' satisfies Found<Indicator>,
+  tag: 'found' satisfies Found<Tag>,
+  connector: 'found' satisfies Found<Connector>,
+  user: 'found' satisfies Found<User>,
+  token: 'found' satisfies Found<Token>,
+};
+
+/** A page of a list, as every list route answers (incidents add totals). */
 export interface Page<T> {
   readonly items: T[];
   readonly nextCursor: string | null;
   readonly total?: number;
   readonly bySeverity?: Record<string, number>;
 }
-
-export interface IncidentSummary {
-  readonly id: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly status: string;
-  readonly classification: string;
-  readonly determination: string | null;
-  readonly assignedTo: string | null;
-  readonly tags: string[];
-  readonly alertCount: number;
-  readonly firstActivityAt: string;
-  readonly lastActivityAt: string;
-  readonly entities: { type: string; key: string; alerts: number }[];
-  readonly createdAt: string;
-}
-
-export interface IncidentDetail extends IncidentSummary {
-  readonly alertIds: string[];
-  readonly links: { alertId: string; otherAlertId: string; entityKey: string }[];
-  readonly merges: { from: string; at: string; alertId: string | null; entityKey: string | null }[];
-  readonly comments: { author: string; text: string; createdAt: string }[];
-}
-
-export interface Alert {
-  readonly id: string;
-  readonly source: string;
-  readonly title: string;
-  readonly severity: Severity;
-  readonly category: string | null;
-  readonly createdAt: string;
-  readonly incidentId: string | null;
-  readonly status?: string;
-  readonly mitreTechniques: string[];
-  readonly entities: { type: string; key: string; roles?: string[] }[];
-}
-
-export interface Finding {
-  readonly analyzer: string;
-  readonly weight: number;
-  readonly text: string;
-}
-
-export interface Evidence {
-  readonly type: string;
-  readonly key: string;
-  /** In words: `process winx64_payload.exe (pid 1988) on mkt01.pandalab.com`. */
-  readonly label: string;
-  readonly verdict: 'malicious' | 'suspicious' | 'noThreatsFound' | 'unknown';
-  readonly score: number;
-  readonly roles: string[];
-  readonly remediationStatus: string;
-  readonly origin: string;
-  readonly findings: Finding[];
-  readonly relations: { kind: string; key: string }[];
-}
-
-export interface InvestigationAction {
-  readonly id: string;
-  readonly type: string;
-  readonly targetKey: string;
-  readonly deviceKey: string | null;
-  readonly status: string;
-  readonly decisionRule: string | null;
-  readonly reasons: string[];
-}
-
-export interface Investigation {
-  readonly id: string;
-  readonly incidentId: string | null;
-  readonly status: string;
-  readonly statusReason: string | null;
-  readonly playbook: string;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-  readonly createdAt: string;
-  readonly alertIds: string[];
-  readonly evidence: Evidence[];
-  readonly actions: InvestigationAction[];
-  readonly log: {
-    step: string;
-    startedAt: string;
-    durationMs: number;
-    result: string;
-    waitedMs: number;
-    waitedAs: string | null;
-    worker: string;
-  }[];
-}
-
-export interface InvestigationSummary {
-  readonly id: string;
-  readonly incidentId: string | null;
-  readonly status: string;
-  readonly statusReason: string | null;
-  readonly playbook: string;
-  readonly createdAt: string;
-  readonly alertCount: number;
-}
-
-export interface Action {
-  readonly id: string;
-  readonly type: string;
-  readonly title: string;
-  readonly targetKey: string;
-  readonly deviceKey: string | null;
-  readonly group: { kind: string; name: string } | null;
-  readonly investigationId: string | null;
-  readonly verdict: string | null;
-  readonly source: string;
-  readonly status: string;
-  readonly reasons: string[];
-  readonly requestedBy: string;
-  readonly decidedBy: string | null;
-  readonly decidedAt: string | null;
-  readonly decisionRule: string | null;
-  readonly comment: string | null;
-  readonly undoOf: string | null;
-  readonly undoneBy: string | null;
-  readonly attempts: number;
-  readonly connector: string | null;
-  readonly resultMessage: string | null;
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-  readonly endedAt: string | null;
-  readonly history?: { at: string; from: string | null; to: string; by: string; message: string | null }[];
-}
-
-export interface Dashboard {
-  readonly incidents: { total: number; bySeverity: Record<string, number> };
-  readonly actions: {
-    byStatus: Record<string, number>;
-    pending: number;
-    oldestPendingAt: string | null;
-    meanPendingWaitMs: number | null;
-  };
-  readonly investigations: { byStatus: Record<string, number>; meanTimeToVerdictMs: number | null };
-}
-
-/** Undoable action types (the server refuses the rest; the UI hides the button). */
-export const undoable: ReadonlySet<string> = new Set(Object.keys(undoOf));
 
 export const roleRank: Record<Role, number> = { viewer: 0, analyst: 1, responder: 2, admin: 3 };
 export function can(role: Role | undefined, needed: Role): boolean {

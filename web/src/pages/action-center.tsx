@@ -1,7 +1,6 @@
 /** The action center: Pending (approve or reject, one or many of a type, with a comment) and History (undo). */
 import { Fragment, useState } from 'react';
-import { actionTypes } from '../../../src/domain/action';
-import { api, can, queryString, undoable, type Action, type Page, type Session } from '../api';
+import { api, can, queryString, type Action, type ActionType, type Page, type Session } from '../api';
 import { DecideBar } from '../components/decide';
 import {
   Badge,
@@ -63,6 +62,10 @@ export function ActionCenterPage({ session }: { session: Session }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const query = { status, type, investigation, group, source, since, until };
+  // The action types the server knows, with the action that undoes each (none: no undo button).
+  const catalog = useData(() => api<{ items: ActionType[] }>('/actions/types'), []);
+  const types = catalog.data?.items ?? [];
+  const undoable = new Set(types.filter((item) => item.undoType !== null).map((item) => item.type));
   const { data, error, loading, reload } = useData(
     () => api<Page<Action>>('/actions', { query: { ...query, limit: 100, cursor } }),
     [status, type, investigation, group, source, since, until, cursor],
@@ -110,9 +113,9 @@ export function ActionCenterPage({ session }: { session: Session }) {
             Type
             <select value={type} onChange={(event) => setParams({ type: event.target.value })}>
               <option value="">any</option>
-              {actionTypes.map((t) => (
-                <option key={t} value={t}>
-                  {t}
+              {types.map((item) => (
+                <option key={item.type} value={item.type}>
+                  {item.type}
                 </option>
               ))}
             </select>

@@ -1,6 +1,15 @@
 /** Administration: automation levels and groups, tags, indicators, connectors, tokens and users. */
 import { useState, type FormEvent } from 'react';
-import { api, type Page, type Role } from '../api';
+import {
+  api,
+  type Connector,
+  type DeviceGroup,
+  type Indicator,
+  type Page,
+  type Role,
+  type Token,
+  type User,
+} from '../api';
 import { Badge, ErrorBox, Panel, Tabs, useData } from '../components/ui';
 import { formatTime } from '../format';
 import { useSearchParams } from '../router';
@@ -8,15 +17,8 @@ import { useSearchParams } from '../router';
 const LEVELS = ['full', 'semiAll', 'semiCore', 'semiNonTemp', 'none'];
 const ROLES: Role[] = ['viewer', 'analyst', 'responder', 'admin'];
 
-interface Group {
-  kind: string;
-  name: string;
-  rank: number;
-  rules: Record<string, string>[];
-  level: string;
-  automateSuspicious: boolean;
-  isDefault: boolean;
-}
+/** Device, mailbox and user groups share one shape. */
+type Group = DeviceGroup;
 
 function useAction() {
   const [error, setError] = useState<Error | undefined>();
@@ -184,14 +186,7 @@ function Groups() {
 }
 
 function Indicators() {
-  const list = useData(
-    () =>
-      api<Page<{ id: string; entityKey: string; action: string; title: string | null; source: string }>>(
-        '/indicators',
-        { query: { limit: 200 } },
-      ),
-    [],
-  );
+  const list = useData(() => api<Page<Indicator>>('/indicators', { query: { limit: 200 } }), []);
   const { error, run } = useAction();
   const [form, setForm] = useState({ entityKey: '', action: 'block', title: '' });
   return (
@@ -277,20 +272,7 @@ function Indicators() {
 }
 
 function Connectors() {
-  const list = useData(
-    () =>
-      api<
-        {
-          name: string;
-          kind: string;
-          actions: string[];
-          groups?: string[];
-          timeout: string;
-          enabled: boolean;
-        }[]
-      >('/connectors'),
-    [],
-  );
+  const list = useData(() => api<Connector[]>('/connectors'), []);
   const { error, run } = useAction();
   return (
     <>
@@ -343,33 +325,8 @@ function Connectors() {
 }
 
 function Access() {
-  const tokens = useData(
-    () =>
-      api<
-        {
-          id: string;
-          name: string;
-          role: string;
-          createdAt: string;
-          lastUsedAt: string | null;
-          revokedAt: string | null;
-        }[]
-      >('/tokens'),
-    [],
-  );
-  const users = useData(
-    () =>
-      api<
-        {
-          username: string;
-          role: string;
-          disabled?: boolean;
-          disabledAt?: string | null;
-          lastLoginAt?: string | null;
-        }[]
-      >('/users'),
-    [],
-  );
+  const tokens = useData(() => api<Token[]>('/tokens'), []);
+  const users = useData(() => api<User[]>('/users'), []);
   const { error, run } = useAction();
   const [created, setCreated] = useState<string | null>(null);
   const [tokenForm, setTokenForm] = useState({ name: '', role: 'viewer' });
@@ -396,7 +353,7 @@ function Access() {
               <td>{user.role}</td>
               <td>{formatTime(user.lastLoginAt)}</td>
               <td>
-                {user.disabledAt || user.disabled ? (
+                {user.disabledAt ? (
                   <span className="muted">disabled</span>
                 ) : (
                   <button

@@ -1,0 +1,97 @@
+/**
+ * Connector configurations stored through the API (secrets shown as `***`). Admins only.
+ */
+import { z } from 'zod';
+import { parseConnectorConfig, redactConnector, type ConnectorConfig } from '../../connectors/config.js';
+import { AutoirError } from '../../domain/errors.js';
+import type { Store } from '../../store/ports.js';
+import { actorOf } from '../auth.js';
+import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
+
+/** `token:<name>` or `user:<name>`: who decided, as the action history and the audit log name them. */
+const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
+  actorOf(context.principal);
+
+function storedConnectors(store: Store): Promise<ConnectorConfig[]> {
+  return store.policy
+    .listConnectors()
+    .then((rows) => rows.map((row) => parseConnectorConfig(row.config, `stored connector ${row.name}`)));
+}
+
+export function connectorRoutes(store: Store): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/connectors',
+      operationId: 'listConnectors',
+      summary: 'Stored connectors (secrets shown as ***)',
+      tag: 'connectors',
+      role: 'admin',
+      responses: {
+        200: {
+          description: 'The stored connectors, secrets shown as ***.',
+          schema: z.array(
+            z.object({
+              name: z.string(),
+              kind: z.string(),
+              actions: z.array(z.string()).describe('Action types it takes; `*` for every type.'),
+              groups: z
+                .array(z.string())
+                .optional()
+                .describe('Groups whose actions it takes; absent for all.'),
+              timeout: z.string(),
+              enabled: z.boolean(),
+              settings: z.record(z.string(), z.unknown()),
+            }),
+          ),
+        },
+      },
+      handler: async () => (await storedConnectors(store)).map(redactConnector),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/connectors/:name',
+      operationId: 'putConnector',
+      summary: 'Create or replace a stored connector (docs/connectors.md)',
+      tag: 'connectors',
+      role: 'admin',
+      audited: true,
+      params: z.object({ name: z.string() }),
+      body: z.record(z.string(), z.unknown()),
+      responses: {
+        200: { description: 'The connector (secrets shown as ***).' },
+        400: { description: 'A bad setting (named).', schema: errorSchema },
+      },
+      async handler(context) {
+        const config = parseConnectorConfig({ ...context.body, name: context.params.name }, 'body');
+        await store.policy.putConnector(
+          config.name,
+          config as unknown as Record<string, unknown>,
+          actor(context),
+          new Date(),
+          (c) => redactConnector(c as unknown as ConnectorConfig),
+        );
+        return redactConnector(config);
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/connectors/:name',
+      operationId: 'deleteConnector',
+      summary: 'Delete a stored connector',
+      tag: 'connectors',
+      role: 'admin',
+      audited: true,
+      params: z.object({ name: z.string() }),
+      responses: {
+        200: { description: 'Deleted.' },
+        404: { description: 'No such connector.', schema: errorSchema },
+      },
+      async handler(context) {
+        if (!(await store.policy.deleteConnector(context.params.name, actor(context), new Date())))
+          throw new AutoirError('AUTOIR_E_NOT_FOUND', `no stored connector ${context.params.name}`);
+        return { deleted: true };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,6447 @@
+// Generated from docs/api/openapi.json by openapi-typescript (npm run docs:update). Do not edit.
+
+export interface paths {
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and store reachability (no token needed) */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alerts, newest first, with filters and cursor pagination */
+        get: operations["listAlerts"];
+        put?: never;
+        /**
+         * Ingest alerts: one object, a JSON array, or NDJSON, in any supported format
+         * @description Formats: autoir, msgraph, ocsf, elastic, wazuh, suricata (sniffed per item unless `format` is given). Each item gets a result. Without `strict`, good items are stored and bad ones reported; with `strict=true`, one bad item stores nothing. An alert re-sent with the same source and sourceRef updates the stored one.
+         */
+        post: operations["ingestAlerts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert with its entities */
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set an alert's status (an analyst's status is never changed by automation) */
+        patch: operations["updateAlert"];
+        trace?: never;
+    };
+    "/api/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List incidents, most recent activity first, with filters and cursor pagination */
+        get: operations["listIncidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident: its alerts, main entities, the links that made it, merges and comments */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set an incident's analyst fields (automation never changes them) */
+        patch: operations["updateIncident"];
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a comment to an incident */
+        post: operations["commentIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investigations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List investigations, newest first */
+        get: operations["listInvestigations"];
+        put?: never;
+        /** Start an investigation by hand: of an incident, a device, a user or a mailbox */
+        post: operations["startInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investigations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One investigation: evidence with verdicts, roles and findings; alerts; proposed actions; log */
+        get: operations["getInvestigation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investigations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an investigation (terminatedByUser) */
+        post: operations["cancelInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/investigations/{id}/approve-expansion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the scope expansion an investigation waits for */
+        post: operations["approveExpansion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List allow and block indicators, newest first */
+        get: operations["listIndicators"];
+        put?: never;
+        /** Add an allow or block indicator */
+        post: operations["addIndicator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/indicators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an indicator */
+        delete: operations["removeIndicator"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action types: what each is called, what it acts on, and the action that undoes it */
+        get: operations["listActionTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action center: actions newest first, with filters and cursor pagination */
+        get: operations["listActions"];
+        put?: never;
+        /**
+         * Request an action (queued at once: the request is the decision)
+         * @description The same type and target already in flight → 409 with that action in `action`.
+         */
+        post: operations["requestAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every action matching the filters as CSV */
+        get: operations["exportActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One action with its history: every status change, who or what made it, and why */
+        get: operations["getAction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve pending actions of one type, with a comment (they are queued at once) */
+        post: operations["approveActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject pending actions of one type, with a comment */
+        post: operations["rejectActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo succeeded actions: each gets its inverse action, queued at once */
+        post: operations["undoActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel actions not yet in a final state */
+        post: operations["cancelActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A connector's asynchronous result for an action it accepted (202) */
+        post: operations["postActionResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The response policy: what is stored, and what is in force (stored over defaults) */
+        get: operations["getPolicy"];
+        /** Replace the stored policy document (fields left out take their defaults) */
+        put: operations["putPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Device groups by rank (the default group last) with their automation levels */
+        get: operations["listDeviceGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or change a device group (rules, rank, automation level) */
+        put: operations["putDeviceGroup"];
+        post?: never;
+        /** Delete a device group (not the default one) */
+        delete: operations["deleteDeviceGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailbox-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mailbox groups by rank (the default group last) with their automation levels */
+        get: operations["listMailboxGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailbox-groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or change a mailbox group (rules, rank, automation level) */
+        put: operations["putMailboxGroup"];
+        post?: never;
+        /** Delete a mailbox group (not the default one) */
+        delete: operations["deleteMailboxGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** User groups by rank (the default group last) with their automation levels */
+        get: operations["listUserGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or change a user group (rules, rank, automation level) */
+        put: operations["putUserGroup"];
+        post?: never;
+        /** Delete a user group (not the default one) */
+        delete: operations["deleteUserGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tags on assets (used by group rules and protected tags) */
+        get: operations["listTags"];
+        put?: never;
+        /** Tag an asset */
+        post: operations["addTag"];
+        /** Remove a tag from an asset */
+        delete: operations["removeTag"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored connectors (secrets shown as ***) */
+        get: operations["listConnectors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/connectors/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or replace a stored connector (docs/connectors.md) */
+        put: operations["putConnector"];
+        post?: never;
+        /** Delete a stored connector */
+        delete: operations["deleteConnector"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first: every write with actor, time, before and after */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API tokens (never their values) */
+        get: operations["listTokens"];
+        put?: never;
+        /** Create an API token: its value is in this response only */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a token (by id or name) */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is signed in, with the CSRF token (for a page that was reloaded) */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in (web UI): a session cookie for a user name and password, or an API token
+         * @description Sets `autoir_session` (HttpOnly, SameSite=Strict, Path=/, Secure over https). Send the returned `csrfToken` as `x-csrf-token` with every write made with the cookie. Needs `Content-Type: application/json` (a form on another site cannot send it). Five failed sign-ins for one user name within 15 minutes refuse that name for 15 minutes (429).
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out: end the session and clear the cookie
+         * @description With the cookie, it needs `x-csrf-token` like every write. With a bearer token, nothing ends.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Local accounts (never their passwords) */
+        get: operations["listUsers"];
+        put?: never;
+        /** Create a local account */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a local account (and end its sessions) */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a local account's role, password or disabled state
+         * @description Disabling an account or changing its password signs it out everywhere (a password changed by its own user keeps the session it was changed in). A new role applies to its sessions at once.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open incidents by severity, pending actions and their wait, investigations by status, time to verdict */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events: `change` with what changed (investigations, actions) as it happens
+         * @description Each event is `event: change` with data `{ "investigations": ms, "actions": ms }` (the latest change times). A comment line every 15 s keeps proxies from closing the connection.
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server is up and its store answers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                        version: string;
+                        store: {
+                            /** @enum {string} */
+                            dialect: "sqlite" | "postgres";
+                        };
+                    };
+                };
+            };
+            /** @description The store does not answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description Only these severities (comma-separated). */
+                severity?: ("informational" | "low" | "medium" | "high" | "critical")[];
+                /** @description Only this severity or higher. */
+                minSeverity?: "informational" | "low" | "medium" | "high" | "critical";
+                /** @description Only alerts from these sources. */
+                source?: string[];
+                /** @description Only these categories. */
+                category?: string[];
+                detector?: string;
+                /** @description ATT&CK technique; also matches its sub-techniques. */
+                technique?: string;
+                /** @description Only alerts naming this entity key. */
+                entity?: string;
+                /** @description Only alerts of this incident; `none` for alerts in no incident. */
+                incidentId?: string;
+                /** @description Alert time from (inclusive). */
+                since?: string;
+                /** @description Alert time until (exclusive). */
+                until?: string;
+                /** @description Text in the title. */
+                q?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            source: string;
+                            sourceRef: string;
+                            title: string;
+                            description?: string;
+                            /** @enum {string} */
+                            severity: "informational" | "low" | "medium" | "high" | "critical";
+                            category?: string;
+                            detector?: string;
+                            mitreTechniques: string[];
+                            /** @description When the detector raised the alert (ISO 8601). */
+                            createdAt: string;
+                            firstActivityAt?: string;
+                            lastActivityAt?: string;
+                            incidentId: string | null;
+                            entities: ({
+                                /** @enum {string} */
+                                type: "device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp";
+                                /** @description Stable entity key, e.g. device:mkt01.pandalab.com */
+                                key: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            ingestedAt: string;
+                            updatedAt: string;
+                            /** @description The input format the alert was read from. */
+                            format: string;
+                            /** @enum {string} */
+                            status?: "new" | "inProgress" | "resolved";
+                            /** @description Who set the status: `automation` (its investigation found nothing) or `analyst:<name>`. */
+                            statusSetBy?: string;
+                            /** @description The record as it arrived (with include=raw). */
+                            raw?: unknown;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A bad filter or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    ingestAlerts: {
+        parameters: {
+            query?: {
+                /** @description Read every item as this format instead of sniffing. */
+                format?: "autoir" | "msgraph" | "ocsf" | "elastic" | "wazuh" | "suricata";
+                strict?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One alert object, a JSON array of them, or NDJSON. */
+        requestBody: {
+            content: {
+                "application/json": string;
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description Per-item results; at least one item was stored, or the body held no items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        updated: number;
+                        skipped: number;
+                        errors: number;
+                        /** @description False when strict mode stored nothing because of errors. */
+                        stored: boolean;
+                        results: {
+                            /** @description Position of the item in the body (0-based). */
+                            index: number;
+                            /** @description Line of the body where the item starts. */
+                            line: number;
+                            /** @enum {string} */
+                            status: "created" | "updated" | "skipped" | "error";
+                            id?: string;
+                            format?: string;
+                            error?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description No item could be stored (or strict mode and an item was bad); per-item results say why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        updated: number;
+                        skipped: number;
+                        errors: number;
+                        /** @description False when strict mode stored nothing because of errors. */
+                        stored: boolean;
+                        results: {
+                            /** @description Position of the item in the body (0-based). */
+                            index: number;
+                            /** @description Line of the body where the item starts. */
+                            line: number;
+                            /** @enum {string} */
+                            status: "created" | "updated" | "skipped" | "error";
+                            id?: string;
+                            format?: string;
+                            error?: {
+                                code: string;
+                                message: string;
+                                field?: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the analyst role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: {
+                /** @description `raw` adds the record as it arrived. */
+                include?: "raw";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        source: string;
+                        sourceRef: string;
+                        title: string;
+                        description?: string;
+                        /** @enum {string} */
+                        severity: "informational" | "low" | "medium" | "high" | "critical";
+                        category?: string;
+                        detector?: string;
+                        mitreTechniques: string[];
+                        /** @description When the detector raised the alert (ISO 8601). */
+                        createdAt: string;
+                        firstActivityAt?: string;
+                        lastActivityAt?: string;
+                        incidentId: string | null;
+                        entities: ({
+                            /** @enum {string} */
+                            type: "device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp";
+                            /** @description Stable entity key, e.g. device:mkt01.pandalab.com */
+                            key: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        ingestedAt: string;
+                        updatedAt: string;
+                        /** @description The input format the alert was read from. */
+                        format: string;
+                        /** @enum {string} */
+                        status?: "new" | "inProgress" | "resolved";
+                        /** @description Who set the status: `automation` (its investigation found nothing) or `analyst:<name>`. */
+                        statusSetBy?: string;
+                        /** @description The record as it arrived (with include=raw). */
+                        raw?: unknown;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such alert. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "new" | "inProgress" | "resolved";
+                };
+            };
+        };
+        responses: {
+            /** @description The alert, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        source: string;
+                        sourceRef: string;
+                        title: string;
+                        description?: string;
+                        /** @enum {string} */
+                        severity: "informational" | "low" | "medium" | "high" | "critical";
+                        category?: string;
+                        detector?: string;
+                        mitreTechniques: string[];
+                        /** @description When the detector raised the alert (ISO 8601). */
+                        createdAt: string;
+                        firstActivityAt?: string;
+                        lastActivityAt?: string;
+                        incidentId: string | null;
+                        entities: ({
+                            /** @enum {string} */
+                            type: "device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp";
+                            /** @description Stable entity key, e.g. device:mkt01.pandalab.com */
+                            key: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        ingestedAt: string;
+                        updatedAt: string;
+                        /** @description The input format the alert was read from. */
+                        format: string;
+                        /** @enum {string} */
+                        status?: "new" | "inProgress" | "resolved";
+                        /** @description Who set the status: `automation` (its investigation found nothing) or `analyst:<name>`. */
+                        statusSetBy?: string;
+                        /** @description The record as it arrived (with include=raw). */
+                        raw?: unknown;
+                    };
+                };
+            };
+            /** @description A bad status. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the analyst role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such alert. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description Default active,resolved. */
+                status?: ("active" | "resolved" | "redirected")[];
+                minSeverity?: "informational" | "low" | "medium" | "high" | "critical";
+                /** @description Only these severities. */
+                severity?: ("informational" | "low" | "medium" | "high" | "critical")[];
+                /** @description Descending; a cursor belongs to the sort it came from. */
+                sort?: "lastActivity" | "firstActivity" | "created" | "severity" | "alerts";
+                /** @description Add `total` and `bySeverity` (counts of every match, not only this page). */
+                count?: "true" | "false";
+                assignedTo?: string;
+                tag?: string;
+                /** @description Incidents with this entity key among their main entities. */
+                entity?: string;
+                /** @description Active since. */
+                since?: string;
+                /** @description Active before. */
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of incidents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            severity: "informational" | "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "active" | "resolved" | "redirected";
+                            /** @enum {string} */
+                            classification: "unknown" | "truePositive" | "falsePositive" | "informationalExpectedActivity";
+                            determination: string | null;
+                            assignedTo: string | null;
+                            tags: string[];
+                            alertCount: number;
+                            firstActivityAt: string;
+                            lastActivityAt: string;
+                            /** @description The incident this one was merged into. */
+                            redirectedTo: string | null;
+                            entities: {
+                                type: string;
+                                key: string;
+                                alerts: number;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                        total?: number;
+                        bySeverity?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description A bad filter or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        severity: "informational" | "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        status: "active" | "resolved" | "redirected";
+                        /** @enum {string} */
+                        classification: "unknown" | "truePositive" | "falsePositive" | "informationalExpectedActivity";
+                        determination: string | null;
+                        assignedTo: string | null;
+                        tags: string[];
+                        alertCount: number;
+                        firstActivityAt: string;
+                        lastActivityAt: string;
+                        /** @description The incident this one was merged into. */
+                        redirectedTo: string | null;
+                        entities: {
+                            type: string;
+                            key: string;
+                            alerts: number;
+                        }[];
+                        createdAt: string;
+                        updatedAt: string;
+                        alertIds: string[];
+                        /** @description Which alert joined which, through which entity. */
+                        links: {
+                            alertId: string;
+                            otherAlertId: string;
+                            entityKey: string;
+                        }[];
+                        merges: {
+                            from: string;
+                            at: string;
+                            alertId: string | null;
+                            entityKey: string | null;
+                        }[];
+                        comments: {
+                            author: string;
+                            text: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such incident. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status?: "active" | "resolved";
+                    /** @enum {string} */
+                    classification?: "unknown" | "truePositive" | "falsePositive" | "informationalExpectedActivity";
+                    determination?: string | null;
+                    assignedTo?: string | null;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The incident, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        severity: "informational" | "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        status: "active" | "resolved" | "redirected";
+                        /** @enum {string} */
+                        classification: "unknown" | "truePositive" | "falsePositive" | "informationalExpectedActivity";
+                        determination: string | null;
+                        assignedTo: string | null;
+                        tags: string[];
+                        alertCount: number;
+                        firstActivityAt: string;
+                        lastActivityAt: string;
+                        /** @description The incident this one was merged into. */
+                        redirectedTo: string | null;
+                        entities: {
+                            type: string;
+                            key: string;
+                            alerts: number;
+                        }[];
+                        createdAt: string;
+                        updatedAt: string;
+                        alertIds: string[];
+                        /** @description Which alert joined which, through which entity. */
+                        links: {
+                            alertId: string;
+                            otherAlertId: string;
+                            entityKey: string;
+                        }[];
+                        merges: {
+                            from: string;
+                            at: string;
+                            alertId: string | null;
+                            entityKey: string | null;
+                        }[];
+                        comments: {
+                            author: string;
+                            text: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the analyst role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such incident. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The incident was merged into another. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    commentIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The incident with the comment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        /** @enum {string} */
+                        severity: "informational" | "low" | "medium" | "high" | "critical";
+                        /** @enum {string} */
+                        status: "active" | "resolved" | "redirected";
+                        /** @enum {string} */
+                        classification: "unknown" | "truePositive" | "falsePositive" | "informationalExpectedActivity";
+                        determination: string | null;
+                        assignedTo: string | null;
+                        tags: string[];
+                        alertCount: number;
+                        firstActivityAt: string;
+                        lastActivityAt: string;
+                        /** @description The incident this one was merged into. */
+                        redirectedTo: string | null;
+                        entities: {
+                            type: string;
+                            key: string;
+                            alerts: number;
+                        }[];
+                        createdAt: string;
+                        updatedAt: string;
+                        alertIds: string[];
+                        /** @description Which alert joined which, through which entity. */
+                        links: {
+                            alertId: string;
+                            otherAlertId: string;
+                            entityKey: string;
+                        }[];
+                        merges: {
+                            from: string;
+                            at: string;
+                            alertId: string | null;
+                            entityKey: string | null;
+                        }[];
+                        comments: {
+                            author: string;
+                            text: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the analyst role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such incident. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listInvestigations: {
+        parameters: {
+            query?: {
+                status?: ("queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType")[];
+                incidentId?: string;
+                playbook?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of investigations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            incidentId: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType";
+                            statusReason: string | null;
+                            playbook: string;
+                            createdAt: string;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                            alertCount: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A bad filter or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    startInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description inc_…, device:host, user:domain\name or mailbox:address */
+                    target: string;
+                    comment?: string;
+                    playbook?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        incidentId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType";
+                        statusReason: string | null;
+                        playbook: string;
+                        trigger: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                        alertIds: string[];
+                        evidence: {
+                            type: string;
+                            key: string;
+                            /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
+                            label: string;
+                            /** @enum {string} */
+                            verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
+                            score: number;
+                            roles: string[];
+                            remediationStatus: string;
+                            origin: string;
+                            /** @description What decided the verdict (docs/verdicts.md). */
+                            findings: {
+                                analyzer: string;
+                                weight: number;
+                                text: string;
+                            }[];
+                            relations: {
+                                kind: string;
+                                key: string;
+                            }[];
+                        }[];
+                        actions: {
+                            /** @description The action (`act_<n>`) once planned, the proposal (`prp_<n>`) before. */
+                            id: string;
+                            type: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            /** @description `proposed`, `skipped`, or the action status. */
+                            status: string;
+                            proposalId: string;
+                            decisionRule: string | null;
+                            reasons: string[];
+                        }[];
+                        log: {
+                            step: string;
+                            startedAt: string;
+                            durationMs: number;
+                            result: string;
+                            waitedMs: number;
+                            waitedAs: string | null;
+                            worker: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not something to investigate, or an unknown playbook. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the analyst role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such incident. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The investigation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        incidentId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType";
+                        statusReason: string | null;
+                        playbook: string;
+                        trigger: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                        alertIds: string[];
+                        evidence: {
+                            type: string;
+                            key: string;
+                            /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
+                            label: string;
+                            /** @enum {string} */
+                            verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
+                            score: number;
+                            roles: string[];
+                            remediationStatus: string;
+                            origin: string;
+                            /** @description What decided the verdict (docs/verdicts.md). */
+                            findings: {
+                                analyzer: string;
+                                weight: number;
+                                text: string;
+                            }[];
+                            relations: {
+                                kind: string;
+                                key: string;
+                            }[];
+                        }[];
+                        actions: {
+                            /** @description The action (`act_<n>`) once planned, the proposal (`prp_<n>`) before. */
+                            id: string;
+                            type: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            /** @description `proposed`, `skipped`, or the action status. */
+                            status: string;
+                            proposalId: string;
+                            decisionRule: string | null;
+                            reasons: string[];
+                        }[];
+                        log: {
+                            step: string;
+                            startedAt: string;
+                            durationMs: number;
+                            result: string;
+                            waitedMs: number;
+                            waitedAs: string | null;
+                            worker: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such investigation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        incidentId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType";
+                        statusReason: string | null;
+                        playbook: string;
+                        trigger: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                        alertIds: string[];
+                        evidence: {
+                            type: string;
+                            key: string;
+                            /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
+                            label: string;
+                            /** @enum {string} */
+                            verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
+                            score: number;
+                            roles: string[];
+                            remediationStatus: string;
+                            origin: string;
+                            /** @description What decided the verdict (docs/verdicts.md). */
+                            findings: {
+                                analyzer: string;
+                                weight: number;
+                                text: string;
+                            }[];
+                            relations: {
+                                kind: string;
+                                key: string;
+                            }[];
+                        }[];
+                        actions: {
+                            /** @description The action (`act_<n>`) once planned, the proposal (`prp_<n>`) before. */
+                            id: string;
+                            type: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            /** @description `proposed`, `skipped`, or the action status. */
+                            status: string;
+                            proposalId: string;
+                            decisionRule: string | null;
+                            reasons: string[];
+                        }[];
+                        log: {
+                            step: string;
+                            startedAt: string;
+                            durationMs: number;
+                            result: string;
+                            waitedMs: number;
+                            waitedAs: string | null;
+                            worker: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such investigation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description It had ended already. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    approveExpansion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        incidentId: string | null;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType";
+                        statusReason: string | null;
+                        playbook: string;
+                        trigger: {
+                            [key: string]: unknown;
+                        };
+                        createdAt: string;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                        alertIds: string[];
+                        evidence: {
+                            type: string;
+                            key: string;
+                            /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
+                            label: string;
+                            /** @enum {string} */
+                            verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
+                            score: number;
+                            roles: string[];
+                            remediationStatus: string;
+                            origin: string;
+                            /** @description What decided the verdict (docs/verdicts.md). */
+                            findings: {
+                                analyzer: string;
+                                weight: number;
+                                text: string;
+                            }[];
+                            relations: {
+                                kind: string;
+                                key: string;
+                            }[];
+                        }[];
+                        actions: {
+                            /** @description The action (`act_<n>`) once planned, the proposal (`prp_<n>`) before. */
+                            id: string;
+                            type: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            /** @description `proposed`, `skipped`, or the action status. */
+                            status: string;
+                            proposalId: string;
+                            decisionRule: string | null;
+                            reasons: string[];
+                        }[];
+                        log: {
+                            step: string;
+                            startedAt: string;
+                            durationMs: number;
+                            result: string;
+                            waitedMs: number;
+                            waitedAs: string | null;
+                            worker: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such investigation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No expansion waits. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listIndicators: {
+        parameters: {
+            query?: {
+                action?: "allow" | "block";
+                entityKey?: string;
+                source?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of indicators. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            entityKey: string;
+                            /** @enum {string} */
+                            action: "allow" | "block";
+                            title?: string;
+                            description?: string;
+                            source: string;
+                            sourceRef?: string;
+                            /** @enum {string} */
+                            severity?: "informational" | "low" | "medium" | "high" | "critical";
+                            expiresAt?: string;
+                            createdAt: string;
+                            createdBy: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entityKey: string;
+                    /** @enum {string} */
+                    action: "allow" | "block";
+                    title?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    severity?: "informational" | "low" | "medium" | "high" | "critical";
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        entityKey: string;
+                        /** @enum {string} */
+                        action: "allow" | "block";
+                        title?: string;
+                        description?: string;
+                        source: string;
+                        sourceRef?: string;
+                        /** @enum {string} */
+                        severity?: "informational" | "low" | "medium" | "high" | "critical";
+                        expiresAt?: string;
+                        createdAt: string;
+                        createdBy: string;
+                    };
+                };
+            };
+            /** @description Not a file hash, IP, domain, URL or mailbox key. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeIndicator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        removed: string;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such indicator. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listActionTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every action type autoir knows, in catalog order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            /** @description Entity types its target may be. */
+                            targets: ("device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp")[];
+                            /**
+                             * @description Whose group's automation level decides it.
+                             * @enum {string}
+                             */
+                            scope: "device" | "mailbox" | "user" | "organization";
+                            /** @description The action that undoes it, if any. */
+                            undoType: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp") | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listActions: {
+        parameters: {
+            query?: {
+                status?: ("pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone")[];
+                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp")[];
+                source?: ("investigation" | "analyst" | "undo")[];
+                investigation?: string;
+                group?: string;
+                target?: string;
+                since?: string;
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of actions, and how many match. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            group: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                            investigationId: string | null;
+                            evidenceKey: string | null;
+                            verdict: string | null;
+                            /** @enum {string} */
+                            source: "investigation" | "analyst" | "undo";
+                            /** @enum {string} */
+                            status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            reasons: string[];
+                            requestedBy: string;
+                            /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description The policy rule that decided, in words. */
+                            decisionRule: string | null;
+                            comment: string | null;
+                            undoOf: string | null;
+                            undoneBy: string | null;
+                            idempotencyKey: string;
+                            connector: string | null;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            awaitingCallback: boolean;
+                            unreachableSince: string | null;
+                            resultMessage: string | null;
+                            resultDetails: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            expiresAt: string | null;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                        total: number;
+                    };
+                };
+            };
+            /** @description A bad filter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    requestAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                    targetKey: string;
+                    deviceKey?: string | null;
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The action. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                        title: string;
+                        targetKey: string;
+                        deviceKey: string | null;
+                        group: {
+                            kind: string;
+                            name: string;
+                        } | null;
+                        investigationId: string | null;
+                        evidenceKey: string | null;
+                        verdict: string | null;
+                        /** @enum {string} */
+                        source: "investigation" | "analyst" | "undo";
+                        /** @enum {string} */
+                        status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                        parameters: {
+                            [key: string]: unknown;
+                        };
+                        reasons: string[];
+                        requestedBy: string;
+                        /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        /** @description The policy rule that decided, in words. */
+                        decisionRule: string | null;
+                        comment: string | null;
+                        undoOf: string | null;
+                        undoneBy: string | null;
+                        idempotencyKey: string;
+                        connector: string | null;
+                        attempts: number;
+                        nextAttemptAt: string | null;
+                        awaitingCallback: boolean;
+                        unreachableSince: string | null;
+                        resultMessage: string | null;
+                        resultDetails: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        expiresAt: string | null;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                    };
+                };
+            };
+            /** @description A bad type or target. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The same action is already in flight. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                        /** @description An action, as `--json` prints it (docs/api.md), and what the action center shows besides. */
+                        action: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            group: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                            investigationId: string | null;
+                            evidenceKey: string | null;
+                            verdict: string | null;
+                            /** @enum {string} */
+                            source: "investigation" | "analyst" | "undo";
+                            /** @enum {string} */
+                            status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            reasons: string[];
+                            requestedBy: string;
+                            /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description The policy rule that decided, in words. */
+                            decisionRule: string | null;
+                            comment: string | null;
+                            undoOf: string | null;
+                            undoneBy: string | null;
+                            idempotencyKey: string;
+                            connector: string | null;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            awaitingCallback: boolean;
+                            unreachableSince: string | null;
+                            resultMessage: string | null;
+                            resultDetails: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            expiresAt: string | null;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exportActions: {
+        parameters: {
+            query?: {
+                status?: ("pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone")[];
+                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp")[];
+                source?: ("investigation" | "analyst" | "undo")[];
+                investigation?: string;
+                group?: string;
+                target?: string;
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv, one row per action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                        title: string;
+                        targetKey: string;
+                        deviceKey: string | null;
+                        group: {
+                            kind: string;
+                            name: string;
+                        } | null;
+                        investigationId: string | null;
+                        evidenceKey: string | null;
+                        verdict: string | null;
+                        /** @enum {string} */
+                        source: "investigation" | "analyst" | "undo";
+                        /** @enum {string} */
+                        status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                        parameters: {
+                            [key: string]: unknown;
+                        };
+                        reasons: string[];
+                        requestedBy: string;
+                        /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        /** @description The policy rule that decided, in words. */
+                        decisionRule: string | null;
+                        comment: string | null;
+                        undoOf: string | null;
+                        undoneBy: string | null;
+                        idempotencyKey: string;
+                        connector: string | null;
+                        attempts: number;
+                        nextAttemptAt: string | null;
+                        awaitingCallback: boolean;
+                        unreachableSince: string | null;
+                        resultMessage: string | null;
+                        resultDetails: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        expiresAt: string | null;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                        history: {
+                            at: string;
+                            from: string | null;
+                            to: string;
+                            by: string;
+                            message: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such action. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    approveActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The actions after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            group: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                            investigationId: string | null;
+                            evidenceKey: string | null;
+                            verdict: string | null;
+                            /** @enum {string} */
+                            source: "investigation" | "analyst" | "undo";
+                            /** @enum {string} */
+                            status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            reasons: string[];
+                            requestedBy: string;
+                            /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description The policy rule that decided, in words. */
+                            decisionRule: string | null;
+                            comment: string | null;
+                            undoOf: string | null;
+                            undoneBy: string | null;
+                            idempotencyKey: string;
+                            connector: string | null;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            awaitingCallback: boolean;
+                            unreachableSince: string | null;
+                            resultMessage: string | null;
+                            resultDetails: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            expiresAt: string | null;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad id list, or actions of several types. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An id names no action (nothing was changed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An action is in the wrong status (nothing was changed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rejectActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The actions after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            group: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                            investigationId: string | null;
+                            evidenceKey: string | null;
+                            verdict: string | null;
+                            /** @enum {string} */
+                            source: "investigation" | "analyst" | "undo";
+                            /** @enum {string} */
+                            status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            reasons: string[];
+                            requestedBy: string;
+                            /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description The policy rule that decided, in words. */
+                            decisionRule: string | null;
+                            comment: string | null;
+                            undoOf: string | null;
+                            undoneBy: string | null;
+                            idempotencyKey: string;
+                            connector: string | null;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            awaitingCallback: boolean;
+                            unreachableSince: string | null;
+                            resultMessage: string | null;
+                            resultDetails: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            expiresAt: string | null;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad id list, or actions of several types. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An id names no action (nothing was changed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An action is in the wrong status (nothing was changed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    undoActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The actions after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            group: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                            investigationId: string | null;
+                            evidenceKey: string | null;
+                            verdict: string | null;
+                            /** @enum {string} */
+                            source: "investigation" | "analyst" | "undo";
+                            /** @enum {string} */
+                            status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            reasons: string[];
+                            requestedBy: string;
+                            /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description The policy rule that decided, in words. */
+                            decisionRule: string | null;
+                            comment: string | null;
+                            undoOf: string | null;
+                            undoneBy: string | null;
+                            idempotencyKey: string;
+                            connector: string | null;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            awaitingCallback: boolean;
+                            unreachableSince: string | null;
+                            resultMessage: string | null;
+                            resultDetails: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            expiresAt: string | null;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad id list, or actions of several types. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An id names no action (nothing was changed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An action is in the wrong status (nothing was changed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The actions after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            title: string;
+                            targetKey: string;
+                            deviceKey: string | null;
+                            group: {
+                                kind: string;
+                                name: string;
+                            } | null;
+                            investigationId: string | null;
+                            evidenceKey: string | null;
+                            verdict: string | null;
+                            /** @enum {string} */
+                            source: "investigation" | "analyst" | "undo";
+                            /** @enum {string} */
+                            status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                            reasons: string[];
+                            requestedBy: string;
+                            /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            /** @description The policy rule that decided, in words. */
+                            decisionRule: string | null;
+                            comment: string | null;
+                            undoOf: string | null;
+                            undoneBy: string | null;
+                            idempotencyKey: string;
+                            connector: string | null;
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            awaitingCallback: boolean;
+                            unreachableSince: string | null;
+                            resultMessage: string | null;
+                            resultDetails: {
+                                [key: string]: unknown;
+                            } | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            expiresAt: string | null;
+                            startedAt: string | null;
+                            endedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad id list, or actions of several types. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An id names no action (nothing was changed). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An action is in the wrong status (nothing was changed). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    postActionResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "succeeded" | "failed";
+                    message?: string;
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The action, finished. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                        title: string;
+                        targetKey: string;
+                        deviceKey: string | null;
+                        group: {
+                            kind: string;
+                            name: string;
+                        } | null;
+                        investigationId: string | null;
+                        evidenceKey: string | null;
+                        verdict: string | null;
+                        /** @enum {string} */
+                        source: "investigation" | "analyst" | "undo";
+                        /** @enum {string} */
+                        status: "pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone";
+                        parameters: {
+                            [key: string]: unknown;
+                        };
+                        reasons: string[];
+                        requestedBy: string;
+                        /** @description `token:<name>` / `user:<name>` / `cli:<user>` for a person, `policy` for automation. */
+                        decidedBy: string | null;
+                        decidedAt: string | null;
+                        /** @description The policy rule that decided, in words. */
+                        decisionRule: string | null;
+                        comment: string | null;
+                        undoOf: string | null;
+                        undoneBy: string | null;
+                        idempotencyKey: string;
+                        connector: string | null;
+                        attempts: number;
+                        nextAttemptAt: string | null;
+                        awaitingCallback: boolean;
+                        unreachableSince: string | null;
+                        resultMessage: string | null;
+                        resultDetails: {
+                            [key: string]: unknown;
+                        } | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        expiresAt: string | null;
+                        startedAt: string | null;
+                        endedAt: string | null;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the responder role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such action. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The action is not running (its result is already in). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy (secrets shown as ***). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored policy (secrets shown as ***). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad field (named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "device" | "mailbox" | "user";
+                        name: string;
+                        rank: number;
+                        rules: {
+                            [key: string]: string;
+                        }[];
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        automateSuspicious: boolean;
+                        isDefault: boolean;
+                        description: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putDeviceGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules?: {
+                        name?: string;
+                        domain?: string;
+                        tag?: string;
+                        os?: string;
+                    }[];
+                    rank?: number;
+                    /** @enum {string} */
+                    level?: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                    automateSuspicious?: boolean;
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "device" | "mailbox" | "user";
+                        name: string;
+                        rank: number;
+                        rules: {
+                            [key: string]: string;
+                        }[];
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        automateSuspicious: boolean;
+                        isDefault: boolean;
+                        description: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description A bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteDeviceGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The default group. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listMailboxGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "device" | "mailbox" | "user";
+                        name: string;
+                        rank: number;
+                        rules: {
+                            [key: string]: string;
+                        }[];
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        automateSuspicious: boolean;
+                        isDefault: boolean;
+                        description: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putMailboxGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules?: {
+                        name?: string;
+                        domain?: string;
+                        tag?: string;
+                        os?: string;
+                    }[];
+                    rank?: number;
+                    /** @enum {string} */
+                    level?: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                    automateSuspicious?: boolean;
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "device" | "mailbox" | "user";
+                        name: string;
+                        rank: number;
+                        rules: {
+                            [key: string]: string;
+                        }[];
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        automateSuspicious: boolean;
+                        isDefault: boolean;
+                        description: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description A bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteMailboxGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The default group. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listUserGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "device" | "mailbox" | "user";
+                        name: string;
+                        rank: number;
+                        rules: {
+                            [key: string]: string;
+                        }[];
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        automateSuspicious: boolean;
+                        isDefault: boolean;
+                        description: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules?: {
+                        name?: string;
+                        domain?: string;
+                        tag?: string;
+                        os?: string;
+                    }[];
+                    rank?: number;
+                    /** @enum {string} */
+                    level?: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                    automateSuspicious?: boolean;
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The group. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "device" | "mailbox" | "user";
+                        name: string;
+                        rank: number;
+                        rules: {
+                            [key: string]: string;
+                        }[];
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        automateSuspicious: boolean;
+                        isDefault: boolean;
+                        description: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description A bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteUserGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such group. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The default group. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: {
+                entity?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tags, by entity key then tag. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entityKey: string;
+                        tag: string;
+                        createdAt: string;
+                        createdBy: string;
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entityKey: string;
+                    tag: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Tagged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeTag: {
+        parameters: {
+            query: {
+                entity: string;
+                tag: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such tag. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listConnectors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored connectors, secrets shown as ***. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        kind: string;
+                        /** @description Action types it takes; `*` for every type. */
+                        actions: string[];
+                        /** @description Groups whose actions it takes; absent for all. */
+                        groups?: string[];
+                        timeout: string;
+                        enabled: boolean;
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    putConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The connector (secrets shown as ***). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad setting (named). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such connector. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                actor?: string;
+                operation?: string;
+                /** @description Exact, or a prefix ending in ":" (`action:`). */
+                target?: string;
+                since?: string;
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens (never their secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        createdAt: string;
+                        lastUsedAt: string | null;
+                        revokedAt: string | null;
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    role: "viewer" | "analyst" | "responder" | "admin";
+                };
+            };
+        };
+        responses: {
+            /** @description The token and its value. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The name is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `user:<name>` or `token:<name>`: the actor of what this session writes. */
+                        principal: string;
+                        /** @enum {string} */
+                        kind: "user" | "token";
+                        name: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        /** @description Send it as `x-csrf-token` with every write; `null` for a bearer-token caller. */
+                        csrfToken: string | null;
+                        /** @description When the session ends at the latest (it ends sooner after the idle timeout). */
+                        expiresAt: string | null;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username?: string;
+                    password?: string;
+                    token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in; the cookie is set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `user:<name>` or `token:<name>`: the actor of what this session writes. */
+                        principal: string;
+                        /** @enum {string} */
+                        kind: "user" | "token";
+                        name: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        /** @description Send it as `x-csrf-token` with every write; `null` for a bearer-token caller. */
+                        csrfToken: string | null;
+                        /** @description When the session ends at the latest (it ends sooner after the idle timeout). */
+                        expiresAt: string | null;
+                    };
+                };
+            };
+            /** @description Neither username and password nor token, or not JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Wrong user name or password (one answer for both), or an unknown token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Too many failed sign-ins for this user name. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description False when no session was used. */
+                        signedOut: boolean;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accounts, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        createdAt: string;
+                        updatedAt: string;
+                        disabledAt: string | null;
+                        lastLoginAt: string | null;
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    /** @description 12 to 1024 characters; stored as an argon2id hash. */
+                    password: string;
+                    /** @enum {string} */
+                    role: "viewer" | "analyst" | "responder" | "admin";
+                };
+            };
+        };
+        responses: {
+            /** @description The account. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        createdAt: string;
+                        updatedAt: string;
+                        disabledAt: string | null;
+                        lastLoginAt: string | null;
+                    };
+                };
+            };
+            /** @description A bad name, a short password, an unknown role. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The name is taken. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account as it was. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        createdAt: string;
+                        updatedAt: string;
+                        disabledAt: string | null;
+                        lastLoginAt: string | null;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An admin deleting their own account. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role?: "viewer" | "analyst" | "responder" | "admin";
+                    /** @description 12 to 1024 characters; stored as an argon2id hash. */
+                    password?: string;
+                    disabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The account, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "viewer" | "analyst" | "responder" | "admin";
+                        createdAt: string;
+                        updatedAt: string;
+                        disabledAt: string | null;
+                        lastLoginAt: string | null;
+                    };
+                };
+            };
+            /** @description Nothing to change, a short password, an unknown role. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such account. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description An admin demoting or disabling their own account. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        incidents: {
+                            total: number;
+                            bySeverity: {
+                                [key: string]: number;
+                            };
+                        };
+                        actions: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            pending: number;
+                            oldestPendingAt: string | null;
+                            meanPendingWaitMs: number | null;
+                        };
+                        investigations: {
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            meanTimeToVerdictMs: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: {
+                /** @description Send the current state as one event and close (for scripts and checks). */
+                once?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+}
