@@ -22,7 +22,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser.js';
-import { generateToken, hashToken } from '../src/api/auth.js';
 import { createServer } from '../src/api/server.js';
 import { defaultWebRoot } from '../src/api/static.js';
 import { correlatePending } from '../src/correlate/correlator.js';
@@ -45,6 +44,7 @@ import {
   createProcess,
   createUser,
 } from '../src/domain/entity-builders.js';
+import { generateToken, hashToken } from '../src/app/tokens.js';
 
 const TARGET_MS = 1000;
 const PAGE_ROWS = 50;

@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import type { Role } from '../domain/access.js';
 import { actionTypes, type ActionType, type ActionRecord } from '../domain/action.js';
-import { hashToken } from './auth.js';
 import { createServer } from './server.js';
+import { hashToken } from '../app/tokens.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,14 +1,12 @@
 /**
  * Who is calling. Two ways in:
- * - API tokens: 256 bits of randomness, shown once, stored as a sha256 hash. A fast hash is right here (unlike
- *   passwords, a token cannot be guessed from a dictionary), and it lets a lookup be one indexed query.
+ * - API tokens (app/tokens.ts): shown once, stored as their sha256, looked up by it.
  * - Browser sessions (the web UI): a 256-bit random id in an HttpOnly, SameSite=Strict cookie, stored as its
  *   sha256, with a CSRF token that every cookie-authenticated write must echo in `x-csrf-token`.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role, Session } from '../domain/access.js';
-
-const PREFIX = 'autoir_';
+import { hashToken } from '../app/tokens.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'autoir_session';
@@ -42,14 +40,6 @@ export function actorOf(principal: Principal | undefined): string {
 export function parsePrincipalId(id: string): Pick<Principal, 'kind' | 'name'> | undefined {
   const match = /^(token|user):(.+)$/.exec(id);
   return match ? { kind: match[1] as 'token' | 'user', name: match[2] as string } : undefined;
-}
-
-export function generateToken(): string {
-  return PREFIX + randomBytes(32).toString('base64url');
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 /** A new session id (the cookie's value) and CSRF token: 256 bits each. */

@@ -7,8 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { hasRole, isRole, roles, type Role } from '../domain/access.js';
-import { hashToken } from './auth.js';
 import { createServer } from './server.js';
+import { hashToken } from '../app/tokens.js';
 
 interface RouteEntry {
   readonly method: string;

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { generateToken, hashToken } from './auth.js';
 import { createServer } from './server.js';
+import { generateToken, hashToken } from '../app/tokens.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/alerts');
 const graphAlert = readFileSync(path.join(fixtures, 'msgraph/alert_v2_get_example.json'), 'utf8');

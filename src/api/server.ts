@@ -5,10 +5,11 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { hasRole, type Role } from '../domain/access.js';
+import { hasRole, type Role, DEFAULT_SESSION_IDLE_MS, type SessionOptions } from '../domain/access.js';
 import { AutoirError, isAutoirError, type ErrorCode } from '../domain/errors.js';
 import { formatPath } from '../ingest/format.js';
 import type { Store } from '../store/ports.js';
+import { DEFAULT_BODY_LIMIT } from '../app/config.js';
 import { isStoreUnavailable } from '../store/errors.js';
 import {
   actorOf,
@@ -16,7 +17,6 @@ import {
   CSRF_HEADER,
   csrfMatches,
   hashSessionId,
-  hashToken,
   parsePrincipalId,
   sessionCookie,
   sessionCookieHeader,
@@ -34,19 +34,13 @@ import { connectorRoutes } from './routes/connectors.js';
 import { policyRoutes } from './routes/policy.js';
 import { tagRoutes } from './routes/tags.js';
 import { tokenRoutes } from './routes/tokens.js';
-import {
-  DEFAULT_SESSION_IDLE_MS,
-  isSecureRequest,
-  sessionRoutes,
-  type SessionOptions,
-} from './routes/session.js';
+import { isSecureRequest, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { streamRoutes } from './routes/stream.js';
 import { defaultWebRoot, registerStatic } from './static.js';
 import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
-
-export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+import { hashToken } from '../app/tokens.js';
 
 export interface ServerOptions {
   readonly store: Store;

@@ -6,8 +6,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import type { Role } from '../domain/access.js';
-import { generateToken, hashToken } from './auth.js';
 import { createServer } from './server.js';
+import { generateToken, hashToken } from '../app/tokens.js';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { generateToken, hashToken } from './auth.js';
 import { createServer } from './server.js';
+import { generateToken, hashToken } from '../app/tokens.js';
 
 let web: string;
 beforeAll(() => {

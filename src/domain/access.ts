@@ -76,3 +76,22 @@ export interface SignInDamping {
   readonly windowMs: number;
   readonly lockMs: number;
 }
+
+export interface SessionOptions {
+  /** A session unused this long ends (`AUTOIR_SESSION_IDLE`). */
+  readonly idleMs: number;
+  /** Always mark the cookie `Secure` (`AUTOIR_COOKIE_SECURE=1`), e.g. behind a TLS-terminating proxy. */
+  readonly cookieSecure: boolean;
+}
+
+export const DEFAULT_SESSION_IDLE_MS = 12 * 3_600_000;
+
+/** However active, a session ends a week after sign-in. */
+export const SESSION_MAX_AGE_MS = 7 * 86_400_000;
+
+/** Five failed sign-ins for one name within 15 minutes refuse that name for 15 minutes. */
+export const signInDamping: SignInDamping = {
+  maxFailures: 5,
+  windowMs: 15 * 60_000,
+  lockMs: 15 * 60_000,
+};

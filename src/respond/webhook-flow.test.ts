@@ -7,15 +7,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { generateToken, hashToken } from '../api/auth.js';
 import { createServer } from '../api/server.js';
 import { parseConnectorConfig } from '../connectors/config.js';
 import { connectorEntry } from '../app/connectors.js';
 import { verifyWebhookSignature, webhookNotifications } from '../connectors/webhook/webhook.js';
-import { callbackUrlFrom } from './callback.js';
 import { executePending } from './executor.js';
 import { notifyPending } from './notify.js';
 import type { ActionDraft } from './ports.js';
+import { generateToken, hashToken } from '../app/tokens.js';
 
 const SECRET = 'a-shared-secret-of-some-length';
 
@@ -109,7 +108,7 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
       worker: `test:${process.pid}:1`,
       now: () => now,
       connectors,
-      callbackUrl: callbackUrlFrom({}, apiBase),
+      callbackUrl: (id) => `${apiBase}/api/v1/actions/${encodeURIComponent(id)}/result`,
     });
 
   it('signs every request, retries a 5xx with the same idempotency key, and succeeds', async () => {

@@ -2,7 +2,6 @@
  * Opening the store: SQLite in the data directory by default, PostgreSQL when a URL is given. Migrations run
  * every time (they are idempotent), so a new version upgrades the schema on its first start.
  */
-import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { AutoirError } from '../domain/errors.js';
@@ -23,19 +22,6 @@ export type StoreConfig =
       readonly schema?: string;
       readonly maxConnections?: number;
     };
-
-/**
- * The store configuration from the environment and the `--data` option: `AUTOIR_DATABASE_URL` (and optionally
- * `AUTOIR_DATABASE_SCHEMA`) selects PostgreSQL; otherwise SQLite in `--data`, `AUTOIR_DATA` or `./autoir-data`.
- */
-export function storeConfigFrom(env: NodeJS.ProcessEnv, dataOption?: string): StoreConfig {
-  const url = env.AUTOIR_DATABASE_URL?.trim();
-  if (url) {
-    const schema = env.AUTOIR_DATABASE_SCHEMA?.trim();
-    return { kind: 'postgres', url, ...(schema ? { schema } : {}) };
-  }
-  return { kind: 'sqlite', dataDir: path.resolve(dataOption ?? env.AUTOIR_DATA ?? 'autoir-data') };
-}
 
 export async function openStore(config: StoreConfig): Promise<Store> {
   let db: Kysely<Database>;

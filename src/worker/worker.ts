@@ -20,7 +20,6 @@ import type {
   NotifyPorts,
   PlannerPorts,
 } from '../respond/ports.js';
-import { connectorSource, notificationChannel } from '../app/connectors.js';
 import { executePending } from '../respond/executor.js';
 import { notifyPending } from '../respond/notify.js';
 import { planPending } from '../respond/planner.js';
@@ -45,9 +44,9 @@ export interface WorkOptions {
   readonly now?: () => Date;
   /** This worker's name in claims and the log. Default `host:pid:n`. */
   readonly worker?: string;
-  /** Connector configurations (default: the store's). */
+  /** The connectors in force (app/connectors.ts); none when not given: approved actions fail for want of one. */
   readonly connectors?: ConnectorSource;
-  /** Where digests of pending actions go (default: the policy's webhook). */
+  /** Where digests of pending actions go (app/connectors.ts); none when not given: no digest is sent. */
   readonly notifications?: NotificationChannel;
   /** Actions run at once by this worker (default 8). */
   readonly actionConcurrency?: number;
@@ -77,6 +76,8 @@ export interface ActionWork {
   retried: number;
   notified: number;
 }
+
+const noConnectors: ConnectorSource = () => Promise.resolve([]);
 
 let workers = 0;
 
@@ -141,7 +142,7 @@ async function respond(
   const executed = await executePending(store, {
     worker,
     now,
-    connectors: options.connectors ?? connectorSource(store),
+    connectors: options.connectors ?? noConnectors,
     ...(options.actionConcurrency !== undefined ? { concurrency: options.actionConcurrency } : {}),
     ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -151,7 +152,9 @@ async function respond(
   summary.succeeded += executed.succeeded;
   summary.failed += executed.failed;
   summary.retried += executed.retried;
-  const notified = await notifyPending(store, options.notifications ?? notificationChannel, now);
+  const notified = options.notifications
+    ? await notifyPending(store, options.notifications, now)
+    : { notified: 0 as const, error: undefined };
   summary.notified += notified.notified;
   if (notified.error) options.log?.(notified.error);
   return plan.proposals + expired + executed.attempts > 0;

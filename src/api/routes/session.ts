@@ -6,13 +6,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isUsername, normalizeUsername, roles } from '../../domain/access.js';
-import { durationMs } from '../../domain/duration.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
 import {
   generateSessionSecrets,
   hashSessionId,
-  hashToken,
   principalId,
   sessionCookie,
   sessionCookieHeader,
@@ -20,40 +18,12 @@ import {
 } from '../auth.js';
 import { verifyNothing, verifyPassword } from '../passwords.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
-import type { Session, SignInDamping } from '../../domain/access.js';
-
-export interface SessionOptions {
-  /** A session unused this long ends (`AUTOIR_SESSION_IDLE`). */
-  readonly idleMs: number;
-  /** Always mark the cookie `Secure` (`AUTOIR_COOKIE_SECURE=1`), e.g. behind a TLS-terminating proxy. */
-  readonly cookieSecure: boolean;
-}
-
-export const DEFAULT_SESSION_IDLE_MS = 12 * 3_600_000;
-/** However active, a session ends a week after sign-in. */
-export const SESSION_MAX_AGE_MS = 7 * 86_400_000;
-
-/** Five failed sign-ins for one name within 15 minutes refuse that name for 15 minutes. */
-export const signInDamping: SignInDamping = {
-  maxFailures: 5,
-  windowMs: 15 * 60_000,
-  lockMs: 15 * 60_000,
-};
+import type { Session } from '../../domain/access.js';
+import { SESSION_MAX_AGE_MS, signInDamping } from '../../domain/access.js';
+import type { SessionOptions } from '../../domain/access.js';
+import { hashToken } from '../../app/tokens.js';
 
 const WRONG_CREDENTIALS = 'wrong username or password';
-
-/** Session settings from the environment: `AUTOIR_SESSION_IDLE` (a duration, default 12h), `AUTOIR_COOKIE_SECURE=1`. */
-export function sessionConfigFrom(env: Readonly<Record<string, string | undefined>>): SessionOptions {
-  const idle = env.AUTOIR_SESSION_IDLE?.trim();
-  const idleMs = idle ? durationMs(idle) : DEFAULT_SESSION_IDLE_MS;
-  if (idleMs === undefined || idleMs < 60_000 || idleMs > SESSION_MAX_AGE_MS)
-    throw new AutoirError(
-      'AUTOIR_E_BAD_USAGE',
-      `AUTOIR_SESSION_IDLE must be a duration from 1m to 7d (e.g. 12h), got ${JSON.stringify(idle)}`,
-    );
-  const secure = env.AUTOIR_COOKIE_SECURE?.trim().toLowerCase();
-  return { idleMs, cookieSecure: secure === '1' || secure === 'true' };
-}
 
 /**
  * True when the request came over https: directly, or through a proxy that says so (`X-Forwarded-Proto`). Marking

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { roles } from '../../domain/access.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
-import { generateToken, hashToken } from '../auth.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 import type { RouteContext } from '../route.js';
 import { actorOf } from '../auth.js';
+import { generateToken, hashToken } from '../../app/tokens.js';
 
 /** `token:<name>` or `user:<name>`: who decided, as the audit log names them. */
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>

@@ -6,15 +6,15 @@
 import { Argument, Option, type Command } from 'commander';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { isUsername, normalizeUsername, roles, type Role } from '../domain/access.js';
-import { AutoirError } from '../domain/errors.js';
-import { checkPassword, hashPassword } from '../api/passwords.js';
-import type { Store } from '../store/ports.js';
-import type { CommandHelpers } from './events.js';
-import { table, type CliIo } from './io.js';
-import type { User } from '../domain/access.js';
+import { isUsername, normalizeUsername, roles, type Role } from '../../domain/access.js';
+import { AutoirError } from '../../domain/errors.js';
+import { checkPassword, hashPassword } from '../../api/passwords.js';
+import type { Store } from '../../store/ports.js';
+import type { CliContext } from '../context.js';
+import { table, type CliIo } from '../io.js';
+import type { User } from '../../domain/access.js';
 
-type Helpers = CommandHelpers & { readonly io: CliIo };
+type Helpers = CliContext;
 
 /** Standard input is read up to this many bytes: a password is at most 1024 characters. */
 const STDIN_LIMIT = 64 * 1024;

@@ -1,26 +1,18 @@
 /** `autoir events search|show|prune`: the telemetry events store from the command line. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { normalizeEntityKey } from '../domain/entity.js';
-import { durationMs } from '../domain/duration.js';
-import { AutoirError } from '../domain/errors.js';
-import { eventKinds, type EventKind } from '../domain/event.js';
-import type { Store } from '../store/ports.js';
-import { collect, limitParser, table, truncate } from './io.js';
-import type { EventRecord } from '../domain/event.js';
-import type { EventFilter } from '../investigate/ports.js';
-import { normalizeDomain, normalizeHash, normalizeIp, normalizeUrl } from '../domain/entity-values.js';
-
-export interface CommandHelpers {
-  readonly withStore: <T>(command: Command, work: (store: Store) => Promise<T>) => Promise<T>;
-  readonly print: (text: string) => void;
-  readonly printJson: (value: unknown) => void;
-  readonly printErr: (text: string) => void;
-  readonly now: () => Date;
-}
+import { normalizeEntityKey } from '../../domain/entity.js';
+import { durationMs } from '../../domain/duration.js';
+import { AutoirError } from '../../domain/errors.js';
+import { eventKinds, type EventKind } from '../../domain/event.js';
+import { collect, limitParser, table, truncate } from '../io.js';
+import type { EventRecord } from '../../domain/event.js';
+import type { EventFilter } from '../../investigate/ports.js';
+import { normalizeDomain, normalizeHash, normalizeIp, normalizeUrl } from '../../domain/entity-values.js';
+import type { CliContext } from '../context.js';
 
 type Options = Record<string, string | number | boolean | undefined>;
 
-export function registerEventCommands(program: Command, helpers: CommandHelpers): void {
+export function registerEventCommands(program: Command, helpers: CliContext): void {
   const { withStore, print, printJson } = helpers;
   const events = program.command('events').description('Search and manage stored telemetry events');
 

@@ -6,24 +6,17 @@
  *   mailboxes of corp.example, two users open the link (proxy logs as OCSF HTTP Activity), one reports it.
  * Running it again stores nothing twice.
  */
-import type { Store } from '../store/ports.js';
-import { generateToken, hashToken } from '../api/auth.js';
 import { parseConnectorConfig } from '../connectors/config.js';
 import path from 'node:path';
-import type { Command } from 'commander';
-import { correlationConfigFrom } from '../correlate/config.js';
-import { detectionConfigFrom } from '../detect/config.js';
-import { windowsDetection } from '../detect/matcher.js';
 import { type Entity } from '../domain/entity.js';
 import { openDocuments, planInput, type InputDocument } from '../ingest/input.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
-import { investigationConfigFrom } from '../investigate/config.js';
 import { packageRoot } from '../version.js';
 import { runUntilIdle } from '../worker/worker.js';
-import type { CommandHelpers } from './events.js';
-import { table } from './io.js';
+import type { Services } from './services.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
 import { createMailbox, createMailMessage } from '../domain/entity-builders.js';
+import { generateToken, hashToken } from './tokens.js';
 
 const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const SENDER = 'account-security@micros0ft-support.com';
@@ -93,19 +86,17 @@ async function* textDocuments(items: Iterable<{ name: string; text: string }>): 
  * and a phishing campaign a user reported. Used by `autoir demo` and `autoir serve --demo`.
  */
 export async function loadDemo(
-  store: Store,
-  env: Readonly<Record<string, string | undefined>>,
+  services: Services,
   progress: (text: string) => void = () => undefined,
   now: () => Date = () => new Date(),
 ) {
-  const config = investigationConfigFrom(env);
-  const detection = detectionConfigFrom(env, {});
+  const { store } = services;
 
   progress('loading OTRF LSASS_campaign_01 (about 50,000 Windows events)…\n');
   const plan = await planInput(path.join(packageRoot(), 'demo', 'otrf', 'LSASS_campaign_01'));
   const otrf = await ingestDocuments(openDocuments(plan, {}), {
     store,
-    detection: windowsDetection(detection),
+    detection: services.ingestDetection(services.detection()),
   });
   const phishing = await ingestDocuments(textDocuments(phishingScenario()), { store });
   // Bob reports the message he received.
@@ -137,11 +128,7 @@ export async function loadDemo(
     now(),
   );
   progress('correlating and investigating…\n');
-  const work = await runUntilIdle(store, {
-    correlation: correlationConfigFrom(env),
-    playbooks: config.playbooks,
-    limits: config.limits,
-  });
+  const work = await runUntilIdle(store, services.work({ now }));
   const investigations = await store.investigations.list({}, { limit: 20 });
   const rows = [];
   for (const item of investigations.items) {
@@ -166,64 +153,13 @@ export async function loadDemo(
   };
 }
 
-export function registerDemoCommand(
-  program: Command,
-  helpers: CommandHelpers & { env: Readonly<Record<string, string | undefined>> },
-): void {
-  program
-    .command('demo')
-    .description('Load a real attack (OTRF LSASS_campaign_01) and a phishing campaign, and investigate them')
-    .option('--json', 'print a JSON summary')
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const summary = await helpers.withStore(command, (store) =>
-        loadDemo(store, helpers.env, (text) => !options.json && helpers.printErr(text), helpers.now),
-      );
-      if (options.json) return helpers.printJson(summary);
-      helpers.print(
-        `loaded ${summary.otrf.events} OTRF events (${summary.otrf.alerts} Sigma rule matches) and ${summary.phishing.events} phishing events\n\n`,
-      );
-      helpers.print(
-        table(
-          [
-            'INVESTIGATION',
-            'PLAYBOOK',
-            'STATUS',
-            'INCIDENT',
-            'MALICIOUS',
-            'SUSPICIOUS',
-            'EVIDENCE',
-            'PROPOSED',
-          ],
-          summary.investigations.map((row) => [
-            row.id,
-            row.playbook,
-            row.status,
-            row.incidentId ?? '-',
-            String(row.malicious),
-            String(row.suspicious),
-            String(row.evidence),
-            String(row.actions),
-          ]),
-        ),
-      );
-      helpers.print('\n');
-      for (const row of summary.investigations.filter((item) => item.playbook !== 'none'))
-        helpers.print(
-          `next: autoir investigations show ${row.id}   (${row.playbook}: why each verdict; --json for all)\n`,
-        );
-    });
-}
-
 /**
  * `autoir serve --demo`: the demo scenario in an empty store, a connector that records actions without changing
  * anything (so approvals run to "succeeded"), and a new admin token to sign in with. Returns the token.
  */
-export async function prepareDemo(
-  store: Store,
-  env: Readonly<Record<string, string | undefined>>,
-  progress: (text: string) => void,
-): Promise<string> {
-  if ((await store.alerts.countAlerts()) === 0) await loadDemo(store, env, progress);
+export async function prepareDemo(services: Services, progress: (text: string) => void): Promise<string> {
+  const { store } = services;
+  if ((await store.alerts.countAlerts()) === 0) await loadDemo(services, progress);
   else progress('the store already holds alerts: the demo scenario is not loaded again\n');
   const connectors = await store.policy.listConnectors();
   if (!connectors.some((connector) => connector.name === 'demo')) {

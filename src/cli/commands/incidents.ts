@@ -1,16 +1,16 @@
 /** `autoir incidents list|show|update|comment` and `autoir run --until-idle`. */
 import { Option, type Command } from 'commander';
-import { severities, type Severity } from '../domain/alert.js';
-import { normalizeEntityKey } from '../domain/entity.js';
-import { AutoirError } from '../domain/errors.js';
+import { severities, type Severity } from '../../domain/alert.js';
+import { normalizeEntityKey } from '../../domain/entity.js';
+import { AutoirError } from '../../domain/errors.js';
 import {
   incidentClassifications,
   type IncidentClassification,
   type IncidentStatus,
-} from '../domain/incident.js';
-import type { CommandHelpers } from './events.js';
-import { limitParser, table, truncate } from './io.js';
-import type { IncidentDetail, IncidentPatch } from '../domain/incident.js';
+} from '../../domain/incident.js';
+import type { CliContext } from '../context.js';
+import { limitParser, table, truncate } from '../io.js';
+import type { IncidentDetail, IncidentPatch } from '../../domain/incident.js';
 
 const parseLimit = limitParser(1000);
 
@@ -45,10 +45,7 @@ function printIncident(incident: IncidentDetail, print: (text: string) => void):
     );
 }
 
-export function registerIncidentCommands(
-  program: Command,
-  helpers: CommandHelpers & { env: Readonly<Record<string, string | undefined>> },
-): void {
+export function registerIncidentCommands(program: Command, helpers: CliContext): void {
   const { print, printJson, withStore } = helpers;
   const incidents = program
     .command('incidents')

@@ -2,19 +2,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { detectionConfigFrom } from '../detect/config.js';
-import { detectionRules, ruleDirsOf } from '../detect/detector.js';
-import { ruleTarget, windowsSigmaEvent, bucketOf } from '../detect/logsource.js';
-import { runRegression, windowsRecordsOf } from '../detect/regress.js';
-import { buildRuleSet, isProblem, loadRuleFile, ruleFiles, type RuleSet } from '../detect/ruleset.js';
-import { rescanStoredEvents } from '../ingest/rescan.js';
-import { windowsMatcher } from '../detect/matcher.js';
-import { correlationConfigFrom } from '../correlate/config.js';
-import { correlatePending } from '../correlate/correlator.js';
-import { sigmaLevels, sigmaStatuses, type SigmaRule } from '../detect/sigma.js';
-import { AutoirError } from '../domain/errors.js';
-import type { CommandHelpers } from './events.js';
-import { collect, table, truncate } from './io.js';
+import { detectionRules, ruleDirsOf } from '../../detect/detector.js';
+import { ruleTarget, windowsSigmaEvent, bucketOf } from '../../detect/logsource.js';
+import { runRegression, windowsRecordsOf } from '../../detect/regress.js';
+import { buildRuleSet, isProblem, loadRuleFile, ruleFiles, type RuleSet } from '../../detect/ruleset.js';
+import { rescanStoredEvents } from '../../ingest/rescan.js';
+import { windowsMatcher } from '../../detect/matcher.js';
+import { correlatePending } from '../../correlate/correlator.js';
+import { sigmaLevels, sigmaStatuses, type SigmaRule } from '../../detect/sigma.js';
+import { AutoirError } from '../../domain/errors.js';
+import type { CliContext } from '../context.js';
+import { detectionWith, readSettings } from '../../app/config.js';
+import { collect, table, truncate } from '../io.js';
 
 interface RuleOptions {
   rules: string[];
@@ -47,16 +46,10 @@ function summaryOf(rule: SigmaRule) {
   };
 }
 
-export function registerRuleCommands(
-  program: Command,
-  helpers: CommandHelpers & {
-    env: Readonly<Record<string, string | undefined>>;
-    setExitCode: (code: number) => void;
-  },
-): void {
+export function registerRuleCommands(program: Command, helpers: CliContext): void {
   const { print, printJson } = helpers;
   const configOf = (options: RuleOptions) =>
-    detectionConfigFrom(helpers.env, {
+    detectionWith(readSettings(helpers.env).detection, {
       rules: options.rules,
       bundled: options.bundled,
       ...(options.status !== undefined ? { statuses: options.status } : {}),
@@ -320,7 +313,8 @@ export function registerRuleCommands(
           throw new AutoirError('AUTOIR_E_BAD_USAGE', `--${name}: ${value} is not an ISO 8601 date-time`);
       }
       const config = configOf(options);
-      const summary = await helpers.withStore(command, async (store) => {
+      const summary = await helpers.withServices(command, async (services) => {
+        const { store } = services;
         const detected = await rescanStoredEvents(store, windowsMatcher(config), {
           ...(options.since ? { since: options.since } : {}),
           ...(options.until ? { until: options.until } : {}),
@@ -328,7 +322,7 @@ export function registerRuleCommands(
         return {
           ...detected,
           rules: detectionRules(config).rules.length,
-          correlation: await correlatePending(store, correlationConfigFrom(helpers.env)),
+          correlation: await correlatePending(store, services.correlation()),
         };
       });
       if (options.json) printJson(summary);

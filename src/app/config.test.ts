@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isAutoirError } from '../domain/errors.js';
+import { DEFAULT_BODY_LIMIT, detectionWith, readSettings } from './config.js';
+
+describe('settings from the environment', () => {
+  it('has defaults for everything, and SQLite in ./autoir-data unless told otherwise', () => {
+    const settings = readSettings({});
+    expect(settings.store).toEqual({ kind: 'sqlite', dataDir: path.resolve('autoir-data') });
+    expect(settings.server).toEqual({
+      bodyLimit: DEFAULT_BODY_LIMIT,
+      logRequests: false,
+      sessions: { idleMs: 12 * 3_600_000, cookieSecure: false },
+    });
+    expect(settings.correlation).toEqual({ infrastructure: [], warninglists: [] });
+    expect(settings.investigation).toEqual({ playbookDirs: [], limits: {} });
+    expect(settings.detection).toEqual({});
+    expect(readSettings({ AUTOIR_DATA: '/tmp/x' }, { dataDir: '/tmp/y' }).store).toEqual({
+      kind: 'sqlite',
+      dataDir: '/tmp/y',
+    });
+  });
+
+  it('reads every variable into the setting it names', () => {
+    const settings = readSettings({
+      AUTOIR_DATABASE_URL: 'postgres://autoir@db/autoir',
+      AUTOIR_DATABASE_SCHEMA: 'soc',
+      AUTOIR_BODY_LIMIT: '2048',
+      AUTOIR_LOG_REQUESTS: '1',
+      AUTOIR_SESSION_IDLE: '30m',
+      AUTOIR_COOKIE_SECURE: 'true',
+      AUTOIR_PUBLIC_URL: 'https://autoir.example.com/',
+      AUTOIR_CORRELATION_WINDOW: '2h',
+      AUTOIR_CORRELATION_MAX_DEVICES: '7',
+      AUTOIR_CORRELATION_MAX_ALERTS: '90',
+      AUTOIR_INFRASTRUCTURE: 'ip:10.0.0.53, DEVICE:DC1.corp.example',
+      AUTOIR_PLAYBOOKS: ['/a', '/b'].join(path.delimiter),
+      AUTOIR_MAX_INVESTIGATIONS: '3',
+      AUTOIR_INVESTIGATION_MAX_RUN: '5m',
+      AUTOIR_ANALYZE_BATCH: '20',
+      AUTOIR_RULE_STATUSES: 'stable,test',
+      AUTOIR_RULE_MIN_LEVEL: 'high',
+      AUTOIR_BUNDLED_RULES: '0',
+      AUTOIR_CONNECTORS: 'connectors.yaml',
+    });
+    expect(settings.store).toEqual({ kind: 'postgres', url: 'postgres://autoir@db/autoir', schema: 'soc' });
+    expect(settings.server).toEqual({
+      bodyLimit: 2048,
+      logRequests: true,
+      sessions: { idleMs: 30 * 60_000, cookieSecure: true },
+      publicUrl: 'https://autoir.example.com',
+    });
+    expect(settings.correlation).toEqual({
+      windowMs: 2 * 3_600_000,
+      maxDevices: 7,
+      maxAlerts: 90,
+      infrastructure: ['ip:10.0.0.53', 'device:dc1.corp.example'],
+      warninglists: [],
+    });
+    expect(settings.investigation).toEqual({
+      playbookDirs: ['/a', '/b'],
+      limits: { maxRunMs: 5 * 60_000, analyzeBatch: 20 },
+      maxRunning: 3,
+    });
+    expect(settings.detection).toEqual({ bundled: false, statuses: ['stable', 'test'], minLevel: 'high' });
+    expect(settings.connectorsFile).toBe(path.resolve('connectors.yaml'));
+  });
+
+  it('names every bad value at once, as a usage error', () => {
+    let caught: unknown;
+    try {
+      readSettings({
+        AUTOIR_BODY_LIMIT: '12',
+        AUTOIR_SESSION_IDLE: '30s',
+        AUTOIR_CORRELATION_WINDOW: 'soon',
+        AUTOIR_MAX_INVESTIGATIONS: '0',
+        AUTOIR_RULE_STATUSES: 'stable,bogus',
+        AUTOIR_PUBLIC_URL: 'ftp://x',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAutoirError(caught) && caught.code).toBe('AUTOIR_E_BAD_USAGE');
+    const message = (caught as Error).message;
+    for (const expected of [
+      'AUTOIR_BODY_LIMIT must be a whole number of bytes from 1024, got 12',
+      'AUTOIR_SESSION_IDLE must be a duration from 1m to 7d (e.g. 12h), got 30s',
+      'AUTOIR_CORRELATION_WINDOW must be a duration like 24h, got soon',
+      'AUTOIR_MAX_INVESTIGATIONS must be a positive whole number, got 0',
+      'AUTOIR_RULE_STATUSES: unknown rule status bogus',
+      'AUTOIR_PUBLIC_URL must be an http:// or https:// URL, got ftp://x',
+    ])
+      expect(message).toContain(expected);
+  });
+
+  it("puts a command's rule options on top of the detection settings", () => {
+    const base = readSettings({ AUTOIR_RULES: '/rules/a' }).detection;
+    expect(detectionWith(base, { rules: ['/rules/b'], minLevel: 'critical' })).toEqual({
+      ruleDirs: ['/rules/a', '/rules/b'],
+      minLevel: 'critical',
+    });
+    expect(() => detectionWith(base, { statuses: 'nope' })).toThrow(/unknown rule status nope/);
+  });
+});

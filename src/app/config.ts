@@ -1,0 +1,249 @@
+/**
+ * autoir's configuration: every `AUTOIR_*` environment variable, read and validated in one place, once. A bad value
+ * is a usage error (exit code 2) naming the variable and what it takes; several bad values are named together.
+ * Files the settings point at (warninglists, playbooks, rules, connectors) are read by the services that use them
+ * (services.ts), once.
+ *
+ * | variable                                   | meaning                                                        |
+ * | ------------------------------------------ | -------------------------------------------------------------- |
+ * | `AUTOIR_DATA`                              | SQLite data directory (default `./autoir-data`; `--data` wins) |
+ * | `AUTOIR_DATABASE_URL`, `_SCHEMA`           | PostgreSQL instead, optionally in one schema                   |
+ * | `AUTOIR_BODY_LIMIT`                        | largest request body in bytes (default 10 MiB)                 |
+ * | `AUTOIR_LOG_REQUESTS=1`                    | log every request as a JSON line                               |
+ * | `AUTOIR_SESSION_IDLE`, `AUTOIR_COOKIE_SECURE` | web sessions: idle timeout (1m–7d), always-Secure cookie    |
+ * | `AUTOIR_PUBLIC_URL`                        | how connectors' systems reach this server (callbacks)          |
+ * | `AUTOIR_CORRELATION_WINDOW`, `_MAX_DEVICES`, `_MAX_ALERTS` | correlation window and prevalence thresholds |
+ * | `AUTOIR_INFRASTRUCTURE`                    | entity keys of the organisation's own infrastructure           |
+ * | `AUTOIR_WARNINGLISTS`                      | more MISP warninglist files (separated like PATH)              |
+ * | `AUTOIR_PLAYBOOKS`                         | more playbook files or directories (separated like PATH)       |
+ * | `AUTOIR_MAX_INVESTIGATIONS`                | investigations run at once across all workers (default 10)     |
+ * | `AUTOIR_INVESTIGATION_MAX_ENTITIES`, `_MAX_ACTIONS`, `_MAX_RUN` | caps that end one terminatedBySystem  |
+ * | `AUTOIR_EXPANSION_APPROVAL`                | assets one expansion may add before it waits for approval      |
+ * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
+ * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
+ * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
+ */
+import path from 'node:path';
+import type { DetectionConfig } from '../detect/detector.js';
+import { sigmaLevels, sigmaStatuses, type SigmaLevel, type SigmaStatus } from '../detect/sigma.js';
+import { durationMs } from '../domain/duration.js';
+import { normalizeEntityKey } from '../domain/entity.js';
+import { DEFAULT_SESSION_IDLE_MS, SESSION_MAX_AGE_MS, type SessionOptions } from '../domain/access.js';
+import { AutoirError } from '../domain/errors.js';
+import type { EngineLimits } from '../investigate/engine.js';
+import type { StoreConfig } from '../store/open-store.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The largest request body by default: 10 MiB. */
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+export interface Settings {
+  readonly store: StoreConfig;
+  readonly server: {
+    readonly bodyLimit: number;
+    readonly logRequests: boolean;
+    readonly sessions: SessionOptions;
+    /** How others reach this server (for connectors' callbacks), without a trailing slash. */
+    readonly publicUrl?: string;
+  };
+  readonly correlation: {
+    readonly windowMs?: number;
+    readonly maxDevices?: number;
+    readonly maxAlerts?: number;
+    readonly infrastructure: readonly string[];
+    /** Warninglist files beside the shipped ones. */
+    readonly warninglists: readonly string[];
+  };
+  readonly investigation: {
+    readonly playbookDirs: readonly string[];
+    readonly limits: Partial<EngineLimits>;
+    readonly maxRunning?: number;
+  };
+  readonly detection: DetectionConfig;
+  /** A YAML file of connectors, read at start. */
+  readonly connectorsFile?: string;
+}
+
+/** Options of a command that override settings. */
+export interface SettingOverrides {
+  /** `--data DIR`. */
+  readonly dataDir?: string;
+}
+
+/** Read every setting from `env`; all bad values are reported at once. */
+export function readSettings(env: Env, overrides: SettingOverrides = {}): Settings {
+  const problems: string[] = [];
+  const read = new Reader(env, problems);
+
+  const url = env.AUTOIR_DATABASE_URL?.trim();
+  const schema = env.AUTOIR_DATABASE_SCHEMA?.trim();
+  const store: StoreConfig = url
+    ? { kind: 'postgres', url, ...(schema ? { schema } : {}) }
+    : { kind: 'sqlite', dataDir: path.resolve(overrides.dataDir ?? env.AUTOIR_DATA ?? 'autoir-data') };
+
+  const bodyLimit =
+    read.integer('AUTOIR_BODY_LIMIT', 1024, 2 ** 31, 'a whole number of bytes from 1024') ??
+    DEFAULT_BODY_LIMIT;
+  const idleMs =
+    read.duration('AUTOIR_SESSION_IDLE', 60_000, SESSION_MAX_AGE_MS, 'a duration from 1m to 7d (e.g. 12h)') ??
+    DEFAULT_SESSION_IDLE_MS;
+  const publicUrl = read.url('AUTOIR_PUBLIC_URL');
+
+  const statuses = read.list('AUTOIR_RULE_STATUSES', ',');
+  for (const status of statuses)
+    if (!(sigmaStatuses as readonly string[]).includes(status))
+      problems.push(
+        `AUTOIR_RULE_STATUSES: unknown rule status ${status} (one of ${sigmaStatuses.join(', ')})`,
+      );
+  const minLevel = env.AUTOIR_RULE_MIN_LEVEL?.trim() || undefined;
+  if (minLevel !== undefined && !(sigmaLevels as readonly string[]).includes(minLevel))
+    problems.push(`AUTOIR_RULE_MIN_LEVEL: unknown rule level ${minLevel} (one of ${sigmaLevels.join(', ')})`);
+  const ruleDirs = read.list('AUTOIR_RULES', path.delimiter).map((dir) => path.resolve(dir));
+
+  const maxEntities = read.positive('AUTOIR_INVESTIGATION_MAX_ENTITIES');
+  const maxActions = read.positive('AUTOIR_INVESTIGATION_MAX_ACTIONS');
+  const maxRunMs = read.duration('AUTOIR_INVESTIGATION_MAX_RUN', 1, Infinity, 'a duration like 10m');
+  const expansionApprovalThreshold = read.positive('AUTOIR_EXPANSION_APPROVAL');
+  const analyzeBatch = read.positive('AUTOIR_ANALYZE_BATCH');
+  const maxRunning = read.positive('AUTOIR_MAX_INVESTIGATIONS');
+
+  const settings: Settings = {
+    store,
+    server: {
+      bodyLimit,
+      logRequests: env.AUTOIR_LOG_REQUESTS === '1',
+      sessions: { idleMs, cookieSecure: read.flag('AUTOIR_COOKIE_SECURE') },
+      ...(publicUrl ? { publicUrl } : {}),
+    },
+    correlation: {
+      ...optional('windowMs', read.duration('AUTOIR_CORRELATION_WINDOW', 1, Infinity, 'a duration like 24h')),
+      ...optional('maxDevices', read.positive('AUTOIR_CORRELATION_MAX_DEVICES')),
+      ...optional('maxAlerts', read.positive('AUTOIR_CORRELATION_MAX_ALERTS')),
+      infrastructure: read.list('AUTOIR_INFRASTRUCTURE', ',').map(normalizeEntityKey),
+      warninglists: read.list('AUTOIR_WARNINGLISTS', path.delimiter),
+    },
+    investigation: {
+      playbookDirs: read.list('AUTOIR_PLAYBOOKS', path.delimiter),
+      limits: {
+        ...optional('maxEntities', maxEntities),
+        ...optional('maxActions', maxActions),
+        ...optional('maxRunMs', maxRunMs),
+        ...optional('expansionApprovalThreshold', expansionApprovalThreshold),
+        ...optional('analyzeBatch', analyzeBatch),
+      },
+      ...optional('maxRunning', maxRunning),
+    },
+    detection: {
+      ...(ruleDirs.length > 0 ? { ruleDirs } : {}),
+      ...(env.AUTOIR_BUNDLED_RULES === '0' ? { bundled: false } : {}),
+      ...(statuses.length > 0 ? { statuses: statuses as SigmaStatus[] } : {}),
+      ...(minLevel ? { minLevel: minLevel as SigmaLevel } : {}),
+    },
+    ...(env.AUTOIR_CONNECTORS?.trim() ? { connectorsFile: path.resolve(env.AUTOIR_CONNECTORS.trim()) } : {}),
+  };
+  if (problems.length > 0)
+    throw new AutoirError(
+      'AUTOIR_E_BAD_USAGE',
+      problems.length === 1 ? (problems[0] as string) : `bad settings:\n  ${problems.join('\n  ')}`,
+      { details: { problems } },
+    );
+  return settings;
+}
+
+/**
+ * Detection settings with a command's options on top: more rule folders, other statuses or level, without the
+ * bundled rules. A bad status or level is a usage error naming the option.
+ */
+export function detectionWith(
+  base: DetectionConfig,
+  options: { rules?: readonly string[]; statuses?: string; minLevel?: string; bundled?: boolean },
+): DetectionConfig {
+  const statuses = options.statuses
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const status of statuses ?? [])
+    if (!(sigmaStatuses as readonly string[]).includes(status))
+      throw new AutoirError(
+        'AUTOIR_E_BAD_USAGE',
+        `unknown rule status ${status} (one of ${sigmaStatuses.join(', ')})`,
+      );
+  if (options.minLevel !== undefined && !(sigmaLevels as readonly string[]).includes(options.minLevel))
+    throw new AutoirError(
+      'AUTOIR_E_BAD_USAGE',
+      `unknown rule level ${options.minLevel} (one of ${sigmaLevels.join(', ')})`,
+    );
+  const ruleDirs = [...(base.ruleDirs ?? []), ...(options.rules ?? []).map((dir) => path.resolve(dir))];
+  return {
+    ...base,
+    ...(ruleDirs.length > 0 ? { ruleDirs } : {}),
+    ...(options.bundled === false ? { bundled: false } : {}),
+    ...(statuses ? { statuses: statuses as SigmaStatus[] } : {}),
+    ...(options.minLevel ? { minLevel: options.minLevel as SigmaLevel } : {}),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Reads typed values out of the environment, noting what is wrong instead of stopping at the first. */
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private text(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  positive(name: string): number | undefined {
+    return this.integer(name, 1, Number.MAX_SAFE_INTEGER, 'a positive whole number');
+  }
+
+  integer(name: string, min: number, max: number, what: string): number | undefined {
+    const text = this.text(name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    this.problems.push(`${name} must be ${what}, got ${text}`);
+    return undefined;
+  }
+
+  duration(name: string, min: number, max: number, what: string): number | undefined {
+    const text = this.text(name);
+    if (text === undefined) return undefined;
+    const ms = durationMs(text);
+    if (ms !== undefined && ms >= min && ms <= max) return ms;
+    this.problems.push(`${name} must be ${what}, got ${text}`);
+    return undefined;
+  }
+
+  flag(name: string): boolean {
+    const text = this.text(name)?.toLowerCase();
+    return text === '1' || text === 'true';
+  }
+
+  url(name: string): string | undefined {
+    const text = this.text(name);
+    if (text === undefined) return undefined;
+    try {
+      const parsed = new URL(text);
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return text.replace(/\/+$/, '');
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be an http:// or https:// URL, got ${text}`);
+    return undefined;
+  }
+
+  list(name: string, separator: string): string[] {
+    return (this.env[name] ?? '')
+      .split(separator)
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+}

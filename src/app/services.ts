@@ -1,0 +1,111 @@
+/**
+ * The composition root: the services every face runs on (`autoir serve`, `run`, `worker`, `demo`, the other
+ * commands), built once from the settings (config.ts) — the store, each stage's options with the files they name
+ * read once, the connectors in force, and the one place a worker's wiring is assembled.
+ */
+import type { CorrelationOptions } from '../correlate/correlate.js';
+import { defaultAllowlist } from '../correlate/correlator.js';
+import type { DetectionConfig } from '../detect/detector.js';
+import { windowsDetection } from '../detect/matcher.js';
+import type { Detection } from '../ingest/ports.js';
+import type { EngineLimits } from '../investigate/engine.js';
+import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
+import type { ConnectorSource } from '../respond/ports.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/ports.js';
+import type { WorkOptions } from '../worker/worker.js';
+import { detectionWith, type Settings } from './config.js';
+import { connectorSource, notificationChannel } from './connectors.js';
+
+export interface InvestigationSettings {
+  readonly playbooks: PlaybookSet;
+  readonly limits: Partial<EngineLimits>;
+  readonly maxRunning?: number;
+}
+
+export interface Services {
+  readonly settings: Settings;
+  readonly store: Store;
+  /** Correlation options, with the warninglists read (once). */
+  correlation(): CorrelationOptions;
+  /** Playbooks (read once) and the engine's limits. */
+  investigation(): InvestigationSettings;
+  /** Detection settings, with a command's options on top. */
+  detection(options?: Parameters<typeof detectionWith>[1]): DetectionConfig;
+  /** Detection as ingest runs it. */
+  ingestDetection(config: DetectionConfig): Detection;
+  /** The connectors in force: the `AUTOIR_CONNECTORS` file (read once) and the store's. */
+  connectors(): ConnectorSource;
+  /**
+   * What a worker runs with (correlation, playbooks, limits, connectors, notifications, callbacks): the one place
+   * it is assembled, for `serve`, `run --until-idle`, `worker` and `demo`.
+   */
+  work(options?: {
+    /** The server's own address: callbacks go there when `AUTOIR_PUBLIC_URL` is not set. */
+    readonly serverAddress?: string;
+    readonly log?: (message: string) => void;
+    readonly now?: () => Date;
+    readonly signal?: AbortSignal;
+  }): WorkOptions;
+  close(): Promise<void>;
+}
+
+/** Open the store the settings name and build the services on it. */
+export async function openServices(settings: Settings): Promise<Services> {
+  return createServices(settings, await openStore(settings.store));
+}
+
+/** The services on a store already open (it is closed with them). */
+export function createServices(settings: Settings, store: Store): Services {
+  let correlation: CorrelationOptions | undefined;
+  let investigation: InvestigationSettings | undefined;
+  let connectors: ConnectorSource | undefined;
+  const services: Services = {
+    settings,
+    store,
+    correlation() {
+      const { infrastructure, warninglists, ...thresholds } = settings.correlation;
+      correlation ??= {
+        ...thresholds,
+        ...(infrastructure.length > 0 ? { infrastructure: new Set(infrastructure) } : {}),
+        allowlist: defaultAllowlist(warninglists),
+      };
+      return correlation;
+    },
+    investigation() {
+      investigation ??= {
+        playbooks: loadPlaybooks(settings.investigation.playbookDirs),
+        limits: settings.investigation.limits,
+        ...(settings.investigation.maxRunning !== undefined
+          ? { maxRunning: settings.investigation.maxRunning }
+          : {}),
+      };
+      return investigation;
+    },
+    detection: (options = {}) => detectionWith(settings.detection, options),
+    ingestDetection: (config) => windowsDetection(config),
+    connectors() {
+      connectors ??= connectorSource(store, settings.connectorsFile);
+      return connectors;
+    },
+    work(options = {}) {
+      const investigation = services.investigation();
+      const base = settings.server.publicUrl ?? options.serverAddress?.replace(/\/+$/, '');
+      return {
+        correlation: services.correlation(),
+        playbooks: investigation.playbooks,
+        limits: investigation.limits,
+        ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
+        connectors: services.connectors(),
+        notifications: notificationChannel,
+        callbackUrl: (actionId) =>
+          base ? `${base}/api/v1/actions/${encodeURIComponent(actionId)}/result` : null,
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+    },
+    close: () => store.close(),
+  };
+  return services;
+}

@@ -1,0 +1,80 @@
+/**
+ * Connectors from the command line: `connectors list|add|remove`.
+ */
+import type { Command } from 'commander';
+import { loadConnectorFile, parseConnectorConfig, redactConnector } from '../../connectors/config.js';
+import { AutoirError } from '../../domain/errors.js';
+import { table } from '../io.js';
+import type { CliContext } from '../context.js';
+
+export function registerConnectorCommands(program: Command, context: CliContext): void {
+  const { print, printJson, withStore } = context;
+  const actor = () => `cli:${context.env.USER ?? context.env.USERNAME ?? 'unknown'}`;
+
+  const connectors = program
+    .command('connectors')
+    .description('Connectors that carry out actions (docs/connectors.md)');
+  connectors
+    .command('list')
+    .option('--json', 'print JSON (secrets shown as ***)')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withStore(command, async (store) => {
+        const stored = (await store.policy.listConnectors()).map((row) =>
+          redactConnector(parseConnectorConfig(row.config, `stored connector ${row.name}`)),
+        );
+        const file = context.env.AUTOIR_CONNECTORS
+          ? loadConnectorFile(context.env.AUTOIR_CONNECTORS).map(redactConnector)
+          : [];
+        const all = [
+          ...file.map((c) => ({ ...c, origin: 'file' })),
+          ...stored.map((c) => ({ ...c, origin: 'store' })),
+        ];
+        if (options.json) printJson(all);
+        else
+          print(
+            table(
+              ['NAME', 'KIND', 'ACTIONS', 'GROUPS', 'TIMEOUT', 'ENABLED', 'FROM'],
+              all.map((c) => [
+                c.name,
+                c.kind,
+                c.actions.join(','),
+                (c.groups ?? ['*']).join(','),
+                c.timeout,
+                String(c.enabled),
+                c.origin,
+              ]),
+            ),
+          );
+      });
+    });
+  connectors
+    .command('add')
+    .description(
+      'Store the connectors of a YAML file (`connectors: [...]`), replacing those of the same name',
+    )
+    .requiredOption('--file <file>')
+    .action(async (options: { file: string }, command: Command) => {
+      const configs = loadConnectorFile(options.file);
+      await withStore(command, async (store) => {
+        for (const config of configs)
+          await store.policy.putConnector(
+            config.name,
+            config as unknown as Record<string, unknown>,
+            actor(),
+            context.now(),
+            (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),
+          );
+        print(`stored ${configs.map((c) => c.name).join(', ')}\n`);
+      });
+    });
+  connectors
+    .command('remove')
+    .argument('<name>')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      await withStore(command, async (store) => {
+        if (!(await store.policy.deleteConnector(name, actor(), context.now())))
+          throw new AutoirError('AUTOIR_E_NOT_FOUND', `no stored connector ${name}`);
+        print(`removed connector ${name}\n`);
+      });
+    });
+}

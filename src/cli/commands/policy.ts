@@ -1,0 +1,102 @@
+/**
+ * The response policy from the command line: `policy show|set`.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { AutoirError } from '../../domain/errors.js';
+import { loadPolicyDocument, parsePolicy, redactPolicy, resolvePolicy } from '../../respond/policy-config.js';
+import type { CliContext } from '../context.js';
+import { groupTable } from './groups.js';
+
+/** Set `a.b.c` in a copy of `doc` to `value` (JSON when it parses, text otherwise). */
+function setPath(doc: Record<string, unknown>, path: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  const copy = structuredClone(doc);
+  const keys = path.split('.');
+  let node: Record<string, unknown> = copy;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = typeof next === 'object' && next !== null ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1] as string] = value;
+  return copy;
+}
+
+export function registerPolicyCommands(program: Command, context: CliContext): void {
+  const { print, printJson, withStore } = context;
+  const actor = () => `cli:${context.env.USER ?? context.env.USERNAME ?? 'unknown'}`;
+
+  const policy = program
+    .command('policy')
+    .description('The response policy: expiry, guardrails, folders, retries, notifications');
+  policy
+    .command('show')
+    .description('The policy in force (stored values over defaults) and the groups')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withStore(command, async (store) => {
+        const document = await loadPolicyDocument(store);
+        const effective = resolvePolicy(document);
+        const groups = await store.policy.listGroups();
+        const webhook = effective.notifications.webhook;
+        const view = {
+          stored: redactPolicy(document),
+          effective: {
+            ...effective,
+            notifications: {
+              ...effective.notifications,
+              webhook: webhook ? { url: webhook.url, secret: '***' } : null,
+            },
+          },
+          groups,
+        };
+        if (options.json) printJson(view);
+        else {
+          print(`approval expiry: ${Math.round(effective.approvalExpiryMs / 3_600_000)} h\n`);
+          print(`protected tags:  ${effective.guardrails.protectedTags.join(', ')}\n`);
+          print(
+            `caps:            ${Object.entries(effective.guardrails.caps)
+              .map(([type, cap]) => `${type} ${cap?.max}/${Math.round((cap?.windowMs ?? 0) / 60_000)}min`)
+              .join(', ')}\n`,
+          );
+          print(
+            `notifications:   ${effective.notifications.webhook ? effective.notifications.webhook.url : 'none'}\n\n`,
+          );
+          print(groupTable(groups));
+        }
+      });
+    });
+  policy
+    .command('set')
+    .description(
+      'Change the policy: `policy set approvalExpiry 3d`, `policy set guardrails.protectedTags \'["dc"]\'`, or --file',
+    )
+    .argument('[path]', 'dotted field path')
+    .argument('[value]', 'JSON or text')
+    .option('--file <file>', 'a whole policy document (YAML or JSON)')
+    .action(
+      async (
+        path: string | undefined,
+        value: string | undefined,
+        options: { file?: string },
+        command: Command,
+      ) => {
+        if (Boolean(options.file) === Boolean(path) || (path && value === undefined))
+          throw new AutoirError('AUTOIR_E_BAD_USAGE', 'give PATH VALUE or --file FILE');
+        await withStore(command, async (store) => {
+          const document = options.file
+            ? parsePolicy(parseYaml(readFileSync(options.file, 'utf8')) as unknown, options.file)
+            : parsePolicy(setPath(await loadPolicyDocument(store), path as string, value as string));
+          await store.policy.setSetting('policy', document, actor(), context.now(), redactPolicy);
+          print('policy saved\n');
+        });
+      },
+    );
+}

@@ -1,0 +1,63 @@
+/**
+ * Doing the waiting work from the command line: `run --until-idle` (then exit) and `worker` (until stopped).
+ */
+import { type Command } from 'commander';
+import { AutoirError } from '../../domain/errors.js';
+import { durationMs } from '../../domain/duration.js';
+import { runUntilIdle, runWorker } from '../../worker/worker.js';
+import type { CliContext } from '../context.js';
+
+export function registerWorkCommands(program: Command, context: CliContext): void {
+  const { print, printJson, withServices } = context;
+
+  program
+    .command('run')
+    .description(
+      'Do the waiting work — correlate alerts, start and run investigations — and exit when none is left',
+    )
+    .option('--until-idle', 'exit when nothing is left to do (the only mode; `autoir worker` keeps running)')
+    .option('--json', 'print a JSON summary')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const summary = await withServices(command, (services) =>
+        runUntilIdle(services.store, services.work({ now: context.now })),
+      );
+      if (options.json) printJson(summary);
+      else {
+        const c = summary.correlation;
+        const i = summary.investigations;
+        const a = summary.actions;
+        print(
+          `correlated ${c.alerts} alerts: ${c.incidentsCreated} incidents created, ${c.incidentsMerged} merged\n` +
+            `investigations: ${i.created} started, ${i.joined} alerts joined running ones, ${i.unsupported} unsupported; ${i.ran} runs, ${i.steps} steps\n` +
+            `actions: ${a.planned} planned (${a.approvedByPolicy} by policy, ${a.pendingApproval} waiting for approval, ${a.skipped} not automated); ${a.attempts} attempts: ${a.succeeded} succeeded, ${a.failed} failed, ${a.retried} to retry; ${a.expired} expired\n`,
+        );
+      }
+    });
+
+  program
+    .command('worker')
+    .description(
+      'Keep doing waiting work (correlation, investigations) until stopped; many workers can share one PostgreSQL',
+    )
+    .option('--poll <duration>', 'how often to look for work when idle', '500ms')
+    .action(async (options: { poll: string }, command: Command) => {
+      const pollMs = durationMs(options.poll);
+      if (pollMs === undefined)
+        throw new AutoirError('AUTOIR_E_BAD_USAGE', `--poll: not a duration: ${options.poll}`);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const summary = await withServices(command, (services) =>
+        runWorker(
+          services.store,
+          services.work({ log: (message) => context.printErr(`${message}\n`) }),
+          controller.signal,
+          pollMs,
+        ),
+      );
+      context.printErr(
+        `worker stopped: ${summary.investigations.steps} steps in ${summary.investigations.ran} runs\n`,
+      );
+    });
+}
