@@ -1,4 +1,5 @@
 import type { Severity } from './alert.js';
+import { AutoirError, badInput } from './errors.js';
 
 export const incidentStatuses = ['active', 'resolved', 'redirected'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
@@ -62,4 +63,41 @@ export interface IncidentPatch {
   readonly determination?: string | null;
   readonly assignedTo?: string | null;
   readonly tags?: readonly string[];
+}
+
+/** What a new incident starts with besides its summary: active, unclassified, nobody's, untagged. */
+export const newIncidentFields = {
+  status: 'active',
+  classification: 'unknown',
+  determination: null,
+  assignedTo: null,
+  tags: [] as readonly string[],
+} as const satisfies Partial<IncidentSummary>;
+
+/**
+ * An analyst's change to an incident, checked against the incident's status: a merged (redirected) incident is
+ * read-only (`AUTOIR_E_CONFLICT`: change the one it was merged into); the status an analyst sets is active or
+ * resolved; the classification one of the known; tags are kept once each, sorted. Bad input names the field.
+ */
+export function checkIncidentPatch(id: string, status: IncidentStatus, patch: IncidentPatch): IncidentPatch {
+  if (status === 'redirected')
+    throw new AutoirError('AUTOIR_E_CONFLICT', `incident ${id} was merged into another: change that one`);
+  if (patch.status !== undefined && !['active', 'resolved'].includes(patch.status))
+    throw badInput(`status: expected active or resolved, got ${JSON.stringify(patch.status)}`, {
+      field: 'status',
+    });
+  if (
+    patch.classification !== undefined &&
+    !(incidentClassifications as readonly string[]).includes(patch.classification)
+  )
+    throw badInput(`classification: expected one of ${incidentClassifications.join(', ')}`, {
+      field: 'classification',
+    });
+  return patch.tags === undefined ? patch : { ...patch, tags: [...new Set(patch.tags)].sort() };
+}
+
+/** A comment's text, or a bad-input error when there is none. */
+export function checkComment(text: string): string {
+  if (text.trim() === '') throw badInput('text: a comment needs text', { field: 'text' });
+  return text;
 }

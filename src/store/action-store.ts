@@ -37,6 +37,7 @@ import type {
   ActionQueue,
   CreateResult,
 } from '../respond/ports.js';
+import type { Atomically } from './query-helpers.js';
 
 export interface ActionFilter {
   readonly statuses?: readonly ActionStatus[];
@@ -78,7 +79,6 @@ export interface ActionStore extends ActionQueue, ActionDecisions, ActionPlannin
   lastChange(): Promise<number>;
 }
 
-type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 type ActionRow = Selectable<Database['actions']>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());

@@ -19,6 +19,7 @@ import { epoch } from '../domain/time.js';
 import type { AlertSink } from '../ingest/ports.js';
 import type { AlertStatus } from '../domain/alert.js';
 import type { PageRequest } from '../domain/page.js';
+import type { Atomically } from './query-helpers.js';
 
 /** Rows per multi-row statement on PostgreSQL: well under its 65,535 bound parameters. */
 const ALERT_CHUNK = 500;
@@ -80,8 +81,6 @@ export function createAlertStatements(runMany: RunMany | undefined): AlertStatem
     ),
   };
 }
-
-type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 export function createAlertStore(
   db: Kysely<Database>,

@@ -41,6 +41,7 @@ import {
 } from '../domain/entity-values.js';
 import type { EventSearch } from '../investigate/ports.js';
 import type { EventSink, StoredRawEvents } from '../ingest/ports.js';
+import type { Atomically } from './query-helpers.js';
 
 /** Public ids are `evt_<n>`; the store keys rows on the integer. */
 
@@ -78,8 +79,6 @@ export function createEventStatements(runMany: RunMany | undefined): EventStatem
     ),
   };
 }
-
-type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 type EventRow = Omit<EventsTable, 'ref' | 'raw' | 'id'> & { id: number };
 

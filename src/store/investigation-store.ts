@@ -38,6 +38,7 @@ import type {
 import type { Evidence, Relation } from '../domain/evidence.js';
 import { newEvidence } from '../domain/evidence.js';
 import type { InvestigationIntake, InvestigationQueue } from '../investigate/ports.js';
+import type { Atomically } from './query-helpers.js';
 
 /** Public ids of actions (action-store.ts): `act_<n>`. */
 
@@ -156,8 +157,6 @@ function toIndicator(row: Selectable<Database['indicators']>): Indicator {
   for (const key of Object.keys(indicator)) if (indicator[key] === undefined) delete indicator[key];
   return indicator as unknown as Indicator;
 }
-
-type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 const RUNNABLE = ['queued', 'running'];
 

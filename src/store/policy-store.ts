@@ -8,6 +8,7 @@ import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../
 import { writeAudit } from './audit-store.js';
 import type { Database } from './schema.js';
 import type { AssetPolicy, ConnectorSettings, PolicySettings } from '../respond/ports.js';
+import type { Atomically } from './query-helpers.js';
 
 export interface AssetGroupRecord extends AssetGroup {
   readonly createdAt: string;
@@ -63,8 +64,6 @@ export interface PolicyStore extends PolicySettings, AssetPolicy, ConnectorSetti
   ): Promise<void>;
   deleteConnector(name: string, by: string, now: Date): Promise<boolean>;
 }
-
-type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,5 +1,7 @@
 /** Small helpers shared by the stores' queries. */
+import type { Kysely } from 'kysely';
 import { badInput } from '../domain/errors.js';
+import type { Database } from './schema.js';
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -23,3 +25,6 @@ export function decodeCursor(cursor: string): [number, number] {
   }
   throw badInput('cursor is not one this server handed out', { field: 'cursor' });
 }
+
+/** Run `work` in the current transaction, or in a new one when there is none (kysely-store.ts). */
+export type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;

@@ -11,6 +11,7 @@ import { isStoreUnavailable, isUniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import type { Database, SessionsTable, UsersTable } from './schema.js';
 import type { Session, SignInDamping, User } from '../domain/access.js';
+import type { Atomically } from './query-helpers.js';
 
 export interface UserStore {
   /** A name in use → `AUTOIR_E_CONFLICT`. The name must be normalised and valid already. */
@@ -56,8 +57,6 @@ export interface UserStore {
   recordSignInFailure(username: string, now: Date, damping: SignInDamping): Promise<Date | undefined>;
   clearSignInFailures(username: string): Promise<void>;
 }
-
-type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 const userColumns = [
   'id',
