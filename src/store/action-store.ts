@@ -21,14 +21,13 @@ import {
   type ActionType,
 } from '../domain/action.js';
 import { AutoirError } from '../domain/errors.js';
-import { transitionInvestigation, type InvestigationStatus } from '../domain/investigation.js';
+import { type InvestigationStatus } from '../domain/investigation.js';
 import { writeAudit } from './audit-store.js';
 import { thisHostClaims, isDeadClaim } from './claims.js';
 import type { Database } from './schema.js';
 import { parseActionId, parseInvestigationId, publicActionId, publicInvestigationId } from '../domain/ids.js';
 import type { Page, PageRequest } from '../domain/page.js';
 import type { ActionLogEntry, ActionRecord, ActionSource } from '../domain/action.js';
-import { remediationOf } from '../domain/evidence.js';
 import type {
   ActionDecisions,
   ActionDraft,
@@ -38,6 +37,8 @@ import type {
   CreateResult,
 } from '../respond/ports.js';
 import type { Atomically } from './query-helpers.js';
+import type { EngineState } from '../domain/investigation.js';
+import { settleInvestigation } from '../domain/settlement.js';
 
 export interface ActionFilter {
   readonly statuses?: readonly ActionStatus[];
@@ -166,7 +167,7 @@ export function createActionStore(
 
   /**
    * After actions changed: the remediation status of the evidence they serve, and the investigations waiting on
-   * them — resumed to conclude once nothing of theirs is undecided or unfinished.
+   * them — as the domain's rule settles them (domain/settlement.ts), written in the same transaction.
    */
   const follow = async (executor: Kysely<Database>, actionKeys: readonly number[], now: Date) => {
     if (actionKeys.length === 0) return;
@@ -205,74 +206,47 @@ export function createActionStore(
       ])
       .where('proposed_actions.investigation_id', '=', investigationKey)
       .execute();
-    const byEvidence = new Map<string, string[]>();
-    for (const row of rows) {
-      const status = row.status ?? row.proposal_status;
-      byEvidence.set(row.evidence_key, [...(byEvidence.get(row.evidence_key) ?? []), status]);
-    }
-    for (const [evidenceKey, statuses] of byEvidence)
+    const investigation = await executor
+      .selectFrom('investigations')
+      .select(['status', 'state', 'updated_at'])
+      .where('id', '=', investigationKey)
+      .executeTakeFirst();
+    const settlement = settleInvestigation(
+      {
+        status: (investigation?.status ?? 'queued') as InvestigationStatus,
+        state: investigation ? (JSON.parse(investigation.state) as EngineState) : {},
+        updatedAt: Number(investigation?.updated_at ?? now.getTime()),
+      },
+      rows.map((row) => ({ evidenceKey: row.evidence_key, status: row.status ?? row.proposal_status })),
+      now.getTime(),
+    );
+    for (const [evidenceKey, remediation] of settlement.remediation)
       await executor
         .updateTable('investigation_evidence')
-        .set({ remediation_status: remediationOf(statuses) })
+        .set({ remediation_status: remediation })
         .where('investigation_id', '=', investigationKey)
         .where('entity_key', '=', evidenceKey)
         .execute();
-    const statuses = rows.map((row) => row.status ?? row.proposal_status);
-    const investigation = await executor
-      .selectFrom('investigations')
-      .select(['status', 'state', 'updated_at', 'claimed_by'])
-      .where('id', '=', investigationKey)
-      .executeTakeFirst();
-    if (!investigation) return;
-    const status = investigation.status as InvestigationStatus;
-    if (status !== 'pendingApproval' && status !== 'pendingResource') return;
-    const unsettled = statuses.some((s) => s === 'proposed' || isActionInFlight(s as ActionStatus));
-    const state = JSON.parse(investigation.state) as {
-      waiting?: { as: string; since: number };
-      pendingExpansions?: readonly unknown[];
-    };
-    const since = state.waiting?.since ?? Number(investigation.updated_at);
-    // A scope expansion waiting for approval keeps it waiting whatever its actions do.
-    if (!unsettled && !state.pendingExpansions?.length) {
-      await executor
-        .updateTable('investigations')
-        .set({
-          status: transitionInvestigation(status, { type: 'resume' }),
-          step: 'conclude',
-          state: JSON.stringify({ ...state, waiting: { as: status, since } }),
-          queued_at: now.getTime(),
-          updated_at: now.getTime(),
-        })
-        .where('id', '=', investigationKey)
-        .execute();
-      return;
-    }
-    // Waiting for a person, or for an unreachable target: the investigation says which.
-    const want: InvestigationStatus = statuses.some((s) => s === 'pendingApproval' || s === 'proposed')
-      ? 'pendingApproval'
-      : statuses.includes('pendingResource')
-        ? 'pendingResource'
-        : status;
-    const waitingFor = [...new Set(statuses)]
-      .filter((s) => s === 'proposed' || isActionInFlight(s as ActionStatus))
-      .map((s) => `${statuses.filter((t) => t === s).length} ${s}`)
-      .join(', ');
-    // A waiting scope expansion keeps the engine's reason and status: it is what a person must act on first.
-    if (state.pendingExpansions?.length) return;
+    const change = investigation ? settlement.change : undefined;
+    if (!change) return;
     await executor
       .updateTable('investigations')
-      .set({
-        status_reason: `actions waiting: ${waitingFor}`,
-        ...(want !== status
+      .set(
+        change.kind === 'resume'
           ? {
-              status: transitionInvestigation(status, {
-                type: want === 'pendingResource' ? 'awaitResource' : 'awaitApproval',
-              }),
-              state: JSON.stringify({ ...state, waiting: { as: want, since: now.getTime() } }),
+              status: change.status,
+              step: change.step,
+              state: JSON.stringify(change.state),
+              queued_at: now.getTime(),
               updated_at: now.getTime(),
             }
-          : {}),
-      })
+          : {
+              status_reason: change.statusReason,
+              ...(change.status
+                ? { status: change.status, state: JSON.stringify(change.state), updated_at: now.getTime() }
+                : {}),
+            },
+      )
       .where('id', '=', investigationKey)
       .execute();
   };
