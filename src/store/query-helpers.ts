@@ -28,3 +28,8 @@ export function decodeCursor(cursor: string): [number, number] {
 
 /** Run `work` in the current transaction, or in a new one when there is none (kysely-store.ts). */
 export type Atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+/** An epoch-ms column that may be null, as ISO 8601. */
+export function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(Number(ms)).toISOString();
+}

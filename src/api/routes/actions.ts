@@ -14,11 +14,11 @@ import {
   requestAction,
   undoActions,
 } from '../../respond/action-center.js';
-import type { ActionFilter } from '../../store/action-store.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
 import { commaList, defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
 import type { ActionRecord } from '../../domain/action.js';
+import type { ActionFilter } from '../../store/actions/rows.js';
 
 const dateTime = z
   .string()

@@ -13,11 +13,11 @@ import {
   requestAction,
   undoActions,
 } from '../../respond/action-center.js';
-import type { ActionFilter } from '../../store/action-store.js';
 import type { Store } from '../../store/ports.js';
 import { collect, limitParser, table, truncate } from '../io.js';
 import type { ActionRecord, ActionSource } from '../../domain/action.js';
 import type { CliContext } from '../context.js';
+import type { ActionFilter } from '../../store/actions/rows.js';
 
 function oneOf<T extends string>(what: string, allowed: readonly T[], values: readonly string[]): T[] {
   for (const value of values)

@@ -1,0 +1,331 @@
+/**
+ * How actions change, inside the caller's transaction: locked reads, moves along the state machine (each logged),
+ * creation under the in-flight rule, and what follows for the investigations they serve (domain/settlement.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import {
+  isActionInFlight,
+  transitionAction,
+  type ActionEvent,
+  type ActionStatus,
+} from '../../domain/action.js';
+import { AutoirError } from '../../domain/errors.js';
+import { type InvestigationStatus } from '../../domain/investigation.js';
+import type { Database } from '../schema.js';
+import { parseActionId, publicActionId } from '../../domain/ids.js';
+import type { ActionRecord } from '../../domain/action.js';
+import type { ActionDraft, CreateResult } from '../../respond/ports.js';
+import type { EngineState } from '../../domain/investigation.js';
+import { settleInvestigation } from '../../domain/settlement.js';
+import type { ActionRow } from './rows.js';
+import { inFlightKey, toAction } from './rows.js';
+
+export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
+  const byKey = (executor: Kysely<Database>, key: number) =>
+    executor.selectFrom('actions').selectAll().where('id', '=', key).executeTakeFirst();
+
+  /**
+   * The row, locked until the transaction ends (PostgreSQL; SQLite runs one writer at a time): a decision, a
+   * result and a callback on one action never both read it as it was before the other.
+   */
+  const lockedByKey = (executor: Kysely<Database>, key: number) => {
+    const query = executor.selectFrom('actions').selectAll().where('id', '=', key);
+    return (isSqlite ? query : query.forUpdate()).executeTakeFirst();
+  };
+
+  const requireKey = (id: string) => {
+    const key = parseActionId(id);
+    if (key === undefined)
+      throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
+    return key;
+  };
+
+  const log = (
+    executor: Kysely<Database>,
+    key: number,
+    from: ActionStatus | null,
+    to: ActionStatus,
+    by: string,
+    message: string | null,
+    now: Date,
+  ) =>
+    executor
+      .insertInto('action_log')
+      .values({ action_id: key, at: now.getTime(), from_status: from, to_status: to, by, message })
+      .execute();
+
+  /**
+   * After actions changed: the remediation status of the evidence they serve, and the investigations waiting on
+   * them — as the domain's rule settles them (domain/settlement.ts), written in the same transaction.
+   */
+  const follow = async (executor: Kysely<Database>, actionKeys: readonly number[], now: Date) => {
+    if (actionKeys.length === 0) return;
+    const linked = await executor
+      .selectFrom('proposal_actions')
+      .select('investigation_id')
+      .distinct()
+      .where('action_id', 'in', [...actionKeys])
+      // In key order: investigations are locked one by one (followInvestigation), always in the same order.
+      .orderBy('investigation_id')
+      .execute();
+    for (const { investigation_id: investigationKey } of linked)
+      await followInvestigation(executor, Number(investigationKey), now);
+  };
+
+  /** One investigation's evidence and status, from its proposals and the actions carrying them out. */
+  const followInvestigation = async (executor: Kysely<Database>, investigationKey: number, now: Date) => {
+    // Lock the investigation before reading its actions: two actions finishing at once on PostgreSQL would each
+    // see the other still running (write skew) and neither would resume it. Under the lock, the second reads
+    // after the first committed. (SQLite runs one writer at a time.)
+    if (!isSqlite)
+      await executor
+        .selectFrom('investigations')
+        .select('id')
+        .where('id', '=', investigationKey)
+        .forUpdate()
+        .execute();
+    const rows = await executor
+      .selectFrom('proposed_actions')
+      .leftJoin('proposal_actions', 'proposal_actions.proposal_id', 'proposed_actions.id')
+      .leftJoin('actions', 'actions.id', 'proposal_actions.action_id')
+      .select([
+        'proposed_actions.evidence_key',
+        'proposed_actions.status as proposal_status',
+        'actions.status',
+      ])
+      .where('proposed_actions.investigation_id', '=', investigationKey)
+      .execute();
+    const investigation = await executor
+      .selectFrom('investigations')
+      .select(['status', 'state', 'updated_at'])
+      .where('id', '=', investigationKey)
+      .executeTakeFirst();
+    const settlement = settleInvestigation(
+      {
+        status: (investigation?.status ?? 'queued') as InvestigationStatus,
+        state: investigation ? (JSON.parse(investigation.state) as EngineState) : {},
+        updatedAt: Number(investigation?.updated_at ?? now.getTime()),
+      },
+      rows.map((row) => ({ evidenceKey: row.evidence_key, status: row.status ?? row.proposal_status })),
+      now.getTime(),
+    );
+    for (const [evidenceKey, remediation] of settlement.remediation)
+      await executor
+        .updateTable('investigation_evidence')
+        .set({ remediation_status: remediation })
+        .where('investigation_id', '=', investigationKey)
+        .where('entity_key', '=', evidenceKey)
+        .execute();
+    const change = investigation ? settlement.change : undefined;
+    if (!change) return;
+    await executor
+      .updateTable('investigations')
+      .set(
+        change.kind === 'resume'
+          ? {
+              status: change.status,
+              step: change.step,
+              state: JSON.stringify(change.state),
+              queued_at: now.getTime(),
+              updated_at: now.getTime(),
+            }
+          : {
+              status_reason: change.statusReason,
+              ...(change.status
+                ? { status: change.status, state: JSON.stringify(change.state), updated_at: now.getTime() }
+                : {}),
+            },
+      )
+      .where('id', '=', investigationKey)
+      .execute();
+  };
+
+  /** Move one action by an event, with extra columns; logs it. Throws on an illegal transition. */
+  const move = async (
+    executor: Kysely<Database>,
+    row: ActionRow,
+    events: readonly ActionEvent[],
+    by: string,
+    message: string | null,
+    extra: Partial<Omit<ActionRow, 'id'>>,
+    now: Date,
+  ): Promise<ActionStatus> => {
+    let status = row.status as ActionStatus;
+    for (const event of events) {
+      const next = transitionAction(status, event);
+      await log(executor, Number(row.id), status, next, by, message, now);
+      status = next;
+    }
+    await executor
+      .updateTable('actions')
+      .set({
+        status,
+        in_flight: isActionInFlight(status) ? inFlightKey(row.type, row.target_key, row.device_key) : null,
+        updated_at: now.getTime(),
+        ...(isActionInFlight(status) || status === 'undone'
+          ? {}
+          : { ended_at: row.ended_at ?? now.getTime() }),
+        ...extra,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    return status;
+  };
+
+  const insert = async (executor: Kysely<Database>, draft: ActionDraft, now: Date): Promise<CreateResult> => {
+    const time = now.getTime();
+    const key = inFlightKey(draft.type, draft.targetKey, draft.deviceKey);
+    const existing = await executor
+      .selectFrom('actions')
+      .selectAll()
+      .where('in_flight', '=', key)
+      .executeTakeFirst();
+    if (existing) return { action: toAction(existing), created: false };
+    const approve = draft.decision.outcome === 'approve';
+    const status: ActionStatus = approve ? 'queued' : 'pendingApproval';
+    const inserted = await executor
+      .insertInto('actions')
+      .values({
+        type: draft.type,
+        target_key: draft.targetKey,
+        device_key: draft.deviceKey,
+        group_kind: draft.group?.kind ?? null,
+        group_name: draft.group?.name ?? null,
+        investigation_id: draft.investigationKey,
+        evidence_key: draft.evidenceKey,
+        verdict: draft.verdict,
+        source: draft.source,
+        status,
+        in_flight: key,
+        parameters: JSON.stringify(draft.parameters),
+        reasons: JSON.stringify(draft.reasons),
+        requested_by: draft.requestedBy,
+        decided_by: approve ? draft.decision.by : null,
+        decided_at: approve ? time : null,
+        decision_rule: draft.decision.rule,
+        comment: draft.comment ?? null,
+        undo_of: draft.undoOf ?? null,
+        idempotency_key: `autoir-${randomBytes(16).toString('hex')}`,
+        next_attempt_at: approve ? time : null,
+        created_at: time,
+        updated_at: time,
+        expires_at: approve ? null : (draft.expiresAt?.getTime() ?? null),
+      })
+      // A planner on another worker may have inserted the same triple since the check: its action wins.
+      .onConflict((conflict) => conflict.column('in_flight').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const winner = await executor
+        .selectFrom('actions')
+        .selectAll()
+        .where('in_flight', '=', key)
+        .executeTakeFirst();
+      if (winner) return { action: toAction(winner), created: false };
+      throw new AutoirError(
+        'AUTOIR_E_CONFLICT',
+        `an action ${draft.type} on ${draft.targetKey} is already in flight`,
+      );
+    }
+    const id = Number(inserted.id);
+    await log(executor, id, null, 'pendingApproval', draft.requestedBy, draft.reasons[0] ?? null, now);
+    if (approve) {
+      await log(executor, id, 'pendingApproval', 'approved', draft.decision.by, draft.decision.rule, now);
+      await log(executor, id, 'approved', 'queued', draft.decision.by, null, now);
+    } else if (draft.decision.rule) {
+      await log(executor, id, 'pendingApproval', 'pendingApproval', 'policy', draft.decision.rule, now);
+    }
+    const row = (await byKey(executor, id))!;
+    return { action: toAction(row), created: true };
+  };
+
+  /** Move every row by one event (each with its message and columns), then let investigations follow. */
+  const moveAll = async (
+    executor: Kysely<Database>,
+    rows: readonly ActionRow[],
+    now: Date,
+    event: ActionEvent,
+    by: string,
+    each: (row: ActionRow) => { message: string; extra: Partial<Omit<ActionRow, 'id'>> },
+  ): Promise<ActionRecord[]> => {
+    for (const row of rows) {
+      const { message, extra } = each(row);
+      await move(executor, row, [event], by, message, extra, now);
+    }
+    return settle(executor, rows, now);
+  };
+
+  /** After a change to these actions: investigations follow; the actions as they are now. */
+  const settle = async (executor: Kysely<Database>, rows: readonly ActionRow[], now: Date) => {
+    const keys = rows.map((row) => Number(row.id));
+    if (keys.length === 0) return [];
+    await follow(executor, keys, now);
+    const after = await executor
+      .selectFrom('actions')
+      .selectAll()
+      .where('id', 'in', keys)
+      .orderBy('id')
+      .execute();
+    return after.map(toAction);
+  };
+
+  const rowsFor = async (executor: Kysely<Database>, given: readonly string[]) => {
+    // An id named twice is one action: deciding it twice would log and audit the change twice.
+    const ids = [...new Set(given)];
+    const keys = ids.map(requireKey);
+    // Locked in id order (PostgreSQL), so two bulk decisions over overlapping actions cannot deadlock.
+    const query = executor.selectFrom('actions').selectAll().where('id', 'in', keys).orderBy('id');
+    const rows = await (isSqlite ? query : query.forUpdate()).execute();
+    const found = new Map(rows.map((row) => [Number(row.id), row]));
+    return keys.map((key, index) => {
+      const row = found.get(key);
+      if (!row)
+        throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${ids[index]}`, {
+          details: { id: ids[index] },
+        });
+      return row;
+    });
+  };
+
+  const claimable = (time: number) =>
+    sql<boolean>`((status = 'queued' and (next_attempt_at is null or next_attempt_at <= ${time}))
+      or (status = 'pendingResource' and next_attempt_at <= ${time})
+      or (status = 'running' and awaiting_callback = 0 and (claimed_by is null or lease_until <= ${time})))`;
+
+  /** An undo succeeded: the action it undoes is `undone`. */
+  const markUndone = async (executor: Kysely<Database>, originalKey: number, undoKey: number, now: Date) => {
+    const original = await lockedByKey(executor, originalKey);
+    if (!original || original.status !== 'succeeded') return;
+    await move(
+      executor,
+      original,
+      [{ type: 'undo' }],
+      `action:${publicActionId(undoKey)}`,
+      `undone by ${publicActionId(undoKey)}`,
+      {
+        undone_by: undoKey,
+      },
+      now,
+    );
+    await follow(executor, [originalKey], now);
+  };
+  return {
+    isSqlite,
+    followInvestigation,
+    byKey,
+    lockedByKey,
+    requireKey,
+    log,
+    follow,
+    move,
+    insert,
+    moveAll,
+    settle,
+    rowsFor,
+    claimable,
+    markUndone,
+  };
+}
+
+export type ActionChanges = ReturnType<typeof actionChanges>;
