@@ -39,6 +39,13 @@ import type { Evidence, Relation } from '../domain/evidence.js';
 import { newEvidence } from '../domain/evidence.js';
 import type { InvestigationIntake, InvestigationQueue } from '../investigate/ports.js';
 import type { Atomically } from './query-helpers.js';
+import {
+  afterAlertsJoined,
+  afterClaim,
+  afterStep,
+  cancellation,
+  expansionsApproved,
+} from '../domain/investigation-lifecycle.js';
 
 /** Public ids of actions (action-store.ts): `act_<n>`. */
 
@@ -422,22 +429,20 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
           .select(['status', 'state'])
           .where('id', '=', key)
           .executeTakeFirstOrThrow();
-        const status = row.status as InvestigationStatus;
-        if (isTerminalInvestigationStatus(status)) return;
-        const state = JSON.parse(row.state) as EngineState;
-        const waiting = status === 'pendingApproval' || status === 'pendingResource';
+        const joined = afterAlertsJoined(
+          row.status as InvestigationStatus,
+          JSON.parse(row.state) as EngineState,
+          time,
+        );
+        if (!joined) return;
         await executor
           .updateTable('investigations')
           .set({
-            // Re-evaluate from the start with what the alerts add; evidence already judged is kept.
-            step: 'collect',
-            status: waiting ? transitionInvestigation(status, { type: 'resume' }) : status,
-            state: JSON.stringify({
-              ...state,
-              waiting: waiting ? { as: status, since: time } : state.waiting,
-            }),
+            step: joined.step,
+            status: joined.status,
+            state: JSON.stringify(joined.state),
             updated_at: time,
-            ...(waiting ? { queued_at: time } : {}),
+            ...(joined.requeue ? { queued_at: time } : {}),
           })
           .where('id', '=', key)
           .execute();
@@ -494,22 +499,26 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
         if (!isSqlite) query = query.forUpdate().skipLocked();
         const row = await query.executeTakeFirst();
         if (!row) return undefined;
-        const starting = row.status === 'queued';
-        const state = JSON.parse(row.state) as EngineState;
+        const started = afterClaim(
+          {
+            status: row.status as InvestigationStatus,
+            state: JSON.parse(row.state) as EngineState,
+            startedAt: row.started_at === null ? null : Number(row.started_at),
+            queuedAt: Number(row.queued_at),
+          },
+          time,
+        );
         await executor
           .updateTable('investigations')
           .set({
             claimed_by: worker,
             lease_until: time + leaseMs,
             updated_at: time,
-            ...(starting
+            ...(started
               ? {
-                  status: transitionInvestigation('queued', { type: 'start' }),
-                  started_at: row.started_at ?? time,
-                  state: JSON.stringify({
-                    ...state,
-                    waiting: { as: 'queued', since: Number(row.queued_at) },
-                  }),
+                  status: started.status,
+                  started_at: started.startedAt,
+                  state: JSON.stringify(started.state),
                 }
               : {}),
           })
@@ -533,11 +542,7 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
           .executeTakeFirst();
         // Fenced: a worker whose claim was taken over (lease expired) writes nothing.
         if (!row || row.claimed_by !== worker) return false;
-        const status = commit.event
-          ? transitionInvestigation(row.status as InvestigationStatus, commit.event)
-          : (row.status as InvestigationStatus);
-        const ended = isTerminalInvestigationStatus(status);
-        const waiting = commit.state.waiting;
+        const after = afterStep(row.status as InvestigationStatus, commit, time);
         await executor
           .insertInto('investigation_log')
           .values({
@@ -545,30 +550,25 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
             step: commit.step,
             started_at: commit.startedAt,
             duration_ms: commit.durationMs,
-            waited_ms: waiting ? Math.max(0, commit.startedAt - waiting.since) : 0,
-            waited_as: waiting?.as ?? null,
+            waited_ms: after.waitedMs,
+            waited_as: after.waitedAs,
             result: commit.result,
             worker,
           })
           .execute();
-        const { waiting: _logged, ...state } = commit.state;
-        const nextState: EngineState =
-          status === 'pendingApproval' || status === 'pendingResource'
-            ? { ...state, waiting: { as: status, since: time } }
-            : state;
         await executor
           .updateTable('investigations')
           .set({
-            status,
+            status: after.status,
             ...(commit.statusReason !== undefined ? { status_reason: commit.statusReason } : {}),
             step: commit.next,
-            state: JSON.stringify(nextState),
+            state: JSON.stringify(after.state),
             updated_at: time,
             run_ms: Number(row.run_ms) + commit.durationMs,
-            ...(ended ? { ended_at: time } : {}),
-            ...(commit.release || ended
+            ...(after.ended ? { ended_at: time } : {}),
+            ...(after.claim === 'release'
               ? { claimed_by: null, lease_until: null }
-              : { lease_until: time + (commit.leaseMs ?? 60_000) }),
+              : { lease_until: after.claim.leaseUntil }),
           })
           .where('id', '=', key)
           .execute();
@@ -670,7 +670,7 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
       const key = requireKey(id);
       await atomically(async (executor) => {
         await move(executor, key, { type: 'cancel' }, now.getTime(), {
-          status_reason: `cancelled by ${by}${comment ? `: ${comment}` : ''}`,
+          status_reason: cancellation(by, comment),
           step: 'done',
         });
         await executor
@@ -682,7 +682,7 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
             duration_ms: 0,
             waited_ms: 0,
             waited_as: null,
-            result: `cancelled by ${by}${comment ? `: ${comment}` : ''}`,
+            result: cancellation(by, comment),
             worker: by,
           })
           .execute();
@@ -699,24 +699,18 @@ export function createInvestigationStore(db: Kysely<Database>, atomically: Atomi
           .where('id', '=', key)
           .executeTakeFirst();
         if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no investigation ${id}`);
-        const state = JSON.parse(row.state) as EngineState;
-        if (!state.pendingExpansions?.length || row.status !== 'pendingApproval')
-          throw new AutoirError('AUTOIR_E_CONFLICT', `investigation ${id} has no scope expansion waiting`);
         const time = now.getTime();
-        const approved = [
-          ...(state.approvedExpansions ?? []),
-          ...state.pendingExpansions.map((p) => p.entityKey),
-        ];
+        const { step, state, approved } = expansionsApproved(
+          id,
+          row.status as InvestigationStatus,
+          JSON.parse(row.state) as EngineState,
+          time,
+        );
         await move(executor, key, { type: 'resume' }, time, {
-          step: 'expand',
+          step,
           queued_at: time,
           status_reason: null,
-          state: JSON.stringify({
-            ...state,
-            pendingExpansions: [],
-            approvedExpansions: approved,
-            waiting: { as: 'pendingApproval', since: state.waiting?.since ?? time },
-          }),
+          state: JSON.stringify(state),
         });
         await executor
           .insertInto('investigation_log')

@@ -10,6 +10,7 @@ import type { CorrelationOptions } from '../correlate/correlate.js';
 import { runInvestigation, type EngineLimits } from '../investigate/engine.js';
 import type { PlaybookSet } from '../investigate/playbooks.js';
 import { triggerInvestigations, type TriggerSummary } from '../investigate/trigger.js';
+import { DEFAULT_LEASE_MS } from '../domain/investigation-lifecycle.js';
 import type { CorrelationPorts } from '../correlate/ports.js';
 import type { EnginePorts, TriggerPorts } from '../investigate/ports.js';
 import type {
@@ -107,7 +108,7 @@ async function pass(
     const claimed = await store.investigations.claim(
       worker,
       now(),
-      options.leaseMs ?? 60_000,
+      options.leaseMs ?? DEFAULT_LEASE_MS,
       options.maxRunning ?? 10,
     );
     if (!claimed) break;
@@ -117,7 +118,7 @@ async function pass(
       playbooks: options.playbooks,
       ...(options.limits ? { limits: options.limits } : {}),
       now,
-      leaseMs: options.leaseMs ?? 60_000,
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     });
   }
   return (await respond(store, options, worker, summary.actions)) || worked;
