@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { correlatePending } from '../src/correlate/correlator.js';
-import { timelineMemory } from '../src/correlate/timelines.js';
 import { type Entity } from '../src/domain/entity.js';
 import { correlate, type CorrelationAlert } from '../src/correlate/correlate.js';
 import { createRandom } from './generate.js';
@@ -26,6 +25,7 @@ import {
   createProcess,
   createUser,
 } from '../src/domain/entity-builders.js';
+import { timelineMemory } from '../src/correlate/timeline-memory.js';
 
 export function generateCorrelationAlerts(count: number, seed = 7): CorrelationAlert[] {
   const random = createRandom(seed);

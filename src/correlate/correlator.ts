@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../version.js';
-import { timelineMemory, type HeldTimeline, type TimelineMemory } from './timelines.js';
+import { type HeldTimeline } from './timelines.js';
 import type { Entity } from '../domain/entity.js';
 import { loadWarninglists, type Allowlist } from './allowlist.js';
 import {
@@ -31,6 +31,7 @@ import type {
   TimelineLimits,
   TimelineRequest,
 } from './ports.js';
+import { timelineMemory, type TimelineMemory } from './timeline-memory.js';
 
 export interface CorrelationSummary {
   /** Alerts put in an incident. */

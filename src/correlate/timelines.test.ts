@@ -8,10 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { type Entity } from '../domain/entity.js';
-import { checkHash, loadTimelines, Timelines, type HeldTimeline } from './timelines.js';
+import { checkHash, Timelines, type HeldTimeline } from './timelines.js';
 import type { KeyTimeline, TimelineRequest } from './ports.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
 import { createDevice, createFile, createUser } from '../domain/entity-builders.js';
+import { loadTimelines } from './timeline-memory.js';
 
 /** A seeded generator (mulberry32): the same sample every run. */
 function seeded(seed: number): () => number {

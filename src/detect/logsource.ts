@@ -5,7 +5,8 @@
  * differently, and is read through a field map. Documented in docs/detection.md.
  */
 import type { WindowsRecord } from '../records/windows-record.js';
-import type { SigmaEvent, SigmaLogsource } from './sigma.js';
+import type { SigmaLogsource } from './sigma.js';
+import type { SigmaEvent } from './sigma-types.js';
 
 const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 const PS = 'Microsoft-Windows-PowerShell/Operational';

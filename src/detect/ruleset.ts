@@ -8,14 +8,13 @@ import type { WindowsRecord } from '../records/windows-record.js';
 import { bucketOf, ruleTarget, windowsSigmaEvent } from './logsource.js';
 import {
   compileRule,
-  SigmaError,
   sigmaLevels,
-  type CompileOptions,
   type SigmaLevel,
   type SigmaProblem,
   type SigmaRule,
   type SigmaStatus,
 } from './sigma.js';
+import { SigmaError, type CompileOptions } from './sigma-types.js';
 
 export interface RuleFilter {
   /** Statuses loaded (default: stable, test, experimental). */

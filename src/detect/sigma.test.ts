@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCondition } from './condition.js';
 import { windowsSigmaEvent } from './logsource.js';
-import { compileRule, SigmaError, type SigmaEvent } from './sigma.js';
+import { compileRule } from './sigma.js';
+import { SigmaError, type SigmaEvent } from './sigma-types.js';
 
 function event(fields: Record<string, string>): SigmaEvent {
   return { get: (name) => fields[name], values: () => Object.values(fields) };

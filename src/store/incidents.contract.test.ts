@@ -8,13 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { correlatePending } from '../correlate/correlator.js';
-import { timelineMemory } from '../correlate/timelines.js';
 import { openStore } from './open-store.js';
 import { correlate } from '../correlate/correlate.js';
 import { type Entity } from '../domain/entity.js';
 import { parseAlertId, publicIncidentId } from '../domain/ids.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
 import { createDevice, createFile, createIp, createUser } from '../domain/entity-builders.js';
+import { timelineMemory } from '../correlate/timeline-memory.js';
 
 const now = () => new Date('2024-06-01T00:00:00.000Z');
 const device = (name: string) => createDevice({ hostname: name }) as Entity;
