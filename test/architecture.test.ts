@@ -92,3 +92,26 @@ describe('module boundaries (npm run lint:boundaries)', () => {
     expect(run.stdout + run.stderr).toContain(`error ${rule}: ${file}`);
   });
 });
+
+describe('the house', () => {
+  it('has no source file over 600 lines', () => {
+    const run = spawnSync(process.execPath, [path.join(root, 'scripts/check-sizes.mjs'), 'src', 'web/src'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('cites no design note outside the repository: the code and docs/ say it in their own words', () => {
+    const run = spawnSync(
+      'grep',
+      ['-rlE', 'DESIGN\\.md|STYLE\\.md', 'src', 'docs', 'README.md'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    expect(run.stdout).toBe('');
+  });
+});

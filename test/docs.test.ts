@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createServer } from '../src/api/server.js';
+import { cliReference } from '../src/cli/main.js';
 import { canonicalAlertSchema } from '../src/ingest/formats/autoir.js';
 import type { Store } from '../src/store/ports.js';
 
@@ -23,6 +24,11 @@ function check(relative: string, generated: unknown): void {
 }
 
 describe('generated documents', () => {
+  it('docs/cli.md is every command\'s help, as the commands print it', () => {
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {} };
+    check('docs/cli.md', cliReference(io));
+  });
+
   it('docs/schemas/autoir-alert.schema.json is the canonical alert schema', () => {
     check('docs/schemas/autoir-alert.schema.json', {
       $id: 'https://autoir.dev/schemas/autoir-alert.schema.json',

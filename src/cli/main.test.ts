@@ -46,7 +46,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     return { code, stdout, stderr, json: () => JSON.parse(stdout) as unknown };
   }
 
-  it('ingests the Graph alert once, however often it is sent, and lists it in the DESIGN shape', async () => {
+  it('ingests the Graph alert once, however often it is sent, and lists it in the documented JSON shape', async () => {
     const first = await cli(['ingest', graphFile, '--json']);
     expect(first.code).toBe(0);
     expect(first.json()).toMatchObject({ alerts: 1, created: 1, updated: 0, events: 0, errors: [] });

@@ -71,7 +71,12 @@ const auditedCommands = new Set([
 ]);
 
 /** The `autoir` program with every command, writing to `io` (for running it, and for the CLI reference). */
-export function createProgram(io: CliIo, setExitCode: (code: number) => void = () => undefined): Command {
+export function createProgram(
+  io: CliIo,
+  setExitCode: (code: number) => void = () => undefined,
+  /** Help text width; the terminal's when not given. */
+  helpWidth?: number,
+): Command {
   const program = new Command('autoir')
     .description('Automated investigation and response: alerts → incidents → verdicts → remediation actions.')
     .version(packageVersion(), '-V, --version')
@@ -85,6 +90,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void = (
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
+  if (helpWidth !== undefined) program.configureHelp({ helpWidth });
   const context = createCliContext(io, setExitCode);
   for (const register of commandModules) register(program, context);
   // Writes of commands that do not audit themselves (the action center, policy, groups, tags and connectors write
@@ -137,4 +143,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`autoir: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * The command reference (docs/cli.md): every command's help, as `autoir … --help` prints it, generated from the
+ * commands themselves.
+ */
+export function cliReference(io: CliIo): string {
+  const sections: string[] = [];
+  const visit = (command: Command, path: string[]) => {
+    const name = [...path, command.name()].join(' ');
+    if (command.commands.length === 0 || path.length === 0)
+      sections.push(`## \`${name}\`\n\n\`\`\`text\n${command.helpInformation().trimEnd()}\n\`\`\`\n`);
+    for (const sub of command.commands) visit(sub, [...path, command.name()]);
+  };
+  visit(createProgram(io, () => undefined, 110), []);
+  return [
+    '# Command reference',
+    '',
+    'Generated from the commands themselves (`npm run docs:update`); the same text as `autoir COMMAND --help`.',
+    'Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. Settings (`AUTOIR_*`): [configuration.md](configuration.md).',
+    '',
+    ...sections,
+  ].join('\n');
 }

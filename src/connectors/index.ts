@@ -1,5 +1,5 @@
 /**
- * Every kind of connector autoir has: an explicit list, not a folder scan (STYLE.md). A new kind is a folder
+ * Every kind of connector autoir has: an explicit list, not a folder scan. A new kind is a folder
  * (`connectors/<kind>/`) and a line here.
  */
 import type { ConnectorDefinition } from './connector.js';

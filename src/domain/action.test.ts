@@ -24,7 +24,7 @@ const events: readonly ActionEvent['type'][] = [
   'undo',
 ];
 
-/** Every legal transition from DESIGN.md §2, written out by hand. */
+/** Every legal transition of the action state machine (docs/response.md), written out by hand. */
 const legal: Readonly<Record<string, ActionStatus>> = {
   'pendingApproval approve': 'approved',
   'pendingApproval reject': 'rejected',

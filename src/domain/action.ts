@@ -1,5 +1,5 @@
 /**
- * Remediation actions and their state machine (DESIGN.md §1–2):
+ * Remediation actions and their state machine (docs/response.md):
  *
  *   pendingApproval → approved → queued → running → succeeded | failed | timedOut | cancelled
  *   pendingApproval → rejected | expired;   succeeded → undone

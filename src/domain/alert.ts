@@ -152,7 +152,7 @@ export interface AlertDraft {
 export const alertStatuses = ['new', 'inProgress', 'resolved'] as const;
 export type AlertStatus = (typeof alertStatuses)[number];
 
-/** An alert as stored (DESIGN.md §5 shape, plus bookkeeping). */
+/** An alert as stored (its documented JSON shape, docs/api.md, plus bookkeeping). */
 export interface Alert extends AlertDraft {
   readonly id: string;
   readonly incidentId: string | null;

@@ -1,5 +1,5 @@
 /**
- * Entities: the typed things alerts and events name, and their stable keys (DESIGN.md §5).
+ * Entities: the typed things alerts and events name, and their stable keys (docs/formats.md, entity keys).
  *
  * An entity's key is *derived* from its normalised attributes by {@link entityKey}; it is never chosen by a parser.
  * That is what makes the same thing seen by two sources one entity. Keys are `type:value`, lower-cased, with two
@@ -236,7 +236,7 @@ export function isBuiltInAccount(user: Pick<UserEntity, 'domain' | 'name' | 'sid
 // Keys and aliases
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The stable key of an entity, derived from its normalised attributes (DESIGN.md §5). */
+/** The stable key of an entity, derived from its normalised attributes. */
 export function entityKey(entity: Omit<Entity, 'key'>): string {
   switch (entity.type) {
     case 'device': {

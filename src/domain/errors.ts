@@ -1,5 +1,5 @@
 /**
- * One error module for the whole of autoir (STYLE.md "Errors").
+ * One error module for the whole of autoir: codes in one table, three families (user, operational, unexpected).
  *
  * Three families, each with its own exit code and HTTP mapping:
  * - `user`: bad input or bad usage. HTTP 4xx, exit code 2. The message names the file, line or field.

@@ -72,7 +72,7 @@ export type EventOutcome = 'success' | 'failure';
 
 /**
  * A normalised event as a parser produces it. Times are epoch milliseconds (UTC). Every `*Key` is an entity key
- * (DESIGN.md §5); `keys` lists every entity key the event names, for the search index.
+ * (domain/entity.ts); `keys` lists every entity key the event names, for the search index.
  */
 export interface EventDraft {
   readonly time: number;

@@ -12,7 +12,7 @@ export const incidentClassifications = [
 ] as const;
 export type IncidentClassification = (typeof incidentClassifications)[number];
 
-/** Why an alert joined another: both name the same strong entity (DESIGN.md §5 `links`). */
+/** Why an alert joined another: both name the same strong entity (the incident's `links`, docs/api.md). */
 export interface IncidentLink {
   readonly alertId: string;
   readonly otherAlertId: string;

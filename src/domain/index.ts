@@ -1,7 +1,7 @@
 /**
  * autoir's domain: pure types and rules. No I/O, no clock, no randomness — time and ids are passed in.
  *
- * Glossary (DESIGN.md §1):
+ * Glossary (docs/architecture.md):
  * - event: one piece of raw telemetry (a process start, a logon, a delivered e-mail).
  * - alert: a detection, with source, sourceRef (dedup key), severity, MITRE techniques and entities.
  * - entity: a typed thing an alert or event names, with a stable key (`device:mkt01.pandalab.com`).

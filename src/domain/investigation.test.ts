@@ -29,7 +29,7 @@ function label(event: InvestigationEvent): string {
   return event.type === 'conclude' ? `conclude(${event.outcome})` : event.type;
 }
 
-/** Every legal transition, written out by hand from DESIGN.md §2. Everything not listed is illegal. */
+/** Every legal transition, written out by hand from docs/investigations.md. Everything not listed is illegal. */
 const legal: Readonly<Record<string, InvestigationStatus>> = {
   'queued start': 'running',
   'queued markUnsupported': 'unsupportedAlertType',

@@ -1,5 +1,5 @@
 /**
- * The investigation state machine (DESIGN.md §2, Microsoft's states):
+ * The investigation state machine (docs/investigations.md; Microsoft's states):
  *
  *   queued → running → (pendingApproval | pendingResource)* → terminal
  *

@@ -1,5 +1,5 @@
 /**
- * The automation policy (DESIGN.md §1), pure: which group an asset belongs to, and whether an action on it runs
+ * The automation policy (docs/response.md), pure: which group an asset belongs to, and whether an action on it runs
  * at once or waits for an analyst — with the rule that decided, in words.
  *
  * Groups have ranked membership rules; an asset joins the first group (lowest rank) with a matching rule, and the

@@ -1,5 +1,5 @@
 /**
- * The investigation engine: runs one claimed investigation step by step (DESIGN.md §2). Every step reads the
+ * The investigation engine: runs one claimed investigation step by step (the state machine of domain/investigation.ts; docs/investigations.md). Every step reads the
  * investigation from the store and commits its results, its log entry and the next step together, fenced by the
  * claim — so a process killed mid-way loses at most the step it was running, and whoever claims the
  * investigation next (after a restart, or another worker) runs that step again from the same stored state.

@@ -1,8 +1,8 @@
-/** The JSON shape of an investigation (DESIGN.md §5), the same for `--json` and the API. */
+/** The JSON shape of an investigation (docs/api.md, JSON shapes), the same for `--json` and the API. */
 import { describeEvidence } from './verdicts.js';
 import type { InvestigationDetail } from '../domain/investigation.js';
 
-/** The DESIGN.md §5 shape of an investigation. */
+/** The documented JSON shape of an investigation. */
 export function investigationView(detail: InvestigationDetail) {
   return {
     id: detail.id,

@@ -34,7 +34,7 @@ export async function requestAction(
   by: string,
   now: Date,
 ): Promise<ActionRecord> {
-  // Keys are canonical (DESIGN.md §5): `device:WS1.corp.example` is `device:ws1.corp.example`, so one target is
+  // Keys are canonical (domain/entity.ts): `device:WS1.corp.example` is `device:ws1.corp.example`, so one target is
   // never in flight twice under two spellings.
   const input: ActionRequestInput = {
     ...given,
@@ -237,7 +237,7 @@ export function actionsCsv(actions: readonly ActionRecord[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** The DESIGN.md §5 shape of an action, with what the action center shows besides. */
+/** The documented JSON shape of an action (docs/api.md), with what the action center shows besides. */
 export function actionView(action: ActionRecord) {
   const { key: _key, ...rest } = action;
   return { ...rest, title: actionCatalog[action.type].title };

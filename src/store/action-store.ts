@@ -1,5 +1,5 @@
 /**
- * Remediation actions: the action center's queue and history, and the executor's work queue (DESIGN.md §2).
+ * Remediation actions: the action center's queue and history, and the executor's work queue (the state machine of domain/action.ts).
  *
  * - The same (type, target, device) is never in flight twice: the `in_flight` column holds that triple while the
  *   action is undecided or unfinished, under a unique index, so two planners or two analysts racing both see one
