@@ -104,14 +104,10 @@ describe('the house', () => {
   });
 
   it('cites no design note outside the repository: the code and docs/ say it in their own words', () => {
-    const run = spawnSync(
-      'grep',
-      ['-rlE', 'DESIGN\\.md|STYLE\\.md', 'src', 'docs', 'README.md'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-      },
-    );
+    const run = spawnSync('grep', ['-rlE', 'DESIGN\\.md|STYLE\\.md', 'src', 'docs', 'README.md'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(run.stdout).toBe('');
   });
 });

@@ -24,8 +24,13 @@ function check(relative: string, generated: unknown): void {
 }
 
 describe('generated documents', () => {
-  it('docs/cli.md is every command\'s help, as the commands print it', () => {
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {} };
+  it("docs/cli.md is every command's help, as the commands print it", () => {
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      stdin: process.stdin,
+      env: {},
+    };
     check('docs/cli.md', cliReference(io));
   });
 

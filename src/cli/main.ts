@@ -157,7 +157,10 @@ export function cliReference(io: CliIo): string {
       sections.push(`## \`${name}\`\n\n\`\`\`text\n${command.helpInformation().trimEnd()}\n\`\`\`\n`);
     for (const sub of command.commands) visit(sub, [...path, command.name()]);
   };
-  visit(createProgram(io, () => undefined, 110), []);
+  visit(
+    createProgram(io, () => undefined, 110),
+    [],
+  );
   return [
     '# Command reference',
     '',
