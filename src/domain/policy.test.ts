@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { actionTargetProblem } from './action.js';
 import {
   assetFacts,
+  checkGroupDeletion,
+  groupChange,
   decideAutomation,
   defaultGuardrails,
   defaultPathLists,
@@ -165,5 +167,54 @@ describe('folders and targets', () => {
     expect(actionTargetProblem('blockIp', 'ip:127.0.0.1', null)).toMatch(/loopback/);
     expect(actionTargetProblem('disableUser', 'nonsense', null)).toMatch(/not an entity key/);
     expect(actionTargetProblem('disableUser', 'user:pandalab\\pedro', null)).toBeUndefined();
+  });
+});
+
+describe('changing a group', () => {
+  const existing = {
+    kind: 'device' as const,
+    name: 'servers',
+    rank: 20,
+    rules: [{ tag: 'server' }],
+    level: 'semiCore' as const,
+    automateSuspicious: false,
+    isDefault: false,
+    description: null,
+  };
+  const defaultGroup = { ...existing, name: 'Default', rank: 1_000_000, rules: [], isDefault: true };
+
+  it('creates a group after the others of its kind, at semiAll unless told, and only with a rule', () => {
+    expect(
+      groupChange(undefined, { kind: 'device', name: 'kiosks', rules: [{ name: 'kiosk-*' }] }, 30),
+    ).toEqual({
+      create: {
+        kind: 'device',
+        name: 'kiosks',
+        rank: 40,
+        rules: [{ name: 'kiosk-*' }],
+        level: 'semiAll',
+        automateSuspicious: false,
+        description: null,
+      },
+    });
+    expect(() => groupChange(undefined, { kind: 'device', name: 'empty' }, 30)).toThrow(
+      /needs at least one membership rule/,
+    );
+  });
+
+  it('changes only what is given, and never the default group’s rules or rank', () => {
+    expect(groupChange(existing, { kind: 'device', name: 'servers', level: 'full' }, 0)).toEqual({
+      update: { level: 'full' },
+    });
+    expect(groupChange(defaultGroup, { kind: 'device', name: 'Default', rank: 1, level: 'none' }, 0)).toEqual(
+      {
+        update: { level: 'none' },
+      },
+    );
+    expect(() =>
+      groupChange(defaultGroup, { kind: 'device', name: 'Default', rules: [{ tag: 'x' }] }, 0),
+    ).toThrow(/has no rules/);
+    expect(() => checkGroupDeletion(defaultGroup)).toThrow(/cannot be deleted/);
+    expect(() => checkGroupDeletion(existing)).not.toThrow();
   });
 });

@@ -18,6 +18,7 @@
  * `full`. After it, a cap per action type per window turns an automatic decision into a wait.
  */
 import { actionCatalog, type ActionType } from './action.js';
+import { AutoirError } from './errors.js';
 
 export const automationLevels = ['full', 'semiAll', 'semiCore', 'semiNonTemp', 'none'] as const;
 export type AutomationLevel = (typeof automationLevels)[number];
@@ -297,4 +298,77 @@ export function decideAutomation(input: DecisionInput, guardrails: Guardrails, l
       rule: `guardrail: at most ${cap.max} automatic ${type} per ${Math.round(cap.windowMs / 60_000)} min (${input.recentAutomatic} already)`,
     };
   return decision;
+}
+
+/** A group as an analyst gives it: what is not given keeps its value (a new group takes the defaults). */
+export interface GroupInput {
+  readonly kind: GroupKind;
+  readonly name: string;
+  readonly rank?: number;
+  readonly rules?: readonly MembershipRule[];
+  readonly level?: AutomationLevel;
+  readonly automateSuspicious?: boolean;
+  readonly description?: string | null;
+}
+
+/** A new group's level when none is given. */
+export const DEFAULT_GROUP_LEVEL: AutomationLevel = 'semiAll';
+/** A new group without a rank comes this far after the last group of its kind. */
+const RANK_STEP = 10;
+
+/**
+ * What a change to a group writes. The default group of a kind takes every asset no other group takes: it has no
+ * rules and keeps its rank (a rank given is ignored). A new group needs at least one membership rule; it comes
+ * after the groups of its kind unless ranked, at `semiAll` unless given a level. Bad input names the field.
+ */
+export function groupChange(
+  existing: AssetGroup | undefined,
+  input: GroupInput,
+  highestRank: number,
+):
+  | { readonly create: Omit<AssetGroup, 'isDefault'> & { readonly description: string | null } }
+  | {
+      readonly update: Partial<Omit<AssetGroup, 'kind' | 'name' | 'isDefault'>> & {
+        readonly description?: string | null;
+      };
+    } {
+  if (existing?.isDefault && input.rules && input.rules.length > 0)
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `the default ${input.kind} group takes every asset no other group takes: it has no rules`,
+      { location: { field: 'rules' } },
+    );
+  if (existing)
+    return {
+      update: {
+        ...(input.rank !== undefined && !existing.isDefault ? { rank: input.rank } : {}),
+        ...(input.rules !== undefined ? { rules: input.rules } : {}),
+        ...(input.level !== undefined ? { level: input.level } : {}),
+        ...(input.automateSuspicious !== undefined ? { automateSuspicious: input.automateSuspicious } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      },
+    };
+  if (!input.rules || input.rules.length === 0)
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `group ${input.name} needs at least one membership rule (name, domain, tag or os)`,
+      { location: { field: 'rules' } },
+    );
+  return {
+    create: {
+      kind: input.kind,
+      name: input.name,
+      rank: input.rank ?? highestRank + RANK_STEP,
+      rules: input.rules,
+      level: input.level ?? DEFAULT_GROUP_LEVEL,
+      automateSuspicious: input.automateSuspicious ?? false,
+      description: input.description ?? null,
+    },
+  };
+}
+
+/** Whether a group may be deleted: any but the default group of its kind (`AUTOIR_E_CONFLICT`). */
+export function checkGroupDeletion(group: AssetGroup): void {
+  if (group.isDefault)
+    throw new AutoirError('AUTOIR_E_CONFLICT', `the default ${group.kind} group cannot be deleted`);
 }

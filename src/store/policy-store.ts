@@ -3,26 +3,17 @@
  * (the response policy), and connector configurations. Every write records an audit entry in its transaction.
  */
 import type { Kysely, Selectable } from 'kysely';
-import { AutoirError } from '../domain/errors.js';
 import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../domain/policy.js';
 import { writeAudit } from './audit-store.js';
 import type { Database } from './schema.js';
 import type { AssetPolicy, ConnectorSettings, PolicySettings } from '../respond/ports.js';
 import type { Atomically } from './query-helpers.js';
+import type { GroupInput } from '../domain/policy.js';
+import { checkGroupDeletion, groupChange } from '../domain/policy.js';
 
 export interface AssetGroupRecord extends AssetGroup {
   readonly createdAt: string;
   readonly updatedAt: string;
-}
-
-export interface GroupInput {
-  readonly kind: GroupKind;
-  readonly name: string;
-  readonly rank?: number;
-  readonly rules?: readonly MembershipRule[];
-  readonly level?: AutomationLevel;
-  readonly automateSuspicious?: boolean;
-  readonly description?: string | null;
 }
 
 export interface AssetTag {
@@ -114,51 +105,46 @@ export function createPolicyStore(db: Kysely<Database>, atomically: Atomically):
         const time = now.getTime();
         const existing = await groupRow(executor, input.kind, input.name);
         const before = existing ? toGroup(existing) : undefined;
-        if (before?.isDefault && input.rules && input.rules.length > 0)
-          throw new AutoirError(
-            'AUTOIR_E_BAD_INPUT',
-            `the default ${input.kind} group takes every asset no other group takes: it has no rules`,
-            { location: { field: 'rules' } },
-          );
-        if (existing) {
-          await executor
-            .updateTable('asset_groups')
-            .set({
-              ...(input.rank !== undefined && !before?.isDefault ? { rank: input.rank } : {}),
-              ...(input.rules !== undefined ? { rules: JSON.stringify(input.rules) } : {}),
-              ...(input.level !== undefined ? { level: input.level } : {}),
-              ...(input.automateSuspicious !== undefined
-                ? { automate_suspicious: input.automateSuspicious ? 1 : 0 }
-                : {}),
-              ...(input.description !== undefined ? { description: input.description } : {}),
-              updated_at: time,
-            })
-            .where('id', '=', existing.id)
-            .execute();
-        } else {
-          if (!input.rules || input.rules.length === 0)
-            throw new AutoirError(
-              'AUTOIR_E_BAD_INPUT',
-              `group ${input.name} needs at least one membership rule (name, domain, tag or os)`,
-              { location: { field: 'rules' } },
-            );
+        let highestRank = 0;
+        if (!existing) {
           const ranks = await executor
             .selectFrom('asset_groups')
             .select((eb) => eb.fn.max('rank').as('rank'))
             .where('kind', '=', input.kind)
             .where('is_default', '=', 0)
             .executeTakeFirst();
+          highestRank = Number(ranks?.rank ?? 0);
+        }
+        const change = groupChange(before, input, highestRank);
+        if ('update' in change) {
+          const { update } = change;
+          await executor
+            .updateTable('asset_groups')
+            .set({
+              ...(update.rank !== undefined ? { rank: update.rank } : {}),
+              ...(update.rules !== undefined ? { rules: JSON.stringify(update.rules) } : {}),
+              ...(update.level !== undefined ? { level: update.level } : {}),
+              ...(update.automateSuspicious !== undefined
+                ? { automate_suspicious: update.automateSuspicious ? 1 : 0 }
+                : {}),
+              ...(update.description !== undefined ? { description: update.description } : {}),
+              updated_at: time,
+            })
+            .where('id', '=', (existing as { id: number }).id)
+            .execute();
+        } else {
+          const group = change.create;
           await executor
             .insertInto('asset_groups')
             .values({
-              kind: input.kind,
-              name: input.name,
-              rank: input.rank ?? Number(ranks?.rank ?? 0) + 10,
-              rules: JSON.stringify(input.rules),
-              level: input.level ?? 'semiAll',
-              automate_suspicious: input.automateSuspicious ? 1 : 0,
+              kind: group.kind,
+              name: group.name,
+              rank: group.rank,
+              rules: JSON.stringify(group.rules),
+              level: group.level,
+              automate_suspicious: group.automateSuspicious ? 1 : 0,
               is_default: 0,
-              description: input.description ?? null,
+              description: group.description,
               created_at: time,
               updated_at: time,
             })
@@ -183,8 +169,7 @@ export function createPolicyStore(db: Kysely<Database>, atomically: Atomically):
       atomically(async (executor) => {
         const existing = await groupRow(executor, kind, name);
         if (!existing) return false;
-        if (Number(existing.is_default) === 1)
-          throw new AutoirError('AUTOIR_E_CONFLICT', `the default ${kind} group cannot be deleted`);
+        checkGroupDeletion(toGroup(existing));
         await executor.deleteFrom('asset_groups').where('id', '=', existing.id).execute();
         await writeAudit(
           executor,
