@@ -32,6 +32,9 @@ import { actionRoutes } from './routes/actions.js';
 import { auditRoutes } from './routes/audit.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { policyRoutes } from './routes/policy.js';
+import { groupRoutes } from './routes/groups.js';
+import { indicatorRoutes } from './routes/indicators.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { tagRoutes } from './routes/tags.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { isSecureRequest, sessionRoutes } from './routes/session.js';
@@ -75,14 +78,17 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...alertRoutes(options.store, options.correlation),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
+    ...indicatorRoutes(options.store),
     ...actionRoutes(options.store),
     ...policyRoutes(options.store),
+    ...groupRoutes(options.store),
     ...tagRoutes(options.store),
     ...connectorRoutes(options.store),
     ...auditRoutes(options.store),
     ...tokenRoutes(options.store),
     ...sessionRoutes(options.store, sessions),
     ...userRoutes(options.store),
+    ...dashboardRoutes(options.store),
     ...streamRoutes(options.store),
   ];
   const openapi = buildOpenApi(routes, options.version);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionStatuses,
+  attemptEvent,
   isActionInFlight,
+  newAction,
   nextActionStatus,
   transitionAction,
   undoOf,
@@ -78,5 +80,71 @@ describe('action state machine', () => {
     expect(undoOf.isolateDevice).toBe('releaseDevice');
     expect(undoOf.quarantineFile).toBe('restoreFile');
     expect(undoOf.killProcess).toBeUndefined();
+  });
+});
+
+describe('a new action', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const asked = { requestedBy: 'investigation inv_1', reasons: ['malicious file', 'seen on 3 devices'] };
+
+  it('is queued at once, due now and never expiring when policy approves it, its history saying who decided', () => {
+    const start = newAction(
+      {
+        ...asked,
+        decision: { outcome: 'approve', by: 'policy', rule: 'servers: full' },
+        expiresAt: now + 1000,
+      },
+      now,
+    );
+    expect(start).toMatchObject({
+      status: 'queued',
+      decidedBy: 'policy',
+      decidedAt: now,
+      nextAttemptAt: now,
+    });
+    expect(start.expiresAt).toBeNull();
+    expect(start.history).toEqual([
+      { from: null, to: 'pendingApproval', by: 'investigation inv_1', message: 'malicious file' },
+      { from: 'pendingApproval', to: 'approved', by: 'policy', message: 'servers: full' },
+      { from: 'approved', to: 'queued', by: 'policy', message: null },
+    ]);
+  });
+
+  it('waits for approval until it expires otherwise, noting the rule that held it', () => {
+    const start = newAction(
+      {
+        ...asked,
+        decision: { outcome: 'wait', by: 'policy', rule: 'workstations: semi' },
+        expiresAt: now + 1000,
+      },
+      now,
+    );
+    expect(start).toMatchObject({
+      status: 'pendingApproval',
+      decidedBy: null,
+      decidedAt: null,
+      nextAttemptAt: null,
+    });
+    expect(start.expiresAt).toBe(now + 1000);
+    expect(start.history.map((step) => [step.from, step.to, step.by, step.message])).toEqual([
+      [null, 'pendingApproval', 'investigation inv_1', 'malicious file'],
+      ['pendingApproval', 'pendingApproval', 'policy', 'workstations: semi'],
+    ]);
+    const unruled = newAction(
+      { ...asked, reasons: [], decision: { outcome: 'wait', by: 'policy', rule: null }, expiresAt: null },
+      now,
+    );
+    expect(unruled.history).toEqual([
+      { from: null, to: 'pendingApproval', by: 'investigation inv_1', message: null },
+    ]);
+  });
+
+  it('moves by what its attempt came to; an accepted attempt keeps it running', () => {
+    expect(transitionAction('running', attemptEvent('succeeded')!)).toBe('succeeded');
+    expect(transitionAction('running', attemptEvent('failed')!)).toBe('failed');
+    expect(transitionAction('running', attemptEvent('timedOut')!)).toBe('timedOut');
+    expect(transitionAction('running', attemptEvent('retry')!)).toBe('queued');
+    expect(transitionAction('running', attemptEvent('pendingResource')!)).toBe('pendingResource');
+    expect(attemptEvent('accepted')).toBeUndefined();
   });
 });

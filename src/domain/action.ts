@@ -334,3 +334,91 @@ export interface ActionLogEntry {
   readonly by: string;
   readonly message: string | null;
 }
+
+/** A step of an action's history. */
+export interface ActionStep {
+  readonly from: ActionStatus | null;
+  readonly to: ActionStatus;
+  readonly by: string;
+  readonly message: string | null;
+}
+
+/**
+ * How a new action starts. Approved when it is asked for (by policy, or by the person asking): queued at once, due
+ * now, never expiring. Otherwise it waits for approval until it expires. Its history says who asked and who decided.
+ */
+export function newAction(
+  request: {
+    readonly requestedBy: string;
+    readonly reasons: readonly string[];
+    readonly decision: {
+      readonly outcome: 'approve' | 'wait';
+      readonly by: string;
+      readonly rule: string | null;
+    };
+    readonly expiresAt: number | null;
+  },
+  now: number,
+): {
+  readonly status: ActionStatus;
+  readonly decidedBy: string | null;
+  readonly decidedAt: number | null;
+  readonly nextAttemptAt: number | null;
+  readonly expiresAt: number | null;
+  readonly history: readonly ActionStep[];
+} {
+  const { decision } = request;
+  const asked: ActionStep = {
+    from: null,
+    to: 'pendingApproval',
+    by: request.requestedBy,
+    message: request.reasons[0] ?? null,
+  };
+  if (decision.outcome === 'approve')
+    return {
+      status: transitionAction(transitionAction('pendingApproval', { type: 'approve' }), { type: 'enqueue' }),
+      decidedBy: decision.by,
+      decidedAt: now,
+      nextAttemptAt: now,
+      expiresAt: null,
+      history: [
+        asked,
+        { from: 'pendingApproval', to: 'approved', by: decision.by, message: decision.rule },
+        { from: 'approved', to: 'queued', by: decision.by, message: null },
+      ],
+    };
+  return {
+    status: 'pendingApproval',
+    decidedBy: null,
+    decidedAt: null,
+    nextAttemptAt: null,
+    expiresAt: request.expiresAt,
+    history: decision.rule
+      ? [asked, { from: 'pendingApproval', to: 'pendingApproval', by: 'policy', message: decision.rule }]
+      : [asked],
+  };
+}
+
+/** What an attempt came to, as the executor says it. */
+export type AttemptStatus = 'succeeded' | 'failed' | 'timedOut' | 'retry' | 'pendingResource' | 'accepted';
+
+/**
+ * The event an attempt's outcome moves a running action by: none for `accepted` — it stays running, its result
+ * awaited by callback until a deadline.
+ */
+export function attemptEvent(status: AttemptStatus): ActionEvent | undefined {
+  switch (status) {
+    case 'succeeded':
+      return { type: 'succeed' };
+    case 'failed':
+      return { type: 'fail' };
+    case 'timedOut':
+      return { type: 'timeOut' };
+    case 'retry':
+      return { type: 'retry' };
+    case 'pendingResource':
+      return { type: 'awaitResource' };
+    case 'accepted':
+      return undefined;
+  }
+}

@@ -4,13 +4,7 @@
  * the event's own keys, so a hash collision can never make an event name something it does not.
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
-import {
-  logonKinds,
-  subjectKey,
-  type EventKind,
-  type EventOutcome,
-  indexedEventKey,
-} from '../domain/event.js';
+import { type EventKind, type EventOutcome, indexedEventKey } from '../domain/event.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { AutoirError } from '../domain/errors.js';
 import { equivalentKeys, registerAliases } from './aliases.js';
@@ -24,29 +18,15 @@ import type { Page } from '../domain/page.js';
 import type { EventRecord } from '../domain/event.js';
 import { epoch } from '../domain/time.js';
 import type { EventWriteResult } from '../ingest/ports.js';
-import type {
-  DeviceSighting,
-  EventFilter,
-  EventPageRequest,
-  EventQuery,
-  SimilarMessage,
-  TimeWindow,
-} from '../investigate/ports.js';
-import {
-  normalizeDomain,
-  normalizeHash,
-  normalizeIp,
-  normalizeMessageId,
-  normalizeUrl,
-} from '../domain/entity-values.js';
+import type { EventFilter, EventPageRequest } from '../investigate/ports.js';
 import type { EventSearch } from '../investigate/ports.js';
 import type { EventSink, StoredRawEvents } from '../ingest/ports.js';
 import type { Atomically } from './query-helpers.js';
 
 /** Public ids are `evt_<n>`; the store keys rows on the integer. */
 
-const EVENT_CHUNK = 200;
-const ENTITY_CHUNK = 2000;
+export const EVENT_CHUNK = 200;
+export const ENTITY_CHUNK = 2000;
 const PRUNE_CHUNK = 2000;
 
 export interface EventStatements {
@@ -80,14 +60,14 @@ export function createEventStatements(runMany: RunMany | undefined): EventStatem
   };
 }
 
-type EventRow = Omit<EventsTable, 'ref' | 'raw' | 'id'> & { id: number };
+export type EventRow = Omit<EventsTable, 'ref' | 'raw' | 'id'> & { id: number };
 
-const readColumns = [
+export const readColumns = [
   'id',
   ...eventWriteColumns.filter((column) => column !== 'ref' && column !== 'raw'),
 ] as const satisfies readonly (keyof EventsTable)[];
 
-function toEventRecord(row: EventRow): EventRecord {
+export function toEventRecord(row: EventRow): EventRecord {
   const record: Record<string, unknown> = {
     id: publicEventId(row.id),
     time: iso(row.time),
@@ -134,7 +114,7 @@ function toEventRecord(row: EventRow): EventRecord {
  * "This event names one of these keys": index candidates, confirmed against the event's keys. Devices are found by
  * their own column; keys the index leaves out (path-only files, registry keys) by the keys column alone.
  */
-function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly string[]) {
+export function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly string[]) {
   const marker = (key: string) =>
     eb('events.keys', 'like', sql<string>`${`%${escapeLike(JSON.stringify(key))}%`} escape '\\'`);
   return eb.or(
@@ -157,7 +137,7 @@ function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly
 }
 
 /** A filter with every entity key widened to the keys that name the same entity. */
-interface ResolvedFilter {
+export interface ResolvedFilter {
   readonly deviceKeys?: readonly string[];
   readonly entityKeySets: readonly (readonly string[])[];
   readonly kinds?: readonly EventKind[];
@@ -167,7 +147,7 @@ interface ResolvedFilter {
   readonly until?: number;
 }
 
-async function resolveFilter(db: Kysely<Database>, filter: EventFilter): Promise<ResolvedFilter> {
+export async function resolveFilter(db: Kysely<Database>, filter: EventFilter): Promise<ResolvedFilter> {
   const entityKeys = [...(filter.entityKeys ?? [])];
   if (filter.userKey !== undefined) entityKeys.push(filter.userKey);
   return {
@@ -185,11 +165,11 @@ async function resolveFilter(db: Kysely<Database>, filter: EventFilter): Promise
   };
 }
 
-function withPrefix(type: string, key: string): string {
+export function withPrefix(type: string, key: string): string {
   return key.toLowerCase().startsWith(`${type.toLowerCase()}:`) ? key : `${type}:${key}`;
 }
 
-function applyFilter<O>(
+export function applyFilter<O>(
   query: SelectQueryBuilder<Database, 'events', O>,
   filter: ResolvedFilter,
 ): SelectQueryBuilder<Database, 'events', O> {
@@ -204,7 +184,7 @@ function applyFilter<O>(
   return q;
 }
 
-async function search(
+export async function search(
   db: Kysely<Database>,
   filter: ResolvedFilter,
   page: EventPageRequest,
@@ -407,171 +387,6 @@ async function writeEvents(
 // -----------------------------------------------------------------------------------------------------------------
 // EventQuery
 // -----------------------------------------------------------------------------------------------------------------
-
-export function createEventQuery(db: Kysely<Database>): EventQuery {
-  const windowOf = (window: TimeWindow | undefined) => ({
-    since: window?.since === undefined ? undefined : epoch(window.since, 'since'),
-    until: window?.until === undefined ? undefined : epoch(window.until, 'until'),
-  });
-
-  const sightings = async (keys: readonly string[], window?: TimeWindow): Promise<DeviceSighting[]> => {
-    const rows = await applyFilter(
-      db
-        .selectFrom('events')
-        .select((eb) => [
-          'device_key',
-          eb.fn.min<number>('time').as('first'),
-          eb.fn.max<number>('time').as('last'),
-          eb.fn.countAll<number>().as('count'),
-        ]),
-      { entityKeySets: [keys], ...windowOf(window) },
-    )
-      .where('device_key', 'is not', null)
-      .groupBy('device_key')
-      .orderBy('device_key')
-      .execute();
-    return rows.map((row) => ({
-      deviceKey: row.device_key as string,
-      firstSeen: iso(Number(row.first)),
-      lastSeen: iso(Number(row.last)),
-      events: Number(row.count),
-    }));
-  };
-
-  const list = async (filter: ResolvedFilter, limit: number, order: 'asc' | 'desc' = 'asc') => [
-    ...(await search(db, filter, { limit, order })).items,
-  ];
-
-  const processStarts = (filter: Omit<ResolvedFilter, 'entityKeySets' | 'kinds'>, key: string) =>
-    list({ ...filter, entityKeySets: [[key]], kinds: ['processStart'] }, 100);
-
-  return {
-    async countDevices() {
-      // Distinct device keys, read off the (device_key, time) index one key at a time.
-      const row = await db
-        .selectFrom((eb) =>
-          eb.selectFrom('events').select('device_key').where('device_key', 'is not', null).distinct().as('d'),
-        )
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
-    async devicesWithFile(hash, window) {
-      const digest = normalizeHash(hash.replace(/^file:(sha256|sha1|md5):/i, ''));
-      if (!digest) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a file hash: ${hash}`);
-      return sightings([`file:${digest.algorithm}:${digest.value}`], window);
-    },
-
-    async devicesContacting(target, window) {
-      const bare = target.replace(/^(ip|domain):/i, '');
-      const ip = normalizeIp(bare);
-      const key = ip ? `ip:${ip}` : normalizeDomain(bare) ? `domain:${normalizeDomain(bare)}` : undefined;
-      if (!key) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not an IP address or domain: ${target}`);
-      return sightings(await equivalentKeys(db, key), window);
-    },
-
-    async processAncestors(processKey, maxDepth = 16) {
-      const chain: EventRecord[] = [];
-      const seen = new Set<string>();
-      let key: string | undefined = normalizeEntityKey(processKey);
-      while (key && !seen.has(key) && chain.length <= maxDepth) {
-        seen.add(key);
-        const [start] = await processStarts({ processKey: key }, key);
-        if (!start) break;
-        chain.push(start);
-        key = start.parentProcessKey;
-      }
-      return chain;
-    },
-
-    async processDescendants(processKey, maxDepth = 16) {
-      const found: EventRecord[] = [];
-      const seen = new Set<string>([normalizeEntityKey(processKey)]);
-      let level = [normalizeEntityKey(processKey)];
-      for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
-        const next: string[] = [];
-        for (const parent of level) {
-          for (const child of await processStarts({ parentProcessKey: parent }, parent)) {
-            found.push(child);
-            if (child.processKey && !seen.has(child.processKey)) {
-              seen.add(child.processKey);
-              next.push(child.processKey);
-            }
-          }
-        }
-        level = next;
-      }
-      return found;
-    },
-
-    async processActivity(processKey, kinds, limit = 1000) {
-      const key = normalizeEntityKey(processKey);
-      return list({ entityKeySets: [[key]], processKey: key, kinds }, limit);
-    },
-
-    async deviceTimeline(deviceKey, window, limit = 1000) {
-      const deviceKeys = await equivalentKeys(db, normalizeEntityKey(withPrefix('device', deviceKey)));
-      return list({ deviceKeys, entityKeySets: [], ...windowOf(window) }, limit);
-    },
-
-    async similarMessages(messageId, limit = 200) {
-      const id = normalizeMessageId(messageId.replace(/^mailMessage:/i, ''));
-      if (!id) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a message id: ${messageId}`);
-      const messages = await list({ entityKeySets: [[`mailMessage:${id}`]], kinds: ['emailDelivered'] }, 50);
-      const original = messages[0];
-      if (!original) return [];
-      const terms: [string, string][] = [];
-      if (original.mailSender) terms.push([`mailbox:${original.mailSender}`, 'sender']);
-      if (original.srcIp) terms.push([`ip:${original.srcIp}`, 'sendingIp']);
-      if (original.mailSubject) terms.push([subjectKey(original.mailSubject), 'subject']);
-      for (const key of original.keys) {
-        if (key.startsWith('url:')) terms.push([key, key]);
-        if (key.startsWith('file:sha256:'))
-          terms.push([key, `attachment:${key.slice('file:sha256:'.length)}`]);
-      }
-      const byId = new Map<string, { event: EventRecord; shared: string[] }>();
-      for (const [key, label] of terms) {
-        for (const event of await list({ entityKeySets: [[key]], kinds: ['emailDelivered'] }, limit)) {
-          if (event.mailMessageId === id) continue;
-          // The sender key also names recipients: a shared sender means the same From, not a shared mailbox.
-          if (label === 'sender' && event.mailSender !== original.mailSender) continue;
-          if (label === 'sendingIp' && event.srcIp !== original.srcIp) continue;
-          const entry = byId.get(event.id) ?? { event, shared: [] };
-          entry.shared.push(label);
-          byId.set(event.id, entry);
-        }
-      }
-      return [...byId.values()]
-        .sort((a, b) => b.shared.length - a.shared.length || a.event.time.localeCompare(b.event.time))
-        .slice(0, limit) satisfies SimilarMessage[];
-    },
-
-    async messageRecipients(messageId) {
-      const id = normalizeMessageId(messageId.replace(/^mailMessage:/i, ''));
-      if (!id) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a message id: ${messageId}`);
-      const events = await list(
-        { entityKeySets: [[`mailMessage:${id}`]], kinds: ['emailDelivered'] },
-        10_000,
-      );
-      return [...new Set(events.flatMap((event) => event.mailRecipients ?? []))].sort();
-    },
-
-    async urlClicks(url, window) {
-      const normalized = normalizeUrl(url.replace(/^url:/i, ''));
-      if (!normalized) throw new AutoirError('AUTOIR_E_BAD_INPUT', `not a URL: ${url}`);
-      return list(
-        { entityKeySets: [[`url:${normalized}`]], kinds: ['urlClick', 'httpRequest'], ...windowOf(window) },
-        10_000,
-      );
-    },
-
-    async userLogons(userKey, window, limit = 1000) {
-      const keys = await equivalentKeys(db, normalizeEntityKey(withPrefix('user', userKey)));
-      return list({ entityKeySets: [keys], kinds: logonKinds, ...windowOf(window) }, limit);
-    },
-  };
-}
 
 /** The text of a stored raw record (a blob of UTF-8, or text stored by an earlier version). */
 function rawText(value: unknown): string {

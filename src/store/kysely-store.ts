@@ -6,12 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { createAlertStatements, createAlertStore, type AlertStatements } from './alert-store.js';
 import type { RunMany } from './bulk-insert.js';
 import type { RowTable } from './row-table.js';
-import {
-  createEventQuery,
-  createEventStatements,
-  createEventStore,
-  type EventStatements,
-} from './event-store.js';
+import { createEventStatements, createEventStore, type EventStatements } from './event-store.js';
 import type { Store, StoreDialect } from './ports.js';
 import type { Database } from './schema.js';
 import { createIncidentStore } from './incident-store.js';
@@ -21,6 +16,7 @@ import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
 import { createUserStore } from './user-store.js';
+import { createEventQuery } from './events/query.js';
 
 export interface KyselyStoreOptions {
   readonly dialect: StoreDialect;

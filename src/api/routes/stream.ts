@@ -12,41 +12,6 @@ export function streamRoutes(store: Store, options: { pollMs?: number } = {}): R
   return [
     defineRoute({
       method: 'GET',
-      url: '/api/v1/dashboard',
-      operationId: 'getDashboard',
-      summary:
-        'Open incidents by severity, pending actions and their wait, investigations by status, time to verdict',
-      tag: 'dashboard',
-      role: 'viewer',
-      responses: {
-        200: {
-          description: 'The figures.',
-          schema: z.object({
-            incidents: z.object({ total: z.number(), bySeverity: z.record(z.string(), z.number()) }),
-            actions: z.object({
-              byStatus: z.record(z.string(), z.number()),
-              pending: z.number(),
-              oldestPendingAt: z.string().nullable(),
-              meanPendingWaitMs: z.number().nullable(),
-            }),
-            investigations: z.object({
-              byStatus: z.record(z.string(), z.number()),
-              meanTimeToVerdictMs: z.number().nullable(),
-            }),
-          }),
-        },
-      },
-      async handler() {
-        const [incidents, actions, investigations] = await Promise.all([
-          store.incidents.countIncidents({ statuses: ['active'] }),
-          store.actions.stats(new Date()),
-          store.investigations.stats(),
-        ]);
-        return { incidents, actions, investigations };
-      },
-    }),
-    defineRoute({
-      method: 'GET',
       url: '/api/v1/stream',
       operationId: 'stream',
       summary: 'Server-sent events: `change` with what changed (investigations, actions) as it happens',

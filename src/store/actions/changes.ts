@@ -20,6 +20,7 @@ import type { EngineState } from '../../domain/investigation.js';
 import { settleInvestigation } from '../../domain/settlement.js';
 import type { ActionRow } from './rows.js';
 import { inFlightKey, toAction } from './rows.js';
+import { newAction } from '../../domain/action.js';
 
 export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
   const byKey = (executor: Kysely<Database>, key: number) =>
@@ -182,8 +183,7 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
       .where('in_flight', '=', key)
       .executeTakeFirst();
     if (existing) return { action: toAction(existing), created: false };
-    const approve = draft.decision.outcome === 'approve';
-    const status: ActionStatus = approve ? 'queued' : 'pendingApproval';
+    const start = newAction({ ...draft, expiresAt: draft.expiresAt?.getTime() ?? null }, time);
     const inserted = await executor
       .insertInto('actions')
       .values({
@@ -196,21 +196,21 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
         evidence_key: draft.evidenceKey,
         verdict: draft.verdict,
         source: draft.source,
-        status,
+        status: start.status,
         in_flight: key,
         parameters: JSON.stringify(draft.parameters),
         reasons: JSON.stringify(draft.reasons),
         requested_by: draft.requestedBy,
-        decided_by: approve ? draft.decision.by : null,
-        decided_at: approve ? time : null,
+        decided_by: start.decidedBy,
+        decided_at: start.decidedAt,
         decision_rule: draft.decision.rule,
         comment: draft.comment ?? null,
         undo_of: draft.undoOf ?? null,
         idempotency_key: `autoir-${randomBytes(16).toString('hex')}`,
-        next_attempt_at: approve ? time : null,
+        next_attempt_at: start.nextAttemptAt,
         created_at: time,
         updated_at: time,
-        expires_at: approve ? null : (draft.expiresAt?.getTime() ?? null),
+        expires_at: start.expiresAt,
       })
       // A planner on another worker may have inserted the same triple since the check: its action wins.
       .onConflict((conflict) => conflict.column('in_flight').doNothing())
@@ -229,13 +229,7 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
       );
     }
     const id = Number(inserted.id);
-    await log(executor, id, null, 'pendingApproval', draft.requestedBy, draft.reasons[0] ?? null, now);
-    if (approve) {
-      await log(executor, id, 'pendingApproval', 'approved', draft.decision.by, draft.decision.rule, now);
-      await log(executor, id, 'approved', 'queued', draft.decision.by, null, now);
-    } else if (draft.decision.rule) {
-      await log(executor, id, 'pendingApproval', 'pendingApproval', 'policy', draft.decision.rule, now);
-    }
+    for (const step of start.history) await log(executor, id, step.from, step.to, step.by, step.message, now);
     const row = (await byKey(executor, id))!;
     return { action: toAction(row), created: true };
   };

@@ -13,6 +13,7 @@ import type { ActionQueue } from '../../respond/ports.js';
 import type { Atomically } from '../query-helpers.js';
 import { type ActionChanges } from './changes.js';
 import { toAction } from './rows.js';
+import { attemptEvent } from '../../domain/action.js';
 
 /** Results that connectors' systems post back. */
 export interface ActionCallbacks {
@@ -116,93 +117,57 @@ export function queueOperations(
         if (!row || row.claimed_by !== worker || row.status !== 'running') return false;
         const time = now.getTime();
         const base = { claimed_by: null, lease_until: null, connector };
-        switch (result.status) {
-          case 'succeeded':
-            await move(
-              executor,
-              row,
-              [{ type: 'succeed' }],
-              connector ?? worker,
-              result.message ?? null,
-              {
-                ...base,
-                result_message: result.message ?? null,
-                result_details: result.details ? JSON.stringify(result.details) : null,
-                unreachable_since: null,
-              },
-              now,
-            );
-            if (row.undo_of !== null) await markUndone(executor, Number(row.undo_of), key, now);
-            break;
-          case 'failed':
-          case 'timedOut':
-            await move(
-              executor,
-              row,
-              [{ type: result.status === 'failed' ? 'fail' : 'timeOut' }],
-              connector ?? worker,
-              result.message,
-              {
-                ...base,
-                result_message: result.message,
-                result_details: result.details ? JSON.stringify(result.details) : null,
-              },
-              now,
-            );
-            break;
-          case 'retry':
-            await move(
-              executor,
-              row,
-              [{ type: 'retry' }],
-              connector ?? worker,
-              result.message,
-              {
-                ...base,
-                result_message: result.message,
-                next_attempt_at: result.nextAttemptAt.getTime(),
-              },
-              now,
-            );
-            break;
-          case 'pendingResource':
-            await move(
-              executor,
-              row,
-              [{ type: 'awaitResource' }],
-              connector ?? worker,
-              result.message,
-              {
-                ...base,
-                result_message: result.message,
-                next_attempt_at: result.nextAttemptAt.getTime(),
-                unreachable_since: row.unreachable_since ?? time,
-              },
-              now,
-            );
-            break;
-          case 'accepted':
-            await log(
-              executor,
-              key,
-              'running',
-              'running',
-              connector ?? worker,
-              result.message ?? 'accepted: waiting for the result',
-              now,
-            );
-            await executor
-              .updateTable('actions')
-              .set({
-                ...base,
-                awaiting_callback: 1,
-                lease_until: result.deadline.getTime(),
-                result_message: result.message ?? null,
-                updated_at: time,
-              })
-              .where('id', '=', key)
-              .execute();
-            break;
+        const by = connector ?? worker;
+        const event = attemptEvent(result.status);
+        if (event === undefined) {
+          // Accepted: still running, its result awaited by callback until the deadline (held as the lease).
+          const accepted = result as Extract<typeof result, { status: 'accepted' }>;
+          await log(
+            executor,
+            key,
+            'running',
+            'running',
+            by,
+            accepted.message ?? 'accepted: waiting for the result',
+            now,
+          );
+          await executor
+            .updateTable('actions')
+            .set({
+              ...base,
+              awaiting_callback: 1,
+              lease_until: accepted.deadline.getTime(),
+              result_message: accepted.message ?? null,
+              updated_at: time,
+            })
+            .where('id', '=', key)
+            .execute();
+        } else {
+          // A finished attempt replaces the previous result's details; a retry keeps them.
+          const finished =
+            result.status === 'succeeded' || result.status === 'failed' || result.status === 'timedOut';
+          const details = 'details' in result && result.details ? JSON.stringify(result.details) : null;
+          await move(
+            executor,
+            row,
+            [event],
+            by,
+            result.message ?? null,
+            {
+              ...base,
+              result_message: result.message ?? null,
+              ...(finished ? { result_details: details } : {}),
+              ...('nextAttemptAt' in result ? { next_attempt_at: result.nextAttemptAt.getTime() } : {}),
+              // Succeeded: reachable again; unreachable: since the first time it was.
+              ...(result.status === 'succeeded' ? { unreachable_since: null } : {}),
+              ...(result.status === 'pendingResource'
+                ? { unreachable_since: row.unreachable_since ?? time }
+                : {}),
+            },
+            now,
+          );
+          if (result.status === 'succeeded' && row.undo_of !== null)
+            await markUndone(executor, Number(row.undo_of), key, now);
         }
         await follow(executor, [key], now);
         return true;
