@@ -59,14 +59,9 @@ export interface JoiningAlert {
   readonly entities: readonly { readonly type: string; readonly key: string }[];
 }
 
-export interface IncidentSummaryUpdate {
+/** The summary an incident gets when alerts join it or incidents merge into it. */
+export interface IncidentSummaryUpdate extends Omit<IncidentAggregate, 'devices'> {
   readonly title: string;
-  readonly leadTitle: string;
-  readonly severity: Severity;
-  readonly alertCount: number;
-  readonly firstActivityAt: number;
-  readonly lastActivityAt: number;
-  readonly entities: readonly EntityCount[];
   /**
    * The device list: the only part's, unchanged (no device added); more than MAX_TRACKED_DEVICES; or these keys,
    * sorted.

@@ -154,3 +154,20 @@ export function redactPolicy(document: unknown): unknown {
     notifications: { ...doc.notifications, webhook: { ...doc.notifications.webhook, secret: '***' } },
   };
 }
+
+/** The policy as the faces show it: the stored document and the policy in force, secrets hidden. */
+export async function policyView(store: { readonly policy: PolicySettings }) {
+  const document = await loadPolicyDocument(store);
+  const effective = resolvePolicy(document);
+  const webhook = effective.notifications.webhook;
+  return {
+    stored: redactPolicy(document),
+    effective: {
+      ...effective,
+      notifications: {
+        ...effective.notifications,
+        webhook: webhook ? { url: webhook.url, secret: '***' } : null,
+      },
+    },
+  };
+}

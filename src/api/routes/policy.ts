@@ -4,7 +4,7 @@
  * for admins.
  */
 import { z } from 'zod';
-import { loadPolicyDocument, parsePolicy, redactPolicy, resolvePolicy } from '../../respond/policy-config.js';
+import { parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
 import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
@@ -24,19 +24,7 @@ export function policyRoutes(store: Store): RouteSpec[] {
       role: 'viewer',
       responses: { 200: { description: 'The policy (secrets shown as ***).' } },
       async handler() {
-        const document = await loadPolicyDocument(store);
-        const effective = resolvePolicy(document);
-        const webhook = effective.notifications.webhook;
-        return {
-          stored: redactPolicy(document),
-          effective: {
-            ...effective,
-            notifications: {
-              ...effective.notifications,
-              webhook: webhook ? { url: webhook.url, secret: '***' } : null,
-            },
-          },
-        };
+        return policyView(store);
       },
     }),
     defineRoute({

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { AutoirError } from '../../domain/errors.js';
-import { loadPolicyDocument, parsePolicy, redactPolicy, resolvePolicy } from '../../respond/policy-config.js';
+import { loadPolicyDocument, parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { CliContext } from '../context.js';
 import { groupTable } from './groups.js';
 
@@ -42,21 +42,9 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStore(command, async (store) => {
-        const document = await loadPolicyDocument(store);
-        const effective = resolvePolicy(document);
         const groups = await store.policy.listGroups();
-        const webhook = effective.notifications.webhook;
-        const view = {
-          stored: redactPolicy(document),
-          effective: {
-            ...effective,
-            notifications: {
-              ...effective.notifications,
-              webhook: webhook ? { url: webhook.url, secret: '***' } : null,
-            },
-          },
-          groups,
-        };
+        const view = { ...(await policyView(store)), groups };
+        const { effective } = view;
         if (options.json) printJson(view);
         else {
           print(`approval expiry: ${Math.round(effective.approvalExpiryMs / 3_600_000)} h\n`);
