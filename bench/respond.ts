@@ -18,6 +18,7 @@ import { connectorSource } from '../src/app/connectors.js';
 import { executePending } from '../src/respond/executor.js';
 import { openBenchStore } from './store.js';
 import type { Page } from '../src/domain/page.js';
+import { publicOnly } from '../src/connectors/outbound.js';
 
 /** Action types and a target of each for index `i`: no two actions share (type, target). */
 const KINDS: readonly { type: ActionType; target: (i: number) => string; device: boolean }[] = [
@@ -93,13 +94,12 @@ export async function benchRespond(options: {
       'bench connector',
     );
     await store.policy.putConnector(
-      config.name,
-      config as unknown as Record<string, unknown>,
+      { name: config.name, config: config as unknown as Record<string, unknown>, definedOn: 'host' },
       'bench',
       new Date(),
       (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),
     );
-    const connectors = connectorSource(store);
+    const connectors = connectorSource(store, publicOnly);
 
     // Actions waiting for approval, as the planner leaves them.
     const idsByType = new Map<ActionType, string[]>();

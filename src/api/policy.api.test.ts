@@ -133,12 +133,12 @@ describe.each(backends)('the response policy, connectors and the audit log over 
     const secret = 'a-very-long-secret-123';
     const put = await call('admin', 'PUT', '/api/v1/policy', {
       approvalExpiry: '3d',
-      notifications: { webhook: { url: 'http://127.0.0.1:9/x', secret } },
+      notifications: { webhook: { url: 'https://hooks.example.com/x', secret } },
     });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toEqual({
       approvalExpiry: '3d',
-      notifications: { webhook: { url: 'http://127.0.0.1:9/x', secret: '***' } },
+      notifications: { webhook: { url: 'https://hooks.example.com/x', secret: '***' } },
     });
     expect(put.body).not.toContain(secret);
 
@@ -149,7 +149,7 @@ describe.each(backends)('the response policy, connectors and the audit log over 
       stored: { approvalExpiry: '3d', notifications: { webhook: { secret: '***' } } },
       effective: {
         approvalExpiryMs: 3 * DAY,
-        notifications: { webhook: { url: 'http://127.0.0.1:9/x', secret: '***' } },
+        notifications: { webhook: { url: 'https://hooks.example.com/x', secret: '***' } },
       },
     });
 

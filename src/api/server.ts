@@ -44,6 +44,7 @@ import { defaultWebRoot, registerStatic } from './static.js';
 import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 import { hashToken } from '../app/tokens.js';
+import { publicOnly, type OutboundPolicy } from '../connectors/outbound.js';
 
 export interface ServerOptions {
   readonly store: Store;
@@ -63,6 +64,8 @@ export interface ServerOptions {
    * `Secure` (`AUTOIR_COOKIE_SECURE=1`; it is anyway when the request came over https).
    */
   readonly sessions?: Partial<SessionOptions>;
+  /** Where URLs configured through the API may point (default: public addresses only; `AUTOIR_OUTBOUND_ALLOW`). */
+  readonly outbound?: OutboundPolicy;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -80,10 +83,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...indicatorRoutes(options.store),
     ...actionRoutes(options.store),
-    ...policyRoutes(options.store),
+    ...policyRoutes(options.store, options.outbound ?? publicOnly),
     ...groupRoutes(options.store),
     ...tagRoutes(options.store),
-    ...connectorRoutes(options.store),
+    ...connectorRoutes(options.store, options.outbound ?? publicOnly),
     ...auditRoutes(options.store),
     ...tokenRoutes(options.store),
     ...sessionRoutes(options.store, sessions),

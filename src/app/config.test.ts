@@ -42,6 +42,7 @@ describe('settings from the environment', () => {
       AUTOIR_RULE_MIN_LEVEL: 'high',
       AUTOIR_BUNDLED_RULES: '0',
       AUTOIR_CONNECTORS: 'connectors.yaml',
+      AUTOIR_OUTBOUND_ALLOW: '10.20.0.0/16, edr.corp.example',
     });
     expect(settings.store).toEqual({ kind: 'postgres', url: 'postgres://autoir@db/autoir', schema: 'soc' });
     expect(settings.server).toEqual({
@@ -64,6 +65,7 @@ describe('settings from the environment', () => {
     });
     expect(settings.detection).toEqual({ bundled: false, statuses: ['stable', 'test'], minLevel: 'high' });
     expect(settings.connectorsFile).toBe(path.resolve('connectors.yaml'));
+    expect(settings.outboundAllow).toEqual(['10.20.0.0/16', 'edr.corp.example']);
   });
 
   it('names every bad value at once, as a usage error', () => {
@@ -76,6 +78,7 @@ describe('settings from the environment', () => {
         AUTOIR_MAX_INVESTIGATIONS: '0',
         AUTOIR_RULE_STATUSES: 'stable,bogus',
         AUTOIR_PUBLIC_URL: 'ftp://x',
+        AUTOIR_OUTBOUND_ALLOW: '10.0.0.0/99',
       });
     } catch (error) {
       caught = error;
@@ -89,6 +92,7 @@ describe('settings from the environment', () => {
       'AUTOIR_MAX_INVESTIGATIONS must be a positive whole number, got 0',
       'AUTOIR_RULE_STATUSES: unknown rule status bogus',
       'AUTOIR_PUBLIC_URL must be an http:// or https:// URL, got ftp://x',
+      'AUTOIR_OUTBOUND_ALLOW: 10.0.0.0/99: a prefix length from 0 to 32',
     ])
       expect(message).toContain(expected);
   });

@@ -22,6 +22,8 @@
  * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
+ * | `AUTOIR_OUTBOUND_ALLOW`                    | addresses, CIDR ranges, host names autoir's requests may reach |
+ * |                                            | beyond public addresses (comma-separated)                      |
  */
 import path from 'node:path';
 import type { DetectionConfig } from '../detect/detector.js';
@@ -30,6 +32,7 @@ import { durationMs } from '../domain/duration.js';
 import { normalizeEntityKey } from '../domain/entity.js';
 import { DEFAULT_SESSION_IDLE_MS, SESSION_MAX_AGE_MS, type SessionOptions } from '../domain/access.js';
 import { AutoirError } from '../domain/errors.js';
+import { allowEntryProblem } from '../connectors/outbound.js';
 import type { EngineLimits } from '../investigate/engine.js';
 import type { StoreConfig } from '../store/open-store.js';
 
@@ -63,6 +66,8 @@ export interface Settings {
   readonly detection: DetectionConfig;
   /** A YAML file of connectors, read at start. */
   readonly connectorsFile?: string;
+  /** Where autoir's own requests may go beyond public addresses (connectors/outbound.ts). */
+  readonly outboundAllow: readonly string[];
 }
 
 /** Options of a command that override settings. */
@@ -108,8 +113,15 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
   const analyzeBatch = read.positive('AUTOIR_ANALYZE_BATCH');
   const maxRunning = read.positive('AUTOIR_MAX_INVESTIGATIONS');
 
+  const outboundAllow = read.list('AUTOIR_OUTBOUND_ALLOW', ',');
+  for (const entry of outboundAllow) {
+    const problem = allowEntryProblem(entry);
+    if (problem !== undefined) problems.push(`AUTOIR_OUTBOUND_ALLOW: ${problem}`);
+  }
+
   const settings: Settings = {
     store,
+    outboundAllow,
     server: {
       bodyLimit,
       logRequests: env.AUTOIR_LOG_REQUESTS === '1',

@@ -3,7 +3,8 @@
  * file (`AUTOIR_CONNECTORS`, read at start; its errors stop the start) and from the store (`autoir connectors add`,
  * `PUT /api/v1/connectors/:name`, read on every pass so a change applies without a restart). A stored connector
  * replaces a file's connector of the same name. Each configuration's connector is built once (again when the
- * configuration changes).
+ * configuration changes). A kind that runs programs on the server (`command`) runs only when it was defined on the
+ * host; one stored through the API (possible before this was refused) is left out, with a warning.
  */
 import {
   createConnector,
@@ -11,6 +12,8 @@ import {
   parseConnectorConfig,
   type ConnectorConfig,
 } from '../connectors/config.js';
+import { findConnectorKind } from '../connectors/index.js';
+import type { OutboundPolicy } from '../connectors/outbound.js';
 import { webhookNotifications } from '../connectors/webhook/webhook.js';
 import type {
   Connector,
@@ -18,41 +21,71 @@ import type {
   ConnectorPorts,
   ConnectorSource,
   NotificationChannel,
+  StoredConnector,
 } from '../respond/ports.js';
 
 /** Where digests of pending actions go: the policy's webhook, signed like the webhook connector's requests. */
-export const notificationChannel: NotificationChannel = webhookNotifications;
+export function notificationChannel(outbound: OutboundPolicy): NotificationChannel {
+  return webhookNotifications(outbound);
+}
+
+/** Why a stored connector does not run, or `undefined` when it does. */
+export function storedConnectorProblem(
+  row: Pick<StoredConnector, 'config' | 'definedOn'>,
+): string | undefined {
+  const kind = findConnectorKind(String(row.config.kind));
+  if (kind?.hostOnly && row.definedOn !== 'host')
+    return `a ${kind.kind} connector runs programs on the server and was stored through the API: it does not run until it is defined on the host (AUTOIR_CONNECTORS, or \`autoir connectors add\` run there)`;
+  return undefined;
+}
 
 const built = new Map<string, { text: string; connector: Connector }>();
 
 /** A configuration's connector, built once per configuration (rebuilt when it changes). */
-function connectorOf(config: ConnectorConfig): Connector {
-  const text = JSON.stringify(config);
+function connectorOf(config: ConnectorConfig, outbound: OutboundPolicy): Connector {
+  const text = JSON.stringify([config, outbound.allow]);
   const cached = built.get(config.name);
   if (cached?.text === text) return cached.connector;
-  const connector = createConnector(config);
+  const connector = createConnector(config, process.env, outbound);
   built.set(config.name, { text, connector });
   return connector;
 }
 
 /** A configuration as the response stage routes and runs it. */
-export function connectorEntry(config: ConnectorConfig): ConnectorEntry {
+export function connectorEntry(config: ConnectorConfig, outbound: OutboundPolicy): ConnectorEntry {
   return {
     name: config.name,
     enabled: config.enabled,
     actions: config.actions,
     ...(config.groups ? { groups: config.groups } : {}),
-    connector: () => connectorOf(config),
+    connector: () => connectorOf(config, outbound),
   };
 }
 
-export function connectorSource(store: ConnectorPorts, file?: string): ConnectorSource {
+export function connectorSource(
+  store: ConnectorPorts,
+  outbound: OutboundPolicy,
+  file?: string,
+  warn: (message: string) => void = (message) => process.stderr.write(`autoir: ${message}\n`),
+): ConnectorSource {
   const fromFile = file ? loadConnectorFile(file) : [];
+  const warned = new Set<string>();
   return async () => {
-    const stored = (await store.policy.listConnectors()).map((row) =>
-      parseConnectorConfig(row.config, `stored connector ${row.name}`),
+    const stored: ConnectorConfig[] = [];
+    const names = new Set<string>();
+    for (const row of await store.policy.listConnectors()) {
+      // A stored name replaces the file's, even when the stored one does not run.
+      names.add(row.name);
+      const problem = storedConnectorProblem(row);
+      if (problem === undefined)
+        stored.push(parseConnectorConfig(row.config, `stored connector ${row.name}`));
+      else if (!warned.has(`${row.name} ${row.updatedAt}`)) {
+        warned.add(`${row.name} ${row.updatedAt}`);
+        warn(`stored connector ${row.name}: ${problem}`);
+      }
+    }
+    return [...fromFile.filter((config) => !names.has(config.name)), ...stored].map((config) =>
+      connectorEntry(config, outbound),
     );
-    const names = new Set(stored.map((config) => config.name));
-    return [...fromFile.filter((config) => !names.has(config.name)), ...stored].map(connectorEntry);
   };
 }

@@ -173,8 +173,7 @@ export async function prepareDemo(services: Services, progress: (text: string) =
       'demo connector',
     );
     await store.policy.putConnector(
-      'demo',
-      config as unknown as Record<string, unknown>,
+      { name: 'demo', config: config as unknown as Record<string, unknown>, definedOn: 'host' },
       'system:demo',
       new Date(),
       (c) => c,

@@ -10,6 +10,7 @@ import { windowsDetection } from '../detect/matcher.js';
 import type { Detection } from '../ingest/ports.js';
 import type { EngineLimits } from '../investigate/engine.js';
 import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
+import { outboundPolicy, type OutboundPolicy } from '../connectors/outbound.js';
 import type { ConnectorSource } from '../respond/ports.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
@@ -36,6 +37,8 @@ export interface Services {
   ingestDetection(config: DetectionConfig): Detection;
   /** The connectors in force: the `AUTOIR_CONNECTORS` file (read once) and the store's. */
   connectors(): ConnectorSource;
+  /** Where autoir's own requests may go (`AUTOIR_OUTBOUND_ALLOW` beyond public addresses). */
+  readonly outbound: OutboundPolicy;
   /**
    * What a worker runs with (correlation, playbooks, limits, connectors, notifications, callbacks): the one place
    * it is assembled, for `serve`, `run --until-idle`, `worker` and `demo`.
@@ -60,9 +63,11 @@ export function createServices(settings: Settings, store: Store): Services {
   let correlation: CorrelationOptions | undefined;
   let investigation: InvestigationSettings | undefined;
   let connectors: ConnectorSource | undefined;
+  const outbound = outboundPolicy(settings.outboundAllow);
   const services: Services = {
     settings,
     store,
+    outbound,
     correlation() {
       const { infrastructure, warninglists, ...thresholds } = settings.correlation;
       correlation ??= {
@@ -85,7 +90,7 @@ export function createServices(settings: Settings, store: Store): Services {
     detection: (options = {}) => detectionWith(settings.detection, options),
     ingestDetection: (config) => windowsDetection(config),
     connectors() {
-      connectors ??= connectorSource(store, settings.connectorsFile);
+      connectors ??= connectorSource(store, outbound, settings.connectorsFile);
       return connectors;
     },
     work(options = {}) {
@@ -97,7 +102,7 @@ export function createServices(settings: Settings, store: Store): Services {
         limits: investigation.limits,
         ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
         connectors: services.connectors(),
-        notifications: notificationChannel,
+        notifications: notificationChannel(outbound),
         callbackUrl: (actionId) =>
           base ? `${base}/api/v1/actions/${encodeURIComponent(actionId)}/result` : null,
         ...(options.log ? { log: options.log } : {}),

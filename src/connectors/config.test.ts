@@ -16,6 +16,7 @@ import {
 import { connectorKinds, findConnectorKind } from './index.js';
 import { verifyWebhookSignature } from './webhook/webhook.js';
 import { connectorFor } from '../respond/routing.js';
+import { outboundPolicy } from './outbound.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autoir-connectors-'));
 
@@ -200,6 +201,7 @@ describe('connector configuration', () => {
           settings: { ...edr.settings, url, headers: { authorization: 'env:AUTOIR_TEST_EDR_TOKEN' } },
         },
         { AUTOIR_TEST_EDR_SECRET: secret, AUTOIR_TEST_EDR_TOKEN: 'Bearer from-env' },
+        outboundPolicy(['127.0.0.1/32']),
       );
       expect(connector).toMatchObject({ name: 'edr', kind: 'webhook', timeoutMs: 45_000 });
       const outcome = await connector.run(

@@ -14,6 +14,7 @@ import { durationMs } from '../domain/duration.js';
 import { AutoirError } from '../domain/errors.js';
 import type { ConnectorDefinition } from './connector.js';
 import { connectorKinds, findConnectorKind } from './index.js';
+import { publicOnly, type OutboundPolicy } from './outbound.js';
 import { redactSettings, resolveSecrets } from './secrets.js';
 import type { Connector } from '../respond/ports.js';
 
@@ -184,11 +185,13 @@ export function redactConnector(config: ConnectorConfig): ConnectorConfig {
 
 /**
  * The connector a configuration describes. Secrets given as `env:NAME` are read from `env` now; an unset
- * variable is `AUTOIR_E_BAD_INPUT` naming the connector, the setting and the variable.
+ * variable is `AUTOIR_E_BAD_INPUT` naming the connector, the setting and the variable. Its own requests go only
+ * where `outbound` lets them (public addresses by default).
  */
 export function createConnector(
   config: ConnectorConfig,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  outbound: OutboundPolicy = publicOnly,
 ): Connector {
   const definition = definitionOf(config);
   const where = `connector ${config.name}`;
@@ -211,5 +214,5 @@ export function createConnector(
     throw new AutoirError('AUTOIR_E_BAD_INPUT', `${where}: timeout: a duration like 30s, 2m or 500ms`, {
       location: { field: 'timeout' },
     });
-  return definition.create(config.name, settings.data, timeoutMs);
+  return definition.create(config.name, settings.data, timeoutMs, { outbound });
 }

@@ -242,3 +242,14 @@ export function actionView(action: ActionRecord) {
   const { key: _key, ...rest } = action;
   return { ...rest, title: actionCatalog[action.type].title };
 }
+
+/**
+ * The action without what its connector's receiver answered (`resultDetails.reply`), which may say more than the
+ * receiver's owner meant to show: for anyone but admins, and for notifications.
+ */
+export function withoutReply(action: ActionRecord): ActionRecord {
+  const details = action.resultDetails;
+  if (!details || !('reply' in details)) return action;
+  const { reply: _reply, ...others } = details;
+  return { ...action, resultDetails: others };
+}

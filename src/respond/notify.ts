@@ -4,7 +4,7 @@
  * requests). An action is marked notified only once a digest naming it was delivered; a failed delivery is tried
  * again on the next pass.
  */
-import { actionView } from './action-center.js';
+import { actionView, withoutReply } from './action-center.js';
 import { loadPolicy } from './policy-config.js';
 import type { NotificationChannel, NotifyPorts } from './ports.js';
 
@@ -41,7 +41,7 @@ export async function notifyPending(
         pending.filter((action) => action.type === type).length,
       ]),
     ),
-    actions: pending.map(actionView),
+    actions: pending.map((action) => actionView(withoutReply(action))),
   });
   try {
     await channel.send(webhook, body, now());

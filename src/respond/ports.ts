@@ -76,10 +76,17 @@ export interface ProposalPlan {
   readonly plan: { readonly drafts: readonly ActionDraft[] } | { readonly skip: string };
 }
 
+export type ConnectorOrigin = 'host' | 'api';
+
 /** A connector configuration as stored: secrets included; callers redact before showing it. */
 export interface StoredConnector {
   readonly name: string;
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Where it was defined: `host` (a command run on the server) or `api`. A kind that runs programs on the server
+   * runs only when defined on the host.
+   */
+  readonly definedOn: ConnectorOrigin;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -11,6 +11,7 @@ import { draftAlert } from '../../test/helpers/alerts.js';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { parseConnectorConfig } from '../connectors/config.js';
 import { connectorEntry } from '../app/connectors.js';
+import { publicOnly } from '../connectors/outbound.js';
 import { type Entity } from '../domain/entity.js';
 import { loadPlaybooks } from '../investigate/playbooks.js';
 import { runUntilIdle } from '../worker/worker.js';
@@ -67,6 +68,7 @@ const connectors = async () => [
       { name: 'script', kind: 'command', timeout: '20s', settings: { command: script } },
       'test',
     ),
+    publicOnly,
   ),
 ];
 

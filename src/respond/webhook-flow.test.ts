@@ -15,6 +15,10 @@ import { executePending } from './executor.js';
 import { notifyPending } from './notify.js';
 import type { ActionDraft } from './ports.js';
 import { generateToken, hashToken } from '../app/tokens.js';
+import { outboundPolicy } from '../connectors/outbound.js';
+
+/** The receivers of these tests listen on loopback, which autoir calls only when allowed. */
+const loopback = outboundPolicy(['127.0.0.1/32']);
 
 const SECRET = 'a-shared-secret-of-some-length';
 
@@ -101,6 +105,7 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
         { name: 'edr', kind: 'webhook', timeout: '5s', settings: { url: url(), secret: SECRET } },
         'test',
       ),
+      loopback,
     ),
   ];
   const execute = (now: Date) =>
@@ -197,10 +202,18 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
       );
     respond = () => ({ status: 200 });
     expect(
-      await notifyPending(t.store, webhookNotifications, () => new Date(created.getTime() + 60_000)),
+      await notifyPending(
+        t.store,
+        webhookNotifications(loopback),
+        () => new Date(created.getTime() + 60_000),
+      ),
     ).toEqual({ notified: 0 });
     expect(
-      await notifyPending(t.store, webhookNotifications, () => new Date(created.getTime() + 5 * 60_000)),
+      await notifyPending(
+        t.store,
+        webhookNotifications(loopback),
+        () => new Date(created.getTime() + 5 * 60_000),
+      ),
     ).toEqual({
       notified: 3,
     });
@@ -212,7 +225,11 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
       byType: { isolateDevice: 3 },
     });
     expect(
-      await notifyPending(t.store, webhookNotifications, () => new Date(created.getTime() + 20 * 60_000)),
+      await notifyPending(
+        t.store,
+        webhookNotifications(loopback),
+        () => new Date(created.getTime() + 20 * 60_000),
+      ),
     ).toEqual({
       notified: 0,
     });

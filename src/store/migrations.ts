@@ -14,6 +14,7 @@ import { migration as m0008 } from './migrations/0008-response-indexes.js';
 import { migration as m0009 } from './migrations/0009-alert-entity-timelines.js';
 import { migration as m0010 } from './migrations/0010-uninvestigated-by-id.js';
 import { migration as m0011 } from './migrations/0011-correlation-generation.js';
+import { migration as m0012 } from './migrations/0012-connector-origin.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0009_alert_entity_timelines': m0009,
   '0010_uninvestigated_by_id': m0010,
   '0011_correlation_generation': m0011,
+  '0012_connector_origin': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -6,7 +6,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../domain/policy.js';
 import { writeAudit } from './audit-store.js';
 import type { Database } from './schema.js';
-import type { AssetPolicy, ConnectorSettings, PolicySettings } from '../respond/ports.js';
+import type { AssetPolicy, ConnectorSettings, PolicySettings, StoredConnector } from '../respond/ports.js';
 import type { Atomically } from './query-helpers.js';
 import type { GroupInput } from '../domain/policy.js';
 import { checkGroupDeletion, groupChange } from '../domain/policy.js';
@@ -46,9 +46,9 @@ export interface PolicyStore extends PolicySettings, AssetPolicy, ConnectorSetti
     redact?: (value: unknown) => unknown,
   ): Promise<void>;
 
+  /** Create or replace a connector; `definedOn` says where its definition came from. */
   putConnector(
-    name: string,
-    config: Readonly<Record<string, unknown>>,
+    connector: Pick<StoredConnector, 'name' | 'config' | 'definedOn'>,
     by: string,
     now: Date,
     redact: (config: Readonly<Record<string, unknown>>) => unknown,
@@ -282,12 +282,13 @@ export function createPolicyStore(db: Kysely<Database>, atomically: Atomically):
       return rows.map((row) => ({
         name: row.name,
         config: JSON.parse(row.config) as Record<string, unknown>,
+        definedOn: row.defined_on === 'host' ? ('host' as const) : ('api' as const),
         createdAt: iso(Number(row.created_at)),
         updatedAt: iso(Number(row.updated_at)),
       }));
     },
 
-    putConnector: (name, config, by, now, redact) =>
+    putConnector: ({ name, config, definedOn }, by, now, redact) =>
       atomically(async (executor) => {
         const row = await executor
           .selectFrom('connectors')
@@ -298,8 +299,10 @@ export function createPolicyStore(db: Kysely<Database>, atomically: Atomically):
         const time = now.getTime();
         await executor
           .insertInto('connectors')
-          .values({ name, config: text, created_at: time, updated_at: time })
-          .onConflict((conflict) => conflict.column('name').doUpdateSet({ config: text, updated_at: time }))
+          .values({ name, config: text, created_at: time, updated_at: time, defined_on: definedOn })
+          .onConflict((conflict) =>
+            conflict.column('name').doUpdateSet({ config: text, updated_at: time, defined_on: definedOn }),
+          )
           .execute();
         await writeAudit(
           executor,

@@ -74,11 +74,25 @@ describe.each(backends)('the policy store and the audit log on %s', (dialect) =>
       kind: 'webhook',
       settings: { url: 'https://edr.example', secret: 'abcdefghijklmnop' },
     };
-    await t.store.policy.putConnector('edr', connector, 'user:root', at(1), (config) => ({
-      ...config,
-      settings: '***',
-    }));
-    expect((await t.store.policy.listConnectors()).map((row) => row.config)).toEqual([connector]);
+    await t.store.policy.putConnector(
+      { name: 'edr', config: connector, definedOn: 'api' },
+      'user:root',
+      at(1),
+      (config) => ({
+        ...config,
+        settings: '***',
+      }),
+    );
+    expect((await t.store.policy.listConnectors()).map((row) => [row.config, row.definedOn])).toEqual([
+      [connector, 'api'],
+    ]);
+    await t.store.policy.putConnector(
+      { name: 'edr', config: connector, definedOn: 'host' },
+      'cli:root',
+      at(1),
+      (config) => config,
+    );
+    expect((await t.store.policy.listConnectors()).map((row) => row.definedOn)).toEqual(['host']);
     expect(await t.store.policy.deleteConnector('edr', 'user:root', at(2))).toBe(true);
     expect(await t.store.policy.listConnectors()).toEqual([]);
     const log = await t.store.audit.list({ actor: 'user:root' }, { limit: 10 });
@@ -87,6 +101,9 @@ describe.each(backends)('the policy store and the audit log on %s', (dialect) =>
       'connector.create',
       'policy.set',
     ]);
+    expect(
+      (await t.store.audit.list({ actor: 'cli:root' }, { limit: 10 })).items.map((e) => e.operation),
+    ).toEqual(['connector.update']);
     expect(JSON.stringify(log.items)).not.toMatch(/super-secret|abcdefghijklmnop/);
   });
 

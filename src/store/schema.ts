@@ -403,6 +403,8 @@ export interface ConnectorsTable {
   config: string;
   created_at: number;
   updated_at: number;
+  /** `host` (the CLI on the server) or `api`. */
+  defined_on: Generated<string>;
 }
 
 export interface AuditLogTable {

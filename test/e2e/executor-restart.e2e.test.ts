@@ -137,6 +137,8 @@ describe.each(backends)('executor killed mid-call and restarted (%s)', (backend)
         AUTOIR_DATABASE_SCHEMA: '',
         ...t.env,
         AUTOIR_CONNECTORS: connectors,
+        // The receiver listens on loopback, which autoir calls only when allowed.
+        AUTOIR_OUTBOUND_ALLOW: '127.0.0.1/32',
         AUTOIR_TEST_RECEIVER_SECRET: SECRET,
       },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -13,8 +13,10 @@ import {
   decideActions,
   requestAction,
   undoActions,
+  withoutReply,
 } from '../../respond/action-center.js';
 import type { Store } from '../../store/ports.js';
+import { hasRole } from '../../domain/access.js';
 import { actorOf } from '../auth.js';
 import { commaList, defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
 import type { ActionRecord } from '../../domain/action.js';
@@ -110,8 +112,22 @@ const bulkBody = z
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
   actorOf(context.principal);
 
+/** An action as the caller may see it: receivers' replies for admins only. */
+const viewFor =
+  (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) => (action: ActionRecord) =>
+    actionView(
+      context.principal !== undefined && hasRole(context.principal.role, 'admin')
+        ? action
+        : withoutReply(action),
+    );
+
 export function actionRoutes(store: Store): RouteSpec[] {
-  const view = (actions: readonly ActionRecord[]) => ({ items: actions.map(actionView) });
+  const view = (
+    context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>,
+    actions: readonly ActionRecord[],
+  ) => ({
+    items: actions.map(viewFor(context)),
+  });
   const itemsSchema = z.object({ items: z.array(actionSchema) });
   const bulk = (
     verb: 'approve' | 'reject' | 'undo' | 'cancel',
@@ -134,7 +150,7 @@ export function actionRoutes(store: Store): RouteSpec[] {
         409: { description: 'An action is in the wrong status (nothing was changed).', schema: errorSchema },
       },
       handler: async (context) =>
-        view(await run(context.body.ids, actor(context), context.body.comment ?? null)),
+        view(context, await run(context.body.ids, actor(context), context.body.comment ?? null)),
     });
 
   return [
@@ -191,7 +207,8 @@ export function actionRoutes(store: Store): RouteSpec[] {
         },
         400: { description: 'A bad filter.', schema: errorSchema },
       },
-      async handler({ query }) {
+      async handler(context) {
+        const { query } = context;
         const filter = filterOf(query);
         const [page, total] = await Promise.all([
           store.actions.list(filter, {
@@ -200,7 +217,7 @@ export function actionRoutes(store: Store): RouteSpec[] {
           }),
           store.actions.count(filter),
         ]);
-        return { items: page.items.map(actionView), nextCursor: page.nextCursor, total };
+        return { items: page.items.map(viewFor(context)), nextCursor: page.nextCursor, total };
       },
     }),
     defineRoute({
@@ -239,10 +256,11 @@ export function actionRoutes(store: Store): RouteSpec[] {
         200: { description: 'The action.', schema: actionSchema.extend({ history: historySchema }) },
         404: { description: 'No such action.', schema: errorSchema },
       },
-      async handler({ params }) {
+      async handler(context) {
+        const { params } = context;
         const action = await store.actions.get(params.id);
         if (!action) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${params.id}`);
-        return { ...actionView(action), history: await store.actions.history(params.id) };
+        return { ...viewFor(context)(action), history: await store.actions.history(params.id) };
       },
     }),
     defineRoute({
@@ -275,7 +293,7 @@ export function actionRoutes(store: Store): RouteSpec[] {
         try {
           const action = await requestAction(store, context.body, actor(context), new Date());
           void context.reply.code(201);
-          return actionView(action);
+          return viewFor(context)(action);
         } catch (error) {
           const existing = isAutoirError(error)
             ? (error.details as { action?: ActionRecord } | undefined)?.action
@@ -284,7 +302,7 @@ export function actionRoutes(store: Store): RouteSpec[] {
           void context.reply.code(409);
           return {
             error: { code: 'AUTOIR_E_CONFLICT', message: (error as Error).message },
-            action: actionView(existing),
+            action: viewFor(context)(existing),
           };
         }
       },
@@ -325,7 +343,7 @@ export function actionRoutes(store: Store): RouteSpec[] {
         409: { description: 'The action is not running (its result is already in).', schema: errorSchema },
       },
       handler: async (context) =>
-        actionView(
+        viewFor(context)(
           await store.actions.recordCallback(context.params.id, context.body, actor(context), new Date()),
         ),
     }),

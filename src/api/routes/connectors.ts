@@ -3,6 +3,8 @@
  */
 import { z } from 'zod';
 import { parseConnectorConfig, redactConnector, type ConnectorConfig } from '../../connectors/config.js';
+import { findConnectorKind } from '../../connectors/index.js';
+import { checkDestination, type OutboundPolicy } from '../../connectors/outbound.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
@@ -18,7 +20,23 @@ function storedConnectors(store: Store): Promise<ConnectorConfig[]> {
     .then((rows) => rows.map((row) => parseConnectorConfig(row.config, `stored connector ${row.name}`)));
 }
 
-export function connectorRoutes(store: Store): RouteSpec[] {
+/**
+ * A kind that runs programs on the server is defined on the host only (the API may route actions to connectors,
+ * not define what the server executes); a webhook's URL must be one autoir may call.
+ */
+function checkDefinable(config: ConnectorConfig, outbound: OutboundPolicy): void {
+  const kind = findConnectorKind(config.kind);
+  if (kind?.hostOnly)
+    throw new AutoirError(
+      'AUTOIR_E_FORBIDDEN',
+      `body: kind: a ${config.kind} connector runs programs on the server: define it on the host (the AUTOIR_CONNECTORS file, or \`autoir connectors add\` run there), not through the API`,
+      { location: { field: 'kind' } },
+    );
+  if (typeof config.settings.url === 'string')
+    checkDestination(config.settings.url, outbound, 'settings.url', 'body');
+}
+
+export function connectorRoutes(store: Store, outbound: OutboundPolicy): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -60,13 +78,14 @@ export function connectorRoutes(store: Store): RouteSpec[] {
       body: z.record(z.string(), z.unknown()),
       responses: {
         200: { description: 'The connector (secrets shown as ***).' },
-        400: { description: 'A bad setting (named).', schema: errorSchema },
+        400: { description: 'A bad setting (named), or a URL autoir may not call.', schema: errorSchema },
+        403: { description: 'A kind defined on the host only (command).', schema: errorSchema },
       },
       async handler(context) {
         const config = parseConnectorConfig({ ...context.body, name: context.params.name }, 'body');
+        checkDefinable(config, outbound);
         await store.policy.putConnector(
-          config.name,
-          config as unknown as Record<string, unknown>,
+          { name: config.name, config: config as unknown as Record<string, unknown>, definedOn: 'api' },
           actor(context),
           new Date(),
           (c) => redactConnector(c as unknown as ConnectorConfig),

@@ -4,6 +4,7 @@
  * for admins.
  */
 import { z } from 'zod';
+import { checkDestination, type OutboundPolicy } from '../../connectors/outbound.js';
 import { parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
@@ -13,7 +14,7 @@ import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
   actorOf(context.principal);
 
-export function policyRoutes(store: Store): RouteSpec[] {
+export function policyRoutes(store: Store, outbound: OutboundPolicy): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -38,10 +39,15 @@ export function policyRoutes(store: Store): RouteSpec[] {
       body: z.record(z.string(), z.unknown()),
       responses: {
         200: { description: 'The stored policy (secrets shown as ***).' },
-        400: { description: 'A bad field (named).', schema: errorSchema },
+        400: {
+          description: 'A bad field (named), or a webhook URL autoir may not call.',
+          schema: errorSchema,
+        },
       },
       async handler(context) {
         const document = parsePolicy(context.body);
+        const webhook = document.notifications?.webhook;
+        if (webhook) checkDestination(webhook.url, outbound, 'notifications.webhook.url', 'body');
         await store.policy.setSetting('policy', document, actor(context), new Date(), redactPolicy);
         return redactPolicy(document);
       },

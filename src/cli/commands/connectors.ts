@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { loadConnectorFile, parseConnectorConfig, redactConnector } from '../../connectors/config.js';
+import { storedConnectorProblem } from '../../app/connectors.js';
 import { AutoirError } from '../../domain/errors.js';
 import { table } from '../io.js';
 import type { CliContext } from '../context.js';
@@ -19,18 +20,23 @@ export function registerConnectorCommands(program: Command, context: CliContext)
     .option('--json', 'print JSON (secrets shown as ***)')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStore(command, async (store) => {
-        const stored = (await store.policy.listConnectors()).map((row) =>
-          redactConnector(parseConnectorConfig(row.config, `stored connector ${row.name}`)),
-        );
+        const stored = (await store.policy.listConnectors()).map((row) => {
+          const problem = storedConnectorProblem(row);
+          return {
+            ...redactConnector(parseConnectorConfig(row.config, `stored connector ${row.name}`)),
+            origin: `store (${row.definedOn})`,
+            ...(problem === undefined ? {} : { problem }),
+          };
+        });
         const file = context.env.AUTOIR_CONNECTORS
           ? loadConnectorFile(context.env.AUTOIR_CONNECTORS).map(redactConnector)
           : [];
-        const all = [
+        const all: (ReturnType<typeof redactConnector> & { origin: string; problem?: string })[] = [
           ...file.map((c) => ({ ...c, origin: 'file' })),
-          ...stored.map((c) => ({ ...c, origin: 'store' })),
+          ...stored,
         ];
         if (options.json) printJson(all);
-        else
+        else {
           print(
             table(
               ['NAME', 'KIND', 'ACTIONS', 'GROUPS', 'TIMEOUT', 'ENABLED', 'FROM'],
@@ -45,6 +51,8 @@ export function registerConnectorCommands(program: Command, context: CliContext)
               ]),
             ),
           );
+          for (const c of all) if (c.problem) print(`\n${c.name} does not run: ${c.problem}\n`);
+        }
       });
     });
   connectors
@@ -58,8 +66,7 @@ export function registerConnectorCommands(program: Command, context: CliContext)
       await withStore(command, async (store) => {
         for (const config of configs)
           await store.policy.putConnector(
-            config.name,
-            config as unknown as Record<string, unknown>,
+            { name: config.name, config: config as unknown as Record<string, unknown>, definedOn: 'host' },
             actor(),
             context.now(),
             (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),

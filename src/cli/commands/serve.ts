@@ -42,6 +42,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             : undefined;
           const app = createServer({
             sessions: settings.server.sessions,
+            outbound: services.outbound,
             correlation: services.correlation(),
             playbooks: services.investigation().playbooks,
             store,

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConnectorConfig } from '../config.js';
 import { commandConnector } from './command.js';
 import type { ActionRequest, Connector } from '../../respond/ports.js';
+import { publicOnly } from '../outbound.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autoir-command-'));
 
@@ -35,7 +36,9 @@ function script(text: string, mode = 0o755): string {
 }
 
 function command(settings: Record<string, unknown>): Connector {
-  return commandConnector.create('local', commandConnector.settings.parse(settings), 5000);
+  return commandConnector.create('local', commandConnector.settings.parse(settings), 5000, {
+    outbound: publicOnly,
+  });
 }
 
 function capabilities(signal: AbortSignal = AbortSignal.timeout(10_000)) {

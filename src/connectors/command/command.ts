@@ -264,5 +264,7 @@ export const commandConnector = defineConnector({
   description: 'Runs a local executable for each action, the action as JSON on its standard input.',
   settings: commandSettingsSchema,
   secrets: ['env'],
+  // What it runs is what the server executes: never defined through the API.
+  hostOnly: true,
   create: createCommand,
 });

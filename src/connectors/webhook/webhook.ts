@@ -18,7 +18,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AutoirError } from '../../domain/errors.js';
 import { abortError } from '../abort.js';
-import { defineConnector } from '../connector.js';
+import { defineConnector, type ConnectorContext } from '../connector.js';
+import {
+  OutboundRefusedError,
+  postOutbound,
+  type OutboundPolicy,
+  type OutboundResponse,
+} from '../outbound.js';
 import { envReferenceName } from '../secrets.js';
 import { type ActionOutcome, type ActionRequest, type Connector } from '../../respond/ports.js';
 import type { NotificationChannel } from '../../respond/ports.js';
@@ -135,26 +141,6 @@ function excerpt(text: string): string {
   return flat.length > excerptLength ? `${flat.slice(0, excerptLength)}…` : flat;
 }
 
-/** The response body as text, reading no more than `maxResponseBytes`. */
-async function readBody(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const decoder = new TextDecoder();
-  const reader = response.body.getReader();
-  let text = '';
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    text += decoder.decode(value, { stream: true });
-    if (size >= maxResponseBytes) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return text + decoder.decode();
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -198,22 +184,28 @@ function outcomeOfSuccess(httpStatus: number, text: string): ActionOutcome {
   };
 }
 
-/** What an HTTP response means for the action. */
-function outcomeOf(response: Response, text: string): ActionOutcome {
+/**
+ * What an HTTP response means for the action. The start of an error reply goes in `details.reply`, which only
+ * admins see (whatever answers at a URL may say more than its owner meant to show).
+ */
+function outcomeOf(response: OutboundResponse): ActionOutcome {
   const httpStatus = response.status;
   if (httpStatus === 200 || httpStatus === 201 || httpStatus === 202 || httpStatus === 204)
-    return outcomeOfSuccess(httpStatus, text);
-  const body = excerpt(text);
+    return outcomeOfSuccess(httpStatus, response.text);
+  const reply = excerpt(response.text);
   const statusText = response.statusText ? ` ${response.statusText}` : '';
-  const location = response.headers.get('location');
+  const location = response.header('location');
   const message =
     `the receiver answered HTTP ${httpStatus}${statusText}` +
     (httpStatus >= 300 && httpStatus < 400
       ? ` (redirects are not followed${location ? `: ${location}` : ''})`
-      : '') +
-    (body ? `: ${body}` : '');
-  const retryAfter = response.headers.get('retry-after');
-  const details = { httpStatus, ...(retryAfter === null ? {} : { retryAfter }) };
+      : '');
+  const retryAfter = response.header('retry-after');
+  const details = {
+    httpStatus,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(reply ? { reply } : {}),
+  };
   const retryable = retryableStatuses.has(httpStatus) || (httpStatus >= 500 && httpStatus < 600);
   return { status: 'failed', retryable, message, details };
 }
@@ -224,7 +216,12 @@ function displayUrl(url: string): string {
   return `${parsed.origin}${parsed.pathname}`;
 }
 
-function createWebhook(name: string, settings: WebhookSettings, timeoutMs: number): Connector {
+function createWebhook(
+  name: string,
+  settings: WebhookSettings,
+  timeoutMs: number,
+  { outbound }: ConnectorContext,
+): Connector {
   if (envReferenceName(settings.secret) !== undefined)
     // createConnector reads env:NAME secrets; a definition called directly must be given the secret itself.
     throw new AutoirError(
@@ -241,30 +238,33 @@ function createWebhook(name: string, settings: WebhookSettings, timeoutMs: numbe
       if (signal.aborted) throw abortError(signal);
       const body = JSON.stringify(request);
       const timestamp = Math.floor(Date.now() / 1000);
-      const headers = new Headers(settings.headers);
-      headers.set('content-type', 'application/json');
-      headers.set('user-agent', 'autoir');
-      headers.set('x-autoir-timestamp', String(timestamp));
-      headers.set('x-autoir-signature', `sha256=${signWebhook(settings.secret, timestamp, body)}`);
-      headers.set('idempotency-key', request.idempotencyKey);
-      headers.set('x-autoir-action-id', request.id);
+      const headers = {
+        ...settings.headers,
+        'content-type': 'application/json',
+        'user-agent': 'autoir',
+        'x-autoir-timestamp': String(timestamp),
+        'x-autoir-signature': `sha256=${signWebhook(settings.secret, timestamp, body)}`,
+        'idempotency-key': request.idempotencyKey,
+        'x-autoir-action-id': request.id,
+      };
       let outcome: ActionOutcome;
       try {
-        // A redirect would re-send (or drop) a signed POST somewhere else: report it instead of following it.
-        const response = await fetch(settings.url, {
-          method: 'POST',
-          headers,
-          body,
-          signal,
-          redirect: 'manual',
-        });
-        outcome = outcomeOf(response, await readBody(response));
+        // No redirect is followed: it would re-send (or drop) a signed POST somewhere else; it is reported.
+        const response = await postOutbound(
+          settings.url,
+          { headers, body, signal, maxBytes: maxResponseBytes },
+          outbound,
+        );
+        outcome = outcomeOf(response);
       } catch (error) {
         if (signal.aborted) throw abortError(signal);
         const code = networkErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
-        outcome = unreachableCodes.has(code)
-          ? { status: 'unreachable', message: `cannot reach ${target}: ${code}` }
-          : { status: 'failed', retryable: true, message: `POST ${target} failed: ${code}` };
+        outcome =
+          error instanceof OutboundRefusedError
+            ? { status: 'failed', retryable: false, message: `refused to POST ${target}: ${error.message}` }
+            : unreachableCodes.has(code)
+              ? { status: 'unreachable', message: `cannot reach ${target}: ${code}` }
+              : { status: 'failed', retryable: true, message: `POST ${target} failed: ${code}` };
       }
       log(`POST ${target}: ${outcome.status}`);
       return outcome;
@@ -282,22 +282,26 @@ export const webhookConnector = defineConnector({
 
 /**
  * Notification digests (respond/notify.ts) posted to a webhook, signed like this connector's requests
- * (`x-autoir-timestamp`, `x-autoir-signature`). A receiver's error status, or no answer within 10 s, throws.
+ * (`x-autoir-timestamp`, `x-autoir-signature`), where `outbound` lets them go. A refused destination, a receiver's
+ * error status, or no answer within 10 s, throws.
  */
-export const webhookNotifications: NotificationChannel = {
-  async send(webhook, body, now) {
-    const timestamp = String(Math.floor(now.getTime() / 1000));
-    const response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: {
+export function webhookNotifications(outbound: OutboundPolicy): NotificationChannel {
+  return {
+    async send(webhook, body, now) {
+      const timestamp = String(Math.floor(now.getTime() / 1000));
+      const headers = {
         'content-type': 'application/json',
         'user-agent': 'autoir',
         'x-autoir-timestamp': timestamp,
         'x-autoir-signature': `sha256=${signWebhook(webhook.secret, timestamp, body)}`,
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok) throw new Error(`answered ${response.status}`);
-  },
-};
+      };
+      const signal = AbortSignal.timeout(10_000);
+      const response = await postOutbound(
+        webhook.url,
+        { headers, body, signal, maxBytes: 64 * 1024 },
+        outbound,
+      );
+      if (response.status < 200 || response.status > 299) throw new Error(`answered ${response.status}`);
+    },
+  };
+}
