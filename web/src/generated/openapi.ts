@@ -4160,7 +4160,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A bad field (named). */
+            /** @description A bad field (named), or a webhook URL autoir may not call. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5310,7 +5310,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A bad setting (named). */
+            /** @description A bad setting (named), or a URL autoir may not call. */
             400: {
                 headers: {
                     [name: string]: unknown;
