@@ -236,8 +236,20 @@ export function isBuiltInAccount(user: Pick<UserEntity, 'domain' | 'name' | 'sid
 // Keys and aliases
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * A key without NUL characters (each becomes U+FFFD): keys are stored as text, which PostgreSQL refuses NUL in, and
+ * a key must read the same in an entity list and in the index built from it.
+ */
+export function keyText(key: string): string {
+  return key.includes('\0') ? key.replaceAll('\0', '\uFFFD') : key;
+}
+
 /** The stable key of an entity, derived from its normalised attributes. */
 export function entityKey(entity: Omit<Entity, 'key'>): string {
+  return keyText(rawEntityKey(entity));
+}
+
+function rawEntityKey(entity: Omit<Entity, 'key'>): string {
   switch (entity.type) {
     case 'device': {
       const device = entity as DeviceEntity;
@@ -302,6 +314,10 @@ export function entityKey(entity: Omit<Entity, 'key'>): string {
  * type prefix in its canonical case, value lower-cased except where case carries meaning (URL paths, POSIX paths).
  */
 export function normalizeEntityKey(key: string): string {
+  return keyText(normalizeRawKey(key));
+}
+
+function normalizeRawKey(key: string): string {
   const colon = key.indexOf(':');
   if (colon <= 0) return key.trim().toLowerCase();
   const typed = key.slice(0, colon).toLowerCase();

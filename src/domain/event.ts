@@ -4,6 +4,7 @@
  * connect to, who received this message). One event is one record of the source; its fields are the ones
  * investigations search, in entity-key form where they name an entity.
  */
+import { keyText } from './entity.js';
 
 /** What kind of thing happened. Sources map their own event ids onto these (ingest/events/*). */
 export const eventKinds = [
@@ -151,8 +152,10 @@ export class KeySet {
   private readonly seen = new Set<string>();
 
   add(key: string | undefined): string | undefined {
-    if (key !== undefined && key !== '') this.seen.add(key);
-    return key;
+    if (key === undefined || key === '') return key;
+    const text = keyText(key);
+    this.seen.add(text);
+    return text;
   }
 
   toArray(): string[] {

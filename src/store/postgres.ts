@@ -5,6 +5,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { textSafe } from './text.js';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -53,5 +54,5 @@ export async function createPostgresKysely(options: PostgresOptions): Promise<Ky
     types,
     options: settings.join(' '),
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: textSafe(new PostgresDialect({ pool })) });
 }

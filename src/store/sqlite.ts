@@ -9,6 +9,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from
 import type { FlatRows, RunMany, Values } from './bulk-insert.js';
 import { MAX_ROW_WIDTH, registryRowTable, rowFunctionName, type RowTable } from './row-table.js';
 import type { Database } from './schema.js';
+import { storableValues, textSafe } from './text.js';
 
 export const SQLITE_FILE_NAME = 'autoir.db';
 
@@ -66,7 +67,7 @@ export function createSqliteKysely(options: SqliteOptions): {
   raw.pragma('mmap_size = 268435456');
   raw.pragma('temp_store = memory');
   const database = withStatementCache(raw);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: textSafe(new SqliteDialect({ database })) });
   // Bulk inserts run on the same connection, inside whatever transaction Kysely has open on it.
   const lastRowid = raw.prepare('select last_insert_rowid() as id').pluck();
   const runMany: RunMany = (sqlText, rows, rowids) => {
@@ -77,18 +78,18 @@ export function createSqliteKysely(options: SqliteOptions): {
       const parameters: unknown[] = new Array(width);
       for (let start = 0; start < flat.length; start += width) {
         for (let column = 0; column < width; column++) parameters[column] = flat[start + column];
-        statement.run(parameters);
+        statement.run(storableValues(parameters));
       }
       return out;
     }
     const parameterRows = rows as readonly Values[];
     if (!rowids) {
-      for (const parameters of parameterRows) statement.run(parameters);
+      for (const parameters of parameterRows) statement.run(storableValues(parameters));
       return out;
     }
     if (rowids === 'insert') {
       for (const parameters of parameterRows) {
-        const result = statement.run(parameters);
+        const result = statement.run(storableValues(parameters));
         out.push(result.changes > 0 ? Number(result.lastInsertRowid) : undefined);
       }
       return out;
@@ -96,7 +97,7 @@ export function createSqliteKysely(options: SqliteOptions): {
     // An upsert that updates leaves last_insert_rowid unchanged: a row whose rowid did not move inserted nothing.
     let previous = Number(lastRowid.get());
     for (const parameters of parameterRows) {
-      const rowid = Number(statement.run(parameters).lastInsertRowid);
+      const rowid = Number(statement.run(storableValues(parameters)).lastInsertRowid);
       out.push(rowid !== previous ? rowid : undefined);
       previous = rowid;
     }
@@ -109,7 +110,7 @@ export function createSqliteKysely(options: SqliteOptions): {
       columns: Array.from({ length: width }, (_, column) => `c${column}`),
       parameters: ['source'],
       *rows(source: unknown) {
-        yield* rows.rowsOf(Number(source)) as unknown[][];
+        for (const row of rows.rowsOf(Number(source))) yield storableValues(row) as unknown[];
       },
     });
   return { db, file, runMany, rowTable: rows.table };
