@@ -2,7 +2,7 @@
  * SQLite, the embedded default: one file in the data directory, WAL, `synchronous=FULL` so an acknowledged write
  * is on disk. Everything else about storage is dialect-agnostic (store/kysely-store.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
@@ -38,6 +38,31 @@ function withStatementCache(db: BetterSqlite3.Database, capacity = 256): SqliteD
   };
 }
 
+/**
+ * The data directory readable by its owner only (0700), the database 0600 — created so, and tightened when an
+ * earlier release (or a loose umask) left them readable by others. SQLite creates the `-wal` and `-shm` files with
+ * the database file's permissions.
+ */
+function keepPrivate(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  const uid = process.getuid?.();
+  for (const [target, mode] of [
+    [dataDir, 0o700],
+    [file, 0o600],
+    [`${file}-wal`, 0o600],
+    [`${file}-shm`, 0o600],
+  ] as const) {
+    try {
+      const stats = statSync(target);
+      // Only what this user owns: a directory shared on purpose by someone else is theirs to set.
+      if ((stats.mode & 0o077) !== 0 && (uid === undefined || stats.uid === uid)) chmodSync(target, mode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 export interface SqliteOptions {
   /** Directory holding `autoir.db`; created when missing. `:memory:` for a throwaway in-memory store. */
   readonly dataDir: string;
@@ -50,7 +75,7 @@ export function createSqliteKysely(options: SqliteOptions): {
   rowTable: RowTable;
 } {
   const file = options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, SQLITE_FILE_NAME);
-  if (file !== ':memory:') mkdirSync(options.dataDir, { recursive: true });
+  if (file !== ':memory:') keepPrivate(options.dataDir, file);
   const raw = new BetterSqlite3(file);
   // 16 KiB pages for a new database: event rows of 1–3 KiB pack several to a page instead of one to a 4 KiB page
   // with the rest wasted (ingest writes about a third fewer bytes). No effect on an existing database.
