@@ -99,7 +99,7 @@ export async function benchRespond(options: {
       new Date(),
       (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),
     );
-    const connectors = connectorSource(store, publicOnly);
+    const connectors = connectorSource(store, { outbound: publicOnly });
 
     // Actions waiting for approval, as the planner leaves them.
     const idsByType = new Map<ActionType, string[]>();

@@ -64,7 +64,7 @@ describe.each(backends)('connectors through the API on %s', (dialect) => {
       (c) => c,
     );
     const warnings: string[] = [];
-    const connectors = connectorSource(api.t.store, publicOnly, undefined, (message) =>
+    const connectors = connectorSource(api.t.store, { outbound: publicOnly }, undefined, (message) =>
       warnings.push(message),
     );
     const requested = await call('responder', 'POST', '/api/v1/actions', {
@@ -122,13 +122,58 @@ describe.each(backends)('connectors through the API on %s', (dialect) => {
     expect(fine.statusCode, fine.body).toBe(200);
   });
 
+  it('stores secrets given in the clear sealed, and takes no reference to other variables or files', async () => {
+    const secret = 'literal-secret-0123456789';
+    const put = await call('admin', 'PUT', '/api/v1/connectors/edr', {
+      kind: 'webhook',
+      settings: {
+        url: 'https://soar.example.com/hooks',
+        secret,
+        headers: { 'x-key': 'env:AUTOIR_SECRET_EDR_KEY' },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const [row] = await api.t.store.policy.listConnectors();
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(row!.config).toMatchObject({
+      settings: {
+        secret: expect.stringMatching(/^enc:v1:/),
+        headers: { 'x-key': 'env:AUTOIR_SECRET_EDR_KEY' },
+      },
+    });
+    for (const [value, field] of [
+      ['env:AUTOIR_DATABASE_URL', 'settings.headers.x-key'],
+      ['env:HOME', 'settings.headers.x-key'],
+      ['file:/etc/shadow', 'settings.headers.x-key'],
+    ] as const) {
+      const refused = await call('admin', 'PUT', '/api/v1/connectors/leak', {
+        kind: 'webhook',
+        settings: { url: 'https://soar.example.com/hooks', secret, headers: { 'x-key': value } },
+      });
+      expect(refused.statusCode, `${value}: ${refused.body}`).toBe(403);
+      expect(refused.json().error).toMatchObject({ code: 'AUTOIR_E_FORBIDDEN', field });
+    }
+    const policy = await call('admin', 'PUT', '/api/v1/policy', {
+      notifications: { webhook: { url: 'https://hooks.example.com/x', secret } },
+    });
+    expect(policy.statusCode, policy.body).toBe(200);
+    expect(JSON.stringify(await api.t.store.policy.getSetting('policy'))).not.toContain(secret);
+    const fileSecret = await call('admin', 'PUT', '/api/v1/policy', {
+      notifications: {
+        webhook: { url: 'https://hooks.example.com/x', secret: 'file:/etc/autoir/hook.secret' },
+      },
+    });
+    expect(fileSecret.statusCode).toBe(403);
+    expect((await api.t.store.policy.listConnectors()).map((c) => c.name)).toEqual(['edr']);
+  });
+
   it("shows a receiver's reply to admins only", async () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const config = parseConnectorConfig(
       { name: 'edr', kind: 'webhook', settings: { url, secret: 'a-long-enough-secret' } },
       'test',
     );
-    const connectors = async () => [connectorEntry(config, outboundPolicy(['127.0.0.1/32']))];
+    const connectors = async () => [connectorEntry(config, { outbound: outboundPolicy(['127.0.0.1/32']) })];
     const requested = await call('responder', 'POST', '/api/v1/actions', {
       type: 'isolateDevice',
       targetKey: 'device:ws1.corp.example',
@@ -176,11 +221,13 @@ describe('a webhook connector reaching a refused address through DNS', () => {
       callbackUrl: null,
     };
     const capabilities = { signal: new AbortController().signal, log: () => undefined };
-    const refused = await connectorEntry(config, publicOnly).connector().run(request, capabilities);
+    const refused = await connectorEntry(config, { outbound: publicOnly })
+      .connector()
+      .run(request, capabilities);
     expect(refused).toMatchObject({ status: 'failed', retryable: false });
     expect((refused as { message: string }).message).toMatch(/localhost resolves to .* is loopback/);
     expect(received).toBe(before);
-    const allowed = await connectorEntry(config, outboundPolicy(['localhost']))
+    const allowed = await connectorEntry(config, { outbound: outboundPolicy(['localhost']) })
       .connector()
       .run(request, capabilities);
     expect(allowed).toMatchObject({ status: 'failed', retryable: false, details: { httpStatus: 403 } });

@@ -45,6 +45,7 @@ import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 import { hashToken } from '../app/tokens.js';
 import { publicOnly, type OutboundPolicy } from '../connectors/outbound.js';
+import type { SecretBox } from '../connectors/secrets.js';
 
 export interface ServerOptions {
   readonly store: Store;
@@ -66,6 +67,8 @@ export interface ServerOptions {
   readonly sessions?: Partial<SessionOptions>;
   /** Where URLs configured through the API may point (default: public addresses only; `AUTOIR_OUTBOUND_ALLOW`). */
   readonly outbound?: OutboundPolicy;
+  /** Seals secrets given in the clear before they are stored; without it only references are taken. */
+  readonly secrets?: SecretBox;
 }
 
 export function createServer(options: ServerOptions): FastifyInstance {
@@ -75,6 +78,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
     cookieSecure: options.sessions?.cookieSecure ?? false,
   };
   let playbooks: PlaybookSet | undefined;
+  const host = {
+    outbound: options.outbound ?? publicOnly,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  };
   const app = Fastify({ logger: options.logger ?? false, bodyLimit });
   const routes = [
     ...healthRoutes(options.store, options.version),
@@ -83,10 +90,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...indicatorRoutes(options.store),
     ...actionRoutes(options.store),
-    ...policyRoutes(options.store, options.outbound ?? publicOnly),
+    ...policyRoutes(options.store, host),
     ...groupRoutes(options.store),
     ...tagRoutes(options.store),
-    ...connectorRoutes(options.store, options.outbound ?? publicOnly),
+    ...connectorRoutes(options.store, host),
     ...auditRoutes(options.store),
     ...tokenRoutes(options.store),
     ...sessionRoutes(options.store, sessions),

@@ -22,6 +22,7 @@
  * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
+ * | `AUTOIR_KEY_FILE`                          | the key that seals stored secrets (default: data dir's)        |
  * | `AUTOIR_OUTBOUND_ALLOW`                    | addresses, CIDR ranges, host names autoir's requests may reach |
  * |                                            | beyond public addresses (comma-separated)                      |
  */
@@ -68,6 +69,8 @@ export interface Settings {
   readonly connectorsFile?: string;
   /** Where autoir's own requests may go beyond public addresses (connectors/outbound.ts). */
   readonly outboundAllow: readonly string[];
+  /** The file of the key that seals stored secrets (app/secret-key.ts). */
+  readonly keyFile?: string;
 }
 
 /** Options of a command that override settings. */
@@ -122,6 +125,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
   const settings: Settings = {
     store,
     outboundAllow,
+    ...(env.AUTOIR_KEY_FILE?.trim() ? { keyFile: path.resolve(env.AUTOIR_KEY_FILE.trim()) } : {}),
     server: {
       bodyLimit,
       logRequests: env.AUTOIR_LOG_REQUESTS === '1',

@@ -14,6 +14,7 @@ import {
 } from '../connectors/config.js';
 import { findConnectorKind } from '../connectors/index.js';
 import type { OutboundPolicy } from '../connectors/outbound.js';
+import { resolveSecret, type SecretBox } from '../connectors/secrets.js';
 import { webhookNotifications } from '../connectors/webhook/webhook.js';
 import type {
   Connector,
@@ -24,9 +25,27 @@ import type {
   StoredConnector,
 } from '../respond/ports.js';
 
-/** Where digests of pending actions go: the policy's webhook, signed like the webhook connector's requests. */
-export function notificationChannel(outbound: OutboundPolicy): NotificationChannel {
-  return webhookNotifications(outbound);
+/**
+ * Where digests of pending actions go: the policy's webhook, signed like the webhook connector's requests, its
+ * secret read as written (`env:`, `file:`, sealed).
+ */
+export function notificationChannel(outbound: OutboundPolicy, box?: SecretBox): NotificationChannel {
+  const channel = webhookNotifications(outbound);
+  return {
+    send: (webhook, body, now) =>
+      channel.send(
+        {
+          ...webhook,
+          secret: resolveSecret(
+            webhook.secret,
+            { env: process.env, ...(box ? { box } : {}) },
+            'policy: notifications.webhook.secret',
+          ),
+        },
+        body,
+        now,
+      ),
+  };
 }
 
 /** Why a stored connector does not run, or `undefined` when it does. */
@@ -41,30 +60,40 @@ export function storedConnectorProblem(
 
 const built = new Map<string, { text: string; connector: Connector }>();
 
+/** What connectors are built with: where their requests may go, and the key that opens sealed secrets. */
+export interface ConnectorHost {
+  readonly outbound: OutboundPolicy;
+  readonly box?: SecretBox;
+}
+
 /** A configuration's connector, built once per configuration (rebuilt when it changes). */
-function connectorOf(config: ConnectorConfig, outbound: OutboundPolicy): Connector {
-  const text = JSON.stringify([config, outbound.allow]);
+function connectorOf(config: ConnectorConfig, host: ConnectorHost): Connector {
+  const text = JSON.stringify([config, host.outbound.allow]);
   const cached = built.get(config.name);
   if (cached?.text === text) return cached.connector;
-  const connector = createConnector(config, process.env, outbound);
+  const connector = createConnector(
+    config,
+    { env: process.env, ...(host.box ? { box: host.box } : {}) },
+    host.outbound,
+  );
   built.set(config.name, { text, connector });
   return connector;
 }
 
 /** A configuration as the response stage routes and runs it. */
-export function connectorEntry(config: ConnectorConfig, outbound: OutboundPolicy): ConnectorEntry {
+export function connectorEntry(config: ConnectorConfig, host: ConnectorHost): ConnectorEntry {
   return {
     name: config.name,
     enabled: config.enabled,
     actions: config.actions,
     ...(config.groups ? { groups: config.groups } : {}),
-    connector: () => connectorOf(config, outbound),
+    connector: () => connectorOf(config, host),
   };
 }
 
 export function connectorSource(
   store: ConnectorPorts,
-  outbound: OutboundPolicy,
+  host: ConnectorHost,
   file?: string,
   warn: (message: string) => void = (message) => process.stderr.write(`autoir: ${message}\n`),
 ): ConnectorSource {
@@ -85,7 +114,7 @@ export function connectorSource(
       }
     }
     return [...fromFile.filter((config) => !names.has(config.name)), ...stored].map((config) =>
-      connectorEntry(config, outbound),
+      connectorEntry(config, host),
     );
   };
 }

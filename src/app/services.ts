@@ -11,12 +11,15 @@ import type { Detection } from '../ingest/ports.js';
 import type { EngineLimits } from '../investigate/engine.js';
 import { loadPlaybooks, type PlaybookSet } from '../investigate/playbooks.js';
 import { outboundPolicy, type OutboundPolicy } from '../connectors/outbound.js';
+import type { SecretBox } from '../connectors/secrets.js';
 import type { ConnectorSource } from '../respond/ports.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
 import type { WorkOptions } from '../worker/worker.js';
 import { detectionWith, type Settings } from './config.js';
 import { connectorSource, notificationChannel } from './connectors.js';
+import { loadSecretBox } from './secret-key.js';
+import { sealStoredSecrets } from './stored-secrets.js';
 
 export interface InvestigationSettings {
   readonly playbooks: PlaybookSet;
@@ -39,6 +42,13 @@ export interface Services {
   connectors(): ConnectorSource;
   /** Where autoir's own requests may go (`AUTOIR_OUTBOUND_ALLOW` beyond public addresses). */
   readonly outbound: OutboundPolicy;
+  /** The key that seals stored secrets (read, or made for a SQLite data directory, on first use); or none. */
+  secrets(): SecretBox | undefined;
+  /**
+   * Seal secrets an earlier release stored in the clear, or warn about them when there is no key: run by the
+   * commands that work (`serve`, `worker`, `run`) as they start.
+   */
+  sealStoredSecrets(warn: (message: string) => void): Promise<number>;
   /**
    * What a worker runs with (correlation, playbooks, limits, connectors, notifications, callbacks): the one place
    * it is assembled, for `serve`, `run --until-idle`, `worker` and `demo`.
@@ -64,10 +74,20 @@ export function createServices(settings: Settings, store: Store): Services {
   let investigation: InvestigationSettings | undefined;
   let connectors: ConnectorSource | undefined;
   const outbound = outboundPolicy(settings.outboundAllow);
+  let box: { value: SecretBox | undefined } | undefined;
+  const connectorHost = () => {
+    const secrets = services.secrets();
+    return { outbound, ...(secrets ? { box: secrets } : {}) };
+  };
   const services: Services = {
     settings,
     store,
     outbound,
+    secrets() {
+      box ??= { value: loadSecretBox(settings) };
+      return box.value;
+    },
+    sealStoredSecrets: (warn) => sealStoredSecrets(store, services.secrets(), warn),
     correlation() {
       const { infrastructure, warninglists, ...thresholds } = settings.correlation;
       correlation ??= {
@@ -90,7 +110,7 @@ export function createServices(settings: Settings, store: Store): Services {
     detection: (options = {}) => detectionWith(settings.detection, options),
     ingestDetection: (config) => windowsDetection(config),
     connectors() {
-      connectors ??= connectorSource(store, outbound, settings.connectorsFile);
+      connectors ??= connectorSource(store, connectorHost(), settings.connectorsFile);
       return connectors;
     },
     work(options = {}) {
@@ -102,7 +122,7 @@ export function createServices(settings: Settings, store: Store): Services {
         limits: investigation.limits,
         ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
         connectors: services.connectors(),
-        notifications: notificationChannel(outbound),
+        notifications: notificationChannel(outbound, services.secrets()),
         callbackUrl: (actionId) =>
           base ? `${base}/api/v1/actions/${encodeURIComponent(actionId)}/result` : null,
         ...(options.log ? { log: options.log } : {}),

@@ -200,7 +200,7 @@ describe('connector configuration', () => {
           ...edr,
           settings: { ...edr.settings, url, headers: { authorization: 'env:AUTOIR_TEST_EDR_TOKEN' } },
         },
-        { AUTOIR_TEST_EDR_SECRET: secret, AUTOIR_TEST_EDR_TOKEN: 'Bearer from-env' },
+        { env: { AUTOIR_TEST_EDR_SECRET: secret, AUTOIR_TEST_EDR_TOKEN: 'Bearer from-env' } },
         outboundPolicy(['127.0.0.1/32']),
       );
       expect(connector).toMatchObject({ name: 'edr', kind: 'webhook', timeoutMs: 45_000 });
@@ -230,18 +230,18 @@ describe('connector configuration', () => {
 
   it('names the variable of an env:NAME secret that is not set', () => {
     const [edr] = loadConnectorFile(yamlFile(twoConnectors)) as [ConnectorConfig];
-    const error = thrown(() => createConnector(edr, {}));
+    const error = thrown(() => createConnector(edr, { env: {} }));
     expect(error.message).toBe(
       'connector edr: settings.secret: the environment variable AUTOIR_TEST_EDR_SECRET is not set',
     );
-    expect(thrown(() => createConnector(edr, { AUTOIR_TEST_EDR_SECRET: 'short' })).message).toMatch(
+    expect(thrown(() => createConnector(edr, { env: { AUTOIR_TEST_EDR_SECRET: 'short' } })).message).toMatch(
       /^connector edr: settings\.secret: at least 16 characters/,
     );
   });
 
   it('creates a command connector with its timeout', () => {
     const [, scripts] = loadConnectorFile(yamlFile(twoConnectors)) as [ConnectorConfig, ConnectorConfig];
-    expect(createConnector(scripts, {})).toMatchObject({
+    expect(createConnector(scripts, { env: {} })).toMatchObject({
       name: 'local-scripts',
       kind: 'command',
       timeoutMs: 30_000,

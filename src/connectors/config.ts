@@ -15,7 +15,7 @@ import { AutoirError } from '../domain/errors.js';
 import type { ConnectorDefinition } from './connector.js';
 import { connectorKinds, findConnectorKind } from './index.js';
 import { publicOnly, type OutboundPolicy } from './outbound.js';
-import { redactSettings, resolveSecrets } from './secrets.js';
+import { redactSettings, resolveSecrets, type SecretSources } from './secrets.js';
 import type { Connector } from '../respond/ports.js';
 
 /** An action type a connector takes, or `*` for every type. */
@@ -184,18 +184,18 @@ export function redactConnector(config: ConnectorConfig): ConnectorConfig {
 }
 
 /**
- * The connector a configuration describes. Secrets given as `env:NAME` are read from `env` now; an unset
- * variable is `AUTOIR_E_BAD_INPUT` naming the connector, the setting and the variable. Its own requests go only
+ * The connector a configuration describes. Its secrets are read now (`env:NAME`, `file:/path`, sealed: see
+ * secrets.ts); an unset variable is `AUTOIR_E_BAD_INPUT` naming the connector, the setting and the variable. Its own requests go only
  * where `outbound` lets them (public addresses by default).
  */
 export function createConnector(
   config: ConnectorConfig,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  secrets: SecretSources = { env: process.env },
   outbound: OutboundPolicy = publicOnly,
 ): Connector {
   const definition = definitionOf(config);
   const where = `connector ${config.name}`;
-  const resolved = resolveSecrets(definition, config.settings, env, where);
+  const resolved = resolveSecrets(definition, config.settings, secrets, where);
   // Validate again: a secret read from the environment must meet the same rules as one written in the file.
   const settings = definition.settings.safeParse(resolved);
   if (!settings.success) {

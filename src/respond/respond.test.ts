@@ -68,7 +68,7 @@ const connectors = async () => [
       { name: 'script', kind: 'command', timeout: '20s', settings: { command: script } },
       'test',
     ),
-    publicOnly,
+    { outbound: publicOnly },
   ),
 ];
 

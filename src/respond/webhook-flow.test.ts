@@ -105,7 +105,7 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
         { name: 'edr', kind: 'webhook', timeout: '5s', settings: { url: url(), secret: SECRET } },
         'test',
       ),
-      loopback,
+      { outbound: loopback },
     ),
   ];
   const execute = (now: Date) =>

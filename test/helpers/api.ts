@@ -10,6 +10,8 @@ import type { Role } from '../../src/domain/access.js';
 import { type ActionType, type ActionRecord } from '../../src/domain/action.js';
 import { createServer } from '../../src/api/server.js';
 import { hashToken } from '../../src/app/tokens.js';
+import { secretBox } from '../../src/connectors/secrets.js';
+import { randomBytes } from 'node:crypto';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -147,7 +149,8 @@ export function useApi(dialect: StoreDialect) {
 
   beforeEach(async () => {
     t = await createTestStore(dialect);
-    app = createServer({ store: t.store, version: 'test' });
+    // Secrets given in the clear are sealed under a key of the test's own (app/secret-key.ts makes the real one).
+    app = createServer({ store: t.store, version: 'test', secrets: secretBox(randomBytes(32)) });
     for (const [role, name] of Object.entries(names) as [Role, string][]) {
       const token = `autoir_${name}_${dialect}`;
       tokens.set(role, token);

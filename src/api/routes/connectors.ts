@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { parseConnectorConfig, redactConnector, type ConnectorConfig } from '../../connectors/config.js';
 import { findConnectorKind } from '../../connectors/index.js';
 import { checkDestination, type OutboundPolicy } from '../../connectors/outbound.js';
+import type { SecretBox } from '../../connectors/secrets.js';
+import { storableConnector } from '../../app/stored-secrets.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
@@ -36,7 +38,13 @@ function checkDefinable(config: ConnectorConfig, outbound: OutboundPolicy): void
     checkDestination(config.settings.url, outbound, 'settings.url', 'body');
 }
 
-export function connectorRoutes(store: Store, outbound: OutboundPolicy): RouteSpec[] {
+/** What the server lets connectors configured through the API do, and the key that seals their secrets. */
+export interface ConnectorRouteHost {
+  readonly outbound: OutboundPolicy;
+  readonly secrets?: SecretBox;
+}
+
+export function connectorRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -83,9 +91,11 @@ export function connectorRoutes(store: Store, outbound: OutboundPolicy): RouteSp
       },
       async handler(context) {
         const config = parseConnectorConfig({ ...context.body, name: context.params.name }, 'body');
-        checkDefinable(config, outbound);
+        checkDefinable(config, host.outbound);
+        // Secrets are stored sealed, or as env:AUTOIR_SECRET_* references (connectors/secrets.ts).
+        const stored = storableConnector(config, host.secrets, 'api');
         await store.policy.putConnector(
-          { name: config.name, config: config as unknown as Record<string, unknown>, definedOn: 'api' },
+          { name: config.name, config: stored as unknown as Record<string, unknown>, definedOn: 'api' },
           actor(context),
           new Date(),
           (c) => redactConnector(c as unknown as ConnectorConfig),

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { checkDestination, type OutboundPolicy } from '../../connectors/outbound.js';
+import type { SecretBox } from '../../connectors/secrets.js';
+import { storablePolicy } from '../../app/stored-secrets.js';
+
 import { parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
@@ -14,7 +17,10 @@ import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
   actorOf(context.principal);
 
-export function policyRoutes(store: Store, outbound: OutboundPolicy): RouteSpec[] {
+export function policyRoutes(
+  store: Store,
+  host: { readonly outbound: OutboundPolicy; readonly secrets?: SecretBox },
+): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -45,9 +51,11 @@ export function policyRoutes(store: Store, outbound: OutboundPolicy): RouteSpec[
         },
       },
       async handler(context) {
-        const document = parsePolicy(context.body);
-        const webhook = document.notifications?.webhook;
-        if (webhook) checkDestination(webhook.url, outbound, 'notifications.webhook.url', 'body');
+        const parsed = parsePolicy(context.body);
+        const webhook = parsed.notifications?.webhook;
+        if (webhook) checkDestination(webhook.url, host.outbound, 'notifications.webhook.url', 'body');
+        // The secret is stored sealed, or as an env:AUTOIR_SECRET_* reference (connectors/secrets.ts).
+        const document = storablePolicy(parsed, host.secrets, 'api');
         await store.policy.setSetting('policy', document, actor(context), new Date(), redactPolicy);
         return redactPolicy(document);
       },

@@ -4,12 +4,13 @@
 import type { Command } from 'commander';
 import { loadConnectorFile, parseConnectorConfig, redactConnector } from '../../connectors/config.js';
 import { storedConnectorProblem } from '../../app/connectors.js';
+import { clearSecretFields, storableConnector } from '../../app/stored-secrets.js';
 import { AutoirError } from '../../domain/errors.js';
 import { table } from '../io.js';
 import type { CliContext } from '../context.js';
 
 export function registerConnectorCommands(program: Command, context: CliContext): void {
-  const { print, printJson, withStore } = context;
+  const { print, printJson, withServices, withStore } = context;
   const actor = () => `cli:${context.env.USER ?? context.env.USERNAME ?? 'unknown'}`;
 
   const connectors = program
@@ -21,7 +22,12 @@ export function registerConnectorCommands(program: Command, context: CliContext)
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStore(command, async (store) => {
         const stored = (await store.policy.listConnectors()).map((row) => {
-          const problem = storedConnectorProblem(row);
+          const clear = clearSecretFields(row);
+          const problem =
+            storedConnectorProblem(row) ??
+            (clear.length > 0
+              ? `${clear.join(', ')} stored in the clear (sealed when a server or worker starts with a key)`
+              : undefined);
           return {
             ...redactConnector(parseConnectorConfig(row.config, `stored connector ${row.name}`)),
             origin: `store (${row.definedOn})`,
@@ -51,7 +57,7 @@ export function registerConnectorCommands(program: Command, context: CliContext)
               ]),
             ),
           );
-          for (const c of all) if (c.problem) print(`\n${c.name} does not run: ${c.problem}\n`);
+          for (const c of all) if (c.problem) print(`\n${c.name}: ${c.problem}\n`);
         }
       });
     });
@@ -63,10 +69,14 @@ export function registerConnectorCommands(program: Command, context: CliContext)
     .requiredOption('--file <file>')
     .action(async (options: { file: string }, command: Command) => {
       const configs = loadConnectorFile(options.file);
-      await withStore(command, async (store) => {
+      await withServices(command, async ({ store, secrets }) => {
         for (const config of configs)
           await store.policy.putConnector(
-            { name: config.name, config: config as unknown as Record<string, unknown>, definedOn: 'host' },
+            {
+              name: config.name,
+              config: storableConnector(config, secrets(), 'host') as unknown as Record<string, unknown>,
+              definedOn: 'host',
+            },
             actor(),
             context.now(),
             (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),

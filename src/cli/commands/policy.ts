@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { AutoirError } from '../../domain/errors.js';
 import { loadPolicyDocument, parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { CliContext } from '../context.js';
+import { storablePolicy } from '../../app/stored-secrets.js';
 import { groupTable } from './groups.js';
 
 /** Set `a.b.c` in a copy of `doc` to `value` (JSON when it parses, text otherwise). */
@@ -30,7 +31,7 @@ function setPath(doc: Record<string, unknown>, path: string, text: string): Reco
 }
 
 export function registerPolicyCommands(program: Command, context: CliContext): void {
-  const { print, printJson, withStore } = context;
+  const { print, printJson, withServices, withStore } = context;
   const actor = () => `cli:${context.env.USER ?? context.env.USERNAME ?? 'unknown'}`;
 
   const policy = program
@@ -78,10 +79,11 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
       ) => {
         if (Boolean(options.file) === Boolean(path) || (path && value === undefined))
           throw new AutoirError('AUTOIR_E_BAD_USAGE', 'give PATH VALUE or --file FILE');
-        await withStore(command, async (store) => {
-          const document = options.file
+        await withServices(command, async ({ store, secrets }) => {
+          const parsed = options.file
             ? parsePolicy(parseYaml(readFileSync(options.file, 'utf8')) as unknown, options.file)
             : parsePolicy(setPath(await loadPolicyDocument(store), path as string, value as string));
+          const document = storablePolicy(parsed, secrets(), 'host');
           await store.policy.setSetting('policy', document, actor(), context.now(), redactPolicy);
           print('policy saved\n');
         });

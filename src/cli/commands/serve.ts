@@ -37,12 +37,14 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       ) => {
         await withServices(command, async (services) => {
           const { store, settings } = services;
+          await services.sealStoredSecrets((text) => io.stderr.write(`autoir: ${text}\n`));
           const demoToken = options.demo
             ? await prepareDemo(services, (text) => io.stderr.write(text))
             : undefined;
           const app = createServer({
             sessions: settings.server.sessions,
             outbound: services.outbound,
+            ...(services.secrets() ? { secrets: services.secrets() } : {}),
             correlation: services.correlation(),
             playbooks: services.investigation().playbooks,
             store,

@@ -18,9 +18,10 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
     .option('--until-idle', 'exit when nothing is left to do (the only mode; `autoir worker` keeps running)')
     .option('--json', 'print a JSON summary')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const summary = await withServices(command, (services) =>
-        runUntilIdle(services.store, services.work({ now: context.now })),
-      );
+      const summary = await withServices(command, async (services) => {
+        await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
+        return runUntilIdle(services.store, services.work({ now: context.now }));
+      });
       if (options.json) printJson(summary);
       else {
         const c = summary.correlation;
@@ -48,14 +49,15 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const summary = await withServices(command, (services) =>
-        runWorker(
+      const summary = await withServices(command, async (services) => {
+        await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
+        return runWorker(
           services.store,
           services.work({ log: (message) => context.printErr(`${message}\n`) }),
           controller.signal,
           pollMs,
-        ),
-      );
+        );
+      });
       context.printErr(
         `worker stopped: ${summary.investigations.steps} steps in ${summary.investigations.ran} runs\n`,
       );

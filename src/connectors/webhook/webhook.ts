@@ -25,7 +25,7 @@ import {
   type OutboundPolicy,
   type OutboundResponse,
 } from '../outbound.js';
-import { envReferenceName } from '../secrets.js';
+import { isSecretReference } from '../secrets.js';
 import { type ActionOutcome, type ActionRequest, type Connector } from '../../respond/ports.js';
 import type { NotificationChannel } from '../../respond/ports.js';
 
@@ -40,8 +40,8 @@ export const webhookSettingsSchema = z
     secret: z
       .string()
       .refine(
-        (value) => envReferenceName(value) !== undefined || value.length >= 16,
-        'at least 16 characters (or env:NAME to read it from the environment)',
+        (value) => isSecretReference(value) || value.length >= 16,
+        'at least 16 characters (or env:NAME, file:/path to read it on the host)',
       ),
     /** Extra headers, e.g. `authorization`; their values are secrets too (redacted, `env:NAME` allowed). */
     headers: z
@@ -222,11 +222,11 @@ function createWebhook(
   timeoutMs: number,
   { outbound }: ConnectorContext,
 ): Connector {
-  if (envReferenceName(settings.secret) !== undefined)
+  if (isSecretReference(settings.secret))
     // createConnector reads env:NAME secrets; a definition called directly must be given the secret itself.
     throw new AutoirError(
       'AUTOIR_E_BAD_INPUT',
-      `connector ${name}: settings.secret: ${settings.secret} was not read from the environment`,
+      `connector ${name}: settings.secret: a reference or sealed secret that was not resolved (createConnector resolves them)`,
       { location: { field: 'settings.secret' } },
     );
   const target = displayUrl(settings.url);
