@@ -45,7 +45,36 @@ const normalize = (password: string) => password.normalize('NFC');
 // `Algorithm.Argon2id` is a const enum in the package's types: its value, named here.
 const ARGON2ID = 2 as Options['algorithm'];
 
-/** argon2id of a password with these parameters, computed off the event loop. */
+/**
+ * Password hashes computed at once, and waiting: each takes 19 MiB and a thread for some 50 ms, so a flood of
+ * sign-ins queues a bounded few and turns the rest away (429) rather than growing memory and latency without end.
+ */
+const MAX_HASHING = 2;
+const MAX_WAITING = 32;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < MAX_HASHING) hashing++;
+  else {
+    if (waiting.length >= MAX_WAITING)
+      throw new AutoirError(
+        'AUTOIR_E_TOO_MANY_ATTEMPTS',
+        'the server is busy checking passwords: try again in a few seconds',
+      );
+    // The slot is handed over by the one that finishes: `hashing` stays as it is.
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
+/** argon2id of a password with these parameters, computed off the event loop, a bounded few at a time. */
 function argon2id(
   password: string,
   parameters: {
@@ -56,14 +85,16 @@ function argon2id(
     hashLength: number;
   },
 ): Promise<Buffer> {
-  return hashRaw(normalize(password), {
-    algorithm: ARGON2ID,
-    salt: parameters.salt,
-    memoryCost: parameters.memorySize,
-    timeCost: parameters.iterations,
-    parallelism: parameters.parallelism,
-    outputLen: parameters.hashLength,
-  });
+  return withHashSlot(() =>
+    hashRaw(normalize(password), {
+      algorithm: ARGON2ID,
+      salt: parameters.salt,
+      memoryCost: parameters.memorySize,
+      timeCost: parameters.iterations,
+      parallelism: parameters.parallelism,
+      outputLen: parameters.hashLength,
+    }),
+  );
 }
 
 const b64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');

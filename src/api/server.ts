@@ -3,6 +3,7 @@
  * with CSRF protection) and roles, zod validation, one error mapping, and the OpenAPI document at
  * /api/v1/openapi.json.
  */
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { hasRole, type Role, DEFAULT_SESSION_IDLE_MS, type SessionOptions } from '../domain/access.js';
@@ -69,7 +70,18 @@ export interface ServerOptions {
   readonly outbound?: OutboundPolicy;
   /** Seals secrets given in the clear before they are stored; without it only references are taken. */
   readonly secrets?: SecretBox;
+  /** Requests a minute per client address, and sign-ins a minute per address and overall. */
+  readonly rateLimits?: Partial<RateLimits>;
 }
+
+export interface RateLimits {
+  readonly perAddress: number;
+  readonly signInPerAddress: number;
+  readonly signInOverall: number;
+}
+
+/** 1,200 requests a minute per address; 10 sign-ins a minute per address, 120 overall. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { perAddress: 1200, signInPerAddress: 10, signInOverall: 120 };
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -122,31 +134,69 @@ export function createServer(options: ServerOptions): FastifyInstance {
     });
   });
 
-  app.get('/api/v1/openapi.json', async () => openapi);
-  // The web UI, when it was built (npm run build); the API works without it.
-  if (options.webRoot !== null) registerStatic(app, options.webRoot ?? defaultWebRoot());
-  // Who is calling, per request: set by the route's onRequest hook, before any body is read.
-  const principals = new WeakMap<FastifyRequest, Principal>();
-  for (const route of routes) {
-    const role = route.role;
-    app.route({
-      method: route.method,
-      url: route.url,
-      ...(role
-        ? {
-            onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-              principals.set(request, await authenticate(role, request, reply, options.store, sessions));
-            },
-          }
-        : {}),
-      handler: async (request, reply) => {
-        const result = await handle(route, request, reply, principals.get(request));
-        if (route.method !== 'GET' && route.role && !route.audited && reply.statusCode < 400)
-          await auditWrite(options.store, route, request, principals.get(request));
-        return result;
-      },
+  // Requests per client address (and sign-ins per address and overall) are limited before anything else runs:
+  // a flood is answered 429 without a database lookup or a password hash.
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  void app.register(rateLimit, {
+    global: true,
+    max: limits.perAddress,
+    timeWindow: 60_000,
+    cache: 10_000,
+    errorResponseBuilder: (_request, context) =>
+      new AutoirError(
+        'AUTOIR_E_TOO_MANY_ATTEMPTS',
+        `too many requests: at most ${context.max} a minute; try again in ${context.after}`,
+      ),
+  });
+  void app.register(async (scope) => {
+    // One count for all sign-ins, whoever sends them (the per-address limit is the route's own).
+    const signInsOverall = scope.createRateLimit({
+      max: limits.signInOverall,
+      timeWindow: 60_000,
+      keyGenerator: () => 'sign-in',
     });
-  }
+    scope.get('/api/v1/openapi.json', async () => openapi);
+    // The web UI, when it was built (npm run build); the API works without it.
+    if (options.webRoot !== null) registerStatic(scope, options.webRoot ?? defaultWebRoot());
+    // Who is calling, per request: set by the route's onRequest hook, before any body is read.
+    const principals = new WeakMap<FastifyRequest, Principal>();
+    for (const route of routes) {
+      const role = route.role;
+      const signIn = route.method === 'POST' && route.url === '/api/v1/session';
+      scope.route({
+        method: route.method,
+        url: route.url,
+        // Sign-in: fewer attempts per address, and a cap on all of them together (each costs a password hash).
+        ...(signIn
+          ? {
+              config: { rateLimit: { max: limits.signInPerAddress, timeWindow: 60_000 } },
+              preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+                const overall = await signInsOverall(request);
+                if (overall.isAllowed || !overall.isExceeded) return;
+                void reply.header('retry-after', String(overall.ttlInSeconds));
+                throw new AutoirError(
+                  'AUTOIR_E_TOO_MANY_ATTEMPTS',
+                  `too many sign-ins on this server: at most ${overall.max} a minute; try again in ${overall.ttlInSeconds} s`,
+                );
+              },
+            }
+          : {}),
+        ...(role
+          ? {
+              onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+                principals.set(request, await authenticate(role, request, reply, options.store, sessions));
+              },
+            }
+          : {}),
+        handler: async (request, reply) => {
+          const result = await handle(route, request, reply, principals.get(request));
+          if (route.method !== 'GET' && route.role && !route.audited && reply.statusCode < 400)
+            await auditWrite(options.store, route, request, principals.get(request));
+          return result;
+        },
+      });
+    }
+  });
   return app;
 }
 

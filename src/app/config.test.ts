@@ -11,6 +11,7 @@ describe('settings from the environment', () => {
       bodyLimit: DEFAULT_BODY_LIMIT,
       logRequests: false,
       sessions: { idleMs: 12 * 3_600_000, cookieSecure: false },
+      rateLimits: {},
     });
     expect(settings.correlation).toEqual({ infrastructure: [], warninglists: [] });
     expect(settings.investigation).toEqual({ playbookDirs: [], limits: {} });
@@ -43,6 +44,8 @@ describe('settings from the environment', () => {
       AUTOIR_BUNDLED_RULES: '0',
       AUTOIR_CONNECTORS: 'connectors.yaml',
       AUTOIR_OUTBOUND_ALLOW: '10.20.0.0/16, edr.corp.example',
+      AUTOIR_RATE_LIMIT: '600',
+      AUTOIR_SIGN_IN_RATE_LIMIT: '3',
     });
     expect(settings.store).toEqual({ kind: 'postgres', url: 'postgres://autoir@db/autoir', schema: 'soc' });
     expect(settings.server).toEqual({
@@ -50,6 +53,7 @@ describe('settings from the environment', () => {
       logRequests: true,
       sessions: { idleMs: 30 * 60_000, cookieSecure: true },
       publicUrl: 'https://autoir.example.com',
+      rateLimits: { perAddress: 600, signInPerAddress: 3 },
     });
     expect(settings.correlation).toEqual({
       windowMs: 2 * 3_600_000,

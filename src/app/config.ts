@@ -11,6 +11,7 @@
  * | `AUTOIR_BODY_LIMIT`                        | largest request body in bytes (default 10 MiB)                 |
  * | `AUTOIR_LOG_REQUESTS=1`                    | log every request as a JSON line                               |
  * | `AUTOIR_SESSION_IDLE`, `AUTOIR_COOKIE_SECURE` | web sessions: idle timeout (1m–7d), always-Secure cookie    |
+ * | `AUTOIR_RATE_LIMIT`, `AUTOIR_SIGN_IN_RATE_LIMIT`, `_OVERALL_LIMIT` | requests/sign-ins a minute (per address) |
  * | `AUTOIR_PUBLIC_URL`                        | how connectors' systems reach this server (callbacks)          |
  * | `AUTOIR_CORRELATION_WINDOW`, `_MAX_DEVICES`, `_MAX_ALERTS` | correlation window and prevalence thresholds |
  * | `AUTOIR_INFRASTRUCTURE`                    | entity keys of the organisation's own infrastructure           |
@@ -50,6 +51,12 @@ export interface Settings {
     readonly sessions: SessionOptions;
     /** How others reach this server (for connectors' callbacks), without a trailing slash. */
     readonly publicUrl?: string;
+    /** Requests a minute per client address; sign-ins a minute per address and overall (api/server.ts). */
+    readonly rateLimits: {
+      readonly perAddress?: number;
+      readonly signInPerAddress?: number;
+      readonly signInOverall?: number;
+    };
   };
   readonly correlation: {
     readonly windowMs?: number;
@@ -131,6 +138,11 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
       logRequests: env.AUTOIR_LOG_REQUESTS === '1',
       sessions: { idleMs, cookieSecure: read.flag('AUTOIR_COOKIE_SECURE') },
       ...(publicUrl ? { publicUrl } : {}),
+      rateLimits: {
+        ...optional('perAddress', read.positive('AUTOIR_RATE_LIMIT')),
+        ...optional('signInPerAddress', read.positive('AUTOIR_SIGN_IN_RATE_LIMIT')),
+        ...optional('signInOverall', read.positive('AUTOIR_SIGN_IN_OVERALL_LIMIT')),
+      },
     },
     correlation: {
       ...optional('windowMs', read.duration('AUTOIR_CORRELATION_WINDOW', 1, Infinity, 'a duration like 24h')),

@@ -17,6 +17,7 @@ import {
   type Principal,
 } from '../auth.js';
 import { verifyNothing, verifyPassword } from '../passwords.js';
+import { UnknownNameFailures } from '../sign-in-failures.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 import type { Session } from '../../domain/access.js';
 import { SESSION_MAX_AGE_MS, signInDamping } from '../../domain/access.js';
@@ -85,6 +86,7 @@ const signInBody = z
 
 export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[] {
   const secure = (request: FastifyRequest) => options.cookieSecure || isSecureRequest(request);
+  const unknownNames = new UnknownNameFailures(signInDamping);
 
   /** The principal the credentials name, or a 401 (429 while the name is locked). */
   async function signIn(
@@ -102,7 +104,8 @@ export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[
     }
     const username = normalizeUsername(body.username ?? '');
     const password = body.password ?? '';
-    const lockedUntil = await store.users.signInLockedUntil(username, now);
+    const lockedUntil =
+      (await store.users.signInLockedUntil(username, now)) ?? unknownNames.lockedUntil(username, now);
     if (lockedUntil) {
       void reply.header('retry-after', String(Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000)));
       throw tooManyAttempts(lockedUntil, now);
@@ -113,10 +116,13 @@ export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[
       ? await verifyPassword(password, credentials.passwordHash)
       : await verifyNothing(password);
     if (!verified || !credentials) {
-      // Names that cannot exist are not counted: they would only fill the table.
-      const locked = isUsername(username)
-        ? await store.users.recordSignInFailure(username, now, signInDamping)
-        : undefined;
+      // Names that cannot exist are not counted; names without an account are counted in memory (bounded), so
+      // that a flood of random names adds no rows.
+      const locked = !isUsername(username)
+        ? undefined
+        : credentials
+          ? await store.users.recordSignInFailure(username, now, signInDamping)
+          : unknownNames.record(username, now);
       request.log.warn({ username, ip: request.ip, locked: locked !== undefined }, 'failed sign-in');
       throw new AutoirError('AUTOIR_E_UNAUTHENTICATED', WRONG_CREDENTIALS);
     }

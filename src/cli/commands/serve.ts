@@ -44,6 +44,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           const app = createServer({
             sessions: settings.server.sessions,
             outbound: services.outbound,
+            rateLimits: settings.server.rateLimits,
             ...(services.secrets() ? { secrets: services.secrets() } : {}),
             correlation: services.correlation(),
             playbooks: services.investigation().playbooks,
