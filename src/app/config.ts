@@ -23,6 +23,7 @@
  * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
+ * | `AUTOIR_MAX_SPOOL`                         | bytes ingest may spool to disk at once for streamed zips (1 GiB) |
  * | `AUTOIR_KEY_FILE`                          | the key that seals stored secrets (default: data dir's)        |
  * | `AUTOIR_OUTBOUND_ALLOW`                    | addresses, CIDR ranges, host names autoir's requests may reach |
  * |                                            | beyond public addresses (comma-separated)                      |
@@ -78,6 +79,8 @@ export interface Settings {
   readonly outboundAllow: readonly string[];
   /** The file of the key that seals stored secrets (app/secret-key.ts). */
   readonly keyFile?: string;
+  /** The most bytes ingest spools to disk at once for zip archives that arrive as streams (ingest/input.ts). */
+  readonly maxSpoolBytes?: number;
 }
 
 /** Options of a command that override settings. */
@@ -133,6 +136,15 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
     store,
     outboundAllow,
     ...(env.AUTOIR_KEY_FILE?.trim() ? { keyFile: path.resolve(env.AUTOIR_KEY_FILE.trim()) } : {}),
+    ...optional(
+      'maxSpoolBytes',
+      read.integer(
+        'AUTOIR_MAX_SPOOL',
+        1024 * 1024,
+        Number.MAX_SAFE_INTEGER,
+        'a whole number of bytes from 1 MiB',
+      ),
+    ),
     server: {
       bodyLimit,
       logRequests: env.AUTOIR_LOG_REQUESTS === '1',

@@ -7,6 +7,7 @@ import {
   createReadStream,
   createWriteStream,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -38,6 +39,87 @@ export interface OpenInputOptions {
   /** Called with the number of bytes read from disk or standard input (compressed), for progress. */
   readonly onBytes?: (bytes: number) => void;
   readonly stdin?: Readable;
+  /**
+   * The most bytes spooled to temporary files at once (default 1 GiB): a zip that arrives as a stream (standard
+   * input, inside another archive, gzip-compressed) is written to disk before it is read. Beyond this, the
+   * archive is reported and skipped.
+   */
+  readonly maxSpoolBytes?: number;
+}
+
+/** Default cap on the bytes spooled at once. */
+export const DEFAULT_MAX_SPOOL_BYTES = 1024 * 1024 * 1024;
+
+/** Archives (zip or gzip) inside one another, at most: a deeper one is reported, not opened. */
+export const MAX_ARCHIVE_DEPTH = 4;
+
+/** Where spools go: `autoir-zip-<pid>-<random>` in the temporary directory. */
+const SPOOL_PREFIX = 'autoir-zip-';
+
+let staleSpoolsRemoved = false;
+
+/**
+ * Remove spools left by processes that are gone (killed mid-ingest): once per process, before its first spool.
+ * A spool names its process; one from an earlier release, which did not, is removed when a day old.
+ */
+export function removeStaleSpools(directory = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((name) => name.startsWith(SPOOL_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const full = path.join(directory, name);
+    const pid = /^autoir-zip-(\d+)-/.exec(name)?.[1];
+    let gone: boolean;
+    if (pid === undefined) {
+      try {
+        gone = Date.now() - statSync(full).mtimeMs > 24 * 3_600_000;
+      } catch {
+        continue;
+      }
+    } else gone = Number(pid) !== process.pid && !isAlive(Number(pid));
+    if (!gone) continue;
+    rmSync(full, { recursive: true, force: true });
+    removed.push(full);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function newSpoolDir(): string {
+  if (!staleSpoolsRemoved) {
+    staleSpoolsRemoved = true;
+    removeStaleSpools();
+  }
+  return mkdtempSync(path.join(os.tmpdir(), `${SPOOL_PREFIX}${process.pid}-`));
+}
+
+/** Bytes spooled at once across the archives of one `openDocuments`, against its cap. */
+class SpoolBudget {
+  private used = 0;
+  constructor(readonly max: number) {}
+
+  /** Count `bytes` more; false (nothing counted) when that would pass the cap. */
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.max) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.used -= bytes;
+  }
 }
 
 /** File name endings read when walking a directory or an archive; anything else is skipped and listed. */
@@ -105,6 +187,7 @@ export async function* openDocuments(
   plan: InputPlan,
   options: OpenInputOptions = {},
 ): AsyncGenerator<InputDocument | InputProblem> {
+  const budget = new SpoolBudget(options.maxSpoolBytes ?? DEFAULT_MAX_SPOOL_BYTES);
   for (const file of plan.files) {
     const raw =
       file === '-' ? (options.stdin ?? process.stdin) : createReadStream(file, { highWaterMark: 256 * 1024 });
@@ -113,6 +196,8 @@ export async function* openDocuments(
         file,
         guard(counted(raw, options.onBytes), file, 'read'),
         file === '-' ? undefined : file,
+        budget,
+        0,
       );
     } catch (error) {
       // A file that cannot be opened, or whose first bytes are already damaged: report it, go on with the rest.
@@ -127,9 +212,21 @@ async function* expand(
   name: string,
   chunks: AsyncIterable<Buffer>,
   filePath: string | undefined,
+  budget: SpoolBudget,
+  depth: number,
 ): AsyncGenerator<InputDocument | InputProblem> {
   const { head, stream } = await peek(chunks);
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const zip =
+    head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05);
+  if ((gzip || zip) && depth >= MAX_ARCHIVE_DEPTH) {
+    yield {
+      name,
+      message: `an archive inside ${MAX_ARCHIVE_DEPTH} others: autoir opens archives nested ${MAX_ARCHIVE_DEPTH} deep at most`,
+    };
+    return;
+  }
+  if (gzip) {
     // `pipeline`, not `pipe`: an error of the compressed source must reach whoever reads the output.
     const output = pipeline(
       Readable.from(stream),
@@ -137,11 +234,11 @@ async function* expand(
       () => undefined,
     );
     // A broken gzip stream surfaces as an error while reading; the pipeline reports it with the document's name.
-    yield* expand(name, guard(output, name, 'gzip'), undefined);
+    yield* expand(name, guard(output, name, 'gzip'), undefined, budget, depth + 1);
     return;
   }
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05)) {
-    yield* readZip(name, filePath, stream);
+  if (zip) {
+    yield* readZip(name, filePath, stream, budget, depth);
     return;
   }
   yield { name, chunks: stream };
@@ -151,15 +248,36 @@ async function* readZip(
   name: string,
   filePath: string | undefined,
   stream: AsyncIterable<Buffer>,
+  budget: SpoolBudget,
+  depth: number,
 ): AsyncGenerator<InputDocument | InputProblem> {
   // yauzl needs random access (the central directory is at the end): spool a stream to a temporary file first.
   let spoolDir: string | undefined;
+  let spooled = 0;
   let zipPath = filePath;
   try {
     if (!zipPath) {
-      spoolDir = mkdtempSync(path.join(os.tmpdir(), 'autoir-zip-'));
+      spoolDir = newSpoolDir();
       zipPath = path.join(spoolDir, 'input.zip');
-      await pipelineAsync(Readable.from(stream), createWriteStream(zipPath));
+      let overBudget = false;
+      const capped = async function* () {
+        for await (const chunk of stream) {
+          if (!budget.take(chunk.length)) {
+            overBudget = true;
+            return;
+          }
+          spooled += chunk.length;
+          yield chunk;
+        }
+      };
+      await pipelineAsync(Readable.from(capped()), createWriteStream(zipPath, { mode: 0o600 }));
+      if (overBudget) {
+        yield {
+          name,
+          message: `a zip archive that arrives as a stream is written to disk to be read, and this one passes the ${formatBytes(budget.max)} autoir spools at once: not read`,
+        };
+        return;
+      }
     } else {
       // Drain the peeked stream so its bytes count towards progress; yauzl reads the file itself.
       for await (const _chunk of stream) void _chunk;
@@ -199,7 +317,7 @@ async function* readZip(
           yield { name: entryName, message: `cannot read this zip entry: ${(error as Error).message}` };
           continue;
         }
-        yield* expand(entryName, guard(entryStream, entryName, 'zip'), undefined);
+        yield* expand(entryName, guard(entryStream, entryName, 'zip'), undefined, budget, depth + 1);
       }
     } catch (error) {
       yield { name, message: `not a readable zip archive: ${(error as Error).message}` };
@@ -208,7 +326,16 @@ async function* readZip(
     }
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
+    budget.give(spooled);
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0
+    ? `${bytes / 1024 ** 3} GiB`
+    : bytes >= 1024 ** 2
+      ? `${Math.round(bytes / 1024 ** 2)} MiB`
+      : `${bytes} bytes`;
 }
 
 /**
@@ -223,7 +350,7 @@ function repairCommentLength(file: string): { dir: string; file: string } | unde
     const actual = bytes.length - at - 22;
     if (bytes.readUInt16LE(at + 20) === actual) return undefined;
     bytes.writeUInt16LE(actual, at + 20);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-zip-'));
+    const dir = newSpoolDir();
     const copy = path.join(dir, 'repaired.zip');
     writeFileSync(copy, bytes);
     return { dir, file: copy };

@@ -128,6 +128,25 @@ export function errorAt(error: AutoirError, where: InputLocation): IngestError {
   };
 }
 
+/**
+ * The deepest nesting of objects and arrays a record may have. JSON.parse takes any depth, but a value nested
+ * thousands deep cannot be written back (JSON.stringify, the API, `alerts show --raw`) nor walked by the parsers.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `value` nests objects or arrays more than `limit` deep (stops looking as soon as it does). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestedDeeperThan(item, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value)
+    if (nestedDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  return false;
+}
+
 /** One item of the records of an input, with the line its record starts on. */
 export interface RecordItem {
   readonly line: number;
@@ -159,6 +178,13 @@ export function parseRecordItems(
     const parsed = parseJsonRecord(record);
     if (!parsed.ok) {
       fail(parsed.line, parsed.message);
+      continue;
+    }
+    if (nestedDeeperThan(parsed.value, MAX_JSON_DEPTH)) {
+      fail(
+        record.line,
+        `nested more than ${MAX_JSON_DEPTH} levels deep: autoir reads records up to ${MAX_JSON_DEPTH} levels (no security format nests more than a dozen)`,
+      );
       continue;
     }
     try {

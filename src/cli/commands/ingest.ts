@@ -98,7 +98,13 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
           let summary: IngestSummary;
           try {
             summary = await ingestDocuments(
-              openDocuments(plan, { stdin: io.stdin, onBytes: progress?.addBytes }),
+              openDocuments(plan, {
+                stdin: io.stdin,
+                onBytes: progress?.addBytes,
+                ...(services.settings.maxSpoolBytes
+                  ? { maxSpoolBytes: services.settings.maxSpoolBytes }
+                  : {}),
+              }),
               {
                 store,
                 format: options.format ? formatById(options.format) : undefined,
