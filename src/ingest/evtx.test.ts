@@ -93,4 +93,39 @@ describe('SigmaHQ regression data', () => {
     const short = await parse(bytes.subarray(0, 100), twin);
     expect(short.at(-1)).toMatchObject({ ok: false, fatal: true });
   });
+
+  it('names a damaged chunk and where it starts, rather than reading it as no events', async () => {
+    const packed = files(root, '.evtx.gz')[0] as string;
+    const twin = packed.replace(/\.gz$/, '');
+    const bytes = Buffer.from(gunzipSync(readFileSync(packed)));
+    const whole = (await parse(bytes, twin)).filter((item) => item.ok && item.events.length > 0).length;
+    expect(whole).toBeGreaterThan(0);
+    // Signatures intact, everything else in the chunk garbage.
+    const garbage = Buffer.from(bytes);
+    for (let at = 4096 + 8; at < garbage.length; at++) garbage[at] = (at * 7919) & 0xff;
+    const damaged = await parse(garbage, twin);
+    expect(damaged.filter((item) => item.ok && item.events.length > 0)).toEqual([]);
+    expect(damaged).toContainEqual(
+      expect.objectContaining({
+        ok: false,
+        error: expect.objectContaining({
+          message: expect.stringMatching(
+            /chunk 0 \(at byte 4096\): its header checksum does not match: damaged/,
+          ),
+        }),
+      }),
+    );
+    // A header intact with records damaged: the first bad record is named with its byte in the file.
+    const records = Buffer.from(bytes);
+    records.fill(0x41, 4096 + 512, 4096 + 520);
+    const named = await parse(records, twin);
+    expect(named).toContainEqual(
+      expect.objectContaining({
+        ok: false,
+        error: expect.objectContaining({
+          message: expect.stringMatching(/no record where one should start \(byte 4608\)/),
+        }),
+      }),
+    );
+  });
 });

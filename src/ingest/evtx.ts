@@ -8,6 +8,8 @@
  * Windows writes it. Damaged chunks and records are reported, not guessed at.
  */
 
+import { crc32 } from 'node:zlib';
+
 export const EVTX_FILE_MAGIC = 'ElfFile\0';
 const CHUNK_MAGIC = 'ElfChnk\0';
 const FILE_HEADER_SIZE = 4096;
@@ -89,18 +91,37 @@ export class EvtxReader {
   }
 }
 
-/** The records of one chunk. A chunk of zeros (never written) has none. */
+/** Where chunk `index` starts in the file. */
+const chunkOffset = (index: number) => FILE_HEADER_SIZE + index * EVTX_CHUNK_SIZE;
+
+/**
+ * The records of one chunk. A chunk of zeros (never written) has none. A chunk whose header checksum does not
+ * match (CRC-32 of its first 120 bytes and of bytes 128–511) is damaged: reported with its place in the file, its
+ * records not guessed at.
+ */
 function readChunk(chunk: Buffer, index: number): EvtxRecord[] {
   const magic = chunk.toString('latin1', 0, 8);
+  const at = `chunk ${index} (at byte ${chunkOffset(index)})`;
   if (magic === '\0\0\0\0\0\0\0\0') return [];
-  if (magic !== CHUNK_MAGIC)
-    return [{ ok: false, chunk: index, message: `chunk ${index}: no ElfChnk signature` }];
+  if (magic !== CHUNK_MAGIC) return [{ ok: false, chunk: index, message: `${at}: no ElfChnk signature` }];
+  const headerChecksum = crc32(chunk.subarray(128, 512), crc32(chunk.subarray(0, 120)));
+  if (headerChecksum !== chunk.readUInt32LE(124))
+    return [
+      { ok: false, chunk: index, message: `${at}: its header checksum does not match: damaged, not read` },
+    ];
   const freeSpace = chunk.readUInt32LE(48);
   const context = new ChunkContext(chunk);
   const records: EvtxRecord[] = [];
   let offset = 512;
   while (offset + 24 <= Math.min(freeSpace, EVTX_CHUNK_SIZE)) {
-    if (chunk.readUInt32LE(offset) !== RECORD_MAGIC) break;
+    if (chunk.readUInt32LE(offset) !== RECORD_MAGIC) {
+      records.push({
+        ok: false,
+        chunk: index,
+        message: `${at}: no record where one should start (byte ${chunkOffset(index) + offset}): damaged, the rest of the chunk not read`,
+      });
+      break;
+    }
     const size = chunk.readUInt32LE(offset + 4);
     const recordId = Number(chunk.readBigUInt64LE(offset + 8));
     if (size < 28 || offset + size > EVTX_CHUNK_SIZE) {
