@@ -3,8 +3,14 @@
  * with CSRF protection) and roles, zod validation, one error mapping, and the OpenAPI document at
  * /api/v1/openapi.json.
  */
+import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { z } from 'zod';
 import { hasRole, type Role, DEFAULT_SESSION_IDLE_MS, type SessionOptions } from '../domain/access.js';
 import { AutoirError, isAutoirError, type ErrorCode } from '../domain/errors.js';
@@ -53,8 +59,12 @@ export interface ServerOptions {
   readonly version: string;
   /** Largest request body in bytes (default 10 MiB); larger → 413. */
   readonly bodyLimit?: number;
-  /** Log requests (pino, JSON lines on stdout). Off in tests. */
-  readonly logger?: boolean;
+  /**
+   * The log (pino, JSON lines: level, time, request id; no credentials): server errors always, each request too
+   * with `requests` (`AUTOIR_LOG_REQUESTS=1`). To standard output unless `destination` says otherwise. Without
+   * it (tests), nothing is logged.
+   */
+  readonly log?: { readonly requests: boolean; readonly destination?: NodeJS.WritableStream };
   /** How posted alerts are correlated into incidents (defaults: docs/correlation.md). */
   readonly correlation?: CorrelationOptions;
   /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
@@ -70,6 +80,8 @@ export interface ServerOptions {
   readonly outbound?: OutboundPolicy;
   /** Seals secrets given in the clear before they are stored; without it only references are taken. */
   readonly secrets?: SecretBox;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** Requests a minute per client address, and sign-ins a minute per address and overall. */
   readonly rateLimits?: Partial<RateLimits>;
 }
@@ -94,7 +106,32 @@ export function createServer(options: ServerOptions): FastifyInstance {
     outbound: options.outbound ?? publicOnly,
     ...(options.secrets ? { secrets: options.secrets } : {}),
   };
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit });
+  const app = Fastify({
+    bodyLimit,
+    ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
+    logger: options.log
+      ? {
+          level: 'info',
+          ...(options.log.destination ? { stream: options.log.destination } : {}),
+          // Never a credential in the log, whatever a serializer or a route puts there.
+          redact: {
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'req.headers["x-csrf-token"]',
+              'res.headers["set-cookie"]',
+            ],
+            censor: '***',
+          },
+        }
+      : false,
+    logController: new LogController({ disableRequestLogging: !options.log?.requests }),
+    // A fresh id per request, returned as `x-request-id` and in server errors, to find its log lines.
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   const routes = [
     ...healthRoutes(options.store, options.version),
     ...alertRoutes(options.store, options.correlation),
@@ -122,7 +159,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const mapped = toApiError(error, bodyLimit);
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (mapped.status >= 500) {
+      request.log.error(
+        { err: error, url: request.url.split('?')[0], method: request.method },
+        'request failed',
+      );
+      void reply.code(mapped.status).send({ error: { ...mapped.body, requestId: request.id } });
+      return;
+    }
     void reply.code(mapped.status).send({ error: mapped.body });
   });
   app.setNotFoundHandler((request, reply) => {

@@ -2,6 +2,8 @@
  * Opening the store: SQLite in the data directory by default, PostgreSQL when a URL is given. Migrations run
  * every time (they are idempotent), so a new version upgrades the schema on its first start.
  */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { AutoirError } from '../domain/errors.js';
@@ -47,7 +49,10 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     );
   }
   try {
-    await migrate(db, config.kind === 'postgres' ? await postgresSchema(db, config.schema) : undefined);
+    if (config.kind === 'postgres') await migrate(db, await postgresSchema(db, config.schema));
+    else if (location === ':memory:') await migrate(db);
+    // Kysely takes no lock on SQLite: processes opening one data directory at once take turns through a lock file.
+    else await withLockFile(path.join(config.dataDir, MIGRATION_LOCK), () => migrate(db));
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw new AutoirError(
@@ -59,6 +64,52 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     );
   }
   return createKyselyStore(db, { dialect: config.kind, location, runMany, rowTable });
+}
+
+const MIGRATION_LOCK = 'migrate.lock';
+
+/**
+ * Run `work` holding `file`, made with O_EXCL (the one that makes it holds it; the others wait and try again). A
+ * lock whose process is gone (killed mid-migration) is taken over; after 60 s of waiting, an error.
+ */
+export async function withLockFile<T>(file: string, work: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let holder: number;
+      try {
+        holder = Number(readFileSync(file, 'utf8').trim() || NaN);
+      } catch (again) {
+        if ((again as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
+        throw again;
+      }
+      if (Number.isInteger(holder) && !processAlive(holder)) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`${file}: held by process ${holder} for more than ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The schema autoir's tables live in: the configured one, else the connection's current schema. */

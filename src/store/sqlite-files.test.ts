@@ -47,4 +47,17 @@ describe('the SQLite data directory', () => {
     expect(modeOf(path.join(dataDir, 'autoir.db'))).toBe(0o600);
     await store.close();
   });
+
+  it('opens when several stores open a fresh one at once: migrations take turns', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const dataDir = path.join(root, `together-${attempt}`);
+      const opened = await Promise.allSettled(
+        Array.from({ length: 5 }, () => openStore({ kind: 'sqlite', dataDir })),
+      );
+      for (const result of opened) if (result.status === 'fulfilled') await result.value.close();
+      expect(opened.map((result) => (result.status === 'fulfilled' ? 'ok' : String(result.reason)))).toEqual(
+        Array(5).fill('ok'),
+      );
+    }
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * `autoir serve`: the API, the web UI and (unless `--no-worker`) a worker in one process.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { AutoirError } from '../../domain/errors.js';
 import { createServer } from '../../api/server.js';
 import { packageVersion } from '../../version.js';
 
@@ -9,6 +11,32 @@ import { runWorker } from '../../worker/worker.js';
 import { parseInteger } from '../options.js';
 import { prepareDemo } from '../../app/demo.js';
 import type { CliContext } from '../context.js';
+
+/** Whether a bind address reaches this machine only. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The certificate and key of --tls-cert/--tls-key: both or neither, each a readable file. */
+function readTls(
+  cert: string | undefined,
+  key: string | undefined,
+): { cert: Buffer; key: Buffer } | undefined {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined)
+    throw new AutoirError('AUTOIR_E_BAD_USAGE', 'give --tls-cert and --tls-key together');
+  const read = (file: string, option: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new AutoirError(
+        'AUTOIR_E_BAD_USAGE',
+        `${option} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+  };
+  return { cert: read(cert, '--tls-cert'), key: read(key, '--tls-key') };
+}
 
 export function registerServeCommand(program: Command, context: CliContext): void {
   const { io, withServices } = context;
@@ -26,15 +54,26 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       '--no-worker',
       'serve the API only: correlation and investigations run elsewhere (`autoir worker`)',
     )
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option(
       '--demo',
       'load the demo scenario into an empty store, add a demo connector, and print an admin sign-in token',
     )
     .action(
       async (
-        options: { port: number; host: string; bodyLimit?: number; worker: boolean; demo?: boolean },
+        options: {
+          port: number;
+          host: string;
+          bodyLimit?: number;
+          worker: boolean;
+          demo?: boolean;
+          tlsCert?: string;
+          tlsKey?: string;
+        },
         command: Command,
       ) => {
+        const tls = readTls(options.tlsCert, options.tlsKey);
         await withServices(command, async (services) => {
           const { store, settings } = services;
           await services.sealStoredSecrets((text) => io.stderr.write(`autoir: ${text}\n`));
@@ -51,10 +90,24 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             store,
             version: packageVersion(),
             bodyLimit: options.bodyLimit ?? settings.server.bodyLimit,
-            logger: settings.server.logRequests,
+            log: { requests: settings.server.logRequests },
+            ...(tls ? { tls } : {}),
           });
-          const address = await app.listen({ port: options.port, host: options.host });
-          io.stderr.write(`autoir ${packageVersion()} listening on ${address} (store: ${store.location})\n`);
+          const listening = await app.listen({ port: options.port, host: options.host });
+          const port = new URL(listening).port;
+          const scheme = tls ? 'https' : 'http';
+          const everywhere = options.host === '0.0.0.0' || options.host === '::';
+          // Links this machine can open; with every interface bound, by loopback.
+          const address = everywhere ? `${scheme}://127.0.0.1:${port}` : listening;
+          io.stderr.write(
+            `autoir ${packageVersion()} listening on ${everywhere ? `every interface (${options.host}), port ${port}` : listening} (store: ${store.location})\n`,
+          );
+          if (!isLoopback(options.host))
+            io.stderr.write(
+              tls
+                ? '  reachable from other machines, over TLS\n'
+                : '  warning: reachable from other machines without TLS: tokens, passwords and session cookies cross the network in the clear. Give --tls-cert and --tls-key, or put a TLS proxy in front (docs/security.md)\n',
+            );
           if (demoToken)
             io.stderr.write(
               `\n  Open ${address} in a browser and sign in with this API token (role admin, shown once):\n\n    ${demoToken}\n\n` +
