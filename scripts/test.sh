@@ -17,6 +17,9 @@ fi
 if ! command -v make >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null; then
   packages+=(build-essential python3) # better-sqlite3 builds from source when no prebuilt binary can be fetched
 fi
+if ! command -v openssl >/dev/null; then
+  packages+=(openssl) # the HTTPS test makes a throwaway certificate
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi
