@@ -44,6 +44,8 @@ export interface ApiToken {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly revokedAt: string | null;
+  /** When it stops working; `null`: until it is revoked. */
+  readonly expiresAt: string | null;
 }
 
 /** A local account, as every caller sees it: never with its password hash. */

@@ -15,6 +15,7 @@ import { migration as m0009 } from './migrations/0009-alert-entity-timelines.js'
 import { migration as m0010 } from './migrations/0010-uninvestigated-by-id.js';
 import { migration as m0011 } from './migrations/0011-correlation-generation.js';
 import { migration as m0012 } from './migrations/0012-connector-origin.js';
+import { migration as m0013 } from './migrations/0013-token-expiry.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0010_uninvestigated_by_id': m0010,
   '0011_correlation_generation': m0011,
   '0012_connector_origin': m0012,
+  '0013_token_expiry': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -66,6 +66,8 @@ export interface ApiTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** When it stops working; null: until revoked. */
+  expires_at: number | null;
 }
 
 /** A local account (web UI sign-in). */

@@ -7,7 +7,7 @@ import type { ApiTokensTable, Database } from './schema.js';
 import type { ApiToken } from '../domain/access.js';
 import type { Role } from '../domain/access.js';
 
-const columns = ['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'] as const;
+const columns = ['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at', 'expires_at'] as const;
 
 function toToken(row: Omit<ApiTokensTable, 'token_hash'>): ApiToken {
   if (!isRole(row.role))
@@ -19,6 +19,7 @@ function toToken(row: Omit<ApiTokensTable, 'token_hash'>): ApiToken {
     createdAt: new Date(row.created_at).toISOString(),
     lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+    expiresAt: row.expires_at == null ? null : new Date(Number(row.expires_at)).toISOString(),
   };
 }
 
@@ -43,6 +44,7 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
         created_at: now.getTime(),
         last_used_at: null,
         revoked_at: null,
+        expires_at: input.expiresAt ? input.expiresAt.getTime() : null,
       };
       try {
         await db.insertInto('api_tokens').values(row).execute();
@@ -64,6 +66,7 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
         .select(columns)
         .where('token_hash', '=', tokenHash)
         .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.getTime())]))
         .executeTakeFirst();
       if (!row) return undefined;
       // Last use at minute precision: enough for an audit, and it spares a write per request.
@@ -112,8 +115,11 @@ export function createTokenStore(db: Kysely<Database>): TokenStore {
 
 export interface TokenStore {
   /** Store a token by its hash. A name already in use → `AUTOIR_E_CONFLICT`. */
-  createToken(input: { name: string; role: Role; tokenHash: string }, now: Date): Promise<ApiToken>;
-  /** The active (not revoked) token with this hash, marking it used. */
+  createToken(
+    input: { name: string; role: Role; tokenHash: string; expiresAt?: Date },
+    now: Date,
+  ): Promise<ApiToken>;
+  /** The active (not revoked, not expired) token with this hash, marking it used. */
   useToken(tokenHash: string, now: Date): Promise<ApiToken | undefined>;
   listTokens(): Promise<ApiToken[]>;
   /** Revoke by id or name; `undefined` when there is no such active token. */

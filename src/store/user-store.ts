@@ -269,6 +269,8 @@ export function createUserStore(db: Kysely<Database>, atomically: Atomically): U
           .select('role')
           .where('name', '=', name)
           .where('revoked_at', 'is', null)
+          // An expired token ends its sessions too.
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.getTime())]))
           .executeTakeFirst();
         role = token?.role;
       }

@@ -2,6 +2,7 @@
  * API tokens over HTTP: list, create (the token is shown once), revoke. Admins only.
  */
 import { z } from 'zod';
+import { durationMs } from '../../domain/duration.js';
 import { roles } from '../../domain/access.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
@@ -32,8 +33,9 @@ export function tokenRoutes(store: Store): RouteSpec[] {
               name: z.string(),
               role: z.enum(roles),
               createdAt: z.string(),
-              lastUsedAt: z.string().nullable(),
+              lastUsedAt: z.string().nullable().describe('Last use, to the minute.'),
               revokedAt: z.string().nullable(),
+              expiresAt: z.string().nullable().describe('When it stops working; null: until revoked.'),
             }),
           ),
         },
@@ -48,7 +50,17 @@ export function tokenRoutes(store: Store): RouteSpec[] {
       tag: 'tokens',
       role: 'admin',
       audited: true,
-      body: z.object({ name: z.string().min(1).max(100), role: z.enum(roles) }).strict(),
+      body: z
+        .object({
+          name: z.string().min(1).max(100),
+          role: z.enum(roles),
+          expiresIn: z
+            .string()
+            .refine((text) => (durationMs(text) ?? 0) >= 60_000, 'a duration of at least 1m, like 30d or 12h')
+            .optional()
+            .describe('How long it works (`90d`, `12h`); left out, until revoked.'),
+        })
+        .strict(),
       responses: {
         201: { description: 'The token and its value.' },
         409: { description: 'The name is taken.', schema: errorSchema },
@@ -57,7 +69,14 @@ export function tokenRoutes(store: Store): RouteSpec[] {
         const value = generateToken();
         const token = await store.transaction(async (inner) => {
           const created = await inner.tokens.createToken(
-            { name: context.body.name, role: context.body.role, tokenHash: hashToken(value) },
+            {
+              name: context.body.name,
+              role: context.body.role,
+              tokenHash: hashToken(value),
+              ...(context.body.expiresIn
+                ? { expiresAt: new Date(Date.now() + (durationMs(context.body.expiresIn) as number)) }
+                : {}),
+            },
             new Date(),
           );
           await inner.audit.record(

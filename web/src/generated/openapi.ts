@@ -5516,8 +5516,11 @@ export interface operations {
                         /** @enum {string} */
                         role: "viewer" | "analyst" | "responder" | "admin";
                         createdAt: string;
+                        /** @description Last use, to the minute. */
                         lastUsedAt: string | null;
                         revokedAt: string | null;
+                        /** @description When it stops working; null: until revoked. */
+                        expiresAt: string | null;
                     }[];
                 };
             };
@@ -5570,6 +5573,8 @@ export interface operations {
                     name: string;
                     /** @enum {string} */
                     role: "viewer" | "analyst" | "responder" | "admin";
+                    /** @description How long it works (`90d`, `12h`); left out, until revoked. */
+                    expiresIn?: string;
                 };
             };
         };
