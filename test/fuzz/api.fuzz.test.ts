@@ -17,7 +17,7 @@ import { backends, createTestStore, type TestStore } from '../helpers/stores.js'
 import { createServer } from '../../src/api/server.js';
 import { hashToken } from '../../src/app/tokens.js';
 import { secretBox } from '../../src/connectors/secrets.js';
-import { anyJson, apiFuzzRuns, mutatedJson } from './arbitraries.js';
+import { anyJson, apiFuzzRuns, fuzzTimeout, mutatedJson } from './arbitraries.js';
 
 const openapi = JSON.parse(
   readFileSync(path.resolve(import.meta.dirname, '../../docs/api/openapi.json'), 'utf8'),
@@ -160,5 +160,6 @@ describe.each(backends)('API bodies under fuzzing on %s', (dialect) => {
         { numRuns: apiFuzzRuns },
       );
     },
+    fuzzTimeout,
   );
 });

@@ -7,6 +7,9 @@ import fc from 'fast-check';
 /** Cases per property: `AUTOIR_FUZZ_RUNS` (`npm run fuzz`: 10,000), else a bounded sample for every test run. */
 export const fuzzRuns = Number(process.env.AUTOIR_FUZZ_RUNS ?? 200);
 
+/** A fuzz test's time limit: a nightly-length run takes longer than a test usually may. */
+export const fuzzTimeout = process.env.AUTOIR_FUZZ_RUNS ? 4 * 3_600_000 : 120_000;
+
 /** Cases per API operation: as many, else a smaller sample (each is an HTTP request and store reads). */
 export const apiFuzzRuns = Number(process.env.AUTOIR_FUZZ_RUNS ?? 25);
 

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { isAutoirError } from '../../src/domain/errors.js';
 import { parseBody } from '../../src/ingest/items.js';
 import { DocumentParser, type ParsedItem } from '../../src/ingest/parse-batch.js';
-import { fuzzRuns, mutatedJson, weirdString } from './arbitraries.js';
+import { fuzzRuns, fuzzTimeout, mutatedJson, weirdString } from './arbitraries.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 
@@ -90,60 +90,76 @@ describe('input formats under fuzzing', () => {
       );
   });
 
-  it('parses mutated records of every format into outcomes, never a throw', () => {
-    fc.assert(
-      fc.property(mutatedJson(recordSeeds), (value) => {
-        checkItems(parseBody(JSON.stringify(value)));
-      }),
-      { numRuns: fuzzRuns },
-    );
-  });
+  it(
+    'parses mutated records of every format into outcomes, never a throw',
+    () => {
+      fc.assert(
+        fc.property(mutatedJson(recordSeeds), (value) => {
+          checkItems(parseBody(JSON.stringify(value)));
+        }),
+        { numRuns: fuzzRuns },
+      );
+    },
+    fuzzTimeout,
+  );
 
-  it('parses NDJSON, arrays and text that is not JSON into outcomes', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(
-          fc
-            .array(mutatedJson(recordSeeds), { maxLength: 4 })
-            .map((values) => values.map((v) => JSON.stringify(v)).join('\n')),
-          fc.array(mutatedJson(recordSeeds), { maxLength: 4 }).map((values) => JSON.stringify(values)),
-          weirdString(),
-          fc.string({ unit: 'binary', maxLength: 2000 }),
+  it(
+    'parses NDJSON, arrays and text that is not JSON into outcomes',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc
+              .array(mutatedJson(recordSeeds), { maxLength: 4 })
+              .map((values) => values.map((v) => JSON.stringify(v)).join('\n')),
+            fc.array(mutatedJson(recordSeeds), { maxLength: 4 }).map((values) => JSON.stringify(values)),
+            weirdString(),
+            fc.string({ unit: 'binary', maxLength: 2000 }),
+          ),
+          (text) => {
+            checkItems(parseBody(text));
+          },
         ),
-        (text) => {
-          checkItems(parseBody(text));
-        },
-      ),
-      { numRuns: fuzzRuns },
-    );
-  });
+        { numRuns: fuzzRuns },
+      );
+    },
+    fuzzTimeout,
+  );
 
-  it('reads bytes that look like EVTX, e-mail or Zeek TSV, or like nothing, into items, never a throw', async () => {
-    const evtxHeader = Buffer.alloc(4096);
-    evtxHeader.write('ElfFile\0', 0, 'latin1');
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          fc
-            .tuple(fc.uint8Array({ maxLength: 70_000 }), fc.boolean())
-            .map(([body, chunk]) =>
-              Buffer.concat([evtxHeader, chunk ? Buffer.from('ElfChnk\0', 'latin1') : Buffer.alloc(0), body]),
-            ),
-          fc.tuple(fc.constantFrom(...emailSeeds), fc.nat(), weirdString()).map(([seed, at, text]) => {
-            const cut = at % (seed.length + 1);
-            return Buffer.from(seed.slice(0, cut) + text + seed.slice(cut), 'latin1');
-          }),
-          fc
-            .array(weirdString(), { maxLength: 8 })
-            .map((fields) => Buffer.from(`#separator \\x09\n#fields\tts\tuid\n${fields.join('\t')}\n`)),
-          fc.uint8Array({ maxLength: 5000 }).map((bytes) => Buffer.from(bytes)),
+  it(
+    'reads bytes that look like EVTX, e-mail or Zeek TSV, or like nothing, into items, never a throw',
+    async () => {
+      const evtxHeader = Buffer.alloc(4096);
+      evtxHeader.write('ElfFile\0', 0, 'latin1');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc
+              .tuple(fc.uint8Array({ maxLength: 70_000 }), fc.boolean())
+              .map(([body, chunk]) =>
+                Buffer.concat([
+                  evtxHeader,
+                  chunk ? Buffer.from('ElfChnk\0', 'latin1') : Buffer.alloc(0),
+                  body,
+                ]),
+              ),
+            fc.tuple(fc.constantFrom(...emailSeeds), fc.nat(), weirdString()).map(([seed, at, text]) => {
+              const cut = at % (seed.length + 1);
+              return Buffer.from(seed.slice(0, cut) + text + seed.slice(cut), 'latin1');
+            }),
+            fc
+              .array(weirdString(), { maxLength: 8 })
+              .map((fields) => Buffer.from(`#separator \\x09\n#fields\tts\tuid\n${fields.join('\t')}\n`)),
+            fc.uint8Array({ maxLength: 5000 }).map((bytes) => Buffer.from(bytes)),
+          ),
+          fc.constantFrom('input.evtx', 'message.eml', 'conn.log', 'input'),
+          async (bytes, name) => {
+            checkParsed(await parseDocument(bytes, name));
+          },
         ),
-        fc.constantFrom('input.evtx', 'message.eml', 'conn.log', 'input'),
-        async (bytes, name) => {
-          checkParsed(await parseDocument(bytes, name));
-        },
-      ),
-      { numRuns: Math.max(50, Math.floor(fuzzRuns / 4)) },
-    );
-  });
+        { numRuns: fuzzRuns },
+      );
+    },
+    fuzzTimeout,
+  );
 });
