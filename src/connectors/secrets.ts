@@ -144,6 +144,25 @@ export function resolveSecret(text: string, sources: SecretSources, where: strin
 }
 
 /**
+ * A copy of `settings` with each secret text (every string of a secret setting, every value of a secret record)
+ * replaced by `change(text, field)`, `field` naming it: `settings.secret`, `settings.headers.authorization`.
+ */
+function mapSecrets(
+  definition: ConnectorDefinition,
+  settings: Readonly<Record<string, unknown>>,
+  change: (text: string, field: string) => string,
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...settings };
+  for (const name of definition.secrets) {
+    if (copy[name] === undefined) continue;
+    copy[name] = mapSecret(copy[name], (text, key) =>
+      change(text, `settings.${name}${key === undefined ? '' : `.${key}`}`),
+    );
+  }
+  return copy;
+}
+
+/**
  * A copy of `settings` with every secret resolved (resolveSecret). An unset (or empty) variable is a
  * `AUTOIR_E_BAD_INPUT` naming the connector, the setting and the variable.
  */
@@ -153,18 +172,9 @@ export function resolveSecrets(
   sources: SecretSources,
   where: string,
 ): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...settings };
-  for (const name of definition.secrets) {
-    if (copy[name] === undefined) continue;
-    copy[name] = mapSecret(copy[name], (text, key) =>
-      resolveSecret(
-        text,
-        sources,
-        `${where}: ${key === undefined ? `settings.${name}` : `settings.${name}.${key}`}`,
-      ),
-    );
-  }
-  return copy;
+  return mapSecrets(definition, settings, (text, field) =>
+    resolveSecret(text, sources, `${where}: ${field}`),
+  );
 }
 
 /** Where a clear secret is about to be stored. */
@@ -210,14 +220,9 @@ export function storableSettings(
   audience: SecretAudience,
   where: string,
 ): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...settings };
-  for (const name of definition.secrets) {
-    if (copy[name] === undefined) continue;
-    copy[name] = mapSecret(copy[name], (text, key) =>
-      storableSecret(text, box, audience, `${where}settings.${name}${key === undefined ? '' : `.${key}`}`),
-    );
-  }
-  return copy;
+  return mapSecrets(definition, settings, (text, field) =>
+    storableSecret(text, box, audience, `${where}${field}`),
+  );
 }
 
 /** The fields of `settings` that hold a secret in the clear (stored by an earlier release). */
@@ -226,11 +231,9 @@ export function clearSecrets(
   settings: Readonly<Record<string, unknown>>,
 ): string[] {
   const fields: string[] = [];
-  for (const name of definition.secrets)
-    if (settings[name] !== undefined)
-      mapSecret(settings[name], (text, key) => {
-        if (!isSecretReference(text)) fields.push(`settings.${name}${key === undefined ? '' : `.${key}`}`);
-        return text;
-      });
+  mapSecrets(definition, settings, (text, field) => {
+    if (!isSecretReference(text)) fields.push(field);
+    return text;
+  });
   return fields;
 }

@@ -9,7 +9,8 @@ const THIS_HOST = hostname();
 /** `LIKE` pattern of the claims of this host's workers. */
 export const thisHostClaims = `${THIS_HOST}:%`;
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host is running (one of another user's counts as running). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,6 +9,7 @@ import { Migrator } from 'kysely/migration';
 import { AutoirError } from '../domain/errors.js';
 import type { RunMany } from './bulk-insert.js';
 import type { RowTable } from './row-table.js';
+import { isAlive } from './claims.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations.js';
 import type { Store } from './ports.js';
@@ -87,7 +88,7 @@ export async function withLockFile<T>(file: string, work: () => Promise<T>, time
         if ((again as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
         throw again;
       }
-      if (Number.isInteger(holder) && !processAlive(holder)) {
+      if (Number.isInteger(holder) && !isAlive(holder)) {
         rmSync(file, { force: true });
         continue;
       }
@@ -100,15 +101,6 @@ export async function withLockFile<T>(file: string, work: () => Promise<T>, time
     return await work();
   } finally {
     rmSync(file, { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
