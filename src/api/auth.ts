@@ -19,7 +19,8 @@ export const CSRF_HEADER = 'x-csrf-token';
  * the principal that signed in (a user, or a token pasted into the sign-in form) and the session itself.
  */
 export interface Principal {
-  readonly kind: 'token' | 'user';
+  /** `sso`: a person signed in through the OpenID Connect provider, with the role its claims gave at sign-in. */
+  readonly kind: 'token' | 'user' | 'sso';
   readonly name: string;
   readonly role: Role;
   /** The session the request was authenticated by (cookie); absent for `Authorization: Bearer`. */
@@ -38,8 +39,8 @@ export function actorOf(principal: Principal | undefined): string {
 
 /** `user:alice` → `{ kind: 'user', name: 'alice' }`; `undefined` for anything else. */
 export function parsePrincipalId(id: string): Pick<Principal, 'kind' | 'name'> | undefined {
-  const match = /^(token|user):(.+)$/.exec(id);
-  return match ? { kind: match[1] as 'token' | 'user', name: match[2] as string } : undefined;
+  const match = /^(token|user|sso):(.+)$/.exec(id);
+  return match ? { kind: match[1] as Principal['kind'], name: match[2] as string } : undefined;
 }
 
 /** A new session id (the cookie's value) and CSRF token: 256 bits each. */
@@ -61,6 +62,15 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** The value of the session cookie in a `Cookie` header, or `undefined`. */
+/** The value of cookie `name` in a `Cookie` header, or `undefined`. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
 export function sessionCookie(header: string | undefined): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {

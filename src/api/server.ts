@@ -53,6 +53,7 @@ import type { CorrelationOptions } from '../correlate/correlate.js';
 import { hashToken } from '../app/tokens.js';
 import { publicOnly, type OutboundPolicy } from '../connectors/outbound.js';
 import type { SecretBox } from '../connectors/secrets.js';
+import type { OidcSignIn } from './oidc.js';
 
 export interface ServerOptions {
   readonly store: Store;
@@ -80,6 +81,8 @@ export interface ServerOptions {
   readonly outbound?: OutboundPolicy;
   /** Seals secrets given in the clear before they are stored; without it only references are taken. */
   readonly secrets?: SecretBox;
+  /** Single sign-on for the web UI (OpenID Connect), when configured. */
+  readonly oidc?: OidcSignIn;
   /** Serve HTTPS with this certificate and key (PEM). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** Requests a minute per client address, and sign-ins a minute per address and overall. */
@@ -145,7 +148,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...connectorRoutes(options.store, host),
     ...auditRoutes(options.store),
     ...tokenRoutes(options.store),
-    ...sessionRoutes(options.store, sessions),
+    ...sessionRoutes(options.store, sessions, options.oidc),
     ...userRoutes(options.store),
     ...dashboardRoutes(options.store),
     ...streamRoutes(options.store),

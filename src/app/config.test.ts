@@ -109,4 +109,28 @@ describe('settings from the environment', () => {
     });
     expect(() => detectionWith(base, { statuses: 'nope' })).toThrow(/unknown rule status nope/);
   });
+
+  it('reads single sign-on, and names what it lacks', () => {
+    const settings = readSettings({
+      AUTOIR_PUBLIC_URL: 'https://autoir.example.com',
+      AUTOIR_OIDC_ISSUER: 'https://login.example.com/realms/soc',
+      AUTOIR_OIDC_CLIENT_ID: 'autoir',
+      AUTOIR_OIDC_CLIENT_SECRET: 's3cret-s3cret',
+      AUTOIR_OIDC_ROLES: 'admin=soc-admins; responder=ir,soc-responders',
+    });
+    expect(settings.oidc).toEqual({
+      issuer: 'https://login.example.com/realms/soc',
+      clientId: 'autoir',
+      clientSecret: 's3cret-s3cret',
+      redirectUri: 'https://autoir.example.com/api/v1/session/oidc/callback',
+      roleClaim: 'groups',
+      roles: { admin: ['soc-admins'], responder: ['ir', 'soc-responders'] },
+      nameClaim: 'preferred_username',
+    });
+    expect(() =>
+      readSettings({ AUTOIR_OIDC_ISSUER: 'https://login.example.com', AUTOIR_OIDC_ROLES: 'boss=x' }),
+    ).toThrow(
+      /AUTOIR_OIDC_CLIENT_ID: needed[\s\S]*AUTOIR_OIDC_CLIENT_SECRET[\s\S]*AUTOIR_OIDC_ROLES: boss=x: ROLE=VALUE[\s\S]*AUTOIR_PUBLIC_URL: needed/,
+    );
+  });
 });

@@ -23,6 +23,7 @@
  * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
+ * | `AUTOIR_OIDC_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_ROLES`, `_ROLE_CLAIM`, `_NAME_CLAIM` | single sign-on   |
  * | `AUTOIR_MAX_SPOOL`                         | bytes ingest may spool to disk at once for streamed zips (1 GiB) |
  * | `AUTOIR_KEY_FILE`                          | the key that seals stored secrets (default: data dir's)        |
  * | `AUTOIR_OUTBOUND_ALLOW`                    | addresses, CIDR ranges, host names autoir's requests may reach |
@@ -33,9 +34,16 @@ import type { DetectionConfig } from '../detect/detector.js';
 import { sigmaLevels, sigmaStatuses, type SigmaLevel, type SigmaStatus } from '../detect/sigma.js';
 import { durationMs } from '../domain/duration.js';
 import { normalizeEntityKey } from '../domain/entity.js';
-import { DEFAULT_SESSION_IDLE_MS, SESSION_MAX_AGE_MS, type SessionOptions } from '../domain/access.js';
+import {
+  DEFAULT_SESSION_IDLE_MS,
+  parseRoleMapping,
+  SESSION_MAX_AGE_MS,
+  type OidcSettings,
+  type SessionOptions,
+} from '../domain/access.js';
 import { AutoirError } from '../domain/errors.js';
 import { allowEntryProblem } from '../connectors/outbound.js';
+import { readFileSync } from 'node:fs';
 import type { EngineLimits } from '../investigate/engine.js';
 import type { StoreConfig } from '../store/open-store.js';
 
@@ -79,6 +87,8 @@ export interface Settings {
   readonly outboundAllow: readonly string[];
   /** The file of the key that seals stored secrets (app/secret-key.ts). */
   readonly keyFile?: string;
+  /** Single sign-on for the web UI (api/oidc.ts), when `AUTOIR_OIDC_ISSUER` is set. */
+  readonly oidc?: OidcSettings;
   /** The most bytes ingest spools to disk at once for zip archives that arrive as streams (ingest/input.ts). */
   readonly maxSpoolBytes?: number;
 }
@@ -126,6 +136,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
   const analyzeBatch = read.positive('AUTOIR_ANALYZE_BATCH');
   const maxRunning = read.positive('AUTOIR_MAX_INVESTIGATIONS');
 
+  const oidc = readOidc(env, publicUrl, problems);
   const outboundAllow = read.list('AUTOIR_OUTBOUND_ALLOW', ',');
   for (const entry of outboundAllow) {
     const problem = allowEntryProblem(entry);
@@ -135,6 +146,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
   const settings: Settings = {
     store,
     outboundAllow,
+    ...(oidc ? { oidc } : {}),
     ...(env.AUTOIR_KEY_FILE?.trim() ? { keyFile: path.resolve(env.AUTOIR_KEY_FILE.trim()) } : {}),
     ...optional(
       'maxSpoolBytes',
@@ -221,6 +233,41 @@ export function detectionWith(
     ...(options.bundled === false ? { bundled: false } : {}),
     ...(statuses ? { statuses: statuses as SigmaStatus[] } : {}),
     ...(options.minLevel ? { minLevel: options.minLevel as SigmaLevel } : {}),
+  };
+}
+
+/** The single sign-on settings, when `AUTOIR_OIDC_ISSUER` is set; their problems noted. */
+function readOidc(env: Env, publicUrl: string | undefined, problems: string[]): OidcSettings | undefined {
+  const issuer = env.AUTOIR_OIDC_ISSUER?.trim();
+  if (!issuer) return undefined;
+  const fileSecret = env.AUTOIR_OIDC_CLIENT_SECRET_FILE?.trim();
+  let clientSecret = env.AUTOIR_OIDC_CLIENT_SECRET?.trim();
+  if (!clientSecret && fileSecret)
+    try {
+      clientSecret = readFileSync(fileSecret, 'utf8').trim();
+    } catch (error) {
+      problems.push(`AUTOIR_OIDC_CLIENT_SECRET_FILE: cannot read ${fileSecret}: ${(error as Error).message}`);
+    }
+  const clientId = env.AUTOIR_OIDC_CLIENT_ID?.trim();
+  const mapping = parseRoleMapping(env.AUTOIR_OIDC_ROLES ?? '');
+  if (!/^https?:\/\//.test(issuer))
+    problems.push(`AUTOIR_OIDC_ISSUER must be an http:// or https:// URL, got ${issuer}`);
+  if (!clientId) problems.push('AUTOIR_OIDC_CLIENT_ID: needed with AUTOIR_OIDC_ISSUER');
+  if (!clientSecret) problems.push('AUTOIR_OIDC_CLIENT_SECRET (or _FILE): needed with AUTOIR_OIDC_ISSUER');
+  if (typeof mapping === 'string') problems.push(`AUTOIR_OIDC_ROLES: ${mapping}`);
+  if (!publicUrl)
+    problems.push(
+      'AUTOIR_PUBLIC_URL: needed with AUTOIR_OIDC_ISSUER (the provider sends the browser back there)',
+    );
+  if (!clientId || !clientSecret || typeof mapping === 'string' || !publicUrl) return undefined;
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    redirectUri: `${publicUrl}/api/v1/session/oidc/callback`,
+    roleClaim: env.AUTOIR_OIDC_ROLE_CLAIM?.trim() || 'groups',
+    roles: mapping,
+    nameClaim: env.AUTOIR_OIDC_NAME_CLAIM?.trim() || 'preferred_username',
   };
 }
 

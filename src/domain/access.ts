@@ -97,3 +97,40 @@ export const signInDamping: SignInDamping = {
   windowMs: 15 * 60_000,
   lockMs: 15 * 60_000,
 };
+
+/** Single sign-on with an OpenID Connect provider (api/oidc.ts), as configured (`AUTOIR_OIDC_*`). */
+export interface OidcSettings {
+  /** The provider's issuer URL (discovery at `/.well-known/openid-configuration`). */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** `${AUTOIR_PUBLIC_URL}/api/v1/session/oidc/callback`, registered at the provider. */
+  readonly redirectUri: string;
+  /** The claim holding the user's groups or roles (default `groups`). */
+  readonly roleClaim: string;
+  /** For each autoir role, the claim values that give it; the highest role a user has wins. */
+  readonly roles: Readonly<Partial<Record<Role, readonly string[]>>>;
+  /** The claim naming the user in autoir (default `preferred_username`, else `email`, else `sub`). */
+  readonly nameClaim: string;
+}
+
+/**
+ * `admin=soc-admins,secops;responder=soc-responders` → `{ admin: ['soc-admins', 'secops'], responder: [...] }`; a
+ * problem message for anything else.
+ */
+export function parseRoleMapping(text: string): Partial<Record<Role, string[]>> | string {
+  const mapping: Partial<Record<Role, string[]>> = {};
+  for (const part of text
+    .split(';')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    const [role, values] = part.split('=') as [string, string | undefined];
+    if (!(roles as readonly string[]).includes(role.trim()) || !values)
+      return `${part}: ROLE=VALUE[,VALUE…] with ROLE one of ${roles.join(', ')}`;
+    mapping[role.trim() as Role] = values
+      .split(',')
+      .map((value) => value.trim())
+      .filter(Boolean);
+  }
+  return Object.keys(mapping).length > 0 ? mapping : 'map at least one role, e.g. admin=soc-admins';
+}

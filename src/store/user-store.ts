@@ -273,6 +273,9 @@ export function createUserStore(db: Kysely<Database>, atomically: Atomically): U
           .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.getTime())]))
           .executeTakeFirst();
         role = token?.role;
+      } else if (kind === 'sso') {
+        // Signed in through the sign-on provider: the role its claims gave, for the session's life.
+        role = row.role;
       }
       return isRole(role) ? toSession(row, role) : undefined;
     },

@@ -9,6 +9,7 @@ import { isUsername, normalizeUsername, roles } from '../../domain/access.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
 import {
+  cookieValue,
   generateSessionSecrets,
   hashSessionId,
   principalId,
@@ -18,6 +19,7 @@ import {
 } from '../auth.js';
 import { verifyNothing, verifyPassword } from '../passwords.js';
 import { UnknownNameFailures } from '../sign-in-failures.js';
+import { OIDC_COOKIE, type OidcSignIn } from '../oidc.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 import type { Session } from '../../domain/access.js';
 import { SESSION_MAX_AGE_MS, signInDamping } from '../../domain/access.js';
@@ -84,7 +86,7 @@ const signInBody = z
   })
   .describe('`{ username, password }` for a local account, or `{ token }` for an API token.');
 
-export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[] {
+export function sessionRoutes(store: Store, options: SessionOptions, sso?: OidcSignIn): RouteSpec[] {
   const secure = (request: FastifyRequest) => options.cookieSecure || isSecureRequest(request);
   const unknownNames = new UnknownNameFailures(signInDamping);
 
@@ -135,6 +137,55 @@ export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[
     return { kind: 'user', name: username, role: credentials.user.role };
   }
 
+  /** A new session for `principal`, signed in `how`: its cookie set, the sign-in audited. */
+  async function openSession(
+    principal: Principal,
+    how: 'password' | 'token' | 'oidc',
+    request: FastifyRequest,
+    reply: FastifyReply,
+    now: Date,
+  ) {
+    // A sign-in always gets a new id: a session id planted before sign-in opens nothing after it.
+    const previous = sessionCookie(request.headers.cookie);
+    if (previous) await store.users.deleteSession(hashSessionId(previous));
+    const { sessionId, csrfToken } = generateSessionSecrets();
+    const session = await store.transaction(async (inner) => {
+      const created = await inner.users.createSession(
+        {
+          idHash: hashSessionId(sessionId),
+          principal: principalId(principal),
+          role: principal.role,
+          csrfToken,
+          expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_MS),
+        },
+        now,
+      );
+      if (principal.kind === 'user') await inner.users.recordLogin(principal.name, now);
+      await inner.audit.record(
+        {
+          actor: principalId(principal),
+          operation: 'session.create',
+          target: principalId(principal),
+          after: {
+            with: how,
+            role: principal.role,
+            expiresAt: created.expiresAt,
+            ip: request.ip,
+            userAgent: request.headers['user-agent'] ?? null,
+          },
+        },
+        now,
+      );
+      return created;
+    });
+    // Sessions that ended are swept here, a sign-in being rare enough.
+    await store.users.pruneSessions(now, options.idleMs);
+    void reply
+      .header('set-cookie', sessionCookieHeader(sessionId, SESSION_MAX_AGE_MS / 1000, secure(request)))
+      .header('cache-control', 'no-store');
+    return sessionView(principal, session);
+  }
+
   return [
     defineRoute({
       method: 'POST',
@@ -161,45 +212,7 @@ export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[
           throw new AutoirError('AUTOIR_E_BAD_INPUT', 'sign in with Content-Type: application/json');
         const now = new Date();
         const principal = await signIn(body, request, reply, now);
-        // A sign-in always gets a new id: a session id planted before sign-in opens nothing after it.
-        const previous = sessionCookie(request.headers.cookie);
-        if (previous) await store.users.deleteSession(hashSessionId(previous));
-        const { sessionId, csrfToken } = generateSessionSecrets();
-        const session = await store.transaction(async (inner) => {
-          const created = await inner.users.createSession(
-            {
-              idHash: hashSessionId(sessionId),
-              principal: principalId(principal),
-              role: principal.role,
-              csrfToken,
-              expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_MS),
-            },
-            now,
-          );
-          if (principal.kind === 'user') await inner.users.recordLogin(principal.name, now);
-          await inner.audit.record(
-            {
-              actor: principalId(principal),
-              operation: 'session.create',
-              target: principalId(principal),
-              after: {
-                with: principal.kind === 'user' ? 'password' : 'token',
-                role: principal.role,
-                expiresAt: created.expiresAt,
-                ip: request.ip,
-                userAgent: request.headers['user-agent'] ?? null,
-              },
-            },
-            now,
-          );
-          return created;
-        });
-        // Sessions that ended are swept here, a sign-in being rare enough.
-        await store.users.pruneSessions(now, options.idleMs);
-        void reply
-          .header('set-cookie', sessionCookieHeader(sessionId, SESSION_MAX_AGE_MS / 1000, secure(request)))
-          .header('cache-control', 'no-store');
-        return sessionView(principal, session);
+        return openSession(principal, principal.kind === 'user' ? 'password' : 'token', request, reply, now);
       },
     }),
     defineRoute({
@@ -248,6 +261,79 @@ export function sessionRoutes(store: Store, options: SessionOptions): RouteSpec[
           });
         void reply.header('set-cookie', sessionCookieHeader('', 0, secure(request)));
         return { signedOut: session !== undefined };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/session/providers',
+      operationId: 'signInProviders',
+      summary: 'How one may sign in here: whether single sign-on is configured',
+      tag: 'session',
+      role: null,
+      responses: { 200: { description: 'The ways in.', schema: z.object({ oidc: z.boolean() }) } },
+      handler: async () => ({ oidc: sso !== undefined }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/session/oidc',
+      operationId: 'startSingleSignOn',
+      summary: 'Single sign-on: redirects the browser to the OpenID Connect provider',
+      tag: 'session',
+      role: null,
+      responses: {
+        302: { description: 'To the provider.' },
+        404: { description: 'Single sign-on is not configured.', schema: errorSchema },
+      },
+      async handler({ reply, request }) {
+        if (!sso) throw new AutoirError('AUTOIR_E_NOT_FOUND', 'single sign-on is not configured here');
+        const { url, cookie } = await sso.start();
+        void reply
+          // Lax, not Strict: the provider sends the browser back with a top-level GET from its own site.
+          .header(
+            'set-cookie',
+            `${OIDC_COOKIE}=${cookie}; HttpOnly; SameSite=Lax; Path=/api/v1/session/oidc; Max-Age=600${secure(request) ? '; Secure' : ''}`,
+          )
+          .header('cache-control', 'no-store')
+          .code(302)
+          .header('location', url);
+        return '';
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/session/oidc/callback',
+      operationId: 'finishSingleSignOn',
+      summary:
+        "Single sign-on: the provider's redirect back; opens a session and sends the browser to the UI",
+      tag: 'session',
+      role: null,
+      responses: {
+        303: { description: 'Signed in: to the web UI, with the session cookie.' },
+        403: { description: 'The provider refused, or the user has no mapped role.', schema: errorSchema },
+      },
+      async handler({ request, reply }) {
+        if (!sso) throw new AutoirError('AUTOIR_E_NOT_FOUND', 'single sign-on is not configured here');
+        const flow = cookieValue(request.headers.cookie, OIDC_COOKIE);
+        void reply.header(
+          'set-cookie',
+          `${OIDC_COOKIE}=; HttpOnly; SameSite=Lax; Path=/api/v1/session/oidc; Max-Age=0`,
+        );
+        const outcome = await sso.finish(new URL(request.url, 'http://callback.invalid'), flow);
+        if (!outcome.ok) {
+          request.log.warn({ ip: request.ip, reason: outcome.reason }, 'single sign-on refused');
+          throw new AutoirError('AUTOIR_E_FORBIDDEN', outcome.reason);
+        }
+        const previous = sessionCookie(request.headers.cookie);
+        if (previous) await store.users.deleteSession(hashSessionId(previous));
+        await openSession(
+          { kind: 'sso', name: outcome.name, role: outcome.role },
+          'oidc',
+          request,
+          reply,
+          new Date(),
+        );
+        void reply.code(303).header('location', '/');
+        return '';
       },
     }),
   ];

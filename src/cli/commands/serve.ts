@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AutoirError } from '../../domain/errors.js';
 import { createServer } from '../../api/server.js';
+import { oidcSignIn } from '../../api/oidc.js';
 import { packageVersion } from '../../version.js';
 
 import { runWorker } from '../../worker/worker.js';
@@ -84,6 +85,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             sessions: settings.server.sessions,
             outbound: services.outbound,
             rateLimits: settings.server.rateLimits,
+            ...(settings.oidc ? { oidc: oidcSignIn(settings.oidc) } : {}),
             ...(services.secrets() ? { secrets: services.secrets() } : {}),
             correlation: services.correlation(),
             playbooks: services.investigation().playbooks,

@@ -1,5 +1,5 @@
 /** Sign in with a local account or an API token; the server sets an HttpOnly session cookie. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, type Session } from '../api';
 import { ErrorBox } from '../components/ui';
 
@@ -10,6 +10,13 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
   const [token, setToken] = useState('');
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);
+  // Single sign-on, when the server has an OpenID Connect provider configured.
+  const [sso, setSso] = useState(false);
+  useEffect(() => {
+    api<{ oidc: boolean }>('/session/providers')
+      .then((providers) => setSso(providers.oidc))
+      .catch(() => setSso(false));
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -87,6 +94,13 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {sso && (
+        <p>
+          <a className="button" href="/api/v1/session/oidc">
+            Sign in with single sign-on
+          </a>
+        </p>
+      )}
     </main>
   );
 }
