@@ -22,6 +22,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { createGunzip, createInflateRaw, crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { AutoirError, badInput, isAutoirError } from '../domain/errors.js';
+import { formatBytes } from '../records/json-records.js';
 
 export interface InputDocument {
   /** For messages: `alerts.json`, `logs.zip:day1/alerts.json`, `alerts.json.gz`, `-`. */
@@ -328,14 +329,6 @@ async function* readZip(
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
     budget.give(spooled);
   }
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0
-    ? `${bytes / 1024 ** 3} GiB`
-    : bytes >= 1024 ** 2
-      ? `${Math.round(bytes / 1024 ** 2)} MiB`
-      : `${bytes} bytes`;
 }
 
 /**

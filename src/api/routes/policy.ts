@@ -4,23 +4,20 @@
  * for admins.
  */
 import { z } from 'zod';
-import { checkDestination, type OutboundPolicy } from '../../connectors/outbound.js';
-import type { SecretBox } from '../../connectors/secrets.js';
+import { checkDestination } from '../../connectors/outbound.js';
 import { storablePolicy } from '../../app/stored-secrets.js';
 
 import { parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
+import type { ConnectorRouteHost } from './connectors.js';
 import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
 
 /** `token:<name>` or `user:<name>`: who decided, as the action history and the audit log name them. */
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
   actorOf(context.principal);
 
-export function policyRoutes(
-  store: Store,
-  host: { readonly outbound: OutboundPolicy; readonly secrets?: SecretBox },
-): RouteSpec[] {
+export function policyRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',

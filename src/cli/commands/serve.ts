@@ -77,6 +77,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         const tls = readTls(options.tlsCert, options.tlsKey);
         await withServices(command, async (services) => {
           const { store, settings } = services;
+          const secrets = services.secrets();
           await services.sealStoredSecrets((text) => io.stderr.write(`autoir: ${text}\n`));
           const demoToken = options.demo
             ? await prepareDemo(services, (text) => io.stderr.write(text))
@@ -86,7 +87,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             outbound: services.outbound,
             rateLimits: settings.server.rateLimits,
             ...(settings.oidc ? { oidc: oidcSignIn(settings.oidc) } : {}),
-            ...(services.secrets() ? { secrets: services.secrets() } : {}),
+            ...(secrets ? { secrets } : {}),
             correlation: services.correlation(),
             playbooks: services.investigation().playbooks,
             store,
