@@ -156,6 +156,7 @@ function investigationEvidence(count: number, alert: readonly Entity[], random: 
   const add = (entity: Entity, findings: Finding[], relations: Relation[] = [], depth = 1) =>
     rows.set(entity.key, {
       key: entity.key,
+      aliases: [],
       type: entity.type,
       entity,
       origin: depth === 0 ? 'alert' : 'related',

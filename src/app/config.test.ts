@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAutoirError } from '../domain/errors.js';
+import { defaultProtectedProcesses } from '../domain/guardrails.js';
 import { DEFAULT_BODY_LIMIT, detectionWith, readSettings } from './config.js';
 
 describe('settings from the environment', () => {
@@ -14,7 +15,11 @@ describe('settings from the environment', () => {
       rateLimits: {},
     });
     expect(settings.correlation).toEqual({ infrastructure: [], warninglists: [] });
-    expect(settings.investigation).toEqual({ playbookDirs: [], limits: {} });
+    expect(settings.investigation).toEqual({
+      playbookDirs: [],
+      limits: {},
+      protectedProcesses: defaultProtectedProcesses,
+    });
     expect(settings.detection).toEqual({});
     expect(readSettings({ AUTOIR_DATA: '/tmp/x' }, { dataDir: '/tmp/y' }).store).toEqual({
       kind: 'sqlite',
@@ -46,6 +51,7 @@ describe('settings from the environment', () => {
       AUTOIR_OUTBOUND_ALLOW: '10.20.0.0/16, edr.corp.example',
       AUTOIR_RATE_LIMIT: '600',
       AUTOIR_SIGN_IN_RATE_LIMIT: '3',
+      AUTOIR_PROTECTED_PROCESSES: 'windows: EdrAgent.exe ; linux:postgres,nginx',
     });
     expect(settings.store).toEqual({ kind: 'postgres', url: 'postgres://autoir@db/autoir', schema: 'soc' });
     expect(settings.server).toEqual({
@@ -66,6 +72,10 @@ describe('settings from the environment', () => {
       playbookDirs: ['/a', '/b'],
       limits: { maxRunMs: 5 * 60_000, analyzeBatch: 20 },
       maxRunning: 3,
+      protectedProcesses: {
+        windows: [...defaultProtectedProcesses.windows, 'edragent.exe'],
+        linux: [...defaultProtectedProcesses.linux, 'postgres', 'nginx'],
+      },
     });
     expect(settings.detection).toEqual({ bundled: false, statuses: ['stable', 'test'], minLevel: 'high' });
     expect(settings.connectorsFile).toBe(path.resolve('connectors.yaml'));
@@ -83,6 +93,7 @@ describe('settings from the environment', () => {
         AUTOIR_RULE_STATUSES: 'stable,bogus',
         AUTOIR_PUBLIC_URL: 'ftp://x',
         AUTOIR_OUTBOUND_ALLOW: '10.0.0.0/99',
+        AUTOIR_PROTECTED_PROCESSES: 'macos:launchd',
       });
     } catch (error) {
       caught = error;
@@ -97,6 +108,7 @@ describe('settings from the environment', () => {
       'AUTOIR_RULE_STATUSES: unknown rule status bogus',
       'AUTOIR_PUBLIC_URL must be an http:// or https:// URL, got ftp://x',
       'AUTOIR_OUTBOUND_ALLOW: 10.0.0.0/99: a prefix length from 0 to 32',
+      'AUTOIR_PROTECTED_PROCESSES: "macos:launchd": expected windows:NAME,NAME or linux:NAME,NAME',
     ])
       expect(message).toContain(expected);
   });

@@ -21,6 +21,7 @@
  * | `AUTOIR_INVESTIGATION_MAX_ENTITIES`, `_MAX_ACTIONS`, `_MAX_RUN` | caps that end one terminatedBySystem  |
  * | `AUTOIR_EXPANSION_APPROVAL`                | assets one expansion may add before it waits for approval      |
  * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
+ * | `AUTOIR_PROTECTED_PROCESSES`               | more processes never to kill: `windows:a.exe,b.exe;linux:nginx` |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
  * | `AUTOIR_OIDC_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_ROLES`, `_ROLE_CLAIM`, `_NAME_CLAIM` | single sign-on   |
@@ -42,6 +43,11 @@ import {
   type SessionOptions,
 } from '../domain/access.js';
 import { AutoirError } from '../domain/errors.js';
+import {
+  defaultProtectedProcesses,
+  parseProtectedProcesses,
+  type ProtectedProcesses,
+} from '../domain/guardrails.js';
 import { allowEntryProblem } from '../connectors/outbound.js';
 import { readFileSync } from 'node:fs';
 import type { EngineLimits } from '../investigate/engine.js';
@@ -79,6 +85,8 @@ export interface Settings {
     readonly playbookDirs: readonly string[];
     readonly limits: Partial<EngineLimits>;
     readonly maxRunning?: number;
+    /** Processes never to be killed (domain/guardrails.ts): the built-in lists and `AUTOIR_PROTECTED_PROCESSES`. */
+    readonly protectedProcesses: ProtectedProcesses;
   };
   readonly detection: DetectionConfig;
   /** A YAML file of connectors, read at start. */
@@ -135,6 +143,9 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
   const expansionApprovalThreshold = read.positive('AUTOIR_EXPANSION_APPROVAL');
   const analyzeBatch = read.positive('AUTOIR_ANALYZE_BATCH');
   const maxRunning = read.positive('AUTOIR_MAX_INVESTIGATIONS');
+  const protectedProcesses = parseProtectedProcesses(env.AUTOIR_PROTECTED_PROCESSES);
+  if (typeof protectedProcesses === 'string')
+    problems.push(`AUTOIR_PROTECTED_PROCESSES: ${protectedProcesses}`);
 
   const oidc = readOidc(env, publicUrl, problems);
   const outboundAllow = read.list('AUTOIR_OUTBOUND_ALLOW', ',');
@@ -185,6 +196,8 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
         ...optional('analyzeBatch', analyzeBatch),
       },
       ...optional('maxRunning', maxRunning),
+      protectedProcesses:
+        typeof protectedProcesses === 'string' ? defaultProtectedProcesses : protectedProcesses,
     },
     detection: {
       ...(ruleDirs.length > 0 ? { ruleDirs } : {}),

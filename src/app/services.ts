@@ -120,6 +120,7 @@ export function createServices(settings: Settings, store: Store): Services {
         correlation: services.correlation(),
         playbooks: investigation.playbooks,
         limits: investigation.limits,
+        protectedProcesses: settings.investigation.protectedProcesses,
         ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
         connectors: services.connectors(),
         notifications: notificationChannel(outbound, services.secrets()),

@@ -37,6 +37,11 @@ export interface Relation {
  */
 export interface Evidence {
   readonly key: string;
+  /**
+   * Other keys of the same real-world thing, merged into this evidence (domain/same-thing.ts): the pid key of a
+   * process kept under its Sysmon GUID, the path key of a file kept under its hash.
+   */
+  readonly aliases: readonly string[];
   readonly type: EntityType;
   readonly entity: Entity;
   readonly origin: 'alert' | 'related' | 'expansion' | 'manual';
@@ -60,6 +65,7 @@ export function newEvidence(
 ): Evidence {
   return {
     key: entity.key,
+    aliases: [],
     type: entity.type,
     entity,
     origin,
@@ -82,7 +88,9 @@ export function remediationOf(statuses: readonly string[]): RemediationStatus {
   if (statuses.some((status) => isActionInFlight(status as ActionStatus))) return 'running';
   const done = statuses.filter((status) => status === 'succeeded').length;
   const failed = statuses.filter((status) => status === 'failed' || status === 'timedOut').length;
-  const active = statuses.filter((status) => status !== 'skipped' && status !== 'undone');
+  const active = statuses.filter(
+    (status) => status !== 'skipped' && status !== 'undone' && status !== 'refused',
+  );
   if (active.length === 0) return 'none';
   if (done === active.length) return 'remediated';
   if (done > 0) return 'partiallyRemediated';

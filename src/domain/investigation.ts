@@ -123,9 +123,12 @@ export interface ProposedAction {
   /** The device an action runs on (a file is quarantined per device). */
   readonly deviceKey: string | null;
   readonly evidenceKey: string;
-  /** `proposed` (not yet planned), `skipped` (the policy plans no action), or the action's status. */
+  /**
+   * `proposed` (not yet planned), `skipped` (the policy plans no action), `refused` (a critical-asset guardrail
+   * forbids it: domain/guardrails.ts), or the action's status.
+   */
   readonly status: string;
-  /** The policy rule that decided it. */
+  /** The policy rule that decided it, or the guardrail that refused it. */
   readonly decisionRule: string | null;
   readonly reasons: readonly string[];
 }

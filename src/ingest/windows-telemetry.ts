@@ -5,7 +5,7 @@
  */
 import { type EventDraft, type EventKind } from '../domain/event.js';
 import type { WindowsRecord } from '../records/windows-record.js';
-import { normalizeRegistryPath } from '../domain/entity-values.js';
+import { normalizeRegistryPath, parsePid } from '../domain/entity-values.js';
 import { Reader, contextFields, ipKey, ipProtocol, statusOutcome } from './windows-reader.js';
 
 /** What an event id means: its kind, and how to read its fields into the event. */
@@ -62,6 +62,15 @@ const processStart: Mapping = {
     e.parent('ParentProcessGuid', 'ParentProcessId');
     e.hashes(e.field('Hashes'));
     e.draft.commandLine = e.field('CommandLine');
+    // The name the binary was built under: a renamed copy of a Windows tool shows here (investigate reads it).
+    // and its pid, which its GUID key does not carry (the Security log names the same process by pid).
+    const original = e.field('OriginalFileName');
+    const pid = parsePid(e.field('ProcessId'));
+    if ((original && original !== '-' && original !== '?') || pid !== undefined)
+      e.draft.details = {
+        ...(pid !== undefined ? { pid } : {}),
+        ...(original && original !== '-' && original !== '?' ? { originalFileName: original } : {}),
+      };
   },
 };
 

@@ -7,6 +7,7 @@
  *   collect → analyze (repeated while related entities join) → decide → expand → (analyze → decide → expand)* →
  *   propose → conclude
  */
+import type { Entity } from '../domain/entity.js';
 import type { Indicator } from '../domain/indicator.js';
 import type { InvestigationEvent } from '../domain/investigation.js';
 import { isActionInFlight, type ActionStatus } from '../domain/action.js';
@@ -15,8 +16,10 @@ import { analyzers, type AnalysisContext } from './analyzers/index.js';
 import { indicatorKeys } from './analyzers/indicators.js';
 import { processFor } from './analyzers/process.js';
 import { analyzersFor, type PlaybookSet } from './playbooks.js';
-import { proposeActions } from './proposals.js';
+import { proposeActions, type Proposal } from './proposals.js';
+import type { ProtectedProcesses } from '../domain/guardrails.js';
 import { judgeEvidence } from './verdicts.js';
+import { aliasIndex, mergeSameThings } from './merge.js';
 import { type EngineState, type InvestigationRecord } from '../domain/investigation.js';
 import { newEvidence, type Evidence, type Relation } from '../domain/evidence.js';
 import type { EnginePorts, StepCommit } from './ports.js';
@@ -49,6 +52,8 @@ export interface EngineOptions {
   readonly now?: () => Date;
   /** Claim renewal on each step. */
   readonly leaseMs?: number;
+  /** Processes never to be killed, per platform (domain/guardrails.ts); the built-in lists by default. */
+  readonly protectedProcesses?: ProtectedProcesses;
 }
 
 /** What one step decided; the runner commits it. */
@@ -141,21 +146,26 @@ async function runStep(
   switch (record.step) {
     case 'collect': {
       const alerts = await store.investigations.alertsOf(record.key);
-      const changed: Evidence[] = [];
+      const changed = new Map<string, Evidence>();
+      const aliases = aliasIndex(evidence.values());
       for (const alert of alerts)
         for (const entity of alert.entities) {
-          const existing = evidence.get(entity.key);
+          const key = aliases.get(entity.key) ?? entity.key;
+          const existing = evidence.get(key);
           const roles = [...new Set([...(existing?.roles ?? []), ...(entity.roles ?? [])])].sort();
           if (existing && roles.length === existing.roles.length) continue;
           const row = existing ? { ...existing, roles } : newEvidence(entity, 'alert', 0, roles);
-          evidence.set(entity.key, row);
-          changed.push(row);
+          evidence.set(key, row);
+          changed.set(key, row);
         }
+      const removed = new Set<string>();
+      const merged = mergeSameThings(evidence, changed, removed);
       return {
-        result: `${alerts.length} alerts, ${evidence.size} entities`,
+        result: `${alerts.length} alerts, ${evidence.size} entities${merged ? ` (${merged} keys of things already named merged)` : ''}`,
         next: 'analyze',
         state: { ...state, rounds: 0 },
-        evidence: changed,
+        evidence: [...changed.values()],
+        removedEvidence: [...removed],
       };
     }
 
@@ -183,24 +193,31 @@ async function runStep(
         fleetSize: () => fleetSize(store),
       };
       const changed = new Map<string, Evidence>();
+      const aliases = aliasIndex(evidence.values());
+      const sightings: Entity[] = [];
       let added = 0;
       for (const row of pending) {
         const book = row.origin === 'expansion' ? options.playbooks.general : playbook;
         const findings = [];
         const related = [];
+        let learned: Record<string, unknown> = {};
         for (const name of analyzersFor(book, row.type)) {
           const analyzer = analyzers.get(name);
           if (!analyzer) continue;
           const analysis = await analyzer.analyze(row, context);
           findings.push(...analysis.findings);
           related.push(...analysis.related);
+          if (analysis.learned) learned = { ...analysis.learned, ...learned };
         }
         const relations: Relation[] = [...row.relations];
         const incriminated = isIncriminating(decideVerdict(findings).verdict);
         for (const item of related) {
-          if (!relations.some((r) => r.kind === item.relation && r.key === item.entity.key))
-            relations.push({ kind: item.relation, key: item.entity.key });
-          const existing = changed.get(item.entity.key) ?? evidence.get(item.entity.key);
+          const key = aliases.get(item.entity.key) ?? item.entity.key;
+          if (key === row.key) continue;
+          if (!relations.some((r) => r.kind === item.relation && r.key === key))
+            relations.push({ kind: item.relation, key });
+          const existing = changed.get(key) ?? evidence.get(key);
+          if (existing && key === item.entity.key) sightings.push(item.entity);
           if (existing) {
             const roles = [...new Set([...existing.roles, ...(item.roles ?? [])])].sort();
             if (roles.length !== existing.roles.length) {
@@ -215,17 +232,29 @@ async function runStep(
             added++;
           }
         }
-        const analyzed: Evidence = { ...row, analyzed: true, ownFindings: findings, relations };
+        // Attributes learnt fill gaps only: the key and what sources said stay.
+        const entity = { ...row.entity } as Record<string, unknown>;
+        for (const [name, value] of Object.entries(learned))
+          if (entity[name] === undefined) entity[name] = value;
+        const analyzed: Evidence = {
+          ...row,
+          entity: entity as unknown as Evidence['entity'],
+          analyzed: true,
+          ownFindings: findings,
+          relations,
+        };
         evidence.set(row.key, analyzed);
         changed.set(row.key, analyzed);
       }
-      linkSameProcesses(evidence, changed);
+      const removed = new Set<string>();
+      const merged = mergeSameThings(evidence, changed, removed, sightings);
       const remaining = [...evidence.values()].some((row) => !row.analyzed);
       return {
-        result: `analyzed ${pending.length}, ${added} related entities joined`,
+        result: `analyzed ${pending.length}, ${added} related entities joined${merged ? `, ${merged} merged into evidence naming the same thing` : ''}`,
         next: remaining ? 'analyze' : 'decide',
         state: { ...state, rounds: (state.rounds ?? 0) + 1 },
         evidence: [...changed.values()],
+        removedEvidence: [...removed],
       };
     }
 
@@ -245,14 +274,21 @@ async function runStep(
       return expand(store, record, [...evidence.values()], state, playbook.expansion, limits);
 
     case 'propose': {
-      const proposals = proposeActions([...evidence.values()]);
-      if (proposals.length > limits.maxActions)
-        return terminate(state, `more than ${limits.maxActions} actions proposed (${proposals.length})`);
+      const proposals = proposeActions([...evidence.values()], {
+        protectedProcesses: options.protectedProcesses,
+      });
+      const refused = proposals.filter((proposal) => proposal.refusal);
+      if (proposals.length - refused.length > limits.maxActions)
+        return terminate(
+          state,
+          `more than ${limits.maxActions} actions proposed (${proposals.length - refused.length})`,
+        );
       return {
-        result: `${proposals.length} actions proposed`,
+        result: `${proposals.length - refused.length} actions proposed${refused.length > 0 ? `, ${refused.length} refused by the critical-asset guardrails` : ''}`,
         next: 'conclude',
         state,
         actions: proposals,
+        evidence: guardrailFindings(evidence, refused),
       };
     }
 
@@ -278,30 +314,20 @@ async function runStep(
   }
 }
 
-/** The same process seen under a GUID key (Sysmon) and a pid key (Security log): one judgement. */
-function linkSameProcesses(evidence: Map<string, Evidence>, changed: Map<string, Evidence>): void {
-  const byPid = new Map<string, Evidence[]>();
-  for (const row of evidence.values()) {
-    if (row.type !== 'process') continue;
-    const process = row.entity as { device: string; pid?: number; imagePath?: string };
-    if (process.pid === undefined || !process.imagePath) continue;
-    const name = process.imagePath.toLowerCase().split(/[\\/]/).pop();
-    const key = `${process.device}|${process.pid}|${name}`;
-    const list = byPid.get(key) ?? [];
-    list.push(row);
-    byPid.set(key, list);
+/** A refused action shows on its evidence as a finding of weight 0: the rule in words, and what to do instead. */
+function guardrailFindings(evidence: Map<string, Evidence>, refused: readonly Proposal[]): Evidence[] {
+  const changed = new Map<string, Evidence>();
+  for (const proposal of refused) {
+    const row = changed.get(proposal.evidenceKey) ?? evidence.get(proposal.evidenceKey);
+    if (!row || !proposal.refusal) continue;
+    const text = `${proposal.type} not proposed: ${proposal.refusal.rule}; instead, ${proposal.refusal.instead}`;
+    if (row.findings.some((finding) => finding.analyzer === 'guardrails' && finding.text === text)) continue;
+    changed.set(row.key, {
+      ...row,
+      findings: [...row.findings, { analyzer: 'guardrails', weight: 0, text }],
+    });
   }
-  for (const rows of byPid.values()) {
-    if (rows.length < 2) continue;
-    const [first, ...rest] = rows.sort((a, b) => a.key.localeCompare(b.key)) as [Evidence, ...Evidence[]];
-    for (const other of rest) {
-      if (first.relations.some((r) => r.kind === 'sameAs' && r.key === other.key)) continue;
-      const current = evidence.get(first.key) as Evidence;
-      const linked = { ...current, relations: [...current.relations, { kind: 'sameAs', key: other.key }] };
-      evidence.set(first.key, linked);
-      changed.set(first.key, linked);
-    }
-  }
+  return [...changed.values()];
 }
 
 /** Scope expansion: where else the incriminated files and C2 addresses are. */
@@ -316,7 +342,7 @@ async function expand(
   const expanded = new Set(state.expanded ?? []);
   const approved = new Set(state.approvedExpansions ?? []);
   const pending = [...(state.pendingExpansions ?? [])];
-  const known = new Set(rows.map((row) => row.key));
+  const known = new Set(rows.flatMap((row) => [row.key, ...row.aliases]));
   const added: Evidence[] = [];
   /** Users whose logons brought devices in, with the new links. */
   const linked = new Map<string, Evidence>();
@@ -353,7 +379,14 @@ async function expand(
       ];
       how = 'the compromised user logged on';
     } else continue;
-    const fresh = devices.filter((device) => !known.has(device)).sort();
+    // A bare host name is the device known by its FQDN (`device:ws5` is `device:ws5.corp.example`): sources
+    // differ in how they name one computer.
+    const knownHosts = new Set(
+      [...known].filter((key) => key.startsWith('device:')).map((key) => key.slice(7).split('.')[0]),
+    );
+    const fresh = devices
+      .filter((device) => !known.has(device) && !(!device.includes('.') && knownHosts.has(device.slice(7))))
+      .sort();
     if (fresh.length >= limits.expansionApprovalThreshold && !approved.has(row.key)) {
       if (!pending.some((p) => p.entityKey === row.key))
         pending.push({ entityKey: row.key, assets: fresh, reason: `${fresh.length} devices where ${how}` });
@@ -442,7 +475,8 @@ export function conclusion(
       .join('; ');
     return { event: { type: onlyResources ? 'awaitResource' : 'awaitApproval' }, reason };
   }
-  const planned = actions.filter((a) => a.status !== 'skipped');
+  // Refused proposals (critical-asset guardrails) were never to run: like skipped ones, they plan nothing.
+  const planned = actions.filter((a) => a.status !== 'skipped' && a.status !== 'refused');
   if (planned.length === 0) {
     if (incriminated === 0) return { event: { type: 'conclude', outcome: 'noThreatsFound' }, reason: null };
     return {
@@ -456,7 +490,7 @@ export function conclusion(
   const succeeded = planned.filter((a) => a.status === 'succeeded').length;
   const failed = planned.filter((a) => a.status === 'failed' || a.status === 'timedOut').length;
   const counts = countsOf(planned.map((a) => a.status));
-  if (succeeded === planned.length && planned.length === actions.length)
+  if (succeeded === planned.length && planned.length === actions.filter((a) => a.status !== 'refused').length)
     return { event: { type: 'conclude', outcome: 'remediated' }, reason: `${succeeded} actions succeeded` };
   if (succeeded > 0) return { event: { type: 'conclude', outcome: 'partiallyRemediated' }, reason: counts };
   if (failed > 0)

@@ -107,7 +107,12 @@ export interface StepCommit {
   readonly statusReason?: string | null;
   readonly state: EngineState;
   readonly evidence?: readonly Evidence[];
-  readonly actions?: readonly Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>[];
+  /** Keys of evidence merged into other evidence this step (aliases of one thing): their rows go. */
+  readonly removedEvidence?: readonly string[];
+  readonly actions?: readonly (Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'> & {
+    /** A critical-asset guardrail refused it: stored as `refused`, with the rule, never planned. */
+    readonly refusal?: { readonly rule: string; readonly instead: string };
+  })[];
   /** Release the claim (the investigation waits or ended). */
   readonly release: boolean;
   /** Otherwise renew it for this long. */

@@ -6,14 +6,37 @@ import type { ActionType } from '../domain/action.js';
 import type { FileEntity } from '../domain/entity.js';
 import { isIncriminating } from '../domain/verdict.js';
 import { describeEvidence } from './verdicts.js';
+import { fileImplication } from './implication.js';
+import { guardrailRefusal, type ProtectedProcesses, type Refusal } from '../domain/guardrails.js';
 import type { ProposedAction } from '../domain/investigation.js';
 import type { Evidence } from '../domain/evidence.js';
 
-export type Proposal = Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'>;
+export type Proposal = Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'> & {
+  /** Set when a critical-asset guardrail refuses it (domain/guardrails.ts): stored, never planned. */
+  readonly refusal?: Refusal;
+};
 
-export function proposeActions(evidence: readonly Evidence[]): Proposal[] {
+export interface ProposalOptions {
+  readonly protectedProcesses?: ProtectedProcesses;
+}
+
+/** What implicates a file itself, including being written by a process judged incriminating. */
+function implicationOf(file: Evidence, evidence: readonly Evidence[]): string | undefined {
+  const writer = evidence.find(
+    (other) =>
+      isIncriminating(other.verdict) &&
+      other.relations.some((relation) => relation.kind === 'created' && relation.key === file.key),
+  );
+  return writer ? `written by ${describeEvidence(writer)}` : fileImplication(file);
+}
+
+export function proposeActions(evidence: readonly Evidence[], options: ProposalOptions = {}): Proposal[] {
   const proposals: Proposal[] = [];
-  const propose = (type: ActionType, row: Evidence, why: string) =>
+  const propose = (type: ActionType, row: Evidence, why: string) => {
+    const refusal = guardrailRefusal(type, row.entity, {
+      implicated: type === 'quarantineFile' ? implicationOf(row, evidence) : undefined,
+      protectedProcesses: options.protectedProcesses,
+    });
     proposals.push({
       type,
       targetKey: row.key,
@@ -22,7 +45,9 @@ export function proposeActions(evidence: readonly Evidence[]): Proposal[] {
         `${describeEvidence(row)} is ${row.verdict} (score ${row.score}): ${why}`,
         ...row.findings.filter((f) => f.weight > 0).map((f) => `${f.analyzer}: ${f.text}`),
       ],
+      ...(refusal ? { refusal } : {}),
     });
+  };
   for (const row of evidence) {
     if (!isIncriminating(row.verdict)) continue;
     switch (row.type) {

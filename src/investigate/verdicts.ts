@@ -7,7 +7,8 @@
 import type { EntityRole, ProcessEntity, FileEntity } from '../domain/entity.js';
 import type { Finding, Verdict, Evidence } from '../domain/evidence.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
-import { fileName, isSystemPath } from './analyzers/windows-paths.js';
+import { fileName } from '../domain/os-paths.js';
+import { fileImplication, legitimateBecause } from './implication.js';
 
 interface Rule {
   /** Weight given to the other end when this end is malicious; suspicious gives about half. */
@@ -17,8 +18,11 @@ interface Rule {
   readonly text: string;
   /** Roles the other end takes when this end is malicious. */
   readonly roles?: readonly EntityRole[];
-  /** Whether a Windows system binary at its system path takes the finding (a LOLBin abused is not itself bad). */
-  readonly skipSystemFiles?: boolean;
+  /**
+   * Only into a file implicated by itself or written by the attacker (implication.ts): a legitimate binary a
+   * malicious process ran — a living-off-the-land binary — is not itself bad.
+   */
+  readonly onlyImplicated?: boolean;
   /**
    * Carry the source's final verdict rather than its base one. Only for relations into devices and users: they
    * pass nothing on, so a final verdict cannot come back round.
@@ -39,7 +43,7 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
       malicious: 60,
       suspicious: 25,
       text: 'runs as {source}, judged {verdict}',
-      skipSystemFiles: true,
+      onlyImplicated: true,
     },
     backward: { malicious: 60, suspicious: 25, text: 'runs {source}, judged {verdict}' },
   },
@@ -78,6 +82,7 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
     },
   },
   created: { forward: { malicious: 45, suspicious: 20, text: 'written by {source}, judged {verdict}' } },
+  loaded: { forward: { malicious: 45, suspicious: 20, text: 'loaded by {source}, judged {verdict}' } },
   persisted: {
     forward: { malicious: 60, suspicious: 30, text: 'autostart entry set by {source}, judged {verdict}' },
   },
@@ -125,10 +130,6 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
       roles: ['compromised'],
       fromFinal: true,
     },
-  },
-  sameAs: {
-    forward: { malicious: 70, suspicious: 35, text: 'the same process as {source}, judged {verdict}' },
-    backward: { malicious: 70, suspicious: 35, text: 'the same process as {source}, judged {verdict}' },
   },
   accessed: {},
   // E-mail: a message and its cluster, what it contains, who sent and received it, who clicked its links.
@@ -195,6 +196,8 @@ const ROUNDS = 3;
 /** Judge every piece of evidence: verdict, score, roles and the findings that decided them. */
 export function judgeEvidence(evidence: readonly Evidence[]): Evidence[] {
   const byKey = new Map(evidence.map((row) => [row.key, row]));
+  // A relation naming another key of the same thing (an alias) leads to that thing.
+  for (const row of evidence) for (const alias of row.aliases) if (!byKey.has(alias)) byKey.set(alias, row);
   // Every (source → target, rule) edge, both directions of each relation.
   const edges: { rule: Rule; ruleKey: string; source: Evidence; target: Evidence }[] = [];
   for (const source of evidence)
@@ -218,16 +221,34 @@ export function judgeEvidence(evidence: readonly Evidence[]): Evidence[] {
         .map((c) => ({ analyzer: 'relations', weight: c.weight, text: '' })),
     ]).verdict;
 
+  // Living off the land: files that nothing implicates by itself, and who wrote each file.
+  const unimplicated = new Set(
+    evidence.filter((row) => row.type === 'file' && !fileImplication(row)).map((row) => row.key),
+  );
+  const writers = new Map<string, Evidence[]>();
+  for (const { ruleKey, source, target } of edges)
+    if (ruleKey === 'created>') writers.set(target.key, [...(writers.get(target.key) ?? []), source]);
+  /** Files a malicious process ran but that kept their innocence: file → the processes. */
+  let shielded = new Map<string, Contribution[]>();
+
   const round = (final: boolean) => {
     const next = new Map<string, Contribution[]>();
+    const spared = new Map<string, Contribution[]>();
     for (const { rule, ruleKey, source, target } of edges) {
       if ((rule.fromFinal === true) !== final) continue;
       // What the source is judged without what the target told it: evidence does not vouch for itself.
       const verdict = rule.fromOwn ? (own.get(source.key) as Verdict) : verdictWithout(source, target.key);
       if (!isIncriminating(verdict)) continue;
-      if (rule.skipSystemFiles && target.type === 'file') {
-        const path = (target.entity as FileEntity).path;
-        if (path && isSystemPath(path)) continue;
+      if (
+        rule.onlyImplicated &&
+        unimplicated.has(target.key) &&
+        !(writers.get(target.key) ?? []).some((writer) => isIncriminating(verdictWithout(writer, target.key)))
+      ) {
+        spared.set(target.key, [
+          ...(spared.get(target.key) ?? []),
+          { ruleKey, rule, source: source.key, weight: 0, verdict },
+        ]);
+        continue;
       }
       const list = next.get(target.key) ?? [];
       list.push({
@@ -239,6 +260,7 @@ export function judgeEvidence(evidence: readonly Evidence[]): Evidence[] {
       });
       next.set(target.key, list);
     }
+    if (!final) shielded = spared;
     return next;
   };
   for (let index = 0; index < ROUNDS; index++) contributions = round(false);
@@ -270,6 +292,16 @@ export function judgeEvidence(evidence: readonly Evidence[]): Evidence[] {
       });
       for (const c of list)
         for (const role of c.verdict === 'malicious' ? (c.rule.roles ?? []) : []) gained.add(role);
+    }
+    const spared = shielded.get(row.key);
+    if (spared && spared.length > 0) {
+      const names = [...new Set(spared.map((c) => describeEvidence(byKey.get(c.source) as Evidence)))].sort();
+      const verdict = spared.some((c) => c.verdict === 'malicious') ? 'malicious' : 'suspicious';
+      extra.push({
+        analyzer: 'relations',
+        weight: 0,
+        text: `runs as ${names[0]}${names.length > 1 ? ` and ${names.length - 1} more` : ''}, judged ${verdict} — not held against the file (living off the land): ${legitimateBecause(row)}`,
+      });
     }
     const findings = [...row.ownFindings, ...extra];
     const decision = decideVerdict(findings);

@@ -18,6 +18,7 @@ export function investigationView(detail: InvestigationDetail) {
     evidence: detail.evidence.map((row) => ({
       type: row.type,
       key: row.key,
+      aliases: row.aliases,
       label: describeEvidence(row),
       verdict: row.verdict,
       score: row.score,

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { draftAlert } from '../../test/helpers/alerts.js';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { createDevice } from '../domain/entity-builders.js';
+import { createDevice, createProcess } from '../domain/entity-builders.js';
 import type { Entity } from '../domain/entity.js';
 import { newEvidence } from '../domain/evidence.js';
 import { correlatePending } from '../correlate/correlator.js';
@@ -106,6 +106,32 @@ describe.each(backends)('the investigation store (investigate/ports.ts) on %s', 
       at(2),
     );
     expect(await t.store.investigations.openInvestigationWith([device.key])).toBeUndefined();
+  });
+
+  it('keeps the aliases of merged evidence and removes the rows merged away, in the step that merged them', async () => {
+    await start([]);
+    const claimed = (await t.store.investigations.claim('w1', at(0), 60_000, 10))!;
+    const byPid = createProcess({ device: 'ws1.corp.example', pid: 1988 }) as Entity;
+    const byGuid = createProcess({
+      device: 'ws1.corp.example',
+      pid: 1988,
+      guid: '81056205-5686-64dc-3b04-000000000800',
+    }) as Entity;
+    await t.store.investigations.commitStep(
+      claimed.key,
+      'w1',
+      step({ evidence: [newEvidence(byPid, 'alert', 0), newEvidence(byGuid, 'alert', 0)] }),
+      at(1),
+    );
+    const merged = { ...newEvidence(byGuid, 'alert', 0), aliases: [byPid.key] };
+    await t.store.investigations.commitStep(
+      claimed.key,
+      'w1',
+      step({ step: 'analyze', evidence: [merged], removedEvidence: [byPid.key] }),
+      at(2),
+    );
+    const detail = await t.store.investigations.getByKey(claimed.key);
+    expect(detail?.evidence.map((row) => [row.key, row.aliases])).toEqual([[byGuid.key, [byPid.key]]]);
   });
 
   it('lets a bounded number run at once, one claim each, and writes a step only for the worker holding it', async () => {

@@ -16,6 +16,7 @@ import { migration as m0010 } from './migrations/0010-uninvestigated-by-id.js';
 import { migration as m0011 } from './migrations/0011-correlation-generation.js';
 import { migration as m0012 } from './migrations/0012-connector-origin.js';
 import { migration as m0013 } from './migrations/0013-token-expiry.js';
+import { migration as m0014 } from './migrations/0014-evidence-aliases.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0011_correlation_generation': m0011,
   '0012_connector_origin': m0012,
   '0013_token_expiry': m0013,
+  '0014_evidence_aliases': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

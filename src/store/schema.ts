@@ -275,6 +275,8 @@ export interface InvestigationEvidenceTable {
   findings: string;
   /** JSON: `[{ kind, key }]` links to other evidence (image, parent, connectedTo, injectedInto…). */
   relations: string;
+  /** JSON array: other keys of the same real-world thing merged into this evidence (domain/same-thing.ts). */
+  aliases: Generated<string>;
   added_at: number;
 }
 

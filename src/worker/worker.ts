@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { correlatePending, type CorrelationSummary } from '../correlate/correlator.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 import { runInvestigation, type EngineLimits } from '../investigate/engine.js';
+import type { ProtectedProcesses } from '../domain/guardrails.js';
 import type { PlaybookSet } from '../investigate/playbooks.js';
 import { triggerInvestigations, type TriggerSummary } from '../investigate/trigger.js';
 import { DEFAULT_LEASE_MS } from '../domain/investigation-lifecycle.js';
@@ -38,6 +39,8 @@ export interface WorkOptions {
   readonly correlation: CorrelationOptions;
   readonly playbooks: PlaybookSet;
   readonly limits?: Partial<EngineLimits>;
+  /** Processes never to be killed, per platform (domain/guardrails.ts); the built-in lists by default. */
+  readonly protectedProcesses?: ProtectedProcesses;
   /** Investigations run at once across every worker; the rest stay queued. Default 10. */
   readonly maxRunning?: number;
   /** How long a claim holds without a step committing. Default 60 s. */
@@ -116,6 +119,7 @@ async function pass(
     summary.ran++;
     summary.steps += await runInvestigation(store, claimed, worker, {
       playbooks: options.playbooks,
+      ...(options.protectedProcesses ? { protectedProcesses: options.protectedProcesses } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       now,
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,

@@ -44,6 +44,8 @@ function autoir(data: string, args: string[], extra: Record<string, string> = {}
 interface Evidence {
   type: string;
   key: string;
+  aliases: string[];
+  label: string;
   verdict: string;
   roles: string[];
   findings: { analyzer: string; weight: number; text: string }[];
@@ -141,6 +143,36 @@ describe('LSASS_campaign_01: ingest, then run --until-idle', () => {
     for (const row of system) expect(row.verdict, row.key).not.toBe('malicious');
     for (const row of investigation.evidence.filter((r) => /lsass\.exe|vboxservice\.exe/i.test(r.key)))
       expect(row.verdict, row.key).not.toBe('malicious');
+  });
+
+  it('makes each process one piece of evidence, with its other keys as aliases, and proposes one kill each', () => {
+    const processes = investigation.evidence.filter((row) => row.type === 'process');
+    const keys = new Set(investigation.evidence.map((row) => row.key));
+    // A process the Security log names by pid and Sysmon by GUID is one row: the pid key is its alias.
+    const payload = processes.filter((row) => /winx64_payload\.exe \(pid 1988\)/.test(row.label));
+    expect(payload).toHaveLength(1);
+    expect(payload[0]?.key).toMatch(/^process:mkt01\.pandalab\.com:[0-9a-f-]{36}$/);
+    expect(payload[0]?.aliases).toContain('process:mkt01.pandalab.com:1988');
+    for (const row of investigation.evidence)
+      for (const alias of row.aliases)
+        expect(keys.has(alias), `${alias} is no evidence of its own`).toBe(false);
+    // No process is left under its pid key beside its GUID key (pids are reused: two GUIDs may share a label).
+    const guidKey = /:[0-9a-f-]{36}$/;
+    const byGuid = new Set(processes.filter((row) => guidKey.test(row.key)).map((row) => row.label));
+    for (const row of processes.filter((r) => !guidKey.test(r.key)))
+      expect(byGuid.has(row.label), `${row.key} is also evidence under a GUID`).toBe(false);
+    const kills = investigation.actions.filter((action) => action.type === 'killProcess');
+    expect(kills.length).toBeGreaterThan(0);
+    const killed = kills.map(
+      (action) => investigation.evidence.find((row) => row.key === action.targetKey)?.label,
+    );
+    expect(new Set(killed).size, killed.join('; ')).toBe(kills.length);
+    // No relation points at itself through an alias ("the same process as …" is gone).
+    for (const row of processes)
+      expect(
+        row.findings.some((finding) => /the same process as/.test(finding.text)),
+        row.key,
+      ).toBe(false);
   });
 
   it('gives every verdict other than unknown at least one finding', () => {

@@ -40,6 +40,11 @@ const detailSchema = z.object({
     z.object({
       type: z.string(),
       key: z.string(),
+      aliases: z
+        .array(z.string())
+        .describe(
+          'Other keys of the same thing merged into this evidence (a process pid key, a file path key).',
+        ),
       label: z.string().describe('The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`.'),
       verdict: z.enum(['malicious', 'suspicious', 'noThreatsFound', 'unknown']),
       score: z.number(),
@@ -56,7 +61,11 @@ const detailSchema = z.object({
       type: z.string(),
       targetKey: z.string(),
       deviceKey: z.string().nullable(),
-      status: z.string().describe('`proposed`, `skipped`, or the action status.'),
+      status: z
+        .string()
+        .describe(
+          '`proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status.',
+        ),
       proposalId: z.string(),
       decisionRule: z.string().nullable(),
       reasons: z.array(z.string()),

@@ -5,7 +5,7 @@
  */
 import { severityRank, type Severity } from '../../domain/alert.js';
 import { finding, nothing, type Analyzer } from './analyzer.js';
-import { DOCUMENT_AND_WEB_APPS, fileName } from './windows-paths.js';
+import { DOCUMENT_AND_WEB_APPS, fileName } from '../../domain/os-paths.js';
 import type { AlertRecord } from '../../domain/alert.js';
 
 const WEIGHT: Record<Severity, number> = { informational: 0, low: 10, medium: 20, high: 35, critical: 70 };
@@ -46,8 +46,13 @@ export const alertsAnalyzer: Analyzer = {
   name: 'alerts',
   types: ['process', 'file', 'ip', 'domain', 'url', 'mailMessage', 'mailCluster', 'mailbox'],
   analyze(evidence, context) {
+    // An alert about any key of this thing (its pid key, its GUID key) is about it — once.
+    const keys = [evidence.key, ...evidence.aliases];
     const about = context.alerts
-      .filter((alert) => alertSubjects(alert).has(evidence.key))
+      .filter((alert) => {
+        const subjects = alertSubjects(alert);
+        return keys.some((key) => subjects.has(key));
+      })
       .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
     if (about.length === 0) return Promise.resolve(nothing);
     let budget = CAP;

@@ -38,6 +38,11 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   /** Links to entities, which join as evidence when the evidence analyzed turns out incriminating. */
   readonly related: readonly RelatedEntity[];
+  /**
+   * What the analysis learnt about the evidence's own entity that it did not say (a process's pid or image from
+   * its start event): filled in where the entity has no value, so keys of the same thing can be matched.
+   */
+  readonly learned?: Readonly<Record<string, unknown>>;
 }
 
 export interface Analyzer {

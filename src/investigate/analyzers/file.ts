@@ -13,7 +13,9 @@ import {
   isProgramFiles,
   isSystemPath,
   isUserWritable,
-} from './windows-paths.js';
+  originalName,
+  WINDOWS_BINARIES,
+} from '../../domain/os-paths.js';
 
 const hashKey = (file: FileEntity) =>
   file.sha256
@@ -27,23 +29,54 @@ const hashKey = (file: FileEntity) =>
 export const filePathAnalyzer: Analyzer = {
   name: 'filePath',
   types: ['file'],
-  analyze(evidence) {
+  async analyze(evidence, context) {
     const file = evidence.entity as FileEntity;
     const path = file.path;
-    if (!path) return Promise.resolve(nothing);
     const findings: Finding[] = [];
-    const name = fileName(path);
-    if (isSystemPath(path))
-      findings.push(finding('filePath', -40, `a Windows system binary at its system path: ${path}`));
-    else if (isProgramFiles(path))
-      findings.push(finding('filePath', -10, `installed under Program Files: ${path}`));
-    else if (isUserWritable(path) && isExecutablePath(path))
-      findings.push(finding('filePath', 20, `an executable in a user-writable folder: ${folderOf(path)}`));
-    if (CORE_WINDOWS_NAMES.has(name) && !isSystemPath(path))
-      findings.push(
-        finding('filePath', 45, `named like the Windows binary ${name} but stored in ${folderOf(path)}`),
+    if (path) {
+      const name = fileName(path);
+      if (isSystemPath(path))
+        findings.push(finding('filePath', -40, `a Windows system binary at its system path: ${path}`));
+      else if (isProgramFiles(path))
+        findings.push(finding('filePath', -10, `installed under Program Files: ${path}`));
+      else if (isUserWritable(path) && isExecutablePath(path))
+        findings.push(finding('filePath', 20, `an executable in a user-writable folder: ${folderOf(path)}`));
+      if (CORE_WINDOWS_NAMES.has(name) && !isSystemPath(path))
+        findings.push(
+          finding('filePath', 45, `named like the Windows binary ${name} but stored in ${folderOf(path)}`),
+        );
+      else if (WINDOWS_BINARIES.has(name) && isUserWritable(path))
+        findings.push(
+          finding(
+            'filePath',
+            30,
+            `a copy of the Windows binary ${name} in a user-writable folder: ${folderOf(path)}`,
+          ),
+        );
+    }
+    // A renamed copy of a Windows tool: the name it was built under (Sysmon's OriginalFileName) is another.
+    const key = hashKey(file);
+    if (key) {
+      const starts = await context.events.searchEvents(
+        { entityKeys: [key], kinds: ['processStart'] },
+        { limit: 5 },
       );
-    return Promise.resolve({ findings, related: [] });
+      for (const start of starts.items) {
+        const original = originalName(start.details?.originalFileName as string | undefined);
+        const running = start.imagePath ? fileName(start.imagePath) : undefined;
+        if (original && running && original !== running && WINDOWS_BINARIES.has(original)) {
+          findings.push(
+            finding(
+              'filePath',
+              40,
+              `a renamed copy of ${original} (its OriginalFileName), run as ${running}`,
+            ),
+          );
+          break;
+        }
+      }
+    }
+    return findings.length > 0 ? { findings, related: [] } : nothing;
   },
 };
 

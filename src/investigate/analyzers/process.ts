@@ -18,7 +18,10 @@ import {
   isExecutablePath,
   isSystemPath,
   isUserWritable,
-} from './windows-paths.js';
+  originalName,
+  SERVER_APPS,
+  WINDOWS_BINARIES,
+} from '../../domain/os-paths.js';
 import type { EventRecord } from '../../domain/event.js';
 import {
   createDevice,
@@ -76,10 +79,17 @@ function pidOf(key: string | undefined): number | undefined {
 }
 
 /** A process entity for a key seen in an event, with what the event says of it. */
-export function processFor(key: string, device: string, imagePath?: string): ProcessEntity | undefined {
+export function processFor(
+  key: string,
+  device: string,
+  imagePath?: string,
+  start?: Pick<EventRecord, 'details'>,
+): ProcessEntity | undefined {
   const value = key.slice('process:'.length + device.length + 1);
   const guid = /^[0-9a-f-]{36}$/.test(value) ? value : undefined;
-  return createProcess({ device, guid, pid: guid ? undefined : pidOf(key), imagePath });
+  // A GUID key carries no pid; its start event does (Sysmon's ProcessId).
+  const started = typeof start?.details?.pid === 'number' ? start.details.pid : undefined;
+  return createProcess({ device, guid, pid: guid ? started : pidOf(key), imagePath });
 }
 
 // --- Lineage and command line ----------------------------------------------------------------------------
@@ -89,6 +99,9 @@ const ENCODED =
 const DOWNLOAD_CRADLE =
   /(?:iex|invoke-expression)\b.*(?:downloadstring|downloadfile|invoke-webrequest|iwr|net\.webclient)|(?:downloadstring|downloadfile)\s*\(/i;
 const LONG_BASE64 = /[A-Za-z0-9+/]{120,}={0,2}/;
+/** Hosts where attackers park payloads: file-sharing, paste and tunnel services. */
+const FILE_SHARING =
+  /\b(?:transfer\.sh|anonfiles\.com|file\.io|gofile\.io|mega\.nz|pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|raw\.githubusercontent\.com|gist\.githubusercontent\.com|cdn\.discordapp\.com|dropbox\.com|dl\.dropboxusercontent\.com|ufile\.io|temp\.sh|catbox\.moe|ngrok(?:-free)?\.(?:io|app)|trycloudflare\.com|onedrive\.live\.com|1drv\.ms)\b/i;
 
 function commandLineFindings(image: string, commandLine: string): Finding[] {
   const found: Finding[] = [];
@@ -118,6 +131,20 @@ function commandLineFindings(image: string, commandLine: string): Finding[] {
     found.push(finding('commandLine', 30, `bitsadmin.exe used to download a file: ${line}`));
   if (name === 'mshta.exe' && /(?:https?:|javascript:|vbscript:)/i.test(commandLine))
     found.push(finding('commandLine', 40, `mshta.exe runs remote or inline script: ${line}`));
+  if (name === 'desktopimgdownldr.exe' && /\/lockscreenurl:\s*https?:/i.test(commandLine))
+    found.push(finding('commandLine', 35, `desktopimgdownldr.exe used to download a file: ${line}`));
+  if (name === 'wmic.exe' && /\bprocess\s+call\s+create\b|\/node:\s*\S+/i.test(commandLine))
+    found.push(finding('commandLine', 30, `wmic.exe starts a process (remotely or locally): ${line}`));
+  if (
+    name === 'appcmd.exe' &&
+    /\b(?:set|add)\b.*\b(?:module|rewrite|handlers|isapiFilters)\b/i.test(commandLine)
+  )
+    found.push(
+      finding('commandLine', 30, `appcmd.exe changes the web server's modules or handlers: ${line}`),
+    );
+  const sharing = FILE_SHARING.exec(commandLine)?.[0];
+  if (sharing && (SHELLS.has(name) || LOLBINS.has(name) || WINDOWS_BINARIES.has(name)))
+    found.push(finding('commandLine', 25, `${name} reaches a file-sharing or paste host: ${sharing}`));
   return found;
 }
 
@@ -141,12 +168,37 @@ export const processLineageAnalyzer: Analyzer = {
         findings.push(
           finding('processLineage', 45, `named like the Windows process ${name} but runs from ${image}`),
         );
+      else if (WINDOWS_BINARIES.has(name) && isUserWritable(image))
+        findings.push(
+          finding(
+            'processLineage',
+            30,
+            `a copy of the Windows binary ${name} in a user-writable folder: ${image}`,
+          ),
+        );
+      const original = originalName(start?.details?.originalFileName as string | undefined);
+      if (original && original !== name && WINDOWS_BINARIES.has(original))
+        findings.push(
+          finding(
+            'processLineage',
+            40,
+            `a renamed copy of ${original} (its OriginalFileName), running as ${name}`,
+          ),
+        );
       const commandLine = start?.commandLine ?? process.commandLine;
       if (commandLine) findings.push(...commandLineFindings(image, commandLine));
       const parentImage = parentStart?.imagePath;
       if (parentImage) {
         const parentName = fileName(parentImage);
-        if (DOCUMENT_AND_WEB_APPS.has(parentName) && (SHELLS.has(name) || LOLBINS.has(name)))
+        if (SERVER_APPS.has(parentName) && (SHELLS.has(name) || LOLBINS.has(name)))
+          findings.push(
+            finding(
+              'processLineage',
+              40,
+              `${name} started by ${parentName}: web and database servers do not start shells (a web shell, xp_cmdshell)`,
+            ),
+          );
+        else if (DOCUMENT_AND_WEB_APPS.has(parentName) && (SHELLS.has(name) || LOLBINS.has(name)))
           findings.push(
             finding(
               'processLineage',
@@ -182,7 +234,9 @@ export const processLineageAnalyzer: Analyzer = {
         ),
       );
     for (const child of children.slice(0, 50)) {
-      const entity = child.processKey ? processFor(child.processKey, device, child.imagePath) : undefined;
+      const entity = child.processKey
+        ? processFor(child.processKey, device, child.imagePath, child)
+        : undefined;
       if (entity) related.push({ entity: { ...entity, commandLine: child.commandLine }, relation: 'child' });
     }
     const host = createDevice({ hostname: device });
@@ -192,7 +246,13 @@ export const processLineageAnalyzer: Analyzer = {
       const user = createUser({ name: userKey.slice('user:'.length) });
       if (user && !isBuiltInAccount(user)) related.push({ entity: user, relation: 'ranAs' });
     }
-    return { findings, related };
+    // What the start event says that the entity did not: the pid of a process known by its GUID, its image.
+    const pid = typeof start?.details?.pid === 'number' ? start.details.pid : undefined;
+    const learned = {
+      ...(process.pid === undefined && pid !== undefined ? { pid } : {}),
+      ...(!process.imagePath && image ? { imagePath: image } : {}),
+    };
+    return { findings, related, ...(Object.keys(learned).length > 0 ? { learned } : {}) };
   },
 };
 
@@ -382,6 +442,40 @@ export const processBehaviourAnalyzer: Analyzer = {
           `${event.kind === 'serviceInstall' ? 'installed a service' : 'created a scheduled task'}: ${event.targetPath ?? event.commandLine ?? event.code}`,
         ),
       );
+
+    // Code loaded from a network share, and unsigned code loaded into LSASS (a password filter, a security
+    // package): each DLL named joins as `loaded`.
+    const suspectLoads = new Map<string, { event: EventRecord; why: string }>();
+    for (const event of activity) {
+      if (event.kind !== 'imageLoad' || !event.targetPath) continue;
+      const unc = /^\\\\(?![?.]\\)[^\\]+\\/.test(event.targetPath);
+      const unsigned = event.details?.signed === false;
+      if (unc) suspectLoads.set(event.targetPath.toLowerCase(), { event, why: 'from a network share' });
+      else if (unsigned && fileName(image) === 'lsass.exe')
+        suspectLoads.set(event.targetPath.toLowerCase(), { event, why: 'unsigned, into lsass.exe' });
+    }
+    if (suspectLoads.size > 0) {
+      const shown = [...suspectLoads.values()]
+        .slice(0, 5)
+        .map(({ event, why }) => `${event.targetPath} (${why})`);
+      findings.push(
+        finding(
+          'processBehaviour',
+          30,
+          `loaded code ${fileName(image) === 'lsass.exe' ? 'into the security authority ' : ''}that does not belong there: ${shown.join(', ')}`,
+        ),
+      );
+      for (const { event } of [...suspectLoads.values()].slice(0, 20)) {
+        const file = createFile({
+          sha256: event.sha256,
+          sha1: event.sha1,
+          md5: event.md5,
+          path: event.targetPath,
+          device,
+        });
+        if (file) related.push({ entity: file, relation: 'loaded', roles: ['loaded'] });
+      }
+    }
 
     // Executables written to user-writable folders.
     const dropped = new Map<string, EventRecord>();

@@ -160,8 +160,17 @@ export function queueOperations(
                 own_findings: eb.ref('excluded.own_findings'),
                 findings: eb.ref('excluded.findings'),
                 relations: eb.ref('excluded.relations'),
+                aliases: eb.ref('excluded.aliases'),
               })),
             )
+            .execute();
+        // Evidence merged into another (an alias of the same thing) is no evidence of its own any more.
+        const removed = (commit.removedEvidence ?? []).filter((evidenceKey) => !latest.has(evidenceKey));
+        for (let start = 0; start < removed.length; start += 200)
+          await executor
+            .deleteFrom('investigation_evidence')
+            .where('investigation_id', '=', key)
+            .where('entity_key', 'in', removed.slice(start, start + 200))
             .execute();
         for (const action of commit.actions ?? [])
           await executor
@@ -171,9 +180,12 @@ export function queueOperations(
               type: action.type,
               target_key: action.targetKey,
               evidence_key: action.evidenceKey,
-              status: 'proposed',
+              status: action.refusal ? 'refused' : 'proposed',
               reasons: JSON.stringify(action.reasons),
               created_at: time,
+              decision_rule: action.refusal
+                ? `critical-asset guardrail: ${action.refusal.rule}; instead, ${action.refusal.instead}`
+                : null,
             })
             .onConflict((conflict) =>
               conflict

@@ -32,9 +32,10 @@ export function toRecord(row: InvestigationRow, alertCount: number): Investigati
   };
 }
 
-export function toEvidence(row: Database['investigation_evidence']): Evidence {
+export function toEvidence(row: Selectable<Database['investigation_evidence']>): Evidence {
   return {
     key: row.entity_key,
+    aliases: JSON.parse(row.aliases) as string[],
     type: row.type as EntityType,
     entity: JSON.parse(row.entity) as Entity,
     origin: row.origin as Evidence['origin'],
@@ -66,6 +67,7 @@ export function evidenceValues(investigationId: number, evidence: Evidence, now:
     own_findings: JSON.stringify(evidence.ownFindings),
     findings: JSON.stringify(evidence.findings),
     relations: JSON.stringify(evidence.relations),
+    aliases: JSON.stringify(evidence.aliases),
     added_at: now,
   };
 }

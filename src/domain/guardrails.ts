@@ -1,0 +1,177 @@
+/**
+ * Critical-asset guardrails: actions autoir never proposes, whatever the verdict, because carrying them out would
+ * crash or cripple the host or the domain it protects — killing a process Windows or Linux cannot live without,
+ * quarantining a genuine operating-system binary, disabling the accounts the domain itself runs on. Each refusal
+ * says the rule in words and what to do instead. An analyst can still request such an action by hand, with an
+ * explicit override that is recorded in the audit log (respond/action-center.ts).
+ */
+import type { ActionType } from './action.js';
+import type { Entity, FileEntity, ProcessEntity, UserEntity } from './entity.js';
+import { baseName } from './entity-values.js';
+import { isSystemPath, isUnixSystemPath } from './os-paths.js';
+
+/** Why an action is refused, and the right action instead. */
+export interface Refusal {
+  readonly rule: string;
+  readonly instead: string;
+}
+
+/** Process names (lower-case) whose kill would stop the operating system, per platform. */
+export interface ProtectedProcesses {
+  readonly windows: readonly string[];
+  readonly linux: readonly string[];
+}
+
+const WINDOWS_CRITICAL: Readonly<Record<string, string>> = {
+  system: 'the Windows kernel process',
+  'secure system': "the kernel's virtualisation-based security process",
+  registry: "the kernel's registry process",
+  'memory compression': "the kernel's memory-compression process",
+  'smss.exe': 'the session manager: Windows stops (CRITICAL_PROCESS_DIED) without it',
+  'csrss.exe': 'the client/server runtime: Windows stops (CRITICAL_PROCESS_DIED) without it',
+  'wininit.exe': 'the Windows start-up process: Windows stops (CRITICAL_PROCESS_DIED) without it',
+  'winlogon.exe': 'the logon process: ending it stops Windows or signs every user off',
+  'services.exe': 'the service control manager: Windows stops (CRITICAL_PROCESS_DIED) without it',
+  'lsass.exe': 'the local security authority: Windows restarts without it',
+  'lsaiso.exe': "Credential Guard's isolated security authority: Windows restarts without it",
+  'svchost.exe':
+    'a service host: ending it stops every service it hosts, and the RPC or DCOM host stops Windows',
+};
+
+const LINUX_CRITICAL: Readonly<Record<string, string>> = {
+  systemd: 'the init system: the kernel panics without it',
+  init: 'the init process: the kernel panics without it',
+  'systemd-journald': "the system's journal: logging stops without it",
+  'systemd-logind': 'the login manager: sessions and logins stop without it',
+  'systemd-udevd': 'the device manager',
+  'dbus-daemon': 'the system message bus: system services stop answering without it',
+  'dbus-broker': 'the system message bus: system services stop answering without it',
+  sshd: 'the SSH server: remote administration of the host stops without it',
+};
+
+/** The built-in lists; `AUTOIR_PROTECTED_PROCESSES` adds to them (app/config.ts), never removes. */
+export const defaultProtectedProcesses: ProtectedProcesses = {
+  windows: Object.keys(WINDOWS_CRITICAL),
+  linux: Object.keys(LINUX_CRITICAL),
+};
+
+const KERNEL_PROCESSES = new Set(['system', 'registry', 'memory compression', 'secure system']);
+
+const windowsPath = (path: string) => /^(?:[a-z]:|\\\\|\\device\\|\\systemroot|%)/i.test(path);
+
+function processRefusal(process: ProcessEntity, protectedNames: ProtectedProcesses): Refusal | undefined {
+  const image = process.imagePath;
+  const name = image ? baseName(image).toLowerCase() : undefined;
+  const label = `${name ?? 'process'}${process.pid === undefined ? '' : ` (pid ${process.pid})`}`;
+  const instead =
+    'contain it instead: kill the malicious process it started, remove what the attacker installed through it, or isolate the device';
+  if (process.pid === 4 && (!image || name === 'system' || windowsPath(image)))
+    return {
+      rule: `${label} is the Windows kernel's System process: ending it stops the operating system`,
+      instead,
+    };
+  if (process.pid === 0) return { rule: `pid 0 is the kernel's idle process: it cannot be ended`, instead };
+  if (process.pid === 1 && (!image || !windowsPath(image)))
+    return { rule: `${label} is pid 1, the init process: ending it panics the kernel`, instead };
+  if (process.pid === 2 && image !== undefined && !windowsPath(image) && name === 'kthreadd')
+    return { rule: `${label} is the kernel's thread daemon`, instead };
+  if (!image || !name) return undefined;
+  const kernel = KERNEL_PROCESSES.has(name) && !/[\\/]/.test(image);
+  if (kernel || windowsPath(image) || /\.exe$/i.test(name)) {
+    if (!protectedNames.windows.includes(name)) return undefined;
+    // A built-in name elsewhere than the system folders is masquerading, and may be stopped; a name the user
+    // added is protected wherever it runs.
+    if (WINDOWS_CRITICAL[name] && !kernel && !isSystemPath(image)) return undefined;
+    const why =
+      WINDOWS_CRITICAL[name] ?? 'on the list of processes this site protects (AUTOIR_PROTECTED_PROCESSES)';
+    return { rule: `${label} is ${image}, ${why}: autoir never proposes ending it`, instead };
+  }
+  if (!protectedNames.linux.includes(name)) return undefined;
+  if (LINUX_CRITICAL[name] && !isUnixSystemPath(image) && image !== name) return undefined;
+  // sshd: only the listening server; a session's process (`sshd: alice@pts/0`) may be ended.
+  if (
+    name === 'sshd' &&
+    process.commandLine &&
+    /sshd: \S+@|\[priv\]|\[net\]|\[accepted\]/.test(process.commandLine)
+  )
+    return undefined;
+  const why =
+    LINUX_CRITICAL[name] ?? 'on the list of processes this site protects (AUTOIR_PROTECTED_PROCESSES)';
+  return { rule: `${label} is ${image}, ${why}: autoir never proposes ending it`, instead };
+}
+
+function fileRefusal(file: FileEntity, implicated: string | undefined): Refusal | undefined {
+  const path = file.path;
+  if (!path || implicated) return undefined;
+  if (!isSystemPath(path) && !isUnixSystemPath(path)) return undefined;
+  return {
+    rule: `${path} is a genuine operating-system binary (at its system path, and nothing implicates the file itself): quarantining it would break the system`,
+    instead: 'stop the malicious process that ran it, and block what it was told to do',
+  };
+}
+
+/** Accounts the domain or the host runs on: disabling or resetting them by automation breaks it. */
+function accountRefusal(user: UserEntity, type: ActionType): Refusal | undefined {
+  const name = user.name?.toLowerCase();
+  if (!name) return undefined;
+  const instead = 'contain the sessions and devices the attacker used, and rotate the account by hand';
+  if (name === 'krbtgt')
+    return {
+      rule: `${user.key} signs every Kerberos ticket of the domain: a ${type} by automation invalidates them all`,
+      instead:
+        'reset it twice, by hand, with the replication interval between (the documented golden-ticket recovery)',
+    };
+  if (name.endsWith('$'))
+    return {
+      rule: `${user.key} is a computer account: a ${type} cuts the computer (a domain controller, if it is one) off the domain`,
+      instead,
+    };
+  if (['system', 'local service', 'network service', 'localsystem'].includes(name))
+    return { rule: `${user.key} is a built-in service account of Windows`, instead };
+  return undefined;
+}
+
+/**
+ * Whether autoir may propose `type` on `target`: `undefined` when it may, else the refusal. `implicated` says
+ * what implicates a file itself (written by the attacker, unsigned, renamed, a block-listed hash): a file at a
+ * system path so implicated is the attacker's, not the system's, and may be quarantined.
+ */
+export function guardrailRefusal(
+  type: ActionType,
+  target: Entity,
+  options: { readonly implicated?: string; readonly protectedProcesses?: ProtectedProcesses } = {},
+): Refusal | undefined {
+  const protectedNames = options.protectedProcesses ?? defaultProtectedProcesses;
+  if (type === 'killProcess' && target.type === 'process')
+    return processRefusal(target as ProcessEntity, protectedNames);
+  if (type === 'quarantineFile' && target.type === 'file')
+    return fileRefusal(target as FileEntity, options.implicated);
+  if ((type === 'disableUser' || type === 'resetPassword') && target.type === 'user')
+    return accountRefusal(target as UserEntity, type);
+  return undefined;
+}
+
+/** `AUTOIR_PROTECTED_PROCESSES`: `windows:a.exe,b.exe;linux:nginx` — names added to the built-in lists. */
+export function parseProtectedProcesses(text: string | undefined): ProtectedProcesses | string {
+  const windows = [...defaultProtectedProcesses.windows];
+  const linux = [...defaultProtectedProcesses.linux];
+  for (const part of (text ?? '')
+    .split(';')
+    .map((piece) => piece.trim())
+    .filter(Boolean)) {
+    const [platform, names] = part.split(':', 2) as [string, string | undefined];
+    const list =
+      platform.trim().toLowerCase() === 'windows'
+        ? windows
+        : platform.trim().toLowerCase() === 'linux'
+          ? linux
+          : undefined;
+    if (!list || names === undefined) return `"${part}": expected windows:NAME,NAME or linux:NAME,NAME`;
+    for (const name of names
+      .split(',')
+      .map((piece) => piece.trim().toLowerCase())
+      .filter(Boolean))
+      if (!list.includes(name)) list.push(name);
+  }
+  return { windows, linux };
+}
