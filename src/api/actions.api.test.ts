@@ -89,6 +89,40 @@ describe.each(backends)('the action center over HTTP on %s', (dialect) => {
     expect(await api.t.store.actions.count({})).toBe(1);
   });
 
+  it('refuses a request a critical-asset guardrail forbids with 422 and the rule, and takes it with an audited override', async () => {
+    const kill = {
+      type: 'killProcess',
+      targetKey: 'process:ws1.corp.example:4',
+      deviceKey: 'device:ws1.corp.example',
+    };
+    const refused = await call('responder', 'POST', '/api/v1/actions', kill);
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: 'AUTOIR_E_GUARDRAIL' });
+    expect(refused.json().error.message).toMatch(/System process: ending it stops the operating system/);
+    // The program named with the request (or found in telemetry) is what is judged.
+    const services = await call('responder', 'POST', '/api/v1/actions', {
+      type: 'killProcess',
+      targetKey: 'process:ws1.corp.example:460',
+      parameters: { imagePath: 'C:\\Windows\\System32\\services.exe' },
+    });
+    expect(services.statusCode).toBe(422);
+    expect(services.json().error.message).toMatch(/service control manager/);
+    expect(await api.t.store.actions.count({})).toBe(0);
+
+    const taken = await call('responder', 'POST', '/api/v1/actions', {
+      ...kill,
+      override: { reason: 'lab host, rebuilding it anyway' },
+    });
+    expect(taken.statusCode, taken.body).toBe(201);
+    expect(taken.json().decisionRule).toMatch(/overriding the critical-asset guardrail/);
+    expect(taken.json().reasons.join(' ')).toMatch(
+      /overridden by token:rita \(lab host, rebuilding it anyway\)/,
+    );
+    const audit = (await auditLog()).find((entry) => entry.operation === 'action.override');
+    expect(audit?.actor).toBe('token:rita');
+    expect(JSON.stringify(audit?.after)).toMatch(/lab host, rebuilding it anyway/);
+  });
+
   it('lists pending actions with their total, filters them by type, and exports them as CSV with formulas neutralised', async () => {
     const ws2 = await pending('isolateDevice', 'device:ws2.corp.example');
     const ws3 = await pending('isolateDevice', 'device:ws3.corp.example');

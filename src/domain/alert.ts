@@ -64,6 +64,9 @@ export const alertCategories = [
   'persistence',
   'privilegeEscalation',
   'defenseEvasion',
+  // ATT&CK v18 split Defense Evasion into Stealth and Defense Impairment (SigmaHQ tags both).
+  'stealth',
+  'defenseImpairment',
   'credentialAccess',
   'discovery',
   'lateralMovement',

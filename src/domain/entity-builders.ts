@@ -229,8 +229,9 @@ export function createProcess(input: {
   const device = input.device ? deviceRef(input.device) : undefined;
   if (!device) return undefined;
   const pidNumber = typeof input.pid === 'string' ? parsePid(input.pid) : input.pid;
+  // Pid 0 is no process: Windows logs it where no local process acted (a network logon, a directory change).
   const pid =
-    typeof pidNumber === 'number' && Number.isInteger(pidNumber) && pidNumber >= 0 ? pidNumber : undefined;
+    typeof pidNumber === 'number' && Number.isInteger(pidNumber) && pidNumber > 0 ? pidNumber : undefined;
   const guid = normalizeGuid(input.guid);
   const startedAt = normalizeTimestamp(input.startedAt);
   if (!guid && pid === undefined) return undefined;

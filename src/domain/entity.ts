@@ -228,7 +228,9 @@ export function isBuiltInAccount(user: Pick<UserEntity, 'domain' | 'name' | 'sid
     user.domain === 'font driver host' ||
     user.domain === 'window manager' ||
     (user.name !== undefined &&
-      /^(system|local service|network service|anonymous logon|dwm-\d+|umfd-\d+)$/.test(user.name))
+      /^(system|local ?system|local ?service|network ?service|anonymous logon|dwm-\d+|umfd-\d+)$/.test(
+        user.name,
+      ))
   );
 }
 

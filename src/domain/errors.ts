@@ -31,6 +31,8 @@ export const errorCodes = {
   AUTOIR_E_USER_NOT_FOUND: { family: 'user', httpStatus: 404 },
   AUTOIR_E_CONFLICT: { family: 'user', httpStatus: 409 },
   AUTOIR_E_ILLEGAL_TRANSITION: { family: 'user', httpStatus: 409 },
+  /** A critical-asset guardrail forbids the action (domain/guardrails.ts); an explicit override may allow it. */
+  AUTOIR_E_GUARDRAIL: { family: 'user', httpStatus: 422 },
   AUTOIR_E_TOO_MANY_ATTEMPTS: { family: 'user', httpStatus: 429 },
   AUTOIR_E_STORE_UNAVAILABLE: { family: 'operational', httpStatus: 503 },
   AUTOIR_E_TIMEOUT: { family: 'operational', httpStatus: 503 },

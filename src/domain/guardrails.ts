@@ -8,6 +8,7 @@
 import type { ActionType } from './action.js';
 import type { Entity, FileEntity, ProcessEntity, UserEntity } from './entity.js';
 import { baseName } from './entity-values.js';
+import { createFile, createProcess, createUser } from './entity-builders.js';
 import { isSystemPath, isUnixSystemPath } from './os-paths.js';
 
 /** Why an action is refused, and the right action instead. */
@@ -174,4 +175,44 @@ export function parseProtectedProcesses(text: string | undefined): ProtectedProc
       if (!list.includes(name)) list.push(name);
   }
   return { windows, linux };
+}
+
+/**
+ * The entity an analyst's request names, from its key and the parameters given with it (`imagePath`,
+ * `commandLine`, `path`): what the guardrails judge a request by.
+ */
+export function requestedEntity(
+  targetKey: string,
+  parameters: Readonly<Record<string, unknown>> = {},
+): Entity | undefined {
+  const text = (name: string) =>
+    typeof parameters[name] === 'string' ? (parameters[name] as string) : undefined;
+  const colon = targetKey.indexOf(':');
+  const type = targetKey.slice(0, colon);
+  const value = targetKey.slice(colon + 1);
+  if (type === 'process') {
+    const cut = value.lastIndexOf(':');
+    const device = value.slice(0, cut);
+    const id = value.slice(cut + 1);
+    const [pid, startedAt] = id.split('@') as [string, string | undefined];
+    const guid = /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
+    return createProcess({
+      device,
+      guid,
+      pid: guid ? (typeof parameters.pid === 'number' ? parameters.pid : text('pid')) : pid,
+      startedAt,
+      imagePath: text('imagePath') ?? text('image'),
+      commandLine: text('commandLine'),
+    });
+  }
+  if (type === 'file') {
+    const [kind, rest] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
+    if (kind === 'path') {
+      const cut = rest.indexOf(':');
+      return createFile({ device: rest.slice(0, cut), path: text('path') ?? rest.slice(cut + 1) });
+    }
+    return createFile({ [kind]: rest, path: text('path'), device: text('device') });
+  }
+  if (type === 'user') return createUser({ name: value });
+  return undefined;
 }

@@ -27,6 +27,8 @@ const triggerSchema = z
     /** A detector prefix: `sigma:` takes every Sigma rule, `sigma:<id>` one. */
     detector: z.string().min(1).optional(),
     entityType: z.enum(entityTypes).optional(),
+    /** The alert names no entity of this type (an account's act on the directory names no process). */
+    noEntityType: z.enum(entityTypes).optional(),
   })
   .strict()
   .refine((trigger) => Object.keys(trigger).length > 0, 'a trigger needs at least one condition');
@@ -104,6 +106,11 @@ export function triggerMatches(trigger: PlaybookTrigger, alert: AlertRecord): bo
   if (
     trigger.entityType !== undefined &&
     !alert.entities.some((entity) => entity.type === trigger.entityType)
+  )
+    return false;
+  if (
+    trigger.noEntityType !== undefined &&
+    alert.entities.some((entity) => entity.type === trigger.noEntityType)
   )
     return false;
   return true;

@@ -95,7 +95,11 @@ export function proposeActions(evidence: readonly Evidence[], options: ProposalO
           propose('blockUrl', row, 'block the address at the proxy');
         break;
       case 'user':
-        if (row.roles.includes('compromised')) {
+        // An account that attacked, or that the attacker created: shut it.
+        if (row.verdict === 'malicious' && !row.roles.includes('compromised')) {
+          propose('disableUser', row, 'disable the account the attacker used or created');
+          propose('revokeSessions', row, 'end the sessions and tickets it holds');
+        } else if (row.roles.includes('compromised')) {
           propose('resetPassword', row, 'the account ran malicious code: its password may be known');
           propose('revokeSessions', row, 'end the sessions the attacker may hold');
         }

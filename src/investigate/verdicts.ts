@@ -105,6 +105,18 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
       fromOwn: true,
     },
   },
+  // An account that attacked the directory: the addresses it acted from, the accounts it created.
+  actedFrom: {
+    forward: {
+      malicious: 45,
+      suspicious: 20,
+      text: 'where {source}, judged {verdict}, signed in from',
+      roles: ['attacker'],
+    },
+  },
+  createdAccount: {
+    forward: { malicious: 45, suspicious: 20, text: 'created by {source}, judged {verdict}' },
+  },
   loggedOnTo: {
     forward: {
       malicious: 30,

@@ -9,7 +9,8 @@ import {
   type ActionType,
   type ActionRecord,
 } from '../domain/action.js';
-import { normalizeEntityKey } from '../domain/entity.js';
+import { normalizeEntityKey, type FileEntity, type ProcessEntity } from '../domain/entity.js';
+import { guardrailRefusal, requestedEntity, type Refusal } from '../domain/guardrails.js';
 import { AutoirError } from '../domain/errors.js';
 import { assetFacts, groupFor, type GroupKind } from '../domain/policy.js';
 import { loadPolicy } from './policy-config.js';
@@ -22,6 +23,35 @@ export interface ActionRequestInput {
   readonly deviceKey?: string | null;
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly comment?: string | null;
+  /**
+   * Request it even though a critical-asset guardrail forbids it (domain/guardrails.ts), for this reason: the
+   * override is recorded with the action and in the audit log.
+   */
+  readonly override?: { readonly reason: string } | null;
+}
+
+/** The guardrail a request runs into, judging the target by the request and, where it says little, telemetry. */
+async function requestRefusal(
+  store: ActionCenterPorts,
+  input: ActionRequestInput,
+): Promise<Refusal | undefined> {
+  let entity = requestedEntity(input.targetKey, input.parameters);
+  if (!entity) return undefined;
+  const events = store.events;
+  if (events && entity.type === 'process' && !(entity as ProcessEntity).imagePath) {
+    const start = (
+      await events.searchEvents({ processKey: entity.key, kinds: ['processStart'] }, { limit: 1 })
+    ).items[0];
+    if (start?.imagePath)
+      entity = { ...entity, imagePath: start.imagePath, commandLine: start.commandLine } as ProcessEntity;
+  }
+  if (events && entity.type === 'file' && !(entity as FileEntity).path) {
+    const start = (
+      await events.searchEvents({ entityKeys: [entity.key], kinds: ['processStart'] }, { limit: 1 })
+    ).items[0];
+    if (start?.imagePath) entity = { ...entity, path: start.imagePath } as FileEntity;
+  }
+  return guardrailRefusal(input.type, entity);
 }
 
 /**
@@ -48,6 +78,17 @@ export async function requestAction(
       : null);
   const problem = actionTargetProblem(input.type, input.targetKey, deviceKey);
   if (problem) throw new AutoirError('AUTOIR_E_BAD_INPUT', problem, { location: { field: 'targetKey' } });
+  const refusal = await requestRefusal(store, input);
+  const override =
+    refusal && input.override?.reason.trim()
+      ? { ...refusal, reason: input.override.reason.trim() }
+      : undefined;
+  if (refusal && !override)
+    throw new AutoirError(
+      'AUTOIR_E_GUARDRAIL',
+      `${input.type} on ${input.targetKey} is refused by a critical-asset guardrail: ${refusal.rule}. Instead, ${refusal.instead}. To do it anyway, request it again with an override giving the reason (recorded in the audit log).`,
+      { details: { rule: refusal.rule, instead: refusal.instead } },
+    );
   const kind: GroupKind =
     actionCatalog[input.type].scope === 'organization'
       ? 'device'
@@ -69,9 +110,21 @@ export async function requestAction(
       verdict: null,
       source: 'analyst',
       parameters: input.parameters ?? {},
-      reasons: [input.comment ? `requested by ${by}: ${input.comment}` : `requested by ${by}`],
+      reasons: [
+        input.comment ? `requested by ${by}: ${input.comment}` : `requested by ${by}`,
+        ...(override
+          ? [`critical-asset guardrail overridden by ${by} (${override.reason}): ${override.rule}`]
+          : []),
+      ],
       requestedBy: by,
-      decision: { outcome: 'approve', by, rule: `requested by ${by}` },
+      decision: {
+        outcome: 'approve',
+        by,
+        rule: override
+          ? `requested by ${by}, overriding the critical-asset guardrail: ${override.rule}`
+          : `requested by ${by}`,
+      },
+      ...(override ? { override: { rule: override.rule, reason: override.reason } } : {}),
       comment: input.comment ?? null,
       expiresAt: new Date(now.getTime() + policy.approvalExpiryMs),
     },

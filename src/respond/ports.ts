@@ -6,6 +6,7 @@
  */
 import type { ActionRecord, ActionSource, ActionStatus, ActionType } from '../domain/action.js';
 import type { Evidence } from '../domain/evidence.js';
+import type { EventKind, EventRecord } from '../domain/event.js';
 import type { AssetGroup, GroupKind } from '../domain/policy.js';
 
 // --- records -----------------------------------------------------------------------------------------------------
@@ -31,6 +32,8 @@ export interface ActionDraft {
     readonly rule: string | null;
   };
   readonly comment?: string | null;
+  /** A critical-asset guardrail an analyst overrode to request it, and why (audited as `action.override`). */
+  readonly override?: { readonly rule: string; readonly reason: string };
   /** Integer key of the action this undoes. */
   readonly undoOf?: number | null;
   readonly expiresAt: Date | null;
@@ -176,9 +179,23 @@ export interface ConnectorSettings {
 
 // --- what each part of the stage is handed -----------------------------------------------------------------------
 
+/** What telemetry says about an action's target (the program a process runs), for the critical-asset guardrails. */
+export interface TargetTelemetry {
+  searchEvents(
+    filter: {
+      readonly processKey?: string;
+      readonly entityKeys?: readonly string[];
+      readonly kinds?: readonly EventKind[];
+    },
+    page: { readonly limit: number },
+  ): Promise<{ readonly items: readonly EventRecord[] }>;
+}
+
 export interface ActionCenterPorts {
   readonly actions: ActionDecisions;
   readonly policy: PolicySettings & AssetPolicy;
+  /** Where the target is looked up when the request does not say what it is (absent: the request alone). */
+  readonly events?: TargetTelemetry;
   /** Run `work` in one transaction: everything it writes commits together, or nothing does. */
   transaction<T>(work: (tx: { readonly actions: ActionDecisions }) => Promise<T>): Promise<T>;
 }

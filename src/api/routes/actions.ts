@@ -279,11 +279,23 @@ export function actionRoutes(store: Store): RouteSpec[] {
           deviceKey: z.string().max(500).nullable().optional(),
           parameters: z.record(z.string(), z.unknown()).optional(),
           comment: z.string().max(2000).optional(),
+          override: z
+            .object({ reason: z.string().trim().min(3).max(2000) })
+            .strict()
+            .optional()
+            .describe(
+              'Request it even though a critical-asset guardrail forbids it (killing a process the OS needs, quarantining an OS binary…), for this reason; recorded in the audit log as `action.override`.',
+            ),
         })
         .strict(),
       responses: {
         201: { description: 'The action.', schema: actionSchema },
         400: { description: 'A bad type or target.', schema: errorSchema },
+        422: {
+          description:
+            'A critical-asset guardrail forbids it: `details.rule` says why, `details.instead` what to do; nothing was stored.',
+          schema: errorSchema,
+        },
         409: {
           description: 'The same action is already in flight.',
           schema: errorSchema.extend({ action: actionSchema }),

@@ -262,10 +262,23 @@ export function registerActionCommands(program: Command, context: CliContext): v
     .requiredOption('--target <key>', 'entity key: device:…, file:sha256:…, user:…, ip:…')
     .option('--device <key>', 'the device it runs on (for a file)')
     .option('--comment <text>', 'why')
+    .option('--image <path>', "the program a process runs, or a file's path (judged by the guardrails)")
+    .option(
+      '--override <reason>',
+      'request it even though a critical-asset guardrail forbids it, for this reason (audited)',
+    )
     .option('--json', 'print JSON')
     .action(
       async (
-        options: { type: string; target: string; device?: string; comment?: string; json?: boolean },
+        options: {
+          type: string;
+          target: string;
+          device?: string;
+          comment?: string;
+          image?: string;
+          override?: string;
+          json?: boolean;
+        },
         command: Command,
       ) => {
         if (!isActionType(options.type))
@@ -282,6 +295,14 @@ export function registerActionCommands(program: Command, context: CliContext): v
               targetKey: options.target,
               deviceKey: options.device ?? null,
               comment: options.comment ?? null,
+              ...(options.image
+                ? {
+                    parameters: options.target.startsWith('process:')
+                      ? { imagePath: options.image }
+                      : { path: options.image },
+                  }
+                : {}),
+              ...(options.override ? { override: { reason: options.override } } : {}),
             },
             actor(),
             context.now(),

@@ -1,6 +1,7 @@
 /** Every analyzer, by name: playbooks name them (registration is this explicit list, not a folder scan). */
 import type { Analyzer } from './analyzer.js';
 import { alertsAnalyzer } from './alerts.js';
+import { accountActivityAnalyzer } from './directory.js';
 import { filePathAnalyzer, filePrevalenceAnalyzer, fileSignatureAnalyzer } from './file.js';
 import { indicatorsAnalyzer } from './indicators.js';
 import { signInAnalyzer, signInSourceAnalyzer } from './identity.js';
@@ -27,6 +28,7 @@ export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
     signInAnalyzer,
     signInSourceAnalyzer,
     mailboxRulesAnalyzer,
+    accountActivityAnalyzer,
   ].map((analyzer) => [analyzer.name, analyzer]),
 );
 

@@ -99,6 +99,28 @@ const ENCODED =
 const DOWNLOAD_CRADLE =
   /(?:iex|invoke-expression)\b.*(?:downloadstring|downloadfile|invoke-webrequest|iwr|net\.webclient)|(?:downloadstring|downloadfile)\s*\(/i;
 const LONG_BASE64 = /[A-Za-z0-9+/]{120,}={0,2}/;
+/** Command lines that blind the defenders: logs cleared, auditing or security tooling switched off. */
+const DEFENCE_EVASION: readonly (readonly [RegExp, string])[] = [
+  [/\bwevtutil(?:\.exe)?\b.*\s(?:cl|clear-log)\s/i, 'clears an event log'],
+  [
+    /\bclear-eventlog\b|\bremove-eventlog\b|\[system\.diagnostics\.eventing\.reader\.eventlogsession\]/i,
+    'clears an event log',
+  ],
+  [
+    /\bauditpol(?:\.exe)?\b.*(?:\/clear\b|\/remove\b|\/(?:success|failure):disable)/i,
+    'switches auditing off',
+  ],
+  [/\bfltmc(?:\.exe)?\b.*\bunload\s+sysmon/i, "unloads Sysmon's driver"],
+  [/\bsysmon(?:64)?(?:\.exe)?\b.*\s-u\b/i, 'uninstalls Sysmon'],
+  [
+    /\bset-mppreference\b.*-disable(?:realtimemonitoring|behaviormonitoring|ioavprotection|scriptscanning)\s+(?:\$true|1)/i,
+    'switches Microsoft Defender protection off',
+  ],
+  [
+    /\bsc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:stop|delete|config)\s+(?:windefend|sense|sysmon\S*|eventlog|mpssvc)\b/i,
+    'stops or removes a security service',
+  ],
+];
 /** Hosts where attackers park payloads: file-sharing, paste and tunnel services. */
 const FILE_SHARING =
   /\b(?:transfer\.sh|anonfiles\.com|file\.io|gofile\.io|mega\.nz|pastebin\.com|paste\.ee|hastebin\.com|ghostbin\.\w+|raw\.githubusercontent\.com|gist\.githubusercontent\.com|cdn\.discordapp\.com|dropbox\.com|dl\.dropboxusercontent\.com|ufile\.io|temp\.sh|catbox\.moe|ngrok(?:-free)?\.(?:io|app)|trycloudflare\.com|onedrive\.live\.com|1drv\.ms)\b/i;
@@ -142,6 +164,8 @@ function commandLineFindings(image: string, commandLine: string): Finding[] {
     found.push(
       finding('commandLine', 30, `appcmd.exe changes the web server's modules or handlers: ${line}`),
     );
+  const evasion = DEFENCE_EVASION.find(([pattern]) => pattern.test(commandLine));
+  if (evasion) found.push(finding('commandLine', 40, `${evasion[1]}: ${line}`));
   const sharing = FILE_SHARING.exec(commandLine)?.[0];
   if (sharing && (SHELLS.has(name) || LOLBINS.has(name) || WINDOWS_BINARIES.has(name)))
     found.push(finding('commandLine', 25, `${name} reaches a file-sharing or paste host: ${sharing}`));

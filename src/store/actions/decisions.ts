@@ -28,9 +28,18 @@ export function decisionOperations(
             executor,
             {
               actor: draft.requestedBy,
-              operation: draft.source === 'undo' ? 'action.undo' : 'action.create',
+              operation: draft.override
+                ? 'action.override'
+                : draft.source === 'undo'
+                  ? 'action.undo'
+                  : 'action.create',
               target: `action:${result.action.id}`,
-              after: { type: draft.type, targetKey: draft.targetKey, status: result.action.status },
+              after: {
+                type: draft.type,
+                targetKey: draft.targetKey,
+                status: result.action.status,
+                ...(draft.override ? { override: draft.override } : {}),
+              },
             },
             now,
           );

@@ -1974,6 +1974,8 @@ export interface operations {
                         evidence: {
                             type: string;
                             key: string;
+                            /** @description Other keys of the same thing merged into this evidence (a process pid key, a file path key). */
+                            aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
                             /** @enum {string} */
@@ -1999,7 +2001,7 @@ export interface operations {
                             type: string;
                             targetKey: string;
                             deviceKey: string | null;
-                            /** @description `proposed`, `skipped`, or the action status. */
+                            /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
                             proposalId: string;
                             decisionRule: string | null;
@@ -2121,6 +2123,8 @@ export interface operations {
                         evidence: {
                             type: string;
                             key: string;
+                            /** @description Other keys of the same thing merged into this evidence (a process pid key, a file path key). */
+                            aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
                             /** @enum {string} */
@@ -2146,7 +2150,7 @@ export interface operations {
                             type: string;
                             targetKey: string;
                             deviceKey: string | null;
-                            /** @description `proposed`, `skipped`, or the action status. */
+                            /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
                             proposalId: string;
                             decisionRule: string | null;
@@ -2257,6 +2261,8 @@ export interface operations {
                         evidence: {
                             type: string;
                             key: string;
+                            /** @description Other keys of the same thing merged into this evidence (a process pid key, a file path key). */
+                            aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
                             /** @enum {string} */
@@ -2282,7 +2288,7 @@ export interface operations {
                             type: string;
                             targetKey: string;
                             deviceKey: string | null;
-                            /** @description `proposed`, `skipped`, or the action status. */
+                            /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
                             proposalId: string;
                             decisionRule: string | null;
@@ -2404,6 +2410,8 @@ export interface operations {
                         evidence: {
                             type: string;
                             key: string;
+                            /** @description Other keys of the same thing merged into this evidence (a process pid key, a file path key). */
+                            aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
                             /** @enum {string} */
@@ -2429,7 +2437,7 @@ export interface operations {
                             type: string;
                             targetKey: string;
                             deviceKey: string | null;
-                            /** @description `proposed`, `skipped`, or the action status. */
+                            /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
                             proposalId: string;
                             decisionRule: string | null;
@@ -2986,6 +2994,10 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     comment?: string;
+                    /** @description Request it even though a critical-asset guardrail forbids it (killing a process the OS needs, quarantining an OS binary…), for this reason; recorded in the audit log as `action.override`. */
+                    override?: {
+                        reason: string;
+                    };
                 };
             };
         };
@@ -3157,6 +3169,23 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description A critical-asset guardrail forbids it: `details.rule` says why, `details.instead` what to do; nothing was stored. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
                         };
                     };
                 };
