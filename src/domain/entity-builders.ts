@@ -104,7 +104,9 @@ export function createUser(input: {
   let name = clean(input.name)?.toLowerCase();
   let domain = clean(input.domain)?.toLowerCase();
   let upn = normalizeEmailAddress(input.upn);
-  const sid = /^s-1-[0-9-]+$/i.test(input.sid?.trim() ?? '') ? input.sid?.trim().toLowerCase() : undefined;
+  // S-1-0-0, the NULL SID, names nobody (4688 logs it for a process started under its creator's own token).
+  const given = input.sid?.trim().toLowerCase() ?? '';
+  const sid = /^s-1-[0-9-]+$/.test(given) && given !== 's-1-0-0' ? given : undefined;
   if (name?.includes('\\')) {
     const [left, right] = splitOnce(name, '\\');
     domain = domain ?? clean(left);

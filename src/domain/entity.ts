@@ -227,6 +227,8 @@ export function isBuiltInAccount(user: Pick<UserEntity, 'domain' | 'name' | 'sid
     user.domain === 'nt authority' ||
     user.domain === 'font driver host' ||
     user.domain === 'window manager' ||
+    user.domain === 'iis apppool' ||
+    user.domain === 'nt service' ||
     (user.name !== undefined &&
       /^(system|local ?system|local ?service|network ?service|anonymous logon|dwm-\d+|umfd-\d+)$/.test(
         user.name,

@@ -6,7 +6,13 @@
  * explicit override that is recorded in the audit log (respond/action-center.ts).
  */
 import type { ActionType } from './action.js';
-import type { Entity, FileEntity, ProcessEntity, UserEntity } from './entity.js';
+import {
+  isBuiltInAccount,
+  type Entity,
+  type FileEntity,
+  type ProcessEntity,
+  type UserEntity,
+} from './entity.js';
 import { baseName } from './entity-values.js';
 import { createFile, createProcess, createUser } from './entity-builders.js';
 import { isSystemPath, isUnixSystemPath } from './os-paths.js';
@@ -112,7 +118,11 @@ function fileRefusal(file: FileEntity, implicated: string | undefined): Refusal 
 }
 
 /** Accounts the domain or the host runs on: disabling or resetting them by automation breaks it. */
-function accountRefusal(user: UserEntity, type: ActionType): Refusal | undefined {
+function accountRefusal(
+  user: UserEntity,
+  type: ActionType,
+  implicated: string | undefined,
+): Refusal | undefined {
   const name = user.name?.toLowerCase();
   if (!name) return undefined;
   const instead = 'contain the sessions and devices the attacker used, and rotate the account by hand';
@@ -122,20 +132,24 @@ function accountRefusal(user: UserEntity, type: ActionType): Refusal | undefined
       instead:
         'reset it twice, by hand, with the replication interval between (the documented golden-ticket recovery)',
     };
-  if (name.endsWith('$'))
+  // A `$` account the attacker created (a hidden user, a machine account for delegation abuse) is theirs.
+  if (name.endsWith('$') && !implicated)
     return {
       rule: `${user.key} is a computer account: a ${type} cuts the computer (a domain controller, if it is one) off the domain`,
       instead,
     };
-  if (['system', 'local service', 'network service', 'localsystem'].includes(name))
-    return { rule: `${user.key} is a built-in service account of Windows`, instead };
+  if (isBuiltInAccount(user))
+    return {
+      rule: `${user.key} is an account Windows runs its own services as (a built-in or virtual account): it has no password to reset, and disabling it stops those services`,
+      instead: 'stop the processes running as it, and fix what let the attacker in',
+    };
   return undefined;
 }
 
 /**
  * Whether autoir may propose `type` on `target`: `undefined` when it may, else the refusal. `implicated` says
- * what implicates a file itself (written by the attacker, unsigned, renamed, a block-listed hash): a file at a
- * system path so implicated is the attacker's, not the system's, and may be quarantined.
+ * what makes the target the attacker's own: a file at a system path written by the attacker (or unsigned,
+ * renamed, block-listed) may be quarantined; a `$` account the attacker created may be disabled.
  */
 export function guardrailRefusal(
   type: ActionType,
@@ -147,8 +161,11 @@ export function guardrailRefusal(
     return processRefusal(target as ProcessEntity, protectedNames);
   if (type === 'quarantineFile' && target.type === 'file')
     return fileRefusal(target as FileEntity, options.implicated);
-  if ((type === 'disableUser' || type === 'resetPassword') && target.type === 'user')
-    return accountRefusal(target as UserEntity, type);
+  if (
+    (type === 'disableUser' || type === 'resetPassword' || type === 'revokeSessions') &&
+    target.type === 'user'
+  )
+    return accountRefusal(target as UserEntity, type, options.implicated);
   return undefined;
 }
 

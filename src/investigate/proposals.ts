@@ -34,7 +34,12 @@ export function proposeActions(evidence: readonly Evidence[], options: ProposalO
   const proposals: Proposal[] = [];
   const propose = (type: ActionType, row: Evidence, why: string) => {
     const refusal = guardrailRefusal(type, row.entity, {
-      implicated: type === 'quarantineFile' ? implicationOf(row, evidence) : undefined,
+      implicated:
+        type === 'quarantineFile'
+          ? implicationOf(row, evidence)
+          : row.type === 'user' && row.roles.includes('created')
+            ? 'created by the attacker'
+            : undefined,
       protectedProcesses: options.protectedProcesses,
     });
     proposals.push({
@@ -96,7 +101,10 @@ export function proposeActions(evidence: readonly Evidence[], options: ProposalO
         break;
       case 'user':
         // An account that attacked, or that the attacker created: shut it.
-        if (row.verdict === 'malicious' && !row.roles.includes('compromised')) {
+        if (
+          (row.verdict === 'malicious' || (row.roles.includes('created') && isIncriminating(row.verdict))) &&
+          !row.roles.includes('compromised')
+        ) {
           propose('disableUser', row, 'disable the account the attacker used or created');
           propose('revokeSessions', row, 'end the sessions and tickets it holds');
         } else if (row.roles.includes('compromised')) {

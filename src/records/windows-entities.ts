@@ -41,11 +41,13 @@ export function windowsEventEntities(
     domain: field('SubjectDomainName'),
     sid: field('SubjectUserSid'),
   });
+  // The target of a Kerberos ticket request (4768, 4769, 4771) is the account asking: the actor, not a bystander.
+  const kerberos = field('TicketEncryptionType') !== undefined || field('TicketOptions') !== undefined;
   const target = createUser({
     name: field('TargetUserName'),
     domain: field('TargetDomainName'),
     sid: field('TargetUserSid'),
-    roles: ['contextual'],
+    ...(kerberos ? {} : { roles: ['contextual'] as const }),
   });
   entities.push(user, subject, target);
 

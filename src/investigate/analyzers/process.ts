@@ -165,7 +165,7 @@ function commandLineFindings(image: string, commandLine: string): Finding[] {
       finding('commandLine', 30, `appcmd.exe changes the web server's modules or handlers: ${line}`),
     );
   const evasion = DEFENCE_EVASION.find(([pattern]) => pattern.test(commandLine));
-  if (evasion) found.push(finding('commandLine', 40, `${evasion[1]}: ${line}`));
+  if (evasion) found.push(finding('commandLine', 50, `${evasion[1]}: ${line}`));
   const sharing = FILE_SHARING.exec(commandLine)?.[0];
   if (sharing && (SHELLS.has(name) || LOLBINS.has(name) || WINDOWS_BINARIES.has(name)))
     found.push(finding('commandLine', 25, `${name} reaches a file-sharing or paste host: ${sharing}`));
