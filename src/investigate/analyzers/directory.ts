@@ -112,7 +112,9 @@ export const accountActivityAnalyzer: Analyzer = {
         findings.push(finding('accountActivity', weight, `${known[2]} (${technique}, ${alert.id})`));
       }
 
-    if (acted.length === 0 && isComputerOrService(user)) return nothing;
+    // The rest reads the account's own events: only for an account an alert names as the actor (an account that
+    // merely ran a process is judged through that process, and may have millions of events).
+    if (acted.length === 0) return findings.length > 0 ? { findings, related } : nothing;
     const focus = focusTime(context);
     const since = new Date(focus - 86_400_000).toISOString();
     const until = new Date(focus + 3_600_000).toISOString();
@@ -141,7 +143,7 @@ export const accountActivityAnalyzer: Analyzer = {
       );
 
     // Where it acted from: the addresses of its network logons around the alerts.
-    if (acted.length > 0) {
+    {
       const logons = await context.query.userLogons(evidence.key, { since, until }, 1000);
       const addresses = new Map<string, number>();
       for (const event of logons)

@@ -55,8 +55,9 @@ export const filePathAnalyzer: Analyzer = {
         );
     }
     // A renamed copy of a Windows tool: the name it was built under (Sysmon's OriginalFileName) is another.
+    // Looked for where renamed tools are planted: outside the operating system's and installed programs' folders.
     const key = hashKey(file);
-    if (key) {
+    if (key && path && !isSystemPath(path) && !isProgramFiles(path)) {
       const starts = await context.events.searchEvents(
         { entityKeys: [key], kinds: ['processStart'] },
         { limit: 5 },
