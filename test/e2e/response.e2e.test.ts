@@ -172,6 +172,37 @@ describe('response on LSASS_campaign_01', () => {
     );
   });
 
+  it('refuses to kill LSASS by hand unless overridden with a reason, which the audit log keeps', () => {
+    const data = copyOfIngested('override');
+    const lsass = [
+      'actions',
+      'create',
+      '--type',
+      'killProcess',
+      '--target',
+      'process:mkt01.pandalab.com:628',
+    ];
+    const image = ['--image', 'C:\\Windows\\System32\\lsass.exe'];
+    const refused = autoir(data, [...lsass, ...image]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/refused by a critical-asset guardrail: .*the local security authority/);
+    expect(refused.stderr).toMatch(/--override|override/);
+    expect(actions(data).filter((a) => a.type === 'killProcess' && /:628$/.test(a.targetKey))).toEqual([]);
+    const taken = autoir(data, [
+      ...lsass,
+      ...image,
+      '--override',
+      'lab machine, rebuilt after this',
+      '--json',
+    ]);
+    expect(taken.status, taken.stderr).toBe(0);
+    expect(JSON.parse(taken.stdout).decisionRule).toMatch(/overriding the critical-asset guardrail/);
+    const audit = autoir(data, ['audit', 'list', '--json']);
+    expect(audit.status, audit.stderr).toBe(0);
+    expect(audit.stdout).toMatch(/action\.override/);
+    expect(audit.stdout).toMatch(/lab machine, rebuilt after this/);
+  });
+
   it('undoes quarantineFile, isolateDevice and disableUser by running their inverse, and records it', () => {
     const data = copyOfIngested('undo');
     expect(autoir(data, ['groups', 'set', 'device', 'Default', '--level', 'full']).status).toBe(0);
