@@ -7,6 +7,7 @@ import { severityRank, type Severity } from '../../domain/alert.js';
 import { finding, nothing, type Analyzer } from './analyzer.js';
 import { DOCUMENT_AND_WEB_APPS, fileName } from '../../domain/os-paths.js';
 import type { AlertRecord } from '../../domain/alert.js';
+import type { Finding } from '../../domain/evidence.js';
 
 const WEIGHT: Record<Severity, number> = { informational: 0, low: 10, medium: 20, high: 35, critical: 70 };
 const CAP = 70;
@@ -55,19 +56,25 @@ export const alertsAnalyzer: Analyzer = {
       })
       .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id));
     if (about.length === 0) return Promise.resolve(nothing);
-    let budget = CAP;
-    const findings = [];
-    for (const alert of about) {
-      const weight = Math.min(WEIGHT[alert.severity], budget);
-      budget -= weight;
-      findings.push(
-        finding(
-          'alerts',
-          weight,
-          `detected by ${alert.detector ?? alert.source}: "${alert.title}" (${alert.severity}, ${alert.id})`,
-        ),
-      );
-    }
-    return Promise.resolve({ findings, related: [] });
+    return Promise.resolve({ findings: alertFindings('alerts', about, 'detected by'), related: [] });
   },
 };
+
+/**
+ * One finding per alert, weighed by its severity, at most {@link CAP} together (strongest first): detections alone
+ * are a strong hint; behaviour and intel decide. `says` leads each sentence (`detected by sigma:…: "…"`).
+ */
+export function alertFindings(analyzer: string, alerts: readonly AlertRecord[], says: string): Finding[] {
+  let budget = CAP;
+  return [...alerts]
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id))
+    .map((alert) => {
+      const weight = Math.min(WEIGHT[alert.severity], budget);
+      budget -= weight;
+      return finding(
+        analyzer,
+        weight,
+        `${says} ${alert.detector ?? alert.source}: "${alert.title}" (${alert.severity}, ${alert.id})`,
+      );
+    });
+}

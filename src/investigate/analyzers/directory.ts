@@ -8,14 +8,13 @@
  */
 import { isBuiltInAccount, type UserEntity } from '../../domain/entity.js';
 import type { AlertRecord } from '../../domain/alert.js';
-import { severityRank, type Severity } from '../../domain/alert.js';
+import { severityRank } from '../../domain/alert.js';
+import { alertFindings } from './alerts.js';
 import type { Finding } from '../../domain/evidence.js';
 import { specialAddress } from '../../domain/net.js';
 import { createIp, createUser } from '../../domain/entity-builders.js';
 import { finding, focusTime, nothing, type Analyzer, type RelatedEntity } from './analyzer.js';
 
-const WEIGHT: Record<Severity, number> = { informational: 0, low: 10, medium: 20, high: 35, critical: 70 };
-const ALERT_CAP = 70;
 const KNOWLEDGE_CAP = 60;
 
 /** What a technique done by an account means, by ATT&CK id prefix (the most specific first). */
@@ -85,18 +84,7 @@ export const accountActivityAnalyzer: Analyzer = {
         ],
         related: [],
       };
-    let budget = ALERT_CAP;
-    for (const alert of acted) {
-      const weight = Math.min(WEIGHT[alert.severity], budget);
-      budget -= weight;
-      findings.push(
-        finding(
-          'accountActivity',
-          weight,
-          `did what ${alert.detector ?? alert.source} detected: "${alert.title}" (${alert.severity}, ${alert.id})`,
-        ),
-      );
-    }
+    findings.push(...alertFindings('accountActivity', acted, 'did what was detected by'));
     // What the techniques mean, once each.
     let knowledge = KNOWLEDGE_CAP;
     const said = new Set<string>();

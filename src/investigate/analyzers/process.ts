@@ -304,6 +304,17 @@ const WEB_PORTS = new Set([80, 443, 53, 8080, 8443]);
 const RUN_KEY =
   /\\(?:currentversion\\(?:run|runonce|runservices|policies\\explorer\\run)|winlogon\\(?:shell|userinit)|image file execution options\\[^\\]+\\debugger|services\\[^\\]+\\imagepath)(?:\\|$)/i;
 
+/** The file an event acted on (written, loaded), with its hashes. */
+function targetFile(event: EventRecord, device: string) {
+  return createFile({
+    sha256: event.sha256,
+    sha1: event.sha1,
+    md5: event.md5,
+    path: event.targetPath,
+    device,
+  });
+}
+
 /** Regular intervals between connections: the coefficient of variation of the gaps. */
 function regularity(times: readonly number[]): number | undefined {
   if (times.length < 5) return undefined;
@@ -490,13 +501,7 @@ export const processBehaviourAnalyzer: Analyzer = {
         ),
       );
       for (const { event } of [...suspectLoads.values()].slice(0, 20)) {
-        const file = createFile({
-          sha256: event.sha256,
-          sha1: event.sha1,
-          md5: event.md5,
-          path: event.targetPath,
-          device,
-        });
+        const file = targetFile(event, device);
         if (file) related.push({ entity: file, relation: 'loaded', roles: ['loaded'] });
       }
     }
@@ -521,13 +526,7 @@ export const processBehaviourAnalyzer: Analyzer = {
         ),
       );
       for (const event of [...dropped.values()].slice(0, 20)) {
-        const file = createFile({
-          sha256: event.sha256,
-          sha1: event.sha1,
-          md5: event.md5,
-          path: event.targetPath,
-          device,
-        });
+        const file = targetFile(event, device);
         if (file) related.push({ entity: file, relation: 'created', roles: ['created'] });
       }
     }
