@@ -72,11 +72,21 @@ interface MatrixCase {
   readonly expected: 'unauthenticated' | 'forbidden' | 'allowed';
 }
 
+const AGENT_CREDENTIAL_ROUTES = new Set(['POST /api/v1/agent/heartbeat']);
+
 const article = (role: Role) => (role === 'analyst' || role === 'admin' ? 'an' : 'a');
 
 const matrix: MatrixCase[] = routes.flatMap((route) =>
   (['none', ...roles] as const).map((caller): MatrixCase => {
     const name = `${route.method} ${route.path}`;
+    // An agent's own calls after enrollment take its credential, never an API token or a session.
+    if (route.role === null && AGENT_CREDENTIAL_ROUTES.has(`${route.method} ${route.path}`))
+      return {
+        sentence: `${name} takes only an agent's credential: it refuses ${caller === 'none' ? 'a caller without one' : `${article(caller)} ${caller}'s API token`} with 401`,
+        route,
+        caller,
+        expected: 'unauthenticated',
+      };
     if (route.role === null)
       return {
         sentence: `${name} needs no token: it answers ${caller === 'none' ? 'a caller without one' : `${article(caller)} ${caller}`}`,

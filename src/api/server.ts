@@ -44,6 +44,7 @@ import { indicatorRoutes } from './routes/indicators.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { tagRoutes } from './routes/tags.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { agentRoutes } from './routes/agents.js';
 import { isSecureRequest, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { streamRoutes } from './routes/stream.js';
@@ -148,6 +149,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...connectorRoutes(options.store, host),
     ...auditRoutes(options.store),
     ...tokenRoutes(options.store),
+    ...agentRoutes(options.store),
     ...sessionRoutes(options.store, sessions, options.oidc),
     ...userRoutes(options.store),
     ...dashboardRoutes(options.store),

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { writeZip } from '../../test/helpers/zip.js';
 import { runCli } from './main.js';
+import { enrollAgent } from '../respond/agents.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/alerts');
@@ -45,6 +46,51 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     });
     return { code, stdout, stderr, json: () => JSON.parse(stdout) as unknown };
   }
+
+  it('creates a one-time enrollment token for a host agent, lists enrolled agents with their device and status, and revokes one', async () => {
+    const created = await cli([
+      'agents',
+      'enroll-token',
+      'create',
+      '--group',
+      'Linux servers',
+      '--expires',
+      '2h',
+      '--json',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const { token, expiresAt } = created.json() as { token: string; expiresAt: string };
+    expect(token).toMatch(/^autoir_enroll_/);
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now() + 119 * 60_000);
+    expect((await cli(['agents', 'enroll-token', 'create', '--expires', 'soon'])).code).toBe(2);
+    expect((await cli(['agents', 'list'])).stdout).toBe('no agents\n');
+    const { agent } = await enrollAgent(
+      t.store.agents,
+      token,
+      {
+        hostname: 'web1',
+        fqdn: 'web1.corp.example',
+        os: 'linux',
+        version: '0.1.0',
+        addresses: ['10.0.0.21'],
+      },
+      new Date(),
+    );
+    const list = await cli(['agents', 'list', '--json']);
+    expect(list.json()).toEqual([
+      expect.objectContaining({
+        id: agent.id,
+        deviceKey: 'device:web1.corp.example',
+        online: true,
+        group: 'Linux servers',
+      }),
+    ]);
+    expect((await cli(['agents', 'list'])).stdout).toMatch(/device:web1\.corp\.example .*online/);
+    const revoked = await cli(['agents', 'revoke', agent.id, '--json']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.json()).toMatchObject({ online: false });
+    expect((await cli(['agents', 'revoke', 'agt_none'])).code).toBe(2);
+  });
 
   it('ingests the Graph alert once, however often it is sent, and lists it in the documented JSON shape', async () => {
     const first = await cli(['ingest', graphFile, '--json']);

@@ -25,6 +25,7 @@ import { registerRuleCommands } from './commands/rules.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTagCommands } from './commands/tags.js';
 import { registerTokenCommands } from './commands/tokens.js';
+import { registerAgentCommands } from './commands/agents.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkCommands } from './commands/work.js';
 import { createCliContext, type CliContext } from './context.js';
@@ -51,6 +52,7 @@ const commandModules: readonly ((program: Command, context: CliContext) => void)
   registerRuleCommands,
   registerUserCommands,
   registerTokenCommands,
+  registerAgentCommands,
 ];
 
 /** CLI commands that write and are audited generically (command path as typed). */

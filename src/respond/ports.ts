@@ -7,6 +7,7 @@
 import type { ActionRecord, ActionSource, ActionStatus, ActionType } from '../domain/action.js';
 import type { Evidence } from '../domain/evidence.js';
 import type { EventKind, EventRecord } from '../domain/event.js';
+import type { AgentIdentity, AgentRecord, EnrollmentRecord } from '../domain/agent.js';
 import type { AssetGroup, GroupKind } from '../domain/policy.js';
 
 // --- records -----------------------------------------------------------------------------------------------------
@@ -317,4 +318,36 @@ export type ConnectorSource = () => Promise<readonly ConnectorEntry[]>;
 export interface NotificationChannel {
   /** Deliver `body` (JSON) to the webhook, signed with its secret; throws with the reason when it was not taken. */
   send(webhook: { readonly url: string; readonly secret: string }, body: string, now: Date): Promise<void>;
+}
+
+// --- host agents -------------------------------------------------------------------------------------------------
+
+/** Host agents and their enrollment tokens, as the response stage keeps them (store/agent-store.ts). */
+export interface AgentRegistry {
+  createEnrollment(
+    input: { readonly tokenHash: string; readonly group: string | null; readonly expiresAt: Date },
+    by: string,
+    now: Date,
+  ): Promise<EnrollmentRecord>;
+  /**
+   * Use an enrollment token once: in one transaction the token is marked used and the agent created with its
+   * credential's hash. `undefined` when the token is unknown, used or expired (nothing is written then).
+   */
+  enroll(
+    tokenHash: string,
+    agent: { readonly identity: AgentIdentity; readonly deviceKey: string; readonly credentialHash: string },
+    now: Date,
+  ): Promise<AgentRecord | undefined>;
+  /** The agent holding this credential, if it is not revoked; its identity and last-seen time are updated. */
+  heartbeat(
+    credentialHash: string,
+    identity: AgentIdentity | undefined,
+    now: Date,
+  ): Promise<AgentRecord | undefined>;
+  list(): Promise<AgentRecord[]>;
+  get(id: string): Promise<AgentRecord | undefined>;
+  /** The newest agent (not revoked) speaking for a device. */
+  forDevice(deviceKey: string): Promise<AgentRecord | undefined>;
+  /** Revoke an agent's credential (audited); the revoked agent, or `undefined` when there is no such agent. */
+  revoke(id: string, by: string, now: Date): Promise<AgentRecord | undefined>;
 }

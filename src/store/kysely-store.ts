@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 import { createIncidentStore } from './incident-store.js';
 import { createInvestigationStore } from './investigation-store.js';
 import { createTokenStore } from './token-store.js';
+import { createAgentStore } from './agent-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
@@ -53,6 +54,7 @@ function bind(
     incidents: createIncidentStore(db, atomically, options.runMany, options.rowTable),
     investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
+    agents: createAgentStore(db, atomically),
     users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),

@@ -12,6 +12,7 @@ import type { UserStore } from './user-store.js';
 import type { AlertStore } from './alert-store.js';
 import type { EventStore } from './event-store.js';
 import type { TokenStore } from './token-store.js';
+import type { AgentRegistry } from '../respond/ports.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -25,6 +26,8 @@ export interface Store {
   readonly incidents: IncidentStore;
   readonly investigations: InvestigationStore;
   readonly tokens: TokenStore;
+  /** Host agents and their enrollment tokens. */
+  readonly agents: AgentRegistry;
   /** Local accounts, browser sessions and failed sign-ins (the web UI). */
   readonly users: UserStore;
   readonly actions: ActionStore;

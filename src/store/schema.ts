@@ -446,11 +446,44 @@ export interface CorrelationStateTable {
   generation: number;
 }
 
+/** A one-time enrollment token for a host agent (stored hashed); used once, within its lifetime. */
+export interface AgentEnrollmentsTable {
+  id: string;
+  token_hash: string;
+  group_name: string | null;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  agent_id: string | null;
+}
+
+/** A host agent: the identity it reported, its credential's hash, when it was last heard from. */
+export interface AgentsTable {
+  id: string;
+  device_key: string;
+  hostname: string;
+  fqdn: string | null;
+  os: string;
+  version: string;
+  machine_id: string | null;
+  /** JSON array. */
+  addresses: string;
+  group_name: string | null;
+  credential_hash: string;
+  enrolled_at: number;
+  last_seen_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   alerts: AlertsTable;
   alert_entities: AlertEntitiesTable;
   entity_aliases: EntityAliasesTable;
   api_tokens: ApiTokensTable;
+  agents: AgentsTable;
+  agent_enrollments: AgentEnrollmentsTable;
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;

@@ -599,6 +599,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Host agents, newest first, with whether each is online */
+        get: operations["listAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/enrollment-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a one-time enrollment token for a host agent: its value is in this response only */
+        post: operations["createEnrollmentToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an agent's credential: it is refused from now on */
+        post: operations["revokeAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An agent's first call: trade a one-time enrollment token for its own credential
+         * @description The credential is in this response only; the server keeps its SHA-256.
+         */
+        post: operations["enrollAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An agent says it is alive (with `Authorization: Bearer <its credential>`), and may update its identity */
+        post: operations["agentHeartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/session": {
         parameters: {
             query?: never;
@@ -5773,6 +5861,363 @@ export interface operations {
             };
             /** @description No such token. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agents. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            deviceKey: string;
+                            hostname: string;
+                            fqdn: string | null;
+                            os: string;
+                            version: string;
+                            machineId: string | null;
+                            addresses: string[];
+                            group: string | null;
+                            enrolledAt: string;
+                            lastSeenAt: string;
+                            revokedAt: string | null;
+                            /** @description Heard from within 90 s, and not revoked. */
+                            online: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createEnrollmentToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The device group the agent joins. */
+                    group?: string;
+                    /** @description How long it may be used (default `24h`, at most `7d`). */
+                    expiresIn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The token (shown only now) and its record. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        token: string;
+                        id: string;
+                        group: string | null;
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    revokeAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agent, revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        deviceKey: string;
+                        hostname: string;
+                        fqdn: string | null;
+                        os: string;
+                        version: string;
+                        machineId: string | null;
+                        addresses: string[];
+                        group: string | null;
+                        enrolledAt: string;
+                        lastSeenAt: string;
+                        revokedAt: string | null;
+                        /** @description Heard from within 90 s, and not revoked. */
+                        online: boolean;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such agent. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    enrollAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                    /** @description What the agent reports of its host; it becomes the device's `device:` entity (FQDN, else host name). */
+                    identity: {
+                        hostname: string;
+                        fqdn?: string;
+                        os: string;
+                        version: string;
+                        machineId?: string;
+                        addresses: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The agent and its credential. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        deviceKey: string;
+                        credential: string;
+                        heartbeatIntervalMs: number;
+                    };
+                };
+            };
+            /** @description A bad identity. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The token is unknown, used or expired (nothing was stored). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    agentHeartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the agent reports of its host; it becomes the device's `device:` entity (FQDN, else host name). */
+                    identity?: {
+                        hostname: string;
+                        fqdn?: string;
+                        os: string;
+                        version: string;
+                        machineId?: string;
+                        addresses: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Seen. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agentId: string;
+                        deviceKey: string;
+                        heartbeatIntervalMs: number;
+                        serverTime: string;
+                    };
+                };
+            };
+            /** @description The credential is unknown or revoked. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

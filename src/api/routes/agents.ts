@@ -1,0 +1,209 @@
+/**
+ * Host agents over HTTP. Admins: create one-time enrollment tokens, list agents with who is online, revoke one.
+ * Agents: trade an enrollment token for a credential of their own (`/api/v1/agent/enroll`), then heartbeat with
+ * it (`Authorization: Bearer autoir_agent_…`). docs/agent.md.
+ */
+import { z } from 'zod';
+import { HEARTBEAT_INTERVAL_MS } from '../../domain/agent.js';
+import { durationMs } from '../../domain/duration.js';
+import { AutoirError } from '../../domain/errors.js';
+import { agentHeartbeat, agentView, createEnrollmentToken, enrollAgent } from '../../respond/agents.js';
+import type { Store } from '../../store/ports.js';
+import { actorOf } from '../auth.js';
+import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
+
+const identitySchema = z
+  .object({
+    hostname: z.string().min(1).max(253),
+    fqdn: z.string().min(1).max(253).optional(),
+    os: z.string().min(1).max(200),
+    version: z.string().min(1).max(100),
+    machineId: z.string().max(200).optional(),
+    addresses: z.array(z.string().max(64)).max(64),
+  })
+  .strict()
+  .describe(
+    "What the agent reports of its host; it becomes the device's `device:` entity (FQDN, else host name).",
+  );
+
+const agentSchema = z.object({
+  id: z.string(),
+  deviceKey: z.string(),
+  hostname: z.string(),
+  fqdn: z.string().nullable(),
+  os: z.string(),
+  version: z.string(),
+  machineId: z.string().nullable(),
+  addresses: z.array(z.string()),
+  group: z.string().nullable(),
+  enrolledAt: z.string(),
+  lastSeenAt: z.string(),
+  revokedAt: z.string().nullable(),
+  online: z.boolean().describe(`Heard from within ${(3 * HEARTBEAT_INTERVAL_MS) / 1000} s, and not revoked.`),
+});
+
+const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+
+export function agentRoutes(store: Store): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agents',
+      operationId: 'listAgents',
+      summary: 'Host agents, newest first, with whether each is online',
+      tag: 'agents',
+      role: 'admin',
+      responses: { 200: { description: 'The agents.', schema: z.object({ items: z.array(agentSchema) }) } },
+      handler: async () => {
+        const now = new Date();
+        return { items: (await store.agents.list()).map((agent) => agentView(agent, now)) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agents/enrollment-tokens',
+      operationId: 'createEnrollmentToken',
+      summary: 'Create a one-time enrollment token for a host agent: its value is in this response only',
+      tag: 'agents',
+      role: 'admin',
+      audited: true,
+      body: z
+        .object({
+          group: z.string().min(1).max(200).optional().describe('The device group the agent joins.'),
+          expiresIn: z
+            .string()
+            .refine((text) => {
+              const ms = durationMs(text) ?? 0;
+              return ms >= 60_000 && ms <= 7 * 86_400_000;
+            }, 'a duration from 1m to 7d, like 24h')
+            .optional()
+            .describe('How long it may be used (default `24h`, at most `7d`).'),
+        })
+        .strict(),
+      responses: {
+        201: {
+          description: 'The token (shown only now) and its record.',
+          schema: z.object({
+            token: z.string(),
+            id: z.string(),
+            group: z.string().nullable(),
+            expiresAt: z.string(),
+          }),
+        },
+      },
+      async handler(context) {
+        const { token, enrollment } = await createEnrollmentToken(
+          store.agents,
+          {
+            group: context.body.group ?? null,
+            lifetimeMs: durationMs(context.body.expiresIn ?? '24h') as number,
+          },
+          actorOf(context.principal),
+          new Date(),
+        );
+        void context.reply.code(201);
+        return { token, id: enrollment.id, group: enrollment.group, expiresAt: enrollment.expiresAt };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agents/:id/revoke',
+      operationId: 'revokeAgent',
+      summary: "Revoke an agent's credential: it is refused from now on",
+      tag: 'agents',
+      role: 'admin',
+      audited: true,
+      params: z.object({ id: z.string().max(100) }),
+      responses: {
+        200: { description: 'The agent, revoked.', schema: agentSchema },
+        404: { description: 'No such agent.', schema: errorSchema },
+      },
+      async handler(context) {
+        const now = new Date();
+        const agent = await store.agents.revoke(context.params.id, actorOf(context.principal), now);
+        if (!agent) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no agent ${context.params.id}`);
+        return agentView(agent, now);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/enroll',
+      operationId: 'enrollAgent',
+      summary: "An agent's first call: trade a one-time enrollment token for its own credential",
+      description: 'The credential is in this response only; the server keeps its SHA-256.',
+      tag: 'agents',
+      role: null,
+      audited: true,
+      body: z.object({ token: z.string().min(1).max(200), identity: identitySchema }).strict(),
+      responses: {
+        201: {
+          description: 'The agent and its credential.',
+          schema: z.object({
+            agentId: z.string(),
+            deviceKey: z.string(),
+            credential: z.string(),
+            heartbeatIntervalMs: z.number(),
+          }),
+        },
+        400: { description: 'A bad identity.', schema: errorSchema },
+        401: {
+          description: 'The token is unknown, used or expired (nothing was stored).',
+          schema: errorSchema,
+        },
+      },
+      async handler(context) {
+        const { agent, credential } = await enrollAgent(
+          store.agents,
+          context.body.token,
+          context.body.identity,
+          new Date(),
+        );
+        void context.reply.code(201);
+        return {
+          agentId: agent.id,
+          deviceKey: agent.deviceKey,
+          credential,
+          heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/heartbeat',
+      operationId: 'agentHeartbeat',
+      summary:
+        'An agent says it is alive (with `Authorization: Bearer <its credential>`), and may update its identity',
+      tag: 'agents',
+      role: null,
+      audited: true,
+      body: z.object({ identity: identitySchema.optional() }).strict(),
+      responses: {
+        200: {
+          description: 'Seen.',
+          schema: z.object({
+            agentId: z.string(),
+            deviceKey: z.string(),
+            heartbeatIntervalMs: z.number(),
+            serverTime: z.string(),
+          }),
+        },
+        401: { description: 'The credential is unknown or revoked.', schema: errorSchema },
+      },
+      async handler(context) {
+        const now = new Date();
+        const agent = await agentHeartbeat(
+          store.agents,
+          bearer(context.request.headers.authorization),
+          context.body.identity,
+          now,
+        );
+        return {
+          agentId: agent.id,
+          deviceKey: agent.deviceKey,
+          heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+          serverTime: now.toISOString(),
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,180 @@
+/** Host agents and their one-time enrollment tokens (respond/ports.ts `AgentRegistry`), on SQLite and PostgreSQL. */
+import type { Kysely, Selectable } from 'kysely';
+import type { AgentRecord, EnrollmentRecord } from '../domain/agent.js';
+import type { AgentRegistry } from '../respond/ports.js';
+import { writeAudit } from './audit-store.js';
+import { newId } from './ids.js';
+import type { Atomically } from './query-helpers.js';
+import type { AgentEnrollmentsTable, AgentsTable, Database } from './schema.js';
+
+const iso = (time: number | null) => (time === null ? null : new Date(Number(time)).toISOString());
+
+function toAgent(row: Selectable<AgentsTable>): AgentRecord {
+  return {
+    id: row.id,
+    deviceKey: row.device_key,
+    hostname: row.hostname,
+    fqdn: row.fqdn,
+    os: row.os,
+    version: row.version,
+    machineId: row.machine_id,
+    addresses: JSON.parse(row.addresses) as string[],
+    group: row.group_name,
+    enrolledAt: iso(row.enrolled_at) as string,
+    lastSeenAt: iso(row.last_seen_at) as string,
+    revokedAt: iso(row.revoked_at),
+  };
+}
+
+function toEnrollment(row: AgentEnrollmentsTable): EnrollmentRecord {
+  return {
+    id: row.id,
+    group: row.group_name,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at) as string,
+    expiresAt: iso(row.expires_at) as string,
+    usedAt: iso(row.used_at),
+    agentId: row.agent_id,
+  };
+}
+
+export function createAgentStore(db: Kysely<Database>, atomically: Atomically): AgentRegistry {
+  const select = (executor: Kysely<Database> = db) => executor.selectFrom('agents').selectAll();
+  return {
+    createEnrollment: (input, by, now) =>
+      atomically(async (executor) => {
+        const row: AgentEnrollmentsTable = {
+          id: newId('enr', now.getTime()),
+          token_hash: input.tokenHash,
+          group_name: input.group,
+          created_by: by,
+          created_at: now.getTime(),
+          expires_at: input.expiresAt.getTime(),
+          used_at: null,
+          agent_id: null,
+        };
+        await executor.insertInto('agent_enrollments').values(row).execute();
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: 'agent.enrollmentToken.create',
+            target: `enrollment:${row.id}`,
+            after: { group: row.group_name, expiresAt: iso(row.expires_at) },
+          },
+          now,
+        );
+        return toEnrollment(row);
+      }),
+
+    enroll: (tokenHash, agent, now) =>
+      atomically(async (executor) => {
+        const id = newId('agt', now.getTime());
+        // Taken only if unused and unexpired: one statement, so two agents racing with one token cannot both win.
+        const taken = await executor
+          .updateTable('agent_enrollments')
+          .set({ used_at: now.getTime(), agent_id: id })
+          .where('token_hash', '=', tokenHash)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', now.getTime())
+          .returning(['id', 'group_name'])
+          .executeTakeFirst();
+        if (!taken) return undefined;
+        const { identity } = agent;
+        const row: AgentsTable = {
+          id,
+          device_key: agent.deviceKey,
+          hostname: identity.hostname,
+          fqdn: identity.fqdn ?? null,
+          os: identity.os,
+          version: identity.version,
+          machine_id: identity.machineId ?? null,
+          addresses: JSON.stringify(identity.addresses),
+          group_name: taken.group_name,
+          credential_hash: agent.credentialHash,
+          enrolled_at: now.getTime(),
+          last_seen_at: now.getTime(),
+          revoked_at: null,
+          revoked_by: null,
+        };
+        await executor.insertInto('agents').values(row).execute();
+        await writeAudit(
+          executor,
+          {
+            actor: `agent:${id}`,
+            operation: 'agent.enroll',
+            target: `agent:${id}`,
+            after: { deviceKey: row.device_key, hostname: row.hostname, os: row.os, enrollment: taken.id },
+          },
+          now,
+        );
+        return toAgent(row);
+      }),
+
+    async heartbeat(credentialHash, identity, now) {
+      const row = await select()
+        .where('credential_hash', '=', credentialHash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const changes = identity
+        ? {
+            hostname: identity.hostname,
+            fqdn: identity.fqdn ?? null,
+            os: identity.os,
+            version: identity.version,
+            machine_id: identity.machineId ?? null,
+            addresses: JSON.stringify(identity.addresses),
+          }
+        : {};
+      await db
+        .updateTable('agents')
+        .set({ ...changes, last_seen_at: now.getTime() })
+        .where('id', '=', row.id)
+        .execute();
+      return toAgent({ ...row, ...changes, last_seen_at: now.getTime() });
+    },
+
+    async list() {
+      return (await select().orderBy('enrolled_at', 'desc').orderBy('id', 'desc').execute()).map(toAgent);
+    },
+
+    async get(id) {
+      const row = await select().where('id', '=', id).executeTakeFirst();
+      return row ? toAgent(row) : undefined;
+    },
+
+    async forDevice(deviceKey) {
+      const row = await select()
+        .where('device_key', '=', deviceKey)
+        .where('revoked_at', 'is', null)
+        .orderBy('last_seen_at', 'desc')
+        .executeTakeFirst();
+      return row ? toAgent(row) : undefined;
+    },
+
+    revoke: (id, by, now) =>
+      atomically(async (executor) => {
+        const row = await select(executor).where('id', '=', id).executeTakeFirst();
+        if (!row) return undefined;
+        if (row.revoked_at !== null) return toAgent(row);
+        await executor
+          .updateTable('agents')
+          .set({ revoked_at: now.getTime(), revoked_by: by })
+          .where('id', '=', id)
+          .execute();
+        await writeAudit(
+          executor,
+          {
+            actor: by,
+            operation: 'agent.revoke',
+            target: `agent:${id}`,
+            before: { revokedAt: null },
+            after: { revokedAt: now.toISOString() },
+          },
+          now,
+        );
+        return toAgent({ ...row, revoked_at: now.getTime(), revoked_by: by });
+      }),
+  };
+}
