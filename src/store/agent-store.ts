@@ -1,6 +1,6 @@
 /** Host agents and their one-time enrollment tokens (respond/ports.ts `AgentRegistry`), on SQLite and PostgreSQL. */
 import type { Kysely, Selectable } from 'kysely';
-import type { AgentRecord, EnrollmentRecord } from '../domain/agent.js';
+import type { AgentIdentity, AgentRecord, EnrollmentRecord } from '../domain/agent.js';
 import type { AgentRegistry } from '../respond/ports.js';
 import { writeAudit } from './audit-store.js';
 import { newId } from './ids.js';
@@ -23,6 +23,18 @@ function toAgent(row: Selectable<AgentsTable>): AgentRecord {
     enrolledAt: iso(row.enrolled_at) as string,
     lastSeenAt: iso(row.last_seen_at) as string,
     revokedAt: iso(row.revoked_at),
+  };
+}
+
+/** The columns a reported identity fills. */
+function identityColumns(identity: AgentIdentity) {
+  return {
+    hostname: identity.hostname,
+    fqdn: identity.fqdn ?? null,
+    os: identity.os,
+    version: identity.version,
+    machine_id: identity.machineId ?? null,
+    addresses: JSON.stringify(identity.addresses),
   };
 }
 
@@ -84,12 +96,7 @@ export function createAgentStore(db: Kysely<Database>, atomically: Atomically): 
         const row: AgentsTable = {
           id,
           device_key: agent.deviceKey,
-          hostname: identity.hostname,
-          fqdn: identity.fqdn ?? null,
-          os: identity.os,
-          version: identity.version,
-          machine_id: identity.machineId ?? null,
-          addresses: JSON.stringify(identity.addresses),
+          ...identityColumns(identity),
           group_name: taken.group_name,
           credential_hash: agent.credentialHash,
           enrolled_at: now.getTime(),
@@ -117,16 +124,7 @@ export function createAgentStore(db: Kysely<Database>, atomically: Atomically): 
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) return undefined;
-      const changes = identity
-        ? {
-            hostname: identity.hostname,
-            fqdn: identity.fqdn ?? null,
-            os: identity.os,
-            version: identity.version,
-            machine_id: identity.machineId ?? null,
-            addresses: JSON.stringify(identity.addresses),
-          }
-        : {};
+      const changes = identity ? identityColumns(identity) : {};
       await db
         .updateTable('agents')
         .set({ ...changes, last_seen_at: now.getTime() })
