@@ -57,6 +57,15 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/(domain|connectors)/', '^src/respond/ports\\.ts$'] },
     },
     {
+      name: 'agent-is-a-program-of-its-own',
+      comment:
+        'src/agent runs on the hosts autoir protects: it speaks the API over HTTP and imports only the domain and ' +
+        'the action wire format (respond/ports.ts), never the store, the server or a stage.',
+      severity: 'error',
+      from: { path: '^src/agent/', pathNot: test },
+      to: { path: '^src/', pathNot: ['^src/(domain|agent)/', '^src/respond/ports\\.ts$'] },
+    },
+    {
       name: 'app-composes-below-the-faces',
       comment: 'src/app builds services for the faces (cli, api); it never imports them.',
       severity: 'error',

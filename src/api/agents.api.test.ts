@@ -62,6 +62,11 @@ describe.each(backends)('host agents over HTTP on %s', (dialect) => {
     expect(beat.json()).toMatchObject({ agentId, deviceKey, heartbeatIntervalMs: 30_000 });
     expect((await anonymous('/api/v1/agent/heartbeat', {}, 'autoir_agent_forged')).statusCode).toBe(401);
     expect((await anonymous('/api/v1/agent/heartbeat', {})).statusCode).toBe(401);
+    // An API token is no agent credential, whatever its role.
+    const asAdmin = await call('admin', 'POST', '/api/v1/agent/tasks/act_1/result', { status: 'succeeded' });
+    expect(asAdmin.statusCode).toBe(401);
+    const noTask = await anonymous('/api/v1/agent/tasks/act_1/result', { status: 'succeeded' }, credential);
+    expect(noTask.statusCode).toBe(404);
 
     const list = await call('admin', 'GET', '/api/v1/agents');
     expect(list.statusCode).toBe(200);

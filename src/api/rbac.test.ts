@@ -72,7 +72,8 @@ interface MatrixCase {
   readonly expected: 'unauthenticated' | 'forbidden' | 'allowed';
 }
 
-const AGENT_CREDENTIAL_ROUTES = new Set(['POST /api/v1/agent/heartbeat']);
+// (`POST /api/v1/agent/tasks/{id}/result` checks its body first: agents.api.test.ts shows its 401.)
+const AGENT_CREDENTIAL_ROUTES = new Set(['POST /api/v1/agent/heartbeat', 'GET /api/v1/agent/tasks']);
 
 const article = (role: Role) => (role === 'analyst' || role === 'admin' ? 'an' : 'a');
 

@@ -51,6 +51,8 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/actions/{id}/result',
       '/api/v1/agent/enroll',
       '/api/v1/agent/heartbeat',
+      '/api/v1/agent/tasks',
+      '/api/v1/agent/tasks/{id}/result',
       '/api/v1/agents',
       '/api/v1/agents/enrollment-tokens',
       '/api/v1/agents/{id}/revoke',

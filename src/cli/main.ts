@@ -26,6 +26,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerTagCommands } from './commands/tags.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerAgentCommands } from './commands/agents.js';
+import { registerAgentCommand } from './commands/agent.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkCommands } from './commands/work.js';
 import { createCliContext, type CliContext } from './context.js';
@@ -53,6 +54,7 @@ const commandModules: readonly ((program: Command, context: CliContext) => void)
   registerUserCommands,
   registerTokenCommands,
   registerAgentCommands,
+  registerAgentCommand,
 ];
 
 /** CLI commands that write and are audited generically (command path as typed). */

@@ -11,6 +11,17 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 /** An agent unheard of for longer is offline: three missed heartbeats. */
 export const ONLINE_WITHIN_MS = 3 * HEARTBEAT_INTERVAL_MS;
 
+/** The typed catalog an agent carries out on its host; nothing else, and never a command line from the server. */
+export const agentActionTypes = [
+  'isolateDevice',
+  'releaseDevice',
+  'killProcess',
+  'quarantineFile',
+  'restoreFile',
+  'removePersistence',
+  'collectInvestigationPackage',
+] as const;
+
 /** What an agent reports of its host. */
 export interface AgentIdentity {
   readonly hostname: string;

@@ -21,6 +21,7 @@ import type {
   ExecutorPorts,
 } from './ports.js';
 import { connectorFor } from './routing.js';
+import { agentActionTypes, isOnline, type AgentRecord } from '../domain/agent.js';
 
 export interface ExecutorOptions {
   readonly worker: string;
@@ -154,7 +155,10 @@ export async function executePending(
     for (;;) {
       const action = await next();
       if (!action) return;
-      const result = await attempt(action, configs, policy, options);
+      const viaAgent = await agentFor(store, action);
+      const result = viaAgent
+        ? await handToAgent(store, viaAgent, action, policy, options)
+        : await attempt(action, configs, policy, options);
       // Stopped mid-call: leave the action running under this claim; it is sent again (same key) after.
       if (options.signal?.aborted) return;
       summary.attempts++;
@@ -167,7 +171,7 @@ export async function executePending(
       await store.actions.finishAttempt(
         action.key,
         options.worker,
-        config?.name ?? null,
+        viaAgent ? `agent:${viaAgent.id}` : (config?.name ?? null),
         result,
         options.now(),
       );
@@ -175,6 +179,36 @@ export async function executePending(
   };
   await Promise.all(Array.from({ length: concurrency }, slot));
   return summary;
+}
+
+/** The agent of the action's device, when it has one and the agent carries out this type of action. */
+async function agentFor(store: ExecutorPorts, action: ActionRecord): Promise<AgentRecord | undefined> {
+  const device = action.deviceKey ?? (action.targetKey.startsWith('device:') ? action.targetKey : null);
+  if (!store.agents || !device || !(agentActionTypes as readonly string[]).includes(action.type))
+    return undefined;
+  return store.agents.forDevice(device);
+}
+
+/**
+ * A device with an agent: the agent carries the action out. Online, it gets a task and the action runs until the
+ * agent reports (accepted); offline, the action waits as pendingResource until the agent is back.
+ */
+async function handToAgent(
+  store: ExecutorPorts,
+  agent: AgentRecord,
+  action: ActionRecord,
+  policy: ExecutionPolicy,
+  options: ExecutorOptions,
+): Promise<AttemptResult> {
+  const now = options.now();
+  const outcome: ActionOutcome = isOnline(agent, now)
+    ? (await store.agents?.enqueue(agent.id, actionRequest(action, null), now),
+      { status: 'accepted', message: `handed to agent ${agent.id} on ${agent.deviceKey}` })
+    : {
+        status: 'unreachable',
+        message: `the agent ${agent.id} of ${agent.deviceKey} is offline (last seen ${agent.lastSeenAt})`,
+      };
+  return attemptResult(outcome, action, policy, now);
 }
 
 function connectorTimeout(config: ConnectorEntry): number {

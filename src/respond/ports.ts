@@ -213,6 +213,8 @@ export interface PlannerPorts {
 export interface ExecutorPorts {
   readonly actions: ActionQueue;
   readonly policy: PolicySettings;
+  /** The hosts' agents: a device action for a device with one goes to it (absent: connectors only). */
+  readonly agents?: AgentDispatch;
 }
 
 export interface NotifyPorts {
@@ -350,4 +352,20 @@ export interface AgentRegistry {
   forDevice(deviceKey: string): Promise<AgentRecord | undefined>;
   /** Revoke an agent's credential (audited); the revoked agent, or `undefined` when there is no such agent. */
   revoke(id: string, by: string, now: Date): Promise<AgentRecord | undefined>;
+  /** Give an agent an action to carry out; the same action twice is one task. */
+  enqueue(agentId: string, request: ActionRequest, now: Date): Promise<void>;
+  /** The agent's open tasks, oldest first, counted as delivered now. */
+  deliver(agentId: string, limit: number, now: Date): Promise<AgentTask[]>;
+  /** Close a task once its result is recorded; `false` when the agent has no such open task. */
+  complete(agentId: string, actionId: string, now: Date): Promise<boolean>;
 }
+
+/** An action an agent is to carry out. */
+export interface AgentTask {
+  readonly actionId: string;
+  readonly request: ActionRequest;
+  readonly deliveries: number;
+}
+
+/** What the executor needs to hand device actions to the host's agent. */
+export type AgentDispatch = Pick<AgentRegistry, 'forDevice' | 'enqueue'>;

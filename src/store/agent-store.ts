@@ -1,7 +1,7 @@
 /** Host agents and their one-time enrollment tokens (respond/ports.ts `AgentRegistry`), on SQLite and PostgreSQL. */
 import type { Kysely, Selectable } from 'kysely';
 import type { AgentIdentity, AgentRecord, EnrollmentRecord } from '../domain/agent.js';
-import type { AgentRegistry } from '../respond/ports.js';
+import type { ActionRequest, AgentRegistry } from '../respond/ports.js';
 import { writeAudit } from './audit-store.js';
 import { newId } from './ids.js';
 import type { Atomically } from './query-helpers.js';
@@ -149,6 +149,61 @@ export function createAgentStore(db: Kysely<Database>, atomically: Atomically): 
         .orderBy('last_seen_at', 'desc')
         .executeTakeFirst();
       return row ? toAgent(row) : undefined;
+    },
+
+    async enqueue(agentId, request, now) {
+      await db
+        .insertInto('agent_tasks')
+        .values({
+          id: newId('tsk', now.getTime()),
+          agent_id: agentId,
+          action_id: request.id,
+          request: JSON.stringify(request),
+          created_at: now.getTime(),
+          delivered_at: null,
+          completed_at: null,
+        })
+        .onConflict((conflict) => conflict.columns(['agent_id', 'action_id']).doNothing())
+        .execute();
+    },
+
+    deliver: (agentId, limit, now) =>
+      atomically(async (executor) => {
+        const rows = await executor
+          .selectFrom('agent_tasks')
+          .select(['id', 'action_id', 'request', 'deliveries'])
+          .where('agent_id', '=', agentId)
+          .where('completed_at', 'is', null)
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit)
+          .execute();
+        if (rows.length === 0) return [];
+        await executor
+          .updateTable('agent_tasks')
+          .set((eb) => ({ delivered_at: now.getTime(), deliveries: eb('deliveries', '+', 1) }))
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .execute();
+        return rows.map((row) => ({
+          actionId: row.action_id,
+          request: JSON.parse(row.request) as ActionRequest,
+          deliveries: Number(row.deliveries) + 1,
+        }));
+      }),
+
+    async complete(agentId, actionId, now) {
+      const result = await db
+        .updateTable('agent_tasks')
+        .set({ completed_at: now.getTime() })
+        .where('agent_id', '=', agentId)
+        .where('action_id', '=', actionId)
+        .where('completed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     revoke: (id, by, now) =>

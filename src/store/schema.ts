@@ -477,6 +477,18 @@ export interface AgentsTable {
   revoked_by: string | null;
 }
 
+/** A task for an agent: one action to carry out, delivered until its result is reported. */
+export interface AgentTasksTable {
+  id: string;
+  agent_id: string;
+  action_id: string;
+  request: string;
+  created_at: number;
+  delivered_at: number | null;
+  deliveries: Generated<number>;
+  completed_at: number | null;
+}
+
 export interface Database {
   alerts: AlertsTable;
   alert_entities: AlertEntitiesTable;
@@ -484,6 +496,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   agents: AgentsTable;
   agent_enrollments: AgentEnrollmentsTable;
+  agent_tasks: AgentTasksTable;
   users: UsersTable;
   sessions: SessionsTable;
   sign_in_failures: SignInFailuresTable;

@@ -205,5 +205,87 @@ export function agentRoutes(store: Store): RouteSpec[] {
         };
       },
     }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/agent/tasks',
+      operationId: 'agentTasks',
+      summary:
+        "An agent's open tasks, waiting up to `wait` seconds for one (long poll); counts as a heartbeat",
+      description:
+        'A task is delivered again until its result is reported: the agent applies each action once by its idempotency key.',
+      tag: 'agents',
+      role: null,
+      query: z.object({ wait: z.coerce.number().int().min(0).max(30).default(0) }),
+      responses: {
+        200: {
+          description: 'The open tasks, oldest first (none when the wait ran out).',
+          schema: z.object({
+            items: z.array(
+              z.object({
+                actionId: z.string(),
+                deliveries: z.number(),
+                request: z
+                  .record(z.string(), z.unknown())
+                  .describe('The action (docs/connectors.md wire format).'),
+              }),
+            ),
+          }),
+        },
+        401: { description: 'The credential is unknown or revoked.', schema: errorSchema },
+      },
+      async handler(context) {
+        const credential = bearer(context.request.headers.authorization);
+        const agent = await agentHeartbeat(store.agents, credential, undefined, new Date());
+        const deadline = Date.now() + context.query.wait * 1000;
+        let gone = false;
+        context.request.raw.once('close', () => (gone = true));
+        for (;;) {
+          const items = await store.agents.deliver(agent.id, 20, new Date());
+          if (items.length > 0 || Date.now() >= deadline || gone) return { items };
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/agent/tasks/:id/result',
+      operationId: 'agentTaskResult',
+      summary: "An agent reports what came of a task: the action's result (audited)",
+      tag: 'agents',
+      role: null,
+      audited: true,
+      params: z.object({ id: z.string().max(100) }),
+      body: z
+        .object({
+          status: z.enum(['succeeded', 'failed']),
+          message: z.string().max(2000).optional(),
+          details: z.record(z.string(), z.unknown()).optional(),
+        })
+        .strict(),
+      responses: {
+        200: { description: 'Recorded.', schema: z.object({ actionId: z.string(), status: z.string() }) },
+        401: { description: 'The credential is unknown or revoked.', schema: errorSchema },
+        404: { description: 'No such open task for this agent.', schema: errorSchema },
+        409: { description: 'The result was recorded already.', schema: errorSchema },
+      },
+      async handler(context) {
+        const now = new Date();
+        const agent = await agentHeartbeat(
+          store.agents,
+          bearer(context.request.headers.authorization),
+          undefined,
+          now,
+        );
+        const action = await store.transaction(async (inner) => {
+          if (!(await inner.agents.complete(agent.id, context.params.id, now)))
+            throw new AutoirError(
+              'AUTOIR_E_NOT_FOUND',
+              `agent ${agent.id} has no open task for ${context.params.id}`,
+            );
+          return inner.actions.recordCallback(context.params.id, context.body, `agent:${agent.id}`, now);
+        });
+        return { actionId: action.id, status: action.status };
+      },
+    }),
   ];
 }

@@ -35,8 +35,28 @@ export const migration: Migration = {
       .addColumn('revoked_by', 'text')
       .execute();
     await db.schema.createIndex('agents_device').on('agents').column('device_key').execute();
+    // What an agent is to do: one task per action, delivered until the agent reports its result.
+    await db.schema
+      .createTable('agent_tasks')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('agent_id', 'text', (column) => column.notNull())
+      .addColumn('action_id', 'text', (column) => column.notNull())
+      // JSON: the action request (respond/ports.ts ActionRequest).
+      .addColumn('request', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'bigint', (column) => column.notNull())
+      .addColumn('delivered_at', 'bigint')
+      .addColumn('deliveries', 'integer', (column) => column.notNull().defaultTo(0))
+      .addColumn('completed_at', 'bigint')
+      .addUniqueConstraint('agent_tasks_action', ['agent_id', 'action_id'])
+      .execute();
+    await db.schema
+      .createIndex('agent_tasks_open')
+      .on('agent_tasks')
+      .columns(['agent_id', 'completed_at', 'created_at'])
+      .execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable('agent_tasks').execute();
     await db.schema.dropTable('agents').execute();
     await db.schema.dropTable('agent_enrollments').execute();
   },

@@ -687,6 +687,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agent's open tasks, waiting up to `wait` seconds for one (long poll); counts as a heartbeat
+         * @description A task is delivered again until its result is reported: the agent applies each action once by its idempotency key.
+         */
+        get: operations["agentTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/tasks/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An agent reports what came of a task: the action's result (audited) */
+        post: operations["agentTaskResult"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/session": {
         parameters: {
             query?: never;
@@ -6218,6 +6255,141 @@ export interface operations {
             };
             /** @description The credential is unknown or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    agentTasks: {
+        parameters: {
+            query?: {
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The open tasks, oldest first (none when the wait ran out). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            actionId: string;
+                            deliveries: number;
+                            /** @description The action (docs/connectors.md wire format). */
+                            request: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description The credential is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    agentTaskResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "succeeded" | "failed";
+                    message?: string;
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        actionId: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description The credential is unknown or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such open task for this agent. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description The result was recorded already. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

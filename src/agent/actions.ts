@@ -1,0 +1,89 @@
+/**
+ * The agent's typed action catalog: each action request is matched to one operation on the host, with its
+ * parameters checked; anything else is refused. Every operation is safe to repeat (after a crash the journal may
+ * hand it over again): a process already gone, a file already in the quarantine, are results, not errors.
+ */
+import path from 'node:path';
+import type { ActionRequest } from '../respond/ports.js';
+import { processInfo, quarantine, restore } from './host-linux.js';
+
+export interface TaskResult {
+  readonly status: 'succeeded' | 'failed';
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+/** A start time given with the action and the one /proc shows may differ by clock and rounding. */
+const START_SLACK_MS = 2000;
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+async function killProcess(request: ActionRequest): Promise<TaskResult> {
+  const parameters = request.parameters;
+  const pid = typeof parameters.pid === 'number' ? parameters.pid : Number(text(parameters.pid) ?? NaN);
+  if (!Number.isInteger(pid) || pid <= 1)
+    return { status: 'failed', message: `killProcess needs a pid above 1, got ${String(parameters.pid)}` };
+  const found = await processInfo(pid);
+  if (!found)
+    return { status: 'succeeded', message: `pid ${pid} is not running (already ended)`, details: { pid } };
+  // The same pid may belong to another process by now: the start time and the program must match too.
+  const startedAt = text(parameters.startedAt) ? Date.parse(text(parameters.startedAt) as string) : undefined;
+  if (startedAt !== undefined && Math.abs(found.startedAt - startedAt) > START_SLACK_MS)
+    return {
+      status: 'succeeded',
+      message: `pid ${pid} now belongs to a process started ${new Date(found.startedAt).toISOString()}, not the one of ${text(parameters.startedAt)}: the process named ended, the other is left alone`,
+      details: { pid, reused: true },
+    };
+  const image = text(parameters.imagePath) ?? text(parameters.image);
+  if (image && found.exe && path.basename(found.exe) !== path.basename(image.replace(/\\/g, '/')))
+    return {
+      status: 'succeeded',
+      message: `pid ${pid} runs ${found.exe}, not ${image}: the process named ended, the other is left alone`,
+      details: { pid, reused: true, exe: found.exe },
+    };
+  if (startedAt === undefined && !image)
+    return {
+      status: 'failed',
+      message: `killProcess needs the process's start time or program as well as pid ${pid}: a pid alone may name another process`,
+    };
+  process.kill(pid, 'SIGKILL');
+  return {
+    status: 'succeeded',
+    message: `killed pid ${pid} (${found.exe ?? 'unknown program'}, started ${new Date(found.startedAt).toISOString()})`,
+    details: { pid, exe: found.exe, startedAt: new Date(found.startedAt).toISOString() },
+  };
+}
+
+/** Carry out one action on this host. `stateDir` holds the quarantine. */
+export async function carryOut(request: ActionRequest, stateDir: string): Promise<TaskResult> {
+  const quarantineDir = path.join(stateDir, 'quarantine');
+  try {
+    switch (request.type) {
+      case 'killProcess':
+        return await killProcess(request);
+      case 'quarantineFile': {
+        const file = text(request.parameters.path);
+        if (!file || !path.isAbsolute(file))
+          return {
+            status: 'failed',
+            message: 'quarantineFile needs the absolute path of the file on this host',
+          };
+        const entry = await quarantine(file, text(request.parameters.sha256), quarantineDir, request.id);
+        return { status: 'succeeded', message: `moved ${file} into the quarantine`, details: { ...entry } };
+      }
+      case 'restoreFile': {
+        if (!request.undoOf)
+          return { status: 'failed', message: 'restoreFile undoes a quarantineFile: undoOf is missing' };
+        const entry = await restore(quarantineDir, request.undoOf);
+        return { status: 'succeeded', message: `restored ${entry.path}`, details: { ...entry } };
+      }
+      default:
+        return {
+          status: 'failed',
+          message: `this agent does not carry out ${request.type} yet (it does: killProcess, quarantineFile, restoreFile)`,
+        };
+    }
+  } catch (error) {
+    return { status: 'failed', message: `${request.type}: ${(error as Error).message}` };
+  }
+}
