@@ -20,6 +20,9 @@ fi
 if ! command -v openssl >/dev/null; then
   packages+=(openssl) # the HTTPS test makes a throwaway certificate
 fi
+if ! command -v nft >/dev/null || ! command -v ip >/dev/null; then
+  packages+=(nftables iproute2) # the host agent isolates a host made of network namespaces
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
 import { processInfo, quarantine, restore } from './host-linux.js';
+import { ISOLATION_TABLE, isolate, release } from './isolation-linux.js';
 
 export interface TaskResult {
   readonly status: 'succeeded' | 'failed';
@@ -54,8 +55,15 @@ async function killProcess(request: ActionRequest): Promise<TaskResult> {
   };
 }
 
-/** Carry out one action on this host. `stateDir` holds the quarantine. */
-export async function carryOut(request: ActionRequest, stateDir: string): Promise<TaskResult> {
+/** Where the agent keeps its state, and the server it must still reach when the host is isolated. */
+export interface HostContext {
+  readonly stateDir: string;
+  readonly server: string;
+}
+
+/** Carry out one action on this host. */
+export async function carryOut(request: ActionRequest, host: HostContext): Promise<TaskResult> {
+  const { stateDir } = host;
   const quarantineDir = path.join(stateDir, 'quarantine');
   try {
     switch (request.type) {
@@ -77,10 +85,32 @@ export async function carryOut(request: ActionRequest, stateDir: string): Promis
         const entry = await restore(quarantineDir, request.undoOf);
         return { status: 'succeeded', message: `restored ${entry.path}`, details: { ...entry } };
       }
+      case 'isolateDevice': {
+        const allow = Array.isArray(request.parameters.allow)
+          ? (request.parameters.allow as unknown[]).filter(
+              (entry): entry is string => typeof entry === 'string',
+            )
+          : [];
+        const isolation = await isolate(stateDir, host.server, allow, request.id);
+        return {
+          status: 'succeeded',
+          message: `isolated: only ${isolation.allowed.join(', ')} (and loopback, DHCP) reachable`,
+          details: { ...isolation, table: `inet ${ISOLATION_TABLE}` },
+        };
+      }
+      case 'releaseDevice': {
+        const was = await release(stateDir);
+        return {
+          status: 'succeeded',
+          message: was
+            ? `released: table inet ${ISOLATION_TABLE} removed`
+            : 'not isolated (nothing to release)',
+        };
+      }
       default:
         return {
           status: 'failed',
-          message: `this agent does not carry out ${request.type} yet (it does: killProcess, quarantineFile, restoreFile)`,
+          message: `this agent does not carry out ${request.type} yet (it does: isolateDevice, releaseDevice, killProcess, quarantineFile, restoreFile)`,
         };
     }
   } catch (error) {

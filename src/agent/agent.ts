@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
 import { carryOut, type TaskResult } from './actions.js';
 import { hostIdentity } from './host-linux.js';
+import { keepIsolated } from './isolation-linux.js';
 
 export interface AgentOptions {
   /** The autoir server: `https://autoir.corp.example`, or `http://` on loopback only. */
@@ -145,6 +146,12 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const problem = serverProblem(options.server);
   if (problem) throw new Error(problem);
   const state = await credentials(options);
+  // An isolated host stays isolated across restarts and reboots.
+  const isolated = await keepIsolated(options.stateDir);
+  if (isolated)
+    options.log(
+      `isolated since ${isolated.since} (${isolated.actionId}): only ${isolated.allowed.join(', ')}`,
+    );
   const journalDir = path.join(options.stateDir, 'journal');
   await mkdir(journalDir, { recursive: true, mode: 0o700 });
   const wait = options.pollWaitS ?? 25;
@@ -202,7 +209,7 @@ async function handle(
   if (entry?.state !== 'done') {
     if (!entry) await writeJson(file, { state: 'started' } satisfies Journal);
     else options.log(`${actionId}: interrupted before, carrying it out again`);
-    const result = await carryOut(request, options.stateDir);
+    const result = await carryOut(request, { stateDir: options.stateDir, server: options.server });
     entry = { state: 'done', result };
     await writeJson(file, entry);
     options.log(`${actionId} ${request.type}: ${result.status}: ${result.message}`);

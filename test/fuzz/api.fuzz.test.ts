@@ -65,6 +65,21 @@ const valid: Record<string, unknown> = {
   'POST /api/v1/session': { username: 'root', password: 'not-the-password-1' },
   'POST /api/v1/users': { username: 'fuzzer', role: 'viewer', password: 'a-long-password-123' },
   'PATCH /api/v1/users/{name}': { role: 'analyst' },
+  'POST /api/v1/agents/enrollment-tokens': { group: 'Linux servers', expiresIn: '2h' },
+  'POST /api/v1/agent/enroll': {
+    token: 'autoir_enroll_fuzz',
+    identity: {
+      hostname: 'web1',
+      fqdn: 'web1.corp.example',
+      os: 'linux 6.1',
+      version: '0.1.0',
+      addresses: ['10.0.0.21'],
+    },
+  },
+  'POST /api/v1/agent/heartbeat': {
+    identity: { hostname: 'web1', os: 'linux 6.1', version: '0.1.0', addresses: ['10.0.0.21'] },
+  },
+  'POST /api/v1/agent/tasks/{id}/result': { status: 'succeeded', message: 'done' },
 };
 
 const paramValues = {

@@ -1,0 +1,265 @@
+/**
+ * The host agent isolating a real host. Three Linux network namespaces make three hosts on this machine: the
+ * autoir server (HTTPS with a throwaway certificate the agent pins), the agent's host, and an "outside" web
+ * server. The agent's host reaches both over veth links. An analyst's `isolateDevice` (no connector configured)
+ * is carried out by the agent with nftables: the outside becomes unreachable while the server stays reachable
+ * and the agent stays online; a restart of the agent keeps the host isolated; the undo (`releaseDevice`) removes
+ * exactly autoir's table and the outside is reachable again.
+ *
+ * Needs root, iproute2 and nftables (`.ci/run` and scripts/test.sh install them).
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/autoir.js');
+const suffix = randomBytes(3).toString('hex');
+const ns = { server: `ar-srv-${suffix}`, host: `ar-host-${suffix}`, outside: `ar-out-${suffix}` };
+const SERVER_IP = '10.77.0.1';
+const OUTSIDE_IP = '10.78.0.1';
+const PORT = 8781;
+
+function missing(): string | undefined {
+  if (process.getuid?.() !== 0) return 'run as root (network namespaces and nftables need it)';
+  for (const tool of ['ip', 'nft', 'openssl'])
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is missing: apt-get install -y iproute2 nftables openssl (scripts/test.sh installs them)`;
+  return undefined;
+}
+
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+const inNs = (name: string, command: string, args: string[]) => ['netns', 'exec', name, command, ...args];
+
+let work: string;
+let data: string;
+const children: ChildProcess[] = [];
+
+function autoir(args: string[]) {
+  const run = spawnSync(process.execPath, [bin, '--data', data, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AUTOIR_DATABASE_URL: '', AUTOIR_DATA: '' },
+  });
+  expect(run.status, `autoir ${args.join(' ')}: ${run.stderr}`).toBe(0);
+  return run.stdout;
+}
+
+function background(name: string, command: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn('ip', inNs(name, command, args), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, AUTOIR_DATABASE_URL: '', AUTOIR_DATA: '', ...env },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  children.push(child);
+  return { child, stderr: () => stderr };
+}
+
+/** Whether `url` answers from the agent's host within 2 s. */
+function reachable(url: string): boolean {
+  const probe = spawnSync(
+    'ip',
+    inNs(ns.host, process.execPath, [
+      '-e',
+      `fetch(${JSON.stringify(url)}, { signal: AbortSignal.timeout(2000) }).then(() => process.exit(0), () => process.exit(1))`,
+    ]),
+    { env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' } },
+  );
+  return probe.status === 0;
+}
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const unavailable = missing();
+
+describe('the host agent isolating a host in its own network namespace', () => {
+  let agent: { child: ChildProcess; stderr: () => string };
+  let state: string;
+  let ca: string;
+
+  const startAgent = (enroll?: string) =>
+    background(ns.host, process.execPath, [
+      bin,
+      'agent',
+      '--server',
+      `https://${SERVER_IP}:${PORT}`,
+      '--state',
+      state,
+      '--ca',
+      ca,
+      ...(enroll ? ['--enroll', enroll] : []),
+    ]);
+
+  beforeAll(async () => {
+    if (unavailable) throw new Error(unavailable);
+    work = mkdtempSync(path.join(os.tmpdir(), 'autoir-netns-'));
+    data = path.join(work, 'data');
+    state = path.join(work, 'agent-state');
+    ca = path.join(work, 'server.pem');
+    const key = path.join(work, 'server.key');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=autoir-test',
+        '-addext',
+        `subjectAltName=IP:${SERVER_IP}`,
+        '-keyout',
+        key,
+        '-out',
+        ca,
+      ],
+      { stdio: 'pipe' },
+    );
+    for (const name of Object.values(ns)) {
+      ip('netns', 'add', name);
+      ip(...inNs(name, 'ip', ['link', 'set', 'lo', 'up']));
+    }
+    // host ↔ server, host ↔ outside: two links, no routing needed.
+    ip(
+      'link',
+      'add',
+      `arh-s-${suffix}`,
+      'netns',
+      ns.host,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `ars-h-${suffix}`,
+      'netns',
+      ns.server,
+    );
+    ip(
+      'link',
+      'add',
+      `arh-o-${suffix}`,
+      'netns',
+      ns.host,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `aro-h-${suffix}`,
+      'netns',
+      ns.outside,
+    );
+    ip(...inNs(ns.server, 'ip', ['addr', 'add', `${SERVER_IP}/24`, 'dev', `ars-h-${suffix}`]));
+    ip(...inNs(ns.host, 'ip', ['addr', 'add', '10.77.0.2/24', 'dev', `arh-s-${suffix}`]));
+    ip(...inNs(ns.outside, 'ip', ['addr', 'add', `${OUTSIDE_IP}/24`, 'dev', `aro-h-${suffix}`]));
+    ip(...inNs(ns.host, 'ip', ['addr', 'add', '10.78.0.2/24', 'dev', `arh-o-${suffix}`]));
+    for (const [name, device] of [
+      [ns.server, `ars-h-${suffix}`],
+      [ns.host, `arh-s-${suffix}`],
+      [ns.host, `arh-o-${suffix}`],
+      [ns.outside, `aro-h-${suffix}`],
+    ] as const)
+      ip(...inNs(name, 'ip', ['link', 'set', device, 'up']));
+
+    autoir(['agents', 'list']); // creates the store
+    background(ns.server, process.execPath, [
+      bin,
+      '--data',
+      data,
+      'serve',
+      '--host',
+      SERVER_IP,
+      '--port',
+      String(PORT),
+      '--tls-cert',
+      ca,
+      '--tls-key',
+      key,
+    ]);
+    background(ns.outside, process.execPath, [
+      '-e',
+      `require('node:http').createServer((q, s) => s.end('outside')).listen(8080, ${JSON.stringify(OUTSIDE_IP)})`,
+    ]);
+    await until('the server and the outside to answer', () =>
+      reachable(`https://${SERVER_IP}:${PORT}/api/v1/health`) && reachable(`http://${OUTSIDE_IP}:8080/`)
+        ? true
+        : undefined,
+    );
+    const { token } = JSON.parse(autoir(['agents', 'enroll-token', 'create', '--json'])) as { token: string };
+    agent = startAgent(token);
+  }, 120_000);
+
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+    for (const name of Object.values(ns ?? {})) spawnSync('ip', ['netns', 'del', name]);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const agents = () =>
+    JSON.parse(autoir(['agents', 'list', '--json'])) as {
+      deviceKey: string;
+      online: boolean;
+      lastSeenAt: string;
+    }[];
+  const actionStatus = (id: string) =>
+    (JSON.parse(autoir(['actions', 'show', id, '--json'])) as { status: string }).status;
+  const table = () =>
+    spawnSync('ip', inNs(ns.host, 'nft', ['list', 'table', 'inet', 'autoir_isolation'])).status === 0;
+
+  it('isolates the host on an analyst’s request: the outside is cut off, the server is not, the agent stays online', async () => {
+    const [enrolled] = await until('the agent enrolled and online', () => {
+      const list = agents();
+      return list.length === 1 && list[0]?.online ? list : undefined;
+    });
+    expect(enrolled?.deviceKey, agent.stderr()).toMatch(/^device:/);
+    expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(true);
+
+    const isolate = JSON.parse(
+      autoir(['actions', 'create', '--type', 'isolateDevice', '--target', enrolled!.deviceKey, '--json']),
+    ) as { id: string };
+    await until('the isolation to succeed', () =>
+      actionStatus(isolate.id) === 'succeeded' ? true : undefined,
+    );
+    expect(table()).toBe(true);
+    expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(false);
+    expect(reachable(`https://${SERVER_IP}:${PORT}/api/v1/health`)).toBe(true);
+    const seen = agents()[0]!.lastSeenAt;
+    await until('a heartbeat while isolated', () => (agents()[0]!.lastSeenAt > seen ? true : undefined));
+
+    // Restarted while isolated, the agent keeps the host isolated and comes back online.
+    agent.child.kill('SIGTERM');
+    await new Promise((resolve) => agent.child.once('exit', resolve));
+    expect(table()).toBe(true);
+    agent = startAgent();
+    await until('the restarted agent online', () =>
+      agents()[0]!.lastSeenAt > seen && agents()[0]!.online ? true : undefined,
+    );
+    expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(false);
+
+    // The undo: releaseDevice removes exactly autoir's table.
+    const [release] = JSON.parse(
+      autoir(['actions', 'undo', isolate.id, '--comment', 'contained', '--json']),
+    ) as { id: string }[];
+    await until('the release to succeed', () =>
+      actionStatus(release!.id) === 'succeeded' ? true : undefined,
+    );
+    expect(table()).toBe(false);
+    expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(true);
+    expect(actionStatus(isolate.id)).toBe('undone');
+  }, 180_000);
+});
