@@ -63,7 +63,10 @@ module.exports = {
         'the action wire format (respond/ports.ts), never the store, the server or a stage.',
       severity: 'error',
       from: { path: '^src/agent/', pathNot: test },
-      to: { path: '^src/', pathNot: ['^src/(domain|agent)/', '^src/respond/ports\\.ts$'] },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/(domain|agent)/', '^src/respond/ports\\.ts$', '^src/version\\.ts$'],
+      },
     },
     {
       name: 'app-composes-below-the-faces',

@@ -11,6 +11,7 @@ import { benchCorrelate, benchCorrelateStore } from './correlate.js';
 import { benchInvestigate } from './investigate.js';
 import { benchRespond } from './respond.js';
 import { benchUi } from './ui.js';
+import { benchAgent } from './agent.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -67,6 +68,9 @@ benches.ui = (args) =>
     evidence: Number(args.get('evidence') ?? 500),
     runs: Number(args.get('runs') ?? 5),
   });
+
+benches.agent = (args) =>
+  benchAgent({ count: Number(args.get('count') ?? 50), idleS: Number(args.get('idle') ?? 60) });
 
 benches.detect = (args) =>
   benchDetect({

@@ -5,8 +5,7 @@
  * one interrupted mid-way is done again, which every operation tolerates (actions.ts). docs/agent.md.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import type Https from 'node:https';
 import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
 import { carryOut, type TaskResult } from './actions.js';
@@ -76,38 +75,45 @@ function call(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const url = new URL(route, options.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = transport.request(
-      url,
-      {
-        method,
-        signal: options.signal,
-        ...(options.ca ? { ca: options.ca } : {}),
-        headers: {
-          accept: 'application/json',
-          ...(payload ? { 'content-type': 'application/json' } : {}),
-          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> = {};
-          try {
-            json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-          } catch {
-            json = { text };
-          }
-          resolve({ status: response.statusCode ?? 0, json });
-        });
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
+  return transport(url.protocol).then(
+    (transport) =>
+      new Promise((resolve, reject) => {
+        const request = transport.request(
+          url,
+          {
+            method,
+            signal: options.signal,
+            ...(options.ca ? { ca: options.ca } : {}),
+            headers: {
+              accept: 'application/json',
+              ...(payload ? { 'content-type': 'application/json' } : {}),
+              ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              let json: Record<string, unknown> = {};
+              try {
+                json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+              } catch {
+                json = { text };
+              }
+              resolve({ status: response.statusCode ?? 0, json });
+            });
+          },
+        );
+        request.on('error', reject);
+        request.end(payload);
+      }),
+  );
+}
+
+/** node:https only when the server speaks it: the TLS stack is most of a small process's memory. */
+async function transport(protocol: string): Promise<Pick<typeof Https, 'request'>> {
+  return protocol === 'https:' ? await import('node:https') : await import('node:http');
 }
 
 const errorText = (json: Record<string, unknown>) =>

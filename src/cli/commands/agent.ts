@@ -1,13 +1,9 @@
 /**
- * `autoir agent`: the host agent, run as root on the host it protects (docs/agent.md). It runs until SIGTERM or
- * SIGINT.
+ * `autoir agent`: the host agent, run as root on the host it protects (docs/agent.md). `bin` runs it without
+ * loading the rest of the CLI (agent/main.ts); this module gives it its place in `autoir --help` and docs/cli.md.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { runAgent, serverProblem } from '../../agent/agent.js';
-import { AutoirError } from '../../domain/errors.js';
-import { packageVersion } from '../../version.js';
+import { runAgentCommand, type AgentCommandOptions } from '../../agent/main.js';
 import type { CliContext } from '../context.js';
 
 export function registerAgentCommand(program: Command, context: CliContext): void {
@@ -18,28 +14,8 @@ export function registerAgentCommand(program: Command, context: CliContext): voi
     .requiredOption('--state <dir>', 'a root-only directory for the credential, journal and quarantine')
     .option('--enroll <token>', 'a one-time enrollment token (first start only)')
     .option('--ca <file>', 'a CA or the server certificate to trust (PEM)')
-    .action(async (options: { server: string; state: string; enroll?: string; ca?: string }) => {
-      const problem = serverProblem(options.server);
-      if (problem) throw new AutoirError('AUTOIR_E_BAD_USAGE', `--server: ${problem}`);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      try {
-        await runAgent({
-          server: options.server,
-          stateDir: path.resolve(options.state),
-          ...(options.enroll ? { enrollToken: options.enroll } : {}),
-          ...(options.ca ? { ca: readFileSync(options.ca, 'utf8') } : {}),
-          version: packageVersion(),
-          signal: controller.signal,
-          log: (line) => context.io.stderr.write(`${new Date().toISOString()} ${line}\n`),
-        });
-      } catch (error) {
-        throw new AutoirError('AUTOIR_E_BAD_USAGE', (error as Error).message);
-      } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-      }
+    .action(async (options: AgentCommandOptions) => {
+      const code = await runAgentCommand(options, context.io.stderr);
+      if (code !== 0) process.exitCode = code;
     });
 }
