@@ -132,6 +132,10 @@ describe.each(backends)('host agents over HTTP on %s', (dialect) => {
     // Found by its device; offline once three heartbeats are missed.
     const found = await api.t.store.agents.forDevice('device:web1.corp.example');
     expect(found?.id).toBe(good.json().agentId);
+    // A source that names the computer by its bare host name reaches the same agent; another host does not.
+    expect((await api.t.store.agents.forDevice('device:web1'))?.id).toBe(found?.id);
+    expect(await api.t.store.agents.forDevice('device:web10')).toBeUndefined();
+    expect(await api.t.store.agents.forDevice('device:web1.other.example')).toBeUndefined();
     const later = new Date(Date.parse(found!.lastSeenAt) + 91_000);
     expect(agentView(found!, later).online).toBe(false);
     expect(agentView(found!, new Date(Date.parse(found!.lastSeenAt) + 89_000)).online).toBe(true);

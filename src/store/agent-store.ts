@@ -143,11 +143,30 @@ export function createAgentStore(db: Kysely<Database>, atomically: Atomically): 
     },
 
     async forDevice(deviceKey) {
-      const row = await select()
-        .where('device_key', '=', deviceKey)
+      // Sources name one computer by its FQDN or its bare host name: `device:web1` is `device:web1.corp.example`
+      // (an exact match first).
+      const host = deviceKey.slice('device:'.length);
+      const short = host.includes('.') ? `device:${host.split('.')[0]}` : undefined;
+      const rows = await select()
+        .where((eb) =>
+          eb.or([
+            eb('device_key', '=', deviceKey),
+            ...(short ? [eb('device_key', '=', short)] : [eb('device_key', 'like', `${deviceKey}.%`)]),
+          ]),
+        )
         .where('revoked_at', 'is', null)
         .orderBy('last_seen_at', 'desc')
-        .executeTakeFirst();
+        .execute();
+      // LIKE's `_` matches any character: keep only the names that really are this computer's.
+      const same = rows.filter(
+        (candidate) =>
+          candidate.device_key === deviceKey ||
+          candidate.device_key === short ||
+          candidate.device_key.startsWith(`${deviceKey}.`),
+      );
+      const row =
+        same.find((candidate) => candidate.device_key === deviceKey) ??
+        (same.length === 1 ? same[0] : undefined);
       return row ? toAgent(row) : undefined;
     },
 
