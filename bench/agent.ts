@@ -9,7 +9,7 @@
  * - `idle_cpu_percent` / `idle_rss_mb`: the idle agent's CPU (share of one core, from /proc/<pid>/stat) and RSS
  *   over S seconds (default 60). Targets: < 1 % of a core, < 60 MB.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { requestAction } from '../src/respond/action-center.js';
 import { agentView, createEnrollmentToken } from '../src/respond/agents.js';
 import { executePending } from '../src/respond/executor.js';
 import { openBenchStore } from './store.js';
+import { throwawayCertificate } from './certificate.js';
 
 const USER_HZ = 100;
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -51,32 +52,7 @@ export async function benchAgent(options: {
   const bench = await openBenchStore('sqlite', dir);
   const { store } = bench;
   // HTTPS, as in production (the agent's TLS stack is part of its memory), with a throwaway certificate it pins.
-  const ca = path.join(dir, 'server.pem');
-  const key = path.join(dir, 'server.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-    ].concat([
-      '-subj',
-      '/CN=autoir-bench',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      ca,
-    ]),
-    { stdio: 'pipe' },
-  );
+  const { cert: ca, key } = throwawayCertificate(dir, '127.0.0.1');
   const app = createServer({
     store,
     version: 'bench',

@@ -12,22 +12,13 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
+import { until } from '../../test/helpers/until.js';
 import { createServer } from '../api/server.js';
 import { requestAction, undoActions } from '../respond/action-center.js';
 import { agentView, createEnrollmentToken } from '../respond/agents.js';
 import { executePending } from '../respond/executor.js';
 import type { ActionRecord, ActionType } from '../domain/action.js';
 import { runAgent } from './agent.js';
-
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe.each(backends)('the host agent on this host, with a server on %s', (dialect) => {
   let t: TestStore;

@@ -239,7 +239,11 @@ export function judgeEvidence(evidence: readonly Evidence[]): Evidence[] {
   );
   const writers = new Map<string, Evidence[]>();
   for (const { ruleKey, source, target } of edges)
-    if (ruleKey === 'created>') writers.set(target.key, [...(writers.get(target.key) ?? []), source]);
+    if (ruleKey === 'created>') {
+      const list = writers.get(target.key);
+      if (list) list.push(source);
+      else writers.set(target.key, [source]);
+    }
   /** Files a malicious process ran but that kept their innocence: file → the processes. */
   let shielded = new Map<string, Contribution[]>();
 

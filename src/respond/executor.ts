@@ -151,11 +151,13 @@ export async function executePending(
       await claiming;
     }
   };
+  /** Each device's agent, looked up once a pass. */
+  const agentsByDevice = new Map<string, Promise<AgentRecord | undefined>>();
   const slot = async () => {
     for (;;) {
       const action = await next();
       if (!action) return;
-      const viaAgent = await agentFor(store, action);
+      const viaAgent = await agentFor(store, action, agentsByDevice);
       const result = viaAgent
         ? await handToAgent(store, viaAgent, action, policy, options)
         : await attempt(action, configs, policy, options);
@@ -182,11 +184,17 @@ export async function executePending(
 }
 
 /** The agent of the action's device, when it has one and the agent carries out this type of action. */
-async function agentFor(store: ExecutorPorts, action: ActionRecord): Promise<AgentRecord | undefined> {
+async function agentFor(
+  store: ExecutorPorts,
+  action: ActionRecord,
+  byDevice: Map<string, Promise<AgentRecord | undefined>>,
+): Promise<AgentRecord | undefined> {
   const device = action.deviceKey ?? (action.targetKey.startsWith('device:') ? action.targetKey : null);
   if (!store.agents || !device || !(agentActionTypes as readonly string[]).includes(action.type))
     return undefined;
-  return store.agents.forDevice(device);
+  let found = byDevice.get(device);
+  if (!found) byDevice.set(device, (found = store.agents.forDevice(device)));
+  return found;
 }
 
 /**

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../helpers/stores.js';
+import { until } from '../helpers/until.js';
 import { createServer } from '../../src/api/server.js';
 import { requestAction } from '../../src/respond/action-center.js';
 import { createEnrollmentToken } from '../../src/respond/agents.js';
@@ -18,20 +19,6 @@ import { executePending } from '../../src/respond/executor.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the host agent killed between doing an action and reporting it', () => {
   let t: TestStore;

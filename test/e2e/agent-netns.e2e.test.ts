@@ -14,6 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { throwawayCertificate } from '../../bench/certificate.js';
+import { until } from '../helpers/until.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -71,16 +73,6 @@ function reachable(url: string): boolean {
   return probe.status === 0;
 }
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 const unavailable = missing();
 
 describe('the host agent isolating a host in its own network namespace', () => {
@@ -106,64 +98,18 @@ describe('the host agent isolating a host in its own network namespace', () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'autoir-netns-'));
     data = path.join(work, 'data');
     state = path.join(work, 'agent-state');
-    ca = path.join(work, 'server.pem');
-    const key = path.join(work, 'server.key');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=autoir-test',
-        '-addext',
-        `subjectAltName=IP:${SERVER_IP}`,
-        '-keyout',
-        key,
-        '-out',
-        ca,
-      ],
-      { stdio: 'pipe' },
-    );
+    const { cert, key } = throwawayCertificate(work, SERVER_IP);
+    ca = cert;
     for (const name of Object.values(ns)) {
       ip('netns', 'add', name);
       ip(...inNs(name, 'ip', ['link', 'set', 'lo', 'up']));
     }
     // host ↔ server, host ↔ outside: two links, no routing needed.
-    ip(
-      'link',
-      'add',
-      `arh-s-${suffix}`,
-      'netns',
-      ns.host,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      `ars-h-${suffix}`,
-      'netns',
-      ns.server,
-    );
-    ip(
-      'link',
-      'add',
-      `arh-o-${suffix}`,
-      'netns',
-      ns.host,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      `aro-h-${suffix}`,
-      'netns',
-      ns.outside,
-    );
+    for (const [here, there, peer] of [
+      [`arh-s-${suffix}`, `ars-h-${suffix}`, ns.server],
+      [`arh-o-${suffix}`, `aro-h-${suffix}`, ns.outside],
+    ] as const)
+      ip('link', 'add', here, 'netns', ns.host, 'type', 'veth', 'peer', 'name', there, 'netns', peer);
     ip(...inNs(ns.server, 'ip', ['addr', 'add', `${SERVER_IP}/24`, 'dev', `ars-h-${suffix}`]));
     ip(...inNs(ns.host, 'ip', ['addr', 'add', '10.77.0.2/24', 'dev', `arh-s-${suffix}`]));
     ip(...inNs(ns.outside, 'ip', ['addr', 'add', `${OUTSIDE_IP}/24`, 'dev', `aro-h-${suffix}`]));

@@ -4,7 +4,8 @@
  * it (`Authorization: Bearer autoir_agent_…`). docs/agent.md.
  */
 import { z } from 'zod';
-import { HEARTBEAT_INTERVAL_MS } from '../../domain/agent.js';
+import type { FastifyRequest } from 'fastify';
+import { HEARTBEAT_INTERVAL_MS, type AgentIdentity } from '../../domain/agent.js';
 import { durationMs } from '../../domain/duration.js';
 import { AutoirError } from '../../domain/errors.js';
 import { agentHeartbeat, agentView, createEnrollmentToken, enrollAgent } from '../../respond/agents.js';
@@ -45,6 +46,9 @@ const agentSchema = z.object({
 const bearer = (header: string | undefined) => /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
 
 export function agentRoutes(store: Store): RouteSpec[] {
+  /** The agent whose credential the request bears (seen now), or a 401. */
+  const callingAgent = (request: FastifyRequest, now: Date, identity?: AgentIdentity) =>
+    agentHeartbeat(store.agents, bearer(request.headers.authorization), identity, now);
   return [
     defineRoute({
       method: 'GET',
@@ -191,12 +195,7 @@ export function agentRoutes(store: Store): RouteSpec[] {
       },
       async handler(context) {
         const now = new Date();
-        const agent = await agentHeartbeat(
-          store.agents,
-          bearer(context.request.headers.authorization),
-          context.body.identity,
-          now,
-        );
+        const agent = await callingAgent(context.request, now, context.body.identity);
         return {
           agentId: agent.id,
           deviceKey: agent.deviceKey,
@@ -234,8 +233,7 @@ export function agentRoutes(store: Store): RouteSpec[] {
         401: { description: 'The credential is unknown or revoked.', schema: errorSchema },
       },
       async handler(context) {
-        const credential = bearer(context.request.headers.authorization);
-        const agent = await agentHeartbeat(store.agents, credential, undefined, new Date());
+        const agent = await callingAgent(context.request, new Date());
         const deadline = Date.now() + context.query.wait * 1000;
         let gone = false;
         context.request.raw.once('close', () => (gone = true));
@@ -270,12 +268,7 @@ export function agentRoutes(store: Store): RouteSpec[] {
       },
       async handler(context) {
         const now = new Date();
-        const agent = await agentHeartbeat(
-          store.agents,
-          bearer(context.request.headers.authorization),
-          undefined,
-          now,
-        );
+        const agent = await callingAgent(context.request, now);
         const action = await store.transaction(async (inner) => {
           if (!(await inner.agents.complete(agent.id, context.params.id, now)))
             throw new AutoirError(
