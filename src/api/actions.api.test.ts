@@ -28,6 +28,7 @@ describe.each(backends)('the action center over HTTP on %s', (dialect) => {
     expect(items.filter((item) => item.undoType !== null).map((item) => item.type)).toEqual([
       'isolateDevice',
       'quarantineFile',
+      'removePersistence',
       'softDeleteEmail',
       'disableUser',
     ]);

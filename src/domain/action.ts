@@ -18,6 +18,7 @@ export const actionTypes = [
   'restoreFile',
   'killProcess',
   'removePersistence',
+  'restorePersistence',
   'collectInvestigationPackage',
   'runAntivirusScan',
   'restrictAppExecution',
@@ -38,6 +39,7 @@ export type ActionType = (typeof actionTypes)[number];
 export const undoOf: Partial<Record<ActionType, ActionType>> = {
   isolateDevice: 'releaseDevice',
   quarantineFile: 'restoreFile',
+  removePersistence: 'restorePersistence',
   softDeleteEmail: 'restoreEmail',
   disableUser: 'enableUser',
 };
@@ -154,6 +156,8 @@ export interface ActionSpec {
 }
 
 const device = ['device'] as const;
+/** Autostart entries: Windows registry run keys, services and tasks; Linux units, cron and profile files. */
+const persistenceTargets = ['registryKey', 'registryValue', 'service', 'scheduledTask', 'file'] as const;
 export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
   isolateDevice: { targets: device, scope: 'device', onFile: false, email: false, title: 'Isolate device' },
   releaseDevice: {
@@ -179,11 +183,18 @@ export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
   },
   killProcess: { targets: ['process'], scope: 'device', onFile: true, email: false, title: 'Stop process' },
   removePersistence: {
-    targets: ['registryKey', 'registryValue', 'service', 'scheduledTask'],
+    targets: persistenceTargets,
     scope: 'device',
     onFile: true,
     email: false,
     title: 'Remove persistence',
+  },
+  restorePersistence: {
+    targets: persistenceTargets,
+    scope: 'device',
+    onFile: true,
+    email: false,
+    title: 'Restore removed persistence',
   },
   collectInvestigationPackage: {
     targets: device,

@@ -19,6 +19,7 @@ export const agentActionTypes = [
   'quarantineFile',
   'restoreFile',
   'removePersistence',
+  'restorePersistence',
   'collectInvestigationPackage',
 ] as const;
 
@@ -80,4 +81,68 @@ export function identityProblems(identity: AgentIdentity): string[] {
     problems.push(`hostname: not a host name: ${JSON.stringify(identity.hostname)}`);
   if (identity.addresses.length > 64) problems.push('addresses: at most 64');
   return problems;
+}
+
+/**
+ * What `collectInvestigationPackage` brings back from a host: a snapshot, stored as events of the device (format
+ * `agent`) so that investigations search it like any telemetry. Nothing in it is Linux-only: a Windows agent
+ * fills the same fields (its services and scheduled tasks as `autostart`).
+ */
+export interface InvestigationPackage {
+  readonly collectedAt: string;
+  readonly processes: readonly {
+    readonly pid: number;
+    readonly ppid?: number;
+    /** ISO time. */
+    readonly startedAt: string;
+    readonly exe?: string;
+    /** The program file was deleted after it started (a classic of malware that cleans up after itself). */
+    readonly exeDeleted?: boolean;
+    readonly commandLine?: string;
+    readonly user?: string;
+    readonly sha256?: string;
+  }[];
+  readonly sockets: readonly {
+    readonly protocol: 'tcp' | 'udp';
+    /** `listen`, `established`, … */
+    readonly state: string;
+    readonly localIp: string;
+    readonly localPort: number;
+    readonly remoteIp?: string;
+    readonly remotePort?: number;
+    readonly pid?: number;
+  }[];
+  readonly sessions: readonly {
+    readonly user: string;
+    readonly terminal?: string;
+    readonly from?: string;
+    readonly since?: string;
+  }[];
+  readonly autostart: readonly {
+    /** `systemdUnit`, `cron` (Linux); `service`, `scheduledTask`, `runKey` (Windows). */
+    readonly kind: string;
+    /** The unit's name, or the file the entry is in. */
+    readonly name: string;
+    readonly path: string;
+    /** The command line it starts (a unit's ExecStart, a cron line's command). */
+    readonly command: string;
+    /** The program the command runs, with its hash when readable. */
+    readonly program?: string;
+    readonly sha256?: string;
+    readonly user?: string;
+    /** The line as written (a cron entry), to remove that line only. */
+    readonly line?: string;
+    readonly modifiedAt?: string;
+  }[];
+  /** Executables changed lately in temp and home folders. */
+  readonly recentFiles: readonly {
+    readonly path: string;
+    readonly size: number;
+    readonly modifiedAt: string;
+    readonly sha256?: string;
+    readonly mode: number;
+    readonly uid: number;
+  }[];
+  /** What could not be read, in words (a section is partial rather than missing). */
+  readonly problems: readonly string[];
 }

@@ -330,8 +330,10 @@ export function createScheduledTask(input: {
   roles?: readonly EntityRole[];
 }): ScheduledTaskEntity | undefined {
   const device = input.device ? deviceRef(input.device) : undefined;
-  let name = clean(input.name)?.toLowerCase();
-  if (name && !name.startsWith('\\')) name = `\\${name}`;
+  // A Windows task path (`\Microsoft\Windows\…`) is case-blind; a cron file's path (`/etc/cron.d/…`) is not.
+  let name = clean(input.name);
+  if (name && !name.startsWith('/'))
+    name = name.startsWith('\\') ? name.toLowerCase() : `\\${name.toLowerCase()}`;
   if (!device || !name) return undefined;
   return withKey('scheduledTask', { device, name, roles: input.roles });
 }

@@ -10,6 +10,7 @@ import { fileImplication } from './implication.js';
 import { guardrailRefusal, type ProtectedProcesses, type Refusal } from '../domain/guardrails.js';
 import type { ProposedAction } from '../domain/investigation.js';
 import type { Evidence } from '../domain/evidence.js';
+import { linuxPersistenceLocation } from '../domain/persistence.js';
 
 export type Proposal = Pick<ProposedAction, 'type' | 'targetKey' | 'evidenceKey' | 'reasons'> & {
   /** Set when a critical-asset guardrail refuses it (domain/guardrails.ts): stored, never planned. */
@@ -58,6 +59,9 @@ export function proposeActions(evidence: readonly Evidence[], options: ProposalO
     switch (row.type) {
       case 'file': {
         const file = row.entity as FileEntity;
+        // A unit, cron or profile.d file an attacker wrote: removing it also stops and disables what it starts.
+        if (file.path && linuxPersistenceLocation(file.path)?.wholeFile)
+          propose('removePersistence', row, `remove the autostart entry ${file.path}`);
         if (!file.sha256 && !file.sha1 && !file.md5) break;
         // Every device known to hold it: the devices of its processes, and those scope expansion found.
         const devices = new Set<string>();

@@ -130,6 +130,15 @@ export function createAgentStore(db: Kysely<Database>, atomically: Atomically): 
         .set({ ...changes, last_seen_at: now.getTime() })
         .where('id', '=', row.id)
         .execute();
+      // The agent is here: what waited for it as unreachable (pendingResource) is due now, not at its next retry.
+      const names = [row.device_key, `device:${row.hostname}`, ...(row.fqdn ? [`device:${row.fqdn}`] : [])];
+      await db
+        .updateTable('actions')
+        .set({ next_attempt_at: now.getTime() })
+        .where('status', '=', 'pendingResource')
+        .where('next_attempt_at', '>', now.getTime())
+        .where((eb) => eb.or([eb('device_key', 'in', names), eb('target_key', 'in', names)]))
+        .execute();
       return toAgent({ ...row, ...changes, last_seen_at: now.getTime() });
     },
 

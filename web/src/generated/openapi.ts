@@ -2918,7 +2918,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             /** @description Entity types its target may be. */
                             targets: ("device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp")[];
@@ -2928,7 +2928,7 @@ export interface operations {
                              */
                             scope: "device" | "mailbox" | "user" | "organization";
                             /** @description The action that undoes it, if any. */
-                            undoType: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp") | null;
+                            undoType: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp") | null;
                         }[];
                     };
                 };
@@ -2973,7 +2973,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone")[];
-                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp")[];
+                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp")[];
                 source?: ("investigation" | "analyst" | "undo")[];
                 investigation?: string;
                 group?: string;
@@ -2999,7 +2999,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3112,7 +3112,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                    type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                     targetKey: string;
                     deviceKey?: string | null;
                     parameters?: {
@@ -3136,7 +3136,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                         title: string;
                         targetKey: string;
                         deviceKey: string | null;
@@ -3251,7 +3251,7 @@ export interface operations {
                         action: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3321,7 +3321,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone")[];
-                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp")[];
+                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp")[];
                 source?: ("investigation" | "analyst" | "undo")[];
                 investigation?: string;
                 group?: string;
@@ -3398,7 +3398,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                         title: string;
                         targetKey: string;
                         deviceKey: string | null;
@@ -3530,7 +3530,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3690,7 +3690,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3850,7 +3850,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -4010,7 +4010,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -4175,7 +4175,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "blockIp";
                         title: string;
                         targetKey: string;
                         deviceKey: string | null;
