@@ -4,10 +4,12 @@
  * hand it over again): a process already gone, a file already in the quarantine, are results, not errors.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
 import { processInfo, quarantine, restore } from './host-linux.js';
 import { ISOLATION_TABLE, isolate, release } from './isolation-linux.js';
+import { collectPackage } from './collect-linux.js';
 import { persistenceTarget } from '../domain/persistence.js';
 import { removePersistence, restorePersistence, type RemovedPersistence } from './persistence-linux.js';
 
@@ -22,7 +24,18 @@ const START_SLACK_MS = 2000;
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
-async function killProcess(request: ActionRequest): Promise<TaskResult> {
+/**
+ * The program a process runs, as the action names it: `/proc/<pid>/exe` follows the file when it is moved (into
+ * the quarantine, where its original path is kept) and says ` (deleted)` when it is gone.
+ */
+async function programOf(exe: string | undefined, quarantineDir: string): Promise<string | undefined> {
+  const path_ = exe?.replace(/ \(deleted\)$/, '');
+  if (!path_?.startsWith(`${quarantineDir}/`) || !path_.endsWith('.bin')) return path_;
+  const entry = await readFile(`${path_.slice(0, -'.bin'.length)}.json`, 'utf8').catch(() => undefined);
+  return entry ? (JSON.parse(entry) as { path: string }).path : path_;
+}
+
+async function killProcess(request: ActionRequest, quarantineDir: string): Promise<TaskResult> {
   const parameters = request.parameters;
   const pid = typeof parameters.pid === 'number' ? parameters.pid : Number(text(parameters.pid) ?? NaN);
   if (!Number.isInteger(pid) || pid <= 1)
@@ -39,10 +52,11 @@ async function killProcess(request: ActionRequest): Promise<TaskResult> {
       details: { pid, reused: true },
     };
   const image = text(parameters.imagePath) ?? text(parameters.image);
-  if (image && found.exe && path.basename(found.exe) !== path.basename(image.replace(/\\/g, '/')))
+  const program = await programOf(found.exe, quarantineDir);
+  if (image && program && path.basename(program) !== path.basename(image.replace(/\\/g, '/')))
     return {
       status: 'succeeded',
-      message: `pid ${pid} runs ${found.exe}, not ${image}: the process named ended, the other is left alone`,
+      message: `pid ${pid} runs ${program}, not ${image}: the process named ended, the other is left alone`,
       details: { pid, reused: true, exe: found.exe },
     };
   if (startedAt === undefined && !image)
@@ -99,7 +113,7 @@ export async function carryOut(request: ActionRequest, host: HostContext): Promi
   try {
     switch (request.type) {
       case 'killProcess':
-        return await killProcess(request);
+        return await killProcess(request, quarantineDir);
       case 'quarantineFile': {
         const file = text(request.parameters.path);
         if (!file || !path.isAbsolute(file))
@@ -144,6 +158,15 @@ export async function carryOut(request: ActionRequest, host: HostContext): Promi
           details: removedDetails(restored),
         };
       }
+      case 'collectInvestigationPackage': {
+        const collected = await collectPackage();
+        return {
+          status: 'succeeded',
+          message: `collected ${collected.processes.length} processes, ${collected.sockets.length} sockets, ${collected.sessions.length} sessions, ${collected.autostart.length} autostart entries, ${collected.recentFiles.length} recent executables${collected.problems.length ? ` (${collected.problems.length} problems)` : ''}`,
+          // The server stores the package as the device's events and keeps only its counts in the result.
+          details: { package: collected },
+        };
+      }
       case 'isolateDevice': {
         const allow = Array.isArray(request.parameters.allow)
           ? (request.parameters.allow as unknown[]).filter(
@@ -169,7 +192,7 @@ export async function carryOut(request: ActionRequest, host: HostContext): Promi
       default:
         return {
           status: 'failed',
-          message: `this agent does not carry out ${request.type} yet (it does: isolateDevice, releaseDevice, killProcess, quarantineFile, restoreFile, removePersistence, restorePersistence)`,
+          message: `this agent does not carry out ${request.type} yet (it does: isolateDevice, releaseDevice, killProcess, quarantineFile, restoreFile, removePersistence, restorePersistence, collectInvestigationPackage)`,
         };
     }
   } catch (error) {

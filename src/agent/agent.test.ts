@@ -20,66 +20,34 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { until } from '../../test/helpers/until.js';
-import { createServer } from '../api/server.js';
 import { requestAction, undoActions } from '../respond/action-center.js';
-import { agentView, createEnrollmentToken } from '../respond/agents.js';
 import { executePending } from '../respond/executor.js';
 import type { ActionRecord, ActionType } from '../domain/action.js';
-import { runAgent } from './agent.js';
+import { loopbackAgent, type LoopbackAgent } from '../../test/helpers/agent.js';
 
 describe.each(backends)('the host agent on this host, with a server on %s', (dialect) => {
   let t: TestStore;
-  let app: FastifyInstance;
-  let stateDir: string;
+  let host: LoopbackAgent;
   let work: string;
-  let controller: AbortController;
-  let running: Promise<void>;
-  const lines: string[] = [];
 
   beforeEach(async () => {
     t = await createTestStore(dialect);
-    app = createServer({ store: t.store, version: 'test' });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    stateDir = mkdtempSync(path.join(os.tmpdir(), 'autoir-agent-state-'));
+    host = await loopbackAgent(t);
     work = mkdtempSync(path.join(os.tmpdir(), 'autoir-agent-work-'));
-    controller = new AbortController();
   });
   afterEach(async () => {
-    controller.abort();
-    await running?.catch(() => undefined);
-    await app.close();
+    await host.close();
     await t.cleanup();
-    rmSync(stateDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   });
 
   const start = async () => {
-    const { token } = await createEnrollmentToken(
-      t.store.agents,
-      { lifetimeMs: 3_600_000 },
-      'token:root',
-      new Date(),
-    );
-    const address = app.server.address() as { port: number };
-    running = runAgent({
-      server: `http://127.0.0.1:${address.port}`,
-      stateDir,
-      enrollToken: token,
-      version: 'test',
-      signal: controller.signal,
-      log: (line) => lines.push(line),
-      pollWaitS: 1,
-    });
-    const agent = await until('the agent online', async () => {
-      const [first] = await t.store.agents.list();
-      return first && agentView(first, new Date()).online ? first : undefined;
-    });
-    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
-    expect(statSync(path.join(stateDir, 'agent.json')).mode & 0o777).toBe(0o600);
+    const agent = await host.start();
+    expect(statSync(host.stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(host.stateDir, 'agent.json')).mode & 0o777).toBe(0o600);
     return agent;
   };
 
@@ -260,8 +228,7 @@ describe.each(backends)('the host agent on this host, with a server on %s', (dia
 
   it('leaves an action for an offline agent waiting as pendingResource, and runs it when the agent is back', async () => {
     const agent = await start();
-    controller.abort();
-    await running.catch(() => undefined);
+    await host.stop();
     const victim = spawn('sleep', ['302'], { stdio: 'ignore' });
     const exited = new Promise<string | null>((resolve) =>
       victim.once('exit', (_code, signal) => resolve(signal)),
@@ -282,16 +249,7 @@ describe.each(backends)('the host agent on this host, with a server on %s', (dia
       expect(victim.exitCode).toBeNull();
 
       // Back, later still (the same state directory, no token): its first heartbeat makes the action due.
-      controller = new AbortController();
-      const address = app.server.address() as { port: number };
-      running = runAgent({
-        server: `http://127.0.0.1:${address.port}`,
-        stateDir,
-        version: 'test',
-        signal: controller.signal,
-        log: (line) => lines.push(line),
-        pollWaitS: 1,
-      });
+      await host.start();
       const due = await until('the action due again', async () => {
         const found = await t.store.actions.get(action.id);
         return found && Date.parse(found.nextAttemptAt ?? '') <= Date.now() ? found : undefined;

@@ -147,6 +147,13 @@ async function credentials(options: AgentOptions): Promise<AgentState> {
   return state;
 }
 
+/**
+ * The order of tasks handed over together: evidence first, as the host is; then stop processes before their
+ * autostart entries go and their files are moved (a moved program still runs, under its new name).
+ */
+const ORDER = ['collectInvestigationPackage', 'killProcess', 'removePersistence', 'quarantineFile'];
+const rank = (type: string) => (ORDER.includes(type) ? ORDER.indexOf(type) : ORDER.length);
+
 /** Run until `signal` aborts. */
 export async function runAgent(options: AgentOptions): Promise<void> {
   const problem = serverProblem(options.server);
@@ -188,7 +195,8 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       if (response.status === 401)
         throw new Error(`the server refuses this agent's credential: ${errorText(response.json)}`);
       if (response.status !== 200) throw new Error(`tasks: ${response.status} ${errorText(response.json)}`);
-      for (const task of (response.json.items ?? []) as { actionId: string; request: ActionRequest }[])
+      const tasks = (response.json.items ?? []) as { actionId: string; request: ActionRequest }[];
+      for (const task of [...tasks].sort((a, b) => rank(a.request.type) - rank(b.request.type)))
         await handle(options, state, journalDir, task.actionId, task.request);
       backoff = 1000;
     } catch (error) {

@@ -153,6 +153,8 @@ export interface ActionSpec {
   readonly email: boolean;
   /** What a person reads in the action center. */
   readonly title: string;
+  /** Only reads the target (collects evidence): runs at any automation level but `none`. */
+  readonly collects?: true;
 }
 
 const device = ['device'] as const;
@@ -202,6 +204,7 @@ export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
     onFile: false,
     email: false,
     title: 'Collect investigation package',
+    collects: true,
   },
   runAntivirusScan: {
     targets: device,

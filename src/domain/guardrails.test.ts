@@ -91,6 +91,18 @@ describe('critical-asset guardrails', () => {
     expect(guardrailRefusal('disableUser', user('DC01$'))?.rule).toMatch(/computer account/);
     expect(guardrailRefusal('disableUser', user('alice'))).toBeUndefined();
   });
+
+  it('never resets or disables a Unix host’s superuser or its service accounts, by automation', () => {
+    const local = (name: string) => createUser({ name }) as Entity;
+    expect(guardrailRefusal('resetPassword', local('root'))?.rule).toMatch(/superuser/);
+    expect(guardrailRefusal('revokeSessions', local('www-data'))?.rule).toMatch(/runs its services as/);
+    expect(guardrailRefusal('disableUser', local('systemd-network'))).toBeDefined();
+    expect(guardrailRefusal('disableUser', local('kim'))).toBeUndefined();
+    // A domain account that happens to be named root is a person's account.
+    expect(
+      guardrailRefusal('disableUser', createUser({ name: 'root', domain: 'corp' }) as Entity),
+    ).toBeUndefined();
+  });
 });
 
 describe('where the operating system keeps its binaries', () => {

@@ -117,6 +117,46 @@ function fileRefusal(file: FileEntity, implicated: string | undefined): Refusal 
   };
 }
 
+/** Accounts Debian and other distributions create for the system and its daemons (no person logs on as them). */
+const LINUX_SERVICE_ACCOUNTS = new Set([
+  'daemon',
+  'bin',
+  'sys',
+  'sync',
+  'games',
+  'man',
+  'lp',
+  'mail',
+  'news',
+  'uucp',
+  'proxy',
+  'www-data',
+  'backup',
+  'list',
+  'irc',
+  'gnats',
+  'nobody',
+  '_apt',
+  'messagebus',
+  'sshd',
+  'postgres',
+  'mysql',
+  'redis',
+  'nginx',
+  'apache',
+  'ntp',
+  'chrony',
+  'polkitd',
+  'avahi',
+  'dnsmasq',
+  'unbound',
+  'bind',
+  'postfix',
+  'dovecot',
+  'vmail',
+  'syslog',
+]);
+
 /** Accounts the domain or the host runs on: disabling or resetting them by automation breaks it. */
 function accountRefusal(
   user: UserEntity,
@@ -137,6 +177,17 @@ function accountRefusal(
     return {
       rule: `${user.key} is a computer account: a ${type} cuts the computer (a domain controller, if it is one) off the domain`,
       instead,
+    };
+  // A local account (no domain) a Unix host runs as: root, and the accounts packages create for their daemons.
+  if (
+    !user.domain &&
+    !user.upn &&
+    (name === 'root' || LINUX_SERVICE_ACCOUNTS.has(name) || name.startsWith('systemd-'))
+  )
+    return {
+      rule: `${user.key} is ${name === 'root' ? "a host's superuser" : 'an account a Unix host runs its services as'}: a ${type} by automation can lock the administrators out or stop those services`,
+      instead:
+        'stop the processes running as it, remove what the attacker left, and rotate its credentials by hand',
     };
   if (isBuiltInAccount(user))
     return {

@@ -13,6 +13,8 @@
  * | `semiNonTemp` | run when the file is in a temp or download folder, wait otherwise | wait     |
  * | `none`        | not planned: the proposal stays visible, no action is created | not planned  |
  *
+ * Collecting evidence (`collectInvestigationPackage`) changes nothing: it runs at every level but `none`.
+ *
  * Before the level, two guardrails: a target or device with a protected tag always waits, and suspicious
  * evidence waits unless its group automates suspicious verdicts. E-mail actions wait unless the mailbox group is
  * `full`. After it, a cap per action type per window turns an automatic decision into a wait.
@@ -252,6 +254,7 @@ export function decideAutomation(input: DecisionInput, guardrails: Guardrails, l
     guardrails.protectedTags.some((p) => p.toLowerCase() === tag.toLowerCase()),
   );
   if (guarded) return { outcome: 'wait', rule: `guardrail: tagged ${guarded}, never acted on automatically` };
+  if (spec.collects) return { outcome: 'approve', rule: `${where}: ${type} only reads the device` };
   if (input.verdict === 'suspicious' && !group.automateSuspicious)
     return { outcome: 'wait', rule: `${where}: actions for suspicious evidence wait for approval` };
   if (spec.email && group.level !== 'full')

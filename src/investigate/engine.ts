@@ -10,7 +10,7 @@
 import type { Entity } from '../domain/entity.js';
 import type { Indicator } from '../domain/indicator.js';
 import type { InvestigationEvent } from '../domain/investigation.js';
-import { isActionInFlight, type ActionStatus } from '../domain/action.js';
+import { actionCatalog, isActionInFlight, type ActionStatus, type ActionType } from '../domain/action.js';
 import { decideVerdict, isIncriminating } from '../domain/verdict.js';
 import { analyzers, type AnalysisContext } from './analyzers/index.js';
 import { indicatorKeys } from './analyzers/indicators.js';
@@ -457,8 +457,14 @@ function countsOf(statuses: readonly string[]): string {
 export function conclusion(
   incriminated: number,
   pendingExpansions: NonNullable<EngineState['pendingExpansions']>,
-  actions: readonly { readonly status: string }[],
+  all: readonly { readonly status: string; readonly type?: string }[],
 ): { event: InvestigationEvent; reason: string | null } {
+  // Collecting evidence is not remediation: a collection not planned (no agent on the device) leaves nothing
+  // undone, and one that ran is not what remediated the threat.
+  const collecting = all.filter((a) => a.type !== undefined && actionCatalog[a.type as ActionType]?.collects);
+  const actions = all.filter(
+    (a) => !collecting.includes(a) || a.status === 'proposed' || isActionInFlight(a.status as ActionStatus),
+  );
   const unsettled = actions.filter(
     (a) => a.status === 'proposed' || isActionInFlight(a.status as ActionStatus),
   );

@@ -187,6 +187,12 @@ export interface InvestigationIntake {
    * Alerts given are marked handed over.
    */
   joinAlerts(id: number, alertIds: readonly number[], now: Date): Promise<void>;
+  /**
+   * New telemetry about evidence arrived (a host agent's investigation package, asked for by an action): the open
+   * investigations that proposed the action analyze that evidence again and re-evaluate, as when alerts join.
+   * Their public ids.
+   */
+  reanalyze(actionId: string, entityKeys: readonly string[], now: Date): Promise<string[]>;
 }
 
 /** What triggering works with, inside its transaction. */

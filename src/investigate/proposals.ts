@@ -91,6 +91,13 @@ export function proposeActions(evidence: readonly Evidence[], options: ProposalO
       case 'device':
         if (row.roles.includes('compromised') && row.verdict === 'malicious')
           propose('isolateDevice', row, 'isolate the device from the network while it is cleaned');
+        // What runs there, what starts by itself, who is logged on: planned where the device has an agent.
+        if (row.roles.includes('compromised'))
+          propose(
+            'collectInvestigationPackage',
+            row,
+            "collect processes, connections, logons and autostart entries from the device's agent",
+          );
         break;
       case 'ip':
         if (row.roles.includes('commandAndControl'))

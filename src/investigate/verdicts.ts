@@ -83,6 +83,19 @@ const RULES: Record<string, { forward?: Rule; backward?: Rule }> = {
   },
   created: { forward: { malicious: 45, suspicious: 20, text: 'written by {source}, judged {verdict}' } },
   loaded: { forward: { malicious: 45, suspicious: 20, text: 'loaded by {source}, judged {verdict}' } },
+  // An autostart entry and the program it starts (from a host agent's package, analyzers/host.ts).
+  autostarts: {
+    forward: {
+      malicious: 40,
+      suspicious: 20,
+      text: 'started automatically by {source}, judged {verdict}',
+      onlyImplicated: true,
+    },
+    backward: { malicious: 60, suspicious: 30, text: 'starts {source}, judged {verdict}' },
+  },
+  // What a device's package shows on it: joins to be judged on its own, passes nothing.
+  hasAutostart: {},
+  hosts: {},
   persisted: {
     forward: { malicious: 60, suspicious: 30, text: 'autostart entry set by {source}, judged {verdict}' },
   },

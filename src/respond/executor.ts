@@ -8,7 +8,7 @@
  * its claim; once the claim is released (a dead process of this host, at once) or its lease passes (another
  * host), the action is claimed and sent again — with the same key, so the receiver applies it once.
  */
-import type { ExecutionPolicy } from './policy-config.js';
+import type { ExecutionPolicy, ResponsePolicy } from './policy-config.js';
 import { loadPolicy } from './policy-config.js';
 import type { ActionRecord } from '../domain/action.js';
 import type {
@@ -123,7 +123,7 @@ export async function executePending(
   options: ExecutorOptions,
 ): Promise<ExecutionSummary> {
   const summary = { attempts: 0, succeeded: 0, failed: 0, retried: 0, pendingResource: 0, accepted: 0 };
-  const policy = (await loadPolicy(store)).execution;
+  const { execution: policy, isolation } = await loadPolicy(store);
   const configs = await options.connectors();
   // The claim must outlive the slowest connector's call; 30 s of margin for the write that follows.
   const leaseMs = Math.max(30_000, ...configs.map((config) => connectorTimeout(config))) + 30_000;
@@ -159,7 +159,7 @@ export async function executePending(
       if (!action) return;
       const viaAgent = await agentFor(store, action, agentsByDevice);
       const result = viaAgent
-        ? await handToAgent(store, viaAgent, action, policy, options)
+        ? await handToAgent(store, viaAgent, action, policy, isolation, options)
         : await attempt(action, configs, policy, options);
       // Stopped mid-call: leave the action running under this claim; it is sent again (same key) after.
       if (options.signal?.aborted) return;
@@ -206,11 +206,29 @@ async function handToAgent(
   agent: AgentRecord,
   action: ActionRecord,
   policy: ExecutionPolicy,
+  isolation: ResponsePolicy['isolation'],
   options: ExecutorOptions,
 ): Promise<AttemptResult> {
   const now = options.now();
+  // An isolated host still reaches the policy's allow list (DNS, a jump host), besides autoir itself.
+  const request = actionRequest(action, null);
+  const sent =
+    action.type === 'isolateDevice' && isolation.allow.length > 0
+      ? {
+          ...request,
+          parameters: {
+            ...request.parameters,
+            allow: [
+              ...new Set([
+                ...(Array.isArray(request.parameters.allow) ? (request.parameters.allow as string[]) : []),
+                ...isolation.allow,
+              ]),
+            ],
+          },
+        }
+      : request;
   const outcome: ActionOutcome = isOnline(agent, now)
-    ? (await store.agents?.enqueue(agent.id, actionRequest(action, null), now),
+    ? (await store.agents?.enqueue(agent.id, sent, now),
       { status: 'accepted', message: `handed to agent ${agent.id} on ${agent.deviceKey}` })
     : {
         status: 'unreachable',

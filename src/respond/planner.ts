@@ -98,7 +98,16 @@ export async function planPending(store: PlannerPorts, now: () => Date, limit = 
     ]);
     const items: { proposalId: number; plan: Awaited<ReturnType<typeof planOne>> }[] = [];
     for (const proposal of group) {
-      const plan = await planOne(proposal, evidence, tags, groups, policy, recentAutomatic, now());
+      const plan = await planOne(
+        proposal,
+        evidence,
+        tags,
+        groups,
+        policy,
+        recentAutomatic,
+        now(),
+        store.agents,
+      );
       items.push({ proposalId: proposal.id, plan });
       // Count this plan's automatic actions against the caps of the next ones.
       if (!('skip' in plan))
@@ -130,6 +139,7 @@ async function planOne(
   policy: ResponsePolicy,
   recentAutomatic: (type: ActionType) => Promise<number>,
   now: Date,
+  agents: PlannerPorts['agents'],
 ): Promise<{ drafts: ActionDraft[] } | { skip: string }> {
   const type = proposal.type;
   if (!isActionType(type)) return { skip: `${type} is not an action autoir knows` };
@@ -140,7 +150,11 @@ async function planOne(
   const drafts: ActionDraft[] = [];
   let skipped: string | undefined;
   for (const deviceKey of targets) {
-    const problem = actionTargetProblem(type, proposal.targetKey, deviceKey);
+    const problem =
+      actionTargetProblem(type, proposal.targetKey, deviceKey) ??
+      (actionCatalog[type].collects && deviceKey && !(await agents?.forDevice(deviceKey))
+        ? `no agent on ${deviceKey} to collect from`
+        : undefined);
     if (problem) {
       skipped = problem;
       continue;

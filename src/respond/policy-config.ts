@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { actionTypes, type ActionType } from '../domain/action.js';
 import { durationMs } from '../domain/duration.js';
+import { parseCidr } from '../domain/net.js';
 import { AutoirError } from '../domain/errors.js';
 import { defaultGuardrails, defaultPathLists, type Guardrails, type PathLists } from '../domain/policy.js';
 import type { PolicySettings } from './ports.js';
@@ -45,6 +46,19 @@ export const policySchema = z
       })
       .partial()
       .strict(),
+    isolation: z
+      .object({
+        /** Addresses (or CIDR ranges) an isolated host still reaches besides autoir: DNS, a jump host, the EDR cloud. */
+        allow: z
+          .array(
+            z.string().refine((text) => parseCidr(text) !== undefined, {
+              message: 'expected an IP address or CIDR range',
+            }),
+          )
+          .max(256),
+      })
+      .partial()
+      .strict(),
     notifications: z
       .object({
         /** Pending actions are announced here, one digest per window. */
@@ -75,6 +89,8 @@ export interface ResponsePolicy {
   readonly guardrails: Guardrails;
   readonly paths: PathLists;
   readonly execution: ExecutionPolicy;
+  /** What an isolated host still reaches besides autoir (agents' `isolateDevice`). */
+  readonly isolation: { readonly allow: readonly string[] };
   readonly notifications: {
     readonly webhook: { readonly url: string; readonly secret: string } | null;
     readonly digestMs: number;
@@ -112,6 +128,7 @@ export function resolvePolicy(document: PolicyDocument): ResponsePolicy {
       unreachableForMs: ms(document.execution?.unreachableFor, d.execution.unreachableFor),
       callbackTimeoutMs: ms(document.execution?.callbackTimeout, d.execution.callbackTimeout),
     },
+    isolation: { allow: document.isolation?.allow ?? [] },
     notifications: {
       webhook: document.notifications?.webhook ?? null,
       digestMs: ms(document.notifications?.digest, d.notifications.digest),

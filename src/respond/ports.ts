@@ -208,6 +208,8 @@ export interface PlannerPorts {
   readonly investigations: {
     getByKey(id: number): Promise<{ readonly evidence: readonly Evidence[] } | undefined>;
   };
+  /** The hosts' agents: evidence is collected only from a device with one (absent: never). */
+  readonly agents?: Pick<AgentRegistry, 'forDevice'>;
 }
 
 export interface ExecutorPorts {

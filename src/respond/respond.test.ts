@@ -297,7 +297,14 @@ describe.each(backends)('response stage on %s', (backend) => {
       ),
     );
     const detail = (await t.store.investigations.get('inv_1'))!;
-    expect(detail.actions.every((a) => a.status === 'succeeded')).toBe(true);
+    // Evidence is collected only from a device with an agent: here none, so that proposal is not planned.
+    const [collect, ...others] = [...detail.actions].sort(
+      (a, b) =>
+        Number(b.type === 'collectInvestigationPackage') - Number(a.type === 'collectInvestigationPackage'),
+    );
+    expect(collect).toMatchObject({ type: 'collectInvestigationPackage', status: 'skipped' });
+    expect(collect?.decisionRule).toMatch(/no agent on device:/);
+    expect(others.every((a) => a.status === 'succeeded')).toBe(true);
     expect(detail.status).toBe('running');
     expect(detail.step).toBe('conclude');
     await run();

@@ -5,7 +5,16 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import type { FlatRows, RunMany, Values } from './bulk-insert.js';
 import { MAX_ROW_WIDTH, registryRowTable, rowFunctionName, type RowTable } from './row-table.js';
 import type { Database } from './schema.js';
@@ -63,6 +72,34 @@ function keepPrivate(dataDir: string, file: string): void {
   }
 }
 
+/**
+ * Transactions that take the write lock when they begin (`BEGIN IMMEDIATE`). A deferred transaction that reads and
+ * then writes while another process (the CLI beside `autoir serve`) has written since cannot wait for the lock — it
+ * fails at once with "database is locked"; an immediate one waits (busy_timeout) and then sees the latest data.
+ */
+function immediate(dialect: Dialect): Dialect {
+  return {
+    createDriver: () => {
+      const driver = dialect.createDriver();
+      return new Proxy(driver, {
+        get(target, property, receiver) {
+          if (property === 'beginTransaction')
+            return async (connection: DatabaseConnection) => {
+              await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+            };
+          const value = Reflect.get(target, property, receiver) as unknown;
+          return typeof value === 'function'
+            ? (value as (...args: unknown[]) => unknown).bind(target)
+            : value;
+        },
+      }) as Driver;
+    },
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+  };
+}
+
 export interface SqliteOptions {
   /** Directory holding `autoir.db`; created when missing. `:memory:` for a throwaway in-memory store. */
   readonly dataDir: string;
@@ -92,7 +129,7 @@ export function createSqliteKysely(options: SqliteOptions): {
   raw.pragma('mmap_size = 268435456');
   raw.pragma('temp_store = memory');
   const database = withStatementCache(raw);
-  const db = new Kysely<Database>({ dialect: textSafe(new SqliteDialect({ database })) });
+  const db = new Kysely<Database>({ dialect: textSafe(immediate(new SqliteDialect({ database }))) });
   // Bulk inserts run on the same connection, inside whatever transaction Kysely has open on it.
   const lastRowid = raw.prepare('select last_insert_rowid() as id').pluck();
   const runMany: RunMany = (sqlText, rows, rowids) => {

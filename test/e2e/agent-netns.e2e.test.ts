@@ -10,12 +10,13 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { throwawayCertificate } from '../../bench/certificate.js';
 import { until } from '../helpers/until.js';
+import { plantMiner } from '../helpers/agent.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -24,6 +25,7 @@ const ns = { server: `ar-srv-${suffix}`, host: `ar-host-${suffix}`, outside: `ar
 const SERVER_IP = '10.77.0.1';
 const OUTSIDE_IP = '10.78.0.1';
 const PORT = 8781;
+const cron = `/etc/cron.d/autoir-e2e-${suffix}`;
 
 function missing(): string | undefined {
   if (process.getuid?.() !== 0) return 'run as root (network namespaces and nftables need it)';
@@ -154,6 +156,7 @@ describe('the host agent isolating a host in its own network namespace', () => {
     for (const child of children) child.kill('SIGKILL');
     for (const name of Object.values(ns ?? {})) spawnSync('ip', ['netns', 'del', name]);
     if (work) rmSync(work, { recursive: true, force: true });
+    rmSync(cron, { force: true });
   });
 
   const agents = () =>
@@ -208,4 +211,85 @@ describe('the host agent isolating a host in its own network namespace', () => {
     expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(true);
     expect(actionStatus(isolate.id)).toBe('undone');
   }, 180_000);
+  it('contains what an investigation on the host finds: approved, the host is isolated (the policy allow list kept), the process stopped, the file quarantined, the cron line removed', async () => {
+    const [enrolled] = agents();
+    const hostname = enrolled!.deviceKey.slice('device:'.length);
+    autoir(['policy', 'set', 'isolation.allow', '["10.99.0.0/24"]']);
+    // A "miner" of the test's own, running from a hidden temp folder, restarted by a cron line.
+    const miner = path.join(work, '.cache', 'kdevtmpfsi');
+    const { sha256, running, exited } = plantMiner(miner, 900);
+    children.push(running);
+    const line = `@reboot root ${miner} 900`;
+    writeFileSync(cron, `${line}\n`, { mode: 0o644 });
+    await until('the miner running', () => (existsSync(`/proc/${running.pid}/exe`) ? true : undefined));
+    const alert = path.join(work, 'alert.json');
+    writeFileSync(
+      alert,
+      JSON.stringify({
+        source: 'edr',
+        sourceRef: `miner-${suffix}`,
+        title: 'Coin miner running from a hidden folder',
+        severity: 'high',
+        category: 'malware',
+        createdAt: new Date().toISOString(),
+        entities: [
+          { type: 'device', hostname, roles: ['compromised'] },
+          { type: 'file', sha256, path: miner, device: hostname },
+          {
+            type: 'process',
+            device: hostname,
+            pid: running.pid,
+            imagePath: miner,
+            commandLine: `${miner} 900`,
+          },
+        ],
+      }),
+    );
+    autoir(['indicators', 'add', 'block', `file:sha256:${sha256}`, '--title', 'coin miner']);
+    autoir(['ingest', alert]);
+
+    type Listed = { id: string; type: string; status: string; resultDetails: Record<string, unknown> | null };
+    const list = () => (JSON.parse(autoir(['actions', 'list', '--json'])) as { items: Listed[] }).items;
+    // The package is collected at once (it only reads); what it shows brings the cron line in.
+    const pending = await until(
+      'isolate, stop, quarantine and remove-persistence proposals',
+      () => {
+        const items = list().filter((action) => action.status === 'pendingApproval');
+        const types = items.map((action) => action.type).sort();
+        return types.join() === 'isolateDevice,killProcess,quarantineFile,removePersistence'
+          ? items
+          : undefined;
+      },
+      60_000,
+    );
+    expect(list().find((action) => action.type === 'collectInvestigationPackage')?.status).toBe('succeeded');
+    for (const action of pending) autoir(['actions', 'approve', action.id, '--comment', 'contain the miner']);
+    await until(
+      'every approved action applied on the host',
+      () => (pending.every((action) => actionStatus(action.id) === 'succeeded') ? true : undefined),
+      60_000,
+    );
+
+    expect(table()).toBe(true);
+    expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(false);
+    expect(reachable(`https://${SERVER_IP}:${PORT}/api/v1/health`)).toBe(true);
+    const isolate = pending.find((action) => action.type === 'isolateDevice')!;
+    const details = (JSON.parse(autoir(['actions', 'show', isolate.id, '--json'])) as Listed).resultDetails;
+    expect(details?.allowed).toContain('10.99.0.0/24');
+    expect(
+      spawnSync('ip', inNs(ns.host, 'nft', ['list', 'table', 'inet', 'autoir_isolation']), {
+        encoding: 'utf8',
+      }).stdout,
+    ).toContain('10.99.0.0/24');
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(miner)).toBe(false);
+    expect(readFileSync(cron, 'utf8')).not.toContain(miner);
+
+    // Cleaned, the host is released.
+    const [release] = JSON.parse(
+      autoir(['actions', 'undo', isolate.id, '--comment', 'cleaned', '--json']),
+    ) as { id: string }[];
+    await until('the release', () => (actionStatus(release!.id) === 'succeeded' ? true : undefined));
+    expect(reachable(`http://${OUTSIDE_IP}:8080/`)).toBe(true);
+  }, 240_000);
 });

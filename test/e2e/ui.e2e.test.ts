@@ -91,6 +91,7 @@ beforeAll(async () => {
   autoir(['ingest', lsassCampaign01]);
   autoir(['run', '--until-idle']);
   autoir(['users', 'add', 'alice', '--role', 'responder', '--password-stdin'], `${PASSWORD}\n`);
+  autoir(['users', 'add', 'ada', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
   viewerToken =
     /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'viewer', '--name', 'viewer']))?.[0] ?? '';
   expect(viewerToken).not.toBe('');
@@ -198,6 +199,43 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     });
     expect(refused.status()).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTOIR_E_FORBIDDEN');
+    await context.close();
+  });
+  it('shows an admin the hosts’ agents: an enrollment token made in the UI enrolls a real agent, online, then revoked', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'ada', password: PASSWORD });
+    await page.goto(`${url}/settings?tab=agents`);
+    await page.getByText('No agent enrolled yet').waitFor();
+    await page.getByRole('button', { name: 'Create enrollment token' }).click();
+    const token = await page.getByRole('status').locator('code').first().textContent();
+    expect(token).toMatch(/^autoir_enroll_/);
+    const state = mkdtempSync(path.join(base, 'agent-'));
+    const agent = spawn(
+      process.execPath,
+      [bin, 'agent', '--server', url, '--enroll', token as string, '--state', state],
+      {
+        stdio: 'ignore',
+      },
+    );
+    try {
+      const row = page.getByRole('table', { name: 'Agents' }).locator('tbody tr').first();
+      await expect
+        .poll(
+          async () => {
+            await page.reload();
+            return row.locator('[data-value="online"]').count();
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(1);
+      expect(await row.textContent()).toContain(`device:${os.hostname().toLowerCase()}`);
+      await shot(page, 'agents');
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await expect.poll(() => row.locator('[data-value="revoked"]').count(), { timeout: 10_000 }).toBe(1);
+    } finally {
+      agent.kill('SIGTERM');
+    }
     await context.close();
   });
 });

@@ -101,6 +101,7 @@ export type Action = Json<'getAction'>;
 export type ActionType = Json<'listActionTypes'>['items'][number];
 export type Dashboard = Json<'getDashboard'>;
 export type DeviceGroup = Json<'listDeviceGroups'>[number];
+export type Agent = Json<'listAgents'>['items'][number];
 export type Indicator = Json<'listIndicators'>['items'][number];
 export type Tag = Json<'listTags'>[number];
 export type Connector = Json<'listConnectors'>[number];

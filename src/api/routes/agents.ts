@@ -1,3 +1,37 @@
+/** Store a package's events; what was stored, for the action's result. */
+async function storePackage(
+  store: Store,
+  collected: unknown,
+  deviceKey: string,
+  actionId: string,
+  now: Date,
+): Promise<Record<string, unknown>> {
+  const parsed = packageSchema.safeParse(collected);
+  if (!parsed.success)
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `details.package: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      { location: { field: `details.package.${parsed.error.issues[0]?.path.join('.')}` } },
+    );
+  const { events, skipped } = packageEvents(parsed.data, deviceKey, actionId);
+  const written = await store.events.insertPrepared(events, now);
+  const pack = parsed.data;
+  return {
+    package: {
+      collectedAt: pack.collectedAt,
+      processes: pack.processes.length,
+      sockets: pack.sockets.length,
+      sessions: pack.sessions.length,
+      autostart: pack.autostart.length,
+      recentFiles: pack.recentFiles.length,
+      problems: pack.problems.slice(0, 20),
+      events: written.inserted,
+      duplicates: written.duplicates,
+      skipped,
+    },
+  };
+}
+
 /**
  * Host agents over HTTP. Admins: create one-time enrollment tokens, list agents with who is online, revoke one.
  * Agents: trade an enrollment token for a credential of their own (`/api/v1/agent/enroll`), then heartbeat with
@@ -8,10 +42,82 @@ import type { FastifyRequest } from 'fastify';
 import { HEARTBEAT_INTERVAL_MS, type AgentIdentity } from '../../domain/agent.js';
 import { durationMs } from '../../domain/duration.js';
 import { AutoirError } from '../../domain/errors.js';
+import { packageEvents } from '../../ingest/agent-package.js';
 import { agentHeartbeat, agentView, createEnrollmentToken, enrollAgent } from '../../respond/agents.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
+
+const text = (max: number) => z.string().max(max);
+/** An investigation package (domain/agent.ts `InvestigationPackage`), bounded. */
+const packageSchema = z.object({
+  collectedAt: z.iso.datetime({ offset: true }),
+  processes: z
+    .array(
+      z.object({
+        pid: z.number().int().nonnegative(),
+        ppid: z.number().int().nonnegative().optional(),
+        startedAt: z.iso.datetime({ offset: true }),
+        exe: text(4096).optional(),
+        exeDeleted: z.boolean().optional(),
+        commandLine: text(8192).optional(),
+        user: text(256).optional(),
+        sha256: text(64).optional(),
+      }),
+    )
+    .max(10_000),
+  sockets: z
+    .array(
+      z.object({
+        protocol: z.enum(['tcp', 'udp']),
+        state: text(32),
+        localIp: text(64),
+        localPort: z.number().int(),
+        remoteIp: text(64).optional(),
+        remotePort: z.number().int().optional(),
+        pid: z.number().int().optional(),
+      }),
+    )
+    .max(10_000),
+  sessions: z
+    .array(
+      z.object({
+        user: text(256),
+        terminal: text(64).optional(),
+        from: text(256).optional(),
+        since: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .max(1000),
+  autostart: z
+    .array(
+      z.object({
+        kind: text(32),
+        name: text(4096),
+        path: text(4096),
+        command: text(8192),
+        program: text(4096).optional(),
+        sha256: text(64).optional(),
+        user: text(256).optional(),
+        line: text(8192).optional(),
+        modifiedAt: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .max(5000),
+  recentFiles: z
+    .array(
+      z.object({
+        path: text(4096),
+        size: z.number().nonnegative(),
+        modifiedAt: z.iso.datetime({ offset: true }),
+        sha256: text(64).optional(),
+        mode: z.number().int(),
+        uid: z.number().int(),
+      }),
+    )
+    .max(5000),
+  problems: z.array(text(1000)).max(200),
+});
 
 const identitySchema = z
   .object({
@@ -269,13 +375,33 @@ export function agentRoutes(store: Store): RouteSpec[] {
       async handler(context) {
         const now = new Date();
         const agent = await callingAgent(context.request, now);
+        const { package: collected, ...details } = context.body.details ?? {};
         const action = await store.transaction(async (inner) => {
           if (!(await inner.agents.complete(agent.id, context.params.id, now)))
             throw new AutoirError(
               'AUTOIR_E_NOT_FOUND',
               `agent ${agent.id} has no open task for ${context.params.id}`,
             );
-          return inner.actions.recordCallback(context.params.id, context.body, `agent:${agent.id}`, now);
+          const task = await inner.actions.get(context.params.id);
+          // An investigation package: stored as the device's events in the same transaction as the result, and
+          // the investigations that asked for it look again.
+          const stored =
+            task?.type === 'collectInvestigationPackage' && collected !== undefined
+              ? await storePackage(inner, collected, agent.deviceKey, context.params.id, now)
+              : undefined;
+          const recorded = await inner.actions.recordCallback(
+            context.params.id,
+            { ...context.body, details: { ...details, ...stored } },
+            `agent:${agent.id}`,
+            now,
+          );
+          if (stored && task)
+            await inner.investigations.reanalyze(
+              task.id,
+              [...new Set([task.targetKey, agent.deviceKey])],
+              now,
+            );
+          return recorded;
         });
         return { actionId: action.id, status: action.status };
       },

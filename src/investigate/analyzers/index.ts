@@ -8,6 +8,7 @@ import { signInAnalyzer, signInSourceAnalyzer } from './identity.js';
 import { mailClusterAnalyzer, mailMessageAnalyzer } from './mail.js';
 import { mailboxRulesAnalyzer } from './mailbox.js';
 import { urlAnalyzer } from './url.js';
+import { autostartAnalyzer, hostPackageAnalyzer } from './host.js';
 import { destinationAnalyzer, newlySeenAnalyzer } from './network.js';
 import { processBehaviourAnalyzer, processLineageAnalyzer } from './process.js';
 
@@ -29,6 +30,8 @@ export const analyzers: ReadonlyMap<string, Analyzer> = new Map(
     signInSourceAnalyzer,
     mailboxRulesAnalyzer,
     accountActivityAnalyzer,
+    hostPackageAnalyzer,
+    autostartAnalyzer,
   ].map((analyzer) => [analyzer.name, analyzer]),
 );
 

@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { type InvestigationStatus } from '../../domain/investigation.js';
 import { alertColumns, toAlertRecord } from '../alert-store.js';
 import type { Database } from '../schema.js';
-import { parseIncidentId, publicIncidentId, publicInvestigationId } from '../../domain/ids.js';
+import { parseActionId, parseIncidentId, publicIncidentId, publicInvestigationId } from '../../domain/ids.js';
 import type { EngineState } from '../../domain/investigation.js';
 import { newEvidence } from '../../domain/evidence.js';
 import type { InvestigationIntake } from '../../investigate/ports.js';
@@ -14,6 +14,36 @@ import type { Atomically } from '../query-helpers.js';
 import { afterAlertsJoined } from '../../domain/investigation-lifecycle.js';
 import type { InvestigationRow } from './rows.js';
 import { evidenceValues, toRecord } from './rows.js';
+
+/**
+ * Something new about an open investigation (alerts joined, telemetry arrived): it re-evaluates from its first
+ * step, and one waiting is queued again (domain/investigation-lifecycle.ts). `false` for a finished one.
+ */
+async function reevaluate(executor: Kysely<Database>, key: number, time: number): Promise<boolean> {
+  const row = await executor
+    .selectFrom('investigations')
+    .select(['status', 'state'])
+    .where('id', '=', key)
+    .executeTakeFirstOrThrow();
+  const joined = afterAlertsJoined(
+    row.status as InvestigationStatus,
+    JSON.parse(row.state) as EngineState,
+    time,
+  );
+  if (!joined) return false;
+  await executor
+    .updateTable('investigations')
+    .set({
+      step: joined.step,
+      status: joined.status,
+      state: JSON.stringify(joined.state),
+      updated_at: time,
+      ...(joined.requeue ? { queued_at: time } : {}),
+    })
+    .where('id', '=', key)
+    .execute();
+  return true;
+}
 
 export function intakeOperations(
   db: Kysely<Database>,
@@ -142,28 +172,34 @@ export function intakeOperations(
           .set({ investigated: 1 })
           .where('id', 'in', [...alertIds])
           .execute();
-        const row = await executor
-          .selectFrom('investigations')
-          .select(['status', 'state'])
-          .where('id', '=', key)
-          .executeTakeFirstOrThrow();
-        const joined = afterAlertsJoined(
-          row.status as InvestigationStatus,
-          JSON.parse(row.state) as EngineState,
-          time,
-        );
-        if (!joined) return;
-        await executor
-          .updateTable('investigations')
-          .set({
-            step: joined.step,
-            status: joined.status,
-            state: JSON.stringify(joined.state),
-            updated_at: time,
-            ...(joined.requeue ? { queued_at: time } : {}),
-          })
-          .where('id', '=', key)
+        await reevaluate(executor, key, time);
+      }),
+
+    reanalyze: (actionId, entityKeys, now) =>
+      atomically(async (executor) => {
+        const actionKey = parseActionId(actionId);
+        if (actionKey === undefined || entityKeys.length === 0) return [];
+        const time = now.getTime();
+        const linked = await executor
+          .selectFrom('proposal_actions')
+          .select('investigation_id')
+          .distinct()
+          .where('action_id', '=', actionKey)
+          .orderBy('investigation_id')
           .execute();
+        const reopened: string[] = [];
+        for (const { investigation_id: key } of linked) {
+          // The same rule as alerts joining: re-evaluate from the first step; a finished one stays as it is.
+          if (!(await reevaluate(executor, Number(key), time))) continue;
+          await executor
+            .updateTable('investigation_evidence')
+            .set({ analyzed: 0 })
+            .where('investigation_id', '=', key)
+            .where('entity_key', 'in', [...entityKeys])
+            .execute();
+          reopened.push(publicInvestigationId(Number(key)));
+        }
+        return reopened;
       }),
 
     async markInvestigated(alertIds) {

@@ -172,6 +172,36 @@ export function queueOperations(
             .where('investigation_id', '=', key)
             .where('entity_key', 'in', removed.slice(start, start + 200))
             .execute();
+        // What was proposed for a key merged away is now proposed for the key kept (unless that has its own), so
+        // proposing again for the kept key finds it rather than adding a second action for the same thing.
+        const keptFor = new Map<string, string>();
+        for (const evidence of latest.values())
+          for (const alias of evidence.aliases ?? []) keptFor.set(alias, evidence.key);
+        for (const gone of removed) {
+          const kept = keptFor.get(gone);
+          if (!kept) continue;
+          const moving = await executor
+            .selectFrom('proposed_actions')
+            .select(['id', 'type'])
+            .where('investigation_id', '=', key)
+            .where('target_key', '=', gone)
+            .execute();
+          for (const proposal of moving) {
+            const taken = await executor
+              .selectFrom('proposed_actions')
+              .select('id')
+              .where('investigation_id', '=', key)
+              .where('type', '=', proposal.type)
+              .where('target_key', '=', kept)
+              .executeTakeFirst();
+            if (!taken)
+              await executor
+                .updateTable('proposed_actions')
+                .set({ target_key: kept, evidence_key: kept })
+                .where('id', '=', proposal.id)
+                .execute();
+          }
+        }
         for (const action of commit.actions ?? [])
           await executor
             .insertInto('proposed_actions')

@@ -1,4 +1,4 @@
-/** Administration: automation levels and groups, tags, indicators, connectors, tokens and users. */
+/** Administration: automation levels and groups, tags, indicators, connectors, host agents, tokens and users. */
 import { useState, type FormEvent } from 'react';
 import {
   api,
@@ -13,6 +13,7 @@ import {
 import { Badge, ErrorBox, Panel, Tabs, useData } from '../components/ui';
 import { formatTime } from '../format';
 import { useSearchParams } from '../router';
+import { Agents } from './agents';
 
 const LEVELS = ['full', 'semiAll', 'semiCore', 'semiNonTemp', 'none'];
 const ROLES: Role[] = ['viewer', 'analyst', 'responder', 'admin'];
@@ -522,6 +523,7 @@ export function SettingsPage() {
           { id: 'groups', label: 'Automation and groups' },
           { id: 'indicators', label: 'Indicators' },
           { id: 'connectors', label: 'Connectors' },
+          { id: 'agents', label: 'Hosts and agents' },
           { id: 'access', label: 'Users and tokens' },
         ]}
         active={tab}
@@ -532,6 +534,7 @@ export function SettingsPage() {
         {tab === 'groups' && <Groups />}
         {tab === 'indicators' && <Indicators />}
         {tab === 'connectors' && <Connectors />}
+        {tab === 'agents' && <Agents />}
         {tab === 'access' && <Access />}
       </Panel>
     </section>
