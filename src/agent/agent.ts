@@ -4,13 +4,13 @@
  * each action — makes a crash or kill -9 harmless: a task done before the crash is reported again, not done again;
  * one interrupted mid-way is done again, which every operation tolerates (actions.ts). docs/agent.md.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type Https from 'node:https';
 import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
-import { carryOut, type TaskResult } from './actions.js';
-import { hostIdentity } from './host-linux.js';
-import { keepIsolated } from './isolation-linux.js';
+import type { TaskResult } from './actions.js';
+import { hostIdentity } from './identity.js';
 
 export interface AgentOptions {
   /** The autoir server: `https://autoir.corp.example`, or `http://` on loopback only. */
@@ -159,8 +159,11 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const problem = serverProblem(options.server);
   if (problem) throw new Error(problem);
   const state = await credentials(options);
-  // An isolated host stays isolated across restarts and reboots.
-  const isolated = await keepIsolated(options.stateDir);
+  // An isolated host stays isolated across restarts and reboots. (What the agent does on the host is loaded only
+  // when there is something to do: an idle agent stays small.)
+  const isolated = existsSync(path.join(options.stateDir, 'isolation.json'))
+    ? await (await import('./isolation-linux.js')).keepIsolated(options.stateDir)
+    : undefined;
   if (isolated)
     options.log(
       `isolated since ${isolated.since} (${isolated.actionId}): only ${isolated.allowed.join(', ')}`,
@@ -223,6 +226,7 @@ async function handle(
   if (entry?.state !== 'done') {
     if (!entry) await writeJson(file, { state: 'started' } satisfies Journal);
     else options.log(`${actionId}: interrupted before, carrying it out again`);
+    const { carryOut } = await import('./actions.js');
     const result = await carryOut(request, { stateDir: options.stateDir, server: options.server });
     entry = { state: 'done', result };
     await writeJson(file, entry);

@@ -1,5 +1,5 @@
 /**
- * What the agent does on a Linux host, as typed operations (never a shell string): identify the host, end a
+ * What the agent does on a Linux host, as typed operations (never a shell string): end a
  * process only when pid, start time and program all match, move a file into the quarantine and back with its
  * bytes, mode, owner and times.
  */
@@ -18,29 +18,10 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { AgentIdentity } from '../domain/agent.js';
 
 /** Clock ticks per second of /proc/<pid>/stat's start time (USER_HZ: 100 on every Linux architecture in use). */
 const USER_HZ = 100;
-
-export async function hostIdentity(version: string): Promise<AgentIdentity> {
-  const hostname = os.hostname();
-  const machineId = (await readFile('/etc/machine-id', 'utf8').catch(() => '')).trim() || undefined;
-  const addresses = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((entry) => entry && !entry.internal)
-    .map((entry) => (entry as os.NetworkInterfaceInfo).address);
-  return {
-    hostname: hostname.split('.')[0] as string,
-    ...(hostname.includes('.') ? { fqdn: hostname } : {}),
-    os: `${os.platform()} ${os.release()}`,
-    version,
-    ...(machineId ? { machineId } : {}),
-    addresses: [...new Set(addresses)].slice(0, 64),
-  };
-}
 
 /** A running process as /proc shows it: its program and when it started (epoch ms). */
 export async function processInfo(
