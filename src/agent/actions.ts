@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionRequest } from '../respond/ports.js';
-import { processInfo, quarantine, restore } from './host-linux.js';
+import { descendantsOf, processInfo, quarantine, restore } from './host-linux.js';
 import { ISOLATION_TABLE, isolate, release } from './isolation-linux.js';
 import { collectPackage } from './collect-linux.js';
 import { persistenceTarget } from '../domain/persistence.js';
@@ -64,11 +64,22 @@ async function killProcess(request: ActionRequest, quarantineDir: string): Promi
       status: 'failed',
       message: `killProcess needs the process's start time or program as well as pid ${pid}: a pid alone may name another process`,
     };
+  // The tree, when asked: stopped first so that it starts no more children, then every descendant (each started
+  // after it: an older process under a reused pid is no child of it), then the process itself.
+  const tree = parameters.tree === true || parameters.tree === 'true';
+  if (tree) process.kill(pid, 'SIGSTOP');
+  const descendants = tree ? await descendantsOf(pid, found.startedAt) : [];
+  for (const child of descendants) process.kill(child, 'SIGKILL');
   process.kill(pid, 'SIGKILL');
   return {
     status: 'succeeded',
-    message: `killed pid ${pid} (${found.exe ?? 'unknown program'}, started ${new Date(found.startedAt).toISOString()})`,
-    details: { pid, exe: found.exe, startedAt: new Date(found.startedAt).toISOString() },
+    message: `killed pid ${pid} (${found.exe ?? 'unknown program'}, started ${new Date(found.startedAt).toISOString()})${tree ? ` and its ${descendants.length} descendants` : ''}`,
+    details: {
+      pid,
+      exe: found.exe,
+      startedAt: new Date(found.startedAt).toISOString(),
+      ...(tree ? { descendants } : {}),
+    },
   };
 }
 

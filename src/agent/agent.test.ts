@@ -27,6 +27,7 @@ import { requestAction, undoActions } from '../respond/action-center.js';
 import { executePending } from '../respond/executor.js';
 import type { ActionRecord, ActionType } from '../domain/action.js';
 import { loopbackAgent, type LoopbackAgent } from '../../test/helpers/agent.js';
+import { descendantsOf, processInfo } from './host-linux.js';
 
 describe.each(backends)('the host agent on this host, with a server on %s', (dialect) => {
   let t: TestStore;
@@ -103,6 +104,31 @@ describe.each(backends)('the host agent on this host, with a server on %s', (dia
     } finally {
       victim.kill('SIGKILL');
       bystander.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('kills a process tree when asked: the process and every descendant', async () => {
+    const agent = await start();
+    const shell = spawn('sh', ['-c', 'sleep 303 & sleep 304 & wait'], { stdio: 'ignore' });
+    try {
+      const children = await until('the shell’s children', async () => {
+        const found = await descendantsOf(shell.pid as number, 0);
+        return found.length === 2 ? found : undefined;
+      });
+      const started = (await processInfo(shell.pid as number))?.startedAt as number;
+      const killed = await carriedOut(
+        await request('killProcess', `process:${agent.deviceKey.slice(7)}:${shell.pid}`, agent.deviceKey, {
+          pid: shell.pid,
+          startedAt: new Date(started).toISOString(),
+          tree: true,
+        }),
+      );
+      expect(killed.status, JSON.stringify(killed)).toBe('succeeded');
+      expect([...(killed.resultDetails?.descendants as number[])].sort()).toEqual([...children].sort());
+      for (const pid of [shell.pid as number, ...children])
+        await until(`pid ${pid} gone`, async () => ((await processInfo(pid)) ? undefined : true));
+    } finally {
+      shell.kill('SIGKILL');
     }
   }, 60_000);
 

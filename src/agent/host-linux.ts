@@ -10,6 +10,7 @@ import {
   chown,
   copyFile,
   mkdir,
+  readdir,
   readFile,
   readlink,
   rename,
@@ -35,6 +36,28 @@ export async function processInfo(
   const btime = Number(/^btime (\d+)$/m.exec(await readFile('/proc/stat', 'utf8'))?.[1]);
   const exe = await readlink(`/proc/${pid}/exe`).catch(() => undefined);
   return { exe, startedAt: btime * 1000 + (ticks * 1000) / USER_HZ };
+}
+
+/** Every process below `pid` (children, their children…) that started no earlier than it (epoch ms). */
+export async function descendantsOf(pid: number, startedAt: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) continue;
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+  }
+  const found: number[] = [];
+  const queue = [...(children.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const next = queue.shift() as number;
+    const info = await processInfo(next);
+    if (!info || info.startedAt + 10 < startedAt) continue;
+    found.push(next);
+    queue.push(...(children.get(next) ?? []));
+  }
+  return found;
 }
 
 export async function sha256Of(file: string): Promise<string> {
