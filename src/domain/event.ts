@@ -147,6 +147,15 @@ export function subjectKey(subject: string): string {
   return `mailSubject:${subject.trim().replace(/\s+/g, ' ').toLowerCase()}`;
 }
 
+/**
+ * The search term of a host agent's investigation packages (`agentpackage:web1.corp.example`, lower-case as search terms are): not an entity, but
+ * listed with the keys of every event of a device's packages, so that they are found without scanning the
+ * device's other telemetry.
+ */
+export function agentPackageKey(deviceKey: string): string {
+  return `agentpackage:${deviceKey.slice('device:'.length)}`;
+}
+
 /** Collects entity keys without repeats, skipping absent ones. */
 export class KeySet {
   private readonly seen = new Set<string>();

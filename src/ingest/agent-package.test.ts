@@ -75,6 +75,8 @@ describe('an investigation package as events of its device', () => {
       expect(event.values[eventAt.device_key]).toBe('device:web1.corp.example');
       expect(event.values[eventAt.format]).toBe('agent');
       expect(JSON.parse(event.values[eventAt.details] as string)).toMatchObject({ package: 'act_7' });
+      // Found by the packages' own search term, without reading the device's other telemetry.
+      expect(JSON.parse(event.values[eventAt.keys] as string)).toContain('agentpackage:web1.corp.example');
     }
   });
 

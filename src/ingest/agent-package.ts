@@ -7,7 +7,7 @@
  * skipped, never sinks the package.
  */
 import type { InvestigationPackage } from '../domain/agent.js';
-import type { EventDraft } from '../domain/event.js';
+import { agentPackageKey, type EventDraft } from '../domain/event.js';
 import { createProcess } from '../domain/entity-builders.js';
 import { EventBuilder } from './event-builder.js';
 import { EventRefs, prepareEvent } from './prepare-event.js';
@@ -47,6 +47,7 @@ export function packageEvents(
         kind,
       });
       event.device(host);
+      event.keys.add(agentPackageKey(deviceKey));
       const details = fill(event) ?? {};
       const draft = { ...event.build(), details: { ...details, package: actionId } };
       events.push(prepareEvent(draft, JSON.stringify({ [section]: entry, package: actionId }), refs));

@@ -12,7 +12,7 @@ import {
   createService,
 } from '../../domain/entity-builders.js';
 import type { DeviceEntity, ScheduledTaskEntity, ServiceEntity } from '../../domain/entity.js';
-import type { EventRecord } from '../../domain/event.js';
+import { agentPackageKey, type EventRecord } from '../../domain/event.js';
 import type { Finding } from '../../domain/evidence.js';
 import { fileName, isUnixSystemPath } from '../../domain/os-paths.js';
 import { finding, nothing, type Analyzer, type AnalysisContext, type RelatedEntity } from './analyzer.js';
@@ -34,7 +34,11 @@ async function newestPackage(
   deviceKey: string,
   kinds: EventRecord['kind'][],
 ): Promise<EventRecord[]> {
-  const page = await context.events.searchEvents({ deviceKey, kinds }, { limit: 2000 });
+  // By the packages' own search term: the device's other telemetry is never read.
+  const page = await context.events.searchEvents(
+    { entityKeys: [agentPackageKey(deviceKey)], kinds },
+    { limit: 2000 },
+  );
   const mine = page.items.filter((event) => event.format === AGENT_FORMAT);
   const newest = mine.reduce<EventRecord | undefined>(
     (best, event) => (!best || event.ingestedAt > best.ingestedAt ? event : best),
