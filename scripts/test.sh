@@ -23,6 +23,9 @@ fi
 if ! command -v nft >/dev/null || ! command -v ip >/dev/null; then
   packages+=(nftables iproute2) # the host agent isolates a host made of network namespaces
 fi
+if ! command -v unbound >/dev/null || ! command -v unbound-control >/dev/null; then
+  packages+=(unbound) # the blocklist feeds' RPZ zone, loaded by a real resolver
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi

@@ -30,7 +30,9 @@ describe.each(backends)('the action center over HTTP on %s', (dialect) => {
       'quarantineFile',
       'removePersistence',
       'softDeleteEmail',
+      'blockUrl',
       'disableUser',
+      'blockIp',
     ]);
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/actions/types' })).statusCode).toBe(401);
   });

@@ -88,6 +88,14 @@ const matrix: MatrixCase[] = routes.flatMap((route) =>
         caller,
         expected: 'unauthenticated',
       };
+    // The blocklist feeds take only a feed token (read-only, for firewalls and resolvers).
+    if (route.role === null && route.path.startsWith('/feeds/'))
+      return {
+        sentence: `${name} takes only a feed token: it refuses ${caller === 'none' ? 'a caller without one' : `${article(caller)} ${caller}'s API token`} with 401`,
+        route,
+        caller,
+        expected: 'unauthenticated',
+      };
     if (route.role === null)
       return {
         sentence: `${name} needs no token: it answers ${caller === 'none' ? 'a caller without one' : `${article(caller)} ${caller}`}`,

@@ -64,6 +64,9 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/dashboard',
       '/api/v1/device-groups',
       '/api/v1/device-groups/{name}',
+      '/api/v1/feeds',
+      '/api/v1/feeds/tokens',
+      '/api/v1/feeds/tokens/{id}/revoke',
       '/api/v1/health',
       '/api/v1/incidents',
       '/api/v1/incidents/{id}',
@@ -89,6 +92,10 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/user-groups/{name}',
       '/api/v1/users',
       '/api/v1/users/{name}',
+      '/feeds/domain.txt',
+      '/feeds/ip.txt',
+      '/feeds/rpz.zone',
+      '/feeds/url.txt',
     ]);
     expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('analyst');
     const parameters = document.paths['/api/v1/alerts'].get.parameters.map(

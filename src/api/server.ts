@@ -45,6 +45,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { tagRoutes } from './routes/tags.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { agentRoutes } from './routes/agents.js';
+import { feedRoutes } from './routes/feeds.js';
 import { isSecureRequest, sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { streamRoutes } from './routes/stream.js';
@@ -150,6 +151,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ...auditRoutes(options.store),
     ...tokenRoutes(options.store),
     ...agentRoutes(options.store),
+    ...feedRoutes(options.store),
     ...sessionRoutes(options.store, sessions, options.oidc),
     ...userRoutes(options.store),
     ...dashboardRoutes(options.store),

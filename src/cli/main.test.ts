@@ -92,6 +92,34 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect((await cli(['agents', 'revoke', 'agt_none'])).code).toBe(2);
   });
 
+  it('creates a feed token, blocks an address with no connector configured, serves it in the feed, and drops it on undo', async () => {
+    const created = await cli(['feeds', 'token', 'create', '--name', 'pa-edge', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.json()).toMatchObject({ token: expect.stringMatching(/^autoir_feed_/), name: 'pa-edge' });
+    const block = await cli([
+      'actions',
+      'create',
+      '--type',
+      'blockIp',
+      '--target',
+      'ip:203.0.113.9',
+      '--json',
+    ]);
+    expect(block.code, block.stderr).toBe(0);
+    const { id } = block.json() as { id: string };
+    expect((await cli(['run', '--until-idle'])).code).toBe(0);
+    expect(((await cli(['actions', 'show', id, '--json'])).json() as { status: string }).status).toBe(
+      'succeeded',
+    );
+    expect((await cli(['feeds', 'show', '--json'])).json()).toMatchObject({
+      items: [{ kind: 'ip', value: '203.0.113.9', actionId: id }],
+    });
+    expect((await cli(['actions', 'undo', id, '--comment', 'false positive'])).code).toBe(0);
+    expect((await cli(['run', '--until-idle'])).code).toBe(0);
+    expect((await cli(['feeds', 'show'])).stdout).toBe('nothing blocked\n');
+    expect((await cli(['feeds', 'token', 'list'])).stdout).toMatch(/pa-edge .* active/);
+  });
+
   it('ingests the Graph alert once, however often it is sent, and lists it in the documented JSON shape', async () => {
     const first = await cli(['ingest', graphFile, '--json']);
     expect(first.code).toBe(0);

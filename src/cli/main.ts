@@ -26,6 +26,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerTagCommands } from './commands/tags.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerAgentCommands } from './commands/agents.js';
+import { registerFeedCommands } from './commands/feeds.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkCommands } from './commands/work.js';
@@ -54,6 +55,7 @@ const commandModules: readonly ((program: Command, context: CliContext) => void)
   registerUserCommands,
   registerTokenCommands,
   registerAgentCommands,
+  registerFeedCommands,
   registerAgentCommand,
 ];
 

@@ -26,12 +26,14 @@ export const actionTypes = [
   'restoreEmail',
   'blockSender',
   'blockUrl',
+  'unblockUrl',
   'removeInboxRule',
   'disableUser',
   'enableUser',
   'resetPassword',
   'revokeSessions',
   'blockIp',
+  'unblockIp',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 
@@ -42,6 +44,8 @@ export const undoOf: Partial<Record<ActionType, ActionType>> = {
   removePersistence: 'restorePersistence',
   softDeleteEmail: 'restoreEmail',
   disableUser: 'enableUser',
+  blockIp: 'unblockIp',
+  blockUrl: 'unblockUrl',
 };
 
 export const actionStatuses = [
@@ -248,6 +252,13 @@ export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
     email: false,
     title: 'Block URL',
   },
+  unblockUrl: {
+    targets: ['url', 'domain'],
+    scope: 'organization',
+    onFile: false,
+    email: false,
+    title: 'Unblock URL',
+  },
   removeInboxRule: {
     targets: ['mailbox'],
     scope: 'mailbox',
@@ -266,6 +277,13 @@ export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
     title: 'Revoke sessions',
   },
   blockIp: { targets: ['ip'], scope: 'organization', onFile: false, email: false, title: 'Block IP address' },
+  unblockIp: {
+    targets: ['ip'],
+    scope: 'organization',
+    onFile: false,
+    email: false,
+    title: 'Unblock IP address',
+  },
 };
 
 export function isActionType(value: unknown): value is ActionType {

@@ -46,6 +46,13 @@ export const policySchema = z
       })
       .partial()
       .strict(),
+    feeds: z
+      .object({
+        /** A block leaves the feeds this long after it took effect (it can be blocked again). */
+        expireAfter: duration,
+      })
+      .partial()
+      .strict(),
     isolation: z
       .object({
         /** Addresses (or CIDR ranges) an isolated host still reaches besides autoir: DNS, a jump host, the EDR cloud. */
@@ -89,6 +96,8 @@ export interface ResponsePolicy {
   readonly guardrails: Guardrails;
   readonly paths: PathLists;
   readonly execution: ExecutionPolicy;
+  /** How long a block stays in the feeds. */
+  readonly feeds: { readonly expireAfterMs: number };
   /** What an isolated host still reaches besides autoir (agents' `isolateDevice`). */
   readonly isolation: { readonly allow: readonly string[] };
   readonly notifications: {
@@ -101,6 +110,7 @@ export const defaultPolicyDocument = {
   approvalExpiry: '7d',
   execution: { maxAttempts: 5, backoff: '5s', maxBackoff: '5m', unreachableFor: '3d', callbackTimeout: '1h' },
   notifications: { webhook: null, digest: '5m' },
+  feeds: { expireAfter: '30d' },
 } as const;
 
 const ms = (text: string | undefined, fallback: string) => durationMs(text ?? fallback) as number;
@@ -128,6 +138,7 @@ export function resolvePolicy(document: PolicyDocument): ResponsePolicy {
       unreachableForMs: ms(document.execution?.unreachableFor, d.execution.unreachableFor),
       callbackTimeoutMs: ms(document.execution?.callbackTimeout, d.execution.callbackTimeout),
     },
+    feeds: { expireAfterMs: ms(document.feeds?.expireAfter, d.feeds.expireAfter) },
     isolation: { allow: document.isolation?.allow ?? [] },
     notifications: {
       webhook: document.notifications?.webhook ?? null,

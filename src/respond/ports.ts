@@ -362,6 +362,31 @@ export interface AgentRegistry {
   complete(agentId: string, actionId: string, now: Date): Promise<boolean>;
 }
 
+/** A read-only token for the blocklist feeds, as listed (never its value). */
+export interface FeedTokenRecord {
+  /** `ftk_<ulid>`. */
+  readonly id: string;
+  readonly name: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+/** Feed tokens, stored as SHA-256 of the token (audited). */
+export interface FeedTokenStore {
+  create(
+    input: { readonly name: string; readonly tokenHash: string },
+    by: string,
+    now: Date,
+  ): Promise<FeedTokenRecord>;
+  /** The token with this hash, if it is not revoked (its last use noted). */
+  use(tokenHash: string, now: Date): Promise<FeedTokenRecord | undefined>;
+  list(): Promise<FeedTokenRecord[]>;
+  /** Revoke one; `undefined` when there is no such token. */
+  revoke(id: string, by: string, now: Date): Promise<FeedTokenRecord | undefined>;
+}
+
 /** An action an agent is to carry out. */
 export interface AgentTask {
   readonly actionId: string;

@@ -13,6 +13,7 @@ import { createIncidentStore } from './incident-store.js';
 import { createInvestigationStore } from './investigation-store.js';
 import { createTokenStore } from './token-store.js';
 import { createAgentStore } from './agent-store.js';
+import { createFeedTokenStore } from './feed-token-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
@@ -55,6 +56,7 @@ function bind(
     investigations: createInvestigationStore(db, atomically),
     tokens: createTokenStore(db),
     agents: createAgentStore(db, atomically),
+    feedTokens: createFeedTokenStore(db, atomically),
     users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),

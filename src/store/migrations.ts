@@ -18,6 +18,7 @@ import { migration as m0012 } from './migrations/0012-connector-origin.js';
 import { migration as m0013 } from './migrations/0013-token-expiry.js';
 import { migration as m0014 } from './migrations/0014-evidence-aliases.js';
 import { migration as m0015 } from './migrations/0015-agents.js';
+import { migration as m0016 } from './migrations/0016-feeds.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0013_token_expiry': m0013,
   '0014_evidence_aliases': m0014,
   '0015_agents': m0015,
+  '0016_feeds': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,7 +12,7 @@ import type { UserStore } from './user-store.js';
 import type { AlertStore } from './alert-store.js';
 import type { EventStore } from './event-store.js';
 import type { TokenStore } from './token-store.js';
-import type { AgentRegistry } from '../respond/ports.js';
+import type { AgentRegistry, FeedTokenStore } from '../respond/ports.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -28,6 +28,8 @@ export interface Store {
   readonly tokens: TokenStore;
   /** Host agents and their enrollment tokens. */
   readonly agents: AgentRegistry;
+  /** Read-only tokens for the blocklist feeds. */
+  readonly feedTokens: FeedTokenStore;
   /** Local accounts, browser sessions and failed sign-ins (the web UI). */
   readonly users: UserStore;
   readonly actions: ActionStore;

@@ -446,6 +446,17 @@ export interface CorrelationStateTable {
   generation: number;
 }
 
+/** A read-only token for the blocklist feeds (stored hashed). */
+export interface FeedTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_by: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 /** A one-time enrollment token for a host agent (stored hashed); used once, within its lifetime. */
 export interface AgentEnrollmentsTable {
   id: string;
@@ -496,6 +507,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   agents: AgentsTable;
   agent_enrollments: AgentEnrollmentsTable;
+  feed_tokens: FeedTokensTable;
   agent_tasks: AgentTasksTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -80,6 +80,8 @@ const valid: Record<string, unknown> = {
     identity: { hostname: 'web1', os: 'linux 6.1', version: '0.1.0', addresses: ['10.0.0.21'] },
   },
   'POST /api/v1/agent/tasks/{id}/result': { status: 'succeeded', message: 'done' },
+  'POST /api/v1/feeds/tokens': { name: 'pa-edge' },
+  'POST /api/v1/feeds/tokens/{id}/revoke': {},
 };
 
 const paramValues = {
