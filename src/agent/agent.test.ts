@@ -250,6 +250,22 @@ describe.each(backends)('the host agent on this host, with a server on %s', (dia
     );
     expect(elsewhere.status).toBe('failed');
     expect(elsewhere.resultMessage).toMatch(/not an autostart place/);
+    // An authorized_keys that links elsewhere: the file linked to is no autostart place, and stays as it is.
+    const victim = path.join(work, 'victim.txt');
+    writeFileSync(victim, 'keep me\n');
+    const keys = path.join(work, 'mallory/.ssh/authorized_keys');
+    mkdirSync(path.dirname(keys), { recursive: true });
+    symlinkSync(victim, keys);
+    const linked = await carriedOut(
+      await request('removePersistence', `file:path:${host}:${keys}`, agent.deviceKey, {
+        type: 'file',
+        path: keys,
+        line: 'keep me',
+      }),
+    );
+    expect(linked.status).toBe('failed');
+    expect(linked.resultMessage).toMatch(/links to .*victim\.txt, which is not an autostart place/);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
   }, 60_000);
 
   it('leaves an action for an offline agent waiting as pendingResource, and runs it when the agent is back', async () => {

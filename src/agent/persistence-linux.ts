@@ -15,6 +15,7 @@ import {
   readdir,
   readFile,
   readlink,
+  realpath,
   rename,
   rm,
   stat,
@@ -173,8 +174,13 @@ export async function removePersistence(
     };
 
   if (target.line !== undefined) {
+    // A link is followed only to another autostart place: a planted `authorized_keys` → `/etc/passwd` link must not
+    // make autoir edit /etc/passwd.
+    const real = await realpath(file);
+    if (real !== file && !linuxPersistenceLocation(real))
+      throw new Error(`${file} links to ${real}, which is not an autostart place: left as it is`);
     const wanted = target.line.trim();
-    const lines = (await readFile(file, 'utf8')).split('\n');
+    const lines = (await readFile(real, 'utf8')).split('\n');
     const taken = lines.flatMap((text, index) => (text.trim() === wanted ? [{ index, text }] : []));
     if (taken.length === 0)
       return {
@@ -183,9 +189,9 @@ export async function removePersistence(
         removedAt,
         nothing: `no such line in ${file} (already removed)`,
       };
-    const result: RemovedPersistence = { kind: location.kind, path: file, lines: taken, removedAt };
+    const result: RemovedPersistence = { kind: location.kind, path: real, lines: taken, removedAt };
     await writeFile(record, JSON.stringify(result), { mode: 0o600 });
-    await replaceContent(file, lines.filter((text) => text.trim() !== wanted).join('\n'));
+    await replaceContent(real, lines.filter((text) => text.trim() !== wanted).join('\n'));
     return result;
   }
 
