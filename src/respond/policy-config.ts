@@ -11,6 +11,10 @@ import { AutoirError } from '../domain/errors.js';
 import { defaultGuardrails, defaultPathLists, type Guardrails, type PathLists } from '../domain/policy.js';
 import type { PolicySettings } from './ports.js';
 
+/** How a notification webhook's body reads: autoir's JSON, or what a chat's incoming webhook takes. */
+export const notificationFormats = ['autoir', 'slack', 'mattermost', 'teams'] as const;
+export type NotificationFormat = (typeof notificationFormats)[number];
+
 const duration = z.string().refine((text) => durationMs(text) !== undefined, {
   message: 'expected a duration like 30s, 15m, 1h or 7d',
 });
@@ -70,10 +74,17 @@ export const policySchema = z
       .object({
         /** Pending actions are announced here, one digest per window. */
         webhook: z
-          .object({ url: z.url(), secret: z.string().min(16) })
+          .object({
+            url: z.url(),
+            secret: z.string().min(16),
+            /** `autoir` (JSON with every action), or a chat's incoming-webhook shape with a readable text. */
+            format: z.enum(notificationFormats).optional(),
+          })
           .strict()
           .nullable(),
         digest: duration,
+        /** The web UI's address, for links in messages (`https://autoir.corp.example`). */
+        uiUrl: z.url().optional(),
       })
       .partial()
       .strict(),
@@ -101,8 +112,13 @@ export interface ResponsePolicy {
   /** What an isolated host still reaches besides autoir (agents' `isolateDevice`). */
   readonly isolation: { readonly allow: readonly string[] };
   readonly notifications: {
-    readonly webhook: { readonly url: string; readonly secret: string } | null;
+    readonly webhook: {
+      readonly url: string;
+      readonly secret: string;
+      readonly format?: NotificationFormat;
+    } | null;
     readonly digestMs: number;
+    readonly uiUrl?: string;
   };
 }
 
@@ -143,6 +159,7 @@ export function resolvePolicy(document: PolicyDocument): ResponsePolicy {
     notifications: {
       webhook: document.notifications?.webhook ?? null,
       digestMs: ms(document.notifications?.digest, d.notifications.digest),
+      ...(document.notifications?.uiUrl ? { uiUrl: document.notifications.uiUrl.replace(/\/+$/, '') } : {}),
     },
   };
 }

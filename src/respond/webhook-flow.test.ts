@@ -235,4 +235,60 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
     });
     expect(received).toHaveLength(1);
   });
+  it.each(['slack', 'mattermost', 'teams'] as const)(
+    'announces pending actions to a %s incoming webhook as a message a person reads, with a link to decide',
+    async (format) => {
+      await t.store.policy.setSetting(
+        'policy',
+        {
+          notifications: {
+            webhook: { url: `${url()}/chat`, secret: SECRET, format },
+            digest: '1m',
+            uiUrl: 'https://autoir.corp.example/',
+          },
+        },
+        'test',
+        new Date(),
+      );
+      const created = new Date();
+      await t.store.actions.create(
+        {
+          ...draft('isolateDevice', 'device:mkt01.corp.example'),
+          reasons: ['device:mkt01.corp.example is malicious (score 70): isolate the device'],
+          decision: { outcome: 'wait', by: 'policy', rule: 'r' },
+        },
+        created,
+      );
+      respond = () => ({ status: 200 });
+      expect(
+        await notifyPending(
+          t.store,
+          webhookNotifications(loopback),
+          () => new Date(created.getTime() + 60_000),
+        ),
+      ).toEqual({ notified: 1 });
+      const body = received[0]?.body as Record<string, unknown>;
+      const text =
+        format === 'teams'
+          ? ((body.attachments as { content: { body: { text: string }[] } }[])[0]?.content.body ?? [])
+              .map((block) => block.text)
+              .join('\n')
+          : (body.text as string);
+      if (format === 'teams')
+        expect(body).toMatchObject({
+          type: 'message',
+          attachments: [
+            { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard' } },
+          ],
+        });
+      else expect(Object.keys(body)).toEqual(['text']);
+      expect(text).toBe(
+        [
+          'autoir: 1 new actions wait for approval (1 in all): 1 isolateDevice',
+          '• Isolate device — device:mkt01.corp.example (act_1): device:mkt01.corp.example is malicious (score 70): isolate the device',
+          'Decide in the action center: https://autoir.corp.example/actions',
+        ].join('\n'),
+      );
+    },
+  );
 });
