@@ -10,6 +10,7 @@
  */
 import type { ExecutionPolicy, ResponsePolicy } from './policy-config.js';
 import { loadPolicy } from './policy-config.js';
+import { feedsConnector } from './feeds.js';
 import type { ActionRecord } from '../domain/action.js';
 import type {
   ActionOutcome,
@@ -22,7 +23,6 @@ import type {
 } from './ports.js';
 import { connectorFor } from './routing.js';
 import { agentActionTypes, isOnline, type AgentRecord } from '../domain/agent.js';
-import { feedEntry } from '../domain/feeds.js';
 
 export interface ExecutorOptions {
   readonly worker: string;
@@ -125,7 +125,8 @@ export async function executePending(
 ): Promise<ExecutionSummary> {
   const summary = { attempts: 0, succeeded: 0, failed: 0, retried: 0, pendingResource: 0, accepted: 0 };
   const { execution: policy, isolation } = await loadPolicy(store);
-  const configs = await options.connectors();
+  // autoir's own blocklist feeds come last: a configured connector that takes blocks is used first.
+  const configs = [...(await options.connectors()), feedsConnector];
   // The claim must outlive the slowest connector's call; 30 s of margin for the write that follows.
   const leaseMs = Math.max(30_000, ...configs.map((config) => connectorTimeout(config))) + 30_000;
   const concurrency = options.concurrency ?? 8;
@@ -174,9 +175,7 @@ export async function executePending(
       await store.actions.finishAttempt(
         action.key,
         options.worker,
-        viaAgent
-          ? `agent:${viaAgent.id}`
-          : (config?.name ?? (feedAction(action.type) ? BUILT_IN_FEEDS : null)),
+        viaAgent ? `agent:${viaAgent.id}` : (config?.name ?? null),
         result,
         options.now(),
       );
@@ -240,30 +239,6 @@ async function handToAgent(
   return attemptResult(outcome, action, policy, now);
 }
 
-/** The connector name of autoir's own blocklist feeds. */
-const BUILT_IN_FEEDS = 'feeds';
-const feedAction = (type: string) =>
-  type === 'blockIp' || type === 'blockUrl' || type === 'unblockIp' || type === 'unblockUrl';
-
-/**
- * A block no configured connector takes goes into autoir's own feeds (domain/feeds.ts), which firewalls and
- * resolvers fetch: it is in force — served — the moment the action succeeds, and out of them once it is undone.
- */
-function published(action: ActionRecord): AttemptResult {
-  const unblocking = action.type.startsWith('unblock');
-  const entry = feedEntry(
-    unblocking ? action.type.replace('unblock', 'block') : action.type,
-    action.targetKey,
-  );
-  if (typeof entry === 'string') return { status: 'failed', message: entry };
-  const where = `/feeds/${entry.kind}.txt${entry.kind === 'domain' ? ' and /feeds/rpz.zone' : ''}`;
-  return {
-    status: 'succeeded',
-    message: unblocking ? `${entry.value} is out of ${where}` : `${entry.value} is served in ${where}`,
-    details: { feed: entry.kind, entry: entry.value },
-  };
-}
-
 function connectorTimeout(config: ConnectorEntry): number {
   try {
     return config.connector().timeoutMs;
@@ -279,7 +254,6 @@ async function attempt(
   options: ExecutorOptions,
 ): Promise<AttemptResult> {
   const config = connectorFor(configs, action.type, action.group?.name ?? null);
-  if (!config && feedAction(action.type)) return published(action);
   if (!config)
     return {
       status: 'failed',

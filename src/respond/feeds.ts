@@ -11,7 +11,7 @@ import type { ActionRecord } from '../domain/action.js';
 import type { Page, PageRequest } from '../domain/page.js';
 import { hashSecret } from './agents.js';
 import { loadPolicy } from './policy-config.js';
-import type { FeedTokenRecord, FeedTokenStore, PolicySettings } from './ports.js';
+import type { ConnectorEntry, FeedTokenRecord, FeedTokenStore, PolicySettings } from './ports.js';
 
 const FEED_TOKEN_PREFIX = 'autoir_feed_';
 
@@ -93,3 +93,32 @@ export async function feedReader(tokens: FeedTokenStore, presented: string | und
     );
   return record;
 }
+
+/**
+ * autoir's own feeds as a connector: a block no configured connector takes is in force — served — the moment the
+ * action succeeds, and out of the feeds once it is undone (the executor routes to it last).
+ */
+export const feedsConnector: ConnectorEntry = {
+  name: 'feeds',
+  enabled: true,
+  actions: ['blockIp', 'blockUrl', 'unblockIp', 'unblockUrl'],
+  connector: () => ({
+    name: 'feeds',
+    kind: 'feeds',
+    timeoutMs: 5000,
+    run: async (request) => {
+      const unblocking = request.type.startsWith('unblock');
+      const entry = feedEntry(
+        unblocking ? request.type.replace('unblock', 'block') : request.type,
+        request.targetKey,
+      );
+      if (typeof entry === 'string') return { status: 'failed', retryable: false, message: entry };
+      const where = `/feeds/${entry.kind}.txt${entry.kind === 'domain' ? ' and /feeds/rpz.zone' : ''}`;
+      return {
+        status: 'succeeded',
+        message: unblocking ? `${entry.value} is out of ${where}` : `${entry.value} is served in ${where}`,
+        details: { feed: entry.kind, entry: entry.value },
+      };
+    },
+  }),
+};

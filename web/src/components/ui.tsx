@@ -216,3 +216,18 @@ export function DateFilter({
     </label>
   );
 }
+
+/** Run a write, keep its error for an ErrorBox, and do `then` (a reload) when it succeeds. */
+export function useAction() {
+  const [error, setError] = useState<Error | undefined>();
+  const run = async (work: () => Promise<unknown>, then: () => void) => {
+    setError(undefined);
+    try {
+      await work();
+      then();
+    } catch (caught) {
+      setError(caught as Error);
+    }
+  };
+  return { error, run };
+}

@@ -1,23 +1,14 @@
 /** Hosts and their agents (admin): who is online, enrollment tokens for new hosts, revoking an agent. */
 import { useState } from 'react';
 import { api, type Agent } from '../api';
-import { Badge, ErrorBox, useData } from '../components/ui';
+import { Badge, ErrorBox, useAction, useData } from '../components/ui';
 import { formatTime } from '../format';
 
 export function Agents() {
   const agents = useData(() => api<{ items: Agent[] }>('/agents').then((page) => page.items), []);
-  const [error, setError] = useState<Error | undefined>();
+  const { error, run } = useAction();
   const [created, setCreated] = useState<{ token: string; expiresAt: string } | undefined>();
   const [form, setForm] = useState({ group: '', expiresIn: '24h' });
-  const run = async (work: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await work();
-      agents.reload();
-    } catch (caught) {
-      setError(caught as Error);
-    }
-  };
   const list = agents.data ?? [];
   return (
     <>
@@ -64,7 +55,10 @@ export function Agents() {
                     type="button"
                     className="small secondary"
                     onClick={() =>
-                      void run(() => api(`/agents/${agent.id}/revoke`, { method: 'POST', body: {} }))
+                      void run(
+                        () => api(`/agents/${agent.id}/revoke`, { method: 'POST', body: {} }),
+                        agents.reload,
+                      )
                     }
                   >
                     Revoke
@@ -110,7 +104,7 @@ export function Agents() {
                 body,
               }),
             );
-          });
+          }, agents.reload);
         }}
       >
         <label>

@@ -10,7 +10,7 @@ import {
   type Token,
   type User,
 } from '../api';
-import { Badge, ErrorBox, Panel, Tabs, useData } from '../components/ui';
+import { Badge, ErrorBox, Panel, Tabs, useAction, useData } from '../components/ui';
 import { formatTime } from '../format';
 import { useSearchParams } from '../router';
 import { Agents } from './agents';
@@ -20,20 +20,6 @@ const ROLES: Role[] = ['viewer', 'analyst', 'responder', 'admin'];
 
 /** Device, mailbox and user groups share one shape. */
 type Group = DeviceGroup;
-
-function useAction() {
-  const [error, setError] = useState<Error | undefined>();
-  const run = async (work: () => Promise<unknown>, then: () => void) => {
-    setError(undefined);
-    try {
-      await work();
-      then();
-    } catch (caught) {
-      setError(caught as Error);
-    }
-  };
-  return { error, run };
-}
 
 function Groups() {
   const kinds = ['device', 'mailbox', 'user'];
