@@ -26,6 +26,12 @@ fi
 if ! command -v unbound >/dev/null || ! command -v unbound-control >/dev/null; then
   packages+=(unbound) # the blocklist feeds' RPZ zone, loaded by a real resolver
 fi
+if ! command -v slapd >/dev/null || ! command -v ldapsearch >/dev/null; then
+  packages+=(slapd ldap-utils) # the directory connector against OpenLDAP with ppolicy
+fi
+if ! command -v samba >/dev/null || [ ! -d /usr/share/samba/setup/ad-schema ]; then
+  packages+=(samba samba-ad-dc samba-ad-provision) # the directory connector against an Active Directory DC
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi

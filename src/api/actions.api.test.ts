@@ -32,6 +32,7 @@ describe.each(backends)('the action center over HTTP on %s', (dialect) => {
       'softDeleteEmail',
       'blockUrl',
       'disableUser',
+      'removePrivilegedGroups',
       'blockIp',
     ]);
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/actions/types' })).statusCode).toBe(401);

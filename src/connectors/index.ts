@@ -4,9 +4,14 @@
  */
 import type { ConnectorDefinition } from './connector.js';
 import { commandConnector } from './command/command.js';
+import { directoryConnector } from './directory/directory.js';
 import { webhookConnector } from './webhook/webhook.js';
 
-export const connectorKinds: readonly ConnectorDefinition[] = [webhookConnector, commandConnector];
+export const connectorKinds: readonly ConnectorDefinition[] = [
+  webhookConnector,
+  commandConnector,
+  directoryConnector,
+];
 
 /** The definition of a kind (`webhook`, `command`), or `undefined` for a kind autoir does not have. */
 export function findConnectorKind(kind: string): ConnectorDefinition | undefined {

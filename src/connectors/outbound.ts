@@ -270,3 +270,27 @@ export function checkDestination(url: string, policy: OutboundPolicy, field: str
   if (problem !== undefined)
     throw new AutoirError('AUTOIR_E_BAD_INPUT', `${where}: ${field}: ${problem}`, { location: { field } });
 }
+
+/**
+ * The address a connector that opens its own sockets (LDAP, IMAP, SMTP) connects to for `host`: `host` itself when
+ * it is an address the policy allows, else the first address it resolves to that the policy allows. Rejects with an
+ * `OutboundRefusedError` when none is allowed, or with the resolver's error (its `code`: ENOTFOUND…). Connect to the
+ * address and verify TLS certificates against `host` (the `servername`).
+ */
+export function outboundAddress(host: string, policy: OutboundPolicy): Promise<string> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) !== 0) {
+    const refusal = policy.refusal(bare);
+    return refusal === undefined ? Promise.resolve(bare) : Promise.reject(new OutboundRefusedError(refusal));
+  }
+  const name = bare.toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) {
+    const refusal = policy.refusal('127.0.0.1', name);
+    return refusal === undefined
+      ? Promise.resolve('127.0.0.1')
+      : Promise.reject(new OutboundRefusedError(refusal));
+  }
+  return new Promise((resolve, reject) =>
+    guardedLookup(policy)(bare, {}, (error, address) => (error ? reject(error) : resolve(address as string))),
+  );
+}

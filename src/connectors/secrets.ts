@@ -63,6 +63,19 @@ export function isSecretReference(value: string): boolean {
   );
 }
 
+/**
+ * Throws `AUTOIR_E_BAD_INPUT` when a secret setting reached a connector's `create` still a reference or sealed:
+ * createConnector resolves them, and a definition called directly must be given the secret itself.
+ */
+export function requireResolved(connector: string, field: string, value: string): void {
+  if (isSecretReference(value))
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `connector ${connector}: settings.${field}: a reference or sealed secret that was not resolved (createConnector resolves them)`,
+      { location: { field: `settings.${field}` } },
+    );
+}
+
 /** `file:/etc/autoir/edr.secret` → the path (absolute only); anything else → `undefined`. */
 export function fileReferencePath(value: string): string | undefined {
   if (!value.startsWith('file:')) return undefined;

@@ -32,6 +32,8 @@ export const actionTypes = [
   'enableUser',
   'resetPassword',
   'revokeSessions',
+  'removePrivilegedGroups',
+  'restorePrivilegedGroups',
   'blockIp',
   'unblockIp',
 ] as const;
@@ -44,6 +46,7 @@ export const undoOf: Partial<Record<ActionType, ActionType>> = {
   removePersistence: 'restorePersistence',
   softDeleteEmail: 'restoreEmail',
   disableUser: 'enableUser',
+  removePrivilegedGroups: 'restorePrivilegedGroups',
   blockIp: 'unblockIp',
   blockUrl: 'unblockUrl',
 };
@@ -275,6 +278,20 @@ export const actionCatalog: Readonly<Record<ActionType, ActionSpec>> = {
     onFile: false,
     email: false,
     title: 'Revoke sessions',
+  },
+  removePrivilegedGroups: {
+    targets: ['user'],
+    scope: 'user',
+    onFile: false,
+    email: false,
+    title: 'Remove from privileged groups',
+  },
+  restorePrivilegedGroups: {
+    targets: ['user'],
+    scope: 'user',
+    onFile: false,
+    email: false,
+    title: 'Restore privileged group memberships',
   },
   blockIp: { targets: ['ip'], scope: 'organization', onFile: false, email: false, title: 'Block IP address' },
   unblockIp: {

@@ -199,7 +199,7 @@ export async function undoActions(
           evidenceKey: action.evidenceKey,
           verdict: null,
           source: 'undo',
-          parameters: action.parameters,
+          parameters: undoParameters(action),
           reasons: [`undo of ${action.id} (${action.type}) by ${by}${comment ? `: ${comment}` : ''}`],
           requestedBy: by,
           decision: { outcome: 'approve', by, rule: `undo requested by ${by}` },
@@ -219,6 +219,17 @@ export async function undoActions(
     }
     return undos;
   });
+}
+
+/**
+ * What an undo is given: the undone action's parameters, and under `undone` what its connector reported doing (the
+ * groups it removed a user from, where it moved messages): the undo puts back exactly that. A receiver's free-form
+ * answer (`reply`) stays out.
+ */
+function undoParameters(action: ActionRecord): Readonly<Record<string, unknown>> {
+  if (action.resultDetails === null) return action.parameters;
+  const { reply: _reply, ...undone } = action.resultDetails;
+  return Object.keys(undone).length === 0 ? action.parameters : { ...action.parameters, undone };
 }
 
 export function cancelActions(

@@ -300,6 +300,21 @@ export interface Connector {
   /** Attempt timeout in ms (the executor aborts `signal` after it). */
   readonly timeoutMs: number;
   run(request: ActionRequest, capabilities: ConnectorCapabilities): Promise<ActionOutcome>;
+  /**
+   * Whether the connector can do its work now: the system answers, autoir's credentials are taken, and they carry
+   * the rights its actions need. Absent for a kind that cannot tell without acting (a webhook).
+   */
+  check?(capabilities: ConnectorCapabilities): Promise<ConnectorCheck>;
+}
+
+/** What a connector check found; a step not reached (or that the kind cannot test) is `null`. */
+export interface ConnectorCheck {
+  readonly reachable: boolean;
+  readonly authenticated: boolean | null;
+  readonly permitted: boolean | null;
+  /** One line an operator can act on: what works, or what to fix. */
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** A configured connector as routing sees it (connectors/config.ts), and the connector it builds. */

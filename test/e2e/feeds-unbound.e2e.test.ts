@@ -9,7 +9,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -20,21 +19,11 @@ import { executePending } from '../../src/respond/executor.js';
 import { createFeedToken } from '../../src/respond/feeds.js';
 import { createTestStore, type TestStore } from '../helpers/stores.js';
 import { until } from '../helpers/until.js';
+import { freePort } from '../helpers/servers.js';
 
 const missing = ['unbound', 'unbound-control'].find(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
 );
-
-/** A free UDP/TCP port on loopback. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const common = (dir: string, port: number, pid: string) => `server:
   interface: 127.0.0.1

@@ -16,8 +16,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { AutoirError } from '../../domain/errors.js';
 import { abortError } from '../abort.js';
+import { networkErrorCode, unreachableCodes } from '../network-errors.js';
 import { defineConnector, type ConnectorContext } from '../connector.js';
 import {
   OutboundRefusedError,
@@ -25,7 +25,7 @@ import {
   type OutboundPolicy,
   type OutboundResponse,
 } from '../outbound.js';
-import { isSecretReference } from '../secrets.js';
+import { isSecretReference, requireResolved } from '../secrets.js';
 import { type ActionOutcome, type ActionRequest, type Connector } from '../../respond/ports.js';
 import type { NotificationChannel } from '../../respond/ports.js';
 
@@ -104,37 +104,9 @@ export function verifyWebhookSignature(
 /** Statuses worth trying again: timeout, too early, too many requests (and every 5xx). */
 const retryableStatuses = new Set([408, 425, 429]);
 
-/** Network error codes that mean the receiver cannot be reached now (the action waits as pendingResource). */
-const unreachableCodes = new Set([
-  'ECONNREFUSED',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EHOSTDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  // undici's connect timeout (10 s): nothing answered the SYN, as with a host behind a dropping firewall.
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /** The largest response body read; receivers answer with a small JSON object. */
 const maxResponseBytes = 1024 * 1024;
 const excerptLength = 200;
-
-/** The `code` of a fetch error: undici puts it on `cause`, and on each error of an AggregateError. */
-function networkErrorCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const queue: unknown[] = [error];
-  while (queue.length > 0) {
-    const current = queue.shift();
-    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
-    seen.add(current);
-    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === 'string') return code;
-    queue.push(cause);
-    if (Array.isArray(errors)) queue.push(...(errors as unknown[]));
-  }
-  return undefined;
-}
 
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -222,13 +194,7 @@ function createWebhook(
   timeoutMs: number,
   { outbound }: ConnectorContext,
 ): Connector {
-  if (isSecretReference(settings.secret))
-    // createConnector reads env:NAME secrets; a definition called directly must be given the secret itself.
-    throw new AutoirError(
-      'AUTOIR_E_BAD_INPUT',
-      `connector ${name}: settings.secret: a reference or sealed secret that was not resolved (createConnector resolves them)`,
-      { location: { field: 'settings.secret' } },
-    );
+  requireResolved(name, 'secret', settings.secret);
   const target = displayUrl(settings.url);
   return {
     name,
