@@ -32,6 +32,9 @@ fi
 if ! command -v samba >/dev/null || [ ! -d /usr/share/samba/setup/ad-schema ]; then
   packages+=(samba samba-ad-dc samba-ad-provision) # the directory connector against an Active Directory DC
 fi
+if ! command -v dovecot >/dev/null || [ ! -e /usr/lib/dovecot/managesieve ] || [ ! -e /usr/lib/dovecot/lmtp ] || [ ! -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
+  packages+=(dovecot-imapd dovecot-lmtpd dovecot-managesieved dovecot-sieve) # the mailbox connector and the report mailbox
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi

@@ -30,6 +30,7 @@ describe.each(backends)('the action center over HTTP on %s', (dialect) => {
       'quarantineFile',
       'removePersistence',
       'softDeleteEmail',
+      'blockSender',
       'blockUrl',
       'disableUser',
       'removePrivilegedGroups',

@@ -262,7 +262,7 @@ describe('connector configuration', () => {
 
   it('lists each kind of connector once', () => {
     const kinds = connectorKinds.map((definition) => definition.kind);
-    expect(kinds).toEqual(['webhook', 'command', 'ldap']);
+    expect(kinds).toEqual(['webhook', 'command', 'ldap', 'imap']);
     expect(findConnectorKind('ldap')?.secrets).toEqual(['password']);
     expect(findConnectorKind('command')?.secrets).toEqual(['env']);
     expect(findConnectorKind('ssh')).toBeUndefined();

@@ -17,6 +17,7 @@ import {
 } from '../domain/policy.js';
 import { loadPolicy, type ResponsePolicy } from './policy-config.js';
 import { publicInvestigationId } from '../domain/ids.js';
+import { mailScope } from './mail-scope.js';
 import type { Evidence } from '../domain/evidence.js';
 import type { ActionDraft, PendingProposal } from './ports.js';
 import type { PlannerPorts } from './ports.js';
@@ -210,7 +211,7 @@ async function planOne(
       evidenceKey: proposal.evidenceKey,
       verdict: proposal.verdict,
       source: 'investigation',
-      parameters: entity,
+      parameters: actionCatalog[type].email ? { ...entity, ...mailScope(proposal.targetKey, byKey) } : entity,
       reasons: proposal.reasons,
       requestedBy: `investigation:${publicInvestigationId(proposal.investigationKey)}`,
       decision: { outcome: decision.outcome, by: 'policy', rule: decision.rule },

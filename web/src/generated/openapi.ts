@@ -3038,7 +3038,7 @@ export interface operations {
                     "application/json": {
                         items: {
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             /** @description Entity types its target may be. */
                             targets: ("device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp")[];
@@ -3048,7 +3048,7 @@ export interface operations {
                              */
                             scope: "device" | "mailbox" | "user" | "organization";
                             /** @description The action that undoes it, if any. */
-                            undoType: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp") | null;
+                            undoType: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp") | null;
                         }[];
                     };
                 };
@@ -3093,7 +3093,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone")[];
-                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
+                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
                 source?: ("investigation" | "analyst" | "undo")[];
                 investigation?: string;
                 group?: string;
@@ -3119,7 +3119,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3232,7 +3232,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                    type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                     targetKey: string;
                     deviceKey?: string | null;
                     parameters?: {
@@ -3256,7 +3256,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                         title: string;
                         targetKey: string;
                         deviceKey: string | null;
@@ -3371,7 +3371,7 @@ export interface operations {
                         action: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3441,7 +3441,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("pendingApproval" | "approved" | "queued" | "running" | "pendingResource" | "succeeded" | "failed" | "timedOut" | "cancelled" | "rejected" | "expired" | "undone")[];
-                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
+                type?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
                 source?: ("investigation" | "analyst" | "undo")[];
                 investigation?: string;
                 group?: string;
@@ -3518,7 +3518,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                         title: string;
                         targetKey: string;
                         deviceKey: string | null;
@@ -3650,7 +3650,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3810,7 +3810,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -3970,7 +3970,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -4130,7 +4130,7 @@ export interface operations {
                         items: {
                             id: string;
                             /** @enum {string} */
-                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                            type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
                             deviceKey: string | null;
@@ -4295,7 +4295,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
+                        type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                         title: string;
                         targetKey: string;
                         deviceKey: string | null;
