@@ -35,6 +35,9 @@ fi
 if ! command -v dovecot >/dev/null || [ ! -e /usr/lib/dovecot/managesieve ] || [ ! -e /usr/lib/dovecot/lmtp ] || [ ! -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ]; then
   packages+=(dovecot-imapd dovecot-lmtpd dovecot-managesieved dovecot-sieve) # the mailbox connector and the report mailbox
 fi
+if ! command -v smtpd >/dev/null; then
+  packages+=(opensmtpd) # the company's mail relay: notifications and replies to reporters go through it
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi

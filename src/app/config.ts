@@ -24,6 +24,7 @@
  * | `AUTOIR_PROTECTED_PROCESSES`               | more processes never to kill: `windows:a.exe,b.exe;linux:nginx` |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
+ * | `AUTOIR_MAIL`                              | a YAML file: the SMTP relay and the report mailbox (app/mail.ts) |
  * | `AUTOIR_OIDC_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_ROLES`, `_ROLE_CLAIM`, `_NAME_CLAIM` | single sign-on   |
  * | `AUTOIR_MAX_SPOOL`                         | bytes ingest may spool to disk at once for streamed zips (1 GiB) |
  * | `AUTOIR_KEY_FILE`                          | the key that seals stored secrets (default: data dir's)        |
@@ -91,6 +92,8 @@ export interface Settings {
   readonly detection: DetectionConfig;
   /** A YAML file of connectors, read at start. */
   readonly connectorsFile?: string;
+  /** autoir's own mail: SMTP relay and report mailbox (app/mail.ts). */
+  readonly mailFile?: string;
   /** Where autoir's own requests may go beyond public addresses (connectors/outbound.ts). */
   readonly outboundAllow: readonly string[];
   /** The file of the key that seals stored secrets (app/secret-key.ts). */
@@ -206,6 +209,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
       ...(minLevel ? { minLevel: minLevel as SigmaLevel } : {}),
     },
     ...(env.AUTOIR_CONNECTORS?.trim() ? { connectorsFile: path.resolve(env.AUTOIR_CONNECTORS.trim()) } : {}),
+    ...(env.AUTOIR_MAIL?.trim() ? { mailFile: path.resolve(env.AUTOIR_MAIL.trim()) } : {}),
   };
   if (problems.length > 0)
     throw new AutoirError(

@@ -19,6 +19,7 @@ import type { WorkOptions } from '../worker/worker.js';
 import { detectionWith, type Settings } from './config.js';
 import { connectorSource, notificationChannel } from './connectors.js';
 import { loadSecretBox } from './secret-key.js';
+import { loadMailFile, mailSender, type MailSettings } from './mail.js';
 import { sealStoredSecrets } from './stored-secrets.js';
 
 export interface InvestigationSettings {
@@ -40,6 +41,8 @@ export interface Services {
   ingestDetection(config: DetectionConfig): Detection;
   /** The connectors in force: the `AUTOIR_CONNECTORS` file (read once) and the store's. */
   connectors(): ConnectorSource;
+  /** autoir's own mail (`AUTOIR_MAIL`, read once): the SMTP relay and the report mailbox, if configured. */
+  mail(): MailSettings;
   /** Where autoir's own requests may go (`AUTOIR_OUTBOUND_ALLOW` beyond public addresses). */
   readonly outbound: OutboundPolicy;
   /** The key that seals stored secrets (read, or made for a SQLite data directory, on first use); or none. */
@@ -73,6 +76,7 @@ export function createServices(settings: Settings, store: Store): Services {
   let correlation: CorrelationOptions | undefined;
   let investigation: InvestigationSettings | undefined;
   let connectors: ConnectorSource | undefined;
+  let mail: MailSettings | undefined;
   const outbound = outboundPolicy(settings.outboundAllow);
   let box: { value: SecretBox | undefined } | undefined;
   const connectorHost = () => {
@@ -113,8 +117,13 @@ export function createServices(settings: Settings, store: Store): Services {
       connectors ??= connectorSource(store, connectorHost(), settings.connectorsFile);
       return connectors;
     },
+    mail() {
+      mail ??= settings.mailFile ? loadMailFile(settings.mailFile) : {};
+      return mail;
+    },
     work(options = {}) {
       const investigation = services.investigation();
+      const sender = mailSender(services.mail(), outbound);
       const base = settings.server.publicUrl ?? options.serverAddress?.replace(/\/+$/, '');
       return {
         correlation: services.correlation(),
@@ -124,6 +133,7 @@ export function createServices(settings: Settings, store: Store): Services {
         ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
         connectors: services.connectors(),
         notifications: notificationChannel(outbound, services.secrets()),
+        ...(sender ? { mail: sender } : {}),
         callbackUrl: (actionId) =>
           base ? `${base}/api/v1/actions/${encodeURIComponent(actionId)}/result` : null,
         ...(options.log ? { log: options.log } : {}),

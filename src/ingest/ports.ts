@@ -8,7 +8,8 @@
  *   the composition root hands it detect's matcher (and, for parse threads, the script that makes one).
  */
 import type { AlertDraft, AlertWriteResult } from '../domain/alert.js';
-import type { EventDraft } from '../domain/event.js';
+import type { EventDraft, EventKind, EventRecord } from '../domain/event.js';
+import type { MailReport, NewMailReport } from '../domain/report.js';
 import type { Page, PageRequest } from '../domain/page.js';
 import type { WindowsRecord } from '../records/windows-record.js';
 
@@ -157,6 +158,25 @@ export interface IngestPorts {
    * `work` runs in it (strict mode wraps the whole ingest in one, and writes within it).
    */
   transaction<T>(work: (tx: IngestPorts) => Promise<T>): Promise<T>;
+}
+
+/** Reports of suspicious mail taken from the report mailbox (store/mail-report-store.ts). */
+export interface MailReportLedger {
+  /** The report with this Message-ID, if it was taken before. */
+  get(reportMessageId: string): Promise<MailReport | undefined>;
+  /** Record a report; a second report with the same Message-ID returns the first (`created: false`). */
+  record(
+    input: NewMailReport,
+    now: Date,
+  ): Promise<{ readonly report: MailReport; readonly created: boolean }>;
+}
+
+/** Delivered messages already stored, to find the copy an inline forward quotes. */
+export interface DeliveredMail {
+  searchEvents(
+    filter: { readonly entityKeys: readonly string[]; readonly kinds: readonly EventKind[] },
+    page: { readonly limit: number },
+  ): Promise<{ readonly items: readonly EventRecord[] }>;
 }
 
 /** Stored events read back as they arrived (detection on demand). */

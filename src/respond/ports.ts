@@ -9,6 +9,7 @@ import type { Evidence } from '../domain/evidence.js';
 import type { EventKind, EventRecord } from '../domain/event.js';
 import type { AgentIdentity, AgentRecord, EnrollmentRecord } from '../domain/agent.js';
 import type { AssetGroup, GroupKind } from '../domain/policy.js';
+import type { MailReport } from '../domain/report.js';
 
 // --- records -----------------------------------------------------------------------------------------------------
 
@@ -375,6 +376,24 @@ export interface AgentRegistry {
   deliver(agentId: string, limit: number, now: Date): Promise<AgentTask[]>;
   /** Close a task once its result is recorded; `false` when the agent has no such open task. */
   complete(agentId: string, actionId: string, now: Date): Promise<boolean>;
+}
+
+/** Sends e-mail (autoir's SMTP relay): replies to reporters, notifications. Throws with the reason when refused. */
+export interface MailSender {
+  send(message: {
+    readonly to: string | readonly string[];
+    readonly subject: string;
+    readonly text: string;
+    /** The Message-ID this answers (threads the reply under the report). */
+    readonly inReplyTo?: string | undefined;
+  }): Promise<void>;
+}
+
+/** Reports of suspicious mail whose reporters are waiting to hear the outcome (store/mail-report-store.ts). */
+export interface ReportReplies {
+  /** Reports whose reporter has not been answered, oldest first. */
+  unreplied(limit: number): Promise<MailReport[]>;
+  markReplied(id: string, reply: string, now: Date): Promise<void>;
 }
 
 /** A read-only token for the blocklist feeds, as listed (never its value). */

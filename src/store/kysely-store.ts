@@ -14,6 +14,7 @@ import { createInvestigationStore } from './investigation-store.js';
 import { createTokenStore } from './token-store.js';
 import { createAgentStore } from './agent-store.js';
 import { createFeedTokenStore } from './feed-token-store.js';
+import { createMailReportStore } from './mail-report-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
@@ -57,6 +58,7 @@ function bind(
     tokens: createTokenStore(db),
     agents: createAgentStore(db, atomically),
     feedTokens: createFeedTokenStore(db, atomically),
+    mailReports: createMailReportStore(db),
     users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),

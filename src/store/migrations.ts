@@ -19,6 +19,7 @@ import { migration as m0013 } from './migrations/0013-token-expiry.js';
 import { migration as m0014 } from './migrations/0014-evidence-aliases.js';
 import { migration as m0015 } from './migrations/0015-agents.js';
 import { migration as m0016 } from './migrations/0016-feeds.js';
+import { migration as m0017 } from './migrations/0017-mail-reports.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0014_evidence_aliases': m0014,
   '0015_agents': m0015,
   '0016_feeds': m0016,
+  '0017_mail_reports': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

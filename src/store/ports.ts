@@ -12,6 +12,7 @@ import type { UserStore } from './user-store.js';
 import type { AlertStore } from './alert-store.js';
 import type { EventStore } from './event-store.js';
 import type { TokenStore } from './token-store.js';
+import type { MailReportStore } from './mail-report-store.js';
 import type { AgentRegistry, FeedTokenStore } from '../respond/ports.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -30,6 +31,8 @@ export interface Store {
   readonly agents: AgentRegistry;
   /** Read-only tokens for the blocklist feeds. */
   readonly feedTokens: FeedTokenStore;
+  /** Messages reported as phishing to the report mailbox, and the replies sent. */
+  readonly mailReports: MailReportStore;
   /** Local accounts, browser sessions and failed sign-ins (the web UI). */
   readonly users: UserStore;
   readonly actions: ActionStore;

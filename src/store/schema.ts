@@ -457,6 +457,21 @@ export interface FeedTokensTable {
   revoked_at: number | null;
 }
 
+/** A message reported as phishing to the report mailbox (migration 0017). */
+export interface MailReportsTable {
+  id: string;
+  report_message_id: string;
+  mailbox: string;
+  reporter: string;
+  reported_message_id: string | null;
+  reported_subject: string | null;
+  reported_sender: string | null;
+  alert_id: string | null;
+  created_at: number;
+  replied_at: number | null;
+  reply: string | null;
+}
+
 /** A one-time enrollment token for a host agent (stored hashed); used once, within its lifetime. */
 export interface AgentEnrollmentsTable {
   id: string;
@@ -508,6 +523,7 @@ export interface Database {
   agents: AgentsTable;
   agent_enrollments: AgentEnrollmentsTable;
   feed_tokens: FeedTokensTable;
+  mail_reports: MailReportsTable;
   agent_tasks: AgentTasksTable;
   users: UsersTable;
   sessions: SessionsTable;

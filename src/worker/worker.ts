@@ -18,12 +18,15 @@ import type {
   ConnectorPorts,
   ConnectorSource,
   ExecutorPorts,
+  MailSender,
   NotificationChannel,
   NotifyPorts,
   PlannerPorts,
 } from '../respond/ports.js';
 import { executePending } from '../respond/executor.js';
 import { notifyPending } from '../respond/notify.js';
+import { replyToReporters, type ReplyPorts } from '../respond/report-replies.js';
+import { loadPolicy } from '../respond/policy-config.js';
 import { planPending } from '../respond/planner.js';
 
 /** What a worker is handed: the ports of every stage it runs. */
@@ -33,7 +36,8 @@ export type WorkerPorts = CorrelationPorts &
   PlannerPorts &
   ExecutorPorts &
   NotifyPorts &
-  ConnectorPorts;
+  ConnectorPorts &
+  ReplyPorts;
 
 export interface WorkOptions {
   readonly correlation: CorrelationOptions;
@@ -52,6 +56,8 @@ export interface WorkOptions {
   readonly connectors?: ConnectorSource;
   /** Where digests of pending actions go (app/connectors.ts); none when not given: no digest is sent. */
   readonly notifications?: NotificationChannel;
+  /** autoir's outgoing mail (AUTOIR_MAIL's smtp): answers to employees who reported a message. None: no answers. */
+  readonly mail?: MailSender;
   /** Actions run at once by this worker (default 8). */
   readonly actionConcurrency?: number;
   /** The URL connectors post asynchronous results to, per action (the server's, when one runs). */
@@ -162,7 +168,17 @@ async function respond(
     : { notified: 0 as const, error: undefined };
   summary.notified += notified.notified;
   if (notified.error) options.log?.(notified.error);
+  if (options.mail) {
+    const replies = await replyToReporters(store, options.mail, now, await replyOptions(store));
+    for (const error of replies.errors) options.log?.(error);
+  }
   return plan.proposals + expired + executed.attempts > 0;
+}
+
+/** Where replies link to (the policy's notifications.uiUrl). */
+async function replyOptions(store: WorkerPorts): Promise<{ uiUrl?: string }> {
+  const uiUrl = (await loadPolicy(store)).notifications.uiUrl;
+  return uiUrl ? { uiUrl } : {};
 }
 
 interface MutableSummary {

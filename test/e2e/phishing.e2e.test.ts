@@ -6,12 +6,10 @@
  * the campaign's cluster, list who received it, and add the clickers' devices and users.
  */
 import { inputDocuments } from '../helpers/documents.js';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
-import { describeWithSharedData, sharedData } from '../helpers/shared-data.js';
-import { generatedMailCorpus, type RawMessage } from '../helpers/mail-corpus.js';
+import { describeWithSharedData } from '../helpers/shared-data.js';
+import { fromOf, generatedMailCorpus, phishingPot, type RawMessage } from '../helpers/mail-corpus.js';
 import { type Entity } from '../../src/domain/entity.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
@@ -22,21 +20,6 @@ import { createMailbox, createMailMessage } from '../../src/domain/entity-builde
 
 const MAILBOXES = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const now = () => new Date('2026-03-01T00:00:00.000Z');
-
-/** The From address of a raw message, for choosing messages (the engine reads them its own way). */
-function fromOf(raw: string): string {
-  const header = /^From:\s*(.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1] ?? '';
-  return (/<([^<>@\s]+@[^<>\s]+)>/.exec(header)?.[1] ?? header.trim()).toLowerCase();
-}
-
-/** The 112 real messages of phishing_pot. */
-function phishingPot(): RawMessage[] {
-  const dir = sharedData('phishing_pot/eml');
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.eml'))
-    .sort()
-    .map((name) => ({ name, raw: readFileSync(path.join(dir, name), 'latin1') }));
-}
 
 function* deliveries(
   raws: readonly RawMessage[],

@@ -41,6 +41,30 @@ export interface Dovecot {
   stop(): Promise<void>;
 }
 
+/**
+ * The configuration of autoir's mailbox connector (`kind: imap`) for this server, acting as the master user (its
+ * password read from `AUTOIR_TEST_IMAP_PASSWORD`, which this sets).
+ */
+export function mailboxConnectorConfig(
+  dovecot: Dovecot,
+  settings: Record<string, unknown> = {},
+): Record<string, unknown> {
+  process.env.AUTOIR_TEST_IMAP_PASSWORD = dovecotMaster.password;
+  return {
+    name: 'mail',
+    kind: 'imap',
+    settings: {
+      host: dovecot.host,
+      imapPort: dovecot.imapPort,
+      sievePort: dovecot.sievePort,
+      tls: 'none',
+      masterUser: dovecotMaster.user,
+      password: 'env:AUTOIR_TEST_IMAP_PASSWORD',
+      ...settings,
+    },
+  };
+}
+
 /** Why Dovecot cannot run here, or `undefined`. */
 export function dovecotProblem(): string | undefined {
   if (process.getuid?.() !== 0) return 'run as root (Dovecot switches to an unprivileged user for mail)';

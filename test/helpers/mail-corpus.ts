@@ -5,6 +5,10 @@
  * real mail uses (quoted-printable, base64, encoded-word subjects, multipart with attachments). Deterministic.
  */
 
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sharedData } from './shared-data.js';
+
 export interface RawMessage {
   readonly name: string;
   readonly raw: string;
@@ -207,4 +211,19 @@ export function generatedMailCorpus(): RawMessage[] {
     });
   });
   return out;
+}
+
+/** The 112 real messages of phishing_pot (extended suite: read in place from the shared data, never copied). */
+export function phishingPot(): RawMessage[] {
+  const dir = sharedData('phishing_pot/eml');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.eml'))
+    .sort()
+    .map((name) => ({ name, raw: readFileSync(path.join(dir, name), 'latin1') }));
+}
+
+/** The From address of a raw message, for choosing messages in a test (the engine reads them its own way). */
+export function fromOf(raw: string): string {
+  const header = /^From:\s*(.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1] ?? '';
+  return (/<([^<>@\s]+@[^<>\s]+)>/.exec(header)?.[1] ?? header.trim()).toLowerCase();
 }

@@ -9,6 +9,8 @@ import { oidcSignIn } from '../../api/oidc.js';
 import { packageVersion } from '../../version.js';
 
 import { runWorker } from '../../worker/worker.js';
+import { watchReportMailbox } from '../../ingest/report-mailbox.js';
+import { reportMailboxOptions } from '../../app/mail.js';
 import { parseInteger } from '../options.js';
 import { prepareDemo } from '../../app/demo.js';
 import type { CliContext } from '../context.js';
@@ -141,9 +143,23 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             io.stderr.write(
               '  worker:  correlation, investigations and approved actions run in this process\n',
             );
+          // The report mailbox, watched by the process that runs the worker (one watcher per deployment).
+          const reportMailbox = options.worker ? services.mail().reportMailbox : undefined;
+          const log = (message: string) => io.stderr.write(`autoir: ${message}\n`);
+          const watching = reportMailbox
+            ? reportMailboxOptions(reportMailbox, services.outbound, log)
+                .then((watch) => {
+                  io.stderr.write(`  reports: watching ${reportMailbox.user} (${reportMailbox.folder})\n`);
+                  return watchReportMailbox(store, watch, stopWorker.signal);
+                })
+                .catch((error: unknown) =>
+                  log(`the report mailbox is not watched: ${(error as Error).message}`),
+                )
+            : Promise.resolve();
           await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
           stopWorker.abort();
           await worker;
+          await watching;
           await app.close();
         });
       },

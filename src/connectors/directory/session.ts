@@ -13,6 +13,7 @@ import {
   type Filter,
 } from 'ldapts';
 import { networkErrorCode, unreachableCodes } from '../network-errors.js';
+import { tlsClientOptions } from '../tls.js';
 import { outboundAddress, OutboundRefusedError, type OutboundPolicy } from '../outbound.js';
 import type { ActionOutcome } from '../../respond/ports.js';
 
@@ -112,11 +113,7 @@ export async function withSession<T>(
   const address = await outboundAddress(host, outbound);
   const secure = url.protocol === 'ldaps:';
   const port = url.port || (secure ? '636' : '389');
-  const tlsOptions = {
-    servername: settings.serverName ?? (/^[\d.:]+$/.test(host) ? undefined : host),
-    ...(settings.ca ? { ca: settings.ca } : {}),
-    minVersion: 'TLSv1.2' as const,
-  };
+  const tlsOptions = tlsClientOptions(host, settings);
   const client = new Client({
     url: `${url.protocol}//${address.includes(':') ? `[${address}]` : address}:${port}`,
     timeout: timeoutMs,

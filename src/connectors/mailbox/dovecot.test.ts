@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapFlow } from 'imapflow';
 import { requestAction, undoActions } from '../../respond/action-center.js';
 import { executePending } from '../../respond/executor.js';
-import { startDovecot, dovecotMaster, sieveAdmin, type Dovecot } from '../../../test/helpers/dovecot.js';
+import {
+  mailboxConnectorConfig,
+  startDovecot,
+  dovecotMaster,
+  sieveAdmin,
+  type Dovecot,
+} from '../../../test/helpers/dovecot.js';
 import { generatedMailCorpus } from '../../../test/helpers/mail-corpus.js';
 import { createTestStore, type TestStore } from '../../../test/helpers/stores.js';
 import { connectorEntry } from '../../app/connectors.js';
@@ -63,21 +69,11 @@ describe('the mailbox connector on Dovecot (IMAP + ManageSieve)', () => {
   const entry = (settings: Record<string, unknown> = {}) =>
     connectorEntry(
       parseConnectorConfig(
-        {
-          name: 'mail',
-          kind: 'imap',
-          settings: {
-            host: dovecot.host,
-            imapPort: dovecot.imapPort,
-            sievePort: dovecot.sievePort,
-            tls: 'none',
-            masterUser: dovecotMaster.user,
-            password: 'env:AUTOIR_TEST_IMAP_PASSWORD',
-            mailboxes: USERS,
-            sieve: { mode: 'global', account: sieveAdmin.user },
-            ...settings,
-          },
-        },
+        mailboxConnectorConfig(dovecot, {
+          mailboxes: USERS,
+          sieve: { mode: 'global', account: sieveAdmin.user },
+          ...settings,
+        }),
         'test',
       ),
       { outbound: outboundPolicy(['127.0.0.1/32']) },

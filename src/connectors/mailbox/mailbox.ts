@@ -19,6 +19,7 @@ import { defineConnector, type ConnectorContext } from '../connector.js';
 import { networkErrorCode, unreachableCodes } from '../network-errors.js';
 import { outboundAddress, OutboundRefusedError, type OutboundPolicy } from '../outbound.js';
 import { requireResolved } from '../secrets.js';
+import { tlsClientOptions } from '../tls.js';
 import { ManageSieve, SieveError } from './managesieve.js';
 import { blockedSenders, blocklistScript, senderOf } from './sieve-script.js';
 import type { ActionOutcome, ActionRequest, Connector, ConnectorCheck } from '../../respond/ports.js';
@@ -80,15 +81,7 @@ interface Server {
   readonly timeoutMs: number;
 }
 
-const tlsOptions = (settings: MailboxSettings) => ({
-  ...(settings.serverName
-    ? { servername: settings.serverName }
-    : /^[\d.:]+$/.test(settings.host)
-      ? {}
-      : { servername: settings.host }),
-  ...(settings.ca ? { ca: settings.ca } : {}),
-  minVersion: 'TLSv1.2' as const,
-});
+const tlsOptions = (settings: MailboxSettings) => tlsClientOptions(settings.host, settings);
 
 /** An IMAP session acting for `mailbox`, closed after `work`. */
 async function withImap<T>(
