@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { actionTypes, type ActionType } from '../domain/action.js';
 import { durationMs } from '../domain/duration.js';
 import { parseCidr } from '../domain/net.js';
+import { severities, type Severity } from '../domain/alert.js';
 import { AutoirError } from '../domain/errors.js';
 import { defaultGuardrails, defaultPathLists, type Guardrails, type PathLists } from '../domain/policy.js';
 import type { PolicySettings } from './ports.js';
@@ -83,6 +84,18 @@ export const policySchema = z
           .strict()
           .nullable(),
         digest: duration,
+        /** Where e-mailed notifications go, through the relay of AUTOIR_MAIL (none without one). */
+        email: z
+          .object({ to: z.array(z.email()).min(1).max(50) })
+          .strict()
+          .nullable(),
+        /** Announce new incidents of this severity or above (`null`: none). */
+        incidents: z
+          .object({ minSeverity: z.enum(severities) })
+          .strict()
+          .nullable(),
+        /** Announce investigations as they conclude. */
+        investigations: z.boolean(),
         /** The web UI's address, for links in messages (`https://autoir.corp.example`). */
         uiUrl: z.url().optional(),
       })
@@ -118,6 +131,9 @@ export interface ResponsePolicy {
       readonly format?: NotificationFormat;
     } | null;
     readonly digestMs: number;
+    readonly email: { readonly to: readonly string[] } | null;
+    readonly incidents: { readonly minSeverity: Severity } | null;
+    readonly investigations: boolean;
     readonly uiUrl?: string;
   };
 }
@@ -159,6 +175,9 @@ export function resolvePolicy(document: PolicyDocument): ResponsePolicy {
     notifications: {
       webhook: document.notifications?.webhook ?? null,
       digestMs: ms(document.notifications?.digest, d.notifications.digest),
+      email: document.notifications?.email ?? null,
+      incidents: document.notifications?.incidents ?? null,
+      investigations: document.notifications?.investigations ?? false,
       ...(document.notifications?.uiUrl ? { uiUrl: document.notifications.uiUrl.replace(/\/+$/, '') } : {}),
     },
   };

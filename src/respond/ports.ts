@@ -10,6 +10,9 @@ import type { EventKind, EventRecord } from '../domain/event.js';
 import type { AgentIdentity, AgentRecord, EnrollmentRecord } from '../domain/agent.js';
 import type { AssetGroup, GroupKind } from '../domain/policy.js';
 import type { MailReport } from '../domain/report.js';
+import type { Severity } from '../domain/alert.js';
+import type { IncidentSummary } from '../domain/incident.js';
+import type { InvestigationRecord, InvestigationStatus } from '../domain/investigation.js';
 
 // --- records -----------------------------------------------------------------------------------------------------
 
@@ -223,6 +226,22 @@ export interface ExecutorPorts {
 export interface NotifyPorts {
   readonly actions: ActionNotices;
   readonly policy: PolicySettings;
+  /** What was announced already. */
+  readonly notices: NoticeLedger;
+  /** New incidents, newest first (announced above a severity). */
+  readonly incidents: {
+    listIncidents(
+      filter: { readonly minSeverity?: Severity; readonly since?: string },
+      page: { readonly limit: number },
+    ): Promise<{ readonly items: readonly IncidentSummary[] }>;
+  };
+  /** Investigations, newest first (announced as they conclude). */
+  readonly investigations: {
+    list(
+      filter: { readonly statuses?: readonly InvestigationStatus[] },
+      page: { readonly limit: number },
+    ): Promise<{ readonly items: readonly InvestigationRecord[] }>;
+  };
 }
 
 export interface ConnectorPorts {
@@ -376,6 +395,14 @@ export interface AgentRegistry {
   deliver(agentId: string, limit: number, now: Date): Promise<AgentTask[]>;
   /** Close a task once its result is recorded; `false` when the agent has no such open task. */
   complete(agentId: string, actionId: string, now: Date): Promise<boolean>;
+}
+
+/** What was announced, once each across workers (store/notice-store.ts). */
+export interface NoticeLedger {
+  /** Claim the announcement of `subject`; `false` when it was claimed before (by this worker or another). */
+  claim(kind: string, subject: string, now: Date): Promise<boolean>;
+  /** Give a claim back after a failed delivery: the next pass tries again. */
+  release(kind: string, subject: string): Promise<void>;
 }
 
 /** Sends e-mail (autoir's SMTP relay): replies to reporters, notifications. Throws with the reason when refused. */

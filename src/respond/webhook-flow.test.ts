@@ -204,14 +204,14 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
     expect(
       await notifyPending(
         t.store,
-        webhookNotifications(loopback),
+        { webhook: webhookNotifications(loopback) },
         () => new Date(created.getTime() + 60_000),
       ),
     ).toEqual({ notified: 0 });
     expect(
       await notifyPending(
         t.store,
-        webhookNotifications(loopback),
+        { webhook: webhookNotifications(loopback) },
         () => new Date(created.getTime() + 5 * 60_000),
       ),
     ).toEqual({
@@ -227,7 +227,7 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
     expect(
       await notifyPending(
         t.store,
-        webhookNotifications(loopback),
+        { webhook: webhookNotifications(loopback) },
         () => new Date(created.getTime() + 20 * 60_000),
       ),
     ).toEqual({
@@ -263,7 +263,7 @@ describe.each(backends)('webhook connector end to end on %s', (backend) => {
       expect(
         await notifyPending(
           t.store,
-          webhookNotifications(loopback),
+          { webhook: webhookNotifications(loopback) },
           () => new Date(created.getTime() + 60_000),
         ),
       ).toEqual({ notified: 1 });

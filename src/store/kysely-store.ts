@@ -15,6 +15,7 @@ import { createTokenStore } from './token-store.js';
 import { createAgentStore } from './agent-store.js';
 import { createFeedTokenStore } from './feed-token-store.js';
 import { createMailReportStore } from './mail-report-store.js';
+import { createNoticeStore } from './notice-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
@@ -59,6 +60,7 @@ function bind(
     agents: createAgentStore(db, atomically),
     feedTokens: createFeedTokenStore(db, atomically),
     mailReports: createMailReportStore(db),
+    notices: createNoticeStore(db),
     users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),

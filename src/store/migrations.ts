@@ -20,6 +20,7 @@ import { migration as m0014 } from './migrations/0014-evidence-aliases.js';
 import { migration as m0015 } from './migrations/0015-agents.js';
 import { migration as m0016 } from './migrations/0016-feeds.js';
 import { migration as m0017 } from './migrations/0017-mail-reports.js';
+import { migration as m0018 } from './migrations/0018-notices.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0015_agents': m0015,
   '0016_feeds': m0016,
   '0017_mail_reports': m0017,
+  '0018_notices': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {

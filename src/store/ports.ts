@@ -13,7 +13,7 @@ import type { AlertStore } from './alert-store.js';
 import type { EventStore } from './event-store.js';
 import type { TokenStore } from './token-store.js';
 import type { MailReportStore } from './mail-report-store.js';
-import type { AgentRegistry, FeedTokenStore } from '../respond/ports.js';
+import type { AgentRegistry, FeedTokenStore, NoticeLedger } from '../respond/ports.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -33,6 +33,8 @@ export interface Store {
   readonly feedTokens: FeedTokenStore;
   /** Messages reported as phishing to the report mailbox, and the replies sent. */
   readonly mailReports: MailReportStore;
+  /** Incidents and investigations announced by notifications. */
+  readonly notices: NoticeLedger;
   /** Local accounts, browser sessions and failed sign-ins (the web UI). */
   readonly users: UserStore;
   readonly actions: ActionStore;

@@ -472,6 +472,13 @@ export interface MailReportsTable {
   reply: string | null;
 }
 
+/** An incident or investigation announced by a notification (migration 0018). */
+export interface NoticesTable {
+  kind: string;
+  subject: string;
+  sent_at: number;
+}
+
 /** A one-time enrollment token for a host agent (stored hashed); used once, within its lifetime. */
 export interface AgentEnrollmentsTable {
   id: string;
@@ -524,6 +531,7 @@ export interface Database {
   agent_enrollments: AgentEnrollmentsTable;
   feed_tokens: FeedTokensTable;
   mail_reports: MailReportsTable;
+  notices: NoticesTable;
   agent_tasks: AgentTasksTable;
   users: UsersTable;
   sessions: SessionsTable;

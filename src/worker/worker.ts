@@ -24,7 +24,7 @@ import type {
   PlannerPorts,
 } from '../respond/ports.js';
 import { executePending } from '../respond/executor.js';
-import { notifyPending } from '../respond/notify.js';
+import { notifyEvents, notifyPending } from '../respond/notify.js';
 import { replyToReporters, type ReplyPorts } from '../respond/report-replies.js';
 import { loadPolicy } from '../respond/policy-config.js';
 import { planPending } from '../respond/planner.js';
@@ -163,11 +163,15 @@ async function respond(
   summary.succeeded += executed.succeeded;
   summary.failed += executed.failed;
   summary.retried += executed.retried;
-  const notified = options.notifications
-    ? await notifyPending(store, options.notifications, now)
-    : { notified: 0 as const, error: undefined };
+  const channels = {
+    ...(options.notifications ? { webhook: options.notifications } : {}),
+    ...(options.mail ? { mail: options.mail } : {}),
+  };
+  const notified = await notifyPending(store, channels, now);
   summary.notified += notified.notified;
   if (notified.error) options.log?.(notified.error);
+  const announced = await notifyEvents(store, channels, now);
+  for (const error of announced.errors) options.log?.(error);
   if (options.mail) {
     const replies = await replyToReporters(store, options.mail, now, await replyOptions(store));
     for (const error of replies.errors) options.log?.(error);
