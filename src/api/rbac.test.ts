@@ -149,6 +149,7 @@ describe('the route table behind the RBAC matrix', () => {
     ['POST', '/api/v1/tokens', 'admin'],
     ['POST', '/api/v1/indicators', 'admin'],
     ['GET', '/api/v1/connectors', 'admin'],
+    ['POST', '/api/v1/connectors/{name}/test', 'admin'],
   ] as const)('%s %s needs %s', (method, path, role) => {
     expect(roleOf(method, path) ?? 'no token').toBe(role);
   });

@@ -18,6 +18,7 @@ import { resolveSecret, type SecretBox } from '../connectors/secrets.js';
 import { webhookNotifications } from '../connectors/webhook/webhook.js';
 import type {
   Connector,
+  ConnectorCheck,
   ConnectorEntry,
   ConnectorPorts,
   ConnectorSource,
@@ -116,5 +117,45 @@ export function connectorSource(
     return [...fromFile.filter((config) => !names.has(config.name)), ...stored].map((config) =>
       connectorEntry(config, host),
     );
+  };
+}
+
+/** What `autoir connectors test` and `POST /api/v1/connectors/:name/test` answer. */
+export interface ConnectorTestResult extends ConnectorCheck {
+  readonly name: string;
+  readonly kind: string;
+  /** Reachable, and nothing found wrong with the credentials or rights. */
+  readonly ok: boolean;
+}
+
+/**
+ * Check a configured connector: build it (its secrets read), then ask it whether it can work — reachable,
+ * authenticated, permitted — within its timeout (at most 30 s). A configuration that cannot be built is a failed
+ * check saying why.
+ */
+export async function testConnector(
+  config: ConnectorConfig,
+  host: ConnectorHost,
+): Promise<ConnectorTestResult> {
+  let check: ConnectorCheck;
+  try {
+    const connector = connectorOf(config, host);
+    const signal = AbortSignal.timeout(Math.min(connector.timeoutMs, 30_000));
+    check = connector.check
+      ? await connector.check({ signal, log: () => undefined })
+      : {
+          reachable: false,
+          authenticated: null,
+          permitted: null,
+          message: `a ${config.kind} connector has no check`,
+        };
+  } catch (error) {
+    check = { reachable: false, authenticated: null, permitted: null, message: (error as Error).message };
+  }
+  return {
+    name: config.name,
+    kind: config.kind,
+    ok: check.reachable && check.authenticated !== false && check.permitted !== false,
+    ...check,
   };
 }

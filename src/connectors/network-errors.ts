@@ -2,6 +2,7 @@
  * Network errors as connectors judge them: which mean the system cannot be reached now (the action waits as
  * `pendingResource`), found on an error, its `cause`, or the errors of an AggregateError (undici and net nest them).
  */
+import { Socket } from 'node:net';
 
 /** Error codes that mean the other side cannot be reached now. */
 export const unreachableCodes: ReadonlySet<string> = new Set([
@@ -29,4 +30,22 @@ export function networkErrorCode(error: unknown): string | undefined {
     if (Array.isArray(errors)) queue.push(...(errors as unknown[]));
   }
   return undefined;
+}
+
+/**
+ * Whether something accepts TCP connections at `address:port` within `timeoutMs`: the reason when not (`ECONNREFUSED`,
+ * `timed out`), `undefined` when it does. For connector checks that cannot ask more without acting.
+ */
+export function tcpProblem(address: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (problem: string | undefined) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.setTimeout(timeoutMs, () => done('timed out'));
+    socket.once('connect', () => done(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    socket.connect(port, address);
+  });
 }

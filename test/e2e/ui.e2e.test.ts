@@ -6,7 +6,7 @@
  * AUTOIR_SCREENSHOTS, which `npm run screenshots` points at docs/screenshots).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -236,6 +236,24 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     } finally {
       agent.kill('SIGTERM');
     }
+    await context.close();
+  });
+  it('checks a connector from the settings: the answer says what is wrong', async () => {
+    const file = path.join(base, 'closed-connector.yaml');
+    writeFileSync(
+      file,
+      'connectors:\n  - name: closed-edr\n    kind: webhook\n    settings:\n      url: https://edr.invalid/hook\n      secret: a-long-enough-secret-1\n',
+    );
+    autoir(['connectors', 'add', '--file', file]);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'ada', password: PASSWORD });
+    await page.goto(`${url}/settings?tab=connectors`);
+    const cell = page.getByTestId('check-closed-edr');
+    await cell.getByRole('button', { name: 'Test' }).click();
+    await expect
+      .poll(() => cell.textContent(), { timeout: 20_000 })
+      .toMatch(/not ok.*reachable no.*edr\.invalid/);
     await context.close();
   });
 });

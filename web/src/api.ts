@@ -105,6 +105,7 @@ export type Agent = Json<'listAgents'>['items'][number];
 export type Indicator = Json<'listIndicators'>['items'][number];
 export type Tag = Json<'listTags'>[number];
 export type Connector = Json<'listConnectors'>[number];
+export type ConnectorTest = Json<'testConnector'>;
 export type User = Json<'listUsers'>[number];
 export type Token = Json<'listTokens'>[number];
 

@@ -7,6 +7,7 @@ import { findConnectorKind } from '../../connectors/index.js';
 import { checkDestination, type OutboundPolicy } from '../../connectors/outbound.js';
 import type { SecretBox } from '../../connectors/secrets.js';
 import { storableConnector } from '../../app/stored-secrets.js';
+import { storedConnectorProblem, testConnector } from '../../app/connectors.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
@@ -101,6 +102,51 @@ export function connectorRoutes(store: Store, host: ConnectorRouteHost): RouteSp
           (c) => redactConnector(c as unknown as ConnectorConfig),
         );
         return redactConnector(config);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/connectors/:name/test',
+      operationId: 'testConnector',
+      summary: 'Check a stored connector: reachable, authenticated, permitted',
+      tag: 'connectors',
+      role: 'admin',
+      params: z.object({ name: z.string() }),
+      responses: {
+        200: {
+          description: 'What the check found (`ok: false` with the reason when something is wrong).',
+          schema: z.object({
+            name: z.string(),
+            kind: z.string(),
+            ok: z.boolean(),
+            reachable: z.boolean(),
+            authenticated: z.boolean().nullable().describe('null: not reached, or the kind cannot tell.'),
+            permitted: z.boolean().nullable().describe('null: not reached, or the kind cannot tell.'),
+            message: z.string(),
+            details: z.record(z.string(), z.unknown()).optional(),
+          }),
+        },
+        404: { description: 'No such stored connector.', schema: errorSchema },
+      },
+      async handler(context) {
+        const row = (await store.policy.listConnectors()).find((item) => item.name === context.params.name);
+        if (!row) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no stored connector ${context.params.name}`);
+        const problem = storedConnectorProblem(row);
+        const config = parseConnectorConfig(row.config, `stored connector ${row.name}`);
+        if (problem)
+          return {
+            name: config.name,
+            kind: config.kind,
+            ok: false,
+            reachable: false,
+            authenticated: null,
+            permitted: null,
+            message: problem,
+          };
+        return testConnector(config, {
+          outbound: host.outbound,
+          ...(host.secrets ? { box: host.secrets } : {}),
+        });
       },
     }),
     defineRoute({

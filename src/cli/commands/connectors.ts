@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { loadConnectorFile, parseConnectorConfig, redactConnector } from '../../connectors/config.js';
-import { storedConnectorProblem } from '../../app/connectors.js';
+import { storedConnectorProblem, testConnector } from '../../app/connectors.js';
 import { clearSecretFields, storableConnector } from '../../app/stored-secrets.js';
 import { AutoirError } from '../../domain/errors.js';
 import { table } from '../io.js';
@@ -82,6 +82,40 @@ export function registerConnectorCommands(program: Command, context: CliContext)
             (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),
           );
         print(`stored ${configs.map((c) => c.name).join(', ')}\n`);
+      });
+    });
+  connectors
+    .command('test')
+    .description(
+      'Check a connector: its system answers, autoir is authenticated, and it has the rights its actions need (exit code 1 when not)',
+    )
+    .argument('<name>')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      await withServices(command, async (services) => {
+        const stored = (await services.store.policy.listConnectors()).find((row) => row.name === name);
+        const config = stored
+          ? parseConnectorConfig(stored.config, `stored connector ${name}`)
+          : context.env.AUTOIR_CONNECTORS
+            ? loadConnectorFile(context.env.AUTOIR_CONNECTORS).find((item) => item.name === name)
+            : undefined;
+        if (!config)
+          throw new AutoirError(
+            'AUTOIR_E_NOT_FOUND',
+            `no connector ${name} (stored, or in AUTOIR_CONNECTORS)`,
+          );
+        const box = services.secrets();
+        const result = await testConnector(config, { outbound: services.outbound, ...(box ? { box } : {}) });
+        if (options.json) printJson(result);
+        else {
+          const mark = (value: boolean | null) => (value === null ? '?' : value ? 'yes' : 'NO');
+          print(
+            `${result.name} (${result.kind}): ${result.ok ? 'ok' : 'NOT OK'}\n` +
+              `  reachable: ${mark(result.reachable)}  authenticated: ${mark(result.authenticated)}  permitted: ${mark(result.permitted)}\n` +
+              `  ${result.message}\n`,
+          );
+        }
+        if (!result.ok) context.setExitCode(1);
       });
     });
   connectors

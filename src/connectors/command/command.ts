@@ -11,6 +11,7 @@
  * later, and `run` rejects with an `AbortError`/`TimeoutError` (see ../abort.ts) once the process is gone.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
@@ -249,6 +250,24 @@ function createCommand(name: string, settings: CommandSettings, timeoutMs: numbe
   return {
     name,
     kind: 'command',
+    async check() {
+      try {
+        await access(settings.command, constants.X_OK);
+        return {
+          reachable: true,
+          authenticated: null,
+          permitted: true,
+          message: `${settings.command} is executable`,
+        };
+      } catch (error) {
+        return {
+          reachable: false,
+          authenticated: null,
+          permitted: null,
+          message: `${settings.command}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        };
+      }
+    },
     timeoutMs,
     async run(request, { signal, log }) {
       log(`running ${command}`);

@@ -4,7 +4,17 @@
  * again; a reset forces a password change; privileged groups are left and rejoined; a user the directory cannot
  * name exactly once is never touched.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from '../../api/server.js';
+import { hashToken } from '../../app/tokens.js';
+import { runCli } from '../../cli/main.js';
+import { secretBox } from '../secrets.js';
 import { requestAction, undoActions } from '../../respond/action-center.js';
 import { executePending } from '../../respond/executor.js';
 import { startSlapd, slapdBase, slapdPeople, slapdService, type Slapd } from '../../../test/helpers/slapd.js';
@@ -202,5 +212,82 @@ describe('the directory connector on OpenLDAP (slapd with ppolicy)', () => {
       log: () => {},
     });
     expect(down).toMatchObject({ reachable: false });
+  });
+
+  it('is checked from the CLI (`connectors test NAME --json`, exit code 1 when not ok) and the API', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-ldap-cli-'));
+    const file = path.join(dir, 'connectors.yaml');
+    process.env.AUTOIR_TEST_LDAP_WRONG = 'not-the-password';
+    const settings = (password: string) => ({
+      url: slapd.url,
+      directory: 'openldap',
+      bindDn: slapdService.dn,
+      password,
+      baseDn: slapdBase,
+    });
+    writeFileSync(
+      file,
+      stringify({
+        connectors: [
+          { name: 'directory', kind: 'ldap', settings: settings('env:AUTOIR_TEST_LDAP_PASSWORD') },
+          { name: 'wrong', kind: 'ldap', settings: settings('env:AUTOIR_TEST_LDAP_WRONG') },
+        ],
+      }),
+    );
+    const cli = async (args: string[]) => {
+      let stdout = '';
+      const code = await runCli(args, {
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: () => undefined },
+        stdin: Readable.from([]),
+        env: { ...t.env, AUTOIR_CONNECTORS: file, AUTOIR_OUTBOUND_ALLOW: '127.0.0.1/32' },
+      });
+      return { code, json: () => JSON.parse(stdout) as Record<string, unknown> };
+    };
+    try {
+      const good = await cli(['connectors', 'test', 'directory', '--json']);
+      expect(good.code).toBe(0);
+      expect(good.json()).toMatchObject({
+        name: 'directory',
+        kind: 'ldap',
+        ok: true,
+        reachable: true,
+        authenticated: true,
+      });
+      const bad = await cli(['connectors', 'test', 'wrong', '--json']);
+      expect(bad.code).toBe(1);
+      expect(bad.json()).toMatchObject({ ok: false, reachable: true, authenticated: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const app = createServer({
+      store: t.store,
+      version: 'test',
+      outbound: outboundPolicy(['127.0.0.1/32']),
+      secrets: secretBox(randomBytes(32)),
+    });
+    try {
+      await t.store.tokens.createToken(
+        { name: 'root', role: 'admin', tokenHash: hashToken('autoir_root_ldap') },
+        new Date(),
+      );
+      const headers = { authorization: 'Bearer autoir_root_ldap' };
+      // The password given in the clear is sealed before it is stored.
+      const put = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/connectors/ldap-api',
+        headers,
+        payload: { kind: 'ldap', settings: settings(slapdService.password) },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      const tested = await app.inject({ method: 'POST', url: '/api/v1/connectors/ldap-api/test', headers });
+      expect(tested.statusCode, tested.body).toBe(200);
+      expect(tested.json()).toMatchObject({ ok: true, authenticated: true });
+      const missing = await app.inject({ method: 'POST', url: '/api/v1/connectors/nothing/test', headers });
+      expect(missing.statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -17,10 +17,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { abortError } from '../abort.js';
-import { networkErrorCode, unreachableCodes } from '../network-errors.js';
+import { networkErrorCode, tcpProblem, unreachableCodes } from '../network-errors.js';
 import { defineConnector, type ConnectorContext } from '../connector.js';
 import {
   OutboundRefusedError,
+  outboundAddress,
   postOutbound,
   type OutboundPolicy,
   type OutboundResponse,
@@ -200,6 +201,31 @@ function createWebhook(
     name,
     kind: 'webhook',
     timeoutMs,
+    // Only that the receiver answers: its authentication is known on the first action (a test POST could act).
+    async check() {
+      const url = new URL(settings.url);
+      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+      try {
+        const address = await outboundAddress(url.hostname.replace(/^\[(.*)\]$/, '$1'), outbound);
+        const problem = await tcpProblem(address, port, Math.min(timeoutMs, 10_000));
+        return {
+          reachable: problem === undefined,
+          authenticated: null,
+          permitted: null,
+          message:
+            problem === undefined
+              ? `${target} accepts connections; the receiver checks the signature on the first action`
+              : `cannot reach ${target}: ${problem}`,
+        };
+      } catch (error) {
+        return {
+          reachable: false,
+          authenticated: null,
+          permitted: null,
+          message: `${target}: ${(error as Error).message}`,
+        };
+      }
+    },
     async run(request: ActionRequest, { signal, log }): Promise<ActionOutcome> {
       if (signal.aborted) throw abortError(signal);
       const body = JSON.stringify(request);

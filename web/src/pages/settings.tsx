@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import {
   api,
   type Connector,
+  type ConnectorTest,
   type DeviceGroup,
   type Indicator,
   type Page,
@@ -258,9 +259,27 @@ function Indicators() {
   );
 }
 
+/** A check's three answers: yes, no, or not known (not reached, or the kind cannot tell). */
+function mark(value: boolean | null): string {
+  return value === null ? '?' : value ? 'yes' : 'no';
+}
+
 function Connectors() {
   const list = useData(() => api<Connector[]>('/connectors'), []);
   const { error, run } = useAction();
+  const [checks, setChecks] = useState<Record<string, ConnectorTest | 'checking'>>({});
+  const test = (name: string) => {
+    setChecks((current) => ({ ...current, [name]: 'checking' }));
+    void run(
+      async () => {
+        const result = await api<ConnectorTest>(`/connectors/${encodeURIComponent(name)}/test`, {
+          method: 'POST',
+        });
+        setChecks((current) => ({ ...current, [name]: result }));
+      },
+      () => undefined,
+    );
+  };
   return (
     <>
       <p className="muted">
@@ -276,6 +295,7 @@ function Connectors() {
             <th scope="col">Actions</th>
             <th scope="col">Groups</th>
             <th scope="col">Timeout</th>
+            <th scope="col">Check</th>
             <th scope="col">
               <span className="sr-only">Remove</span>
             </th>
@@ -289,6 +309,26 @@ function Connectors() {
               <td className="small">{connector.actions.join(', ')}</td>
               <td>{connector.groups?.join(', ') ?? 'all'}</td>
               <td>{connector.timeout}</td>
+              <td className="small" data-testid={`check-${connector.name}`}>
+                <button type="button" className="small secondary" onClick={() => test(connector.name)}>
+                  Test
+                </button>{' '}
+                {checks[connector.name] === 'checking' ? (
+                  'checking…'
+                ) : checks[connector.name] ? (
+                  <span>
+                    <span
+                      className={`badge ${(checks[connector.name] as ConnectorTest).ok ? 'badge-good' : 'badge-bad'}`}
+                    >
+                      {(checks[connector.name] as ConnectorTest).ok ? 'ok' : 'not ok'}
+                    </span>{' '}
+                    reachable {mark((checks[connector.name] as ConnectorTest).reachable)}, authenticated{' '}
+                    {mark((checks[connector.name] as ConnectorTest).authenticated)}, permitted{' '}
+                    {mark((checks[connector.name] as ConnectorTest).permitted)}:{' '}
+                    {(checks[connector.name] as ConnectorTest).message}
+                  </span>
+                ) : null}
+              </td>
               <td>
                 <button
                   type="button"
