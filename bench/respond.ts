@@ -18,7 +18,9 @@ import { connectorSource } from '../src/app/connectors.js';
 import { executePending } from '../src/respond/executor.js';
 import { openBenchStore } from './store.js';
 import type { Page } from '../src/domain/page.js';
-import { publicOnly } from '../src/connectors/outbound.js';
+import type { ConnectorSource } from '../src/respond/ports.js';
+import type { Store } from '../src/store/ports.js';
+import { outboundPolicy } from '../src/connectors/outbound.js';
 
 /** Action types and a target of each for index `i`: no two actions share (type, target). */
 const KINDS: readonly { type: ActionType; target: (i: number) => string; device: boolean }[] = [
@@ -99,146 +101,27 @@ export async function benchRespond(options: {
       new Date(),
       (c) => redactConnector(c as unknown as Parameters<typeof redactConnector>[0]),
     );
-    const connectors = connectorSource(store, { outbound: publicOnly });
+    const connectors = connectorSource(store, { outbound: outboundPolicy(['127.0.0.1/32']) });
 
-    // Actions waiting for approval, as the planner leaves them.
-    const idsByType = new Map<ActionType, string[]>();
-    const createStarted = performance.now();
-    for (let index = 0; index < options.count; index++) {
+    const drafts = Array.from({ length: options.count }, (_, index) => {
       const kind = KINDS[index % KINDS.length] as (typeof KINDS)[number];
       const targetKey = kind.target(index);
-      const now = new Date();
-      const { action, created } = await store.actions.create(
-        {
-          type: kind.type,
-          targetKey,
-          deviceKey: kind.device ? targetKey : null,
-          group: null,
-          investigationKey: null,
-          evidenceKey: null,
-          verdict: null,
-          source: 'analyst',
-          parameters: {},
-          reasons: [`bench action ${index}`],
-          requestedBy: 'bench',
-          decision: { outcome: 'wait', by: 'policy', rule: 'bench: approval required' },
-          expiresAt: new Date(now.getTime() + 7 * 86_400_000),
-        },
-        now,
-      );
-      if (!created) throw new Error(`${kind.type} on ${targetKey} collided with ${action.id}`);
-      idsByType.set(kind.type, [...(idsByType.get(kind.type) ?? []), action.id]);
-    }
-    const createSeconds = (performance.now() - createStarted) / 1000;
-
-    // An analyst approves them, one type at a time, in chunks.
-    const approveStarted = performance.now();
-    for (const ids of idsByType.values())
-      for (let start = 0; start < ids.length; start += CHUNK)
-        await decideActions(
-          store,
-          ids.slice(start, start + CHUNK),
-          'approve',
-          'bench:analyst',
-          null,
-          new Date(),
-        );
-    const approveSeconds = (performance.now() - approveStarted) / 1000;
-
-    // The executor drains the queue.
-    const executeStarted = performance.now();
-    const deadline = Date.now() + 10 * 60_000;
-    let attempts = 0;
-    let succeeded = 0;
-    while (Date.now() < deadline) {
-      const summary = await executePending(store, {
-        worker: `bench:${process.pid}:1`,
-        now: () => new Date(),
-        connectors,
-        concurrency,
-      });
-      attempts += summary.attempts;
-      succeeded = await store.actions.count({ statuses: ['succeeded'] });
-      if (succeeded >= options.count) break;
-      const inFlight = await store.actions.count({ statuses: ['queued', 'running', 'pendingResource'] });
-      if (inFlight === 0) break;
-      // A retry waits for its backoff.
-      if (summary.attempts === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const executeSeconds = (performance.now() - executeStarted) / 1000;
-
-    const latencies: number[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<ActionRecord> = await store.actions.list(
-        { statuses: ['succeeded'] },
-        { limit: 1000, ...(cursor ? { cursor } : {}) },
-      );
-      for (const action of page.items)
-        if (action.decidedAt && action.endedAt)
-          latencies.push(Date.parse(action.endedAt) - Date.parse(action.decidedAt));
-      cursor = page.nextCursor;
-    } while (cursor);
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-    // One action at a time, as an analyst approves in the action center and the worker picks it up: approval,
-    // claim, the signed call and the result, with no backlog in front of it.
-    const singles: number[] = [];
-    const SINGLES = Math.min(200, options.count);
-    for (let index = 0; index < SINGLES; index++) {
+      return { type: kind.type, targetKey, deviceKey: kind.device ? targetKey : null };
+    });
+    const singles = Array.from({ length: Math.min(200, options.count) }, (_, index) => {
       const targetKey = `device:single${index}.bench.example`;
-      const { action } = await store.actions.create(
-        {
-          type: 'isolateDevice',
-          targetKey,
-          deviceKey: targetKey,
-          group: null,
-          investigationKey: null,
-          evidenceKey: null,
-          verdict: null,
-          source: 'analyst',
-          parameters: {},
-          reasons: ['bench single'],
-          requestedBy: 'bench',
-          decision: { outcome: 'wait', by: 'policy', rule: 'bench: approval required' },
-          expiresAt: null,
-        },
-        new Date(),
-      );
-      const started = performance.now();
-      await decideActions(store, [action.id], 'approve', 'bench:analyst', null, new Date());
-      await executePending(store, {
-        worker: `bench:${process.pid}:2`,
-        now: () => new Date(),
-        connectors,
-        concurrency,
-      });
-      singles.push(performance.now() - started);
-      if ((await store.actions.get(action.id))?.status !== 'succeeded')
-        throw new Error(`${action.id} did not succeed`);
-    }
-    singles.sort((a, b) => a - b);
-    const single = (q: number) =>
-      round(singles[Math.min(singles.length - 1, Math.floor(q * singles.length))] ?? 0, 1);
+      return { type: 'isolateDevice' as const, targetKey, deviceKey: targetKey };
+    });
+    const measured = await measureExecution(store, connectors, drafts, singles, concurrency);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     return {
       bench: 'respond',
       backend: options.backend,
       count: options.count,
       concurrency,
-      succeeded,
-      attempts,
+      ...measured,
       requests: receiver.stats.requests,
       bad_signatures: receiver.stats.badSignatures,
-      create_per_s: round(options.count / createSeconds),
-      approve_per_s: round(options.count / approveSeconds),
-      actions_per_s: round(succeeded / executeSeconds),
-      execute_s: round(executeSeconds, 2),
-      approve_to_succeeded_p50_ms: at(0.5),
-      approve_to_succeeded_p99_ms: at(0.99),
-      single_approve_to_succeeded_p50_ms: single(0.5),
-      single_approve_to_succeeded_p99_ms: single(0.99),
       peak_rss_mb: Math.round(peakRss / 1048576),
     };
   } finally {
@@ -248,4 +131,140 @@ export async function benchRespond(options: {
     await bench.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** An action a benchmark asks for: type, target, device. */
+export interface BenchAction {
+  readonly type: ActionType;
+  readonly targetKey: string;
+  readonly deviceKey: string | null;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+const pendingDraft = (action: BenchAction, reason: string) => {
+  const now = new Date();
+  return {
+    draft: {
+      type: action.type,
+      targetKey: action.targetKey,
+      deviceKey: action.deviceKey,
+      group: null,
+      investigationKey: null,
+      evidenceKey: null,
+      verdict: null,
+      source: 'analyst' as const,
+      parameters: action.parameters ?? {},
+      reasons: [reason],
+      requestedBy: 'bench',
+      decision: { outcome: 'wait' as const, by: 'policy', rule: 'bench: approval required' },
+      expiresAt: new Date(now.getTime() + 7 * 86_400_000),
+    },
+    now,
+  };
+};
+
+/**
+ * Create `actions` waiting for approval, approve them (one type at a time, in chunks, as the action center does),
+ * let the executor drain them through `connectors`, and read each one's approval-to-succeeded time; then `singles`
+ * one at a time (approve, execute, done) as an analyst approving in the action center sees it.
+ */
+export async function measureExecution(
+  store: Store,
+  connectors: ConnectorSource,
+  actions: readonly BenchAction[],
+  singles: readonly BenchAction[],
+  concurrency: number,
+): Promise<Record<string, number>> {
+  const idsByType = new Map<ActionType, string[]>();
+  const createStarted = performance.now();
+  for (const [index, item] of actions.entries()) {
+    const { draft, now } = pendingDraft(item, `bench action ${index}`);
+    const { action, created } = await store.actions.create(draft, now);
+    if (!created) throw new Error(`${item.type} on ${item.targetKey} collided with ${action.id}`);
+    idsByType.set(item.type, [...(idsByType.get(item.type) ?? []), action.id]);
+  }
+  const createSeconds = (performance.now() - createStarted) / 1000;
+
+  const approveStarted = performance.now();
+  for (const ids of idsByType.values())
+    for (let start = 0; start < ids.length; start += CHUNK)
+      await decideActions(
+        store,
+        ids.slice(start, start + CHUNK),
+        'approve',
+        'bench:analyst',
+        null,
+        new Date(),
+      );
+  const approveSeconds = (performance.now() - approveStarted) / 1000;
+
+  const before = await store.actions.count({ statuses: ['succeeded'] });
+  const executeStarted = performance.now();
+  const deadline = Date.now() + 10 * 60_000;
+  let attempts = 0;
+  let succeeded = 0;
+  while (Date.now() < deadline) {
+    const summary = await executePending(store, {
+      worker: `bench:${process.pid}:1`,
+      now: () => new Date(),
+      connectors,
+      concurrency,
+    });
+    attempts += summary.attempts;
+    succeeded = (await store.actions.count({ statuses: ['succeeded'] })) - before;
+    if (succeeded >= actions.length) break;
+    const inFlight = await store.actions.count({ statuses: ['queued', 'running', 'pendingResource'] });
+    if (inFlight === 0) break;
+    // A retry waits for its backoff.
+    if (summary.attempts === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const executeSeconds = (performance.now() - executeStarted) / 1000;
+
+  const ids = new Set([...idsByType.values()].flat());
+  const latencies: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<ActionRecord> = await store.actions.list(
+      { statuses: ['succeeded'] },
+      { limit: 1000, ...(cursor ? { cursor } : {}) },
+    );
+    for (const action of page.items)
+      if (ids.has(action.id) && action.decidedAt && action.endedAt)
+        latencies.push(Date.parse(action.endedAt) - Date.parse(action.decidedAt));
+    cursor = page.nextCursor;
+  } while (cursor);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+
+  const times: number[] = [];
+  for (const item of singles) {
+    const { draft, now } = pendingDraft(item, 'bench single');
+    const { action } = await store.actions.create(draft, now);
+    const started = performance.now();
+    await decideActions(store, [action.id], 'approve', 'bench:analyst', null, new Date());
+    await executePending(store, {
+      worker: `bench:${process.pid}:2`,
+      now: () => new Date(),
+      connectors,
+      concurrency,
+    });
+    times.push(performance.now() - started);
+    const done = await store.actions.get(action.id);
+    if (done?.status !== 'succeeded') throw new Error(`${action.id} did not succeed: ${done?.resultMessage}`);
+  }
+  times.sort((a, b) => a - b);
+  const single = (q: number) =>
+    round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0, 1);
+  return {
+    succeeded,
+    attempts,
+    create_per_s: round(actions.length / createSeconds),
+    approve_per_s: round(actions.length / approveSeconds),
+    actions_per_s: round(succeeded / executeSeconds),
+    execute_s: round(executeSeconds, 2),
+    approve_to_succeeded_p50_ms: at(0.5),
+    approve_to_succeeded_p99_ms: at(0.99),
+    single_approve_to_succeeded_p50_ms: single(0.5),
+    single_approve_to_succeeded_p99_ms: single(0.99),
+  };
 }

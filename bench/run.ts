@@ -10,6 +10,7 @@ import { benchDetect } from './detect.js';
 import { benchCorrelate, benchCorrelateStore } from './correlate.js';
 import { benchInvestigate } from './investigate.js';
 import { benchRespond } from './respond.js';
+import { benchRespondImap, benchRespondLdap } from './respond-peers.js';
 import { benchUi } from './ui.js';
 import { benchAgent } from './agent.js';
 
@@ -54,12 +55,16 @@ benches.investigate = (args) =>
     background: Number(args.get('background') ?? 1_000_000),
   });
 
-benches.respond = (args) =>
-  benchRespond({
-    backend: args.get('backend') === 'postgres' ? 'postgres' : 'sqlite',
-    count: Number(args.get('count') ?? 2000),
-    concurrency: Number(args.get('concurrency') ?? 16),
-  });
+// The webhook connector, then the directory (slapd) and mailbox (Dovecot) connectors on real servers, in one line.
+benches.respond = async (args) => {
+  const backend = args.get('backend') === 'postgres' ? 'postgres' : 'sqlite';
+  const concurrency = Number(args.get('concurrency') ?? 16);
+  const webhook = await benchRespond({ backend, count: Number(args.get('count') ?? 2000), concurrency });
+  const peers = { backend, count: Number(args.get('peer-count') ?? 500), concurrency } as const;
+  const ldap = await benchRespondLdap(peers).catch((error: Error) => ({ skipped: error.message }));
+  const imap = await benchRespondImap(peers).catch((error: Error) => ({ skipped: error.message }));
+  return { ...webhook, ldap, imap };
+};
 
 benches.ui = (args) =>
   benchUi({

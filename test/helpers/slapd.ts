@@ -29,6 +29,29 @@ export const slapdPeople: readonly SlapdPerson[] = ['alice', 'bob', 'carol', 'da
   mail: `${uid}@autoir.test`,
 }));
 
+/**
+ * The configuration of autoir's directory connector (`kind: ldap`) for this server, bound as the service account
+ * (its password read from `AUTOIR_TEST_LDAP_PASSWORD`, which this sets).
+ */
+export function directoryConnectorConfig(
+  slapd: Slapd,
+  settings: Record<string, unknown> = {},
+): Record<string, unknown> {
+  process.env.AUTOIR_TEST_LDAP_PASSWORD = slapdService.password;
+  return {
+    name: 'directory',
+    kind: 'ldap',
+    settings: {
+      url: slapd.url,
+      directory: 'openldap',
+      bindDn: slapdService.dn,
+      password: 'env:AUTOIR_TEST_LDAP_PASSWORD',
+      baseDn: slapdBase,
+      ...settings,
+    },
+  };
+}
+
 export interface Slapd {
   readonly url: string;
   readonly server: ServerProcess;
@@ -39,7 +62,18 @@ export interface Slapd {
   stop(): Promise<void>;
 }
 
-function ldif(): string {
+/** `user0000`… as the benchmark's many people (each with the password `bench-password-1`). */
+export const benchPerson = (index: number): SlapdPerson => {
+  const uid = `user${String(index).padStart(4, '0')}`;
+  return {
+    uid,
+    dn: `uid=${uid},ou=people,${slapdBase}`,
+    password: 'bench-password-1',
+    mail: `${uid}@autoir.test`,
+  };
+};
+
+function ldif(extraPeople: number): string {
   const person = (p: SlapdPerson, uidNumber: number) => `dn: ${p.dn}
 objectClass: inetOrgPerson
 objectClass: posixAccount
@@ -90,7 +124,9 @@ objectClass: simpleSecurityObject
 cn: autoir
 userPassword: ${slapdService.password}
 
-${slapdPeople.map((p, index) => person(p, 10001 + index)).join('\n')}
+${[...slapdPeople, ...Array.from({ length: extraPeople }, (_, index) => benchPerson(index))]
+  .map((p, index) => person(p, 10001 + index))
+  .join('\n')}
 dn: cn=admins,ou=groups,${slapdBase}
 objectClass: groupOfNames
 cn: admins
@@ -160,7 +196,7 @@ olcPPolicyUseLockout: TRUE
 }
 
 /** Start slapd on a free port with the test directory loaded. */
-export async function startSlapd(): Promise<Slapd> {
+export async function startSlapd(options: { readonly extraPeople?: number } = {}): Promise<Slapd> {
   requirePrograms(['slapd', 'slapadd', 'ldapwhoami', 'ldapsearch'], 'slapd ldap-utils');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-slapd-'));
   const slapdDir = path.join(dir, 'slapd.d');
@@ -168,7 +204,7 @@ export async function startSlapd(): Promise<Slapd> {
   mkdirSync(path.join(dir, 'data'));
   writeFileSync(path.join(dir, 'config.ldif'), config(dir));
   const port = await freePort();
-  writeFileSync(path.join(dir, 'data.ldif'), ldif());
+  writeFileSync(path.join(dir, 'data.ldif'), ldif(options.extraPeople ?? 0));
   const run = (args: string[]) => {
     const result = spawnSync('slapadd', args, { encoding: 'utf8' });
     if (result.status !== 0)

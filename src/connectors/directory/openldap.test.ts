@@ -17,7 +17,14 @@ import { runCli } from '../../cli/main.js';
 import { secretBox } from '../secrets.js';
 import { requestAction, undoActions } from '../../respond/action-center.js';
 import { executePending } from '../../respond/executor.js';
-import { startSlapd, slapdBase, slapdPeople, slapdService, type Slapd } from '../../../test/helpers/slapd.js';
+import {
+  directoryConnectorConfig,
+  startSlapd,
+  slapdBase,
+  slapdPeople,
+  slapdService,
+  type Slapd,
+} from '../../../test/helpers/slapd.js';
 import { createTestStore, type TestStore } from '../../../test/helpers/stores.js';
 import { connectorEntry } from '../../app/connectors.js';
 import { parseConnectorConfig } from '../config.js';
@@ -48,19 +55,7 @@ describe('the directory connector on OpenLDAP (slapd with ppolicy)', () => {
   const connector = (settings: Record<string, unknown> = {}) =>
     connectorEntry(
       parseConnectorConfig(
-        {
-          name: 'directory',
-          kind: 'ldap',
-          settings: {
-            url: slapd.url,
-            directory: 'openldap',
-            bindDn: slapdService.dn,
-            password: 'env:AUTOIR_TEST_LDAP_PASSWORD',
-            baseDn: slapdBase,
-            privilegedGroups: ['admins'],
-            ...settings,
-          },
-        },
+        directoryConnectorConfig(slapd, { privilegedGroups: ['admins'], ...settings }),
         'test',
       ),
       { outbound: outboundPolicy(['127.0.0.1/32']) },
