@@ -3,7 +3,7 @@
  * Dovecot LMTP port, as a company's mail relay delivers to its mailbox server. Needs root and `opensmtpd`
  * (scripts/test.sh installs it).
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, requirePrograms, startServer, type ServerProcess } from './servers.js';
@@ -17,7 +17,7 @@ export interface OpenSmtpd {
 
 export async function startOpenSmtpd(lmtpPort: number): Promise<OpenSmtpd> {
   if (process.getuid?.() !== 0) throw new Error('run as root (OpenSMTPD drops privileges to its own users)');
-  requirePrograms(['smtpd'], 'opensmtpd');
+  requirePrograms(['smtpd', 'unshare'], 'opensmtpd util-linux');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-smtpd-'));
   const port = await freePort();
   const conf = path.join(dir, 'smtpd.conf');
@@ -32,7 +32,18 @@ match from any for any action "deliver"
 `,
   );
   chmodSync(conf, 0o600);
-  const server = await startServer('smtpd', ['-d', '-f', conf], '127.0.0.1', port);
+  // OpenSMTPD's control socket (/run/smtpd.sock) and queue (/var/spool/smtpd) are fixed paths: each instance runs
+  // in a mount namespace of its own with a private /run and its own queue, beside the host's (or another test's).
+  const spool = path.join(dir, 'spool');
+  mkdirSync(spool, { mode: 0o711 });
+  chmodSync(spool, 0o711);
+  const script = `mount -t tmpfs tmpfs /run && mount --bind "$1" /var/spool/smtpd && exec smtpd -d -f "$2"`;
+  const server = await startServer(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', script, 'smtpd', spool, conf],
+    '127.0.0.1',
+    port,
+  );
   return {
     host: '127.0.0.1',
     port,
