@@ -125,8 +125,10 @@ export async function watchReportMailbox(
         } finally {
           lock.release();
         }
-        // imapflow waits in IDLE while nothing else runs; a new message (EXISTS) ends the wait.
-        await imap.mailboxOpen(options.folder);
+        // imapflow waits in IDLE while nothing else runs; a new message (EXISTS) ends the wait. One that came
+        // between the drain and now is already counted: take it at once.
+        const opened = await imap.mailboxOpen(options.folder);
+        if (opened.exists > 0) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, 5 * 60_000);
           function done() {

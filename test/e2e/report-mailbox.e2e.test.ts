@@ -14,7 +14,11 @@ import { connectorEntry } from '../../src/app/connectors.js';
 import { smtpSender } from '../../src/connectors/mail/smtp.js';
 import { parseConnectorConfig } from '../../src/connectors/config.js';
 import { outboundPolicy } from '../../src/connectors/outbound.js';
-import { pollReportMailbox, type ReportMailboxOptions } from '../../src/ingest/report-mailbox.js';
+import {
+  pollReportMailbox,
+  watchReportMailbox,
+  type ReportMailboxOptions,
+} from '../../src/ingest/report-mailbox.js';
 import { ingestDocuments } from '../../src/ingest/pipeline.js';
 import { loadPlaybooks } from '../../src/investigate/playbooks.js';
 import { decideActions, undoActions } from '../../src/respond/action-center.js';
@@ -242,6 +246,40 @@ const reportedCampaign = (corpus: () => RawMessage[]) =>
       await runUntilIdle(t.store, work);
       expect(count('Quarantine')).toBe(0);
       expect(count('INBOX', campaignIds)).toBe(copies);
+    });
+
+    it('watches the mailbox: a report arriving while autoir waits in IDLE is taken within moments', async () => {
+      const stop = new AbortController();
+      const watching = watchReportMailbox(t.store, watch, stop.signal);
+      try {
+        // Carol reports a message through the relay while the watcher waits.
+        const carol = createTransport({ host: relay.host, port: relay.port, secure: false, ignoreTLS: true });
+        await carol.sendMail({
+          from: 'carol@corp.example',
+          to: REPORTS,
+          subject: 'FW: is this ok?',
+          messageId: '<report-2@corp.example>',
+          text: 'Please check.',
+          attachments: [
+            {
+              filename: 'message.eml',
+              contentType: 'message/rfc822',
+              content: Buffer.from(others[0]!.raw, 'latin1'),
+            },
+          ],
+        });
+        carol.close();
+        const taken = await until('the watcher to take the report', async () =>
+          (await t.store.mailReports.list(10)).find((report) => report.reporter === 'carol@corp.example'),
+        );
+        expect(taken.reportedMessageId).toBe(messageIdOf(others[0]!.raw));
+        await until('the report to be moved to Processed', () =>
+          dovecot.folder(REPORTS, 'Processed').length === 2 ? true : undefined,
+        );
+      } finally {
+        stop.abort();
+        await watching;
+      }
     });
   });
 
