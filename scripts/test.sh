@@ -38,6 +38,9 @@ fi
 if ! command -v smtpd >/dev/null; then
   packages+=(opensmtpd) # the company's mail relay: notifications and replies to reporters go through it
 fi
+if ! command -v logrotate >/dev/null; then
+  packages+=(logrotate) # followed files rotated by rename and by copytruncate
+fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)
 fi

@@ -50,6 +50,11 @@ export interface DocumentParserOptions {
   readonly maxDocumentBytes?: number;
   /** Detection to run on Windows events. */
   readonly detection?: EventMatcher;
+  /**
+   * The occurrence counts of repeated records, when the document goes on from an earlier one (a followed file read
+   * in batches): a record repeated across batches is then told from a record read again, as within one document.
+   */
+  readonly refs?: EventRefs;
 }
 
 /** How a document is read, once its first bytes are known. */
@@ -112,7 +117,7 @@ export class DocumentParser {
       .subarray(0, SNIFF_BYTES)
       .toString('latin1')
       .replace(/^\uFEFF|^\xEF\xBB\xBF/, '');
-    const refs = new EventRefs();
+    const refs = this.options.refs ?? new EventRefs();
     const forced = this.options.formatId;
     if ((forced === undefined || forced === EMAIL_FORMAT_ID) && looksLikeEmail(this.options.name, text))
       this.reader = new EmailReader(refs, this.options.maxDocumentBytes ?? MAX_EMAIL_BYTES);

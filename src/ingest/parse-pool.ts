@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AutoirError } from '../domain/errors.js';
 import { DocumentParser, packItems, type ParsedItem } from './parse-batch.js';
+import type { EventRefs } from './prepare-event.js';
 import type { WorkerRequest, WorkerResponse } from './parse-worker.js';
 import type { Detection } from './ports.js';
 
@@ -23,6 +24,8 @@ export interface ParseOptions {
   readonly detection?: Detection;
   /** The script parse threads run. */
   readonly script?: URL;
+  /** Occurrence counts carried from earlier documents (parse-batch.ts); parsing is then inline. */
+  readonly refs?: EventRefs;
 }
 
 export interface ParsePool {
@@ -43,7 +46,8 @@ export function defaultWorkerCount(): number {
 
 export function createParsePool(workers: number, options: ParseOptions = {}): ParsePool {
   const script = options.script;
-  if (workers <= 0 || !script || !existsSync(fileURLToPath(script))) return inlinePool(options);
+  if (workers <= 0 || !script || options.refs || !existsSync(fileURLToPath(script)))
+    return inlinePool(options);
   // What crosses to a thread: plain data (the detection settings its script makes a matcher from).
   const settings = {
     formatId: options.formatId,
@@ -134,6 +138,7 @@ function inlinePool(options: ParseOptions): ParsePool {
           maxRecordBytes: options.maxRecordBytes,
           name,
           ...(options.detection ? { detection: options.detection.matcher } : {}),
+          ...(options.refs ? { refs: options.refs } : {}),
         }),
       ),
     push(doc, chunk) {

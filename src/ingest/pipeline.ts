@@ -15,6 +15,7 @@ import type { InputDocument, InputProblem } from './input.js';
 import type { IngestError } from './items.js';
 import type { ParsedItem } from './parse-batch.js';
 import { createParsePool } from './parse-pool.js';
+import type { EventRefs } from './prepare-event.js';
 
 export type { IngestError } from './items.js';
 
@@ -51,6 +52,14 @@ export interface IngestOptions {
   /** Errors listed in the summary (all are counted). Default 1000. */
   readonly maxErrors?: number;
   readonly now?: () => Date;
+  /**
+   * Write everything in one transaction (bad records are reported, the rest is kept), and run `checkpoint` in it
+   * last: what a follower read and the offset it reached commit together, or neither does.
+   */
+  readonly atomic?: boolean;
+  readonly checkpoint?: (tx: IngestPorts) => Promise<void>;
+  /** Occurrence counts carried from the earlier batches of the same file (follow.ts); one document only. */
+  readonly refs?: EventRefs;
   /** Called after each stored batch. */
   readonly onProgress?: (summary: Readonly<IngestSummary>) => void;
   /** Parsing threads besides the writing one (default 0: parse inline). */
@@ -104,6 +113,7 @@ export async function ingestDocuments(
     maxRecordBytes: options.maxRecordBytes,
     ...(options.parseThread ? { script: options.parseThread } : {}),
     ...(options.detection ? { detection: options.detection } : {}),
+    ...(options.refs ? { refs: options.refs } : {}),
   });
   // Alerts of detection rules, merged across the whole ingest (one per rule, process and window), written last.
   const detected = new AlertMerger();
@@ -266,6 +276,14 @@ export async function ingestDocuments(
   };
 
   try {
+    if (options.atomic) {
+      // All of it, and the checkpoint, in one transaction: a follower's offset moves with what it produced.
+      await options.store.transaction(async (tx) => {
+        await run(tx);
+        await options.checkpoint?.(tx);
+      });
+      return summary;
+    }
     if (!options.strict) {
       await run(options.store);
       return summary;

@@ -160,6 +160,21 @@ export interface IngestPorts {
   transaction<T>(work: (tx: IngestPorts) => Promise<T>): Promise<T>;
 }
 
+/** How far a followed file was read: by input and file identity (`<device>:<inode>`). */
+export interface InputOffset {
+  readonly fileKey: string;
+  readonly path: string;
+  readonly offset: number;
+  readonly updatedAt: string;
+}
+
+/** Offsets of followed files (store/input-offset-store.ts). */
+export interface InputOffsets {
+  list(input: string): Promise<InputOffset[]>;
+  /** Record that `fileKey` (now at `path`) has been read up to `offset`. */
+  set(input: string, fileKey: string, path: string, offset: number, now: Date): Promise<void>;
+}
+
 /** Reports of suspicious mail taken from the report mailbox (store/mail-report-store.ts). */
 export interface MailReportLedger {
   /** The report with this Message-ID, if it was taken before. */

@@ -16,6 +16,7 @@ import { createAgentStore } from './agent-store.js';
 import { createFeedTokenStore } from './feed-token-store.js';
 import { createMailReportStore } from './mail-report-store.js';
 import { createNoticeStore } from './notice-store.js';
+import { createInputOffsetStore } from './input-offset-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
@@ -61,6 +62,7 @@ function bind(
     feedTokens: createFeedTokenStore(db, atomically),
     mailReports: createMailReportStore(db),
     notices: createNoticeStore(db),
+    inputOffsets: createInputOffsetStore(db),
     users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),

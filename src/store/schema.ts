@@ -479,6 +479,15 @@ export interface NoticesTable {
   sent_at: number;
 }
 
+/** How far a followed file has been read (migration 0019). */
+export interface InputOffsetsTable {
+  input: string;
+  file_key: string;
+  path: string;
+  offset: number;
+  updated_at: number;
+}
+
 /** A one-time enrollment token for a host agent (stored hashed); used once, within its lifetime. */
 export interface AgentEnrollmentsTable {
   id: string;
@@ -532,6 +541,7 @@ export interface Database {
   feed_tokens: FeedTokensTable;
   mail_reports: MailReportsTable;
   notices: NoticesTable;
+  input_offsets: InputOffsetsTable;
   agent_tasks: AgentTasksTable;
   users: UsersTable;
   sessions: SessionsTable;

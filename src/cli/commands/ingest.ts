@@ -3,7 +3,8 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { formatLocation } from '../../domain/errors.js';
+import { AutoirError, formatLocation } from '../../domain/errors.js';
+import { followFiles } from '../../ingest/follow.js';
 import { describeFormats, formatById, inputFormats } from '../../ingest/formats/index.js';
 import { openDocuments, planInput } from '../../ingest/input.js';
 import { defaultWorkerCount } from '../../ingest/parse-pool.js';
@@ -51,16 +52,68 @@ export function describeError(error: IngestError): string {
 
 export function registerIngestCommand(program: Command, context: CliContext): void {
   const { io, printJson, withServices } = context;
+
+  /** `ingest --follow`: follow the files until SIGINT/SIGTERM, printing a line per stored batch (JSON with --json). */
+  const follow = async (
+    patterns: string[],
+    options: { format?: string; json?: boolean; detect: boolean; rules: string[] },
+    command: Command,
+  ) => {
+    if (patterns.includes('-'))
+      throw new AutoirError('AUTOIR_E_BAD_USAGE', '--follow reads files, not standard input');
+    await withServices(command, async (services) => {
+      const { store } = services;
+      const detection = options.detect ? services.detection({ rules: options.rules }) : undefined;
+      const stop = new AbortController();
+      void (io.waitForStop?.() ?? new Promise<void>(() => undefined)).then(() => stop.abort());
+      io.stderr.write(`following ${patterns.join(', ')} (stop with Ctrl-C)\n`);
+      await followFiles(store, {
+        input: 'cli:follow',
+        patterns,
+        signal: stop.signal,
+        ingest: {
+          format: options.format ? formatById(options.format) : undefined,
+          ...(detection ? { detection: services.ingestDetection(detection) } : {}),
+        },
+        log: (message) => io.stderr.write(`autoir: ${message}\n`),
+        async onBatch(summary, file) {
+          const incidents =
+            summary.alerts > 0 ? await correlatePending(store, services.correlation()) : undefined;
+          if (options.json)
+            printJson({
+              file,
+              events: summary.events,
+              duplicateEvents: summary.duplicateEvents,
+              alerts: summary.alerts,
+              errors: summary.errorCount,
+              ...(incidents ? { correlation: incidents } : {}),
+            });
+          else
+            io.stdout.write(
+              `${file}: ${summary.events} events, ${summary.alerts} alerts, ${summary.errorCount} errors\n`,
+            );
+          for (const error of summary.errors.slice(0, 20)) io.stderr.write(`${describeError(error)}\n`);
+        },
+      });
+    });
+  };
   program
     .command('ingest')
     .description(
       'Read alerts from a file, a directory, or - (standard input): JSON, JSON arrays, NDJSON, .gz, .zip',
     )
-    .argument('<path>', 'file, directory, or - for standard input')
+    .argument(
+      '<path...>',
+      'file, directory, or - for standard input; with --follow, files, directories or globs',
+    )
     .addOption(
       new Option('--format <format>', 'read every record as this format instead of sniffing').choices(
         inputFormats.map((format) => format.id),
       ),
+    )
+    .option(
+      '--follow',
+      'keep reading the files as lines are appended (rotation followed), until stopped; resumes where it stopped',
     )
     .option('--strict', 'store nothing if any record is bad')
     .option('--json', 'print a JSON summary { alerts, events, errors: [...] }')
@@ -75,8 +128,9 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
     .addHelpText('after', `\nFormats: ${describeFormats()}.`)
     .action(
       async (
-        target: string,
+        targets: string[],
         options: {
+          follow?: boolean;
           format?: string;
           strict?: boolean;
           json?: boolean;
@@ -87,7 +141,10 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
         },
         command: Command,
       ) => {
-        const plan = await planInput(target);
+        if (options.follow) return follow(targets, options, command);
+        if (targets.length !== 1)
+          throw new AutoirError('AUTOIR_E_BAD_USAGE', 'ingest reads one path (several only with --follow)');
+        const plan = await planInput(targets[0] as string);
         const { summary, incidents } = await withServices(command, async (services) => {
           const { store } = services;
           const detection = options.detect ? services.detection({ rules: options.rules }) : undefined;
