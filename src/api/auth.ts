@@ -54,11 +54,28 @@ export function generateSessionSecrets(): { readonly sessionId: string; readonly
 /** What the store keys a session by: the cookie's value never reaches the database. */
 export const hashSessionId = hashToken;
 
-/** The token of an `Authorization: Bearer …` header, or `undefined`. */
+/**
+ * The token of an `Authorization` header, as API clients (`Bearer TOKEN`), Elasticsearch clients (`ApiKey TOKEN`,
+ * or `ApiKey base64(id:TOKEN)`), Splunk HEC senders (`Splunk TOKEN`) and shippers that know only a user and a
+ * password (`Basic base64(user:TOKEN)`) present it; `undefined` otherwise.
+ */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+  const match = /^(Bearer|ApiKey|Splunk|Basic)\s+(\S+)\s*$/i.exec(header);
+  if (!match) return undefined;
+  const value = match[2] as string;
+  // Shippers that know only user and password (Fluent Bit, Beats, Logstash, Vector): the password is the token.
+  if (match[1]?.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    return decoded.includes(':') ? decoded.slice(decoded.indexOf(':') + 1) : undefined;
+  }
+  // Elasticsearch clients send `ApiKey base64(id:key)` when given an id and a key: the key is the token.
+  if (match[1]?.toLowerCase() === 'apikey' && !value.startsWith('autoir_')) {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const key = decoded.slice(decoded.indexOf(':') + 1);
+    if (decoded.includes(':') && key.startsWith('autoir_')) return key;
+  }
+  return value;
 }
 
 /** The value of the session cookie in a `Cookie` header, or `undefined`. */

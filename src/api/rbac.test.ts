@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { hasRole, isRole, roles, type Role } from '../domain/access.js';
+import { hasRole, isRole, tokenRoles, type Role } from '../domain/access.js';
 import { createServer } from './server.js';
 import { hashToken } from '../app/tokens.js';
 
@@ -75,10 +75,10 @@ interface MatrixCase {
 // (`POST /api/v1/agent/tasks/{id}/result` checks its body first: agents.api.test.ts shows its 401.)
 const AGENT_CREDENTIAL_ROUTES = new Set(['POST /api/v1/agent/heartbeat', 'GET /api/v1/agent/tasks']);
 
-const article = (role: Role) => (role === 'analyst' || role === 'admin' ? 'an' : 'a');
+const article = (role: Role) => (role === 'analyst' || role === 'admin' || role === 'ingest' ? 'an' : 'a');
 
 const matrix: MatrixCase[] = routes.flatMap((route) =>
-  (['none', ...roles] as const).map((caller): MatrixCase => {
+  (['none', ...tokenRoles] as const).map((caller): MatrixCase => {
     const name = `${route.method} ${route.path}`;
     // An agent's own calls after enrollment take its credential, never an API token or a session.
     if (route.role === null && AGENT_CREDENTIAL_ROUTES.has(`${route.method} ${route.path}`))
@@ -132,7 +132,7 @@ const roleOf = (method: string, path: string) =>
 describe('the route table behind the RBAC matrix', () => {
   it('has routes for no token and for every role', () => {
     const levels = new Set(routes.map((route) => route.role));
-    expect([...levels].sort()).toEqual([...roles, null].sort());
+    expect([...levels].sort()).toEqual([...tokenRoles, null].sort());
     expect(routes.length).toBeGreaterThanOrEqual(30);
   });
 
@@ -182,7 +182,7 @@ describe.each(backends)('the RBAC matrix on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestStore(dialect);
     app = createServer({ store: t.store, version: 'test' });
-    for (const role of roles) {
+    for (const role of tokenRoles) {
       const token = `autoir_rbac_${role}_${dialect}`;
       tokens.set(role, token);
       await t.store.tokens.createToken(

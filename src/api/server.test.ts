@@ -65,6 +65,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/dashboard',
       '/api/v1/device-groups',
       '/api/v1/device-groups/{name}',
+      '/api/v1/events',
       '/api/v1/feeds',
       '/api/v1/feeds/tokens',
       '/api/v1/feeds/tokens/{id}/revoke',
@@ -93,12 +94,20 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/user-groups/{name}',
       '/api/v1/users',
       '/api/v1/users/{name}',
+      '/es/',
+      '/es/_bulk',
+      '/es/{index}/_bulk',
       '/feeds/domain.txt',
       '/feeds/ip.txt',
       '/feeds/rpz.zone',
       '/feeds/url.txt',
+      '/services/collector',
+      '/services/collector/event',
+      '/services/collector/event/1.0',
+      '/services/collector/raw',
+      '/services/collector/raw/1.0',
     ]);
-    expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('analyst');
+    expect(document.paths['/api/v1/alerts'].post['x-autoir-role']).toBe('ingest');
     const parameters = document.paths['/api/v1/alerts'].get.parameters.map(
       (parameter: { name: string }) => parameter.name,
     );

@@ -37,6 +37,8 @@ import { incidentRoutes } from './routes/incidents.js';
 import { investigationRoutes } from './routes/investigations.js';
 import { actionRoutes } from './routes/actions.js';
 import { auditRoutes } from './routes/audit.js';
+import { ingestRoutes } from './routes/ingest.js';
+import type { Detection } from '../ingest/ports.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { policyRoutes } from './routes/policy.js';
 import { groupRoutes } from './routes/groups.js';
@@ -70,6 +72,10 @@ export interface ServerOptions {
   readonly log?: { readonly requests: boolean; readonly destination?: NodeJS.WritableStream };
   /** How posted alerts are correlated into incidents (defaults: docs/correlation.md). */
   readonly correlation?: CorrelationOptions;
+  /** Detection run on telemetry sent over HTTP (`/api/v1/events`, `/es/_bulk`, HEC); none when absent. */
+  readonly detection?: Detection;
+  /** Ingest requests waiting or being stored before others are asked to come back (default 32). */
+  readonly ingestQueue?: number;
   /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
   readonly webRoot?: string | null;
   /** Playbooks for investigations started over the API (default: the shipped ones, loaded on first use). */
@@ -95,10 +101,20 @@ export interface RateLimits {
   readonly perAddress: number;
   readonly signInPerAddress: number;
   readonly signInOverall: number;
+  /** Requests a minute per address to the ingest routes (shippers send many): their own, higher limit. */
+  readonly ingestPerAddress: number;
 }
 
-/** 1,200 requests a minute per address; 10 sign-ins a minute per address, 120 overall. */
-export const DEFAULT_RATE_LIMITS: RateLimits = { perAddress: 1200, signInPerAddress: 10, signInOverall: 120 };
+/**
+ * 1,200 requests a minute per address; 10 sign-ins a minute per address, 120 overall; 60,000 a minute per address
+ * to the ingest routes.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  perAddress: 1200,
+  signInPerAddress: 10,
+  signInOverall: 120,
+  ingestPerAddress: 60_000,
+};
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -140,6 +156,11 @@ export function createServer(options: ServerOptions): FastifyInstance {
   const routes = [
     ...healthRoutes(options.store, options.version),
     ...alertRoutes(options.store, options.correlation),
+    ...ingestRoutes(options.store, {
+      ...(options.correlation ? { correlation: options.correlation } : {}),
+      ...(options.detection ? { detection: options.detection } : {}),
+      ...(options.ingestQueue ? { maxQueued: options.ingestQueue } : {}),
+    }),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...indicatorRoutes(options.store),
@@ -217,6 +238,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
       scope.route({
         method: route.method,
         url: route.url,
+        ...(role === 'ingest'
+          ? { config: { rateLimit: { max: limits.ingestPerAddress, timeWindow: 60_000 } } }
+          : {}),
         // Sign-in: fewer attempts per address, and a cap on all of them together (each costs a password hash).
         ...(signIn
           ? {

@@ -1,13 +1,23 @@
-/** Who may do what: four roles, each including the ones before it. */
+/** Who may do what: four roles for people (and tokens), each including the ones before it. */
 export const roles = ['viewer', 'analyst', 'responder', 'admin'] as const;
-export type Role = (typeof roles)[number];
+/**
+ * Tokens may also have `ingest`: send alerts and events (the API, Elasticsearch `_bulk`, Splunk HEC) and nothing
+ * else — not even read. What a log shipper holds.
+ */
+export const tokenRoles = ['ingest', ...roles] as const;
+export type Role = (typeof tokenRoles)[number];
 
 export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+  return typeof value === 'string' && (tokenRoles as readonly string[]).includes(value);
 }
 
-/** True when `role` includes the permissions of `required` (admin ⊇ responder ⊇ analyst ⊇ viewer). */
+/**
+ * True when `role` includes the permissions of `required`: admin ⊇ responder ⊇ analyst ⊇ viewer; `ingest` routes
+ * take an ingest token or an analyst and above, and an ingest token takes nothing else.
+ */
 export function hasRole(role: Role, required: Role): boolean {
+  if (required === 'ingest') return role === 'ingest' || hasRole(role, 'analyst');
+  if (role === 'ingest') return false;
   return roles.indexOf(role) >= roles.indexOf(required);
 }
 
@@ -19,6 +29,7 @@ export function hasRole(role: Role, required: Role): boolean {
  * - admin: also manage tokens, users, policy and connectors.
  */
 export const roleDescriptions: Readonly<Record<Role, string>> = {
+  ingest: 'send alerts and events (API, Elasticsearch _bulk, Splunk HEC), nothing else',
   viewer: 'read alerts, incidents, investigations and actions',
   analyst: 'viewer, plus ingest alerts, classify and comment on incidents, start investigations',
   responder: 'analyst, plus approve, reject and undo remediation actions',

@@ -82,11 +82,25 @@ const valid: Record<string, unknown> = {
   'POST /api/v1/agent/tasks/{id}/result': { status: 'succeeded', message: 'done' },
   'POST /api/v1/feeds/tokens': { name: 'pa-edge' },
   'POST /api/v1/feeds/tokens/{id}/revoke': {},
+  'POST /api/v1/events': {
+    '@timestamp': '2024-05-01T10:00:00Z',
+    event: { kind: 'event', category: ['process'], type: ['start'] },
+    host: { name: 'ws1.corp.example' },
+    process: { name: 'cmd.exe', pid: 4 },
+  },
+  'POST /es/_bulk': { create: { _index: 'logs' } },
+  'POST /es/{index}/_bulk': { index: {} },
+  'POST /services/collector/event': { event: { message: 'hello' }, time: 1714557600 },
+  'POST /services/collector': { event: 'a line', host: 'ws1' },
+  'POST /services/collector/event/1.0': { event: { message: { a: 1 }, severity: 'info' } },
+  'POST /services/collector/raw': { line: 'hello' },
+  'POST /services/collector/raw/1.0': { line: 'hello' },
 };
 
 const paramValues = {
   id: ['inc_1', 'act_1', 'inv_1', 'alt_1', 'x', '%00', '..%2F..', 'inc_99999999999999999999'],
   name: ['Servers', 'Default', 'root', 'edr', 'fuzz', '%F0%9F%92%A3', 'a'.repeat(300)],
+  index: ['logs', 'winlogbeat-8.17', '%00', 'a'.repeat(300)],
 };
 
 /** Found bodies, replayed first. */

@@ -17,6 +17,7 @@ export const DAY = 24 * 60 * 60 * 1000;
 
 /** Token names per role: `decidedBy` and audit actors read `token:<name>`. */
 export const names: Readonly<Record<Role, string>> = {
+  ingest: 'shipper',
   viewer: 'vera',
   analyst: 'ann',
   responder: 'rita',

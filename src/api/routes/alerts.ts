@@ -151,7 +151,7 @@ export function alertRoutes(store: Store, correlation: CorrelationOptions = {}):
       summary: 'Ingest alerts: one object, a JSON array, or NDJSON, in any supported format',
       description: `Formats: ${alertFormats.map((format) => format.id).join(', ')} (sniffed per item unless \`format\` is given). Each item gets a result. Without \`strict\`, good items are stored and bad ones reported; with \`strict=true\`, one bad item stores nothing. An alert re-sent with the same source and sourceRef updates the stored one.`,
       tag: 'alerts',
-      role: 'analyst',
+      role: 'ingest',
       query: z.object({
         format: z
           .enum(alertFormats.map((format) => format.id) as [string, ...string[]])

@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { durationMs } from '../../domain/duration.js';
-import { roles } from '../../domain/access.js';
+import { tokenRoles } from '../../domain/access.js';
 import { AutoirError } from '../../domain/errors.js';
 import type { Store } from '../../store/ports.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
@@ -31,7 +31,7 @@ export function tokenRoutes(store: Store): RouteSpec[] {
             z.object({
               id: z.string(),
               name: z.string(),
-              role: z.enum(roles),
+              role: z.enum(tokenRoles),
               createdAt: z.string(),
               lastUsedAt: z.string().nullable().describe('Last use, to the minute.'),
               revokedAt: z.string().nullable(),
@@ -53,7 +53,7 @@ export function tokenRoutes(store: Store): RouteSpec[] {
       body: z
         .object({
           name: z.string().min(1).max(100),
-          role: z.enum(roles),
+          role: z.enum(tokenRoles),
           expiresIn: z
             .string()
             .refine((text) => (durationMs(text) ?? 0) >= 60_000, 'a duration of at least 1m, like 30d or 12h')

@@ -91,6 +91,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             ...(settings.oidc ? { oidc: oidcSignIn(settings.oidc) } : {}),
             ...(secrets ? { secrets } : {}),
             correlation: services.correlation(),
+            detection: services.ingestDetection(services.detection()),
             playbooks: services.investigation().playbooks,
             store,
             version: packageVersion(),

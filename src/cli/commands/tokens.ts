@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { isRole, roleDescriptions, roles } from '../../domain/access.js';
+import { isRole, roleDescriptions, tokenRoles } from '../../domain/access.js';
 import { AutoirError } from '../../domain/errors.js';
 import { durationMs } from '../../domain/duration.js';
 import { table } from '../io.js';
@@ -17,13 +17,15 @@ export function registerTokenCommands(program: Command, context: CliContext): vo
   token
     .command('create')
     .description('Create an API token and print it (it is not shown again)')
-    .addOption(new Option('--role <role>', 'what the token may do').choices([...roles]).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'what the token may do').choices([...tokenRoles]).makeOptionMandatory(),
+    )
     .requiredOption('--name <name>', 'a name to recognise it by, unique')
     .option('--expires <duration>', 'how long it works (90d, 12h); left out, until revoked')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      `\nRoles:\n${roles.map((role) => `  ${role.padEnd(10)} ${roleDescriptions[role]}`).join('\n')}`,
+      `\nRoles:\n${tokenRoles.map((role) => `  ${role.padEnd(10)} ${roleDescriptions[role]}`).join('\n')}`,
     )
     .action(
       async (options: { role: string; name: string; expires?: string; json?: boolean }, command: Command) => {
