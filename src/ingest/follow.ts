@@ -14,6 +14,7 @@
  * - a new file matching a pattern is read from its beginning.
  * Only whole lines are read: a line still being written waits for its newline (or for its file to be rotated away).
  */
+import { singleDocument } from './input.js';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { DocumentParser } from './parse-batch.js';
@@ -143,24 +144,14 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
       file.header && !bytes.subarray(0, 1).equals(Buffer.from('#'))
         ? Buffer.concat([file.header, bytes])
         : bytes;
-    const summary = await ingestDocuments(
-      (async function* () {
-        yield {
-          name,
-          chunks: (async function* () {
-            yield body;
-          })(),
-        };
-      })(),
-      {
-        ...options.ingest,
-        store,
-        refs: file.refs,
-        atomic: true,
-        checkpoint: (tx) =>
-          (tx as FollowPorts).inputOffsets.set(options.input, next.key, next.path, next.offset, new Date()),
-      },
-    );
+    const summary = await ingestDocuments(singleDocument(name, body), {
+      ...options.ingest,
+      store,
+      refs: file.refs,
+      atomic: true,
+      checkpoint: (tx) =>
+        (tx as FollowPorts).inputOffsets.set(options.input, next.key, next.path, next.offset, new Date()),
+    });
     await options.onBatch?.(summary, name);
   };
 

@@ -499,3 +499,13 @@ async function* guard(
     throw badInput(message, { file: name });
   }
 }
+
+/** One document of bytes already in memory, as `ingestDocuments` takes documents. */
+export async function* singleDocument(name: string, bytes: Buffer): AsyncIterable<InputDocument> {
+  yield {
+    name,
+    chunks: (async function* () {
+      yield bytes;
+    })(),
+  };
+}

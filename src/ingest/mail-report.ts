@@ -7,6 +7,7 @@
  * reporter, which starts the phishing playbook. The report itself is recorded once (by its Message-ID), with the
  * alert, so that the reporter can be told the outcome when the investigation ends.
  */
+import { singleDocument } from './input.js';
 import { createHash } from 'node:crypto';
 import PostalMime from 'postal-mime';
 import type { Entity } from '../domain/entity.js';
@@ -114,17 +115,10 @@ export async function takeReport(
         ...(draft.mailSender ? { sender: draft.mailSender } : {}),
         urls: ((draft.details as { urls?: string[] } | undefined)?.urls ?? []).slice(0, 20),
       };
-      await ingestDocuments(
-        (async function* () {
-          yield {
-            name: `report-mailbox:${parsed.reportMessageId}.eml`,
-            chunks: (async function* () {
-              yield copy;
-            })(),
-          };
-        })(),
-        { store, now },
-      );
+      await ingestDocuments(singleDocument(`report-mailbox:${parsed.reportMessageId}.eml`, copy), {
+        store,
+        now,
+      });
     } catch {
       // An attachment that is not a readable message: the report is judged on what it quotes.
     }

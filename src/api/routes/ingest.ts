@@ -12,6 +12,7 @@
  * turned away to come back — 429 with `Retry-After`, per item for `_bulk` (which its clients retry), 503 code 9 for
  * HEC — and nothing of it is stored: only what was stored is acknowledged.
  */
+import { singleDocument } from '../../ingest/input.js';
 import { z } from 'zod';
 import { correlatePending } from '../../correlate/correlator.js';
 import type { CorrelationOptions } from '../../correlate/correlate.js';
@@ -96,17 +97,11 @@ export function ingestRoutes(store: Store, options: IngestRouteOptions = {}): Ro
       // Let requests that arrived meanwhile be read and queued (SQLite writes hold the event loop while they run):
       // the queue then says how far behind the store is.
       await new Promise((resolve) => setImmediate(resolve));
-      const summary = await ingestDocuments(
-        (async function* () {
-          yield {
-            name,
-            chunks: (async function* () {
-              yield body;
-            })(),
-          };
-        })(),
-        { store, atomic: true, ...(options.detection ? { detection: options.detection } : {}) },
-      );
+      const summary = await ingestDocuments(singleDocument(name, body), {
+        store,
+        atomic: true,
+        ...(options.detection ? { detection: options.detection } : {}),
+      });
       if (summary.alerts > 0) await correlatePending(store, options.correlation);
       return summary;
     });
