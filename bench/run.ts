@@ -13,6 +13,7 @@ import { benchRespond } from './respond.js';
 import { benchRespondImap, benchRespondLdap } from './respond-peers.js';
 import { benchUi } from './ui.js';
 import { benchAgent } from './agent.js';
+import { benchLive } from './live.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
   'ingest-alerts': (args) =>
@@ -76,6 +77,17 @@ benches.ui = (args) =>
 
 benches.agent = (args) =>
   benchAgent({ count: Number(args.get('count') ?? 50), idleS: Number(args.get('idle') ?? 60) });
+
+benches.live = (args) =>
+  benchLive({
+    dataset:
+      args.get('dataset') ??
+      path.resolve(
+        import.meta.dirname,
+        '../../demo/otrf/LSASS_campaign_01/metasploit_logonpasswords_lsass_memory_dump.zip',
+      ),
+    rate: Number(args.get('rate') ?? 2000),
+  });
 
 benches.detect = (args) =>
   benchDetect({
