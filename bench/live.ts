@@ -102,8 +102,11 @@ export async function benchLive(options: {
     const text = `${lines.join('\n')}\n`;
     const fileStore = await openBenchStore('sqlite', path.join(dir, 'file'));
     const fileStarted = performance.now();
+    // As `autoir ingest` runs: parse threads beside the writing one.
     const fileSummary = await ingestDocuments(singleDocument('lsass.json', Buffer.from(text)), {
       store: fileStore.store,
+      workers: defaultWorkerCount(),
+      parseThread: parseThreadScript,
     });
     const fileSeconds = (performance.now() - fileStarted) / 1000;
     await fileStore.close();
