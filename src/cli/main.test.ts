@@ -12,6 +12,7 @@ import { writeZip } from '../../test/helpers/zip.js';
 import { runCli } from './main.js';
 import { enrollAgent } from '../respond/agents.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
+import { takeReport } from '../ingest/mail-report.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/alerts');
 const graphFile = path.join(fixtures, 'msgraph/alert_v2_get_example.json');
@@ -118,6 +119,23 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect((await cli(['run', '--until-idle'])).code).toBe(0);
     expect((await cli(['feeds', 'show'])).stdout).toBe('nothing blocked\n');
     expect((await cli(['feeds', 'token', 'list'])).stdout).toMatch(/pa-edge .* active/);
+  });
+
+  it('lists the reports employees sent to the report mailbox, with their alert and whether they were answered', async () => {
+    expect((await cli(['reports', 'list'])).stdout).toBe('no reports\n');
+    const report = Buffer.from(
+      'From: bob@corp.example\r\nTo: phishing@corp.example\r\nSubject: Fwd: verify\r\nMessage-ID: <r-cli@corp.example>\r\nDate: Mon, 07 Dec 2026 09:00:00 +0000\r\n\r\n---------- Forwarded message ---------\r\nFrom: Fake <fake@evil.example>\r\nSubject: verify\r\n\r\nhttps://evil.example/login\r\n',
+    );
+    const taken = await takeReport(t.store, report, 'phishing@corp.example', () => new Date());
+    const listed = await cli(['reports', 'list', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json()).toEqual({
+      items: [
+        expect.objectContaining({ id: taken.report.id, reporter: 'bob@corp.example', repliedAt: null }),
+      ],
+    });
+    const text = (await cli(['reports', 'list'])).stdout;
+    expect(text).toMatch(/bob@corp\.example .*fake@evil\.example .*verify .*alr_\w+ .*not yet/);
   });
 
   it('ingests the Graph alert once, however often it is sent, and lists it in the documented JSON shape', async () => {

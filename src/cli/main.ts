@@ -27,6 +27,7 @@ import { registerTagCommands } from './commands/tags.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerFeedCommands } from './commands/feeds.js';
+import { registerReportCommands } from './commands/reports.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkCommands } from './commands/work.js';
@@ -56,6 +57,7 @@ const commandModules: readonly ((program: Command, context: CliContext) => void)
   registerTokenCommands,
   registerAgentCommands,
   registerFeedCommands,
+  registerReportCommands,
   registerAgentCommand,
 ];
 
