@@ -122,7 +122,6 @@ export async function notifyPending(
 }
 
 const recentMs = 60 * 60_000;
-const terminal = new Set<string>(terminalInvestigationStatuses);
 
 /** The text of a new incident's announcement. */
 export function incidentText(incident: IncidentSummary, uiUrl: string | undefined): string {
@@ -178,7 +177,7 @@ export async function notifyEvents(
         });
   }
   if (investigations) {
-    const page = await store.investigations.list({ statuses: [...terminal] as never }, { limit: 50 });
+    const page = await store.investigations.list({ statuses: terminalInvestigationStatuses }, { limit: 50 });
     for (const investigation of page.items)
       if (investigation.endedAt !== null && investigation.endedAt >= since)
         notices.push({

@@ -23,7 +23,8 @@ import {
   type DirectoryFlavor,
   type UserIdentity,
 } from './accounts.js';
-import { displayTarget, fail, outcomeOfError, texts, withSession, type Session } from './session.js';
+import { fail } from '../outcome.js';
+import { displayTarget, outcomeOfError, texts, withSession, type Session } from './session.js';
 import type { ActionOutcome, ActionRequest, Connector, ConnectorCheck } from '../../respond/ports.js';
 
 export const directorySettingsSchema = z

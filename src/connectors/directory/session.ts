@@ -14,6 +14,7 @@ import {
 } from 'ldapts';
 import { networkErrorCode, unreachableCodes } from '../network-errors.js';
 import { tlsClientOptions } from '../tls.js';
+import { OutcomeError } from '../outcome.js';
 import { outboundAddress, OutboundRefusedError, type OutboundPolicy } from '../outbound.js';
 import type { ActionOutcome } from '../../respond/ports.js';
 
@@ -27,17 +28,6 @@ export interface SessionSettings {
   /** The name the certificate must carry when it differs from the URL's host. */
   readonly serverName?: string | undefined;
 }
-
-/** An outcome raised from inside a session: the action ends with it. */
-export class OutcomeError extends Error {
-  constructor(readonly outcome: Exclude<ActionOutcome, { status: 'succeeded' } | { status: 'accepted' }>) {
-    super(outcome.message);
-  }
-}
-
-export const fail = (message: string, retryable = false): never => {
-  throw new OutcomeError({ status: 'failed', retryable, message });
-};
 
 /** LDAP result codes worth trying again: busy (51), unavailable (52), timeLimitExceeded (3), adminLimit (11). */
 const retryableCodes = new Set([3, 11, 51, 52]);

@@ -18,6 +18,7 @@ import { abortError } from '../abort.js';
 import { defineConnector, type ConnectorContext } from '../connector.js';
 import { networkErrorCode, unreachableCodes } from '../network-errors.js';
 import { outboundAddress, OutboundRefusedError, type OutboundPolicy } from '../outbound.js';
+import { fail, OutcomeError } from '../outcome.js';
 import { requireResolved } from '../secrets.js';
 import { tlsClientOptions } from '../tls.js';
 import { ManageSieve, SieveError } from './managesieve.js';
@@ -64,16 +65,6 @@ export const mailboxSettingsSchema = z
   .strict();
 
 export type MailboxSettings = z.output<typeof mailboxSettingsSchema>;
-
-/** An outcome that ends the action, raised from inside. */
-class Stop extends Error {
-  constructor(readonly outcome: ActionOutcome) {
-    super('message' in outcome ? (outcome.message ?? '') : '');
-  }
-}
-const fail = (message: string): never => {
-  throw new Stop({ status: 'failed', retryable: false, message });
-};
 
 interface Server {
   readonly settings: MailboxSettings;
@@ -366,7 +357,7 @@ async function removeInboxRules(
 }
 
 function outcomeOf(error: unknown, target: string): ActionOutcome {
-  if (error instanceof Stop) return error.outcome;
+  if (error instanceof OutcomeError) return error.outcome;
   if (error instanceof OutboundRefusedError)
     return {
       status: 'failed',
