@@ -202,3 +202,32 @@ export function parseCef(text: string): CefRecord | undefined {
   ];
   return { version, vendor, product, productVersion, signatureId, name, severity, extension };
 }
+
+/**
+ * The record a received message becomes, as one JSON line read by `autoir ingest`'s formats: a JSON payload
+ * (Wazuh's and Suricata's syslog output, `@cee:` JSON) as the JSON itself, so that it is read as its own format; a
+ * CEF payload as `{ cef, syslog }` (an alert); anything else as `{ syslog }` (an event on its host). `receivedAt`
+ * stands in for a message that carries no time.
+ */
+export function syslogLine(message: SyslogMessage, receivedAt: Date): string {
+  const text = message.message;
+  const brace = text.indexOf('{');
+  if (brace >= 0 && text.charCodeAt(text.length - 1) === 0x7d) {
+    const payload = text.slice(brace);
+    try {
+      const parsed = JSON.parse(payload) as unknown;
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return payload;
+    } catch {
+      // not JSON after all: kept as a message
+    }
+  }
+  const { message: _text, rfc: _rfc, ...header } = message;
+  const syslog = message.timestamp ? header : { ...header, receivedAt: receivedAt.toISOString() };
+  const cef = parseCef(text);
+  return JSON.stringify(cef ? { cef, syslog } : { syslog: { ...syslog, message: text } });
+}
+
+/** {@link syslogLine} as an object. */
+export function syslogRecord(message: SyslogMessage, receivedAt: Date): Record<string, unknown> {
+  return JSON.parse(syslogLine(message, receivedAt)) as Record<string, unknown>;
+}

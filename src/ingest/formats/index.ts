@@ -9,6 +9,7 @@ import { m365AuditFormat } from './m365-audit.js';
 import { msgraphFormat } from './msgraph.js';
 import { ocsfFormat } from './ocsf.js';
 import { suricataFormat } from './suricata.js';
+import { cefFormat, syslogFormat } from './syslog.js';
 import { wazuhFormat } from './wazuh.js';
 import { windowsFormat } from './windows.js';
 import { zeekFormat } from './zeek.js';
@@ -21,6 +22,7 @@ export const alertFormats: readonly InputFormat[] = [
   elasticFormat,
   wazuhFormat,
   suricataFormat,
+  cefFormat,
 ];
 
 /** Formats of telemetry events. */
@@ -29,6 +31,7 @@ export const eventFormats: readonly InputFormat[] = [
   zeekFormat,
   ecsEventFormat,
   m365AuditFormat,
+  syslogFormat,
 ];
 
 export const inputFormats: readonly InputFormat[] = [...alertFormats, ...eventFormats];

@@ -1,0 +1,330 @@
+/**
+ * The syslog receiver: RFC 5424 and RFC 3164 messages over TCP (octet-counting and newline framing, RFC 6587), TLS
+ * (RFC 5425) and UDP (RFC 5426), stored as they come — JSON payloads read as their own format, CEF payloads as
+ * alerts, anything else as events on their host (ingest/syslog.ts, formats/syslog.ts).
+ *
+ * Messages are stored in batches, one transaction each, in arrival order. **Backpressure, not loss**: when more
+ * than `highWater` messages wait to be stored, TCP and TLS connections stop being read (the senders' own queues
+ * hold the rest: rsyslog and syslog-ng keep them on disk or in memory until the connection drains), and reading
+ * resumes below half of it; UDP, which cannot be slowed, drops what arrives beyond twice `highWater` and counts it.
+ *
+ * **Stopping loses nothing a sender considers delivered**: the listener closes, every connection gets a FIN
+ * (rsyslog and syslog-ng see it before their next send and keep what follows for a reconnect) and is read until
+ * the sender closes its side, and everything read is stored before `stop` returns. (A process killed with SIGKILL
+ * loses what was in its socket buffers: plain syslog has no acknowledgements.)
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import net from 'node:net';
+import tls from 'node:tls';
+import { singleDocument } from './input.js';
+import { ingestDocuments, type IngestOptions, type IngestSummary } from './pipeline.js';
+import type { IngestPorts } from './ports.js';
+import { parseSyslog, splitFrames, syslogLine } from './syslog.js';
+
+export type SyslogProtocol = 'tcp' | 'udp' | 'tls';
+
+export interface SyslogReceiverOptions {
+  /** The input's name (in errors and as the document name of its batches). */
+  readonly name: string;
+  readonly protocol: SyslogProtocol;
+  readonly host: string;
+  readonly port: number;
+  /** TLS: the server's certificate and key; with `ca`, clients must present a certificate it signed. */
+  readonly tls?: {
+    readonly cert: Buffer | string;
+    readonly key: Buffer | string;
+    readonly ca?: Buffer | string;
+  };
+  /** How each batch is ingested (format, detection). */
+  readonly ingest?: Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint'>;
+  /** Messages stored in one transaction, at most (default 2,000). */
+  readonly maxBatch?: number;
+  /** Messages waiting to be stored beyond which TCP stops reading (default 20,000). */
+  readonly highWater?: number;
+  /** The longest message kept (default 64 KiB); a longer one is cut (newline framing) or ends its connection. */
+  readonly maxMessageBytes?: number;
+  /** How long `stop` waits for senders to close after the FIN (default 5 s). */
+  readonly drainMs?: number;
+  readonly onBatch?: (summary: IngestSummary) => void | Promise<void>;
+  readonly log?: (message: string) => void;
+}
+
+/** What a receiver has done so far. */
+export interface SyslogReceiverStats {
+  readonly connections: number;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly events: number;
+  readonly duplicateEvents: number;
+  readonly alerts: number;
+  readonly errors: number;
+  /** UDP datagrams dropped because too many messages were waiting. */
+  readonly dropped: number;
+  /** Messages received and not yet stored. */
+  readonly pending: number;
+  /** Seconds the oldest message not yet stored has waited. */
+  readonly lagSeconds: number;
+  /** Whether reading is paused because the store is behind. */
+  readonly paused: boolean;
+  readonly lastMessageAt?: string;
+  readonly lastError?: string;
+}
+
+interface Pending {
+  readonly line: string;
+  readonly at: number;
+}
+
+export class SyslogReceiver {
+  private readonly maxBatch: number;
+  private readonly highWater: number;
+  private readonly maxMessage: number;
+  private server: net.Server | undefined;
+  private udp: UdpSocket | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private queue: Pending[] = [];
+  private head = 0;
+  private inFlightSince: number | undefined;
+  private flushing: Promise<void> | undefined;
+  private paused = false;
+  private stopping = false;
+  private counts = {
+    messages: 0,
+    bytes: 0,
+    events: 0,
+    duplicateEvents: 0,
+    alerts: 0,
+    errors: 0,
+    dropped: 0,
+  };
+  private lastMessageAt: number | undefined;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly store: IngestPorts,
+    private readonly options: SyslogReceiverOptions,
+  ) {
+    this.maxBatch = options.maxBatch ?? 2000;
+    this.highWater = options.highWater ?? 20_000;
+    this.maxMessage = options.maxMessageBytes ?? 64 * 1024;
+  }
+
+  /** Listen; resolves with the address bound (`host:port`). */
+  async start(): Promise<{ host: string; port: number }> {
+    const { protocol, host, port } = this.options;
+    if (protocol === 'udp') {
+      const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      socket.on('message', (datagram) => this.receiveDatagram(datagram));
+      socket.on('error', (error) => this.fail(`UDP: ${error.message}`));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(port, host, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+      this.udp = socket;
+      const address = socket.address();
+      return { host: address.address, port: address.port };
+    }
+    const onConnection = (socket: net.Socket) => this.accept(socket);
+    let server: net.Server;
+    if (protocol === 'tls') {
+      if (!this.options.tls) throw new Error(`${this.options.name}: TLS needs a certificate and a key`);
+      const { cert, key, ca } = this.options.tls;
+      server = tls.createServer(
+        { cert, key, ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}) },
+        onConnection,
+      );
+      server.on('tlsClientError', (error) => this.fail(`TLS handshake: ${error.message}`));
+    } else server = net.createServer(onConnection);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.fail(error.message));
+    this.server = server;
+    const address = server.address() as net.AddressInfo;
+    return { host: address.address, port: address.port };
+  }
+
+  stats(): SyslogReceiverStats {
+    const pending = this.queue.length - this.head;
+    const oldest = this.inFlightSince ?? this.queue[this.head]?.at;
+    return {
+      connections: this.sockets.size,
+      ...this.counts,
+      pending,
+      lagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000),
+      paused: this.paused,
+      ...(this.lastMessageAt ? { lastMessageAt: new Date(this.lastMessageAt).toISOString() } : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /**
+   * Stop: no new connections; each connection is told (FIN) and read until its sender closes (or `drainMs`);
+   * everything received is stored before this resolves.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const closed = this.server
+      ? new Promise<void>((resolve) => this.server?.close(() => resolve()))
+      : Promise.resolve();
+    this.udp?.close();
+    this.setPaused(false);
+    const drainMs = this.options.drainMs ?? 5000;
+    await Promise.all(
+      [...this.sockets].map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              socket.destroy();
+              resolve();
+            }, drainMs);
+            socket.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            socket.end();
+          }),
+      ),
+    );
+    await closed;
+    await this.flush();
+  }
+
+  private fail(message: string): void {
+    this.lastError = message;
+    this.options.log?.(`${this.options.name}: ${message}`);
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.setKeepAlive(true, 60_000);
+    if (this.paused) socket.pause();
+    let rest: Buffer = Buffer.alloc(0);
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.on('data', (chunk: Buffer) => {
+      this.counts.bytes += chunk.length;
+      const buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      const { messages, rest: left } = splitFrames(buffer);
+      rest = left;
+      if (rest.length > this.maxMessage) {
+        const counted = /^(\d{1,9}) /.exec(rest.subarray(0, 11).toString('latin1'));
+        if (counted && rest[0] !== 0x3c) {
+          this.fail(
+            `${peer}: a frame of ${counted[1]} bytes, more than ${this.maxMessage}: connection closed`,
+          );
+          socket.destroy();
+          return;
+        }
+        // A newline-framed message longer than the limit: kept, cut at the limit.
+        messages.push(rest.subarray(0, this.maxMessage).toString('utf8'));
+        rest = Buffer.alloc(0);
+      }
+      for (const message of messages) this.receive(message);
+    });
+    socket.on('end', () => {
+      if (rest.length > 0) this.receive(rest.toString('utf8').replace(/\r?\n$/, ''));
+      rest = Buffer.alloc(0);
+      socket.end();
+    });
+    socket.on('error', (error) => this.fail(`${peer}: ${error.message}`));
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private receiveDatagram(datagram: Buffer): void {
+    this.counts.bytes += datagram.length;
+    if (this.queue.length - this.head >= 2 * this.highWater) {
+      this.counts.dropped++;
+      return;
+    }
+    this.receive(
+      datagram
+        .subarray(0, this.maxMessage)
+        .toString('utf8')
+        .replace(/\r?\n$/, ''),
+    );
+  }
+
+  private receive(text: string): void {
+    if (text === '') return;
+    const now = Date.now();
+    this.counts.messages++;
+    this.lastMessageAt = now;
+    // A line without a <PRI> is still kept, as a user.notice message (RFC 3164 §4.3.3).
+    const message = parseSyslog(text) ?? parseSyslog(`<13>${text}`);
+    if (!message) return;
+    this.queue.push({ line: syslogLine(message, new Date(now)), at: now });
+    if (this.queue.length - this.head >= this.highWater) this.setPaused(true);
+    this.flushing ??= this.drainQueue().finally(() => {
+      this.flushing = undefined;
+    });
+  }
+
+  private setPaused(paused: boolean): void {
+    if (paused === this.paused || (paused && this.stopping)) return;
+    this.paused = paused;
+    for (const socket of this.sockets) {
+      if (paused) socket.pause();
+      else socket.resume();
+    }
+  }
+
+  /** Wait until everything received so far is stored. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private advance(count: number): void {
+    this.head += count;
+    if (this.head > 50_000) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private async drainQueue(): Promise<void> {
+    // Let what arrives in the same turn join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    let failures = 0;
+    while (this.head < this.queue.length) {
+      const batch = this.queue.slice(this.head, this.head + this.maxBatch);
+      this.inFlightSince = batch[0]?.at;
+      try {
+        const summary = await ingestDocuments(
+          singleDocument(this.options.name, Buffer.from(`${batch.map((item) => item.line).join('\n')}\n`)),
+          { ...this.options.ingest, store: this.store, atomic: true },
+        );
+        failures = 0;
+        this.advance(batch.length);
+        this.counts.events += summary.events;
+        this.counts.duplicateEvents += summary.duplicateEvents;
+        this.counts.alerts += summary.alerts;
+        this.counts.errors += summary.errorCount;
+        for (const error of summary.errors.slice(0, 3))
+          this.fail(`message ${error.line ?? '?'} of a batch: ${error.message}`);
+        await this.options.onBatch?.(summary);
+      } catch (error) {
+        // The store refused the batch (it is down, say): keep it and try again shortly — when stopping, a few times.
+        failures++;
+        if (this.stopping && failures > 5) {
+          this.fail(
+            `storing ${batch.length} messages failed while stopping: ${(error as Error).message}; they are lost`,
+          );
+          this.advance(batch.length);
+        } else {
+          this.fail(`storing ${batch.length} messages: ${(error as Error).message} (retrying)`);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      } finally {
+        this.inFlightSince = undefined;
+      }
+      if (this.queue.length - this.head < this.highWater / 2) this.setPaused(false);
+    }
+  }
+}
