@@ -139,6 +139,7 @@ describe('the route table behind the RBAC matrix', () => {
   it.each([
     ['GET', '/api/v1/health', 'no token'],
     ['GET', '/api/v1/actions', 'viewer'],
+    ['GET', '/api/v1/inputs', 'viewer'],
     ['POST', '/api/v1/investigations', 'analyst'],
     ['POST', '/api/v1/actions', 'responder'],
     ['POST', '/api/v1/actions/approve', 'responder'],

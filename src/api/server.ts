@@ -39,6 +39,7 @@ import { actionRoutes } from './routes/actions.js';
 import { auditRoutes } from './routes/audit.js';
 import { ingestRoutes } from './routes/ingest.js';
 import type { Detection } from '../ingest/ports.js';
+import type { InputDefinition } from '../ingest/inputs.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { policyRoutes } from './routes/policy.js';
 import { groupRoutes } from './routes/groups.js';
@@ -76,6 +77,8 @@ export interface ServerOptions {
   readonly detection?: Detection;
   /** Ingest requests waiting or being stored before others are asked to come back (default 32). */
   readonly ingestQueue?: number;
+  /** The inputs configured in this process (`AUTOIR_INPUTS`), for `GET /api/v1/inputs`. */
+  readonly inputs?: readonly InputDefinition[];
   /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
   readonly webRoot?: string | null;
   /** Playbooks for investigations started over the API (default: the shipped ones, loaded on first use). */
@@ -160,6 +163,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(options.correlation ? { correlation: options.correlation } : {}),
       ...(options.detection ? { detection: options.detection } : {}),
       ...(options.ingestQueue ? { maxQueued: options.ingestQueue } : {}),
+      ...(options.inputs ? { inputs: options.inputs } : {}),
     }),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),

@@ -25,6 +25,7 @@
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
  * | `AUTOIR_MAIL`                              | a YAML file: the SMTP relay and the report mailbox (app/mail.ts) |
+ * | `AUTOIR_INPUTS`                            | a YAML file: followed files and syslog receivers (app/inputs.ts) |
  * | `AUTOIR_OIDC_ISSUER`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_ROLES`, `_ROLE_CLAIM`, `_NAME_CLAIM` | single sign-on   |
  * | `AUTOIR_MAX_SPOOL`                         | bytes ingest may spool to disk at once for streamed zips (1 GiB) |
  * | `AUTOIR_KEY_FILE`                          | the key that seals stored secrets (default: data dir's)        |
@@ -94,6 +95,8 @@ export interface Settings {
   readonly connectorsFile?: string;
   /** autoir's own mail: SMTP relay and report mailbox (app/mail.ts). */
   readonly mailFile?: string;
+  /** The YAML file of inputs (`AUTOIR_INPUTS`): followed files, syslog receivers. */
+  readonly inputsFile?: string;
   /** Where autoir's own requests may go beyond public addresses (connectors/outbound.ts). */
   readonly outboundAllow: readonly string[];
   /** The file of the key that seals stored secrets (app/secret-key.ts). */
@@ -210,6 +213,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
     },
     ...(env.AUTOIR_CONNECTORS?.trim() ? { connectorsFile: path.resolve(env.AUTOIR_CONNECTORS.trim()) } : {}),
     ...(env.AUTOIR_MAIL?.trim() ? { mailFile: path.resolve(env.AUTOIR_MAIL.trim()) } : {}),
+    ...(env.AUTOIR_INPUTS?.trim() ? { inputsFile: path.resolve(env.AUTOIR_INPUTS.trim()) } : {}),
   };
   if (problems.length > 0)
     throw new AutoirError(

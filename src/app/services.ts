@@ -21,6 +21,11 @@ import { connectorSource, notificationChannel } from './connectors.js';
 import { loadSecretBox } from './secret-key.js';
 import { loadMailFile, mailSender, type MailSettings } from './mail.js';
 import { sealStoredSecrets } from './stored-secrets.js';
+import { loadInputsFile } from './inputs.js';
+import { superviseInputs, type InputDefinition } from '../ingest/inputs.js';
+import { formatById } from '../ingest/formats/index.js';
+import { correlatePending } from '../correlate/correlator.js';
+import { isDeadClaim } from '../store/claims.js';
 
 export interface InvestigationSettings {
   readonly playbooks: PlaybookSet;
@@ -43,6 +48,13 @@ export interface Services {
   connectors(): ConnectorSource;
   /** autoir's own mail (`AUTOIR_MAIL`, read once): the SMTP relay and the report mailbox, if configured. */
   mail(): MailSettings;
+  /** The inputs of `AUTOIR_INPUTS` (read once), or none. */
+  inputs(): InputDefinition[];
+  /**
+   * Run the configured inputs until `signal` aborts (`serve`, `worker`): each batch detected with the configured
+   * rules (unless the input says not) and its alerts correlated at once.
+   */
+  runInputs(signal: AbortSignal, log: (message: string) => void): Promise<void>;
   /** Where autoir's own requests may go (`AUTOIR_OUTBOUND_ALLOW` beyond public addresses). */
   readonly outbound: OutboundPolicy;
   /** The key that seals stored secrets (read, or made for a SQLite data directory, on first use); or none. */
@@ -77,6 +89,7 @@ export function createServices(settings: Settings, store: Store): Services {
   let investigation: InvestigationSettings | undefined;
   let connectors: ConnectorSource | undefined;
   let mail: MailSettings | undefined;
+  let inputs: InputDefinition[] | undefined;
   const outbound = outboundPolicy(settings.outboundAllow);
   let box: { value: SecretBox | undefined } | undefined;
   const connectorHost = () => {
@@ -120,6 +133,26 @@ export function createServices(settings: Settings, store: Store): Services {
     mail() {
       mail ??= settings.mailFile ? loadMailFile(settings.mailFile) : {};
       return mail;
+    },
+    inputs() {
+      inputs ??= settings.inputsFile ? loadInputsFile(settings.inputsFile) : [];
+      return inputs;
+    },
+    async runInputs(signal, log) {
+      const configured = services.inputs();
+      if (configured.length === 0) return;
+      let detection: Detection | undefined;
+      await superviseInputs(store, configured, {
+        signal,
+        log,
+        takeOver: isDeadClaim,
+        ingest: (input) => {
+          if (input.detect) detection ??= services.ingestDetection(services.detection());
+          const format = input.format ? formatById(input.format) : undefined;
+          return { ...(format ? { format } : {}), ...(input.detect && detection ? { detection } : {}) };
+        },
+        afterBatch: () => correlatePending(store, services.correlation()),
+      });
     },
     work(options = {}) {
       const investigation = services.investigation();

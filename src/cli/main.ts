@@ -28,6 +28,7 @@ import { registerTokenCommands } from './commands/tokens.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerFeedCommands } from './commands/feeds.js';
 import { registerReportCommands } from './commands/reports.js';
+import { registerInputCommands } from './commands/inputs.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerUserCommands } from './commands/users.js';
 import { registerWorkCommands } from './commands/work.js';
@@ -38,6 +39,7 @@ import type { CliIo } from './io.js';
 const commandModules: readonly ((program: Command, context: CliContext) => void)[] = [
   registerServeCommand,
   registerIngestCommand,
+  registerInputCommands,
   registerAlertCommands,
   registerEventCommands,
   registerIncidentCommands,

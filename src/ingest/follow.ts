@@ -41,6 +41,18 @@ export interface FollowOptions {
   /** After each stored batch. */
   readonly onBatch?: (summary: IngestSummary, file: string) => void | Promise<void>;
   readonly log?: (message: string) => void;
+  /** Kept up to date while following: what is followed and how far behind it is. */
+  readonly stats?: FollowStats;
+}
+
+/** How a follow is doing (updated in place). */
+export interface FollowStats {
+  /** Files followed now. */
+  files: number;
+  /** Bytes written to them and not yet stored. */
+  bytesBehind: number;
+  /** Since when there has been something unread (epoch ms), or undefined when caught up. */
+  behindSince: number | undefined;
 }
 
 interface Tracked {
@@ -132,6 +144,17 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
   const maxBatch = options.maxBatchBytes ?? 4 * 1024 * 1024;
   const log = options.log ?? (() => undefined);
   const tracked = new Map<string, Tracked>();
+  const stats = options.stats;
+  /** Bytes not yet read, per file, as last seen. */
+  const unread = new Map<string, number>();
+  const noteUnread = (file: Tracked, size: number) => {
+    if (!stats) return;
+    unread.set(file.key, Math.max(0, size - file.offset));
+    let behind = 0;
+    for (const bytes of unread.values()) behind += bytes;
+    stats.bytesBehind = behind;
+    if (behind > 0) stats.behindSince ??= Date.now();
+  };
   const saved = new Map((await store.inputOffsets.list(options.input)).map((item) => [item.fileKey, item]));
 
   const ingest = async (
@@ -159,6 +182,7 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
   const drain = async (file: Tracked, force: boolean) => {
     for (;;) {
       const size = (await file.handle.stat()).size;
+      noteUnread(file, size);
       if (size < file.offset) {
         await recoverTruncated(file);
         continue;
@@ -271,7 +295,21 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
         if (done) {
           await file.handle.close();
           tracked.delete(file.key);
+          unread.delete(file.key);
         }
+      }
+      if (stats) {
+        stats.files = tracked.size;
+        // Caught up: each file was read to its last whole line (a line still being written is not behind).
+        let behind = 0;
+        for (const file of tracked.values()) {
+          const size = (await file.handle.stat().catch(() => undefined))?.size ?? file.offset;
+          const partial = size > file.offset ? size - file.offset : 0;
+          unread.set(file.key, partial);
+          behind += partial;
+        }
+        stats.bytesBehind = behind;
+        stats.behindSince = undefined;
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);

@@ -175,6 +175,47 @@ export interface InputOffsets {
   set(input: string, fileKey: string, path: string, offset: number, now: Date): Promise<void>;
 }
 
+/** What the process running an input reports of it (store/input-status-store.ts). */
+export interface InputStatus {
+  readonly name: string;
+  readonly kind: string;
+  /** The process running it (`host:pid:inputs`), or null once it let it go. */
+  readonly owner: string | null;
+  /** `running`, `paused` (the store is behind), `failed` (retrying), `stopped`. */
+  readonly state: string;
+  /** Why it failed, where it listens, what it follows. */
+  readonly detail: string | null;
+  readonly stats: Readonly<Record<string, unknown>>;
+  readonly startedAt: string | null;
+  readonly heartbeatAt: string;
+}
+
+/** Which process runs each input, and how each is doing. */
+export interface InputStatuses {
+  /**
+   * Hold `name` for `owner`: true when nobody holds it, `owner` already does, the holder has not reported for
+   * `leaseMs`, or `takeOver` says the holder is gone (a dead process of this host).
+   */
+  claim(
+    name: string,
+    kind: string,
+    owner: string,
+    now: Date,
+    leaseMs: number,
+    takeOver?: (holder: string) => boolean,
+  ): Promise<boolean>;
+  /** Report the state of an input `owner` holds; false when another process has taken it over. */
+  report(
+    name: string,
+    owner: string,
+    status: { state: string; detail: string | null; stats: Record<string, unknown>; startedAt: Date | null },
+    now: Date,
+  ): Promise<boolean>;
+  /** Let it go (state `stopped`). */
+  release(name: string, owner: string, now: Date): Promise<void>;
+  list(): Promise<InputStatus[]>;
+}
+
 /** Reports of suspicious mail taken from the report mailbox (store/mail-report-store.ts). */
 export interface MailReportLedger {
   /** The report with this Message-ID, if it was taken before. */

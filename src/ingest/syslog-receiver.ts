@@ -10,7 +10,7 @@
  *
  * **Stopping loses nothing a sender considers delivered**: the listener closes, every connection gets a FIN
  * (rsyslog and syslog-ng see it before their next send and keep what follows for a reconnect) and is read until
- * the sender closes its side, and everything read is stored before `stop` returns. (A process killed with SIGKILL
+ * the sender closes its side or has been quiet for a second, and everything read is stored before `stop` returns. (A process killed with SIGKILL
  * loses what was in its socket buffers: plain syslog has no acknowledgements.)
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
@@ -43,8 +43,12 @@ export interface SyslogReceiverOptions {
   readonly highWater?: number;
   /** The longest message kept (default 64 KiB); a longer one is cut (newline framing) or ends its connection. */
   readonly maxMessageBytes?: number;
-  /** How long `stop` waits for senders to close after the FIN (default 5 s). */
+  /**
+   * How long `stop` waits for a sender to close after the FIN: until it has sent nothing for `quietMs` (default
+   * 1 s; an idle sender only notices the FIN when it next sends), at most `drainMs` (default 5 s).
+   */
   readonly drainMs?: number;
+  readonly quietMs?: number;
   readonly onBatch?: (summary: IngestSummary) => void | Promise<void>;
   readonly log?: (message: string) => void;
 }
@@ -81,7 +85,8 @@ export class SyslogReceiver {
   private readonly maxMessage: number;
   private server: net.Server | undefined;
   private udp: UdpSocket | undefined;
-  private readonly sockets = new Set<net.Socket>();
+  /** Open connections, and when each last brought data. */
+  private readonly sockets = new Map<net.Socket, number>();
   private queue: Pending[] = [];
   private head = 0;
   private inFlightSince: number | undefined;
@@ -127,17 +132,16 @@ export class SyslogReceiver {
       const address = socket.address();
       return { host: address.address, port: address.port };
     }
-    const onConnection = (socket: net.Socket) => this.accept(socket);
     let server: net.Server;
     if (protocol === 'tls') {
       if (!this.options.tls) throw new Error(`${this.options.name}: TLS needs a certificate and a key`);
       const { cert, key, ca } = this.options.tls;
       server = tls.createServer(
         { cert, key, ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}) },
-        onConnection,
+        (socket) => this.accept(socket),
       );
       server.on('tlsClientError', (error) => this.fail(`TLS handshake: ${error.message}`));
-    } else server = net.createServer(onConnection);
+    } else server = net.createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -176,20 +180,24 @@ export class SyslogReceiver {
       : Promise.resolve();
     this.udp?.close();
     this.setPaused(false);
-    const drainMs = this.options.drainMs ?? 5000;
+    const deadline = Date.now() + (this.options.drainMs ?? 5000);
+    const quietMs = this.options.quietMs ?? 1000;
     await Promise.all(
-      [...this.sockets].map(
+      [...this.sockets.keys()].map(
         (socket) =>
           new Promise<void>((resolve) => {
-            const timer = setTimeout(() => {
-              socket.destroy();
-              resolve();
-            }, drainMs);
+            this.sockets.set(socket, Date.now());
+            const timer = setInterval(() => {
+              const now = Date.now();
+              if (now >= deadline || now - (this.sockets.get(socket) ?? 0) >= quietMs) socket.destroy();
+            }, 50);
             socket.once('close', () => {
-              clearTimeout(timer);
+              clearInterval(timer);
               resolve();
             });
-            socket.end();
+            // A FIN — for TLS on the TCP socket beneath, without a close_notify before it: senders check for the
+            // end of the stream before they write (rsyslog peeks), and a pending alert would hide it.
+            ((socket as { _parent?: net.Socket })._parent ?? socket).end();
           }),
       ),
     );
@@ -203,12 +211,13 @@ export class SyslogReceiver {
   }
 
   private accept(socket: net.Socket): void {
-    this.sockets.add(socket);
+    this.sockets.set(socket, Date.now());
     socket.setKeepAlive(true, 60_000);
     if (this.paused) socket.pause();
     let rest: Buffer = Buffer.alloc(0);
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.on('data', (chunk: Buffer) => {
+      this.sockets.set(socket, Date.now());
       this.counts.bytes += chunk.length;
       const buffer = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       const { messages, rest: left } = splitFrames(buffer);
@@ -269,7 +278,7 @@ export class SyslogReceiver {
   private setPaused(paused: boolean): void {
     if (paused === this.paused || (paused && this.stopping)) return;
     this.paused = paused;
-    for (const socket of this.sockets) {
+    for (const socket of this.sockets.keys()) {
       if (paused) socket.pause();
       else socket.resume();
     }

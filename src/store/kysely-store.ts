@@ -17,6 +17,7 @@ import { createFeedTokenStore } from './feed-token-store.js';
 import { createMailReportStore } from './mail-report-store.js';
 import { createNoticeStore } from './notice-store.js';
 import { createInputOffsetStore } from './input-offset-store.js';
+import { createInputStatusStore } from './input-status-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
@@ -63,6 +64,7 @@ function bind(
     mailReports: createMailReportStore(db),
     notices: createNoticeStore(db),
     inputOffsets: createInputOffsetStore(db),
+    inputs: createInputStatusStore(db),
     users: createUserStore(db, atomically),
     actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
     policy: createPolicyStore(db, atomically),

@@ -22,6 +22,7 @@ import { migration as m0016 } from './migrations/0016-feeds.js';
 import { migration as m0017 } from './migrations/0017-mail-reports.js';
 import { migration as m0018 } from './migrations/0018-notices.js';
 import { migration as m0019 } from './migrations/0019-input-offsets.js';
+import { migration as m0020 } from './migrations/0020-inputs.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0017_mail_reports': m0017,
   '0018_notices': m0018,
   '0019_input_offsets': m0019,
+  '0020_inputs': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {

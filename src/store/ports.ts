@@ -13,7 +13,7 @@ import type { AlertStore } from './alert-store.js';
 import type { EventStore } from './event-store.js';
 import type { TokenStore } from './token-store.js';
 import type { MailReportStore } from './mail-report-store.js';
-import type { InputOffsets } from '../ingest/ports.js';
+import type { InputOffsets, InputStatuses } from '../ingest/ports.js';
 import type { AgentRegistry, FeedTokenStore, NoticeLedger } from '../respond/ports.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -36,6 +36,8 @@ export interface Store {
   readonly mailReports: MailReportStore;
   /** How far each followed file was read. */
   readonly inputOffsets: InputOffsets;
+  /** The configured inputs: which process runs each, and how each is doing. */
+  readonly inputs: InputStatuses;
   /** Incidents and investigations announced by notifications. */
   readonly notices: NoticeLedger;
   /** Local accounts, browser sessions and failed sign-ins (the web UI). */

@@ -488,6 +488,19 @@ export interface InputOffsetsTable {
   updated_at: number;
 }
 
+/** A configured input's state, reported by the process running it (migration 0020). */
+export interface InputsTable {
+  name: string;
+  kind: string;
+  owner: string | null;
+  state: string;
+  detail: string | null;
+  /** JSON: the input's counters and lag. */
+  stats: string;
+  started_at: number | null;
+  heartbeat_at: number;
+}
+
 /** A one-time enrollment token for a host agent (stored hashed); used once, within its lifetime. */
 export interface AgentEnrollmentsTable {
   id: string;
@@ -542,6 +555,7 @@ export interface Database {
   mail_reports: MailReportsTable;
   notices: NoticesTable;
   input_offsets: InputOffsetsTable;
+  inputs: InputsTable;
   agent_tasks: AgentTasksTable;
   users: UsersTable;
   sessions: SessionsTable;

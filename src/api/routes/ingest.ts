@@ -18,6 +18,7 @@ import { correlatePending } from '../../correlate/correlator.js';
 import type { CorrelationOptions } from '../../correlate/correlate.js';
 import { ingestDocuments, type IngestSummary } from '../../ingest/pipeline.js';
 import type { Detection } from '../../ingest/ports.js';
+import { listInputs, type InputDefinition } from '../../ingest/inputs.js';
 import type { Store } from '../../store/ports.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 
@@ -26,7 +27,31 @@ export interface IngestRouteOptions {
   readonly detection?: Detection;
   /** Requests waiting or being stored before others are asked to come back (default 32). */
   readonly maxQueued?: number;
+  /** The inputs configured in this process (`AUTOIR_INPUTS`), listed beside those the store knows. */
+  readonly inputs?: readonly InputDefinition[];
 }
+
+const inputListingSchema = z.object({
+  name: z.string(),
+  kind: z.string().describe('`file` or `syslog`.'),
+  state: z
+    .string()
+    .describe(
+      '`running`, `paused` (the store is behind: reading stopped), `failed` (retrying; `detail` says why), `stopped`, `down` (its process stopped reporting), `not started`.',
+    ),
+  detail: z.string().nullable().describe('Where it reads from, or why it failed.'),
+  owner: z.string().nullable().describe('The process running it (`host:pid:inputs`).'),
+  startedAt: z.string().nullable(),
+  heartbeatAt: z.string().nullable().describe('When its process last reported.'),
+  lagSeconds: z
+    .number()
+    .nullable()
+    .describe('How long the oldest thing received and not yet stored has waited.'),
+  configuredHere: z.boolean().describe('Configured in the serving process.'),
+  stats: z
+    .record(z.string(), z.unknown())
+    .describe('Counters since it started: events, alerts, errors, batches…'),
+});
 
 /** The version this API answers as: recent enough for clients of 7.x, 8.x and 9.x to talk to it. */
 const ES_VERSION = '8.17.0';
@@ -280,6 +305,21 @@ export function ingestRoutes(store: Store, options: IngestRouteOptions = {}): Ro
     });
 
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/inputs',
+      operationId: 'listInputs',
+      summary: 'Followed files and syslog receivers: state, lag and counters (configured in AUTOIR_INPUTS)',
+      tag: 'ingest',
+      role: 'viewer',
+      responses: {
+        200: {
+          description: 'Each input as its process last reported it.',
+          schema: z.array(inputListingSchema),
+        },
+      },
+      handler: async () => listInputs(await store.inputs.list(), options.inputs ?? [], new Date()),
+    }),
     defineRoute({
       method: 'POST',
       url: '/api/v1/events',

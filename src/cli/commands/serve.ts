@@ -13,6 +13,7 @@ import { watchReportMailbox } from '../../ingest/report-mailbox.js';
 import { reportMailboxOptions } from '../../app/mail.js';
 import { parseInteger } from '../options.js';
 import { prepareDemo } from '../../app/demo.js';
+import { describeInput } from '../../ingest/inputs.js';
 import type { CliContext } from '../context.js';
 
 /** Whether a bind address reaches this machine only. */
@@ -80,6 +81,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         await withServices(command, async (services) => {
           const { store, settings } = services;
           const secrets = services.secrets();
+          // The inputs file is read before anything starts: a mistake in it stops the start.
+          const inputs = options.worker ? services.inputs() : [];
           await services.sealStoredSecrets((text) => io.stderr.write(`autoir: ${text}\n`));
           const demoToken = options.demo
             ? await prepareDemo(services, (text) => io.stderr.write(text))
@@ -94,6 +97,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             detection: services.ingestDetection(services.detection()),
             playbooks: services.investigation().playbooks,
             store,
+            inputs,
             version: packageVersion(),
             bodyLimit: options.bodyLimit ?? settings.server.bodyLimit,
             log: { requests: settings.server.logRequests },
@@ -131,6 +135,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             );
           // The worker loop in the same process: alerts posted or ingested are correlated and investigated.
           const stopWorker = new AbortController();
+          const log = (message: string) => io.stderr.write(`autoir: ${message}\n`);
           const worker = options.worker
             ? runWorker(
                 store,
@@ -146,7 +151,6 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             );
           // The report mailbox, watched by the process that runs the worker (one watcher per deployment).
           const reportMailbox = options.worker ? services.mail().reportMailbox : undefined;
-          const log = (message: string) => io.stderr.write(`autoir: ${message}\n`);
           const watching = reportMailbox
             ? reportMailboxOptions(reportMailbox, services.outbound, log)
                 .then((watch) => {
@@ -157,8 +161,16 @@ export function registerServeCommand(program: Command, context: CliContext): voi
                   log(`the report mailbox is not watched: ${(error as Error).message}`),
                 )
             : Promise.resolve();
+          // The configured inputs (AUTOIR_INPUTS), held by one process of the deployment at a time.
+          for (const input of inputs)
+            io.stderr.write(`  input:   ${input.name} (${input.kind}: ${describeInput(input)})\n`);
+          const inputsRunning = services.runInputs(stopWorker.signal, log).catch((error: unknown) => {
+            log(`the inputs stopped: ${(error as Error).message}`);
+          });
           await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
           stopWorker.abort();
+          // Inputs first: what they received is stored (and its alerts correlated) before the worker stops.
+          await inputsRunning;
           await worker;
           await watching;
           await app.close();

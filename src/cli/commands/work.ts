@@ -5,6 +5,7 @@ import { type Command } from 'commander';
 import { AutoirError } from '../../domain/errors.js';
 import { durationMs } from '../../domain/duration.js';
 import { runUntilIdle, runWorker } from '../../worker/worker.js';
+import { describeInput } from '../../ingest/inputs.js';
 import type { CliContext } from '../context.js';
 
 export function registerWorkCommands(program: Command, context: CliContext): void {
@@ -51,12 +52,22 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
       process.once('SIGTERM', stop);
       const summary = await withServices(command, async (services) => {
         await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
-        return runWorker(
+        // The configured inputs (AUTOIR_INPUTS), held by one process of the deployment at a time.
+        for (const input of services.inputs())
+          context.printErr(`input ${input.name} (${input.kind}: ${describeInput(input)})\n`);
+        const inputs = services
+          .runInputs(controller.signal, (message) => context.printErr(`autoir: ${message}\n`))
+          .catch((error: unknown) =>
+            context.printErr(`autoir: the inputs stopped: ${(error as Error).message}\n`),
+          );
+        const summary = await runWorker(
           services.store,
           services.work({ log: (message) => context.printErr(`${message}\n`) }),
           controller.signal,
           pollMs,
         );
+        await inputs;
+        return summary;
       });
       context.printErr(
         `worker stopped: ${summary.investigations.steps} steps in ${summary.investigations.ran} runs\n`,

@@ -30,7 +30,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest alerts: one object, a JSON array, or NDJSON, in any supported format
-         * @description Formats: autoir, msgraph, ocsf, elastic, wazuh, suricata (sniffed per item unless `format` is given). Each item gets a result. Without `strict`, good items are stored and bad ones reported; with `strict=true`, one bad item stores nothing. An alert re-sent with the same source and sourceRef updates the stored one.
+         * @description Formats: autoir, msgraph, ocsf, elastic, wazuh, suricata, cef (sniffed per item unless `format` is given). Each item gets a result. Without `strict`, good items are stored and bad ones reported; with `strict=true`, one bad item stores nothing. An alert re-sent with the same source and sourceRef updates the stored one.
          */
         post: operations["ingestAlerts"];
         delete?: never;
@@ -55,6 +55,23 @@ export interface paths {
         head?: never;
         /** Set an alert's status (an analyst's status is never changed by automation) */
         patch: operations["updateAlert"];
+        trace?: never;
+    };
+    "/api/v1/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Followed files and syslog receivers: state, lag and counters (configured in AUTOIR_INPUTS) */
+        get: operations["listInputs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/events": {
@@ -1350,7 +1367,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Read every item as this format instead of sniffing. */
-                format?: "autoir" | "msgraph" | "ocsf" | "elastic" | "wazuh" | "suricata";
+                format?: "autoir" | "msgraph" | "ocsf" | "elastic" | "wazuh" | "suricata" | "cef";
                 strict?: "true" | "false";
             };
             header?: never;
@@ -1704,6 +1721,81 @@ export interface operations {
             };
             /** @description No such alert. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listInputs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each input as its process last reported it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description `file` or `syslog`. */
+                        kind: string;
+                        /** @description `running`, `paused` (the store is behind: reading stopped), `failed` (retrying; `detail` says why), `stopped`, `down` (its process stopped reporting), `not started`. */
+                        state: string;
+                        /** @description Where it reads from, or why it failed. */
+                        detail: string | null;
+                        /** @description The process running it (`host:pid:inputs`). */
+                        owner: string | null;
+                        startedAt: string | null;
+                        /** @description When its process last reported. */
+                        heartbeatAt: string | null;
+                        /** @description How long the oldest thing received and not yet stored has waited. */
+                        lagSeconds: number | null;
+                        /** @description Configured in the serving process. */
+                        configuredHere: boolean;
+                        /** @description Counters since it started: events, alerts, errors, batches… */
+                        stats: {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
