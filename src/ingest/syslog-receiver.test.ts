@@ -22,6 +22,8 @@ const CEF =
 const SURICATA =
   '<132>Dec  7 10:00:03 ids01 suricata[77]: {"timestamp":"2026-12-07T10:00:03.000000+0000","flow_id":1,"event_type":"alert","src_ip":"10.0.0.5","src_port":4444,"dest_ip":"198.51.100.7","dest_port":80,"proto":"TCP","alert":{"action":"allowed","gid":1,"signature_id":2019401,"rev":1,"signature":"ET POLICY test","category":"Potentially Bad Traffic","severity":2}}';
 const BARE = 'a line some device sent without any header';
+/** Looks like a JSON payload and is not one: kept as a message. */
+const BROKEN = '<14>Dec  7 10:00:04 app09 svc: {"state": not json}';
 
 const waitFor = (what: string, condition: () => boolean, ms?: number) =>
   until(what, () => (condition() ? true : undefined), ms, 10);
@@ -54,15 +56,15 @@ describe.each(backends)('the syslog receiver (%s)', (dialect) => {
     const { receiver, port } = await start({ protocol: 'tcp' });
     const socket = net.connect(port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
-    const stream = `${SSHD}\n${octets(CEF)}${SURICATA}\n${BARE}\n`;
+    const stream = `${SSHD}\n${octets(CEF)}${SURICATA}\n${BARE}\n${BROKEN}\n`;
     // Split mid-frame: the receiver joins the pieces.
     socket.write(stream.slice(0, 150));
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.end(stream.slice(150));
-    await waitFor('messages', () => receiver.stats().messages === 4);
+    await waitFor('messages', () => receiver.stats().messages === 5);
     await receiver.stop();
     const stats = receiver.stats();
-    expect(stats).toMatchObject({ messages: 4, alerts: 2, events: 2, errors: 0, pending: 0 });
+    expect(stats).toMatchObject({ messages: 5, alerts: 2, events: 3, errors: 0, pending: 0 });
     expect(await t.store.alerts.countAlerts()).toBe(alertsBefore + 2);
     const alerts = (await t.store.alerts.listAlerts({}, { limit: 10 })).items;
     const cef = alerts.find((alert) => alert.source === 'cef:fortinet/fortigate');

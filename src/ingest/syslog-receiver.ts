@@ -19,7 +19,7 @@ import tls from 'node:tls';
 import { singleDocument } from './input.js';
 import { ingestDocuments, type IngestOptions, type IngestSummary } from './pipeline.js';
 import type { IngestPorts } from './ports.js';
-import { parseSyslog, splitFrames, syslogLine } from './syslog.js';
+import { jsonPayload, messageLine, parseSyslog, splitFrames, type SyslogMessage } from './syslog.js';
 
 export type SyslogProtocol = 'tcp' | 'udp' | 'tls';
 
@@ -77,6 +77,8 @@ export interface SyslogReceiverStats {
 interface Pending {
   readonly line: string;
   readonly at: number;
+  /** A JSON payload taken as it came: the message, to keep as such if the payload does not read. */
+  readonly message?: SyslogMessage;
 }
 
 export class SyslogReceiver {
@@ -268,7 +270,12 @@ export class SyslogReceiver {
     // A line without a <PRI> is still kept, as a user.notice message (RFC 3164 §4.3.3).
     const message = parseSyslog(text) ?? parseSyslog(`<13>${text}`);
     if (!message) return;
-    this.queue.push({ line: syslogLine(message, new Date(now)), at: now });
+    const payload = jsonPayload(message.message);
+    this.queue.push(
+      payload === undefined
+        ? { line: messageLine(message, new Date(now)), at: now }
+        : { line: payload, at: now, message },
+    );
     if (this.queue.length - this.head >= this.highWater) this.setPaused(true);
     this.flushing ??= this.drainQueue().finally(() => {
       this.flushing = undefined;
@@ -311,13 +318,38 @@ export class SyslogReceiver {
         );
         failures = 0;
         this.advance(batch.length);
+        // A JSON payload that does not read (not JSON after all, or no format autoir knows) is kept as a message.
+        const unread = summary.errors.filter(
+          (error) => error.line !== undefined && batch[error.line - 1]?.message,
+        );
+        const errors = summary.errors.filter((error) => !unread.includes(error));
         this.counts.events += summary.events;
         this.counts.duplicateEvents += summary.duplicateEvents;
         this.counts.alerts += summary.alerts;
-        this.counts.errors += summary.errorCount;
-        for (const error of summary.errors.slice(0, 3))
+        this.counts.errors += summary.errorCount - unread.length;
+        for (const error of errors.slice(0, 3))
           this.fail(`message ${error.line ?? '?'} of a batch: ${error.message}`);
-        await this.options.onBatch?.(summary);
+        await this.options.onBatch?.({ ...summary, errors, errorCount: summary.errorCount - unread.length });
+        if (unread.length > 0) {
+          const kept = await ingestDocuments(
+            singleDocument(
+              this.options.name,
+              Buffer.from(
+                `${unread
+                  .map((error) => {
+                    const item = batch[(error.line as number) - 1] as Pending;
+                    return messageLine(item.message as SyslogMessage, new Date(item.at));
+                  })
+                  .join('\n')}\n`,
+              ),
+            ),
+            { ...this.options.ingest, store: this.store, atomic: true },
+          );
+          this.counts.events += kept.events;
+          this.counts.duplicateEvents += kept.duplicateEvents;
+          this.counts.errors += kept.errorCount;
+          await this.options.onBatch?.(kept);
+        }
       } catch (error) {
         // The store refused the batch (it is down, say): keep it and try again shortly — when stopping, a few times.
         failures++;

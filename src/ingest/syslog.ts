@@ -210,10 +210,8 @@ export function parseCef(text: string): CefRecord | undefined {
  * stands in for a message that carries no time.
  */
 export function syslogLine(message: SyslogMessage, receivedAt: Date): string {
-  const text = message.message;
-  const brace = text.indexOf('{');
-  if (brace >= 0 && text.charCodeAt(text.length - 1) === 0x7d) {
-    const payload = text.slice(brace);
+  const payload = jsonPayload(message.message);
+  if (payload !== undefined) {
     try {
       const parsed = JSON.parse(payload) as unknown;
       if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return payload;
@@ -221,6 +219,26 @@ export function syslogLine(message: SyslogMessage, receivedAt: Date): string {
       // not JSON after all: kept as a message
     }
   }
+  return messageLine(message, receivedAt);
+}
+
+/**
+ * What looks like a JSON object payload, without parsing it: from the first `{"` to a final `}` (the receiver
+ * checks by storing it, and keeps a payload that does not read as a message: {@link messageLine}).
+ */
+export function jsonPayload(text: string): string | undefined {
+  const brace = text.indexOf('{');
+  if (brace < 0 || text.charCodeAt(brace + 1) !== 0x22) return undefined;
+  // Trailing white space (a CR left by a CRLF sender, a newline inside an octet-counted frame) is not the payload's.
+  let end = text.length;
+  while (end > brace && /\s/.test(text[end - 1] as string)) end--;
+  if (text.charCodeAt(end - 1) !== 0x7d) return undefined;
+  return brace === 0 && end === text.length ? text : text.slice(brace, end);
+}
+
+/** The message as `{ cef, syslog }` or `{ syslog }`, whatever its payload. */
+export function messageLine(message: SyslogMessage, receivedAt: Date): string {
+  const text = message.message;
   const { message: _text, rfc: _rfc, ...header } = message;
   const syslog = message.timestamp ? header : { ...header, receivedAt: receivedAt.toISOString() };
   const cef = parseCef(text);

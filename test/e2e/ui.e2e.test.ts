@@ -42,6 +42,12 @@ function autoir(args: string[], input?: string) {
 
 async function startServer(): Promise<void> {
   const { connectors } = (recorder = createRecorder(base, 'done by the test connector'));
+  // One followed file, shown on the Inputs tab.
+  writeFileSync(path.join(base, 'eve.json'), '');
+  writeFileSync(
+    path.join(base, 'inputs.yaml'),
+    'inputs:\n  suricata-eve:\n    kind: file\n    paths: [eve.json]\n',
+  );
   server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0'], {
     env: {
       ...process.env,
@@ -49,6 +55,7 @@ async function startServer(): Promise<void> {
       AUTOIR_DATA: '',
       AUTOIR_RULES: '',
       AUTOIR_CONNECTORS: connectors,
+      AUTOIR_INPUTS: path.join(base, 'inputs.yaml'),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -236,6 +243,24 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     } finally {
       agent.kill('SIGTERM');
     }
+    await context.close();
+  });
+  it('lists the configured inputs with their state', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'ada', password: PASSWORD });
+    await page.goto(`${url}/settings?tab=inputs`);
+    const row = page.getByTestId('input-suricata-eve');
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return row.textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/suricata-eve.*file.*running.*eve\.json/);
+    await shot(page, 'inputs');
     await context.close();
   });
   it('checks a connector from the settings: the answer says what is wrong', async () => {

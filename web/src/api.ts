@@ -106,6 +106,7 @@ export type Indicator = Json<'listIndicators'>['items'][number];
 export type Tag = Json<'listTags'>[number];
 export type Connector = Json<'listConnectors'>[number];
 export type ConnectorTest = Json<'testConnector'>;
+export type InputListing = Json<'listInputs'>[number];
 export type User = Json<'listUsers'>[number];
 export type Token = Json<'listTokens'>[number];
 
