@@ -71,10 +71,7 @@ const inputSchema = z.discriminatedUnion('kind', [
 
 const inputsFileSchema = z
   .object({
-    inputs: z.record(
-      z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'an input name: lower-case letters, digits, . _ -'),
-      inputSchema,
-    ),
+    inputs: z.record(z.string(), inputSchema),
   })
   .strict();
 
@@ -95,6 +92,9 @@ export function loadInputsFile(file: string): InputDefinition[] {
     const issue = parsed.error.issues[0];
     throw bad(issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
   }
+  for (const name of Object.keys(parsed.data.inputs))
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name))
+      throw bad(`inputs.${name}`, 'an input name: lower-case letters, digits, . _ - (at most 64)');
   const base = path.dirname(file);
   const read = (value: string, field: string) => {
     try {
