@@ -37,7 +37,8 @@ match from any for any action "deliver"
   const spool = path.join(dir, 'spool');
   mkdirSync(spool, { mode: 0o711 });
   chmodSync(spool, 0o711);
-  const script = `mount -t tmpfs tmpfs /run && mount --bind "$1" /var/spool/smtpd && exec smtpd -d -f "$2"`;
+  // (The package's install does not always leave /var/spool/smtpd behind: the mount point is made when missing.)
+  const script = `mkdir -p /var/spool/smtpd && mount -t tmpfs tmpfs /run && mount --bind "$1" /var/spool/smtpd && exec smtpd -d -f "$2"`;
   const server = await startServer(
     'unshare',
     ['--mount', '--propagation', 'private', 'sh', '-c', script, 'smtpd', spool, conf],
