@@ -18,9 +18,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AutoirError } from '../domain/errors.js';
+import { readSettingsFile, settingsFileError } from './settings-file.js';
 import { inputFormats } from '../ingest/formats/index.js';
 import type { InputDefinition } from '../ingest/inputs.js';
 
@@ -77,22 +76,9 @@ const inputsFileSchema = z
 
 /** The inputs of a YAML file, certificates read; `AUTOIR_E_BAD_INPUT` naming the file and field otherwise. */
 export function loadInputsFile(file: string): InputDefinition[] {
-  const bad = (field: string, message: string) =>
-    new AutoirError('AUTOIR_E_BAD_INPUT', `${file}: ${field ? `${field}: ` : ''}${message}`, {
-      location: { file, ...(field ? { field } : {}) },
-    });
-  let document: unknown;
-  try {
-    document = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw bad('', `cannot read: ${(error as Error).message}`);
-  }
-  const parsed = inputsFileSchema.safeParse(document ?? { inputs: {} });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw bad(issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
-  }
-  for (const name of Object.keys(parsed.data.inputs))
+  const bad = (field: string, message: string) => settingsFileError(file, field, message);
+  const data = readSettingsFile(file, inputsFileSchema, { inputs: {} });
+  for (const name of Object.keys(data.inputs))
     if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name))
       throw bad(`inputs.${name}`, 'an input name: lower-case letters, digits, . _ - (at most 64)');
   const base = path.dirname(file);
@@ -106,7 +92,7 @@ export function loadInputsFile(file: string): InputDefinition[] {
       );
     }
   };
-  return Object.entries(parsed.data.inputs).map(([name, input]): InputDefinition => {
+  return Object.entries(data.inputs).map(([name, input]): InputDefinition => {
     const shared = { name, detect: input.detect, ...(input.format ? { format: input.format } : {}) };
     if (input.kind === 'file')
       return {

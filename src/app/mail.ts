@@ -16,10 +16,8 @@
  *     user: phishing@corp.example
  *     password: env:AUTOIR_REPORT_PASSWORD
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AutoirError } from '../domain/errors.js';
+import { readSettingsFile } from './settings-file.js';
 import { smtpSender, smtpSettingsSchema, type SmtpSettings } from '../connectors/mail/smtp.js';
 import { outboundAddress, type OutboundPolicy } from '../connectors/outbound.js';
 import { isSecretReference, resolveSecret } from '../connectors/secrets.js';
@@ -63,24 +61,10 @@ export interface MailSettings {
 
 /** The mail settings of a YAML file, passwords read; `AUTOIR_E_BAD_INPUT` naming the file and field otherwise. */
 export function loadMailFile(file: string, env: NodeJS.ProcessEnv = process.env): MailSettings {
-  const bad = (field: string, message: string) =>
-    new AutoirError('AUTOIR_E_BAD_INPUT', `${file}: ${field ? `${field}: ` : ''}${message}`, {
-      location: { file, ...(field ? { field } : {}) },
-    });
-  let document: unknown;
-  try {
-    document = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw bad('', `cannot read: ${(error as Error).message}`);
-  }
-  const parsed = mailFileSchema.safeParse(document ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw bad(issue?.path.join('.') ?? '', issue?.message ?? 'invalid');
-  }
+  const data = readSettingsFile(file, mailFileSchema, {});
   const read = (value: string | undefined, field: string) =>
     value === undefined ? undefined : resolveSecret(value, { env }, `${file}: ${field}`);
-  const { smtp, reportMailbox } = parsed.data;
+  const { smtp, reportMailbox } = data;
   return {
     ...(smtp
       ? { smtp: { ...smtp, ...(smtp.password ? { password: read(smtp.password, 'smtp.password') } : {}) } }

@@ -3,17 +3,12 @@
  * as RFC 5424 messages — in the clear or over TLS (gtls, with a client certificate) — keeping what it cannot send in
  * its action queue and retrying, as a production forwarder is set up to.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { requirePrograms } from './servers.js';
+import { requirePrograms, spawnProcess, type ServerProcess } from './servers.js';
 import type { TestCertificates } from './certs.js';
 
-export interface Rsyslog {
-  readonly child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
+export type Rsyslog = ServerProcess;
 
 export function startRsyslog(options: {
   readonly dir: string;
@@ -44,22 +39,5 @@ export function startRsyslog(options: {
   ].join('\n');
   const file = path.join(options.dir, 'rsyslog.conf');
   writeFileSync(file, `${conf}\n`);
-  const child = spawn('rsyslogd', ['-n', '-f', file, '-i', path.join(options.dir, 'rsyslog.pid')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-8000)));
-  child.stderr?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-8000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    output: () => text,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return spawnProcess('rsyslogd', ['-n', '-f', file, '-i', path.join(options.dir, 'rsyslog.pid')]);
 }

@@ -45,6 +45,30 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Start `command`, keeping the end of its output; `stop` sends SIGTERM (SIGKILL after 5 s). */
+export function spawnProcess(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ServerProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-8000)));
+  child.stderr?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-8000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output: () => text,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
 /**
  * Start `command` and wait until `host:port` accepts connections (30 s), or fail with what it printed. The process
  * is stopped with SIGTERM (SIGKILL after 5 s) by `stop`.
@@ -56,27 +80,15 @@ export async function startServer(
   port: number,
   options: SpawnOptions = {},
 ): Promise<ServerProcess> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-8000)));
-  child.stderr?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-8000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const server: ServerProcess = {
-    child,
-    output: () => text,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  const server = spawnProcess(command, args, options);
+  const { child } = server;
   const deadline = Date.now() + 30_000;
   while (!(await listening(host, port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await server.stop();
-      throw new Error(`${command} did not come up on ${host}:${port} (exit ${child.exitCode}):\n${text}`);
+      throw new Error(
+        `${command} did not come up on ${host}:${port} (exit ${child.exitCode}):\n${server.output()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
