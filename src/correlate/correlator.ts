@@ -7,6 +7,7 @@
  * Timelines come from memory while this process correlates alone (timelines.ts), else from the store.
  */
 import { readdirSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
 import { packageRoot } from '../version.js';
 import { type HeldTimeline } from './timelines.js';
@@ -60,12 +61,22 @@ const idOf = (key: string) => Number(key.slice(1));
  */
 export const CORRELATION_BATCH = 10_000;
 
+/**
+ * The step size for this process: {@link CORRELATION_BATCH}, or fewer where the heap is small (a step holds its
+ * alerts, their timelines and the groups in memory at once: about 7 KB an alert at its peak, beside what the process holds already), so that a process run
+ * with a capped heap (`--max-old-space-size=64`) correlates what it ingested within it. A 256 MB heap limit (64 MB
+ * old space) gives 2,048 a step; Node's defaults on any machine with 2 GB or more give the full step.
+ */
+export function correlationBatch(heapLimit = getHeapStatistics().heap_size_limit): number {
+  return Math.max(1_000, Math.min(CORRELATION_BATCH, Math.floor(heapLimit / 131_072)));
+}
+
 /** Correlate every alert not yet in an incident, batch by batch. */
 export async function correlatePending(
   store: CorrelationPorts,
   options: CorrelationOptions = {},
   now: () => Date = () => new Date(),
-  batchSize = CORRELATION_BATCH,
+  batchSize = correlationBatch(),
 ): Promise<CorrelationSummary> {
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
