@@ -167,6 +167,8 @@ export async function benchLive(options: {
       protocol: 'tcp',
       host: '127.0.0.1',
       port: 0,
+      // As `autoir serve` runs a receiver: one parse thread kept from start to stop.
+      ingest: { parseThread: parseThreadScript, workers: 1 },
     });
     const { port } = await receiver.start();
     const frames = lines.map((line) => {

@@ -26,6 +26,7 @@ import { superviseInputs, type InputDefinition } from '../ingest/inputs.js';
 import { formatById } from '../ingest/formats/index.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { isDeadClaim } from '../store/claims.js';
+import { parseThreadScript } from './threads.js';
 
 export interface InvestigationSettings {
   readonly playbooks: PlaybookSet;
@@ -149,7 +150,13 @@ export function createServices(settings: Settings, store: Store): Services {
         ingest: (input) => {
           if (input.detect) detection ??= services.ingestDetection(services.detection());
           const format = input.format ? formatById(input.format) : undefined;
-          return { ...(format ? { format } : {}), ...(input.detect && detection ? { detection } : {}) };
+          // A receiver keeps one parse thread (and its rules) from start to stop; a follower parses inline.
+          return {
+            ...(format ? { format } : {}),
+            ...(input.detect && detection ? { detection } : {}),
+            parseThread: parseThreadScript,
+            workers: 1,
+          };
         },
         afterBatch: () => correlatePending(store, services.correlation()),
       });

@@ -53,7 +53,7 @@ export interface SuperviseOptions {
   /** How an input's batches are ingested (its format, detection). */
   readonly ingest: (
     input: InputDefinition,
-  ) => Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint' | 'refs'>;
+  ) => Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint' | 'refs' | 'pool'>;
   /** After each stored batch (alerts are correlated here). */
   readonly afterBatch?: (summary: IngestSummary) => Promise<unknown>;
   readonly log?: (message: string) => void;

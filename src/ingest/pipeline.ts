@@ -14,7 +14,7 @@ import type { InputFormat } from './format.js';
 import type { InputDocument, InputProblem } from './input.js';
 import type { IngestError } from './items.js';
 import type { ParsedItem } from './parse-batch.js';
-import { createParsePool } from './parse-pool.js';
+import { createParsePool, type ParsePool } from './parse-pool.js';
 import type { EventRefs } from './prepare-event.js';
 
 export type { IngestError } from './items.js';
@@ -71,7 +71,26 @@ export interface IngestOptions {
   readonly parseThread?: URL;
   /** Run detection on Windows events and store its alerts (docs/detection.md). */
   readonly detection?: Detection;
+  /**
+   * Parse with this pool (from {@link ingestPool}) instead of one made for this call: a caller that ingests batch
+   * after batch (the syslog receiver) keeps its threads, and their rules, warm. The caller closes it.
+   */
+  readonly pool?: ParsePool;
 }
+
+/** The parse pool `ingestDocuments` makes for these options: threads only with a script to run in them. */
+export function ingestPool(options: Omit<IngestOptions, 'store' | 'pool'>): ParsePool {
+  return createParsePool(options.parseThread ? (options.workers ?? 0) : 0, {
+    formatId: options.format?.id,
+    maxRecordBytes: options.maxRecordBytes,
+    ...(options.parseThread ? { script: options.parseThread } : {}),
+    ...(options.detection ? { detection: options.detection } : {}),
+    ...(options.refs ? { refs: options.refs } : {}),
+  });
+}
+
+/** Document numbers, unique in the process: a pool kept across calls tells their documents apart by them. */
+let nextDocument = 0;
 
 /** Chunks in flight at once: enough that workers keep parsing while the store writes a batch. */
 const MAX_IN_FLIGHT = 48;
@@ -108,16 +127,11 @@ export async function ingestDocuments(
   const maxErrors = options.maxErrors ?? 1000;
   const batchSize = options.batchSize ?? 5000;
   const now = options.now ?? (() => new Date());
-  const pool = createParsePool(options.parseThread ? (options.workers ?? 0) : 0, {
-    formatId: options.format?.id,
-    maxRecordBytes: options.maxRecordBytes,
-    ...(options.parseThread ? { script: options.parseThread } : {}),
-    ...(options.detection ? { detection: options.detection } : {}),
-    ...(options.refs ? { refs: options.refs } : {}),
-  });
+  const pool = options.pool ?? ingestPool(options);
+  // Documents opened in the pool and not yet ended: a kept pool is told to drop them if this call fails.
+  const open = new Set<number>();
   // Alerts of detection rules, merged across the whole ingest (one per rule, process and window), written last.
   const detected = new AlertMerger();
-  let documentCount = 0;
 
   const report = (error: IngestError) => {
     summary.errorCount++;
@@ -152,8 +166,9 @@ export async function ingestDocuments(
             await enqueue(problem(document.name, { message: document.message }));
             continue;
           }
-          const doc = documentCount++;
+          const doc = nextDocument++;
           pool.open(doc, document.name);
+          open.add(doc);
           try {
             // Decompressors hand out 16 KiB at a time: gather them, so that a parse step is worth a thread hop
             // and the chunks in flight hold enough records to keep workers busy while a batch is written.
@@ -172,10 +187,12 @@ export async function ingestDocuments(
               await enqueue({ file: document.name, items: pool.push(doc, Buffer.concat(gathered, size)) });
           } catch (error) {
             pool.abort(doc);
+            open.delete(doc);
             if (!isAutoirError(error) || error.family !== 'user') throw error;
             await enqueue(problem(document.name, { message: error.message }));
             continue;
           }
+          open.delete(doc);
           await enqueue({ file: document.name, doc, items: pool.end(doc) });
         }
       } finally {
@@ -302,6 +319,7 @@ export async function ingestDocuments(
     }
     return summary;
   } finally {
-    await pool.close();
+    if (options.pool) for (const doc of open) pool.abort(doc);
+    else await pool.close();
   }
 }

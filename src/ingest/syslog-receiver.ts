@@ -17,7 +17,8 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 import { singleDocument } from './input.js';
-import { ingestDocuments, type IngestOptions, type IngestSummary } from './pipeline.js';
+import { ingestDocuments, ingestPool, type IngestOptions, type IngestSummary } from './pipeline.js';
+import type { ParsePool } from './parse-pool.js';
 import type { IngestPorts } from './ports.js';
 import { jsonPayload, messageLine, parseSyslog, splitFrames, type SyslogMessage } from './syslog.js';
 
@@ -35,8 +36,11 @@ export interface SyslogReceiverOptions {
     readonly key: Buffer | string;
     readonly ca?: Buffer | string;
   };
-  /** How each batch is ingested (format, detection). */
-  readonly ingest?: Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint'>;
+  /**
+   * How each batch is ingested (format, detection; with `parseThread` and `workers`, batches are parsed in threads
+   * the receiver keeps from start to stop).
+   */
+  readonly ingest?: Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint' | 'pool'>;
   /** Messages stored in one transaction, at most (default 2,000). */
   readonly maxBatch?: number;
   /** Messages waiting to be stored beyond which TCP stops reading (default 20,000). */
@@ -87,6 +91,7 @@ export class SyslogReceiver {
   private readonly maxMessage: number;
   private server: net.Server | undefined;
   private udp: UdpSocket | undefined;
+  private pool: ParsePool | undefined;
   /** Open connections, and when each last brought data. */
   private readonly sockets = new Map<net.Socket, number>();
   private queue: Pending[] = [];
@@ -119,6 +124,7 @@ export class SyslogReceiver {
   /** Listen; resolves with the address bound (`host:port`). */
   async start(): Promise<{ host: string; port: number }> {
     const { protocol, host, port } = this.options;
+    this.pool ??= ingestPool(this.options.ingest ?? {});
     if (protocol === 'udp') {
       const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
       socket.on('message', (datagram) => this.receiveDatagram(datagram));
@@ -205,6 +211,8 @@ export class SyslogReceiver {
     );
     await closed;
     await this.flush();
+    await this.pool?.close();
+    this.pool = undefined;
   }
 
   private fail(message: string): void {
@@ -304,6 +312,15 @@ export class SyslogReceiver {
     }
   }
 
+  private ingestOptions(): IngestOptions {
+    return {
+      ...this.options.ingest,
+      store: this.store,
+      atomic: true,
+      ...(this.pool ? { pool: this.pool } : {}),
+    };
+  }
+
   private async drainQueue(): Promise<void> {
     // Let what arrives in the same turn join the batch.
     await new Promise((resolve) => setImmediate(resolve));
@@ -314,7 +331,7 @@ export class SyslogReceiver {
       try {
         const summary = await ingestDocuments(
           singleDocument(this.options.name, Buffer.from(`${batch.map((item) => item.line).join('\n')}\n`)),
-          { ...this.options.ingest, store: this.store, atomic: true },
+          this.ingestOptions(),
         );
         failures = 0;
         this.advance(batch.length);
@@ -343,7 +360,7 @@ export class SyslogReceiver {
                   .join('\n')}\n`,
               ),
             ),
-            { ...this.options.ingest, store: this.store, atomic: true },
+            this.ingestOptions(),
           );
           this.counts.events += kept.events;
           this.counts.duplicateEvents += kept.duplicateEvents;
