@@ -42,7 +42,7 @@ if ! command -v logrotate >/dev/null; then
   packages+=(logrotate) # followed files rotated by rename and by copytruncate
 fi
 if ! command -v rsyslogd >/dev/null || ! ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1; then
-  packages+=(rsyslog rsyslog-gnutls) # a real syslog forwarder, over TCP and TLS, sending to the syslog input
+  packages+=(rsyslog rsyslog-gnutls rsyslog-relp) # a real syslog forwarder (TCP, TLS, RELP) sending to the syslog input
 fi
 if [ ! -x /usr/bin/chromium ] && [ -z "${AUTOIR_CHROMIUM:-}" ]; then
   packages+=(chromium) # the web UI's browser tests drive Debian's Chromium (never a downloaded browser)

@@ -66,6 +66,10 @@ describe('loadInputsFile', () => {
       'inputs:\n  fw:\n    kind: syslog\n    protocol: tls\n    listen: :6514\n    tls: { cert: nope.pem, key: nope.pem }\n',
       'inputs.fw.tls.cert: cannot read nope.pem: ENOENT',
     ],
+    [
+      'inputs:\n  fw:\n    kind: syslog\n    protocol: udp\n    listen: :514\n    tls: { cert: a.pem, key: a.pem }\n',
+      'inputs.fw.tls: tls is for protocol tls or relp',
+    ],
     ['inputs:\n  Bad Name:\n    kind: file\n    paths: a.log\n', 'inputs.Bad Name: an input name'],
     ['inputs:\n  x:\n    kind: file\n    paths: a.log\n    format: nonsense\n', 'inputs.x.format'],
     ['inputs:\n  x:\n    kind: ftp\n', 'inputs.x.kind'],

@@ -12,7 +12,7 @@
  *       paths: ['/opt/zeek/logs/current/*.log']
  *     firewalls:
  *       kind: syslog
- *       protocol: tls            # tcp (default), udp, tls
+ *       protocol: tls            # tcp (default), udp, tls, relp (acknowledged; with tls: RELP over TLS)
  *       listen: 0.0.0.0:6514
  *       tls: { cert: /etc/autoir/syslog.crt, key: /etc/autoir/syslog.key, ca: /etc/autoir/senders-ca.crt }
  */
@@ -52,7 +52,7 @@ const inputSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('syslog'),
-      protocol: z.enum(['tcp', 'udp', 'tls']).default('tcp'),
+      protocol: z.enum(['tcp', 'udp', 'tls', 'relp']).default('tcp'),
       listen: listenSchema,
       tls: z
         .object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() })
@@ -64,6 +64,10 @@ const inputSchema = z.discriminatedUnion('kind', [
     .strict()
     .refine((input) => input.protocol !== 'tls' || input.tls !== undefined, {
       error: 'protocol tls needs tls.cert and tls.key',
+      path: ['tls'],
+    })
+    .refine((input) => input.tls === undefined || input.protocol === 'tls' || input.protocol === 'relp', {
+      error: 'tls is for protocol tls or relp',
       path: ['tls'],
     }),
 ]);
@@ -110,7 +114,7 @@ export function loadInputsFile(file: string): InputDefinition[] {
       host: input.listen.host,
       port: input.listen.port,
       ...(input.highWater ? { highWater: input.highWater } : {}),
-      ...(input.tls && input.protocol === 'tls'
+      ...(input.tls
         ? {
             tls: {
               cert: read(input.tls.cert, `${field}.cert`),

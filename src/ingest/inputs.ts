@@ -90,7 +90,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export function describeInput(input: InputDefinition): string {
   if (input.kind === 'file') return input.paths.join(', ');
   const host = input.host.includes(':') ? `[${input.host}]` : input.host;
-  return `${input.protocol}://${host}:${input.port}`;
+  const scheme = input.protocol === 'relp' && input.tls ? 'relp+tls' : input.protocol;
+  return `${scheme}://${host}:${input.port}`;
 }
 
 /** Run `inputs` until `signal` aborts; resolves once every input has stopped (what was received is stored). */

@@ -1,6 +1,6 @@
 /**
  * The syslog receiver: RFC 5424 and RFC 3164 messages over TCP (octet-counting and newline framing, RFC 6587), TLS
- * (RFC 5425) and UDP (RFC 5426), stored as they come — JSON payloads read as their own format, CEF payloads as
+ * (RFC 5425), UDP (RFC 5426) and RELP (relp.ts; each message answered once stored), stored as they come — JSON payloads read as their own format, CEF payloads as
  * alerts, anything else as events on their host (ingest/syslog.ts, formats/syslog.ts).
  *
  * Messages are stored in batches, one transaction each, in arrival order. **Backpressure, not loss**: when more
@@ -10,8 +10,9 @@
  *
  * **Stopping loses nothing a sender considers delivered**: the listener closes, every connection gets a FIN
  * (rsyslog and syslog-ng see it before their next send and keep what follows for a reconnect) and is read until
- * the sender closes its side or has been quiet for a second, and everything read is stored before `stop` returns. (A process killed with SIGKILL
- * loses what was in its socket buffers: plain syslog has no acknowledgements.)
+ * the sender closes its side or has been quiet for a second, and everything read is stored before `stop` returns. (A
+ * process killed with SIGKILL loses what was in its socket buffers: plain syslog has no acknowledgements. RELP
+ * does: there nothing is answered before it is stored, and what was not answered is sent again.)
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import net from 'node:net';
@@ -21,8 +22,9 @@ import { ingestDocuments, ingestPool, type IngestOptions, type IngestSummary } f
 import type { ParsePool } from './parse-pool.js';
 import type { IngestPorts } from './ports.js';
 import { jsonPayload, messageLine, parseSyslog, splitFrames, type SyslogMessage } from './syslog.js';
+import { relpFrame, relpOffers, relpResponse, splitRelpFrames, type RelpFrame } from './relp.js';
 
-export type SyslogProtocol = 'tcp' | 'udp' | 'tls';
+export type SyslogProtocol = 'tcp' | 'udp' | 'tls' | 'relp';
 
 export interface SyslogReceiverOptions {
   /** The input's name (in errors and as the document name of its batches). */
@@ -30,7 +32,10 @@ export interface SyslogReceiverOptions {
   readonly protocol: SyslogProtocol;
   readonly host: string;
   readonly port: number;
-  /** TLS: the server's certificate and key; with `ca`, clients must present a certificate it signed. */
+  /**
+   * TLS (required by `tls`, optional for `relp`): the server's certificate and key; with `ca`, clients must present a
+   * certificate it signed.
+   */
   readonly tls?: {
     readonly cert: Buffer | string;
     readonly key: Buffer | string;
@@ -81,6 +86,8 @@ export interface SyslogReceiverStats {
 interface Pending {
   readonly line: string;
   readonly at: number;
+  /** RELP: answer the sender once the message is stored. */
+  readonly ack?: () => void;
   /** A JSON payload taken as it came: the message, to keep as such if the payload does not read. */
   readonly message?: SyslogMessage;
 }
@@ -141,15 +148,19 @@ export class SyslogReceiver {
       return { host: address.address, port: address.port };
     }
     let server: net.Server;
-    if (protocol === 'tls') {
-      if (!this.options.tls) throw new Error(`${this.options.name}: TLS needs a certificate and a key`);
+    if (protocol === 'tls' && !this.options.tls)
+      throw new Error(`${this.options.name}: TLS needs a certificate and a key`);
+    if (this.options.tls) {
       const { cert, key, ca } = this.options.tls;
       server = tls.createServer(
         { cert, key, ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}) },
-        (socket) => this.accept(socket),
+        (socket) => (protocol === 'relp' ? this.acceptRelp(socket) : this.accept(socket)),
       );
       server.on('tlsClientError', (error) => this.fail(`TLS handshake: ${error.message}`));
-    } else server = net.createServer((socket) => this.accept(socket));
+    } else
+      server = net.createServer((socket) =>
+        protocol === 'relp' ? this.acceptRelp(socket) : this.accept(socket),
+      );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -187,6 +198,25 @@ export class SyslogReceiver {
       ? new Promise<void>((resolve) => this.server?.close(() => resolve()))
       : Promise.resolve();
     this.udp?.close();
+    if (this.options.protocol === 'relp') {
+      // RELP: stop reading, store and answer what was read, then tell each sender; it sends the rest again later.
+      for (const socket of this.sockets.keys()) socket.pause();
+      await this.flush();
+      await Promise.all(
+        [...this.sockets.keys()].map(
+          (socket) =>
+            new Promise<void>((resolve) => {
+              socket.once('close', () => resolve());
+              socket.end(relpFrame(0, 'serverclose'));
+              setTimeout(() => socket.destroy(), 1000).unref();
+            }),
+        ),
+      );
+      await closed;
+      await this.pool?.close();
+      this.pool = undefined;
+      return;
+    }
     this.setPaused(false);
     const deadline = Date.now() + (this.options.drainMs ?? 5000);
     const quietMs = this.options.quietMs ?? 1000;
@@ -256,6 +286,75 @@ export class SyslogReceiver {
     socket.on('close', () => this.sockets.delete(socket));
   }
 
+  /**
+   * A RELP session: `open` answered with what autoir offers, each `syslog` frame answered once its message is
+   * stored, `close` answered once everything of the session is.
+   */
+  private acceptRelp(socket: net.Socket): void {
+    this.sockets.set(socket, Date.now());
+    socket.setKeepAlive(true, 60_000);
+    if (this.paused || this.stopping) socket.pause();
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    let rest: Buffer = Buffer.alloc(0);
+    let opened = false;
+    /** Messages of this session read and not yet answered; what to do when none is left. */
+    let unanswered = 0;
+    let whenAnswered: (() => void) | undefined;
+    const send = (frame: Buffer) => {
+      if (!socket.destroyed && socket.writable) socket.write(frame);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      this.sockets.set(socket, Date.now());
+      this.counts.bytes += chunk.length;
+      let frames: RelpFrame[];
+      try {
+        ({ frames, rest } = splitRelpFrames(
+          rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk,
+          this.maxMessage,
+        ));
+      } catch (error) {
+        this.fail(`${peer}: ${(error as Error).message}: connection closed`);
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) {
+        if (frame.command === 'open') {
+          const offers = relpOffers(frame.data);
+          if (!(offers.get('commands') ?? '').split(',').includes('syslog')) {
+            send(relpResponse(frame.txnr, 500, 'autoir takes syslog only'));
+            continue;
+          }
+          opened = true;
+          send(relpResponse(frame.txnr, 200, 'OK', 'relp_version=0\nrelp_software=autoir\ncommands=syslog'));
+        } else if (frame.command === 'syslog') {
+          if (!opened) {
+            send(relpResponse(frame.txnr, 500, 'no session opened'));
+            continue;
+          }
+          unanswered++;
+          const txnr = frame.txnr;
+          this.receive(frame.data.toString('utf8').replace(/\r?\n$/, ''), () => {
+            send(relpResponse(txnr, 200, 'OK'));
+            if (--unanswered === 0) whenAnswered?.();
+          });
+        } else if (frame.command === 'close') {
+          const txnr = frame.txnr;
+          whenAnswered = () => {
+            send(relpResponse(txnr, 200, 'OK'));
+            socket.end();
+          };
+          if (unanswered === 0) whenAnswered();
+        } else send(relpResponse(frame.txnr, 500, `command ${frame.command} is not supported`));
+      }
+    });
+    socket.on('end', () => {
+      if (unanswered === 0) socket.end();
+      else whenAnswered = () => socket.end();
+    });
+    socket.on('error', (error) => this.fail(`${peer}: ${error.message}`));
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
   private receiveDatagram(datagram: Buffer): void {
     this.counts.bytes += datagram.length;
     if (this.queue.length - this.head >= 2 * this.highWater) {
@@ -270,19 +369,25 @@ export class SyslogReceiver {
     );
   }
 
-  private receive(text: string): void {
-    if (text === '') return;
+  private receive(text: string, ack?: () => void): void {
+    if (text === '') {
+      ack?.();
+      return;
+    }
     const now = Date.now();
     this.counts.messages++;
     this.lastMessageAt = now;
     // A line without a <PRI> is still kept, as a user.notice message (RFC 3164 §4.3.3).
     const message = parseSyslog(text) ?? parseSyslog(`<13>${text}`);
-    if (!message) return;
+    if (!message) {
+      ack?.();
+      return;
+    }
     const payload = jsonPayload(message.message);
     this.queue.push(
       payload === undefined
-        ? { line: messageLine(message, new Date(now)), at: now }
-        : { line: payload, at: now, message },
+        ? { line: messageLine(message, new Date(now)), at: now, ...(ack ? { ack } : {}) }
+        : { line: payload, at: now, message, ...(ack ? { ack } : {}) },
     );
     if (this.queue.length - this.head >= this.highWater) this.setPaused(true);
     this.flushing ??= this.drainQueue().finally(() => {
@@ -291,7 +396,7 @@ export class SyslogReceiver {
   }
 
   private setPaused(paused: boolean): void {
-    if (paused === this.paused || (paused && this.stopping)) return;
+    if (paused === this.paused || (paused && this.stopping && this.options.protocol !== 'relp')) return;
     this.paused = paused;
     for (const socket of this.sockets.keys()) {
       if (paused) socket.pause();
@@ -328,61 +433,74 @@ export class SyslogReceiver {
     while (this.head < this.queue.length) {
       const batch = this.queue.slice(this.head, this.head + this.maxBatch);
       this.inFlightSince = batch[0]?.at;
+      let stored: IngestSummary[];
       try {
-        const summary = await ingestDocuments(
-          singleDocument(this.options.name, Buffer.from(`${batch.map((item) => item.line).join('\n')}\n`)),
-          this.ingestOptions(),
-        );
+        stored = await this.storeBatch(batch);
         failures = 0;
-        this.advance(batch.length);
-        // A JSON payload that does not read (not JSON after all, or no format autoir knows) is kept as a message.
-        const unread = summary.errors.filter(
-          (error) => error.line !== undefined && batch[error.line - 1]?.message,
-        );
-        const errors = summary.errors.filter((error) => !unread.includes(error));
-        this.counts.events += summary.events;
-        this.counts.duplicateEvents += summary.duplicateEvents;
-        this.counts.alerts += summary.alerts;
-        this.counts.errors += summary.errorCount - unread.length;
-        for (const error of errors.slice(0, 3))
-          this.fail(`message ${error.line ?? '?'} of a batch: ${error.message}`);
-        await this.options.onBatch?.({ ...summary, errors, errorCount: summary.errorCount - unread.length });
-        if (unread.length > 0) {
-          const kept = await ingestDocuments(
-            singleDocument(
-              this.options.name,
-              Buffer.from(
-                `${unread
-                  .map((error) => {
-                    const item = batch[(error.line as number) - 1] as Pending;
-                    return messageLine(item.message as SyslogMessage, new Date(item.at));
-                  })
-                  .join('\n')}\n`,
-              ),
-            ),
-            this.ingestOptions(),
-          );
-          this.counts.events += kept.events;
-          this.counts.duplicateEvents += kept.duplicateEvents;
-          this.counts.errors += kept.errorCount;
-          await this.options.onBatch?.(kept);
-        }
       } catch (error) {
-        // The store refused the batch (it is down, say): keep it and try again shortly — when stopping, a few times.
+        // The store refused the batch (it is down, say): keep it and try again shortly — when stopping, a few times
+        // (RELP senders send again what was not answered).
         failures++;
+        this.inFlightSince = undefined;
         if (this.stopping && failures > 5) {
           this.fail(
-            `storing ${batch.length} messages failed while stopping: ${(error as Error).message}; they are lost`,
+            `storing ${batch.length} messages failed while stopping: ${(error as Error).message}; ${
+              this.options.protocol === 'relp' ? 'their senders will send them again' : 'they are lost'
+            }`,
           );
           this.advance(batch.length);
         } else {
           this.fail(`storing ${batch.length} messages: ${(error as Error).message} (retrying)`);
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
-      } finally {
-        this.inFlightSince = undefined;
+        continue;
       }
+      this.inFlightSince = undefined;
+      this.advance(batch.length);
+      for (const item of batch) item.ack?.();
       if (this.queue.length - this.head < this.highWater / 2) this.setPaused(false);
+      try {
+        for (const summary of stored) await this.options.onBatch?.(summary);
+      } catch (error) {
+        this.fail(`after storing ${batch.length} messages: ${(error as Error).message}`);
+      }
     }
+  }
+
+  /**
+   * Store a batch: its lines, then — a JSON payload that does not read (not JSON after all, or no format autoir
+   * knows) — those messages as messages. Counted; the summaries of what was stored are returned.
+   */
+  private async storeBatch(batch: readonly Pending[]): Promise<IngestSummary[]> {
+    const summary = await ingestDocuments(
+      singleDocument(this.options.name, Buffer.from(`${batch.map((item) => item.line).join('\n')}\n`)),
+      this.ingestOptions(),
+    );
+    const unread = summary.errors.filter(
+      (error) => error.line !== undefined && batch[error.line - 1]?.message,
+    );
+    const errors = summary.errors.filter((error) => !unread.includes(error));
+    const summaries = [{ ...summary, errors, errorCount: summary.errorCount - unread.length }];
+    if (unread.length > 0) {
+      const lines = unread.map((error) => {
+        const item = batch[(error.line as number) - 1] as Pending;
+        return messageLine(item.message as SyslogMessage, new Date(item.at));
+      });
+      summaries.push(
+        await ingestDocuments(
+          singleDocument(this.options.name, Buffer.from(`${lines.join('\n')}\n`)),
+          this.ingestOptions(),
+        ),
+      );
+    }
+    for (const stored of summaries) {
+      this.counts.events += stored.events;
+      this.counts.duplicateEvents += stored.duplicateEvents;
+      this.counts.alerts += stored.alerts;
+      this.counts.errors += stored.errorCount;
+    }
+    for (const error of errors.slice(0, 3))
+      this.fail(`message ${error.line ?? '?'} of a batch: ${error.message}`);
+    return summaries;
   }
 }
