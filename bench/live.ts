@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- live [--rate N]`: the live pipeline. OTRF's LSASS_campaign_01 Windows events are written line
  * by line into a followed file at `--rate` lines a second (default 2,000), with an alert record of its own every
- * 200 lines; each alert is timed from the moment its line was written to the moment it is in the store (`followed
- * line → alert stored` p50 / p99; target p50 ≤ 500 ms, p99 ≤ 2 s). Then, in the same run, the sustained rate of the
+ * 200 lines (credential theft on a device of its own); each alert is timed from the moment its line was written to the
+ * moment it is in the store (`followed line → alert stored` p50 / p99; target p50 ≤ 500 ms, p99 ≤ 2 s), and to the
+ * moment its investigation is at rest (concluded or waiting for approval), with the followed input and the worker
+ * loop run as `autoir serve` runs them (alerts correlated after each batch, the worker polling every 500 ms). Then, in the same run, the sustained rate of the
  * whole campaign through `POST /es/_bulk` (1,000 documents a request, two requests at a time, to a real server on
  * loopback), and through the syslog receiver over TCP (each line an RFC 5424 message carrying the event as JSON,
  * octet-counted, one connection), each against `autoir ingest` of the same file, as a ratio (target ≥ 0.8). SQLite.
@@ -22,6 +24,20 @@ import { parseThreadScript } from '../src/app/threads.js';
 import { openBenchStore } from './store.js';
 import net from 'node:net';
 import { SyslogReceiver } from '../src/ingest/syslog-receiver.js';
+import { correlatePending } from '../src/correlate/correlator.js';
+import { loadPlaybooks } from '../src/investigate/playbooks.js';
+import { runWorker } from '../src/worker/worker.js';
+import type { InvestigationRecord } from '../src/domain/investigation.js';
+
+/** `probe`'s first answer, polling every 20 ms, or undefined after `ms`. */
+async function until<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined || performance.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const at = (sorted: readonly number[], q: number) =>
@@ -38,15 +54,33 @@ async function campaignLines(dataset: string): Promise<string[]> {
     .filter((line) => line.trim() !== '');
 }
 
-const alertLine = (index: number) =>
-  JSON.stringify({
+/** A timed alert: credential theft by a process on a device of its own (its own incident and investigation). */
+const alertLine = (index: number) => {
+  const device = `ws${index}.bench.example`;
+  const sha256 = index.toString(16).padStart(64, 'b');
+  const image = `C:\\Users\\kim\\Downloads\\tool_${index}.exe`;
+  return JSON.stringify({
     source: 'bench',
     sourceRef: `live-${index}`,
-    title: `bench alert ${index}`,
+    title: 'LSASS memory access by an unsigned process',
     severity: 'high',
+    category: 'credentialAccess',
+    mitreTechniques: ['T1003.001'],
     createdAt: new Date().toISOString(),
-    entities: [{ type: 'device', hostname: `ws${index % 50}.bench.example` }],
+    entities: [
+      { type: 'device', key: `device:${device}`, hostname: `ws${index}`, fqdn: device },
+      {
+        type: 'process',
+        key: `process:${device}:bench-${index}`,
+        device,
+        guid: `bench-${index}`,
+        imagePath: image,
+        imageKey: `file:sha256:${sha256}`,
+      },
+      { type: 'file', key: `file:sha256:${sha256}`, sha256, path: image },
+    ],
   });
+};
 
 export async function benchLive(options: {
   dataset: string;
@@ -61,15 +95,25 @@ export async function benchLive(options: {
     const file = path.join(dir, 'security.json');
     writeFileSync(file, '');
     const stop = new AbortController();
+    // As `autoir serve` runs a followed input: each batch's alerts correlated at once, the worker loop beside it.
     const following = followFiles(followed.store, {
       input: 'bench',
       patterns: [file],
       signal: stop.signal,
       pollMs: 100,
+      onBatch: async () => void (await correlatePending(followed.store)),
     });
+    const stopWorker = new AbortController();
+    const working = runWorker(
+      followed.store,
+      { correlation: {}, playbooks: loadPlaybooks() },
+      stopWorker.signal,
+    );
     // Write times of the timed alerts, in order: they are stored in order, so when the store holds n of them, the
     // first n have arrived.
     const written: number[] = [];
+    /** The same moments by the wall clock, to compare with the investigations' own times. */
+    const writtenAt: number[] = [];
     const latencies: number[] = [];
     const collect = async () => {
       const stored = await followed.store.alerts.countAlerts({ sources: ['bench'] });
@@ -84,6 +128,7 @@ export async function benchLive(options: {
       const batch = lines.slice(index, index + slice);
       if (index % 200 === 0) {
         written.push(performance.now());
+        writtenAt.push(Date.now());
         batch.push(alertLine(index));
       }
       appendFileSync(file, `${batch.join('\n')}\n`);
@@ -98,10 +143,32 @@ export async function benchLive(options: {
       await collect();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    // Each timed alert is its own incident and investigation, started in the order the alerts were written: the
+    // n-th investigation (by key) is the n-th alert's. At rest: concluded, or waiting for an analyst's approval.
+    const atRest = (item: InvestigationRecord) => item.status !== 'queued' && item.status !== 'running';
+    const investigations = await until(30_000, async () => {
+      const page = await followed.store.investigations.list({}, { limit: 1000 });
+      console.error(
+        page.items.length,
+        writtenAt.length,
+        page.items.filter(atRest).length,
+        JSON.stringify(
+          page.items.slice(0, 2).map((i) => [i.status, i.statusReason, i.playbook, i.alertCount]),
+        ),
+      );
+      return page.items.length >= writtenAt.length && page.items.every(atRest) ? page.items : undefined;
+    });
+    stopWorker.abort();
+    await working;
     stop.abort();
     await following;
     await followed.close();
     latencies.sort((a, b) => a - b);
+    const toRest = [...(investigations ?? [])]
+      .sort((a, b) => a.key - b.key)
+      .slice(0, writtenAt.length)
+      .map((item, index) => Date.parse(item.endedAt ?? item.updatedAt) - (writtenAt[index] as number))
+      .sort((a, b) => a - b);
 
     // 2. The whole campaign: a file ingest, then the same through _bulk, each into a fresh store.
     const text = `${lines.join('\n')}\n`;
@@ -204,6 +271,9 @@ export async function benchLive(options: {
       followed_alerts_missing: written.length - latencies.length,
       line_to_alert_p50_ms: round(at(latencies, 0.5)),
       line_to_alert_p99_ms: round(at(latencies, 0.99)),
+      investigations_at_rest: toRest.length,
+      line_to_investigation_at_rest_p50_ms: round(at(toRest, 0.5)),
+      line_to_investigation_at_rest_p99_ms: round(at(toRest, 0.99)),
       file_events: fileSummary.events,
       file_events_per_s: Math.round(fileRate),
       bulk_events: bulkEvents,

@@ -40,6 +40,7 @@ import { auditRoutes } from './routes/audit.js';
 import { ingestRoutes } from './routes/ingest.js';
 import type { Detection } from '../ingest/ports.js';
 import type { InputDefinition } from '../ingest/inputs.js';
+import type { HttpIngestCounters } from '../ingest/http-input.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { policyRoutes } from './routes/policy.js';
 import { groupRoutes } from './routes/groups.js';
@@ -79,6 +80,8 @@ export interface ServerOptions {
   readonly ingestQueue?: number;
   /** The inputs configured in this process (`AUTOIR_INPUTS`), for `GET /api/v1/inputs`. */
   readonly inputs?: readonly InputDefinition[];
+  /** Counts what the HTTP ingest endpoints store (serve reports them as an input). */
+  readonly ingestCounters?: HttpIngestCounters;
   /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
   readonly webRoot?: string | null;
   /** Playbooks for investigations started over the API (default: the shipped ones, loaded on first use). */
@@ -164,6 +167,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(options.detection ? { detection: options.detection } : {}),
       ...(options.ingestQueue ? { maxQueued: options.ingestQueue } : {}),
       ...(options.inputs ? { inputs: options.inputs } : {}),
+      ...(options.ingestCounters ? { counters: options.ingestCounters } : {}),
     }),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),

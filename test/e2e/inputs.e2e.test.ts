@@ -1,11 +1,12 @@
 /**
  * Inputs configured in AUTOIR_INPUTS and run by `autoir serve` / `autoir worker`, on both stores: what a followed
  * file receives becomes alerts and incidents with no other command; `autoir inputs list --json` shows each input's
- * state, holder and counters; a second process stands by while the first holds the inputs and takes them over
+ * state, holder and counters — and the server's HTTP ingest endpoints as an input of their own, with what they stored;
+ * a second process stands by while the first holds the inputs and takes them over
  * when the first is killed; a mistake in the file stops the start, naming the file and the field.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,8 +112,42 @@ describe.each(backends)('configured inputs (%s)', (dialect) => {
         const alerts = (await t.store.alerts.listAlerts({}, { limit: 10 })).items;
         return alerts.length === 1 && alerts[0]?.incidentId ? true : undefined;
       });
+      // Telemetry posted to the server's HTTP endpoint, counted under its http@ input.
+      const token = spawnSync(
+        process.execPath,
+        [bin, 'token', 'create', '--role', 'ingest', '--name', 'shipper', '--json', ...data],
+        { env, encoding: 'utf8' },
+      );
+      expect(token.status, token.stderr).toBe(0);
+      const sample = readFileSync(
+        path.join(root, 'test/fixtures/events/otrf/lsass_campaign_01_sample.ndjson'),
+        'utf8',
+      )
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .slice(0, 20);
+      const posted = await fetch(`http://127.0.0.1:${httpPort}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${(JSON.parse(token.stdout) as { token: string }).token}` },
+        body: sample.join('\n'),
+      });
+      expect(posted.status).toBe(200);
+      const stored = ((await posted.json()) as { events: number }).events;
+      expect(stored).toBeGreaterThan(0);
+      const http = await until('the HTTP input reported', () =>
+        list().find((item) => item.kind === 'http' && item.stats.events === stored),
+      );
+      expect(http).toMatchObject({
+        name: `http@127.0.0.1:${httpPort}`,
+        state: 'running',
+        lagSeconds: 0,
+        stats: { requests: 1, refused: 0, pending: 0, errors: 0 },
+      });
+      expect(http.owner).toMatch(new RegExp(`:${first.child.pid}:http$`));
+
+      const configured = () => list().filter((item) => item.kind !== 'http');
       const running = await until('both inputs reported running by serve', () => {
-        const items = list();
+        const items = configured();
         return items.length === 2 &&
           items.every((item) => item.state === 'running') &&
           items[1]?.stats.alerts === 1
@@ -134,7 +169,7 @@ describe.each(backends)('configured inputs (%s)', (dialect) => {
       await until(
         'the inputs taken over by the worker',
         () => {
-          const items = list();
+          const items = configured();
           return items.every(
             (item) => item.owner?.endsWith(`:${second.pid}:inputs`) && item.state === 'running',
           )

@@ -19,6 +19,7 @@ import type { CorrelationOptions } from '../../correlate/correlate.js';
 import { ingestDocuments, type IngestSummary } from '../../ingest/pipeline.js';
 import type { Detection } from '../../ingest/ports.js';
 import { listInputs, type InputDefinition } from '../../ingest/inputs.js';
+import type { HttpIngestCounters } from '../../ingest/http-input.js';
 import type { Store } from '../../store/ports.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 
@@ -29,11 +30,13 @@ export interface IngestRouteOptions {
   readonly maxQueued?: number;
   /** The inputs configured in this process (`AUTOIR_INPUTS`), listed beside those the store knows. */
   readonly inputs?: readonly InputDefinition[];
+  /** Counted as requests are stored (reported as this server's `http@…` input). */
+  readonly counters?: HttpIngestCounters;
 }
 
 const inputListingSchema = z.object({
   name: z.string(),
-  kind: z.string().describe('`file` or `syslog`.'),
+  kind: z.string().describe("`file`, `syslog`, or `http` (a serving process's HTTP ingest endpoints)."),
   state: z
     .string()
     .describe(
@@ -118,6 +121,7 @@ export function ingestRoutes(store: Store, options: IngestRouteOptions = {}): Ro
   const ingestLines = async (name: string, lines: readonly string[]): Promise<IngestSummary> => {
     const body = Buffer.from(lines.map((line) => `${line.replace(/\r?\n/g, ' ')}\n`).join(''));
     queued++;
+    const done = options.counters?.arrived();
     const run = chain.then(async () => {
       // Let requests that arrived meanwhile be read and queued (SQLite writes hold the event loop while they run):
       // the queue then says how far behind the store is.
@@ -127,6 +131,7 @@ export function ingestRoutes(store: Store, options: IngestRouteOptions = {}): Ro
         atomic: true,
         ...(options.detection ? { detection: options.detection } : {}),
       });
+      options.counters?.stored(summary);
       if (summary.alerts > 0) await correlatePending(store, options.correlation);
       return summary;
     });
@@ -135,9 +140,14 @@ export function ingestRoutes(store: Store, options: IngestRouteOptions = {}): Ro
       return await run;
     } finally {
       queued--;
+      done?.();
     }
   };
-  const busy = () => queued >= maxQueued;
+  const busy = () => {
+    const full = queued >= maxQueued;
+    if (full && options.counters) options.counters.refused++;
+    return full;
+  };
   const summaryOf = (summary: IngestSummary) => ({
     events: summary.events,
     duplicateEvents: summary.duplicateEvents,

@@ -1,6 +1,7 @@
 /**
  * `autoir serve`: the API, the web UI and (unless `--no-worker`) a worker in one process.
  */
+import { HttpIngestCounters, reportHttpInput } from '../../ingest/http-input.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AutoirError } from '../../domain/errors.js';
@@ -87,6 +88,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           const demoToken = options.demo
             ? await prepareDemo(services, (text) => io.stderr.write(text))
             : undefined;
+          const ingestCounters = new HttpIngestCounters();
           const app = createServer({
             sessions: settings.server.sessions,
             outbound: services.outbound,
@@ -98,6 +100,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             playbooks: services.investigation().playbooks,
             store,
             inputs,
+            ingestCounters,
             version: packageVersion(),
             bodyLimit: options.bodyLimit ?? settings.server.bodyLimit,
             log: { requests: settings.server.logRequests },
@@ -167,6 +170,14 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           const inputsRunning = services.runInputs(stopWorker.signal, log).catch((error: unknown) => {
             log(`the inputs stopped: ${(error as Error).message}`);
           });
+          // The HTTP ingest endpoints, listed as this server's input with their counters.
+          const httpReporting = reportHttpInput(
+            store,
+            ingestCounters,
+            { host: options.host, port: Number(port), url: address },
+            stopWorker.signal,
+            { log },
+          );
           await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
           stopWorker.abort();
           // Inputs first: what they received is stored (and its alerts correlated) before the worker stops.
@@ -174,6 +185,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           await worker;
           await watching;
           await app.close();
+          await httpReporting;
         });
       },
     );

@@ -1755,7 +1755,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         name: string;
-                        /** @description `file` or `syslog`. */
+                        /** @description `file`, `syslog`, or `http` (a serving process's HTTP ingest endpoints). */
                         kind: string;
                         /** @description `running`, `paused` (the store is behind: reading stopped), `failed` (retrying; `detail` says why), `stopped`, `down` (its process stopped reporting), `not started`. */
                         state: string;
