@@ -140,6 +140,7 @@ describe('the route table behind the RBAC matrix', () => {
     ['GET', '/api/v1/health', 'no token'],
     ['GET', '/api/v1/actions', 'viewer'],
     ['GET', '/api/v1/inputs', 'viewer'],
+    ['GET', '/metrics', 'viewer'],
     ['POST', '/api/v1/investigations', 'analyst'],
     ['POST', '/api/v1/actions', 'responder'],
     ['POST', '/api/v1/actions/approve', 'responder'],

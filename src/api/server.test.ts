@@ -102,6 +102,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/feeds/ip.txt',
       '/feeds/rpz.zone',
       '/feeds/url.txt',
+      '/metrics',
       '/services/collector',
       '/services/collector/event',
       '/services/collector/event/1.0',

@@ -33,6 +33,7 @@ import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
+import { createMetrics } from '../app/metrics.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { investigationRoutes } from './routes/investigations.js';
 import { actionRoutes } from './routes/actions.js';
@@ -80,6 +81,8 @@ export interface ServerOptions {
   readonly ingestQueue?: number;
   /** The inputs configured in this process (`AUTOIR_INPUTS`), for `GET /api/v1/inputs`. */
   readonly inputs?: readonly InputDefinition[];
+  /** Prometheus metrics, served at `/metrics` to a viewer token (app/metrics.ts). */
+  readonly metrics?: { text(): Promise<string>; readonly contentType: string };
   /** Counts what the HTTP ingest endpoints store (serve reports them as an input). */
   readonly ingestCounters?: HttpIngestCounters;
   /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
@@ -160,7 +163,11 @@ export function createServer(options: ServerOptions): FastifyInstance {
     void reply.header('x-request-id', request.id);
   });
   const routes = [
-    ...healthRoutes(options.store, options.version),
+    ...healthRoutes(
+      options.store,
+      options.version,
+      options.metrics ?? createMetrics(options.store, { role: 'server', version: options.version }),
+    ),
     ...alertRoutes(options.store, options.correlation),
     ...ingestRoutes(options.store, {
       ...(options.correlation ? { correlation: options.correlation } : {}),

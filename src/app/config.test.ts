@@ -31,6 +31,7 @@ describe('settings from the environment', () => {
     const settings = readSettings({
       AUTOIR_DATABASE_URL: 'postgres://autoir@db/autoir',
       AUTOIR_DATABASE_SCHEMA: 'soc',
+      AUTOIR_DATABASE_POOL: '24',
       AUTOIR_BODY_LIMIT: '2048',
       AUTOIR_LOG_REQUESTS: '1',
       AUTOIR_SESSION_IDLE: '30m',
@@ -53,7 +54,12 @@ describe('settings from the environment', () => {
       AUTOIR_SIGN_IN_RATE_LIMIT: '3',
       AUTOIR_PROTECTED_PROCESSES: 'windows: EdrAgent.exe ; linux:postgres,nginx',
     });
-    expect(settings.store).toEqual({ kind: 'postgres', url: 'postgres://autoir@db/autoir', schema: 'soc' });
+    expect(settings.store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://autoir@db/autoir',
+      schema: 'soc',
+      maxConnections: 24,
+    });
     expect(settings.server).toEqual({
       bodyLimit: 2048,
       logRequests: true,
@@ -94,6 +100,7 @@ describe('settings from the environment', () => {
         AUTOIR_PUBLIC_URL: 'ftp://x',
         AUTOIR_OUTBOUND_ALLOW: '10.0.0.0/99',
         AUTOIR_PROTECTED_PROCESSES: 'macos:launchd',
+        AUTOIR_DATABASE_POOL: '0',
       });
     } catch (error) {
       caught = error;
@@ -109,6 +116,7 @@ describe('settings from the environment', () => {
       'AUTOIR_PUBLIC_URL must be an http:// or https:// URL, got ftp://x',
       'AUTOIR_OUTBOUND_ALLOW: 10.0.0.0/99: a prefix length from 0 to 32',
       'AUTOIR_PROTECTED_PROCESSES: "macos:launchd": expected windows:NAME,NAME or linux:NAME,NAME',
+      'AUTOIR_DATABASE_POOL must be a whole number of connections from 1 to 1000, got 0',
     ])
       expect(message).toContain(expected);
   });

@@ -8,6 +8,7 @@
  * | ------------------------------------------ | -------------------------------------------------------------- |
  * | `AUTOIR_DATA`                              | SQLite data directory (default `./autoir-data`; `--data` wins) |
  * | `AUTOIR_DATABASE_URL`, `_SCHEMA`           | PostgreSQL instead, optionally in one schema                   |
+ * | `AUTOIR_DATABASE_POOL`                     | PostgreSQL connections each process opens at most (10)         |
  * | `AUTOIR_BODY_LIMIT`                        | largest request body in bytes (default 10 MiB)                 |
  * | `AUTOIR_LOG_REQUESTS=1`                    | log every request as a JSON line                               |
  * | `AUTOIR_SESSION_IDLE`, `AUTOIR_COOKIE_SECURE` | web sessions: idle timeout (1m–7d), always-Secure cookie    |
@@ -120,8 +121,9 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
 
   const url = env.AUTOIR_DATABASE_URL?.trim();
   const schema = env.AUTOIR_DATABASE_SCHEMA?.trim();
+  const pool = read.integer('AUTOIR_DATABASE_POOL', 1, 1000, 'a whole number of connections from 1 to 1000');
   const store: StoreConfig = url
-    ? { kind: 'postgres', url, ...(schema ? { schema } : {}) }
+    ? { kind: 'postgres', url, ...(schema ? { schema } : {}), ...(pool ? { maxConnections: pool } : {}) }
     : { kind: 'sqlite', dataDir: path.resolve(overrides.dataDir ?? env.AUTOIR_DATA ?? 'autoir-data') };
 
   const bodyLimit =

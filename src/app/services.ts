@@ -15,7 +15,7 @@ import type { SecretBox } from '../connectors/secrets.js';
 import type { ConnectorSource } from '../respond/ports.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
-import type { WorkOptions } from '../worker/worker.js';
+import type { WorkObserver, WorkOptions } from '../worker/worker.js';
 import { detectionWith, type Settings } from './config.js';
 import { connectorSource, notificationChannel } from './connectors.js';
 import { loadSecretBox } from './secret-key.js';
@@ -75,6 +75,8 @@ export interface Services {
     readonly log?: (message: string) => void;
     readonly now?: () => Date;
     readonly signal?: AbortSignal;
+    /** The process's metrics (app/metrics.ts), told of each stage of each pass. */
+    readonly observe?: WorkObserver;
   }): WorkOptions;
   close(): Promise<void>;
 }
@@ -179,6 +181,7 @@ export function createServices(settings: Settings, store: Store): Services {
         ...(options.log ? { log: options.log } : {}),
         ...(options.now ? { now: options.now } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.observe ? { observe: options.observe } : {}),
       };
     },
     close: () => store.close(),

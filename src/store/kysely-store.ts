@@ -7,7 +7,7 @@ import { createAlertStatements, createAlertStore, type AlertStatements } from '.
 import type { RunMany } from './bulk-insert.js';
 import type { RowTable } from './row-table.js';
 import { createEventStatements, createEventStore, type EventStatements } from './event-store.js';
-import type { Store, StoreDialect } from './ports.js';
+import type { ConnectionStats, Store, StoreDialect } from './ports.js';
 import type { Database } from './schema.js';
 import { createIncidentStore } from './incident-store.js';
 import { createInvestigationStore } from './investigation-store.js';
@@ -23,6 +23,7 @@ import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
 import { createUserStore } from './user-store.js';
 import { createEventQuery } from './events/query.js';
+import { createWorkloadReader } from './workload.js';
 
 export interface KyselyStoreOptions {
   readonly dialect: StoreDialect;
@@ -31,6 +32,8 @@ export interface KyselyStoreOptions {
   readonly runMany?: RunMany;
   /** An embedded dialect's way to read rows in memory as a table (SQLite); PostgreSQL unnests arrays. */
   readonly rowTable?: RowTable;
+  /** The connection pool's state (PostgreSQL). */
+  readonly connections?: () => ConnectionStats;
 }
 
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
@@ -72,6 +75,8 @@ function bind(
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    workload: createWorkloadReader(db),
+    connections: () => options.connections?.(),
     transaction: <T>(work: (inner: Store) => Promise<T>) =>
       inTransaction
         ? work(store)

@@ -12,8 +12,8 @@ import type { RowTable } from './row-table.js';
 import { isAlive } from './claims.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations.js';
-import type { Store } from './ports.js';
-import { createPostgresKysely } from './postgres.js';
+import type { ConnectionStats, Store } from './ports.js';
+import { createPostgresKysely, poolStats } from './postgres.js';
 import type { Database } from './schema.js';
 import { createSqliteKysely } from './sqlite.js';
 
@@ -64,7 +64,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       },
     );
   }
-  return createKyselyStore(db, { dialect: config.kind, location, runMany, rowTable });
+  const pooled = db;
+  return createKyselyStore(db, {
+    dialect: config.kind,
+    location,
+    runMany,
+    rowTable,
+    ...(config.kind === 'postgres' ? { connections: () => poolStats(pooled) as ConnectionStats } : {}),
+  });
 }
 
 const MIGRATION_LOCK = 'migrate.lock';

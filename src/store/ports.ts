@@ -18,6 +18,24 @@ import type { AgentRegistry, FeedTokenStore, NoticeLedger } from '../respond/por
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
+/** What waits to be done (store/workload.ts). Times are ISO 8601; null when nothing waits. */
+export interface Workload {
+  readonly alertsUncorrelated: number;
+  readonly oldestUncorrelatedAt: string | null;
+  readonly alertsUninvestigated: number;
+  readonly oldestUninvestigatedAt: string | null;
+  readonly investigationsQueued: number;
+  readonly oldestQueuedInvestigationAt: string | null;
+}
+
+/** A connection pool's state: connections open, idle among them, clients waiting for one, and the most allowed. */
+export interface ConnectionStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+  readonly max: number;
+}
+
 export interface Store {
   readonly dialect: StoreDialect;
   /** Where the data lives, for messages: a file path or a URL without password. */
@@ -47,6 +65,10 @@ export interface Store {
   readonly audit: AuditStore;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;
+  /** What waits to be done, for monitoring. */
+  workload(): Promise<Workload>;
+  /** The connection pool (PostgreSQL); undefined for an embedded store. */
+  connections(): ConnectionStats | undefined;
   /** Run `work` in one transaction: everything it writes commits together, or nothing does. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

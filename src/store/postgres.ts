@@ -4,6 +4,7 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { ConnectionStats } from './ports.js';
 import type { Database } from './schema.js';
 import { textSafe } from './text.js';
 
@@ -26,6 +27,21 @@ const types = {
 
 export function isValidSchemaName(schema: string): boolean {
   return /^[a-z_][a-z0-9_]{0,62}$/.test(schema);
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The state of the connection pool behind a Kysely made by {@link createPostgresKysely}. */
+export function poolStats(db: object): ConnectionStats | undefined {
+  const pool = pools.get(db);
+  return pool
+    ? {
+        total: pool.totalCount,
+        idle: pool.idleCount,
+        waiting: pool.waitingCount,
+        max: pool.options.max ?? 10,
+      }
+    : undefined;
 }
 
 export async function createPostgresKysely(options: PostgresOptions): Promise<Kysely<Database>> {
@@ -54,5 +70,7 @@ export async function createPostgresKysely(options: PostgresOptions): Promise<Ky
     types,
     options: settings.join(' '),
   });
-  return new Kysely<Database>({ dialect: textSafe(new PostgresDialect({ pool })) });
+  const db = new Kysely<Database>({ dialect: textSafe(new PostgresDialect({ pool })) });
+  pools.set(db, pool);
+  return db;
 }

@@ -65,6 +65,21 @@ export interface WorkOptions {
   /** Aborts connector calls in progress when the worker stops. */
   readonly signal?: AbortSignal;
   readonly log?: (message: string) => void;
+  /** Told how long each stage of each pass took and what it did (the metrics). */
+  readonly observe?: WorkObserver;
+}
+
+/** The stages of a worker's pass, in order. */
+export type WorkStage = 'correlate' | 'trigger' | 'investigate' | 'respond';
+
+export interface WorkObserver {
+  /**
+   * A stage of a pass took `seconds` and did `count` things: alerts put in incidents, alerts handed to
+   * investigations, investigation steps run, action attempts made.
+   */
+  stage(stage: WorkStage, seconds: number, count: number): void;
+  /** The outcomes of the action attempts of a pass. */
+  actions(outcomes: { readonly succeeded: number; readonly failed: number; readonly retried: number }): void;
 }
 
 export interface WorkSummary {
@@ -104,15 +119,25 @@ async function pass(
   summary: MutableSummary,
 ): Promise<boolean> {
   const now = options.now ?? (() => new Date());
+  const observe = options.observe;
+  let started = performance.now();
+  const timed = (stage: WorkStage, count: number) => {
+    const ended = performance.now();
+    observe?.stage(stage, (ended - started) / 1000, count);
+    started = ended;
+  };
   const correlation = await correlatePending(store, options.correlation, now);
+  timed('correlate', correlation.alerts);
   summary.correlation.alerts += correlation.alerts;
   summary.correlation.incidentsCreated += correlation.incidentsCreated;
   summary.correlation.incidentsMerged += correlation.incidentsMerged;
   const triggered = await triggerInvestigations(store, options.playbooks, now);
+  timed('trigger', triggered.created + triggered.joined + triggered.unsupported);
   summary.created += triggered.created;
   summary.joined += triggered.joined;
   summary.unsupported += triggered.unsupported;
   let worked = correlation.alerts + triggered.created + triggered.joined + triggered.unsupported > 0;
+  let steps = 0;
   for (;;) {
     const claimed = await store.investigations.claim(
       worker,
@@ -123,15 +148,26 @@ async function pass(
     if (!claimed) break;
     worked = true;
     summary.ran++;
-    summary.steps += await runInvestigation(store, claimed, worker, {
+    const ran = await runInvestigation(store, claimed, worker, {
       playbooks: options.playbooks,
       ...(options.protectedProcesses ? { protectedProcesses: options.protectedProcesses } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
       now,
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     });
+    summary.steps += ran;
+    steps += ran;
   }
-  return (await respond(store, options, worker, summary.actions)) || worked;
+  timed('investigate', steps);
+  const before = { ...summary.actions };
+  const responded = await respond(store, options, worker, summary.actions);
+  timed('respond', summary.actions.attempts - before.attempts);
+  observe?.actions({
+    succeeded: summary.actions.succeeded - before.succeeded,
+    failed: summary.actions.failed - before.failed,
+    retried: summary.actions.retried - before.retried,
+  });
+  return responded || worked;
 }
 
 /** The response stage's share of a pass: plan proposals, expire what waited too long, execute, notify. */

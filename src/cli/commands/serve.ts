@@ -1,6 +1,8 @@
 /**
  * `autoir serve`: the API, the web UI and (unless `--no-worker`) a worker in one process.
  */
+import { createMetrics } from '../../app/metrics.js';
+import { listenMetrics } from '../../app/metrics-server.js';
 import { HttpIngestCounters, reportHttpInput } from '../../ingest/http-input.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -59,6 +61,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       '--no-worker',
       'serve the API only: correlation and investigations run elsewhere (`autoir worker`)',
     )
+    .option(
+      '--metrics-port <port>',
+      'also serve /metrics, /health and /ready without a token on this port (for Prometheus and probes)',
+      parseInteger('metrics port', 0, 65535),
+    )
+    .option('--metrics-host <host>', 'address of --metrics-port', '127.0.0.1')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option(
@@ -73,6 +81,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           bodyLimit?: number;
           worker: boolean;
           demo?: boolean;
+          metricsPort?: number;
+          metricsHost: string;
           tlsCert?: string;
           tlsKey?: string;
         },
@@ -89,6 +99,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             ? await prepareDemo(services, (text) => io.stderr.write(text))
             : undefined;
           const ingestCounters = new HttpIngestCounters();
+          const metrics = createMetrics(store, { role: 'server', version: packageVersion() });
           const app = createServer({
             sessions: settings.server.sessions,
             outbound: services.outbound,
@@ -101,6 +112,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             store,
             inputs,
             ingestCounters,
+            metrics,
             version: packageVersion(),
             bodyLimit: options.bodyLimit ?? settings.server.bodyLimit,
             log: { requests: settings.server.logRequests },
@@ -142,7 +154,11 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           const worker = options.worker
             ? runWorker(
                 store,
-                services.work({ serverAddress: address, log: (message) => io.stderr.write(`${message}\n`) }),
+                services.work({
+                  serverAddress: address,
+                  log: (message) => io.stderr.write(`${message}\n`),
+                  observe: metrics.observe,
+                }),
                 stopWorker.signal,
               ).catch((error: unknown) => {
                 io.stderr.write(`autoir: the worker loop stopped: ${(error as Error).message}\n`);
@@ -178,6 +194,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             stopWorker.signal,
             { log },
           );
+          const operations =
+            options.metricsPort === undefined
+              ? undefined
+              : await listenMetrics(metrics, store, { host: options.metricsHost, port: options.metricsPort });
+          if (operations)
+            io.stderr.write(`  metrics: http://${operations.address}/metrics (and /health, /ready)\n`);
           await (io.waitForStop?.() ?? new Promise<void>(() => undefined));
           stopWorker.abort();
           // Inputs first: what they received is stored (and its alerts correlated) before the worker stops.
@@ -186,6 +208,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           await watching;
           await app.close();
           await httpReporting;
+          await operations?.close();
         });
       },
     );

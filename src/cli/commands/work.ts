@@ -1,6 +1,10 @@
 /**
  * Doing the waiting work from the command line: `run --until-idle` (then exit) and `worker` (until stopped).
  */
+import { parseInteger } from '../options.js';
+import { createMetrics } from '../../app/metrics.js';
+import { listenMetrics } from '../../app/metrics-server.js';
+import { packageVersion } from '../../version.js';
 import { type Command } from 'commander';
 import { AutoirError } from '../../domain/errors.js';
 import { durationMs } from '../../domain/duration.js';
@@ -42,35 +46,57 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
       'Keep doing waiting work (correlation, investigations) until stopped; many workers can share one PostgreSQL',
     )
     .option('--poll <duration>', 'how often to look for work when idle', '500ms')
-    .action(async (options: { poll: string }, command: Command) => {
-      const pollMs = durationMs(options.poll);
-      if (pollMs === undefined)
-        throw new AutoirError('AUTOIR_E_BAD_USAGE', `--poll: not a duration: ${options.poll}`);
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const summary = await withServices(command, async (services) => {
-        await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
-        // The configured inputs (AUTOIR_INPUTS), held by one process of the deployment at a time.
-        for (const input of services.inputs())
-          context.printErr(`input ${input.name} (${input.kind}: ${describeInput(input)})\n`);
-        const inputs = services
-          .runInputs(controller.signal, (message) => context.printErr(`autoir: ${message}\n`))
-          .catch((error: unknown) =>
-            context.printErr(`autoir: the inputs stopped: ${(error as Error).message}\n`),
-          );
-        const summary = await runWorker(
-          services.store,
-          services.work({ log: (message) => context.printErr(`${message}\n`) }),
-          controller.signal,
-          pollMs,
+    .option(
+      '--metrics-port <port>',
+      'serve /metrics, /health and /ready on this port (for Prometheus and probes)',
+      parseInteger('metrics port', 0, 65535),
+    )
+    .option('--metrics-host <host>', 'address of --metrics-port', '127.0.0.1')
+    .action(
+      async (options: { poll: string; metricsPort?: number; metricsHost: string }, command: Command) => {
+        const pollMs = durationMs(options.poll);
+        if (pollMs === undefined)
+          throw new AutoirError('AUTOIR_E_BAD_USAGE', `--poll: not a duration: ${options.poll}`);
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        const summary = await withServices(command, async (services) => {
+          await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
+          // The configured inputs (AUTOIR_INPUTS), held by one process of the deployment at a time.
+          for (const input of services.inputs())
+            context.printErr(`input ${input.name} (${input.kind}: ${describeInput(input)})\n`);
+          const inputs = services
+            .runInputs(controller.signal, (message) => context.printErr(`autoir: ${message}\n`))
+            .catch((error: unknown) =>
+              context.printErr(`autoir: the inputs stopped: ${(error as Error).message}\n`),
+            );
+          const metrics = createMetrics(services.store, { role: 'worker', version: packageVersion() });
+          const operations =
+            options.metricsPort === undefined
+              ? undefined
+              : await listenMetrics(metrics, services.store, {
+                  host: options.metricsHost,
+                  port: options.metricsPort,
+                });
+          if (operations)
+            context.printErr(`metrics: http://${operations.address}/metrics (and /health, /ready)\n`);
+          try {
+            const summary = await runWorker(
+              services.store,
+              services.work({ log: (message) => context.printErr(`${message}\n`), observe: metrics.observe }),
+              controller.signal,
+              pollMs,
+            );
+            await inputs;
+            return summary;
+          } finally {
+            await operations?.close();
+          }
+        });
+        context.printErr(
+          `worker stopped: ${summary.investigations.steps} steps in ${summary.investigations.ran} runs\n`,
         );
-        await inputs;
-        return summary;
-      });
-      context.printErr(
-        `worker stopped: ${summary.investigations.steps} steps in ${summary.investigations.ran} runs\n`,
-      );
-    });
+      },
+    );
 }
