@@ -9,6 +9,7 @@ import { useApi } from '../../test/helpers/api.js';
 import { backends } from '../../test/helpers/stores.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { createDevice } from '../domain/entity-builders.js';
+import type { Entity } from '../domain/entity.js';
 import { writeAlerts } from '../ingest/prepare-alert.js';
 
 /** The value of one sample of the exposition text, or undefined. */
@@ -44,7 +45,7 @@ describe.each(backends)('/metrics on %s', (dialect) => {
           draft: draftAlert({
             sourceRef: 'm1',
             category: 'malware',
-            entities: [createDevice({ hostname: 'ws1.corp.example' })],
+            entities: [createDevice({ hostname: 'ws1.corp.example' }) as Entity],
           }),
           format: 'autoir',
         },

@@ -101,6 +101,7 @@ describe('settings from the environment', () => {
         AUTOIR_OUTBOUND_ALLOW: '10.0.0.0/99',
         AUTOIR_PROTECTED_PROCESSES: 'macos:launchd',
         AUTOIR_DATABASE_POOL: '0',
+        AUTOIR_EVENT_RETENTION: '10m',
       });
     } catch (error) {
       caught = error;
@@ -117,8 +118,15 @@ describe('settings from the environment', () => {
       'AUTOIR_OUTBOUND_ALLOW: 10.0.0.0/99: a prefix length from 0 to 32',
       'AUTOIR_PROTECTED_PROCESSES: "macos:launchd": expected windows:NAME,NAME or linux:NAME,NAME',
       'AUTOIR_DATABASE_POOL must be a whole number of connections from 1 to 1000, got 0',
+      'AUTOIR_EVENT_RETENTION must be a duration of at least 1h (e.g. 90d), or off, got 10m',
     ])
       expect(message).toContain(expected);
+  });
+
+  it('keeps telemetry 30 days unless told otherwise, or for ever with off', () => {
+    expect(readSettings({}).eventRetentionMs).toBe(30 * 24 * 3_600_000);
+    expect(readSettings({ AUTOIR_EVENT_RETENTION: '90d' }).eventRetentionMs).toBe(90 * 24 * 3_600_000);
+    expect(readSettings({ AUTOIR_EVENT_RETENTION: 'off' }).eventRetentionMs).toBeUndefined();
   });
 
   it("puts a command's rule options on top of the detection settings", () => {

@@ -9,6 +9,7 @@
  * | `AUTOIR_DATA`                              | SQLite data directory (default `./autoir-data`; `--data` wins) |
  * | `AUTOIR_DATABASE_URL`, `_SCHEMA`           | PostgreSQL instead, optionally in one schema                   |
  * | `AUTOIR_DATABASE_POOL`                     | PostgreSQL connections each process opens at most (10)         |
+ * | `AUTOIR_EVENT_RETENTION`                   | telemetry kept after its time and arrival (30d; `off`)         |
  * | `AUTOIR_BODY_LIMIT`                        | largest request body in bytes (default 10 MiB)                 |
  * | `AUTOIR_LOG_REQUESTS=1`                    | log every request as a JSON line                               |
  * | `AUTOIR_SESSION_IDLE`, `AUTOIR_COOKIE_SECURE` | web sessions: idle timeout (1m–7d), always-Secure cookie    |
@@ -106,7 +107,12 @@ export interface Settings {
   readonly oidc?: OidcSettings;
   /** The most bytes ingest spools to disk at once for zip archives that arrive as streams (ingest/input.ts). */
   readonly maxSpoolBytes?: number;
+  /** How long telemetry is kept after its time and its arrival (`AUTOIR_EVENT_RETENTION`); undefined: for ever. */
+  readonly eventRetentionMs?: number;
 }
+
+/** Telemetry is kept this long by default (`AUTOIR_EVENT_RETENTION`). */
+export const DEFAULT_EVENT_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /** Options of a command that override settings. */
 export interface SettingOverrides {
@@ -133,6 +139,15 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
     read.duration('AUTOIR_SESSION_IDLE', 60_000, SESSION_MAX_AGE_MS, 'a duration from 1m to 7d (e.g. 12h)') ??
     DEFAULT_SESSION_IDLE_MS;
   const publicUrl = read.url('AUTOIR_PUBLIC_URL');
+  const retention =
+    env.AUTOIR_EVENT_RETENTION?.trim().toLowerCase() === 'off'
+      ? undefined
+      : (read.duration(
+          'AUTOIR_EVENT_RETENTION',
+          3_600_000,
+          Infinity,
+          'a duration of at least 1h (e.g. 90d), or off',
+        ) ?? DEFAULT_EVENT_RETENTION_MS);
 
   const statuses = read.list('AUTOIR_RULE_STATUSES', ',');
   for (const status of statuses)
@@ -216,6 +231,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
     ...(env.AUTOIR_CONNECTORS?.trim() ? { connectorsFile: path.resolve(env.AUTOIR_CONNECTORS.trim()) } : {}),
     ...(env.AUTOIR_MAIL?.trim() ? { mailFile: path.resolve(env.AUTOIR_MAIL.trim()) } : {}),
     ...(env.AUTOIR_INPUTS?.trim() ? { inputsFile: path.resolve(env.AUTOIR_INPUTS.trim()) } : {}),
+    ...(retention === undefined ? {} : { eventRetentionMs: retention }),
   };
   if (problems.length > 0)
     throw new AutoirError(

@@ -182,6 +182,7 @@ export function createServices(settings: Settings, store: Store): Services {
         ...(options.now ? { now: options.now } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.observe ? { observe: options.observe } : {}),
+        ...(settings.eventRetentionMs ? { eventRetention: { afterMs: settings.eventRetentionMs } } : {}),
       };
     },
     close: () => store.close(),

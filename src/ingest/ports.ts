@@ -160,6 +160,14 @@ export interface IngestPorts {
   transaction<T>(work: (tx: IngestPorts) => Promise<T>): Promise<T>;
 }
 
+/** Telemetry retention: what a long-running worker deletes (store/event-store.ts). */
+export interface EventRetention {
+  readonly events: {
+    /** Delete events older than `before` (event time) and, with `arrivedBefore`, stored before it; how many. */
+    pruneEvents(before: Date, options?: { readonly arrivedBefore?: Date }): Promise<number>;
+  };
+}
+
 /** How far a followed file was read: by input and file identity (`<device>:<inode>`). */
 export interface InputOffset {
   readonly fileKey: string;

@@ -282,19 +282,30 @@ export function createEventStore(
       };
     },
 
-    async pruneEvents(before) {
+    async pruneEvents(before, options = {}) {
       const cutoff = before.getTime();
+      const arrived = options.arrivedBefore?.getTime();
       let deleted = 0;
+      // Rows older than the cutoff that arrived since are skipped by time: each chunk goes on from the last seen.
+      let after: { time: number; id: number } | undefined;
       for (;;) {
         const removed = await atomically(async (executor) => {
-          const rows = await executor
+          let query = executor
             .selectFrom('events')
-            .select(['id', 'keys'])
-            .where('time', '<', cutoff)
-            .orderBy('time')
-            .limit(PRUNE_CHUNK)
-            .execute();
-          if (rows.length === 0) return 0;
+            .select(['id', 'time', 'keys', 'ingested_at'])
+            .where('time', '<', cutoff);
+          if (after) {
+            const { time, id } = after;
+            query = query.where((eb) =>
+              eb.or([eb('time', '>', time), eb.and([eb('time', '=', time), eb('id', '>', id)])]),
+            );
+          }
+          const scanned = await query.orderBy('time').orderBy('id').limit(PRUNE_CHUNK).execute();
+          const last = scanned[scanned.length - 1];
+          if (!last) return { scanned: 0, deleted: 0 };
+          after = { time: Number(last.time), id: Number(last.id) };
+          const rows =
+            arrived === undefined ? scanned : scanned.filter((row) => Number(row.ingested_at) < arrived);
           // The index rows of each event, by primary key: (hash of each indexed key, event id).
           for (const row of rows) {
             const hashes = [
@@ -307,18 +318,19 @@ export function createEventStore(
               .where('entity_hash', 'in', hashes)
               .execute();
           }
-          await executor
-            .deleteFrom('events')
-            .where(
-              'id',
-              'in',
-              rows.map((row) => row.id),
-            )
-            .execute();
-          return rows.length;
+          if (rows.length > 0)
+            await executor
+              .deleteFrom('events')
+              .where(
+                'id',
+                'in',
+                rows.map((row) => row.id),
+              )
+              .execute();
+          return { scanned: scanned.length, deleted: rows.length };
         });
-        deleted += removed;
-        if (removed < PRUNE_CHUNK) return deleted;
+        deleted += removed.deleted;
+        if (removed.scanned < PRUNE_CHUNK) return deleted;
       }
     },
   };
@@ -401,6 +413,9 @@ export interface EventStore extends EventSink, StoredRawEvents, EventSearch {
   getEvent(id: string): Promise<EventRecord | undefined>;
   getEventRaw(id: string): Promise<string | undefined>;
   countEvents(filter?: EventFilter): Promise<number>;
-  /** Delete events older than `before` (event time); returns how many. */
-  pruneEvents(before: Date): Promise<number>;
+  /**
+   * Delete events older than `before` (event time) — with `arrivedBefore`, only those also stored before it (the
+   * retention: a historical dataset ingested now is kept as long as fresh telemetry); returns how many.
+   */
+  pruneEvents(before: Date, options?: { readonly arrivedBefore?: Date }): Promise<number>;
 }

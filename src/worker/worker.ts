@@ -28,6 +28,7 @@ import { notifyEvents, notifyPending } from '../respond/notify.js';
 import { replyToReporters, type ReplyPorts } from '../respond/report-replies.js';
 import { loadPolicy } from '../respond/policy-config.js';
 import { planPending } from '../respond/planner.js';
+import type { EventRetention } from '../ingest/ports.js';
 
 /** What a worker is handed: the ports of every stage it runs. */
 export type WorkerPorts = CorrelationPorts &
@@ -37,7 +38,8 @@ export type WorkerPorts = CorrelationPorts &
   ExecutorPorts &
   NotifyPorts &
   ConnectorPorts &
-  ReplyPorts;
+  ReplyPorts &
+  EventRetention;
 
 export interface WorkOptions {
   readonly correlation: CorrelationOptions;
@@ -67,6 +69,11 @@ export interface WorkOptions {
   readonly log?: (message: string) => void;
   /** Told how long each stage of each pass took and what it did (the metrics). */
   readonly observe?: WorkObserver;
+  /**
+   * Telemetry retention (`AUTOIR_EVENT_RETENTION`): events whose time and arrival are both older are deleted, by a
+   * long-running worker, at start and then every `everyMs` (default an hour). None: events are kept.
+   */
+  readonly eventRetention?: { readonly afterMs: number; readonly everyMs?: number };
 }
 
 /** The stages of a worker's pass, in order. */
@@ -286,7 +293,21 @@ export async function runWorker(
   await store.investigations.releaseDeadClaims();
   await store.actions.releaseDeadClaims();
   options = { ...options, signal: options.signal ?? signal };
+  let retainedAt: number | undefined;
   while (!signal.aborted) {
+    const retention = options.eventRetention;
+    const now = (options.now ?? (() => new Date()))().getTime();
+    if (retention && (retainedAt === undefined || now - retainedAt >= (retention.everyMs ?? 3_600_000))) {
+      retainedAt = now;
+      const cutoff = new Date(now - retention.afterMs);
+      try {
+        const deleted = await store.events.pruneEvents(cutoff, { arrivedBefore: cutoff });
+        if (deleted > 0)
+          options.log?.(`retention: deleted ${deleted} events older than ${cutoff.toISOString()}`);
+      } catch (error) {
+        options.log?.(`retention: ${(error as Error).message}`);
+      }
+    }
     const worked = await pass(store, options, worker, summary);
     if (!worked && !signal.aborted)
       await new Promise<void>((resolve) => {
