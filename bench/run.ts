@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- NAME [--count N] [--dataset DIR] [--backend sqlite|postgres] [--concurrency N]`: run one
  * benchmark (or all, with no name) and print one JSON line per benchmark. `ui` also takes `--evidence N` and
- * `--runs N`.
+ * `--runs N`; `scale` takes `--workers 1,2,4`.
  */
 import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
@@ -13,6 +13,7 @@ import { benchRespond } from './respond.js';
 import { benchRespondImap, benchRespondLdap } from './respond-peers.js';
 import { benchUi } from './ui.js';
 import { benchAgent } from './agent.js';
+import { benchScale } from './scale.js';
 import { benchLive } from './live.js';
 
 const benches: Record<string, (args: Map<string, string>) => Promise<Record<string, unknown>>> = {
@@ -87,6 +88,12 @@ benches.live = (args) =>
         '../../demo/otrf/LSASS_campaign_01/metasploit_logonpasswords_lsass_memory_dump.zip',
       ),
     rate: Number(args.get('rate') ?? 2000),
+  });
+
+benches.scale = (args) =>
+  benchScale({
+    workers: (args.get('workers') ?? '1,2,4').split(',').map(Number),
+    count: Number(args.get('count') ?? 300),
   });
 
 benches.detect = (args) =>

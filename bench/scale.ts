@@ -1,0 +1,197 @@
+/**
+ * `npm run bench -- scale [--workers 1,2,4] [--count N]`: throughput that grows with workers. For each N, a fresh
+ * PostgreSQL schema, a real `autoir serve --no-worker` and N real `autoir worker` processes on it (the built
+ * command); `--count` alerts (default 300), each credential theft on a device of its own (its own incident and
+ * investigation), are posted to the server 20 a request, as fast as it takes them. Timed: from the first post
+ * until every investigation is at rest (concluded or waiting for approval) — investigations/s, and per alert
+ * from its post to its investigation's end (p50 / p99). Checked: every alert has one investigation, each
+ * investigation concluded once (one `conclude` step in its log), and how the steps were shared among the workers
+ * (`steps_by_worker`, `fairness` = fewest ÷ most). One JSON line with every N.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { hashToken } from '../src/app/tokens.js';
+import { openStore } from '../src/store/open-store.js';
+import type { InvestigationRecord } from '../src/domain/investigation.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/autoir.js');
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const at = (sorted: readonly number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function alert(run: string, index: number) {
+  const device = `ws${index}.${run}.scale.example`;
+  const sha256 = (index + 1).toString(16).padStart(8, '0').repeat(8);
+  const image = `C:\\Users\\kim\\Downloads\\tool_${index}.exe`;
+  return {
+    source: 'bench-scale',
+    sourceRef: `${run}-${index}`,
+    title: 'LSASS memory access by an unsigned process',
+    severity: 'high',
+    category: 'credentialAccess',
+    mitreTechniques: ['T1003.001'],
+    createdAt: new Date().toISOString(),
+    entities: [
+      { type: 'device', key: `device:${device}`, hostname: `ws${index}`, fqdn: device },
+      {
+        type: 'process',
+        key: `process:${device}:scale-${index}`,
+        device,
+        guid: `scale-${index}`,
+        imagePath: image,
+        imageKey: `file:sha256:${sha256}`,
+      },
+      { type: 'file', key: `file:sha256:${sha256}`, sha256, path: image },
+    ],
+  };
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function runOnce(url: string, workers: number, count: number): Promise<Record<string, unknown>> {
+  const schema = `autoir_scale_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ kind: 'postgres', url, schema });
+  const token = `autoir_scale_${randomBytes(12).toString('hex')}`;
+  await store.tokens.createToken({ name: 'scale', role: 'admin', tokenHash: hashToken(token) }, new Date());
+  const env = {
+    ...process.env,
+    AUTOIR_DATABASE_URL: url,
+    AUTOIR_DATABASE_SCHEMA: schema,
+    AUTOIR_BUNDLED_RULES: '0',
+    // Every investigation runs at once if workers can take it: the limit is the workers, not the setting.
+    AUTOIR_MAX_INVESTIGATIONS: String(Math.max(10, workers * 10)),
+  };
+  const port = await freePort();
+  const server = start(['serve', '--no-worker', '--port', String(port)], env);
+  const processes = [server];
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    for (let tries = 0; ; tries++) {
+      const ok = await fetch(`${base}/api/v1/health`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (tries > 300 || server.child.exitCode !== null)
+        throw new Error(`the server did not start: ${server.output()}`);
+      await pause(100);
+    }
+    for (let index = 0; index < workers; index++) processes.push(start(['worker', '--poll', '100ms'], env));
+    await pause(1500); // the workers open the store
+
+    const run = randomBytes(3).toString('hex');
+    const postedAt = new Map<string, number>();
+    const started = performance.now();
+    const startedAt = Date.now();
+    for (let index = 0; index < count; index += 20) {
+      const body = Array.from({ length: Math.min(20, count - index) }, (_, offset) =>
+        alert(run, index + offset),
+      );
+      const sent = Date.now();
+      const response = await fetch(`${base}/api/v1/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer = (await response.json()) as { results: { id?: string; status: string }[] };
+      for (const result of answer.results) if (result.id) postedAt.set(result.id, sent);
+    }
+
+    let records: readonly InvestigationRecord[] = [];
+    const deadline = performance.now() + 300_000;
+    for (;;) {
+      records = (await store.investigations.list({}, { limit: count + 100 })).items;
+      const resting = records.filter((item) => item.status !== 'queued' && item.status !== 'running');
+      if (resting.length >= count || performance.now() > deadline) break;
+      await pause(100);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const latencies: number[] = [];
+    const stepsByWorker = new Map<string, number>();
+    let concludedTwice = 0;
+    let lastEnd = startedAt;
+    for (const record of records) {
+      const detail = await store.investigations.get(record.id);
+      if (!detail) continue;
+      const end = Date.parse(detail.endedAt ?? detail.updatedAt);
+      lastEnd = Math.max(lastEnd, end);
+      const posted = Math.min(...detail.alertIds.map((id) => postedAt.get(id) ?? Infinity));
+      if (Number.isFinite(posted)) latencies.push(end - posted);
+      if (detail.log.filter((entry) => entry.step === 'conclude').length > 1) concludedTwice++;
+      for (const entry of detail.log)
+        stepsByWorker.set(entry.worker, (stepsByWorker.get(entry.worker) ?? 0) + 1);
+    }
+    latencies.sort((a, b) => a - b);
+    const shares = [...stepsByWorker.values()];
+    const atRestSeconds = (lastEnd - startedAt) / 1000;
+    return {
+      workers,
+      alerts: postedAt.size,
+      investigations: records.length,
+      at_rest: records.filter((item) => item.status !== 'queued' && item.status !== 'running').length,
+      concluded_twice: concludedTwice,
+      seconds: round(seconds, 2),
+      investigations_per_s: round(records.length / atRestSeconds),
+      alert_to_rest_p50_ms: Math.round(at(latencies, 0.5)),
+      alert_to_rest_p99_ms: Math.round(at(latencies, 0.99)),
+      steps_by_worker: Object.fromEntries(
+        [...stepsByWorker].map(([name, steps]) => [name.replace(/^[^:]*:/, ''), steps]),
+      ),
+      fairness: shares.length > 0 ? round(Math.min(...shares) / Math.max(...shares), 2) : 0,
+    };
+  } finally {
+    await Promise.all(processes.map((item) => stop(item.child)));
+    await store.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`drop schema if exists "${schema}" cascade`);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+export async function benchScale(options: {
+  readonly workers: readonly number[];
+  readonly count: number;
+}): Promise<Record<string, unknown>> {
+  const url =
+    process.env.AUTOIR_BENCH_DATABASE_URL ??
+    process.env.AUTOIR_TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test';
+  const runs = [];
+  for (const workers of options.workers) runs.push(await runOnce(url, workers, options.count));
+  return { bench: 'scale', backend: 'postgres', alerts: options.count, runs };
+}
