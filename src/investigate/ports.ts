@@ -121,8 +121,11 @@ export interface StepCommit {
 
 /** The investigations a worker runs: claimed one at a time, each step committed whole. */
 export interface InvestigationQueue {
-  /** Forget claims held by processes of this host that are no longer running. */
-  releaseDeadClaims(): Promise<number>;
+  /**
+   * Forget claims held by processes of this host that are no longer running — and those of `holder` (a worker
+   * whose pass failed midway lets go of what it held).
+   */
+  releaseDeadClaims(holder?: string): Promise<number>;
   /**
    * Claim the oldest runnable investigation (queued, or running without a live claim) for `worker`, if fewer than
    * `maxRunning` are claimed. Workers never wait on each other's rows.

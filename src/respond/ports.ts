@@ -117,8 +117,11 @@ export interface ActionQueue {
   expire(now: Date): Promise<ActionRecord[]>;
   /** Actions whose connector accepted them but posted no result by the deadline become `timedOut`. */
   expireCallbacks(now: Date): Promise<ActionRecord[]>;
-  /** Forget claims of dead processes of this host (a killed worker's actions run again at once). */
-  releaseDeadClaims(): Promise<number>;
+  /**
+   * Forget claims of dead processes of this host (a killed worker's actions run again at once), and those of
+   * `holder` (a worker whose pass failed midway; its actions run again with their idempotency keys).
+   */
+  releaseDeadClaims(holder?: string): Promise<number>;
 }
 
 /** The action center's decisions. */

@@ -70,6 +70,11 @@ export async function createPostgresKysely(options: PostgresOptions): Promise<Ky
     types,
     options: settings.join(' '),
   });
+  // A connection the server closes (a restart, a failover, an idle timeout) fails what runs on it, and is dropped
+  // from the pool, which opens another when one is needed. Its error event, unheard, would end the process: heard
+  // here for idle connections (the pool's) and for those in use (each client's; the query in flight fails).
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: textSafe(new PostgresDialect({ pool })) });
   pools.set(db, pool);
   return db;

@@ -281,7 +281,27 @@ export async function runUntilIdle(store: WorkerPorts, options: WorkOptions): Pr
   return toSummary(summary);
 }
 
-/** Keep doing waiting work until `signal` aborts, polling every `pollMs` when idle. */
+/** Wait `ms`, or less if `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    // One listener per sleep, removed when the sleep ends: a long-running worker must not pile them up.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', wake);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', wake, { once: true });
+  });
+}
+
+/**
+ * Keep doing waiting work until `signal` aborts, polling every `pollMs` when idle. A pass that fails (the store
+ * unreachable) is logged and tried again after a back-off: the worker outlives database restarts.
+ */
 export async function runWorker(
   store: WorkerPorts,
   options: WorkOptions,
@@ -294,6 +314,7 @@ export async function runWorker(
   await store.actions.releaseDeadClaims();
   options = { ...options, signal: options.signal ?? signal };
   let retainedAt: number | undefined;
+  let failures = 0;
   while (!signal.aborted) {
     const retention = options.eventRetention;
     const now = (options.now ?? (() => new Date()))().getTime();
@@ -308,20 +329,25 @@ export async function runWorker(
         options.log?.(`retention: ${(error as Error).message}`);
       }
     }
-    const worked = await pass(store, options, worker, summary);
-    if (!worked && !signal.aborted)
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        // One listener per sleep, removed when the sleep ends: a long-running worker must not pile them up.
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', wake);
-          resolve();
-        }, pollMs);
-        signal.addEventListener('abort', wake, { once: true });
-      });
+    let worked: boolean;
+    try {
+      if (failures > 0) {
+        // After a failed pass, what it held is let go, so that it runs again now rather than when the lease ends.
+        await store.investigations.releaseDeadClaims(worker);
+        await store.actions.releaseDeadClaims(worker);
+      }
+      worked = await pass(store, options, worker, summary);
+      failures = 0;
+    } catch (error) {
+      // The store is unreachable (restarting, failing over) or a step failed: nothing half-done is committed (each
+      // step is a transaction, claims expire); wait, longer each time up to 30 s, and go on.
+      failures++;
+      const waitMs = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
+      options.log?.(`worker: ${(error as Error).message}; trying again in ${waitMs / 1000} s`);
+      await sleep(waitMs, signal);
+      continue;
+    }
+    if (!worked && !signal.aborted) await sleep(pollMs, signal);
   }
   return toSummary(summary);
 }

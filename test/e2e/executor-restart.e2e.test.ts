@@ -8,14 +8,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyWebhookSignature } from '../../src/connectors/webhook/webhook.js';
 import type { ActionType, ActionRecord } from '../../src/domain/action.js';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
+import {
+  startWebhookReceiver,
+  type ReceivedAction,
+  type WebhookReceiver,
+} from '../helpers/webhook-receiver.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -30,62 +33,6 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(100);
   }
-}
-
-interface Received {
-  readonly key: string;
-  readonly actionId: string;
-  readonly attempt: number;
-}
-
-/**
- * A webhook receiver that carries out each idempotency key's effect once (on receipt, before it answers), answers
- * after 300–500 ms, and holds the first request open until `release()`.
- */
-function createReceiver() {
-  const requests: Received[] = [];
-  const effects = new Map<string, string>();
-  const state = { effectsApplied: 0, badSignatures: 0, open: 0, held: undefined as Received | undefined };
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!verifyWebhookSignature(SECRET, request.headers, body, Math.floor(Date.now() / 1000))) {
-        state.badSignatures++;
-        response.writeHead(401).end();
-        return;
-      }
-      const action = JSON.parse(body.toString('utf8')) as { id: string; attempt: number };
-      const received: Received = {
-        key: String(request.headers['idempotency-key']),
-        actionId: String(request.headers['x-autoir-action-id']),
-        attempt: action.attempt,
-      };
-      requests.push(received);
-      const repeat = effects.has(received.key);
-      if (!repeat) {
-        effects.set(received.key, received.actionId);
-        state.effectsApplied++;
-      }
-      state.open++;
-      const answer = () => {
-        state.open--;
-        if (response.destroyed) return;
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({ status: 'succeeded', message: repeat ? 'already applied' : 'applied' }),
-        );
-      };
-      if (state.held === undefined) {
-        state.held = received;
-        void released.then(answer);
-      } else setTimeout(answer, 300 + Math.floor(Math.random() * 200));
-    });
-  });
-  return { server, requests, effects, state, release: () => release() };
 }
 
 const actionTypes: readonly ActionType[] = ['isolateDevice', 'blockIp', 'disableUser', 'quarantineFile'];
@@ -106,24 +53,21 @@ function target(type: ActionType, index: number): string {
 describe.each(backends)('executor killed mid-call and restarted (%s)', (backend) => {
   let t: TestStore;
   let dir: string;
-  let receiver: ReturnType<typeof createReceiver>;
+  let receiver: WebhookReceiver;
   const children: ChildProcess[] = [];
   const stderr: string[] = [];
 
   beforeEach(async () => {
     t = await createTestStore(backend);
     dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-executor-'));
-    receiver = createReceiver();
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    receiver = await startWebhookReceiver(SECRET, { hold: true });
   });
   afterEach(async () => {
     for (const child of children)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     children.length = 0;
     stderr.length = 0;
-    receiver.release();
-    receiver.server.closeAllConnections();
-    await new Promise((resolve) => receiver.server.close(resolve));
+    await receiver.close();
     await t.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -215,7 +159,7 @@ describe.each(backends)('executor killed mid-call and restarted (%s)', (backend)
     first.kill('SIGKILL');
     expect((await exited(first)).signal).toBe('SIGKILL');
     receiver.release();
-    const held = receiver.state.held as Received;
+    const held = receiver.state.held as ReceivedAction;
     const interrupted = (await t.store.actions.get(held.actionId)) as ActionRecord;
     expect(interrupted.status, 'the interrupted action is left running').toBe('running');
 

@@ -10,6 +10,8 @@ import path from 'node:path';
 
 export interface Cluster {
   readonly url: string;
+  /** Stop the server (fast shutdown: connections are cut) and start it again on the same port. */
+  restart(): void;
   stop(): void;
 }
 
@@ -83,6 +85,10 @@ export async function startThrowawayCluster(): Promise<Cluster> {
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restart() {
+      // With its log file named: a server started writing to pg_ctl's output would hold it open for ever.
+      run('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-m', 'fast', '-w', 'restart']);
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);

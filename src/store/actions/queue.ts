@@ -218,14 +218,16 @@ export function queueOperations(
         return toAction((await byKey(executor, key))!);
       }),
 
-    async releaseDeadClaims() {
+    async releaseDeadClaims(holder) {
       const rows = await db
         .selectFrom('actions')
         .select(['id', 'claimed_by'])
         .where('status', '=', 'running')
         .where('claimed_by', 'like', thisHostClaims)
         .execute();
-      const dead = rows.filter((row) => isDeadClaim(row.claimed_by));
+      const dead = rows.filter(
+        (row) => isDeadClaim(row.claimed_by) || (holder !== undefined && row.claimed_by === holder),
+      );
       if (dead.length === 0) return 0;
       await db
         .updateTable('actions')

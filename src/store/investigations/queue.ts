@@ -23,13 +23,15 @@ export function queueOperations(
 } {
   const { isSqlite, lockForClaim } = changes;
   return {
-    async releaseDeadClaims() {
+    async releaseDeadClaims(holder) {
       const rows = await db
         .selectFrom('investigations')
         .select(['id', 'claimed_by'])
         .where('claimed_by', 'like', thisHostClaims)
         .execute();
-      const dead = rows.filter((row) => isDeadClaim(row.claimed_by));
+      const dead = rows.filter(
+        (row) => isDeadClaim(row.claimed_by) || (holder !== undefined && row.claimed_by === holder),
+      );
       if (dead.length === 0) return 0;
       await db
         .updateTable('investigations')
