@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '../../bench/generate.js';
 import { hashToken } from '../../src/app/tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/ports.js';
@@ -31,18 +32,6 @@ const MAX_ALERTS = 2000;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hashOf = (index: number) => `${(index + 1).toString(16).padStart(8, '0')}`.repeat(8);
-
-/** A small seeded generator: a failing run can be repeated with AUTOIR_CHAOS_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function alert(run: string, index: number) {
   const device = `ws${index}.${run}.chaos.example`;
@@ -274,7 +263,7 @@ describe('chaos (postgres)', () => {
   afterAll(async () => t?.cleanup());
 
   it(`survives a random SIGKILL every 2–4 s for ${CHAOS_SECONDS} s: nothing acknowledged lost, nothing stuck, nothing done twice`, async () => {
-    const pick = random(SEED);
+    const pick = createRandom(SEED); // a failing run is repeated with AUTOIR_CHAOS_SEED
     await scenario({
       store: t.store,
       env: t.env,
