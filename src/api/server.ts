@@ -83,6 +83,8 @@ export interface ServerOptions {
   readonly inputs?: readonly InputDefinition[];
   /** Prometheus metrics, served at `/metrics` to a viewer token (app/metrics.ts). */
   readonly metrics?: { text(): Promise<string>; readonly contentType: string };
+  /** Told when alerts arrive through the API (`alerts` events): a worker in this process looks at once. */
+  readonly arrivals?: EventTarget;
   /** Counts what the HTTP ingest endpoints store (serve reports them as an input). */
   readonly ingestCounters?: HttpIngestCounters;
   /** The built web UI to serve at `/` (default dist/web); `null` for the API alone. */
@@ -168,13 +170,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
       options.version,
       options.metrics ?? createMetrics(options.store, { role: 'server', version: options.version }),
     ),
-    ...alertRoutes(options.store, options.correlation),
+    ...alertRoutes(options.store, options.correlation, options.arrivals),
     ...ingestRoutes(options.store, {
       ...(options.correlation ? { correlation: options.correlation } : {}),
       ...(options.detection ? { detection: options.detection } : {}),
       ...(options.ingestQueue ? { maxQueued: options.ingestQueue } : {}),
       ...(options.inputs ? { inputs: options.inputs } : {}),
       ...(options.ingestCounters ? { counters: options.ingestCounters } : {}),
+      ...(options.arrivals ? { arrivals: options.arrivals } : {}),
     }),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),

@@ -58,6 +58,8 @@ export interface Services {
   runInputs(signal: AbortSignal, log: (message: string) => void): Promise<void>;
   /** Where autoir's own requests may go (`AUTOIR_OUTBOUND_ALLOW` beyond public addresses). */
   readonly outbound: OutboundPolicy;
+  /** `alerts` events when alerts were stored and correlated in this process: its worker loop looks at once. */
+  readonly arrivals: EventTarget;
   /** The key that seals stored secrets (read, or made for a SQLite data directory, on first use); or none. */
   secrets(): SecretBox | undefined;
   /**
@@ -103,6 +105,7 @@ export function createServices(settings: Settings, store: Store): Services {
     settings,
     store,
     outbound,
+    arrivals: new EventTarget(),
     secrets() {
       box ??= { value: loadSecretBox(settings) };
       return box.value;
@@ -160,7 +163,10 @@ export function createServices(settings: Settings, store: Store): Services {
             workers: 1,
           };
         },
-        afterBatch: () => correlatePending(store, services.correlation()),
+        afterBatch: async () => {
+          await correlatePending(store, services.correlation());
+          services.arrivals.dispatchEvent(new Event('alerts'));
+        },
       });
     },
     work(options = {}) {
@@ -182,6 +188,7 @@ export function createServices(settings: Settings, store: Store): Services {
         ...(options.now ? { now: options.now } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.observe ? { observe: options.observe } : {}),
+        wake: services.arrivals,
         ...(settings.eventRetentionMs ? { eventRetention: { afterMs: settings.eventRetentionMs } } : {}),
       };
     },

@@ -74,6 +74,8 @@ export interface WorkOptions {
    * long-running worker, at start and then every `everyMs` (default an hour). None: events are kept.
    */
   readonly eventRetention?: { readonly afterMs: number; readonly everyMs?: number };
+  /** `alerts` events on it end an idle wait at once (alerts stored in this process: inputs, the API). */
+  readonly wake?: EventTarget;
 }
 
 /** The stages of a worker's pass, in order. */
@@ -282,19 +284,19 @@ export async function runUntilIdle(store: WorkerPorts, options: WorkOptions): Pr
 }
 
 /** Wait `ms`, or less if `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal, nudge?: EventTarget): Promise<void> {
   return new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
-    const wake = () => {
+    // One listener each per sleep, removed when the sleep ends: a long-running worker must not pile them up.
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      nudge?.removeEventListener('alerts', done);
       resolve();
     };
-    // One listener per sleep, removed when the sleep ends: a long-running worker must not pile them up.
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', wake);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', wake, { once: true });
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    nudge?.addEventListener('alerts', done, { once: true });
   });
 }
 
@@ -315,6 +317,10 @@ export async function runWorker(
   options = { ...options, signal: options.signal ?? signal };
   let retainedAt: number | undefined;
   let failures = 0;
+  // Alerts that arrived during a pass may have come after its correlation: the next pass starts without a wait.
+  let nudged = false;
+  const onNudge = () => (nudged = true);
+  options.wake?.addEventListener('alerts', onNudge);
   while (!signal.aborted) {
     const retention = options.eventRetention;
     const now = (options.now ?? (() => new Date()))().getTime();
@@ -336,6 +342,7 @@ export async function runWorker(
         await store.investigations.releaseDeadClaims(worker);
         await store.actions.releaseDeadClaims(worker);
       }
+      nudged = false;
       worked = await pass(store, options, worker, summary);
       failures = 0;
     } catch (error) {
@@ -347,7 +354,8 @@ export async function runWorker(
       await sleep(waitMs, signal);
       continue;
     }
-    if (!worked && !signal.aborted) await sleep(pollMs, signal);
+    if (!worked && !nudged && !signal.aborted) await sleep(pollMs, signal, options.wake);
   }
+  options.wake?.removeEventListener('alerts', onNudge);
   return toSummary(summary);
 }

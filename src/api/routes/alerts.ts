@@ -62,7 +62,11 @@ const ingestResponse = z.object({
   results: z.array(itemResult),
 });
 
-export function alertRoutes(store: Store, correlation: CorrelationOptions = {}): RouteSpec[] {
+export function alertRoutes(
+  store: Store,
+  correlation: CorrelationOptions = {},
+  arrivals?: EventTarget,
+): RouteSpec[] {
   return [
     defineRoute({
       method: 'GET',
@@ -196,7 +200,10 @@ export function alertRoutes(store: Store, correlation: CorrelationOptions = {}):
         const written =
           store_ && inputs.length > 0 ? await writeAlerts(store.alerts, inputs, new Date()) : [];
         // Alerts become incidents as they arrive.
-        if (written.length > 0) await correlatePending(store, correlation);
+        if (written.length > 0) {
+          await correlatePending(store, correlation);
+          arrivals?.dispatchEvent(new Event('alerts'));
+        }
         const byItem = new Map<number, { id: string; status: 'created' | 'updated' }>();
         written.forEach((result, position) => byItem.set(owners[position] as number, result));
 

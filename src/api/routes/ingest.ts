@@ -32,6 +32,8 @@ export interface IngestRouteOptions {
   readonly inputs?: readonly InputDefinition[];
   /** Counted as requests are stored (reported as this server's `http@…` input). */
   readonly counters?: HttpIngestCounters;
+  /** Told when alerts were stored and correlated (a worker in this process looks at once). */
+  readonly arrivals?: EventTarget;
 }
 
 const inputListingSchema = z.object({
@@ -132,7 +134,10 @@ export function ingestRoutes(store: Store, options: IngestRouteOptions = {}): Ro
         ...(options.detection ? { detection: options.detection } : {}),
       });
       options.counters?.stored(summary);
-      if (summary.alerts > 0) await correlatePending(store, options.correlation);
+      if (summary.alerts > 0) {
+        await correlatePending(store, options.correlation);
+        options.arrivals?.dispatchEvent(new Event('alerts'));
+      }
       return summary;
     });
     chain = run.catch(() => undefined);

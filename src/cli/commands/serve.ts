@@ -112,6 +112,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             store,
             inputs,
             ingestCounters,
+            arrivals: services.arrivals,
             metrics,
             version: packageVersion(),
             bodyLimit: options.bodyLimit ?? settings.server.bodyLimit,
