@@ -119,6 +119,7 @@ export async function benchLive(options: {
     const written: number[] = [];
     /** The same moments by the wall clock, to compare with the investigations' own times. */
     const writtenAt: number[] = [];
+    const timedIndexes: number[] = [];
     const latencies: number[] = [];
     const collect = async () => {
       const stored = await followed.store.alerts.countAlerts({ sources: ['bench'] });
@@ -134,6 +135,7 @@ export async function benchLive(options: {
       if (index % 200 === 0) {
         written.push(performance.now());
         writtenAt.push(Date.now());
+        timedIndexes.push(index);
         batch.push(alertLine(index));
       }
       appendFileSync(file, `${batch.join('\n')}\n`);
@@ -153,16 +155,18 @@ export async function benchLive(options: {
     const atRest = (item: InvestigationRecord) => item.status !== 'queued' && item.status !== 'running';
     const investigations = await until(30_000, async () => {
       const page = await followed.store.investigations.list({}, { limit: 1000 });
-      console.error(
-        page.items.length,
-        writtenAt.length,
-        page.items.filter(atRest).length,
-        JSON.stringify(
-          page.items.slice(0, 2).map((i) => [i.status, i.statusReason, i.playbook, i.alertCount]),
-        ),
-      );
       return page.items.length >= writtenAt.length && page.items.every(atRest) ? page.items : undefined;
     });
+    // Line → alert by the alert's own time of storing (its `ingestedAt`, the wall clock of the batch that wrote
+    // it): the polling above shares the event loop with the worker and would add its turns to the figure.
+    const benchAlerts = (await followed.store.alerts.listAlerts({ sources: ['bench'] }, { limit: 1000 }))
+      .items;
+    const storedAt = new Map(benchAlerts.map((item) => [item.sourceRef, Date.parse(item.ingestedAt)]));
+    latencies.length = 0;
+    for (const [position, index] of timedIndexes.entries()) {
+      const at = storedAt.get(`live-${index}`);
+      if (at !== undefined) latencies.push(at - (writtenAt[position] as number));
+    }
     stopWorker.abort();
     await working;
     stop.abort();

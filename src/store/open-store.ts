@@ -128,13 +128,25 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<vo
     provider: migrationProvider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely looks for its bookkeeping tables by reading every table of the database; a schema another process drops
+  // meanwhile (another autoir's, a test's) fails that read with "schema … does not exist". It is not ours: again.
+  for (let attempt = 0; error && attempt < 5 && droppedMeanwhile(error, schema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(
       `migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`,
     );
   }
+}
+
+/** Whether `error` says another schema than `ours` vanished while the database's tables were being read. */
+function droppedMeanwhile(error: unknown, ours: string | undefined): boolean {
+  const vanished = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
+  return vanished !== undefined && vanished !== ours;
 }
 
 /** A connection URL without its password, for messages and logs. */
