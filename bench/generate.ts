@@ -113,3 +113,45 @@ export async function generateAlerts(file: string, count: number, seed = 42): Pr
   await once(out, 'finish');
   return bytes;
 }
+
+/**
+ * An alert about a process run from a user's Downloads folder on a device of its own (`ws<index>.<domain>`), with
+ * the process's image file: its own incident and investigation. Credential theft (LSASS access) unless told
+ * otherwise; `sha256` defaults to one derived from the index.
+ */
+export function deviceProcessAlert(options: {
+  readonly source: string;
+  readonly sourceRef: string;
+  readonly index: number;
+  readonly domain: string;
+  readonly sha256?: string;
+  readonly title?: string;
+  readonly category?: string;
+  readonly mitreTechniques?: readonly string[];
+}): Record<string, unknown> {
+  const { index } = options;
+  const device = `ws${index}.${options.domain}`;
+  const sha256 = options.sha256 ?? (index + 1).toString(16).padStart(8, '0').repeat(8);
+  const image = `C:\\Users\\kim\\Downloads\\tool_${index}.exe`;
+  return {
+    source: options.source,
+    sourceRef: options.sourceRef,
+    title: options.title ?? 'LSASS memory access by an unsigned process',
+    severity: 'high',
+    category: options.category ?? 'credentialAccess',
+    mitreTechniques: options.mitreTechniques ?? ['T1003.001'],
+    createdAt: new Date().toISOString(),
+    entities: [
+      { type: 'device', key: `device:${device}`, hostname: `ws${index}`, fqdn: device },
+      {
+        type: 'process',
+        key: `process:${device}:${options.sourceRef}`,
+        device,
+        guid: options.sourceRef,
+        imagePath: image,
+        imageKey: `file:sha256:${sha256}`,
+      },
+      { type: 'file', key: `file:sha256:${sha256}`, sha256, path: image },
+    ],
+  };
+}

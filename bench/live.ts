@@ -22,6 +22,7 @@ import { ingestDocuments } from '../src/ingest/pipeline.js';
 import { defaultWorkerCount } from '../src/ingest/parse-pool.js';
 import { parseThreadScript } from '../src/app/threads.js';
 import { openBenchStore } from './store.js';
+import { deviceProcessAlert } from './generate.js';
 import net from 'node:net';
 import { SyslogReceiver } from '../src/ingest/syslog-receiver.js';
 import { correlatePending } from '../src/correlate/correlator.js';
@@ -55,32 +56,10 @@ async function campaignLines(dataset: string): Promise<string[]> {
 }
 
 /** A timed alert: credential theft by a process on a device of its own (its own incident and investigation). */
-const alertLine = (index: number) => {
-  const device = `ws${index}.bench.example`;
-  const sha256 = index.toString(16).padStart(64, 'b');
-  const image = `C:\\Users\\kim\\Downloads\\tool_${index}.exe`;
-  return JSON.stringify({
-    source: 'bench',
-    sourceRef: `live-${index}`,
-    title: 'LSASS memory access by an unsigned process',
-    severity: 'high',
-    category: 'credentialAccess',
-    mitreTechniques: ['T1003.001'],
-    createdAt: new Date().toISOString(),
-    entities: [
-      { type: 'device', key: `device:${device}`, hostname: `ws${index}`, fqdn: device },
-      {
-        type: 'process',
-        key: `process:${device}:bench-${index}`,
-        device,
-        guid: `bench-${index}`,
-        imagePath: image,
-        imageKey: `file:sha256:${sha256}`,
-      },
-      { type: 'file', key: `file:sha256:${sha256}`, sha256, path: image },
-    ],
-  });
-};
+const alertLine = (index: number) =>
+  JSON.stringify(
+    deviceProcessAlert({ source: 'bench', sourceRef: `live-${index}`, index, domain: 'bench.example' }),
+  );
 
 export async function benchLive(options: {
   dataset: string;

@@ -12,10 +12,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import { hashToken } from '../src/app/tokens.js';
-import { openStore } from '../src/store/open-store.js';
+import { openBenchStore } from './store.js';
 import type { InvestigationRecord } from '../src/domain/investigation.js';
+import { deviceProcessAlert } from './generate.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/autoir.js');
@@ -34,32 +34,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-function alert(run: string, index: number) {
-  const device = `ws${index}.${run}.scale.example`;
-  const sha256 = (index + 1).toString(16).padStart(8, '0').repeat(8);
-  const image = `C:\\Users\\kim\\Downloads\\tool_${index}.exe`;
-  return {
+const alert = (run: string, index: number) =>
+  deviceProcessAlert({
     source: 'bench-scale',
     sourceRef: `${run}-${index}`,
-    title: 'LSASS memory access by an unsigned process',
-    severity: 'high',
-    category: 'credentialAccess',
-    mitreTechniques: ['T1003.001'],
-    createdAt: new Date().toISOString(),
-    entities: [
-      { type: 'device', key: `device:${device}`, hostname: `ws${index}`, fqdn: device },
-      {
-        type: 'process',
-        key: `process:${device}:scale-${index}`,
-        device,
-        guid: `scale-${index}`,
-        imagePath: image,
-        imageKey: `file:sha256:${sha256}`,
-      },
-      { type: 'file', key: `file:sha256:${sha256}`, sha256, path: image },
-    ],
-  };
-}
+    index,
+    domain: `${run}.scale.example`,
+  });
 
 function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,15 +60,14 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function runOnce(url: string, workers: number, count: number): Promise<Record<string, unknown>> {
-  const schema = `autoir_scale_${randomBytes(4).toString('hex')}`;
-  const store = await openStore({ kind: 'postgres', url, schema });
+async function runOnce(workers: number, count: number): Promise<Record<string, unknown>> {
+  const bench = await openBenchStore('postgres', '');
+  const store = bench.store;
   const token = `autoir_scale_${randomBytes(12).toString('hex')}`;
   await store.tokens.createToken({ name: 'scale', role: 'admin', tokenHash: hashToken(token) }, new Date());
   const env = {
     ...process.env,
-    AUTOIR_DATABASE_URL: url,
-    AUTOIR_DATABASE_SCHEMA: schema,
+    ...bench.env,
     AUTOIR_BUNDLED_RULES: '0',
     // Every investigation runs at once if workers can take it: the limit is the workers, not the setting.
     AUTOIR_MAX_INVESTIGATIONS: String(Math.max(10, workers * 10)),
@@ -172,14 +152,7 @@ async function runOnce(url: string, workers: number, count: number): Promise<Rec
     };
   } finally {
     await Promise.all(processes.map((item) => stop(item.child)));
-    await store.close();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`drop schema if exists "${schema}" cascade`);
-    } finally {
-      await client.end();
-    }
+    await bench.close();
   }
 }
 
@@ -187,11 +160,7 @@ export async function benchScale(options: {
   readonly workers: readonly number[];
   readonly count: number;
 }): Promise<Record<string, unknown>> {
-  const url =
-    process.env.AUTOIR_BENCH_DATABASE_URL ??
-    process.env.AUTOIR_TEST_DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/test';
   const runs = [];
-  for (const workers of options.workers) runs.push(await runOnce(url, workers, options.count));
+  for (const workers of options.workers) runs.push(await runOnce(workers, options.count));
   return { bench: 'scale', backend: 'postgres', alerts: options.count, runs };
 }

@@ -9,14 +9,17 @@ import type { Store } from '../src/store/ports.js';
 
 export interface BenchStore {
   readonly store: Store;
+  /** How other processes reach the same store (`AUTOIR_DATABASE_URL` and `_SCHEMA`; `AUTOIR_DATA`). */
+  readonly env: Record<string, string>;
   /** Close the store, and drop its PostgreSQL schema. */
   close(): Promise<void>;
 }
 
 export async function openBenchStore(backend: 'sqlite' | 'postgres', dir: string): Promise<BenchStore> {
   if (backend === 'sqlite') {
-    const store = await openStore({ kind: 'sqlite', dataDir: path.join(dir, 'data') });
-    return { store, close: () => store.close() };
+    const dataDir = path.join(dir, 'data');
+    const store = await openStore({ kind: 'sqlite', dataDir });
+    return { store, env: { AUTOIR_DATA: dataDir }, close: () => store.close() };
   }
   const url =
     process.env.AUTOIR_BENCH_DATABASE_URL ??
@@ -27,6 +30,7 @@ export async function openBenchStore(backend: 'sqlite' | 'postgres', dir: string
   const store = await openStore(config);
   return {
     store,
+    env: { AUTOIR_DATABASE_URL: url, AUTOIR_DATABASE_SCHEMA: schema },
     async close() {
       await store.close();
       if (process.env.AUTOIR_BENCH_KEEP === '1') {

@@ -14,6 +14,7 @@
  * - a new file matching a pattern is read from its beginning.
  * Only whole lines are read: a line still being written waits for its newline (or for its file to be rotated away).
  */
+import { wait } from '../domain/wait.js';
 import { singleDocument } from './input.js';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -311,17 +312,7 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
         stats.bytesBehind = behind;
         stats.behindSince = undefined;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        options.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
+      await wait(pollMs, options.signal);
     }
   } finally {
     for (const file of tracked.values()) await file.handle.close();

@@ -4,6 +4,7 @@
  * (`http@host:port`), listed by `autoir inputs list`, the API and the UI with its state, lag and counters.
  */
 import { hostname } from 'node:os';
+import { wait } from '../domain/wait.js';
 import type { IngestSummary } from './pipeline.js';
 import type { InputStatuses } from './ports.js';
 
@@ -86,17 +87,7 @@ export async function reportHttpInput(
   if (!claimed) return;
   while (!signal.aborted) {
     await report('running');
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.reportMs ?? 2000);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await wait(options.reportMs ?? 2000, signal);
   }
   await report('stopped');
   await store.inputs.release(name, owner, new Date()).catch(() => undefined);

@@ -5,6 +5,7 @@
  * the holder stops reporting (or, on the same host, at once when the holder's process is gone). An input that fails
  * (a port taken, a certificate unreadable) is reported `failed` with the reason and started again, backing off.
  */
+import { wait } from '../domain/wait.js';
 import { hostname } from 'node:os';
 import { followFiles, type FollowStats } from './follow.js';
 import type { IngestOptions, IngestSummary } from './pipeline.js';
@@ -74,18 +75,6 @@ export interface InputPorts extends IngestPorts {
   readonly inputs: InputStatuses;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /** Where an input reads from, for listings. */
 export function describeInput(input: InputDefinition): string {
   if (input.kind === 'file') return input.paths.join(', ');
@@ -122,13 +111,13 @@ export async function superviseInputs(
         );
       } catch (error) {
         log(`input ${input.name}: cannot reach the store: ${(error as Error).message}`);
-        await sleep(standbyMs, options.signal);
+        await wait(standbyMs, options.signal);
         continue;
       }
       if (!claimed) {
         if (!announcedStandby) log(`input ${input.name}: run by another process; standing by`);
         announcedStandby = true;
-        await sleep(standbyMs, options.signal);
+        await wait(standbyMs, options.signal);
         continue;
       }
       announcedStandby = false;
@@ -223,7 +212,7 @@ export async function superviseInputs(
             stop.abort();
             break;
           }
-          await sleep(reportMs, stop.signal);
+          await wait(reportMs, stop.signal);
         }
       })();
       let failure: Error | undefined;
@@ -245,8 +234,8 @@ export async function superviseInputs(
         continue;
       }
       failures++;
-      const wait = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
-      log(`input ${input.name}: ${failure.message}; starting it again in ${Math.round(wait / 1000)} s`);
+      const backoffMs = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
+      log(`input ${input.name}: ${failure.message}; starting it again in ${Math.round(backoffMs / 1000)} s`);
       await store.inputs
         .report(
           input.name,
@@ -255,7 +244,7 @@ export async function superviseInputs(
           new Date(),
         )
         .catch(() => undefined);
-      await sleep(wait, options.signal);
+      await wait(backoffMs, options.signal);
     }
   };
 

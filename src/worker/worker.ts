@@ -29,6 +29,7 @@ import { replyToReporters, type ReplyPorts } from '../respond/report-replies.js'
 import { loadPolicy } from '../respond/policy-config.js';
 import { planPending } from '../respond/planner.js';
 import type { EventRetention } from '../ingest/ports.js';
+import { wait } from '../domain/wait.js';
 
 /** What a worker is handed: the ports of every stage it runs. */
 export type WorkerPorts = CorrelationPorts &
@@ -283,23 +284,6 @@ export async function runUntilIdle(store: WorkerPorts, options: WorkOptions): Pr
   return toSummary(summary);
 }
 
-/** Wait `ms`, or less if `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal, nudge?: EventTarget): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    // One listener each per sleep, removed when the sleep ends: a long-running worker must not pile them up.
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      nudge?.removeEventListener('alerts', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    nudge?.addEventListener('alerts', done, { once: true });
-  });
-}
-
 /**
  * Keep doing waiting work until `signal` aborts, polling every `pollMs` when idle. A pass that fails (the store
  * unreachable) is logged and tried again after a back-off: the worker outlives database restarts.
@@ -351,10 +335,11 @@ export async function runWorker(
       failures++;
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
       options.log?.(`worker: ${(error as Error).message}; trying again in ${waitMs / 1000} s`);
-      await sleep(waitMs, signal);
+      await wait(waitMs, signal);
       continue;
     }
-    if (!worked && !nudged && !signal.aborted) await sleep(pollMs, signal, options.wake);
+    if (!worked && !nudged && !signal.aborted)
+      await wait(pollMs, signal, options.wake && { target: options.wake, event: 'alerts' });
   }
   options.wake?.removeEventListener('alerts', onNudge);
   return toSummary(summary);

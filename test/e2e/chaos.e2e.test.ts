@@ -10,11 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '../../bench/generate.js';
+import { createRandom, deviceProcessAlert } from '../../bench/generate.js';
 import { hashToken } from '../../src/app/tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/ports.js';
@@ -33,31 +33,18 @@ const MAX_ALERTS = 2000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const hashOf = (index: number) => `${(index + 1).toString(16).padStart(8, '0')}`.repeat(8);
 
-function alert(run: string, index: number) {
-  const device = `ws${index}.${run}.chaos.example`;
-  const sha256 = hashOf(index);
-  const image = `C:\\Users\\kim\\Downloads\\invoice_${index}.exe`;
-  return {
+/** A known-bad file (its hash blocked by an indicator) run on a device of its own. */
+const alert = (run: string, index: number) =>
+  deviceProcessAlert({
     source: 'chaos',
     sourceRef: `${run}-${index}`,
+    index,
+    domain: `${run}.chaos.example`,
+    sha256: hashOf(index),
     title: 'Malware detected',
-    severity: 'high',
     category: 'malware',
-    createdAt: new Date().toISOString(),
-    entities: [
-      { type: 'device', key: `device:${device}`, hostname: `ws${index}`, fqdn: device },
-      {
-        type: 'process',
-        key: `process:${device}:chaos-${index}`,
-        device,
-        guid: `chaos-${index}`,
-        imagePath: image,
-        imageKey: `file:sha256:${sha256}`,
-      },
-      { type: 'file', key: `file:sha256:${sha256}`, sha256, path: image },
-    ],
-  };
-}
+    mitreTechniques: [],
+  });
 
 interface Deployment {
   /** The processes by name: `server`, `worker1`…; each can be killed and started again. */
@@ -97,20 +84,7 @@ async function scenario(options: {
       'test',
       new Date(),
     );
-    const connectors = path.join(dir, 'connectors.yaml');
-    writeFileSync(
-      connectors,
-      [
-        'connectors:',
-        '  - name: receiver',
-        '    kind: webhook',
-        '    timeout: 10s',
-        '    settings:',
-        `      url: ${receiver.url()}`,
-        '      secret: env:AUTOIR_TEST_RECEIVER_SECRET',
-        '',
-      ].join('\n'),
-    );
+    const connectors = receiver.connectorsFile(dir, '10s');
     const env = {
       ...process.env,
       AUTOIR_DATA: '',

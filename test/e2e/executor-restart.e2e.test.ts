@@ -7,8 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,21 +99,7 @@ describe.each(backends)('executor killed mid-call and restarted (%s)', (backend)
     });
 
   it('executes no action twice and loses none', async () => {
-    const { port } = receiver.server.address() as AddressInfo;
-    const connectors = path.join(dir, 'connectors.yaml');
-    writeFileSync(
-      connectors,
-      [
-        'connectors:',
-        '  - name: receiver',
-        '    kind: webhook',
-        '    timeout: 30s',
-        '    settings:',
-        `      url: http://127.0.0.1:${port}/hooks/autoir`,
-        '      secret: env:AUTOIR_TEST_RECEIVER_SECRET',
-        '',
-      ].join('\n'),
-    );
+    const connectors = receiver.connectorsFile(dir, '30s');
     const ids: string[] = [];
     for (let index = 0; index < COUNT; index++) {
       const type = actionTypes[index % actionTypes.length] as ActionType;

@@ -4,8 +4,10 @@
  * built for at-least-once delivery does. Answers `succeeded` after `delayMs` (a random part added); with `hold`, it
  * keeps the first request open until `release()`.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { verifyWebhookSignature } from '../../src/connectors/webhook/webhook.js';
 
 export interface ReceivedAction {
@@ -23,6 +25,11 @@ export interface WebhookReceiver {
   readonly effects: Map<string, string>;
   readonly state: { effectsApplied: number; badSignatures: number; open: number; held?: ReceivedAction };
   url(): string;
+  /**
+   * Write an `AUTOIR_CONNECTORS` file in `dir` with one webhook connector, `receiver`, posting here with the
+   * secret read from `AUTOIR_TEST_RECEIVER_SECRET`; returns its path.
+   */
+  connectorsFile(dir: string, timeout: string): string;
   release(): void;
   close(): Promise<void>;
 }
@@ -81,12 +88,30 @@ export async function startWebhookReceiver(
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/autoir`;
   return {
     server,
     requests,
     effects,
     state,
-    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/autoir`,
+    url,
+    connectorsFile(dir, timeout) {
+      const file = path.join(dir, 'connectors.yaml');
+      writeFileSync(
+        file,
+        [
+          'connectors:',
+          '  - name: receiver',
+          '    kind: webhook',
+          `    timeout: ${timeout}`,
+          '    settings:',
+          `      url: ${url()}`,
+          '      secret: env:AUTOIR_TEST_RECEIVER_SECRET',
+          '',
+        ].join('\n'),
+      );
+      return file;
+    },
     release: () => release(),
     async close() {
       release();
