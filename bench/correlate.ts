@@ -214,13 +214,17 @@ function timedStore(store: Store, seconds: Record<string, number>): Store {
  * puts what is pending in incidents, as `autoir run` does (timed). Late alerts are correlated against incidents
  * made before they came.
  */
-export async function benchCorrelateStore(options: { count: number }): Promise<Record<string, unknown>> {
+export async function benchCorrelateStore(options: {
+  count: number;
+  backend?: 'sqlite' | 'postgres';
+}): Promise<Record<string, unknown>> {
+  const backend = options.backend ?? 'sqlite';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'autoir-bench-'));
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
     const alerts = PackedAlerts.of(arrivalOrder(generateCorrelationAlerts(options.count)));
-    const bench = await openBenchStore('sqlite', dir);
+    const bench = await openBenchStore(backend, dir);
     const store = bench.store;
     const phases: Record<string, number> = {};
     const timed = timedStore(store, phases);
@@ -261,7 +265,7 @@ export async function benchCorrelateStore(options: { count: number }): Promise<R
     await bench.close();
     return {
       bench: 'correlate',
-      backend: 'sqlite',
+      backend,
       alerts: options.count,
       correlate_s: Math.round(seconds * 1000) / 1000,
       store_alerts_per_s: Math.round(options.count / seconds),

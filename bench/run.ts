@@ -31,11 +31,12 @@ const benches: Record<string, (args: Map<string, string>) => Promise<Record<stri
     }),
 };
 
-// Both measures in one line by default (`--backend none`: the function only; `--backend sqlite`: the store only).
+// Both measures in one line by default (`--backend none`: the function only; `--backend sqlite` or `postgres`: the
+// store only).
 benches.correlate = async (args) => {
   const count = Number(args.get('count') ?? 1_000_000);
   const backend = args.get('backend');
-  if (backend === 'sqlite') return benchCorrelateStore({ count });
+  if (backend === 'sqlite' || backend === 'postgres') return benchCorrelateStore({ count, backend });
   if (backend === 'none') return benchCorrelate({ count });
   const inProcess = benchCorrelate({ count });
   const store = await benchCorrelateStore({ count });

@@ -114,7 +114,7 @@ export async function runInvestigation(
     if (!committed) return steps;
     steps++;
     if (release) return steps;
-    const next = await store.investigations.getByKey(record.key);
+    const next = await store.investigations.getRecord(record.key);
     if (!next) return steps;
     record = next;
   }
@@ -137,10 +137,9 @@ async function runStep(
   limits: EngineLimits,
   now: () => Date,
 ): Promise<StepResult> {
-  const detail = await store.investigations.getByKey(record.key);
-  if (!detail) throw new Error(`investigation ${record.id} vanished`);
-  const evidence = new Map(detail.evidence.map((row) => [row.key, row]));
-  const state = detail.state;
+  // The record was read when the step was claimed or the last one committed: its state is current.
+  const evidence = new Map((await store.investigations.evidenceOf(record.key)).map((row) => [row.key, row]));
+  const state = record.state;
   const playbook = options.playbooks.playbooks.get(record.playbook) ?? options.playbooks.general;
 
   switch (record.step) {
@@ -296,6 +295,8 @@ async function runStep(
       const rows = [...evidence.values()];
       const bad = rows.filter((row) => isIncriminating(row.verdict));
       const waiting = state.pendingExpansions ?? [];
+      const detail = await store.investigations.getByKey(record.key);
+      if (!detail) throw new Error(`investigation ${record.id} vanished`);
       const { event, reason } = conclusion(bad.length, waiting, detail.actions);
       if (event.type === 'conclude' && (event.outcome === 'noThreatsFound' || event.outcome === 'remediated'))
         await store.investigations.resolveAlerts(record.key, now());

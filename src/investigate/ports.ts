@@ -139,6 +139,10 @@ export interface InvestigationQueue {
   /** Write a step's results; `false` when `worker` no longer holds the claim (nothing is written then). */
   commitStep(id: number, worker: string, commit: StepCommit, now: Date): Promise<boolean>;
   getByKey(id: number): Promise<InvestigationDetail | undefined>;
+  /** The investigation's own row, without its evidence, actions and log: what a step reads to run. */
+  getRecord(id: number): Promise<InvestigationRecord | undefined>;
+  /** The investigation's evidence, in the order it was added. */
+  evidenceOf(id: number): Promise<Evidence[]>;
   alertsOf(id: number): Promise<AlertRecord[]>;
   /** Active indicators on any of these keys. */
   indicatorsFor(keys: readonly string[], now: Date): Promise<Indicator[]>;

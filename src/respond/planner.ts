@@ -87,7 +87,7 @@ export async function planPending(store: PlannerPorts, now: () => Date, limit = 
       proposal,
     ]);
   for (const [investigationKey, group] of byInvestigation) {
-    const evidence = (await store.investigations.getByKey(investigationKey))?.evidence ?? [];
+    const evidence = await store.investigations.evidenceOf(investigationKey);
     // The tags of every target and device of this investigation's proposals, in one query.
     const tags = await store.policy.tagsOf([
       ...new Set(

@@ -213,7 +213,7 @@ export interface PlannerPorts {
   readonly policy: PolicySettings & AssetPolicy;
   /** The evidence of the investigation a proposal came from. */
   readonly investigations: {
-    getByKey(id: number): Promise<{ readonly evidence: readonly Evidence[] } | undefined>;
+    evidenceOf(id: number): Promise<readonly Evidence[]>;
   };
   /** The hosts' agents: evidence is collected only from a device with one (absent: never). */
   readonly agents?: Pick<AgentRegistry, 'forDevice'>;

@@ -1,7 +1,8 @@
 /**
  * Bulk inserts, written once in Kysely and run the fastest way each dialect allows:
- * - PostgreSQL: multi-row statements, compiled once per row count and reused with fresh parameters (building and
- *   compiling a 500-row insert costs more than the server takes to run it).
+ * - PostgreSQL: one statement per chunk taking each column as one array parameter (`insert … select * from
+ *   unnest($1::bigint[], $2::text[], …)`), compiled once: a handful of parameters however many rows, where a
+ *   multi-row VALUES list binds (and the server parses and plans) one parameter per value.
  * - SQLite: the single-row statement, prepared once and run row after row in-process, which is faster in SQLite
  *   than a multi-row VALUES list and spares an async round trip per row.
  * Rows are arrays of values in column order.
@@ -48,6 +49,8 @@ export interface Returning extends Compilable {
 
 export class BulkInsert {
   private readonly sqlByCount = new Map<number, string>();
+  private arrayPlainSql: string | undefined;
+  private arrayReturningSql: string | undefined;
 
   constructor(
     private readonly columns: readonly string[],
@@ -78,10 +81,20 @@ export class BulkInsert {
       }
       return;
     }
+    const sqlText = await this.arraySql(db, false);
     const step = this.options.chunk * width;
     for (let start = 0; start < flat.length; start += step) {
-      const chunk = flat.slice(start, start + step);
-      await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, chunk.length / width), chunk));
+      const end = Math.min(flat.length, start + step);
+      await db.executeQuery(
+        CompiledQuery.raw(
+          sqlText,
+          this.columnArrays(
+            (row, column) => flat[row * width + column],
+            (end - start) / width,
+            start / width,
+          ),
+        ),
+      );
     }
   }
 
@@ -117,13 +130,58 @@ export class BulkInsert {
       }
       return { rowids };
     }
+    const sqlText = await this.arraySql(db, returning);
     const results: unknown[] = [];
     for (let start = 0; start < rows.length; start += this.options.chunk) {
-      const chunk = rows.slice(start, start + this.options.chunk);
-      const result = await db.executeQuery(CompiledQuery.raw(this.sqlFor(db, chunk.length), chunk.flat()));
-      if (returning) results.push(...result.rows);
+      const count = Math.min(this.options.chunk, rows.length - start);
+      const parameters = this.columnArrays((row, column) => rows[row]?.[column], count, start);
+      const result = await db.executeQuery(CompiledQuery.raw(sqlText, parameters));
+      if (returning) for (const row of result.rows) results.push(row);
     }
     return { rows: results };
+  }
+
+  /**
+   * The PostgreSQL statement: the single-row insert with its VALUES list replaced by the unnested column arrays,
+   * each cast to its column's type (read from the catalog once).
+   */
+  private async arraySql(db: Kysely<never>, returning: boolean): Promise<string> {
+    const cached = returning ? this.arrayReturningSql : this.arrayPlainSql;
+    if (cached !== undefined) return cached;
+    const { returning: columns } = this.options;
+    const single = this.build(db, [Object.fromEntries(this.columns.map((column) => [column, null]))]);
+    const compiled = (returning && columns ? single.returning(columns) : single).compile();
+    const table = /^insert into "([^"]+)"/.exec(compiled.sql)?.[1];
+    const values = /values \((\$\d+(?:, \$\d+)*)\)/.exec(compiled.sql);
+    if (table === undefined || values === null || compiled.parameters.length !== this.columns.length)
+      throw new AutoirError('AUTOIR_E_INTERNAL', `bulk insert: cannot unnest ${compiled.sql.slice(0, 80)}`);
+    const types = await columnTypes(db, table, this.columns);
+    const casts = this.columns.map((column, position) => {
+      const type = types.get(column);
+      if (type === undefined)
+        throw new AutoirError('AUTOIR_E_INTERNAL', `bulk insert: no column ${column} in ${table}`);
+      return `$${position + 1}::${type}[]`;
+    });
+    const sqlText =
+      compiled.sql.slice(0, values.index) +
+      `select * from unnest(${casts.join(', ')})` +
+      compiled.sql.slice(values.index + values[0].length);
+    if (returning) this.arrayReturningSql = sqlText;
+    else this.arrayPlainSql = sqlText;
+    return sqlText;
+  }
+
+  /** One array literal per column for `count` rows from `first`, as PostgreSQL's text form of an array. */
+  private columnArrays(
+    value: (row: number, column: number) => unknown,
+    count: number,
+    first: number,
+  ): string[] {
+    return this.columns.map((_, column) => {
+      const parts = new Array<string>(count);
+      for (let row = 0; row < count; row++) parts[row] = arrayElement(value(first + row, column));
+      return `{${parts.join(',')}}`;
+    });
   }
 
   private sqlFor(db: Kysely<never>, count: number): string {
@@ -195,4 +253,41 @@ export class RowStatement {
     }
     return compiled.sql;
   }
+}
+
+/** An element of an array literal: numbers as they are, text quoted and escaped, bytes in hex, NULL. */
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Uint8Array)
+    return `"\\\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}"`;
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return /["\\]/.test(text) ? `"${text.replace(/[\\"]/g, '\\$&')}"` : `"${text}"`;
+}
+
+/**
+ * Column types by table, read once per process: every store a process opens has its tables from the same
+ * migrations (a column not found, added by a later migration, is read again).
+ */
+const typesByTable = new Map<string, Map<string, string>>();
+
+/** The columns' types of a table on the connection's search path, as `format_type` writes them. */
+async function columnTypes(
+  db: Kysely<never>,
+  table: string,
+  columns: readonly string[],
+): Promise<Map<string, string>> {
+  const known = typesByTable.get(table);
+  if (known && columns.every((column) => known.has(column))) return known;
+  const result = await db.executeQuery<{ name: string; type: string }>(
+    CompiledQuery.raw(
+      'select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute ' +
+        'where attrelid = to_regclass($1) and attnum > 0 and not attisdropped',
+      [`"${table}"`],
+    ),
+  );
+  const types = new Map(result.rows.map((row) => [row.name, row.type]));
+  typesByTable.set(table, types);
+  return types;
 }

@@ -74,8 +74,46 @@ export async function createPostgresKysely(options: PostgresOptions): Promise<Ky
   // from the pool, which opens another when one is needed. Its error event, unheard, would end the process: heard
   // here for idle connections (the pool's) and for those in use (each client's; the query in flight fails).
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    prepareStatements(client);
+  });
   const db = new Kysely<Database>({ dialect: textSafe(new PostgresDialect({ pool })) });
   pools.set(db, pool);
   return db;
+}
+
+/** Statements given a name, process-wide; beyond this many distinct texts, the rest run unnamed. */
+const MAX_NAMED_STATEMENTS = 2000;
+/**
+ * Statements without parameters (transaction control, DDL) run as they are; those with many (long IN lists) vary
+ * too much to be worth a server-side statement each.
+ */
+const MAX_NAMED_PARAMETERS = 32;
+const statementNames = new Map<string, string>();
+
+/**
+ * Every statement a connection runs with its parameters becomes a named prepared statement: PostgreSQL parses it
+ * once per connection (and after a few runs keeps a generic plan when it is as good), where an unnamed one is
+ * parsed and planned at every run — most of the server's work for autoir's short lookups and updates. The driver
+ * remembers which names each connection has prepared; a connection opened anew prepares them again.
+ */
+function prepareStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (
+      typeof text !== 'string' ||
+      !Array.isArray(values) ||
+      values.length === 0 ||
+      values.length > MAX_NAMED_PARAMETERS
+    )
+      return callback === undefined ? query(text, values) : query(text, values, callback);
+    let name = statementNames.get(text);
+    if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+      name = `autoir_${statementNames.size}`;
+      statementNames.set(text, name);
+    }
+    const config = name === undefined ? { text, values } : { name, text, values };
+    return callback === undefined ? query(config) : query(config, callback);
+  };
 }

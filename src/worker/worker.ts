@@ -182,12 +182,13 @@ async function pass(
 
 /** The response stage's share of a pass: plan proposals, expire what waited too long, execute, notify. */
 async function respond(
-  store: WorkerPorts,
+  workerStore: WorkerPorts,
   options: WorkOptions,
   worker: string,
   summary: ActionWork,
 ): Promise<boolean> {
   const now = options.now ?? (() => new Date());
+  const store = settingsReadOnce(workerStore);
   const plan = await planPending(store, now);
   summary.planned += plan.approved + plan.pending;
   summary.approvedByPolicy += plan.approved;
@@ -223,6 +224,27 @@ async function respond(
     for (const error of replies.errors) options.log?.(error);
   }
   return plan.proposals + expired + executed.attempts > 0;
+}
+
+/**
+ * The store as one pass of the response stage sees it: each setting (the policy) read once, by the first of
+ * planning, execution and notification that asks; a change made meanwhile is seen by the next pass.
+ */
+function settingsReadOnce(store: WorkerPorts): WorkerPorts {
+  const read = new Map<string, Promise<unknown>>();
+  const policy = Object.create(store.policy, {
+    getSetting: {
+      value: (key: string) => {
+        let setting = read.get(key);
+        if (setting === undefined) {
+          setting = store.policy.getSetting(key);
+          read.set(key, setting);
+        }
+        return setting;
+      },
+    },
+  }) as WorkerPorts['policy'];
+  return Object.create(store, { policy: { value: policy } }) as WorkerPorts;
 }
 
 /** Where replies link to (the policy's notifications.uiUrl). */

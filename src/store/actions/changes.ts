@@ -3,7 +3,7 @@
  * creation under the in-flight rule, and what follows for the investigations they serve (domain/settlement.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import {
   isActionInFlight,
   transitionAction,
@@ -21,6 +21,9 @@ import { settleInvestigation } from '../../domain/settlement.js';
 import type { ActionRow } from './rows.js';
 import { inFlightKey, toAction } from './rows.js';
 import { newAction } from '../../domain/action.js';
+
+/** Rows per statement when many actions move at once. */
+const MOVE_CHUNK = 200;
 
 export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
   const byKey = (executor: Kysely<Database>, key: number) =>
@@ -151,27 +154,91 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
     message: string | null,
     extra: Partial<Omit<ActionRow, 'id'>>,
     now: Date,
-  ): Promise<ActionStatus> => {
-    let status = row.status as ActionStatus;
-    for (const event of events) {
-      const next = transitionAction(status, event);
-      await log(executor, Number(row.id), status, next, by, message, now);
-      status = next;
-    }
-    await executor
-      .updateTable('actions')
-      .set({
+  ): Promise<ActionStatus> =>
+    (await moveMany(executor, [{ row, events, message, extra }], by, now))[0] as ActionStatus;
+
+  /**
+   * Move many actions, each by its events with its message and columns, in a few statements: the log rows in one
+   * insert, and one update for the rows that take the same columns (their in-flight keys by `case id`). Throws on
+   * an illegal transition before anything is written. Returns each one's new status.
+   */
+  const moveMany = async (
+    executor: Kysely<Database>,
+    moves: readonly {
+      readonly row: ActionRow;
+      readonly events: readonly ActionEvent[];
+      readonly message: string | null;
+      readonly extra: Partial<Omit<ActionRow, 'id'>>;
+    }[],
+    by: string,
+    now: Date,
+  ): Promise<ActionStatus[]> => {
+    const time = now.getTime();
+    const logRows: Insertable<Database['action_log']>[] = [];
+    const statuses: ActionStatus[] = [];
+    // Rows taking the same columns but their in-flight key, grouped (by the columns as JSON).
+    const updates = new Map<
+      string,
+      { set: Partial<Omit<ActionRow, 'id'>>; inFlight: [number, string | null][] }
+    >();
+    for (const { row, events, message, extra } of moves) {
+      let status = row.status as ActionStatus;
+      for (const event of events) {
+        const next = transitionAction(status, event);
+        logRows.push({
+          action_id: Number(row.id),
+          at: time,
+          from_status: status,
+          to_status: next,
+          by,
+          message,
+        });
+        status = next;
+      }
+      statuses.push(status);
+      const set = {
         status,
-        in_flight: isActionInFlight(status) ? inFlightKey(row.type, row.target_key, row.device_key) : null,
-        updated_at: now.getTime(),
-        ...(isActionInFlight(status) || status === 'undone'
-          ? {}
-          : { ended_at: row.ended_at ?? now.getTime() }),
+        updated_at: time,
+        ...(isActionInFlight(status) || status === 'undone' ? {} : { ended_at: row.ended_at ?? time }),
         ...extra,
-      })
-      .where('id', '=', row.id)
-      .execute();
-    return status;
+      };
+      const group = JSON.stringify(set);
+      const update = updates.get(group) ?? { set, inFlight: [] as [number, string | null][] };
+      update.inFlight.push([
+        Number(row.id),
+        isActionInFlight(status) ? inFlightKey(row.type, row.target_key, row.device_key) : null,
+      ]);
+      updates.set(group, update);
+    }
+    for (let start = 0; start < logRows.length; start += MOVE_CHUNK)
+      await executor
+        .insertInto('action_log')
+        .values(logRows.slice(start, start + MOVE_CHUNK))
+        .execute();
+    for (const { set, inFlight } of updates.values())
+      for (let start = 0; start < inFlight.length; start += MOVE_CHUNK) {
+        const chunk = inFlight.slice(start, start + MOVE_CHUNK);
+        const [first] = chunk;
+        await executor
+          .updateTable('actions')
+          .set({
+            ...set,
+            in_flight:
+              chunk.length === 1 && first
+                ? first[1]
+                : sql<string | null>`case id ${sql.join(
+                    chunk.map(([id, key]) => sql`when ${id} then ${key}`),
+                    sql` `,
+                  )} end`,
+          })
+          .where(
+            'id',
+            'in',
+            chunk.map(([id]) => id),
+          )
+          .execute();
+      }
+    return statuses;
   };
 
   const insert = async (executor: Kysely<Database>, draft: ActionDraft, now: Date): Promise<CreateResult> => {
@@ -243,10 +310,12 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
     by: string,
     each: (row: ActionRow) => { message: string; extra: Partial<Omit<ActionRow, 'id'>> },
   ): Promise<ActionRecord[]> => {
-    for (const row of rows) {
-      const { message, extra } = each(row);
-      await move(executor, row, [event], by, message, extra, now);
-    }
+    await moveMany(
+      executor,
+      rows.map((row) => ({ row, events: [event], ...each(row) })),
+      by,
+      now,
+    );
     return settle(executor, rows, now);
   };
 
@@ -313,6 +382,7 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
     log,
     follow,
     move,
+    moveMany,
     insert,
     moveAll,
     settle,

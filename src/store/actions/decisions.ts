@@ -18,7 +18,7 @@ export function decisionOperations(
   atomically: Atomically,
   changes: ActionChanges,
 ): Pick<ActionDecisions, 'create' | 'decide' | 'cancel'> & Pick<ActionQueue, 'expire'> {
-  const { follow, move, insert, moveAll, settle, rowsFor } = changes;
+  const { follow, move, moveMany, insert, moveAll, settle, rowsFor } = changes;
   return {
     create: (draft, now) =>
       atomically(async (executor) => {
@@ -58,35 +58,35 @@ export function decisionOperations(
               { details: { id: publicActionId(Number(row.id)), status: row.status } },
             );
         const time = now.getTime();
-        for (const row of rows) {
-          const events: ActionEvent[] =
-            decision === 'approve' ? [{ type: 'approve' }, { type: 'enqueue' }] : [{ type: 'reject' }];
-          await move(
-            executor,
+        const events: ActionEvent[] =
+          decision === 'approve' ? [{ type: 'approve' }, { type: 'enqueue' }] : [{ type: 'reject' }];
+        await moveMany(
+          executor,
+          rows.map((row) => ({
             row,
             events,
-            by,
-            comment,
-            {
+            message: comment,
+            extra: {
               decided_by: by,
               decided_at: time,
               comment,
               ...(decision === 'approve' ? { next_attempt_at: time } : {}),
             },
-            now,
-          );
-          await writeAudit(
-            executor,
-            {
-              actor: by,
-              operation: `action.${decision}`,
-              target: `action:${publicActionId(Number(row.id))}`,
-              before: { status: row.status },
-              after: { status: decision === 'approve' ? 'queued' : 'rejected', comment },
-            },
-            now,
-          );
-        }
+          })),
+          by,
+          now,
+        );
+        await writeAudit(
+          executor,
+          rows.map((row) => ({
+            actor: by,
+            operation: `action.${decision}`,
+            target: `action:${publicActionId(Number(row.id))}`,
+            before: { status: row.status },
+            after: { status: decision === 'approve' ? 'queued' : 'rejected', comment },
+          })),
+          now,
+        );
         return settle(executor, rows, now);
       }),
 

@@ -16,7 +16,7 @@ import type { Atomically } from '../query-helpers.js';
 import { cancellation, expansionsApproved } from '../../domain/investigation-lifecycle.js';
 import type { InvestigationChanges } from './changes.js';
 import type { InvestigationRow } from './rows.js';
-import { toRecord } from './rows.js';
+import { toEvidence, toRecord } from './rows.js';
 
 /** What the API, CLI and dashboard read and decide of investigations. */
 export interface InvestigationReads {
@@ -39,7 +39,8 @@ export function readOperations(
   db: Kysely<Database>,
   atomically: Atomically,
   changes: InvestigationChanges,
-): InvestigationReads & Pick<InvestigationQueue, 'getByKey' | 'alertsOf' | 'resolveAlerts'> {
+): InvestigationReads &
+  Pick<InvestigationQueue, 'getByKey' | 'getRecord' | 'evidenceOf' | 'alertsOf' | 'resolveAlerts'> {
   const { alertCounts, loadDetail, requireKey, move } = changes;
   return {
     get: (id) => {
@@ -48,6 +49,22 @@ export function readOperations(
     },
 
     getByKey: (key) => loadDetail(db, key),
+
+    async getRecord(key) {
+      const row = await db.selectFrom('investigations').selectAll().where('id', '=', key).executeTakeFirst();
+      return row ? toRecord(row as InvestigationRow, 0) : undefined;
+    },
+
+    async evidenceOf(key) {
+      const rows = await db
+        .selectFrom('investigation_evidence')
+        .selectAll()
+        .where('investigation_id', '=', key)
+        .orderBy('added_at')
+        .orderBy('entity_key')
+        .execute();
+      return rows.map(toEvidence);
+    },
 
     async alertsOf(key) {
       const rows = await db
