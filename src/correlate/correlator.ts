@@ -82,6 +82,8 @@ export async function correlatePending(
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
   const maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
   const summary: CorrelationSummary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 };
+  // Nothing waiting (most passes of an idle worker): no transaction, and the correlation lock left to others.
+  if ((await store.incidents.pendingAlerts(1)).length === 0) return summary;
   const memory = timelineMemory(store);
   for (;;) {
     // One batch is one transaction, under the correlation lock: two correlating processes (API servers, workers

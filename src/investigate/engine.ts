@@ -83,6 +83,8 @@ export async function runInvestigation(
   const now = options.now ?? (() => new Date());
   let steps = 0;
   let record = claimed;
+  // The evidence as the last commit left it, read with the record; for the claimed step, read when it starts.
+  let known: Evidence[] | undefined;
   for (;;) {
     const step = record.step;
     const started = Date.now();
@@ -92,7 +94,7 @@ export async function runInvestigation(
       result = terminate(record.state, `ran longer than ${limits.maxRunMs} ms`);
     } else {
       try {
-        result = await runStep(store, record, options, limits, now);
+        result = await runStep(store, record, known, options, limits, now);
       } catch (error) {
         result = {
           result: `failed: ${(error as Error).message}`,
@@ -114,9 +116,14 @@ export async function runInvestigation(
     if (!committed) return steps;
     steps++;
     if (release) return steps;
-    const next = await store.investigations.getRecord(record.key);
+    // Two independent reads at once: on PostgreSQL, one round trip's wait instead of two.
+    const [next, evidence] = await Promise.all([
+      store.investigations.getRecord(record.key),
+      store.investigations.evidenceOf(record.key),
+    ]);
     if (!next) return steps;
     record = next;
+    known = evidence;
   }
 }
 
@@ -133,12 +140,15 @@ function terminate(state: EngineState, reason: string): StepResult {
 async function runStep(
   store: EnginePorts,
   record: InvestigationRecord,
+  known: readonly Evidence[] | undefined,
   options: EngineOptions,
   limits: EngineLimits,
   now: () => Date,
 ): Promise<StepResult> {
-  // The record was read when the step was claimed or the last one committed: its state is current.
-  const evidence = new Map((await store.investigations.evidenceOf(record.key)).map((row) => [row.key, row]));
+  // The record (and the evidence, but for a step just claimed) was read when the step was claimed or the last one
+  // committed: it is current.
+  const rows = known ?? (await store.investigations.evidenceOf(record.key));
+  const evidence = new Map(rows.map((row) => [row.key, row]));
   const state = record.state;
   const playbook = options.playbooks.playbooks.get(record.playbook) ?? options.playbooks.general;
 

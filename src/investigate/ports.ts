@@ -210,6 +210,8 @@ export interface TriggerStep {
 }
 
 export interface TriggerPorts {
+  /** Outside a transaction: whether anything waits, before the correlation lock is taken to trigger it. */
+  readonly investigations: Pick<TriggerStep['investigations'], 'uninvestigatedAlerts'>;
   transaction<T>(work: (step: TriggerStep) => Promise<T>): Promise<T>;
 }
 

@@ -24,6 +24,9 @@ export async function triggerInvestigations(
   let created = 0;
   let joined = 0;
   let unsupported = 0;
+  // Nothing waiting (most passes of an idle worker): no transaction, no lock shared with correlation.
+  if ((await store.investigations.uninvestigatedAlerts(1)).length === 0)
+    return { created, joined, unsupported };
   for (;;) {
     const done = await store.transaction(async (tx) => {
       // The correlation lock: two workers never both start an investigation for one incident.

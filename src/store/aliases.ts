@@ -58,19 +58,27 @@ export async function loadAliases(
  * searches over records stored before an alias was known.
  */
 export async function equivalentKeys(db: Kysely<Database>, key: string): Promise<string[]> {
-  const keys = new Set([key]);
-  const target = await db
+  // One statement: what `key` is an alias of, and the aliases of `key` or of that.
+  const rows = await db
     .selectFrom('entity_aliases')
-    .select('entity_key')
-    .where('alias_key', '=', key)
-    .executeTakeFirst();
-  const canonical = target?.entity_key ?? key;
-  keys.add(canonical);
-  const aliases = await db
-    .selectFrom('entity_aliases')
-    .select('alias_key')
-    .where('entity_key', '=', canonical)
+    .select(['alias_key', 'entity_key'])
+    .where((eb) =>
+      eb.or([
+        eb('alias_key', '=', key),
+        eb('entity_key', '=', key),
+        eb(
+          'entity_key',
+          '=',
+          eb
+            .selectFrom('entity_aliases as target')
+            .select('target.entity_key')
+            .where('target.alias_key', '=', key),
+        ),
+      ]),
+    )
     .execute();
-  for (const row of aliases) keys.add(row.alias_key);
+  const canonical = rows.find((row) => row.alias_key === key)?.entity_key ?? key;
+  const keys = new Set([key, canonical]);
+  for (const row of rows) if (row.entity_key === canonical) keys.add(row.alias_key);
   return [...keys];
 }

@@ -125,20 +125,22 @@ export function decisionOperations(
         return settle(executor, rows, now);
       }),
 
-    expire: (now) =>
-      atomically(async (executor) => {
-        const rows = await executor
+    async expire(now) {
+      const due = (executor: Kysely<Database>) =>
+        executor
           .selectFrom('actions')
           .selectAll()
           .where('status', '=', 'pendingApproval')
-          .where('expires_at', '<=', now.getTime())
-          .orderBy('id')
-          .limit(1000)
-          .execute();
+          .where('expires_at', '<=', now.getTime());
+      // Nothing due (most passes): no transaction.
+      if (!(await due(db).limit(1).executeTakeFirst())) return [];
+      return atomically(async (executor) => {
+        const rows = await due(executor).orderBy('id').limit(1000).execute();
         return moveAll(executor, rows, now, { type: 'expire' }, 'policy:expiry', (row) => ({
           message: `no decision by ${isoOrNull(row.expires_at)}: expired, counted as rejected`,
           extra: { decided_by: 'policy:expiry', decided_at: now.getTime() },
         }));
-      }),
+      });
+    },
   };
 }

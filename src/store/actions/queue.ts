@@ -34,24 +34,35 @@ export function queueOperations(
   const { byKey, lockedByKey, requireKey, log, follow, move, moveAll, claimable, markUndone, isSqlite } =
     changes;
   return {
-    expireCallbacks: (now) =>
-      atomically(async (executor) => {
-        const rows = await executor
+    async expireCallbacks(now) {
+      const due = (executor: Kysely<Database>) =>
+        executor
           .selectFrom('actions')
           .selectAll()
           .where('status', '=', 'running')
           .where('awaiting_callback', '=', 1)
-          .where('lease_until', '<=', now.getTime())
-          .limit(1000)
-          .execute();
+          .where('lease_until', '<=', now.getTime());
+      // Nothing due (most passes): no transaction.
+      if (!(await due(db).limit(1).executeTakeFirst())) return [];
+      return atomically(async (executor) => {
+        const rows = await due(executor).limit(1000).execute();
         return moveAll(executor, rows, now, { type: 'timeOut' }, 'system', () => ({
           message: 'the connector accepted the action but posted no result in time',
           extra: { awaiting_callback: 0, lease_until: null, result_message: 'no result posted in time' },
         }));
-      }),
+      });
+    },
 
-    claim: (worker, now, leaseMs, limit) =>
-      atomically(async (executor) => {
+    async claim(worker, now, leaseMs, limit) {
+      // Nothing runnable (most passes): no transaction.
+      const any = await db
+        .selectFrom('actions')
+        .select('id')
+        .where(claimable(now.getTime()))
+        .limit(1)
+        .executeTakeFirst();
+      if (!any) return [];
+      return atomically(async (executor) => {
         const time = now.getTime();
         let query = executor
           .selectFrom('actions')
@@ -107,7 +118,8 @@ export function queueOperations(
             now,
           );
         return claimed;
-      }),
+      });
+    },
 
     finishAttempt: (key, worker, connector, result, now) =>
       atomically(async (executor) => {

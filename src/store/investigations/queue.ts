@@ -45,8 +45,17 @@ export function queueOperations(
       return dead.length;
     },
 
-    claim: (worker, now, leaseMs, maxRunning) =>
-      atomically(async (executor) => {
+    async claim(worker, now, leaseMs, maxRunning) {
+      // Nothing claimable (most calls: a worker asks until none is left): no transaction, no claim lock.
+      const any = await db
+        .selectFrom('investigations')
+        .select('id')
+        .where('status', 'in', RUNNABLE)
+        .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('lease_until', '<=', now.getTime())]))
+        .limit(1)
+        .executeTakeFirst();
+      if (!any) return undefined;
+      return atomically(async (executor) => {
         const time = now.getTime();
         await lockForClaim(executor);
         const held = await executor
@@ -98,7 +107,8 @@ export function queueOperations(
           .where('id', '=', row.id)
           .executeTakeFirstOrThrow();
         return toRecord(claimed as InvestigationRow, 0);
-      }),
+      });
+    },
 
     commitStep: (key, worker, commit, now) =>
       atomically(async (executor) => {
