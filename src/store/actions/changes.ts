@@ -114,13 +114,18 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
       rows.map((row) => ({ evidenceKey: row.evidence_key, status: row.status ?? row.proposal_status })),
       now.getTime(),
     );
+    // One update per remediation status (few), not per piece of evidence.
+    const keysByStatus = new Map<string, string[]>();
     for (const [evidenceKey, remediation] of settlement.remediation)
-      await executor
-        .updateTable('investigation_evidence')
-        .set({ remediation_status: remediation })
-        .where('investigation_id', '=', investigationKey)
-        .where('entity_key', '=', evidenceKey)
-        .execute();
+      keysByStatus.set(remediation, [...(keysByStatus.get(remediation) ?? []), evidenceKey]);
+    for (const [remediation, keys] of keysByStatus)
+      for (let start = 0; start < keys.length; start += MOVE_CHUNK)
+        await executor
+          .updateTable('investigation_evidence')
+          .set({ remediation_status: remediation })
+          .where('investigation_id', '=', investigationKey)
+          .where('entity_key', 'in', keys.slice(start, start + MOVE_CHUNK))
+          .execute();
     const change = investigation ? settlement.change : undefined;
     if (!change) return;
     await executor

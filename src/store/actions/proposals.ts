@@ -9,6 +9,9 @@ import type { ActionPlanning } from '../../respond/ports.js';
 import type { Atomically } from '../query-helpers.js';
 import { type ActionChanges } from './changes.js';
 
+/** Rows per statement. */
+const CHUNK = 200;
+
 export function proposalOperations(
   db: Kysely<Database>,
   atomically: Atomically,
@@ -54,24 +57,39 @@ export function proposalOperations(
       atomically(async (executor) => {
         const results: ActionRecord[][] = [];
         const touched = new Set<number>();
-        for (const { proposalId, plan } of items) {
-          const proposal = await executor
+        // The proposals as they are now, in one read; then links and status changes written in few statements.
+        const current = new Map<number, { status: string; investigation_id: number }>();
+        const ids = items.map((item) => item.proposalId);
+        for (let start = 0; start < ids.length; start += CHUNK)
+          for (const row of await executor
             .selectFrom('proposed_actions')
-            .select(['status', 'investigation_id'])
-            .where('id', '=', proposalId)
-            .executeTakeFirst();
-          // Planned by another worker meanwhile.
+            .select(['id', 'status', 'investigation_id'])
+            .where('id', 'in', ids.slice(start, start + CHUNK))
+            .execute())
+            current.set(Number(row.id), {
+              status: row.status,
+              investigation_id: Number(row.investigation_id),
+            });
+        const links: { proposal_id: number; action_id: number; investigation_id: number }[] = [];
+        // Proposal ids by the status and rule they take.
+        const outcomes = new Map<string, { status: string; rule: string | null; ids: number[] }>();
+        const settle = (proposalId: number, status: string, rule: string | null) => {
+          const key = JSON.stringify([status, rule]);
+          const outcome = outcomes.get(key) ?? { status, rule, ids: [] };
+          outcome.ids.push(proposalId);
+          outcomes.set(key, outcome);
+        };
+        for (const { proposalId, plan } of items) {
+          const proposal = current.get(proposalId);
+          // Planned by another worker meanwhile (or named twice here).
           if (!proposal || proposal.status !== 'proposed') {
             results.push([]);
             continue;
           }
-          touched.add(Number(proposal.investigation_id));
+          current.set(proposalId, { ...proposal, status: 'planning' });
+          touched.add(proposal.investigation_id);
           if ('skip' in plan) {
-            await executor
-              .updateTable('proposed_actions')
-              .set({ status: 'skipped', decision_rule: plan.skip })
-              .where('id', '=', proposalId)
-              .execute();
+            settle(proposalId, 'skipped', plan.skip);
             results.push([]);
             continue;
           }
@@ -79,23 +97,28 @@ export function proposalOperations(
           for (const draft of plan.drafts) {
             const { action } = await insert(executor, draft, now);
             actions.push(action);
-            await executor
-              .insertInto('proposal_actions')
-              .values({
-                proposal_id: proposalId,
-                action_id: action.key,
-                investigation_id: Number(proposal.investigation_id),
-              })
-              .onConflict((conflict) => conflict.doNothing())
-              .execute();
+            links.push({
+              proposal_id: proposalId,
+              action_id: action.key,
+              investigation_id: proposal.investigation_id,
+            });
           }
-          await executor
-            .updateTable('proposed_actions')
-            .set({ status: 'planned', decision_rule: plan.drafts[0]?.decision.rule ?? null })
-            .where('id', '=', proposalId)
-            .execute();
+          settle(proposalId, 'planned', plan.drafts[0]?.decision.rule ?? null);
           results.push(actions);
         }
+        for (let start = 0; start < links.length; start += CHUNK)
+          await executor
+            .insertInto('proposal_actions')
+            .values(links.slice(start, start + CHUNK))
+            .onConflict((conflict) => conflict.doNothing())
+            .execute();
+        for (const { status, rule, ids: settled } of outcomes.values())
+          for (let start = 0; start < settled.length; start += CHUNK)
+            await executor
+              .updateTable('proposed_actions')
+              .set({ status, decision_rule: rule })
+              .where('id', 'in', settled.slice(start, start + CHUNK))
+              .execute();
         // Each investigation follows once, after all of its proposals are planned.
         for (const key of [...touched].sort((a, b) => a - b)) await followInvestigation(executor, key, now);
         return results;
