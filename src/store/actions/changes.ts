@@ -249,12 +249,6 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
   const insert = async (executor: Kysely<Database>, draft: ActionDraft, now: Date): Promise<CreateResult> => {
     const time = now.getTime();
     const key = inFlightKey(draft.type, draft.targetKey, draft.deviceKey);
-    const existing = await executor
-      .selectFrom('actions')
-      .selectAll()
-      .where('in_flight', '=', key)
-      .executeTakeFirst();
-    if (existing) return { action: toAction(existing), created: false };
     const start = newAction({ ...draft, expiresAt: draft.expiresAt?.getTime() ?? null }, time);
     const inserted = await executor
       .insertInto('actions')
@@ -284,9 +278,9 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
         updated_at: time,
         expires_at: start.expiresAt,
       })
-      // A planner on another worker may have inserted the same triple since the check: its action wins.
+      // The same triple already in flight (or inserted by a planner on another worker meanwhile): that one stands.
       .onConflict((conflict) => conflict.column('in_flight').doNothing())
-      .returning('id')
+      .returningAll()
       .executeTakeFirst();
     if (!inserted) {
       const winner = await executor
@@ -301,9 +295,21 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
       );
     }
     const id = Number(inserted.id);
-    for (const step of start.history) await log(executor, id, step.from, step.to, step.by, step.message, now);
-    const row = (await byKey(executor, id))!;
-    return { action: toAction(row), created: true };
+    if (start.history.length > 0)
+      await executor
+        .insertInto('action_log')
+        .values(
+          start.history.map((step) => ({
+            action_id: id,
+            at: time,
+            from_status: step.from,
+            to_status: step.to,
+            by: step.by,
+            message: step.message,
+          })),
+        )
+        .execute();
+    return { action: toAction(inserted), created: true };
   };
 
   /** Move every row by one event (each with its message and columns), then let investigations follow. */
