@@ -127,6 +127,27 @@ export async function runInvestigation(
   }
 }
 
+/** Rows analysed at once in an `analyze` step. */
+const ANALYSIS_CONCURRENCY = 8;
+
+/** `work` over `items`, at most `limit` at once; the results in the items' order. */
+async function inOrder<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 function terminate(state: EngineState, reason: string): StepResult {
   return {
     result: `terminated: ${reason}`,
@@ -205,7 +226,9 @@ async function runStep(
       const aliases = aliasIndex(evidence.values());
       const sightings: Entity[] = [];
       let added = 0;
-      for (const row of pending) {
+      // Each row's analyzers only read (the store, the context): several rows are analysed at once, so that their
+      // reads overlap (on PostgreSQL, round trips); the results are then taken in order.
+      const analyses = await inOrder(pending, ANALYSIS_CONCURRENCY, async (row) => {
         const book = row.origin === 'expansion' ? options.playbooks.general : playbook;
         const findings = [];
         const related = [];
@@ -218,6 +241,10 @@ async function runStep(
           related.push(...analysis.related);
           if (analysis.learned) learned = { ...analysis.learned, ...learned };
         }
+        return { book, findings, related, learned };
+      });
+      for (const [index, row] of pending.entries()) {
+        const { book, findings, related, learned } = analyses[index] as (typeof analyses)[number];
         const relations: Relation[] = [...row.relations];
         const incriminated = isIncriminating(decideVerdict(findings).verdict);
         for (const item of related) {
