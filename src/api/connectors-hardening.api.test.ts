@@ -16,6 +16,8 @@ import { connectorEntry, connectorSource } from '../app/connectors.js';
 import { parseConnectorConfig } from '../connectors/config.js';
 import { outboundPolicy, publicOnly } from '../connectors/outbound.js';
 import { executePending } from '../respond/executor.js';
+import { silentLog } from '../domain/log.js';
+import { recordingLog } from '../../test/helpers/log.js';
 
 let dir: string;
 let receiver: Server;
@@ -63,10 +65,8 @@ describe.each(backends)('connectors through the API on %s', (dialect) => {
       new Date(),
       (c) => c,
     );
-    const warnings: string[] = [];
-    const connectors = connectorSource(api.t.store, { outbound: publicOnly }, undefined, (message) =>
-      warnings.push(message),
-    );
+    const { log, lines } = recordingLog();
+    const connectors = connectorSource(api.t.store, { outbound: publicOnly }, undefined, log);
     const requested = await call('responder', 'POST', '/api/v1/actions', {
       type: 'isolateDevice',
       targetKey: 'device:ws1.corp.example',
@@ -75,8 +75,12 @@ describe.each(backends)('connectors through the API on %s', (dialect) => {
     const summary = await executePending(api.t.store, { worker: 'test', now: () => new Date(), connectors });
     expect(summary.succeeded).toBe(0);
     expect(existsSync(marker)).toBe(false);
-    expect(warnings).toEqual([
-      expect.stringMatching(/stored connector x: .*does not run until it is defined on the host/),
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: expect.stringMatching(/stored connector x: .*does not run until it is defined on the host/),
+        fields: { connector: 'x' },
+      },
     ]);
     expect(await connectors()).toEqual([]);
     // Defined on the host (`autoir connectors add`), it runs.
@@ -220,7 +224,7 @@ describe('a webhook connector reaching a refused address through DNS', () => {
       decidedBy: null,
       callbackUrl: null,
     };
-    const capabilities = { signal: new AbortController().signal, log: () => undefined };
+    const capabilities = { signal: new AbortController().signal, log: silentLog };
     const refused = await connectorEntry(config, { outbound: publicOnly })
       .connector()
       .run(request, capabilities);

@@ -1,8 +1,9 @@
 /**
  * The server's log: every server error is logged as a JSON line with its level, request id and what failed — with or
- * without request logging — and no credential ever reaches it.
+ * without request logging — in the process's log (its role, pid and level), and no credential ever reaches it.
  */
-import { PassThrough } from 'node:stream';
+import type { LogLevel } from '../domain/log.js';
+import { capturedProcessLog } from '../../test/helpers/log.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestStore, type TestStore } from '../../test/helpers/stores.js';
 import { hashToken } from '../app/tokens.js';
@@ -34,15 +35,13 @@ describe('the server log', () => {
       }),
     }) as Store;
 
-  async function run(requests: boolean) {
-    let text = '';
-    const destination = new PassThrough();
-    destination.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  async function run(requests: boolean, level: LogLevel = 'info') {
+    const processLog = capturedProcessLog({ role: 'serve', level });
     const app = createServer({
       store: failing(),
       version: 'test',
       webRoot: null,
-      log: { requests, destination },
+      log: { requests, logger: processLog.pino },
     });
     const response = await app.inject({
       method: 'GET',
@@ -50,12 +49,7 @@ describe('the server log', () => {
       headers: { authorization: `Bearer ${TOKEN}`, cookie: 'autoir_session=secret-cookie' },
     });
     await app.close();
-    const lines = text
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    return { response, lines, text };
+    return { response, lines: processLog.json(), text: processLog.text() };
   }
 
   it('logs a server error with its request id, without request logging, and answers with the id', async () => {
@@ -65,7 +59,10 @@ describe('the server log', () => {
     expect(response.headers['x-request-id']).toBe(requestId);
     expect(lines).toEqual([
       expect.objectContaining({
-        level: 50,
+        level: 'error',
+        role: 'serve',
+        pid: process.pid,
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         reqId: requestId,
         msg: 'request failed',
         method: 'GET',
@@ -88,5 +85,10 @@ describe('the server log', () => {
     ]);
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain('secret-cookie');
+  });
+
+  it('writes at the level of the process log: request lines (info) not at warn, server errors still', async () => {
+    const { lines } = await run(true, 'warn');
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([['error', 'request failed']]);
   });
 });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   LogController,
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -68,11 +69,11 @@ export interface ServerOptions {
   /** Largest request body in bytes (default 10 MiB); larger → 413. */
   readonly bodyLimit?: number;
   /**
-   * The log (pino, JSON lines: level, time, request id; no credentials): server errors always, each request too
-   * with `requests` (`AUTOIR_LOG_REQUESTS=1`). To standard output unless `destination` says otherwise. Without
-   * it (tests), nothing is logged.
+   * The process's log (app/log.ts: pino, with the request id in each line; no credentials): server errors and
+   * refused sign-ins always, each request too with `requests` (`AUTOIR_LOG_REQUESTS=1`). Without it (tests),
+   * nothing is logged.
    */
-  readonly log?: { readonly requests: boolean; readonly destination?: NodeJS.WritableStream };
+  readonly log?: { readonly requests: boolean; readonly logger: FastifyBaseLogger };
   /** How posted alerts are correlated into incidents (defaults: docs/correlation.md). */
   readonly correlation?: CorrelationOptions;
   /** Detection run on telemetry sent over HTTP (`/api/v1/events`, `/es/_bulk`, HEC); none when absent. */
@@ -141,22 +142,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit,
     ...(options.tls ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
-    logger: options.log
-      ? {
-          level: 'info',
-          ...(options.log.destination ? { stream: options.log.destination } : {}),
-          // Never a credential in the log, whatever a serializer or a route puts there.
-          redact: {
-            paths: [
-              'req.headers.authorization',
-              'req.headers.cookie',
-              'req.headers["x-csrf-token"]',
-              'res.headers["set-cookie"]',
-            ],
-            censor: '***',
-          },
-        }
-      : false,
+    // The process's one log (its level, format and redaction of credentials: app/log.ts).
+    ...(options.log ? { loggerInstance: options.log.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: !options.log?.requests }),
     // A fresh id per request, returned as `x-request-id` and in server errors, to find its log lines.
     genReqId: () => randomUUID(),

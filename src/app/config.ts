@@ -11,6 +11,7 @@
  * | `AUTOIR_DATABASE_POOL`                     | PostgreSQL connections each process opens at most (10)         |
  * | `AUTOIR_EVENT_RETENTION`                   | telemetry kept after its time and arrival (30d; `off`)         |
  * | `AUTOIR_BODY_LIMIT`                        | largest request body in bytes (default 10 MiB)                 |
+ * | `AUTOIR_LOG_LEVEL`, `AUTOIR_LOG_FORMAT`     | serve's and worker's log: level (info), json or text (app/log.ts) |
  * | `AUTOIR_LOG_REQUESTS=1`                    | log every request as a JSON line                               |
  * | `AUTOIR_SESSION_IDLE`, `AUTOIR_COOKIE_SECURE` | web sessions: idle timeout (1m–7d), always-Secure cookie    |
  * | `AUTOIR_RATE_LIMIT`, `AUTOIR_SIGN_IN_RATE_LIMIT`, `_OVERALL_LIMIT` | requests/sign-ins a minute (per address) |
@@ -56,6 +57,8 @@ import { allowEntryProblem } from '../connectors/outbound.js';
 import { readFileSync } from 'node:fs';
 import type { EngineLimits } from '../investigate/engine.js';
 import type { StoreConfig } from '../store/open-store.js';
+import { logLevels, type LogLevel } from '../domain/log.js';
+import { isLogFormat, isLogLevel, logFormats, type LogFormat } from './log.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -109,6 +112,11 @@ export interface Settings {
   readonly maxSpoolBytes?: number;
   /** How long telemetry is kept after its time and its arrival (`AUTOIR_EVENT_RETENTION`); undefined: for ever. */
   readonly eventRetentionMs?: number;
+  /**
+   * The log of `serve` and `worker` (app/log.ts): `AUTOIR_LOG_LEVEL` and `AUTOIR_LOG_FORMAT`, under their
+   * `--log-level` and `--log-format`; unset: info, and text on a terminal, JSON otherwise.
+   */
+  readonly log: { readonly level?: LogLevel; readonly format?: LogFormat };
 }
 
 /** Telemetry is kept this long by default (`AUTOIR_EVENT_RETENTION`). */
@@ -177,9 +185,20 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
     if (problem !== undefined) problems.push(`AUTOIR_OUTBOUND_ALLOW: ${problem}`);
   }
 
+  const logLevel = env.AUTOIR_LOG_LEVEL?.trim().toLowerCase() || undefined;
+  if (logLevel !== undefined && !isLogLevel(logLevel))
+    problems.push(`AUTOIR_LOG_LEVEL must be one of ${logLevels.join(', ')}, got ${logLevel}`);
+  const logFormat = env.AUTOIR_LOG_FORMAT?.trim().toLowerCase() || undefined;
+  if (logFormat !== undefined && !isLogFormat(logFormat))
+    problems.push(`AUTOIR_LOG_FORMAT must be ${logFormats.join(' or ')}, got ${logFormat}`);
+
   const settings: Settings = {
     store,
     outboundAllow,
+    log: {
+      ...(logLevel !== undefined && isLogLevel(logLevel) ? { level: logLevel } : {}),
+      ...(logFormat !== undefined && isLogFormat(logFormat) ? { format: logFormat } : {}),
+    },
     ...(oidc ? { oidc } : {}),
     ...(env.AUTOIR_KEY_FILE?.trim() ? { keyFile: path.resolve(env.AUTOIR_KEY_FILE.trim()) } : {}),
     ...optional(

@@ -12,6 +12,8 @@ import {
   parseConnectorConfig,
   type ConnectorConfig,
 } from '../connectors/config.js';
+import { silentLog, type Log } from '../domain/log.js';
+import { plainLog } from './log.js';
 import { findConnectorKind } from '../connectors/index.js';
 import type { OutboundPolicy } from '../connectors/outbound.js';
 import { resolveSecret, type SecretBox } from '../connectors/secrets.js';
@@ -96,7 +98,7 @@ export function connectorSource(
   store: ConnectorPorts,
   host: ConnectorHost,
   file?: string,
-  warn: (message: string) => void = (message) => process.stderr.write(`autoir: ${message}\n`),
+  log: Log = plainLog(process.stderr),
 ): ConnectorSource {
   const fromFile = file ? loadConnectorFile(file) : [];
   const warned = new Set<string>();
@@ -111,7 +113,7 @@ export function connectorSource(
         stored.push(parseConnectorConfig(row.config, `stored connector ${row.name}`));
       else if (!warned.has(`${row.name} ${row.updatedAt}`)) {
         warned.add(`${row.name} ${row.updatedAt}`);
-        warn(`stored connector ${row.name}: ${problem}`);
+        log.warn(`stored connector ${row.name}: ${problem}`, { connector: row.name });
       }
     }
     return [...fromFile.filter((config) => !names.has(config.name)), ...stored].map((config) =>
@@ -142,7 +144,7 @@ export async function testConnector(
     const connector = connectorOf(config, host);
     const signal = AbortSignal.timeout(Math.min(connector.timeoutMs, 30_000));
     check = connector.check
-      ? await connector.check({ signal, log: () => undefined })
+      ? await connector.check({ signal, log: silentLog })
       : {
           reachable: false,
           authenticated: null,

@@ -24,6 +24,7 @@ import { isSecretReference, resolveSecret } from '../connectors/secrets.js';
 import { tlsClientOptions } from '../connectors/tls.js';
 import type { ReportMailboxOptions } from '../ingest/report-mailbox.js';
 import type { MailSender } from '../respond/ports.js';
+import type { Log } from '../domain/log.js';
 
 const reportMailboxSchema = z
   .object({
@@ -89,7 +90,7 @@ export function mailSender(settings: MailSettings, outbound: OutboundPolicy): Ma
 export async function reportMailboxOptions(
   settings: ReportMailboxSettings,
   outbound: OutboundPolicy,
-  log: (message: string) => void,
+  log: Log,
   now: () => Date = () => new Date(),
 ): Promise<ReportMailboxOptions> {
   return {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { Store } from '../store/ports.js';
 import type { Metrics } from './metrics.js';
+import { silentLog, type Log } from '../domain/log.js';
 
 export interface MetricsListener {
   /** `host:port` bound. */
@@ -17,6 +18,8 @@ export async function listenMetrics(
   metrics: Metrics,
   store: Pick<Store, 'ping' | 'dialect'>,
   where: { readonly host: string; readonly port: number },
+  /** Scrapes that fail, and the store failing `/ready` (warn). */
+  log: Log = silentLog,
 ): Promise<MetricsListener> {
   const server = http.createServer((request, response) => {
     const send = (status: number, type: string, body: string) => {
@@ -31,16 +34,21 @@ export async function listenMetrics(
     if (url === '/ready')
       return void store.ping().then(
         () => json(200, { status: 'ready', store: { dialect: store.dialect } }),
-        (error: unknown) =>
+        (error: unknown) => {
+          log.warn('not ready: the store does not answer', { err: error });
           json(503, {
             status: 'unavailable',
             store: { dialect: store.dialect, error: (error as Error).message },
-          }),
+          });
+        },
       );
     if (url === '/metrics')
       return void metrics.text().then(
         (text) => send(200, metrics.contentType, text),
-        (error: unknown) => send(500, 'text/plain; charset=utf-8', `${(error as Error).message}\n`),
+        (error: unknown) => {
+          log.warn('metrics not collected', { err: error });
+          send(500, 'text/plain; charset=utf-8', `${(error as Error).message}\n`);
+        },
       );
     return json(404, { error: 'not found: /metrics, /health and /ready are served here' });
   });

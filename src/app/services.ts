@@ -27,6 +27,7 @@ import { formatById } from '../ingest/formats/index.js';
 import { correlatePending } from '../correlate/correlator.js';
 import { isDeadClaim } from '../store/claims.js';
 import { parseThreadScript } from './threads.js';
+import { silentLog, type Log } from '../domain/log.js';
 
 export interface InvestigationSettings {
   readonly playbooks: PlaybookSet;
@@ -37,6 +38,11 @@ export interface InvestigationSettings {
 export interface Services {
   readonly settings: Settings;
   readonly store: Store;
+  /**
+   * The process's log (app/log.ts for `serve` and `worker`; `autoir: …` warnings for the other commands): stored
+   * connectors that cannot run, secrets stored in the clear, the inputs.
+   */
+  readonly log: Log;
   /** Correlation options, with the warninglists read (once). */
   correlation(): CorrelationOptions;
   /** Playbooks (read once) and the engine's limits. */
@@ -55,7 +61,7 @@ export interface Services {
    * Run the configured inputs until `signal` aborts (`serve`, `worker`): each batch detected with the configured
    * rules (unless the input says not) and its alerts correlated at once.
    */
-  runInputs(signal: AbortSignal, log: (message: string) => void): Promise<void>;
+  runInputs(signal: AbortSignal): Promise<void>;
   /** Where autoir's own requests may go (`AUTOIR_OUTBOUND_ALLOW` beyond public addresses). */
   readonly outbound: OutboundPolicy;
   /** `alerts` events when alerts were stored and correlated in this process: its worker loop looks at once. */
@@ -66,7 +72,7 @@ export interface Services {
    * Seal secrets an earlier release stored in the clear, or warn about them when there is no key: run by the
    * commands that work (`serve`, `worker`, `run`) as they start.
    */
-  sealStoredSecrets(warn: (message: string) => void): Promise<number>;
+  sealStoredSecrets(): Promise<number>;
   /**
    * What a worker runs with (correlation, playbooks, limits, connectors, notifications, callbacks): the one place
    * it is assembled, for `serve`, `run --until-idle`, `worker` and `demo`.
@@ -74,7 +80,8 @@ export interface Services {
   work(options?: {
     /** The server's own address: callbacks go there when `AUTOIR_PUBLIC_URL` is not set. */
     readonly serverAddress?: string;
-    readonly log?: (message: string) => void;
+    /** The worker's log: passes that fail, retention, actions and their connectors (none when not given). */
+    readonly log?: Log;
     readonly now?: () => Date;
     readonly signal?: AbortSignal;
     /** The process's metrics (app/metrics.ts), told of each stage of each pass. */
@@ -84,12 +91,18 @@ export interface Services {
 }
 
 /** Open the store the settings name and build the services on it. */
-export async function openServices(settings: Settings): Promise<Services> {
-  return createServices(settings, await openStore(settings.store));
+export async function openServices(settings: Settings, options: ServiceOptions = {}): Promise<Services> {
+  return createServices(settings, await openStore(settings.store), options);
+}
+
+export interface ServiceOptions {
+  /** The process's log (default: none). */
+  readonly log?: Log;
 }
 
 /** The services on a store already open (it is closed with them). */
-export function createServices(settings: Settings, store: Store): Services {
+export function createServices(settings: Settings, store: Store, options: ServiceOptions = {}): Services {
+  const log = options.log ?? silentLog;
   let correlation: CorrelationOptions | undefined;
   let investigation: InvestigationSettings | undefined;
   let connectors: ConnectorSource | undefined;
@@ -104,13 +117,14 @@ export function createServices(settings: Settings, store: Store): Services {
   const services: Services = {
     settings,
     store,
+    log,
     outbound,
     arrivals: new EventTarget(),
     secrets() {
       box ??= { value: loadSecretBox(settings) };
       return box.value;
     },
-    sealStoredSecrets: (warn) => sealStoredSecrets(store, services.secrets(), warn),
+    sealStoredSecrets: () => sealStoredSecrets(store, services.secrets(), log),
     correlation() {
       const { infrastructure, warninglists, ...thresholds } = settings.correlation;
       correlation ??= {
@@ -133,7 +147,7 @@ export function createServices(settings: Settings, store: Store): Services {
     detection: (options = {}) => detectionWith(settings.detection, options),
     ingestDetection: (config) => windowsDetection(config),
     connectors() {
-      connectors ??= connectorSource(store, connectorHost(), settings.connectorsFile);
+      connectors ??= connectorSource(store, connectorHost(), settings.connectorsFile, log);
       return connectors;
     },
     mail() {
@@ -144,7 +158,7 @@ export function createServices(settings: Settings, store: Store): Services {
       inputs ??= settings.inputsFile ? loadInputsFile(settings.inputsFile) : [];
       return inputs;
     },
-    async runInputs(signal, log) {
+    async runInputs(signal) {
       const configured = services.inputs();
       if (configured.length === 0) return;
       let detection: Detection | undefined;

@@ -14,6 +14,8 @@ import { createConnector, parseConnectorConfig } from '../connectors/config.js';
 import { secretBox } from '../connectors/secrets.js';
 import { KEY_FILE_NAME, loadSecretBox } from './secret-key.js';
 import { sealStoredSecrets, storableConnector } from './stored-secrets.js';
+import { recordingLog } from '../../test/helpers/log.js';
+import { silentLog } from '../domain/log.js';
 
 const SECRET = 'clear-secret-from-before-0123';
 
@@ -59,7 +61,7 @@ describe.each(backends)('stored secrets on %s', (dialect) => {
   it('seals secrets an earlier release stored in the clear, and the connector still signs with them', async () => {
     await storeClear();
     const box = secretBox(randomBytes(32));
-    expect(await sealStoredSecrets(t.store, box, () => undefined)).toBe(2);
+    expect(await sealStoredSecrets(t.store, box, silentLog)).toBe(2);
     const [row] = await t.store.policy.listConnectors();
     expect(JSON.stringify(row)).not.toContain(SECRET);
     expect(row!.config).toMatchObject({ settings: { secret: expect.stringMatching(/^enc:v1:/) } });
@@ -69,7 +71,7 @@ describe.each(backends)('stored secrets on %s', (dialect) => {
     expect(audit.items.map((entry) => entry.operation).sort()).toEqual(['connector.update', 'policy.set']);
     expect(JSON.stringify(audit.items)).not.toContain(SECRET);
     // Sealed once: a second start finds nothing in the clear.
-    expect(await sealStoredSecrets(t.store, box, () => undefined)).toBe(0);
+    expect(await sealStoredSecrets(t.store, box, silentLog)).toBe(0);
     const connector = createConnector(row!.config as never, { env: {}, box });
     expect(connector.name).toBe('edr');
     // Under another key the sealed secret does not open: an error naming the field.
@@ -80,8 +82,9 @@ describe.each(backends)('stored secrets on %s', (dialect) => {
 
   it('names the secrets stored in the clear when there is no key to seal them', async () => {
     await storeClear();
-    const warnings: string[] = [];
-    expect(await sealStoredSecrets(t.store, undefined, (message) => warnings.push(message))).toBe(0);
+    const { log, lines } = recordingLog();
+    expect(await sealStoredSecrets(t.store, undefined, log)).toBe(0);
+    const warnings = lines.filter((line) => line.level === 'warn').map((line) => line.message);
     // Nor is a new one taken in the clear without a key.
     const [row] = await t.store.policy.listConnectors();
     expect(() => storableConnector(row!.config as never, undefined, 'host')).toThrow(

@@ -17,6 +17,7 @@ import {
 import { redactPolicy, type PolicyDocument } from '../respond/policy-config.js';
 import type { StoredConnector } from '../respond/ports.js';
 import type { Store } from '../store/ports.js';
+import type { Log } from '../domain/log.js';
 
 /** A connector configuration with its secrets storable (sealed, or references). */
 export function storableConnector(
@@ -51,20 +52,21 @@ export function clearSecretFields(row: Pick<StoredConnector, 'config'>): string[
 
 /**
  * Seal the secrets an earlier release stored in the clear (audited as `system:secrets`); without a key, name them
- * in `warn`. Returns how many connectors (and the policy) were sealed.
+ * in warnings. Returns how many connectors (and the policy) were sealed.
  */
 export async function sealStoredSecrets(
   store: Pick<Store, 'policy'>,
   box: SecretBox | undefined,
-  warn: (message: string) => void,
+  log: Log,
 ): Promise<number> {
   let sealed = 0;
   for (const row of await store.policy.listConnectors()) {
     const fields = clearSecretFields(row);
     if (fields.length === 0) continue;
     if (!box) {
-      warn(
+      log.warn(
         `stored connector ${row.name}: ${fields.join(', ')} stored in the clear by an earlier release; set AUTOIR_KEY_FILE so it is sealed, or store it again as an env: or file: reference`,
+        { connector: row.name },
       );
       continue;
     }
@@ -85,7 +87,7 @@ export async function sealStoredSecrets(
   const secret = policy?.notifications?.webhook?.secret;
   if (policy && secret !== undefined && !isSecretReference(secret)) {
     if (!box)
-      warn(
+      log.warn(
         'policy: notifications.webhook.secret stored in the clear by an earlier release; set AUTOIR_KEY_FILE so it is sealed',
       );
     else {

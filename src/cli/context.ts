@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { readSettings, type Settings } from '../app/config.js';
-import { openServices, type Services } from '../app/services.js';
+import { openServices, type ServiceOptions, type Services } from '../app/services.js';
+import { plainLog } from '../app/log.js';
 import type { Store } from '../store/ports.js';
 import type { CliIo } from './io.js';
 
@@ -18,8 +19,15 @@ export interface CliContext {
   readonly setExitCode: (code: number) => void;
   /** The settings, with the command's global options (`--data`). */
   settings(command: Command): Settings;
-  /** Run `work` on the services, closed after it. */
-  withServices<T>(command: Command, work: (services: Services) => Promise<T>): Promise<T>;
+  /**
+   * Run `work` on the services, closed after it. Their log is the one given (`serve`, `worker`), or warnings as
+   * `autoir: …` lines on standard error.
+   */
+  withServices<T>(
+    command: Command,
+    work: (services: Services) => Promise<T>,
+    options?: ServiceOptions,
+  ): Promise<T>;
   /** Run `work` on the store, closed after it. */
   withStore<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T>;
 }
@@ -27,8 +35,12 @@ export interface CliContext {
 export function createCliContext(io: CliIo, setExitCode: (code: number) => void): CliContext {
   const settings = (command: Command) =>
     readSettings(io.env, { dataDir: command.optsWithGlobals<{ data?: string }>().data });
-  const withServices = async <T>(command: Command, work: (services: Services) => Promise<T>): Promise<T> => {
-    const services = await openServices(settings(command));
+  const withServices = async <T>(
+    command: Command,
+    work: (services: Services) => Promise<T>,
+    options: ServiceOptions = {},
+  ): Promise<T> => {
+    const services = await openServices(settings(command), { log: options.log ?? plainLog(io.stderr) });
     try {
       return await work(services);
     } finally {

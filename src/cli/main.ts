@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, formatLocation, isAutoirError } from '../domain/errors.js';
+import { wasLogged } from './log.js';
 import { packageVersion } from '../version.js';
 import { registerActionCommands } from './commands/actions.js';
 import { registerAlertCommands } from './commands/alerts.js';
@@ -143,6 +144,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       return error.exitCode === 0 ? 0 : 2;
     }
+    // Logged already, as the fatal line of a JSON log (cli/log.ts).
+    if (wasLogged(error)) return exitCodeFor(error);
     if (isAutoirError(error)) {
       const where = formatLocation(error.location);
       io.stderr.write(

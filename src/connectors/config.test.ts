@@ -17,6 +17,7 @@ import { connectorKinds, findConnectorKind } from './index.js';
 import { verifyWebhookSignature } from './webhook/webhook.js';
 import { connectorFor } from '../respond/routing.js';
 import { outboundPolicy } from './outbound.js';
+import { silentLog } from '../domain/log.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autoir-connectors-'));
 
@@ -218,7 +219,7 @@ describe('connector configuration', () => {
           decidedBy: 'user:alice',
           callbackUrl: null,
         },
-        { signal: AbortSignal.timeout(10_000), log: () => undefined },
+        { signal: AbortSignal.timeout(10_000), log: silentLog },
       );
       expect(outcome).toEqual({ status: 'succeeded' });
       expect(verifyWebhookSignature(secret, headers, body, Math.floor(Date.now() / 1000))).toBe(true);

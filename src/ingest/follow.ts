@@ -22,6 +22,7 @@ import { DocumentParser } from './parse-batch.js';
 import { ingestDocuments, type IngestOptions, type IngestSummary } from './pipeline.js';
 import { EventRefs } from './prepare-event.js';
 import type { IngestPorts, InputOffsets } from './ports.js';
+import { silentLog, type Log } from '../domain/log.js';
 
 export interface FollowPorts extends IngestPorts {
   readonly inputOffsets: InputOffsets;
@@ -41,7 +42,8 @@ export interface FollowOptions {
   readonly ingest?: Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint'>;
   /** After each stored batch. */
   readonly onBatch?: (summary: IngestSummary, file: string) => void | Promise<void>;
-  readonly log?: (message: string) => void;
+  /** Files truncated or unreadable (warn, with `file`). */
+  readonly log?: Log;
   /** Kept up to date while following: what is followed and how far behind it is. */
   readonly stats?: FollowStats;
 }
@@ -143,7 +145,7 @@ async function replay(
 export async function followFiles(store: FollowPorts, options: FollowOptions): Promise<void> {
   const pollMs = options.pollMs ?? 200;
   const maxBatch = options.maxBatchBytes ?? 4 * 1024 * 1024;
-  const log = options.log ?? (() => undefined);
+  const log = options.log ?? silentLog;
   const tracked = new Map<string, Tracked>();
   const stats = options.stats;
   /** Bytes not yet read, per file, as last seen. */
@@ -237,8 +239,9 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
       }
     }
     if (!recovered) {
-      log(
+      log.warn(
         `${file.path}: truncated below what was read (${file.offset} bytes) and no copy found: reading it again from the start`,
+        { file: file.path, offset: file.offset },
       );
       await store.inputOffsets.set(options.input, file.key, file.path, 0, new Date());
     }
@@ -291,7 +294,7 @@ export async function followFiles(store: FollowPorts, options: FollowOptions): P
         try {
           await drain(file, done);
         } catch (error) {
-          log(`${file.path}: ${(error as Error).message}`);
+          log.warn(`${file.path}: ${(error as Error).message}`, { file: file.path, err: error });
         }
         if (done) {
           await file.handle.close();

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { wait } from '../domain/wait.js';
 import type { IngestSummary } from './pipeline.js';
 import type { InputStatuses } from './ports.js';
+import { silentLog, type Log } from '../domain/log.js';
 
 /** What a server's HTTP ingest has done since it started. */
 export class HttpIngestCounters {
@@ -64,9 +65,10 @@ export async function reportHttpInput(
   counters: HttpIngestCounters,
   where: { readonly host: string; readonly port: number; readonly url: string },
   signal: AbortSignal,
-  options: { readonly reportMs?: number; readonly log?: (message: string) => void } = {},
+  options: { readonly reportMs?: number; readonly log?: Log } = {},
 ): Promise<void> {
   const name = `http@${where.host === '0.0.0.0' || where.host === '::' ? hostname() : where.host}:${where.port}`;
+  const log = (options.log ?? silentLog).child({ input: name, kind: 'http' });
   const owner = `${hostname()}:${process.pid}:http`;
   const detail = `${where.url} (/api/v1/events, /es/_bulk, /services/collector)`;
   const started = new Date();
@@ -74,14 +76,14 @@ export async function reportHttpInput(
     store.inputs
       .report(name, owner, { state, detail, stats: counters.stats(), startedAt: started }, new Date())
       .catch((error: unknown) => {
-        options.log?.(`input ${name}: cannot report its state: ${(error as Error).message}`);
+        log.warn('cannot report its state', { err: error });
         return true;
       });
   // A row left by an earlier process on the same address (killed) is this one's now.
   const claimed = await store.inputs
     .claim(name, 'http', owner, started, 0, () => true)
     .catch((error: unknown) => {
-      options.log?.(`input ${name}: cannot reach the store: ${(error as Error).message}`);
+      log.warn('cannot reach the store', { err: error });
       return false;
     });
   if (!claimed) return;

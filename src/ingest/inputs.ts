@@ -6,6 +6,7 @@
  * (a port taken, a certificate unreadable) is reported `failed` with the reason and started again, backing off.
  */
 import { wait } from '../domain/wait.js';
+import { silentLog, type Log } from '../domain/log.js';
 import { hostname } from 'node:os';
 import { followFiles, type FollowStats } from './follow.js';
 import type { IngestOptions, IngestSummary } from './pipeline.js';
@@ -57,7 +58,8 @@ export interface SuperviseOptions {
   ) => Omit<IngestOptions, 'store' | 'atomic' | 'checkpoint' | 'refs' | 'pool'>;
   /** After each stored batch (alerts are correlated here). */
   readonly afterBatch?: (summary: IngestSummary) => Promise<unknown>;
-  readonly log?: (message: string) => void;
+  /** Each input starting, standing by, failing and stopping; its records refused (lines carry `input`). */
+  readonly log?: Log;
   /** Who holds the inputs (default `host:pid:inputs`). */
   readonly owner?: string;
   /** How often state is reported (default 2 s). */
@@ -90,12 +92,12 @@ export async function superviseInputs(
   options: SuperviseOptions,
 ): Promise<void> {
   const owner = options.owner ?? `${hostname()}:${process.pid}:inputs`;
-  const log = options.log ?? (() => undefined);
   const reportMs = options.reportMs ?? 2000;
   const leaseMs = options.leaseMs ?? 30_000;
   const standbyMs = options.standbyMs ?? 5000;
 
   const runOne = async (input: InputDefinition) => {
+    const log = (options.log ?? silentLog).child({ input: input.name, kind: input.kind });
     let failures = 0;
     let announcedStandby = false;
     while (!options.signal.aborted) {
@@ -110,17 +112,19 @@ export async function superviseInputs(
           options.takeOver,
         );
       } catch (error) {
-        log(`input ${input.name}: cannot reach the store: ${(error as Error).message}`);
+        log.warn('cannot reach the store', { err: error });
         await wait(standbyMs, options.signal);
         continue;
       }
       if (!claimed) {
-        if (!announcedStandby) log(`input ${input.name}: run by another process; standing by`);
+        if (!announcedStandby) log.info('run by another process; standing by');
         announcedStandby = true;
         await wait(standbyMs, options.signal);
         continue;
       }
       announcedStandby = false;
+      const detail = describeInput(input);
+      log.info('input starting', { detail });
       const started = new Date();
       const counters: InputCounters = { batches: 0, events: 0, duplicateEvents: 0, alerts: 0, errors: 0 };
       const stop = new AbortController();
@@ -133,16 +137,26 @@ export async function superviseInputs(
         counters.alerts += summary.alerts;
         counters.errors += summary.errorCount;
         counters.lastBatchAt = new Date().toISOString();
+        log.debug('batch stored', {
+          events: summary.events,
+          duplicateEvents: summary.duplicateEvents,
+          alerts: summary.alerts,
+          errors: summary.errorCount,
+        });
         for (const error of summary.errors.slice(0, 3))
-          log(`input ${input.name}: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
+          log.warn('record not stored', {
+            err: error.message,
+            ...(error.file ? { file: error.file } : {}),
+            ...(error.line ? { line: error.line } : {}),
+            ...(error.field ? { field: error.field } : {}),
+          });
         if (summary.alerts > 0)
           await options
             .afterBatch?.(summary)
-            .catch((error: unknown) => log(`input ${input.name}: correlating: ${(error as Error).message}`));
+            .catch((error: unknown) => log.error('correlating its alerts failed', { err: error }));
       };
       let status: () => { state: string; stats: Record<string, unknown> };
       let running: Promise<void>;
-      const detail = describeInput(input);
       if (input.kind === 'file') {
         const follow: FollowStats = { files: 0, bytesBehind: 0, behindSince: undefined };
         status = () => ({
@@ -161,7 +175,7 @@ export async function superviseInputs(
           ingest: options.ingest(input),
           stats: follow,
           onBatch: (summary) => onBatch(summary),
-          log: (message) => log(`input ${input.name}: ${message}`),
+          log,
         });
       } else {
         const receiver = new SyslogReceiver(store, {
@@ -173,7 +187,7 @@ export async function superviseInputs(
           ...(input.highWater ? { highWater: input.highWater } : {}),
           ingest: options.ingest(input),
           onBatch,
-          log: (message) => log(`input ${message}`),
+          log,
         });
         status = () => {
           const stats = receiver.stats();
@@ -189,7 +203,7 @@ export async function superviseInputs(
           };
         };
         running = receiver.start().then(async () => {
-          log(`input ${input.name}: listening on ${detail}`);
+          log.info(`listening on ${detail}`, { detail });
           await new Promise<void>((resolve) => {
             if (stop.signal.aborted) resolve();
             stop.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -204,11 +218,11 @@ export async function superviseInputs(
           const kept = await store.inputs
             .report(input.name, owner, { state, detail, stats, startedAt: started }, new Date())
             .catch((error: unknown) => {
-              log(`input ${input.name}: cannot report its state: ${(error as Error).message}`);
+              log.warn('cannot report its state', { err: error });
               return true;
             });
           if (!kept) {
-            log(`input ${input.name}: taken over by another process; stopping it here`);
+            log.warn('taken over by another process; stopping it here');
             stop.abort();
             break;
           }
@@ -231,11 +245,20 @@ export async function superviseInputs(
           .report(input.name, owner, { state: 'stopped', detail, stats, startedAt: started }, new Date())
           .catch(() => undefined);
         await store.inputs.release(input.name, owner, new Date()).catch(() => undefined);
+        log.info('input stopped', {
+          events: counters.events,
+          alerts: counters.alerts,
+          errors: counters.errors,
+        });
         continue;
       }
       failures++;
       const backoffMs = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
-      log(`input ${input.name}: ${failure.message}; starting it again in ${Math.round(backoffMs / 1000)} s`);
+      log.error(`input failed: starting it again in ${Math.round(backoffMs / 1000)} s`, {
+        err: failure,
+        failures,
+        retryInMs: backoffMs,
+      });
       await store.inputs
         .report(
           input.name,

@@ -7,6 +7,7 @@
 import { ImapFlow } from 'imapflow';
 import type { ConnectionOptions } from 'node:tls';
 import { takeReport, type ReportIntakePorts } from './mail-report.js';
+import type { Log } from '../domain/log.js';
 
 export interface ReportMailboxOptions {
   /** The address to connect to (already allowed by the outbound policy), and its port. */
@@ -23,7 +24,8 @@ export interface ReportMailboxOptions {
   /** Where a report that could not be read goes (default `Unprocessed`). */
   readonly failedFolder: string;
   readonly now: () => Date;
-  readonly log: (message: string) => void;
+  /** Reports taken (info), messages that could not be (warn), the connection failing (warn). */
+  readonly log: Log;
 }
 
 export interface ReportBatch {
@@ -42,7 +44,7 @@ function client(options: ReportMailboxOptions): ImapFlow {
     auth: { user: options.user, pass: options.password },
     logger: false,
   });
-  imap.on('error', (error: Error) => options.log(`report mailbox: ${error.message}`));
+  imap.on('error', (error: Error) => options.log.warn('report mailbox: connection error', { err: error }));
   return imap;
 }
 
@@ -67,14 +69,19 @@ async function drain(
       const intake = await takeReport(store, source, options.user, options.now);
       if (intake.created) taken++;
       else duplicates++;
-      options.log(
+      options.log.info(
         `report mailbox: ${intake.created ? 'took' : 'already had'} report ${intake.report.id} from ${intake.report.reporter}${intake.report.alertId ? ` (alert ${intake.report.alertId})` : ' (no message in it)'}`,
+        {
+          report: intake.report.id,
+          reporter: intake.report.reporter,
+          ...(intake.report.alertId ? { alert: intake.report.alertId } : {}),
+        },
       );
     } catch (error) {
       // One bad report never stops the others: it waits in its own folder for a person.
       failed++;
       target = options.failedFolder;
-      options.log(`report mailbox: message ${uid} could not be taken: ${(error as Error).message}`);
+      options.log.warn(`report mailbox: message ${uid} could not be taken`, { uid, err: error });
     }
     await ensureFolder(imap, target);
     await imap.messageMove(String(uid), target, { uid: true });
@@ -145,7 +152,10 @@ export async function watchReportMailbox(
       }
     } catch (error) {
       if (!signal.aborted)
-        options.log(`report mailbox: ${(error as Error).message}; trying again in ${pause / 1000} s`);
+        options.log.warn(`report mailbox: unreachable; trying again in ${pause / 1000} s`, {
+          err: error,
+          retryInMs: pause,
+        });
     } finally {
       signal.removeEventListener('abort', stop);
       await imap.logout().catch(() => imap.close());

@@ -23,6 +23,7 @@ import type { ParsePool } from './parse-pool.js';
 import type { IngestPorts } from './ports.js';
 import { jsonPayload, messageLine, parseSyslog, splitFrames, type SyslogMessage } from './syslog.js';
 import { relpFrame, relpOffers, relpResponse, splitRelpFrames, type RelpFrame } from './relp.js';
+import type { Log, LogFields } from '../domain/log.js';
 
 export type SyslogProtocol = 'tcp' | 'udp' | 'tls' | 'relp';
 
@@ -59,7 +60,8 @@ export interface SyslogReceiverOptions {
   readonly drainMs?: number;
   readonly quietMs?: number;
   readonly onBatch?: (summary: IngestSummary) => void | Promise<void>;
-  readonly log?: (message: string) => void;
+  /** Senders' connections failing, messages refused (warn); batches the store refused (error). */
+  readonly log?: Log;
 }
 
 /** What a receiver has done so far. */
@@ -135,7 +137,7 @@ export class SyslogReceiver {
     if (protocol === 'udp') {
       const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
       socket.on('message', (datagram) => this.receiveDatagram(datagram));
-      socket.on('error', (error) => this.fail(`UDP: ${error.message}`));
+      socket.on('error', (error) => this.fail('UDP socket failed', error));
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
         socket.bind(port, host, () => {
@@ -156,7 +158,11 @@ export class SyslogReceiver {
         { cert, key, ...(ca ? { ca, requestCert: true, rejectUnauthorized: true } : {}) },
         (socket) => (protocol === 'relp' ? this.acceptRelp(socket) : this.accept(socket)),
       );
-      server.on('tlsClientError', (error) => this.fail(`TLS handshake: ${error.message}`));
+      server.on('tlsClientError', (error, socket) =>
+        this.fail('TLS handshake failed', error, {
+          peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+        }),
+      );
     } else
       server = net.createServer((socket) =>
         protocol === 'relp' ? this.acceptRelp(socket) : this.accept(socket),
@@ -168,7 +174,7 @@ export class SyslogReceiver {
         resolve();
       });
     });
-    server.on('error', (error) => this.fail(error.message));
+    server.on('error', (error) => this.fail('listener failed', error, {}, 'error'));
     this.server = server;
     const address = server.address() as net.AddressInfo;
     return { host: address.address, port: address.port };
@@ -245,9 +251,17 @@ export class SyslogReceiver {
     this.pool = undefined;
   }
 
-  private fail(message: string): void {
-    this.lastError = message;
-    this.options.log?.(`${this.options.name}: ${message}`);
+  /** Note a failure: the input's `lastError`, and a log line (`what`, with the error and the fields). */
+  private fail(
+    what: string,
+    error?: unknown,
+    fields: LogFields = {},
+    level: 'warn' | 'error' = 'warn',
+  ): void {
+    const message = error === undefined ? '' : error instanceof Error ? error.message : String(error);
+    const peer = typeof fields.peer === 'string' ? `${fields.peer}: ` : '';
+    this.lastError = `${peer}${what}${message ? `: ${message}` : ''}`;
+    this.options.log?.[level](what, { ...fields, ...(message ? { err: error } : {}) });
   }
 
   private accept(socket: net.Socket): void {
@@ -266,7 +280,9 @@ export class SyslogReceiver {
         const counted = /^(\d{1,9}) /.exec(rest.subarray(0, 11).toString('latin1'));
         if (counted && rest[0] !== 0x3c) {
           this.fail(
-            `${peer}: a frame of ${counted[1]} bytes, more than ${this.maxMessage}: connection closed`,
+            `a frame of ${counted[1]} bytes, more than ${this.maxMessage}: connection closed`,
+            undefined,
+            { peer },
           );
           socket.destroy();
           return;
@@ -282,7 +298,7 @@ export class SyslogReceiver {
       rest = Buffer.alloc(0);
       socket.end();
     });
-    socket.on('error', (error) => this.fail(`${peer}: ${error.message}`));
+    socket.on('error', (error) => this.fail('connection failed', error, { peer }));
     socket.on('close', () => this.sockets.delete(socket));
   }
 
@@ -313,7 +329,7 @@ export class SyslogReceiver {
           this.maxMessage,
         ));
       } catch (error) {
-        this.fail(`${peer}: ${(error as Error).message}: connection closed`);
+        this.fail('RELP frame refused: connection closed', error, { peer });
         socket.destroy();
         return;
       }
@@ -351,7 +367,7 @@ export class SyslogReceiver {
       if (unanswered === 0) socket.end();
       else whenAnswered = () => socket.end();
     });
-    socket.on('error', (error) => this.fail(`${peer}: ${error.message}`));
+    socket.on('error', (error) => this.fail('connection failed', error, { peer }));
     socket.on('close', () => this.sockets.delete(socket));
   }
 
@@ -444,13 +460,21 @@ export class SyslogReceiver {
         this.inFlightSince = undefined;
         if (this.stopping && failures > 5) {
           this.fail(
-            `storing ${batch.length} messages failed while stopping: ${(error as Error).message}; ${
+            `storing ${batch.length} messages failed while stopping; ${
               this.options.protocol === 'relp' ? 'their senders will send them again' : 'they are lost'
             }`,
+            error,
+            { messages: batch.length },
+            'error',
           );
           this.advance(batch.length);
         } else {
-          this.fail(`storing ${batch.length} messages: ${(error as Error).message} (retrying)`);
+          this.fail(
+            `storing ${batch.length} messages failed: retrying`,
+            error,
+            { messages: batch.length },
+            'error',
+          );
           await new Promise((resolve) => setTimeout(resolve, 1000));
         }
         continue;
@@ -462,7 +486,7 @@ export class SyslogReceiver {
       try {
         for (const summary of stored) await this.options.onBatch?.(summary);
       } catch (error) {
-        this.fail(`after storing ${batch.length} messages: ${(error as Error).message}`);
+        this.fail(`after storing ${batch.length} messages`, error, { messages: batch.length }, 'error');
       }
     }
   }
@@ -500,7 +524,9 @@ export class SyslogReceiver {
       this.counts.errors += stored.errorCount;
     }
     for (const error of errors.slice(0, 3))
-      this.fail(`message ${error.line ?? '?'} of a batch: ${error.message}`);
+      this.fail(`message ${error.line ?? '?'} of a batch not stored`, error.message, {
+        ...(error.field ? { field: error.field } : {}),
+      });
     return summaries;
   }
 }

@@ -23,6 +23,7 @@ import type {
 } from './ports.js';
 import { connectorFor } from './routing.js';
 import { agentActionTypes, isOnline, type AgentRecord } from '../domain/agent.js';
+import { silentLog, type Log } from '../domain/log.js';
 
 export interface ExecutorOptions {
   readonly worker: string;
@@ -35,7 +36,8 @@ export interface ExecutorOptions {
   readonly callbackUrl?: (actionId: string) => string | null;
   /** Aborts calls in progress (the worker is stopping). */
   readonly signal?: AbortSignal;
-  readonly log?: (message: string) => void;
+  /** Each attempt's outcome (info, warn when it will be tried again, error when it failed); connectors' lines. */
+  readonly log?: Log;
 }
 
 export interface ExecutionSummary {
@@ -160,9 +162,19 @@ export async function executePending(
       const action = await next();
       if (!action) return;
       const viaAgent = await agentFor(store, action, agentsByDevice);
+      const config = connectorFor(configs, action.type, action.group?.name ?? null);
+      const connector = viaAgent ? `agent:${viaAgent.id}` : (config?.name ?? null);
+      const log = (options.log ?? silentLog).child({
+        action: action.id,
+        type: action.type,
+        target: action.targetKey,
+        attempt: action.attempts,
+        ...(connector ? { connector } : {}),
+        ...(action.investigationId ? { investigation: action.investigationId } : {}),
+      });
       const result = viaAgent
         ? await handToAgent(store, viaAgent, action, policy, isolation, options)
-        : await attempt(action, configs, policy, options);
+        : await attempt(action, config, policy, options, log);
       // Stopped mid-call: leave the action running under this claim; it is sent again (same key) after.
       if (options.signal?.aborted) return;
       summary.attempts++;
@@ -171,14 +183,8 @@ export async function executePending(
       else if (result.status === 'retry') summary.retried++;
       else if (result.status === 'pendingResource') summary.pendingResource++;
       else summary.accepted++;
-      const config = connectorFor(configs, action.type, action.group?.name ?? null);
-      await store.actions.finishAttempt(
-        action.key,
-        options.worker,
-        viaAgent ? `agent:${viaAgent.id}` : (config?.name ?? null),
-        result,
-        options.now(),
-      );
+      await store.actions.finishAttempt(action.key, options.worker, connector, result, options.now());
+      logAttempt(log, result);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, slot));
@@ -247,13 +253,42 @@ function connectorTimeout(config: ConnectorEntry): number {
   }
 }
 
+/** An attempt's outcome in the log: info when done or accepted, warn when it waits or comes back, else error. */
+function logAttempt(log: Log, result: AttemptResult): void {
+  const detail = result.message ? { detail: result.message } : {};
+  switch (result.status) {
+    case 'succeeded':
+      return log.info('action succeeded', detail);
+    case 'accepted':
+      return log.info('action accepted: waiting for its result', {
+        ...detail,
+        deadline: result.deadline.toISOString(),
+      });
+    case 'retry':
+      return log.warn('action attempt failed: trying again', {
+        err: result.message,
+        nextAttemptAt: result.nextAttemptAt.toISOString(),
+      });
+    case 'pendingResource':
+      return log.warn('action target unreachable: waiting for it', {
+        err: result.message,
+        nextAttemptAt: result.nextAttemptAt.toISOString(),
+      });
+    case 'failed':
+    case 'timedOut':
+      return log.error(result.status === 'failed' ? 'action failed' : 'action timed out', {
+        err: result.message,
+      });
+  }
+}
+
 async function attempt(
   action: ActionRecord,
-  configs: readonly ConnectorEntry[],
+  config: ConnectorEntry | undefined,
   policy: ExecutionPolicy,
   options: ExecutorOptions,
+  log: Log,
 ): Promise<AttemptResult> {
-  const config = connectorFor(configs, action.type, action.group?.name ?? null);
   if (!config)
     return {
       status: 'failed',
@@ -273,10 +308,7 @@ async function attempt(
   const request = actionRequest(action, options.callbackUrl?.(action.id) ?? null);
   let outcome: ActionOutcome | { status: 'timeout'; message: string };
   try {
-    outcome = await connector.run(request, {
-      signal,
-      log: (message) => options.log?.(`${action.id} ${connector.name}: ${message}`),
-    });
+    outcome = await connector.run(request, { signal, log });
   } catch (error) {
     outcome = signal.aborted
       ? { status: 'timeout', message: `${connector.name} did not answer within ${connector.timeoutMs} ms` }

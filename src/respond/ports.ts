@@ -13,6 +13,7 @@ import type { MailReport } from '../domain/report.js';
 import type { Severity } from '../domain/alert.js';
 import type { IncidentSummary } from '../domain/incident.js';
 import type { InvestigationRecord, InvestigationStatus } from '../domain/investigation.js';
+import type { Log } from '../domain/log.js';
 
 // --- records -----------------------------------------------------------------------------------------------------
 
@@ -311,8 +312,8 @@ export type ActionOutcome =
 export interface ConnectorCapabilities {
   /** Aborted when the attempt's timeout passes or the worker stops. */
   readonly signal: AbortSignal;
-  /** Lines for the worker's log. Never pass secrets. */
-  readonly log: (message: string) => void;
+  /** The worker's log, its lines carrying the action and the connector. Never pass secrets. */
+  readonly log: Log;
 }
 
 /** A configured connector, ready to run actions. */

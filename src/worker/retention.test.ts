@@ -10,6 +10,7 @@ import { singleDocument } from '../ingest/input.js';
 import { ingestDocuments } from '../ingest/pipeline.js';
 import { loadPlaybooks } from '../investigate/playbooks.js';
 import { runWorker } from './worker.js';
+import { recordingLog } from '../../test/helpers/log.js';
 
 const sample = readFileSync(
   path.resolve(import.meta.dirname, '../../test/fixtures/events/otrf/lsass_campaign_01_sample.ndjson'),
@@ -29,7 +30,7 @@ describe.each(backends)('event retention (%s)', (dialect) => {
   /** One worker pass at `at`, with 30 days of retention. */
   const workAt = async (at: Date) => {
     const stop = new AbortController();
-    const logged: string[] = [];
+    const { log, lines } = recordingLog();
     const running = runWorker(
       t.store,
       {
@@ -37,14 +38,14 @@ describe.each(backends)('event retention (%s)', (dialect) => {
         playbooks: loadPlaybooks(),
         now: () => at,
         eventRetention: { afterMs: 30 * DAY },
-        log: (message) => logged.push(message),
+        log,
       },
       stop.signal,
       10,
     );
     setTimeout(() => stop.abort(), 200);
     await running;
-    return logged;
+    return lines;
   };
 
   it('keeps old events that arrived within it, and deletes them once they arrived before it', async () => {
@@ -54,6 +55,10 @@ describe.each(backends)('event retention (%s)', (dialect) => {
     expect(await t.store.events.countEvents()).toBe(stored);
     const logged = await workAt(new Date(arrived.getTime() + 31 * DAY));
     expect(await t.store.events.countEvents()).toBe(0);
-    expect(logged).toContain(`retention: deleted ${stored} events older than 2026-11-02T00:00:00.000Z`);
+    expect(logged).toContainEqual({
+      level: 'info',
+      message: `retention: deleted ${stored} events older than 2026-11-02T00:00:00.000Z`,
+      fields: expect.objectContaining({ deleted: stored, before: '2026-11-02T00:00:00.000Z' }),
+    });
   });
 });

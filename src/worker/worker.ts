@@ -30,6 +30,7 @@ import { loadPolicy } from '../respond/policy-config.js';
 import { planPending } from '../respond/planner.js';
 import type { EventRetention } from '../ingest/ports.js';
 import { wait } from '../domain/wait.js';
+import { silentLog, type Log } from '../domain/log.js';
 
 /** What a worker is handed: the ports of every stage it runs. */
 export type WorkerPorts = CorrelationPorts &
@@ -67,7 +68,11 @@ export interface WorkOptions {
   readonly callbackUrl?: (actionId: string) => string | null;
   /** Aborts connector calls in progress when the worker stops. */
   readonly signal?: AbortSignal;
-  readonly log?: (message: string) => void;
+  /**
+   * What the worker does and what fails: a failed pass (error) and its back-off, retention, each action attempt
+   * and its connector's lines, notifications not sent; each pass that did work (debug). None when not given.
+   */
+  readonly log?: Log;
   /** Told how long each stage of each pass took and what it did (the metrics). */
   readonly observe?: WorkObserver;
   /**
@@ -216,12 +221,13 @@ async function respond(
   };
   const notified = await notifyPending(store, channels, now);
   summary.notified += notified.notified;
-  if (notified.error) options.log?.(notified.error);
+  const log = options.log ?? silentLog;
+  if (notified.error) log.warn('the digest of pending actions was not sent', { err: notified.error });
   const announced = await notifyEvents(store, channels, now);
-  for (const error of announced.errors) options.log?.(error);
+  for (const error of announced.errors) log.warn('a notification was not sent', { err: error });
   if (options.mail) {
     const replies = await replyToReporters(store, options.mail, now, await replyOptions(store));
-    for (const error of replies.errors) options.log?.(error);
+    for (const error of replies.errors) log.warn('a reply to a reporter was not sent', { err: error });
   }
   return plan.proposals + expired + executed.attempts > 0;
 }
@@ -317,10 +323,12 @@ export async function runWorker(
   pollMs = 500,
 ): Promise<WorkSummary> {
   const worker = options.worker ?? workerName();
+  const log = (options.log ?? silentLog).child({ worker });
   const summary = emptySummary();
   await store.investigations.releaseDeadClaims();
   await store.actions.releaseDeadClaims();
-  options = { ...options, signal: options.signal ?? signal };
+  options = { ...options, signal: options.signal ?? signal, log };
+  log.info('worker started', { pollMs });
   let retainedAt: number | undefined;
   let failures = 0;
   // Alerts that arrived during a pass may have come after its correlation: the next pass starts without a wait.
@@ -336,9 +344,13 @@ export async function runWorker(
       try {
         const deleted = await store.events.pruneEvents(cutoff, { arrivedBefore: cutoff });
         if (deleted > 0)
-          options.log?.(`retention: deleted ${deleted} events older than ${cutoff.toISOString()}`);
+          log.info(`retention: deleted ${deleted} events older than ${cutoff.toISOString()}`, {
+            deleted,
+            before: cutoff.toISOString(),
+          });
+        else log.debug('retention: nothing to delete', { before: cutoff.toISOString() });
       } catch (error) {
-        options.log?.(`retention: ${(error as Error).message}`);
+        log.warn('retention: events not pruned', { err: error });
       }
     }
     let worked: boolean;
@@ -349,20 +361,48 @@ export async function runWorker(
         await store.actions.releaseDeadClaims(worker);
       }
       nudged = false;
+      const before = passCounts(summary);
+      const started = performance.now();
       worked = await pass(store, options, worker, summary);
+      if (failures > 0) log.info('worker pass succeeded again', { failures });
       failures = 0;
+      if (worked)
+        log.debug('worker pass', {
+          ...passCounts(summary, before),
+          ms: Math.round(performance.now() - started),
+        });
     } catch (error) {
       // The store is unreachable (restarting, failing over) or a step failed: nothing half-done is committed (each
       // step is a transaction, claims expire); wait, longer each time up to 30 s, and go on.
       failures++;
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
-      options.log?.(`worker: ${(error as Error).message}; trying again in ${waitMs / 1000} s`);
+      log.error(`worker pass failed: trying again in ${waitMs / 1000} s`, {
+        err: error,
+        failures,
+        retryInMs: waitMs,
+      });
       await wait(waitMs, signal);
       continue;
     }
-    if (!worked && !nudged && !signal.aborted)
+    if (!worked && !nudged && !signal.aborted) {
+      log.trace('nothing to do: waiting', { pollMs });
       await wait(pollMs, signal, options.wake && { target: options.wake, event: 'alerts' });
+    }
   }
   options.wake?.removeEventListener('alerts', onNudge);
+  log.info('worker stopped', { runs: summary.ran, steps: summary.steps, attempts: summary.actions.attempts });
   return toSummary(summary);
+}
+
+/** What a pass did, as counts (since `before` when given): for the worker's debug lines. */
+function passCounts(summary: MutableSummary, before?: Record<string, number>): Record<string, number> {
+  const now: Record<string, number> = {
+    correlated: summary.correlation.alerts,
+    investigationsStarted: summary.created,
+    steps: summary.steps,
+    actionsPlanned: summary.actions.planned,
+    attempts: summary.actions.attempts,
+  };
+  if (!before) return now;
+  return Object.fromEntries(Object.entries(now).map(([key, value]) => [key, value - (before[key] ?? 0)]));
 }

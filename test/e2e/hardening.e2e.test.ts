@@ -26,12 +26,16 @@ function run(args: string[], data: string): Promise<{ code: number | null; stder
   });
 }
 
-/** Start `serve`, resolve with what it printed once it listens. */
+/** Start `serve`, resolve with what it printed (its banner, in text) once it listens. */
 function serve(args: string[], data: string): Promise<{ server: ChildProcess; banner: string }> {
-  const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--no-worker', ...args], {
-    cwd: root,
-    env: env(data),
-  });
+  const server = spawn(
+    process.execPath,
+    [bin, 'serve', '--port', '0', '--no-worker', '--log-format', 'text', ...args],
+    {
+      cwd: root,
+      env: env(data),
+    },
+  );
   return new Promise((resolve, reject) => {
     let stderr = '';
     server.stderr!.on('data', (chunk: Buffer) => {

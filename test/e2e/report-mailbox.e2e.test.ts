@@ -30,6 +30,7 @@ import { startOpenSmtpd, type OpenSmtpd } from '../helpers/opensmtpd.js';
 import { describeWithSharedData } from '../helpers/shared-data.js';
 import { backends, createTestStore, type TestStore } from '../helpers/stores.js';
 import { until } from '../helpers/until.js';
+import { silentLog } from '../../src/domain/log.js';
 
 const USERS = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const REPORTS = 'phishing@corp.example';
@@ -155,7 +156,7 @@ const reportedCampaign = (corpus: () => RawMessage[]) =>
         processedFolder: 'Processed',
         failedFolder: 'Unprocessed',
         now,
-        log: () => {},
+        log: silentLog,
       };
     }, 120_000);
 

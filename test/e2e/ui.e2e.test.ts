@@ -48,7 +48,7 @@ async function startServer(): Promise<void> {
     path.join(base, 'inputs.yaml'),
     'inputs:\n  suricata-eve:\n    kind: file\n    paths: [eve.json]\n',
   );
-  server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0'], {
+  server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0', '--log-format', 'text'], {
     env: {
       ...process.env,
       AUTOIR_DATABASE_URL: '',

@@ -11,6 +11,7 @@ import { defaultWorkerCount } from '../../ingest/parse-pool.js';
 import { ingestDocuments, type IngestError, type IngestSummary } from '../../ingest/pipeline.js';
 import { collect, type CliIo } from '../io.js';
 import { parseThreadScript } from '../../app/threads.js';
+import { plainLog } from '../../app/log.js';
 
 import { correlatePending } from '../../correlate/correlator.js';
 import { createProgress } from '../progress.js';
@@ -75,7 +76,7 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
           format: options.format ? formatById(options.format) : undefined,
           ...(detection ? { detection: services.ingestDetection(detection) } : {}),
         },
-        log: (message) => io.stderr.write(`autoir: ${message}\n`),
+        log: plainLog(io.stderr),
         async onBatch(summary, file) {
           const incidents =
             summary.alerts > 0 ? await correlatePending(store, services.correlation()) : undefined;

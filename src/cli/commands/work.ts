@@ -11,6 +11,7 @@ import { durationMs } from '../../domain/duration.js';
 import { runUntilIdle, runWorker } from '../../worker/worker.js';
 import { describeInput } from '../../ingest/inputs.js';
 import type { CliContext } from '../context.js';
+import { addLogOptions, openProcessLog, runLogged, type LogCommandOptions } from '../log.js';
 
 export function registerWorkCommands(program: Command, context: CliContext): void {
   const { print, printJson, withServices } = context;
@@ -24,7 +25,7 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
     .option('--json', 'print a JSON summary')
     .action(async (options: { json?: boolean }, command: Command) => {
       const summary = await withServices(command, async (services) => {
-        await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
+        await services.sealStoredSecrets();
         return runUntilIdle(services.store, services.work({ now: context.now }));
       });
       if (options.json) printJson(summary);
@@ -40,7 +41,7 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
       }
     });
 
-  program
+  const worker = program
     .command('worker')
     .description(
       'Keep doing waiting work (correlation, investigations) until stopped; many workers can share one PostgreSQL',
@@ -51,52 +52,64 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
       'serve /metrics, /health and /ready on this port (for Prometheus and probes)',
       parseInteger('metrics port', 0, 65535),
     )
-    .option('--metrics-host <host>', 'address of --metrics-port', '127.0.0.1')
-    .action(
-      async (options: { poll: string; metricsPort?: number; metricsHost: string }, command: Command) => {
-        const pollMs = durationMs(options.poll);
-        if (pollMs === undefined)
-          throw new AutoirError('AUTOIR_E_BAD_USAGE', `--poll: not a duration: ${options.poll}`);
-        const controller = new AbortController();
-        const stop = () => controller.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        const summary = await withServices(command, async (services) => {
-          await services.sealStoredSecrets((message) => context.printErr(`autoir: ${message}\n`));
-          // The configured inputs (AUTOIR_INPUTS), held by one process of the deployment at a time.
-          for (const input of services.inputs())
-            context.printErr(`input ${input.name} (${input.kind}: ${describeInput(input)})\n`);
-          const inputs = services
-            .runInputs(controller.signal, (message) => context.printErr(`autoir: ${message}\n`))
-            .catch((error: unknown) =>
-              context.printErr(`autoir: the inputs stopped: ${(error as Error).message}\n`),
-            );
-          const metrics = createMetrics(services.store, { role: 'worker', version: packageVersion() });
-          const operations =
-            options.metricsPort === undefined
-              ? undefined
-              : await listenMetrics(metrics, services.store, {
-                  host: options.metricsHost,
-                  port: options.metricsPort,
-                });
-          if (operations)
-            context.printErr(`metrics: http://${operations.address}/metrics (and /health, /ready)\n`);
-          try {
-            const summary = await runWorker(
-              services.store,
-              services.work({ log: (message) => context.printErr(`${message}\n`), observe: metrics.observe }),
-              controller.signal,
-              pollMs,
-            );
-            await inputs;
-            return summary;
-          } finally {
-            await operations?.close();
-          }
-        });
-        context.printErr(
-          `worker stopped: ${summary.investigations.steps} steps in ${summary.investigations.ran} runs\n`,
-        );
-      },
-    );
+    .option('--metrics-host <host>', 'address of --metrics-port', '127.0.0.1');
+  addLogOptions(worker).action(
+    async (
+      options: { poll: string; metricsPort?: number; metricsHost: string } & LogCommandOptions,
+      command: Command,
+    ) => {
+      const pollMs = durationMs(options.poll);
+      if (pollMs === undefined)
+        throw new AutoirError('AUTOIR_E_BAD_USAGE', `--poll: not a duration: ${options.poll}`);
+      const processLog = openProcessLog(context, command, 'worker', options);
+      const { log } = processLog;
+      // Stopped by SIGINT or SIGTERM: what the inputs received is stored, the actions in flight end or are let go.
+      const controller = new AbortController();
+      void (context.io.waitForStop?.() ?? new Promise<void>(() => undefined)).then(() => {
+        log.info('stopping');
+        controller.abort();
+      });
+      await runLogged(processLog, () =>
+        withServices(
+          command,
+          async (services) => {
+            await services.sealStoredSecrets();
+            // The configured inputs (AUTOIR_INPUTS), held by one process of the deployment at a time.
+            for (const input of services.inputs())
+              log.info('input configured', {
+                input: input.name,
+                kind: input.kind,
+                detail: describeInput(input),
+              });
+            const inputs = services
+              .runInputs(controller.signal)
+              .catch((error: unknown) => log.error('the inputs stopped', { err: error }));
+            const metrics = createMetrics(services.store, { role: 'worker', version: packageVersion() });
+            const operations =
+              options.metricsPort === undefined
+                ? undefined
+                : await listenMetrics(
+                    metrics,
+                    services.store,
+                    { host: options.metricsHost, port: options.metricsPort },
+                    log,
+                  );
+            if (operations) log.info('serving metrics', { metrics: `http://${operations.address}/metrics` });
+            try {
+              await runWorker(
+                services.store,
+                services.work({ log, observe: metrics.observe }),
+                controller.signal,
+                pollMs,
+              );
+              await inputs;
+            } finally {
+              await operations?.close();
+            }
+          },
+          { log },
+        ),
+      );
+    },
+  );
 }

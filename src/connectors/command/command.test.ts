@@ -6,6 +6,7 @@ import { parseConnectorConfig } from '../config.js';
 import { commandConnector } from './command.js';
 import type { ActionRequest, Connector } from '../../respond/ports.js';
 import { publicOnly } from '../outbound.js';
+import { recordingLog } from '../../../test/helpers/log.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'autoir-command-'));
 
@@ -42,8 +43,15 @@ function command(settings: Record<string, unknown>): Connector {
 }
 
 function capabilities(signal: AbortSignal = AbortSignal.timeout(10_000)) {
-  const lines: string[] = [];
-  return { signal, log: (line: string) => lines.push(line), lines };
+  const { log, lines: logged } = recordingLog();
+  return {
+    signal,
+    log,
+    get lines() {
+      return logged.map((line) => line.message);
+    },
+    logged,
+  };
 }
 
 function isRunning(pid: number): boolean {

@@ -270,9 +270,9 @@ function createCommand(name: string, settings: CommandSettings, timeoutMs: numbe
     },
     timeoutMs,
     async run(request, { signal, log }) {
-      log(`running ${command}`);
+      log.debug(`running ${command}`, { command });
       const outcome = await run(request, signal);
-      log(`${command}: ${outcome.status}`);
+      log.debug(`${command}: ${outcome.status}`, { command, status: outcome.status });
       return outcome;
     },
   };

@@ -13,6 +13,7 @@ import { connectorEntry } from '../../app/connectors.js';
 import { parseConnectorConfig } from '../config.js';
 import { outboundPolicy } from '../outbound.js';
 import type { ActionType } from '../../domain/action.js';
+import { silentLog } from '../../domain/log.js';
 
 describe('the directory connector on Active Directory (Samba AD DC over LDAPS)', () => {
   let ad: SambaAd;
@@ -70,7 +71,7 @@ describe('the directory connector on Active Directory (Samba AD DC over LDAPS)',
   }
 
   it('checks the service account: bound over LDAPS, and allowed to write what its actions change', async () => {
-    const check = await entry().connector().check!({ signal: AbortSignal.timeout(10_000), log: () => {} });
+    const check = await entry().connector().check!({ signal: AbortSignal.timeout(10_000), log: silentLog });
     expect(check).toMatchObject({ reachable: true, authenticated: true, permitted: true });
   });
 

@@ -312,7 +312,10 @@ function createDirectory(
         if (signal.aborted) throw abortError(signal);
         outcome = outcomeOfError(error, directory.target);
       }
-      log(`${request.type} ${request.targetKey} at ${directory.target}: ${outcome.status}`);
+      log.debug(`${request.type} ${request.targetKey} at ${directory.target}: ${outcome.status}`, {
+        target: directory.target,
+        status: outcome.status,
+      });
       return outcome;
     },
     async check({ signal }) {

@@ -30,6 +30,7 @@ import { connectorEntry } from '../../app/connectors.js';
 import { parseConnectorConfig } from '../config.js';
 import { outboundPolicy } from '../outbound.js';
 import type { ActionType } from '../../domain/action.js';
+import { silentLog } from '../../domain/log.js';
 
 describe('the directory connector on OpenLDAP (slapd with ppolicy)', () => {
   let slapd: Slapd;
@@ -194,17 +195,17 @@ describe('the directory connector on OpenLDAP (slapd with ppolicy)', () => {
   });
 
   it('checks the connection: reachable, authenticated, and what it can tell of its rights', async () => {
-    const good = await connector().connector().check!({ signal: AbortSignal.timeout(5000), log: () => {} });
+    const good = await connector().connector().check!({ signal: AbortSignal.timeout(5000), log: silentLog });
     expect(good).toMatchObject({ reachable: true, authenticated: true });
     process.env.AUTOIR_TEST_LDAP_WRONG = 'not-the-password';
     const bad = await connector({ password: 'env:AUTOIR_TEST_LDAP_WRONG' }).connector().check!({
       signal: AbortSignal.timeout(5000),
-      log: () => {},
+      log: silentLog,
     });
     expect(bad).toMatchObject({ reachable: true, authenticated: false });
     const down = await connector({ url: 'ldap://127.0.0.1:9' }).connector().check!({
       signal: AbortSignal.timeout(5000),
-      log: () => {},
+      log: silentLog,
     });
     expect(down).toMatchObject({ reachable: false });
   });

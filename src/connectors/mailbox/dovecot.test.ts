@@ -21,6 +21,7 @@ import { connectorEntry } from '../../app/connectors.js';
 import { parseConnectorConfig } from '../config.js';
 import { outboundPolicy } from '../outbound.js';
 import { ManageSieve } from './managesieve.js';
+import { silentLog } from '../../domain/log.js';
 
 const USERS = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}@corp.example`);
 const messageIdOf = (raw: string) => /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1]?.toLowerCase() ?? '';
@@ -182,7 +183,7 @@ describe('the mailbox connector on Dovecot (IMAP + ManageSieve)', () => {
   });
 
   it('checks the master user, and reports a wrong password and a stopped server', async () => {
-    const caps = { signal: AbortSignal.timeout(5000), log: () => {} };
+    const caps = { signal: AbortSignal.timeout(5000), log: silentLog };
     expect(await entry().connector().check!(caps)).toMatchObject({
       reachable: true,
       authenticated: true,

@@ -418,7 +418,10 @@ function createMailbox(
         if (signal.aborted) throw abortError(signal);
         outcome = outcomeOf(error, target);
       }
-      log(`${request.type} ${request.targetKey} at ${target}: ${outcome.status}`);
+      log.debug(`${request.type} ${request.targetKey} at ${target}: ${outcome.status}`, {
+        target,
+        status: outcome.status,
+      });
       return outcome;
     },
     async check({ signal }): Promise<ConnectorCheck> {

@@ -5,6 +5,7 @@ import { parseConnectorConfig } from '../config.js';
 import { signWebhook, verifyWebhookSignature, webhookConnector } from './webhook.js';
 import type { ActionRequest, Connector } from '../../respond/ports.js';
 import { outboundPolicy } from '../outbound.js';
+import { recordingLog } from '../../../test/helpers/log.js';
 
 /** The receivers of these tests listen on loopback, which autoir calls only when allowed. */
 const loopback = outboundPolicy(['127.0.0.1/32']);
@@ -75,8 +76,15 @@ function webhook(url: string, headers?: Record<string, string>): Connector {
 }
 
 function capabilities(signal: AbortSignal = AbortSignal.timeout(10_000)) {
-  const lines: string[] = [];
-  return { signal, log: (line: string) => lines.push(line), lines };
+  const { log, lines: logged } = recordingLog();
+  return {
+    signal,
+    log,
+    get lines() {
+      return logged.map((line) => line.message);
+    },
+    logged,
+  };
 }
 
 const now = () => Math.floor(Date.now() / 1000);

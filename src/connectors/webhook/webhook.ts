@@ -258,7 +258,7 @@ function createWebhook(
               ? { status: 'unreachable', message: `cannot reach ${target}: ${code}` }
               : { status: 'failed', retryable: true, message: `POST ${target} failed: ${code}` };
       }
-      log(`POST ${target}: ${outcome.status}`);
+      log.debug(`POST ${target}: ${outcome.status}`, { target, status: outcome.status });
       return outcome;
     },
   };
