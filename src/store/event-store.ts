@@ -22,6 +22,8 @@ import type { EventFilter, EventPageRequest } from '../investigate/ports.js';
 import type { EventSearch } from '../investigate/ports.js';
 import type { EventSink, StoredRawEvents } from '../ingest/ports.js';
 import type { Atomically } from './query-helpers.js';
+import { DAY_MS, dayOf } from './events/days.js';
+import type { EventPartitions } from './events/partitions.js';
 
 /** Public ids are `evt_<n>`; the store keys rows on the integer. */
 
@@ -49,7 +51,7 @@ export function createEventStatements(runMany: RunMany | undefined): EventStatem
       { runMany, chunk: EVENT_CHUNK, returning: ['id', 'time', 'ref'] },
     ),
     insertEntityRows: new BulkInsert(
-      ['entity_hash', 'event_id'],
+      ['entity_hash', 'time', 'event_id'],
       (db, rows) =>
         (db as unknown as Kysely<Database>)
           .insertInto('event_entities')
@@ -110,26 +112,38 @@ export function toEventRecord(row: EventRow): EventRecord {
   return record as unknown as EventRecord;
 }
 
+/** A time window of event time, epoch ms: since inclusive, until exclusive. */
+export interface TimeBounds {
+  readonly since?: number;
+  readonly until?: number;
+}
+
 /**
  * "This event names one of these keys": index candidates, confirmed against the event's keys. Devices are found by
- * their own column; keys the index leaves out (path-only files, registry keys) by the keys column alone.
+ * their own column; keys the index leaves out (path-only files, registry keys) by the keys column alone. Candidates
+ * are (time, id) pairs read from the index within the window, so that the index is read in the window's range only
+ * (on PostgreSQL, in its days' partitions only), and each event is looked up by its day and id.
  */
-export function eventNamesAny(eb: ExpressionBuilder<Database, 'events'>, keys: readonly string[]) {
+export function eventNamesAny(
+  eb: ExpressionBuilder<Database, 'events'>,
+  keys: readonly string[],
+  window: TimeBounds = {},
+) {
   const marker = (key: string) =>
     eb('events.keys', 'like', sql<string>`${`%${escapeLike(JSON.stringify(key))}%`} escape '\\'`);
   return eb.or(
     keys.map((key) => {
       if (key.startsWith('device:')) return eb('events.device_key', '=', key);
       if (!indexedEventKey(key)) return marker(key);
+      let candidates = eb
+        .selectFrom('event_entities')
+        .select(['event_entities.time', 'event_entities.event_id'])
+        .where('event_entities.entity_hash', '=', entityHash(key));
+      if (window.since !== undefined)
+        candidates = candidates.where('event_entities.time', '>=', window.since);
+      if (window.until !== undefined) candidates = candidates.where('event_entities.time', '<', window.until);
       return eb.and([
-        eb(
-          'events.id',
-          'in',
-          eb
-            .selectFrom('event_entities')
-            .select('event_entities.event_id')
-            .where('event_entities.entity_hash', '=', entityHash(key)),
-        ),
+        eb(eb.refTuple('events.time', 'events.id'), 'in', candidates.$asTuple('time', 'event_id')),
         marker(key),
       ]);
     }),
@@ -175,7 +189,7 @@ export function applyFilter<O>(
 ): SelectQueryBuilder<Database, 'events', O> {
   let q = query;
   if (filter.deviceKeys) q = q.where('device_key', 'in', [...filter.deviceKeys]);
-  for (const keys of filter.entityKeySets) q = q.where((eb) => eventNamesAny(eb, keys));
+  for (const keys of filter.entityKeySets) q = q.where((eb) => eventNamesAny(eb, keys, filter));
   if (filter.kinds && filter.kinds.length > 0) q = q.where('kind', 'in', [...filter.kinds]);
   if (filter.processKey !== undefined) q = q.where('process_key', '=', filter.processKey);
   if (filter.parentProcessKey !== undefined) q = q.where('parent_process_key', '=', filter.parentProcessKey);
@@ -215,16 +229,54 @@ export async function search(
   };
 }
 
+/**
+ * `partitions`: PostgreSQL's day partitions (events/partitions.ts), made before a write that needs them and dropped
+ * by `pruneEvents`; none on SQLite.
+ */
 export function createEventStore(
   db: Kysely<Database>,
   atomically: Atomically,
   statements: EventStatements,
+  partitions?: EventPartitions,
 ): EventStore {
+  const write = async (
+    executor: Kysely<Database>,
+    prepared: readonly PreparedEvent[],
+    now: Date,
+    known?: Set<string>,
+  ) => {
+    const { result, aliases } = await writeEvents(executor, statements, prepared, now, known);
+    for (const pair of aliases) known?.add(pair);
+    return result;
+  };
   return {
-    insertPrepared: (prepared, now, options) =>
-      prepared.length === 0
-        ? Promise.resolve({ inserted: 0, duplicates: 0 })
-        : atomically((executor) => writeEvents(executor, statements, prepared, now, options?.knownAliases)),
+    async insertPrepared(prepared, now, options) {
+      if (prepared.length === 0) return { inserted: 0, duplicates: 0 };
+      const known = options?.knownAliases;
+      if (!partitions) return atomically((executor) => write(executor, prepared, now, known));
+      const days = new Set<number>();
+      for (const event of prepared) days.add(dayOf(event.values[eventAt.time] as number));
+      await partitions.ensure(days);
+      const ended = [...days].some((day) => (day + 1) * DAY_MS <= now.getTime());
+      if (!ended) return atomically((executor) => write(executor, prepared, now, known));
+      // A day that has ended may be dropped by the retention between the check and the write (this process knew
+      // it from before; or made it just now, empty): the write is tried again, within a savepoint, after another.
+      return atomically(async (executor) => {
+        for (let attempt = 1; ; attempt++) {
+          await sql`savepoint autoir_events`.execute(executor);
+          try {
+            const result = await write(executor, prepared, now, known);
+            await sql`release savepoint autoir_events`.execute(executor);
+            return result;
+          } catch (error) {
+            if (!isMissingPartition(error) || attempt >= 3) throw error;
+            await sql`rollback to savepoint autoir_events`.execute(executor);
+            partitions.forget(days);
+            await partitions.ensure(days);
+          }
+        }
+      });
+    },
 
     async getEvent(id) {
       const key = parseEventId(id);
@@ -285,64 +337,94 @@ export function createEventStore(
     async pruneEvents(before, options = {}) {
       const cutoff = before.getTime();
       const arrived = options.arrivedBefore?.getTime();
-      let deleted = 0;
-      // Rows older than the cutoff that arrived since are skipped by time: each chunk goes on from the last seen.
-      let after: { time: number; id: number } | undefined;
-      for (;;) {
-        const removed = await atomically(async (executor) => {
-          let query = executor
-            .selectFrom('events')
-            .select(['id', 'time', 'keys', 'ingested_at'])
-            .where('time', '<', cutoff);
-          if (after) {
-            const { time, id } = after;
-            query = query.where((eb) =>
-              eb.or([eb('time', '>', time), eb.and([eb('time', '=', time), eb('id', '>', id)])]),
-            );
-          }
-          const scanned = await query.orderBy('time').orderBy('id').limit(PRUNE_CHUNK).execute();
-          const last = scanned[scanned.length - 1];
-          if (!last) return { scanned: 0, deleted: 0 };
-          after = { time: Number(last.time), id: Number(last.id) };
-          const rows =
-            arrived === undefined ? scanned : scanned.filter((row) => Number(row.ingested_at) < arrived);
-          // The index rows of each event, by primary key: (hash of each indexed key, event id).
-          for (const row of rows) {
-            const hashes = [
-              ...new Set((JSON.parse(row.keys) as string[]).filter(indexedEventKey).map(entityHash)),
-            ];
-            if (hashes.length === 0) continue;
-            await executor
-              .deleteFrom('event_entities')
-              .where('event_id', '=', row.id)
-              .where('entity_hash', 'in', hashes)
-              .execute();
-          }
-          if (rows.length > 0)
-            await executor
-              .deleteFrom('events')
-              .where(
-                'id',
-                'in',
-                rows.map((row) => row.id),
-              )
-              .execute();
-          return { scanned: scanned.length, deleted: rows.length };
-        });
-        deleted += removed.deleted;
-        if (removed.scanned < PRUNE_CHUNK) return deleted;
-      }
+      if (!partitions) return deleteEvents(atomically, undefined, cutoff, arrived);
+      const { deleted, ranges } = await partitions.dropExpired(db, atomically, cutoff, arrived);
+      let total = deleted;
+      for (const [from, to] of ranges) total += await deleteEvents(atomically, from, to, arrived);
+      return total;
     },
   };
 }
 
+/** "No partition of relation … found for row" (23514): a day's partition is missing. */
+function isMissingPartition(error: unknown): boolean {
+  return (
+    (error as { code?: string }).code === '23514' && /no partition/i.test((error as Error).message ?? '')
+  );
+}
+
+/**
+ * Delete the events of [from, to) (event time) — with `arrived`, those stored before it — with their index rows,
+ * PRUNE_CHUNK events per transaction; returns how many.
+ */
+async function deleteEvents(
+  atomically: Atomically,
+  from: number | undefined,
+  to: number,
+  arrived: number | undefined,
+): Promise<number> {
+  let deleted = 0;
+  // Rows older than the cutoff that arrived since are skipped by time: each chunk goes on from the last seen.
+  let after: { time: number; id: number } | undefined;
+  for (;;) {
+    const removed = await atomically(async (executor) => {
+      let query = executor
+        .selectFrom('events')
+        .select(['id', 'time', 'keys', 'ingested_at'])
+        .where('time', '<', to);
+      if (from !== undefined) query = query.where('time', '>=', from);
+      if (after) {
+        const { time, id } = after;
+        query = query.where((eb) =>
+          eb.or([eb('time', '>', time), eb.and([eb('time', '=', time), eb('id', '>', id)])]),
+        );
+      }
+      const scanned = await query.orderBy('time').orderBy('id').limit(PRUNE_CHUNK).execute();
+      const first = scanned[0];
+      const last = scanned[scanned.length - 1];
+      if (!first || !last) return { scanned: 0, deleted: 0 };
+      after = { time: Number(last.time), id: Number(last.id) };
+      const rows =
+        arrived === undefined ? scanned : scanned.filter((row) => Number(row.ingested_at) < arrived);
+      // The index rows of each event, by primary key: (hash of each indexed key, event time, event id).
+      for (const row of rows) {
+        const hashes = [
+          ...new Set((JSON.parse(row.keys) as string[]).filter(indexedEventKey).map(entityHash)),
+        ];
+        if (hashes.length === 0) continue;
+        await executor
+          .deleteFrom('event_entities')
+          .where('entity_hash', 'in', hashes)
+          .where('time', '=', row.time)
+          .where('event_id', '=', row.id)
+          .execute();
+      }
+      if (rows.length > 0)
+        await executor
+          .deleteFrom('events')
+          .where('time', '>=', first.time)
+          .where('time', '<=', last.time)
+          .where(
+            'id',
+            'in',
+            rows.map((row) => row.id),
+          )
+          .execute();
+      return { scanned: scanned.length, deleted: rows.length };
+    });
+    deleted += removed.deleted;
+    if (removed.scanned < PRUNE_CHUNK) return deleted;
+  }
+}
+
+/** Write the events; returns what was written, and the aliases registered (known once the write commits). */
 async function writeEvents(
   db: Kysely<Database>,
   statements: EventStatements,
   prepared: readonly PreparedEvent[],
   now: Date,
-  knownAliases?: Set<string>,
-): Promise<EventWriteResult> {
+  knownAliases?: ReadonlySet<string>,
+): Promise<{ result: EventWriteResult; aliases: readonly string[] }> {
   const nowMs = now.getTime();
   const aliases = new Map<string, readonly [string, string]>();
   const rows: unknown[][] = [];
@@ -363,7 +445,6 @@ async function writeEvents(
   if (aliases.size > 0) {
     // Two keys claiming one alias both go in: registerAliases marks the alias ambiguous.
     await registerAliases(db, [...aliases.values()], nowMs);
-    for (const pair of aliases.keys()) knownAliases?.add(pair);
   }
 
   const result = await statements.insertEvents.runReturning(db as unknown as Kysely<never>, rows);
@@ -390,10 +471,11 @@ async function writeEvents(
     if (id === undefined) return;
     inserted++;
     const hashes = (prepared[row] as PreparedEvent).entityHashes;
-    for (let index = 0; index < hashes.length; index++) entityRows.push(hashes[index], id);
+    const time = (rows[row] as unknown[])[eventAt.time];
+    for (let index = 0; index < hashes.length; index++) entityRows.push(hashes[index], time, id);
   });
   await statements.insertEntityRows.runFlat(db as unknown as Kysely<never>, entityRows);
-  return { inserted, duplicates: rows.length - inserted };
+  return { result: { inserted, duplicates: rows.length - inserted }, aliases: [...aliases.keys()] };
 }
 
 // -----------------------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
 import { createUserStore } from './user-store.js';
 import { createEventQuery } from './events/query.js';
+import { createEventPartitions, type EventPartitions } from './events/partitions.js';
 import { createWorkloadReader } from './workload.js';
 
 export interface KyselyStoreOptions {
@@ -34,12 +35,18 @@ export interface KyselyStoreOptions {
   readonly rowTable?: RowTable;
   /** The connection pool's state (PostgreSQL). */
   readonly connections?: () => ConnectionStats;
+  /**
+   * PostgreSQL: opens a connection of its own for making the events' day partitions (events/partitions.ts), when
+   * first needed. Without it, events are not partitioned (SQLite).
+   */
+  readonly partitionConnection?: () => Promise<Kysely<Database>>;
 }
 
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
   return bind(db, options, false, {
     alerts: createAlertStatements(options.runMany),
     events: createEventStatements(options.runMany),
+    partitions: options.partitionConnection ? createEventPartitions(options.partitionConnection) : undefined,
   });
 }
 
@@ -47,7 +54,11 @@ function bind(
   db: Kysely<Database>,
   options: KyselyStoreOptions,
   inTransaction: boolean,
-  statements: { readonly alerts: AlertStatements; readonly events: EventStatements },
+  statements: {
+    readonly alerts: AlertStatements;
+    readonly events: EventStatements;
+    readonly partitions: EventPartitions | undefined;
+  },
 ): Store {
   /** Run `work` in the current transaction, or in a new one when there is none. */
   const atomically = <T>(work: (executor: Kysely<Database>) => Promise<T>): Promise<T> =>
@@ -57,7 +68,7 @@ function bind(
     dialect: options.dialect,
     location: options.location,
     alerts: createAlertStore(db, atomically, statements.alerts),
-    events: createEventStore(db, atomically, statements.events),
+    events: createEventStore(db, atomically, statements.events, statements.partitions),
     eventQuery: createEventQuery(db),
     incidents: createIncidentStore(db, atomically, options.runMany, options.rowTable),
     investigations: createInvestigationStore(db, atomically),
@@ -81,7 +92,11 @@ function bind(
       inTransaction
         ? work(store)
         : db.transaction().execute((trx) => work(bind(trx, options, true, statements))),
-    close: () => (inTransaction ? Promise.resolve() : db.destroy()),
+    close: async () => {
+      if (inTransaction) return;
+      await statements.partitions?.close();
+      await db.destroy();
+    },
   };
   return store;
 }

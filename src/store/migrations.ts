@@ -23,6 +23,7 @@ import { migration as m0017 } from './migrations/0017-mail-reports.js';
 import { migration as m0018 } from './migrations/0018-notices.js';
 import { migration as m0019 } from './migrations/0019-input-offsets.js';
 import { migration as m0020 } from './migrations/0020-inputs.js';
+import { migration as m0021 } from './migrations/0021-event-partitions.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
   '0018_notices': m0018,
   '0019_input_offsets': m0019,
   '0020_inputs': m0020,
+  '0021_event_partitions': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

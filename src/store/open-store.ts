@@ -70,7 +70,12 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     location,
     runMany,
     rowTable,
-    ...(config.kind === 'postgres' ? { connections: () => poolStats(pooled) as ConnectionStats } : {}),
+    ...(config.kind === 'postgres'
+      ? {
+          connections: () => poolStats(pooled) as ConnectionStats,
+          partitionConnection: () => createPostgresKysely({ ...config, maxConnections: 1 }),
+        }
+      : {}),
   });
 }
 

@@ -157,9 +157,14 @@ export interface EventsTable {
   raw: Uint8Array;
 }
 
-/** The events' entity index, like `alert_entities`. */
+/**
+ * The events' entity index, like `alert_entities`: with the event's time, so that an entity's events within a time
+ * window are one range of the primary key (entity_hash, time, event_id) — and, on PostgreSQL, in that window's
+ * day partitions only.
+ */
 export interface EventEntitiesTable {
   entity_hash: number;
+  time: number;
   event_id: number;
 }
 

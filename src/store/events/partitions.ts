@@ -1,0 +1,220 @@
+/**
+ * PostgreSQL's day partitions of `events` and `event_entities` (events/days.ts): made when a write needs them,
+ * dropped whole by the retention.
+ *
+ * Making one: `create table … (like parent)` then `alter table parent attach partition …`, which takes SHARE
+ * UPDATE EXCLUSIVE on the parent — reads and writes of other days go on meanwhile — where `create table … partition
+ * of` would take ACCESS EXCLUSIVE and wait for every transaction using the table (an ingest window of this very
+ * process among them). It runs in a short transaction of its own, on a connection of its own (a window holding a
+ * pooled connection while it waits for another could empty the pool), one at a time across processes (an advisory
+ * lock), after which the days are known to this process and cost nothing again.
+ *
+ * Dropping one: a day wholly before the cutoff, none of whose rows arrived since `arrivedBefore`, is dropped with
+ * its `event_entities` twin — a catalog change, where deleting its rows would rewrite the day. Dropping a partition
+ * takes ACCESS EXCLUSIVE on the parent: it is asked for with a short lock timeout (a long search holds it back, and
+ * everything queued behind it waits), tried again a few times, and otherwise left to the next pass.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { DAY_MS, dayOf, partitionedTables, partitionName } from './days.js';
+import type { Atomically } from '../query-helpers.js';
+
+/** The first key of the advisory lock that serialises making partitions (the second: the schema's hash). */
+const CREATE_LOCK = 0x61690021;
+/** How long a drop waits for the tables, each try; and how many tries a pass makes. */
+const DROP_LOCK_TIMEOUT = '1s';
+const DROP_TRIES = 3;
+/** Partitions dropped per transaction (each holds a few locks until it ends: max_locks_per_transaction). */
+const DROP_BATCH = 16;
+
+export interface EventPartitions {
+  /** Make sure both tables have a partition for each of these days. */
+  ensure(days: Iterable<number>): Promise<void>;
+  /** Forget these days (a write found one gone): the next `ensure` looks again. */
+  forget(days: Iterable<number>): void;
+  /**
+   * Drop the days wholly before `cutoff` that hold nothing arrived at or after `arrivedBefore` (all of them without
+   * it); returns how many events they held, and the time ranges before the cutoff whose rows are left to delete one
+   * by one: the cutoff's own day, and days that hold recent arrivals. A day that could not be dropped (the tables
+   * stayed busy) is in neither: the next pass tries again.
+   */
+  dropExpired(
+    db: Kysely<Database>,
+    atomically: Atomically,
+    cutoff: number,
+    arrivedBefore: number | undefined,
+  ): Promise<{ deleted: number; ranges: [number, number][] }>;
+  close(): Promise<void>;
+}
+
+interface Partition {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** `open` gives the connection partitions are made on, when first needed (closed with the store). */
+export function createEventPartitions(open: () => Promise<Kysely<Database>>): EventPartitions {
+  const known = new Set<number>();
+  let connection: Promise<Kysely<Database>> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const create = async (days: readonly number[]): Promise<void> => {
+    const missing = days.filter((day) => !known.has(day));
+    if (missing.length === 0) return;
+    const db = await (connection ??= open());
+    await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${sql.lit(CREATE_LOCK)}, hashtext(current_schema()))`.execute(
+        trx,
+      );
+      const names = missing.flatMap((day) => partitionedTables.map((table) => partitionName(table, day)));
+      const attached = await sql<{ name: string }>`
+        select relname as name from pg_class
+        where relnamespace = current_schema()::regnamespace and relispartition and relname = any(${names})`.execute(
+        trx,
+      );
+      const present = new Set(attached.rows.map((row) => row.name));
+      for (const day of missing) {
+        for (const table of partitionedTables) {
+          const name = partitionName(table, day);
+          if (present.has(name)) continue;
+          await sql`create table if not exists ${sql.table(name)} (like ${sql.table(table)})`.execute(trx);
+          await sql`alter table ${sql.table(table)} attach partition ${sql.table(name)}
+                    for values from (${sql.lit(day * DAY_MS)}) to (${sql.lit((day + 1) * DAY_MS)})`.execute(
+            trx,
+          );
+        }
+      }
+    });
+    for (const day of missing) known.add(day);
+  };
+
+  return {
+    async ensure(days) {
+      const missing = [...days].filter((day) => !known.has(day));
+      if (missing.length === 0) return;
+      // One at a time in this process: a second caller for the same day finds it known when its turn comes.
+      const run = queue.then(() => create(missing));
+      queue = run.catch(() => undefined);
+      await run;
+    },
+
+    forget(days) {
+      for (const day of days) known.delete(day);
+    },
+
+    async dropExpired(db, atomically, cutoff, arrivedBefore) {
+      const ranges: [number, number][] = [];
+      const expired: (Partition & { readonly events: number })[] = [];
+      for (const partition of await listPartitions(db)) {
+        if (partition.from >= cutoff) continue;
+        if (partition.to > cutoff) ranges.push([partition.from, cutoff]);
+        else if (arrivedBefore !== undefined && (await arrivedSince(db, partition.name, arrivedBefore, true)))
+          ranges.push([partition.from, partition.to]);
+        else {
+          // Counted before the drop, not under its lock: a row written to a day this old meanwhile arrived after
+          // `arrivedBefore` (and keeps the day) — or, without it, is dropped uncounted.
+          const count = await sql<{
+            n: number;
+          }>`select count(*) as n from ${sql.table(partition.name)}`.execute(db);
+          expired.push({ ...partition, events: Number(count.rows[0]?.n ?? 0) });
+        }
+      }
+      let deleted = 0;
+      for (let start = 0; start < expired.length; start += DROP_BATCH) {
+        const batch = expired.slice(start, start + DROP_BATCH);
+        const outcome = await dropBatch(atomically, batch, arrivedBefore);
+        if (!outcome) continue;
+        for (const partition of batch) {
+          if (outcome.kept.has(partition.name)) ranges.push([partition.from, partition.to]);
+          else {
+            deleted += partition.events;
+            known.delete(dayOf(partition.from));
+          }
+        }
+      }
+      ranges.sort((a, b) => a[0] - b[0]);
+      return { deleted, ranges };
+    },
+
+    async close() {
+      const db = await connection?.catch(() => undefined);
+      connection = undefined;
+      await db?.destroy();
+    },
+  };
+}
+
+/** Drop these partitions and their twins in one transaction; undefined when the tables stayed busy. */
+async function dropBatch(
+  atomically: Atomically,
+  batch: readonly Partition[],
+  arrivedBefore: number | undefined,
+): Promise<{ kept: Set<string> } | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await atomically(async (trx) => {
+        await sql`set local lock_timeout = ${sql.lit(DROP_LOCK_TIMEOUT)}`.execute(trx);
+        // Both parents, in the order writes take them, before anything else: nothing is held while waiting.
+        await sql`lock table events, event_entities in access exclusive mode`.execute(trx);
+        const kept = new Set<string>();
+        for (const partition of batch) {
+          // Exact now: no write is in flight. A day that received something since it was looked at stays.
+          if (
+            arrivedBefore !== undefined &&
+            (await arrivedSince(trx, partition.name, arrivedBefore, false))
+          ) {
+            kept.add(partition.name);
+            continue;
+          }
+          await sql`drop table ${sql.table(partition.name)}`.execute(trx);
+          const twin = partitionName('event_entities', dayOf(partition.from));
+          await sql`drop table if exists ${sql.table(twin)}`.execute(trx);
+        }
+        return { kept };
+      });
+    } catch (error) {
+      // 55P03 lock_not_available: the lock timeout ended the wait.
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      if (attempt >= DROP_TRIES) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+/** The partitions of `events`, oldest first, with their bounds. */
+async function listPartitions(db: Kysely<Database>): Promise<Partition[]> {
+  const result = await sql<{ name: string; bound: string }>`
+    select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+    from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = to_regclass('events')`.execute(db);
+  const partitions: Partition[] = [];
+  for (const row of result.rows) {
+    const bounds = /FROM \('?(-?\d+)'?\) TO \('?(-?\d+)'?\)/i.exec(row.bound);
+    if (bounds) partitions.push({ name: row.name, from: Number(bounds[1]), to: Number(bounds[2]) });
+  }
+  return partitions.sort((a, b) => a.from - b.from);
+}
+
+/**
+ * Whether a row of this partition arrived at or after `arrivedBefore`: read through the BRIN index on
+ * `ingested_at` (rows are appended as they arrive, so only the page ranges written since can match). With
+ * `summarize`, the ranges added since the last vacuum are summarised first, so that the check under the drop's
+ * lock reads only what was written in between.
+ */
+async function arrivedSince(
+  db: Kysely<Database>,
+  partition: string,
+  arrivedBefore: number,
+  summarize: boolean,
+): Promise<boolean> {
+  if (summarize)
+    await sql`select brin_summarize_new_values(i.indexrelid)
+              from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
+              where i.indrelid = to_regclass(${partition}) and a.amname = 'brin'`.execute(db);
+  const result = await sql<{ found: boolean }>`
+    select exists (select 1 from ${sql.table(partition)} where ingested_at >= ${arrivedBefore}) as found`.execute(
+    db,
+  );
+  return result.rows[0]?.found === true;
+}
