@@ -24,28 +24,35 @@ import type { ResolvedFilter } from '../event-store.js';
 import { rankSimilar, sharesTerm, similarityTerms } from '../../domain/mail-similarity.js';
 import { applyFilter, search, withPrefix } from '../event-store.js';
 
-export function createEventQuery(db: Kysely<Database>): EventQuery {
-  const windowOf = (window: TimeWindow | undefined) => ({
-    since: window?.since === undefined ? undefined : epoch(window.since, 'since'),
-    until: window?.until === undefined ? undefined : epoch(window.until, 'until'),
-  });
+const windowOf = (window: TimeWindow | undefined) => ({
+  since: window?.since === undefined ? undefined : epoch(window.since, 'since'),
+  until: window?.until === undefined ? undefined : epoch(window.until, 'until'),
+});
 
+/**
+ * The devices that saw any of these keys in the window, with first and last sighting and how many events: the
+ * question behind `devicesWithFile` and `devicesContacting` (events/partitions.test.ts explains it).
+ */
+export function sightingsQuery(db: Kysely<Database>, keys: readonly string[], window?: TimeWindow) {
+  return applyFilter(
+    db
+      .selectFrom('events')
+      .select((eb) => [
+        'device_key',
+        eb.fn.min<number>('time').as('first'),
+        eb.fn.max<number>('time').as('last'),
+        eb.fn.countAll<number>().as('count'),
+      ]),
+    { entityKeySets: [keys], ...windowOf(window) },
+  )
+    .where('device_key', 'is not', null)
+    .groupBy('device_key')
+    .orderBy('device_key');
+}
+
+export function createEventQuery(db: Kysely<Database>): EventQuery {
   const sightings = async (keys: readonly string[], window?: TimeWindow): Promise<DeviceSighting[]> => {
-    const rows = await applyFilter(
-      db
-        .selectFrom('events')
-        .select((eb) => [
-          'device_key',
-          eb.fn.min<number>('time').as('first'),
-          eb.fn.max<number>('time').as('last'),
-          eb.fn.countAll<number>().as('count'),
-        ]),
-      { entityKeySets: [keys], ...windowOf(window) },
-    )
-      .where('device_key', 'is not', null)
-      .groupBy('device_key')
-      .orderBy('device_key')
-      .execute();
+    const rows = await sightingsQuery(db, keys, window).execute();
     return rows.map((row) => ({
       deviceKey: row.device_key as string,
       firstSeen: iso(Number(row.first)),
