@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../test/helpers/shared-data.js';
+import { indexedEventKey } from '../domain/event.js';
 import { openStore } from './open-store.js';
 import type { Store } from './ports.js';
 
@@ -32,6 +33,16 @@ describe('a data directory of the previous release', () => {
     expect(alerts.items).toHaveLength(6);
     expect(new Set(alerts.items.map((alert) => alert.incidentId))).toEqual(new Set(['inc_1']));
     expect(await store.events.countEvents()).toBe(15);
+    // Its entity index was rebuilt with each event's time (migration 0021): every event is found by its entities.
+    let looked = 0;
+    for (const event of (await store.events.searchEvents({}, { limit: 100 })).items) {
+      const key = event.keys.find(indexedEventKey);
+      if (!key) continue;
+      const found = await store.events.searchEvents({ entityKeys: [key], since: event.time }, { limit: 100 });
+      expect(found.items.map((item) => item.id)).toContain(event.id);
+      looked++;
+    }
+    expect(looked).toBe(15);
     const incident = await store.incidents.getIncident('inc_1');
     expect(incident?.alertIds).toHaveLength(6);
     const investigation = await store.investigations.get('inv_1');
