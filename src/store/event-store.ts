@@ -258,7 +258,12 @@ export function createEventStore(
       for (const event of prepared) days.add(dayOf(event.values[eventAt.time] as number));
       await partitions.ensure(days);
       const ended = [...days].some((day) => (day + 1) * DAY_MS <= now.getTime());
-      if (!ended) return atomically((executor) => write(executor, prepared, now, known));
+      if (!ended)
+        return atomically((executor) => write(executor, prepared, now, known)).catch((error: unknown) => {
+          // Dropped by hand (today's days are never expired): the next write makes them again.
+          if (isMissingPartition(error)) partitions.forget(days);
+          throw error;
+        });
       // A day that has ended may be dropped by the retention between the check and the write (this process knew
       // it from before; or made it just now, empty): the write is tried again, within a savepoint, after another.
       return atomically(async (executor) => {

@@ -1,12 +1,14 @@
 /**
- * PostgreSQL keeps `events` and `event_entities` in one partition per UTC day of event time (`time`, epoch ms):
- * `events_p20230815` holds [2023-08-15T00:00Z, 2023-08-16T00:00Z). The names are part of the schema: migration
- * 0021 and the store (events/partitions.ts) both make them here.
+ * PostgreSQL keeps `events` and `event_entities` in partitions by range of event time (`time`, epoch ms), one per
+ * UTC day: `events_p20230815` holds [2023-08-15T00:00Z, 2023-08-16T00:00Z), and `event_entities_p20230815` its
+ * index rows. Migration 0021 also made a partition per month (`events_p202308`) or per year (`events_p2023`) for
+ * older data it moved. The names are part of the schema: the migration and the store (events/partitions.ts) both
+ * make them here.
  */
 
 export const DAY_MS = 86_400_000;
 
-/** The partitioned tables; each day has a partition of both. */
+/** The partitioned tables; each partition of `events` has a twin of the same range in `event_entities`. */
 export const partitionedTables = ['events', 'event_entities'] as const;
 export type PartitionedTable = (typeof partitionedTables)[number];
 
@@ -15,11 +17,23 @@ export function dayOf(time: number): number {
   return Math.floor(time / DAY_MS);
 }
 
-/** `events_pYYYYMMDD` (years before 0 as `m` and the year: `events_pm00440315`). */
-export function partitionName(table: PartitionedTable, day: number): string {
-  const date = new Date(day * DAY_MS);
+export type Span = 'day' | 'month' | 'year';
+
+/**
+ * `events_pYYYYMMDD` for the day starting at `from` (`events_pYYYYMM` for a month, `events_pYYYY` for a year; a
+ * year before 0 as `m` and the year: `events_pm00440315`).
+ */
+export function partitionName(table: PartitionedTable, from: number, span: Span = 'day'): string {
+  const date = new Date(from);
   const year = date.getUTCFullYear();
   const two = (value: number) => String(value).padStart(2, '0');
-  const yyyy = `${year < 0 ? 'm' : ''}${String(Math.abs(year)).padStart(4, '0')}`;
-  return `${table}_p${yyyy}${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}`;
+  let name = `${table}_p${year < 0 ? 'm' : ''}${String(Math.abs(year)).padStart(4, '0')}`;
+  if (span !== 'year') name += two(date.getUTCMonth() + 1);
+  if (span === 'day') name += two(date.getUTCDate());
+  return name;
+}
+
+/** The `event_entities` partition of the same range as this `events` partition. */
+export function twinOf(eventsPartition: string): string {
+  return `event_entities${eventsPartition.slice('events'.length)}`;
 }

@@ -16,7 +16,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { DAY_MS, dayOf, partitionedTables, partitionName } from './days.js';
+import { DAY_MS, dayOf, partitionedTables, partitionName, twinOf, type PartitionedTable } from './days.js';
 import type { Atomically } from '../query-helpers.js';
 
 /** The first key of the advisory lock that serialises making partitions (the second: the schema's hash). */
@@ -24,7 +24,11 @@ const CREATE_LOCK = 0x61690021;
 /** How long a drop waits for the tables, each try; and how many tries a pass makes. */
 const DROP_LOCK_TIMEOUT = '1s';
 const DROP_TRIES = 3;
-/** Partitions dropped per transaction (each holds a few locks until it ends: max_locks_per_transaction). */
+/**
+ * Partitions made, or dropped, per transaction: each new or dropped table and index is locked until the transaction
+ * ends, and the server's lock table has room for some thousands (max_locks_per_transaction).
+ */
+const CREATE_BATCH = 32;
 const DROP_BATCH = 16;
 
 export interface EventPartitions {
@@ -60,33 +64,30 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
   let queue: Promise<unknown> = Promise.resolve();
 
   const create = async (days: readonly number[]): Promise<void> => {
-    const missing = days.filter((day) => !known.has(day));
-    if (missing.length === 0) return;
     const db = await (connection ??= open());
-    await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${sql.lit(CREATE_LOCK)}, hashtext(current_schema()))`.execute(
-        trx,
-      );
-      const names = missing.flatMap((day) => partitionedTables.map((table) => partitionName(table, day)));
-      const attached = await sql<{ name: string }>`
-        select relname as name from pg_class
-        where relnamespace = current_schema()::regnamespace and relispartition and relname = any(${names})`.execute(
-        trx,
-      );
-      const present = new Set(attached.rows.map((row) => row.name));
-      for (const day of missing) {
+    for (let start = 0; start < days.length; start += CREATE_BATCH) {
+      const batch = days.slice(start, start + CREATE_BATCH).filter((day) => !known.has(day));
+      if (batch.length === 0) continue;
+      await db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${sql.lit(CREATE_LOCK)}, hashtext(current_schema()))`.execute(
+          trx,
+        );
         for (const table of partitionedTables) {
-          const name = partitionName(table, day);
-          if (present.has(name)) continue;
-          await sql`create table if not exists ${sql.table(name)} (like ${sql.table(table)})`.execute(trx);
-          await sql`alter table ${sql.table(table)} attach partition ${sql.table(name)}
-                    for values from (${sql.lit(day * DAY_MS)}) to (${sql.lit((day + 1) * DAY_MS)})`.execute(
-            trx,
-          );
+          const existing = await listPartitions(trx, table);
+          for (const day of batch) {
+            const from = day * DAY_MS;
+            const to = from + DAY_MS;
+            // Another process made it meanwhile; or a month or year of migration 0021 holds the day.
+            if (existing.some((partition) => partition.from <= from && partition.to >= to)) continue;
+            const name = partitionName(table, from);
+            await sql`create table if not exists ${sql.table(name)} (like ${sql.table(table)})`.execute(trx);
+            await sql`alter table ${sql.table(table)} attach partition ${sql.table(name)}
+                      for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(trx);
+          }
         }
-      }
-    });
-    for (const day of missing) known.add(day);
+      });
+      for (const day of batch) known.add(day);
+    }
   };
 
   return {
@@ -106,7 +107,7 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
     async dropExpired(db, atomically, cutoff, arrivedBefore) {
       const ranges: [number, number][] = [];
       const expired: (Partition & { readonly events: number })[] = [];
-      for (const partition of await listPartitions(db)) {
+      for (const partition of await listPartitions(db, 'events')) {
         if (partition.from >= cutoff) continue;
         if (partition.to > cutoff) ranges.push([partition.from, cutoff]);
         else if (arrivedBefore !== undefined && (await arrivedSince(db, partition.name, arrivedBefore, true)))
@@ -129,7 +130,7 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
           if (outcome.kept.has(partition.name)) ranges.push([partition.from, partition.to]);
           else {
             deleted += partition.events;
-            known.delete(dayOf(partition.from));
+            for (let day = dayOf(partition.from); day < dayOf(partition.to); day++) known.delete(day);
           }
         }
       }
@@ -168,8 +169,7 @@ async function dropBatch(
             continue;
           }
           await sql`drop table ${sql.table(partition.name)}`.execute(trx);
-          const twin = partitionName('event_entities', dayOf(partition.from));
-          await sql`drop table if exists ${sql.table(twin)}`.execute(trx);
+          await sql`drop table if exists ${sql.table(twinOf(partition.name))}`.execute(trx);
         }
         return { kept };
       });
@@ -182,12 +182,12 @@ async function dropBatch(
   }
 }
 
-/** The partitions of `events`, oldest first, with their bounds. */
-async function listPartitions(db: Kysely<Database>): Promise<Partition[]> {
+/** The partitions of one of the tables, oldest first, with their bounds. */
+async function listPartitions(db: Kysely<Database>, table: PartitionedTable): Promise<Partition[]> {
   const result = await sql<{ name: string; bound: string }>`
     select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
     from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where i.inhparent = to_regclass('events')`.execute(db);
+    where i.inhparent = to_regclass(${table})`.execute(db);
   const partitions: Partition[] = [];
   for (const row of result.rows) {
     const bounds = /FROM \('?(-?\d+)'?\) TO \('?(-?\d+)'?\)/i.exec(row.bound);

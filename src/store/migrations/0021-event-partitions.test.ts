@@ -10,14 +10,47 @@ import { EventRefs, prepareEvent } from '../../ingest/prepare-event.js';
 import { createPostgresKysely } from '../postgres.js';
 import type { Database } from '../schema.js';
 import { createSqliteKysely } from '../sqlite.js';
-import { migration } from './0021-event-partitions.js';
+import { partitionName } from '../events/days.js';
+import { migration, rangesFor } from './0021-event-partitions.js';
 
+const DAY = 86_400_000;
+const day = (offset: number) => new Date((Math.floor(Date.now() / DAY) + offset) * DAY);
+const yesterday = new Date(day(-1).getTime() + 8 * 3_600_000).toISOString();
 const old = [
   { time: '2020-03-01T10:00:00.000Z', ip: '10.9.0.1' },
   { time: '2020-03-01T23:59:59.999Z', ip: '10.9.0.1' },
-  { time: '2026-01-05T08:00:00.000Z', ip: '10.9.0.2' },
-  { time: '2026-01-06T08:00:00.000Z', ip: '10.9.0.1' },
+  { time: yesterday, ip: '10.9.0.2' },
+  { time: '2021-06-01T00:00:00.000Z', ip: '10.9.0.1' },
 ];
+
+describe('the partitions migration 0021 makes for existing data', () => {
+  it('makes days of the last two months, months of the two years before, years before that', () => {
+    const at = (time: string) => Date.parse(time) / DAY;
+    const ranges = rangesFor(
+      [
+        '2026-12-07',
+        '2026-11-01',
+        '2026-10-31',
+        '2026-10-01',
+        '2024-11-01',
+        '2024-10-31',
+        '2024-10-01',
+        '1601-01-01',
+      ].map((time) => at(`${time}T00:00:00Z`)),
+      Date.parse('2026-12-07T09:00:00Z'),
+    );
+    expect(
+      ranges.map((range) => [partitionName('events', range.from, range.span), range.to - range.from]),
+    ).toEqual([
+      ['events_p1601', 365 * DAY],
+      ['events_p2024', 305 * DAY], // up to 1 November, where months begin
+      ['events_p202411', 30 * DAY],
+      ['events_p202610', 31 * DAY],
+      ['events_p20261101', DAY],
+      ['events_p20261207', DAY],
+    ]);
+  });
+});
 
 describe.each(backends)('migration 0021 (events by day) on %s', (dialect) => {
   it('keeps every event and index row, the index rows with their event time', async () => {
@@ -62,37 +95,61 @@ describe.each(backends)('migration 0021 (events by day) on %s', (dialect) => {
         ['evt_1', '2020-03-01T10:00:00.000Z'],
         ['evt_2', '2020-03-01T23:59:59.999Z'],
       ]);
-      expect(await t.store.events.getEvent('evt_3')).toMatchObject({ time: '2026-01-05T08:00:00.000Z' });
+      expect(await t.store.events.getEvent('evt_3')).toMatchObject({ time: yesterday });
 
-      const event = prepareEvent(
-        {
-          time: Date.parse('2026-01-07T00:00:00Z'),
-          format: 'test',
-          source: 'test/conn',
-          code: 'conn',
-          kind: 'networkConnection',
-          keys: ['ip:10.9.0.3'],
-        },
-        '{"new":1}',
-        new EventRefs(),
-      );
-      expect(await t.store.events.insertPrepared([event], new Date('2026-01-07T01:00:00Z'))).toEqual({
+      const write = (time: number, ip: string) =>
+        t.store.events.insertPrepared(
+          [
+            prepareEvent(
+              {
+                time,
+                format: 'test',
+                source: 'test/conn',
+                code: 'conn',
+                kind: 'networkConnection',
+                keys: [`ip:${ip}`],
+              },
+              JSON.stringify({ time, ip }),
+              new EventRefs(),
+            ),
+          ],
+          new Date(),
+        );
+      expect(await write(day(0).getTime(), '10.9.0.3')).toEqual({ inserted: 1, duplicates: 0 });
+      // A replay of 2020: into the year the migration made.
+      expect(await write(Date.parse('2020-05-05T05:00:00Z'), '10.9.0.4')).toEqual({
         inserted: 1,
         duplicates: 0,
       });
       const [fresh] = (await t.store.events.searchEvents({ entityKeys: ['ip:10.9.0.3'] }, { limit: 1 }))
         .items;
-      if (dialect === 'postgres') {
+      if (dialect === 'sqlite') expect(fresh?.id).toMatch(/^evt_\d+$/);
+      else {
         expect(fresh?.id).toBe('evt_5');
-        const partitions = await sql<{ name: string }>`
-          select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-          where i.inhparent = to_regclass('events') order by 1`.execute(db);
-        expect(partitions.rows.map((row) => row.name)).toEqual([
-          'events_p20200301',
-          'events_p20260105',
-          'events_p20260107',
+        const partitions = async () =>
+          (
+            await sql<{ name: string }>`
+              select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+              where i.inhparent in (to_regclass('events'), to_regclass('event_entities')) order by 1`.execute(
+              db,
+            )
+          ).rows.map((row) => row.name);
+        const recent = [day(-1), day(0)].map((date) =>
+          partitionName('events', date.getTime()).slice('events'.length),
+        );
+        expect(await partitions()).toEqual([
+          'event_entities_p2020',
+          ...recent.map((suffix) => `event_entities${suffix}`),
+          'events_p2020',
+          ...recent.map((suffix) => `events${suffix}`),
         ]);
-      } else expect(fresh?.id).toMatch(/^evt_\d+$/);
+        // The year goes whole once all of it has expired.
+        expect(await t.store.events.pruneEvents(new Date('2021-01-01T00:00:00Z'))).toBe(3);
+        expect((await partitions()).filter((name) => name.endsWith('_p2020'))).toEqual([]);
+      }
+      expect(await t.store.events.countEvents({ entityKeys: ['ip:10.9.0.4'] })).toBe(
+        dialect === 'sqlite' ? 1 : 0,
+      );
     } finally {
       await db.destroy();
       await t.cleanup();

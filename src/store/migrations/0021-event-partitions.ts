@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { isSqlite } from './dialect.js';
-import { DAY_MS, partitionName, partitionedTables } from '../events/days.js';
+import { DAY_MS, partitionName, partitionedTables, type Span } from '../events/days.js';
 
 /**
  * Migration 0021_event_partitions. The entity index of events gets the event's time — (entity_hash, time,
  * event_id) — so that "events naming X between T1 and T2" is one range of the index. On PostgreSQL `events` and
- * `event_entities` become tables partitioned by range of event time, one partition per UTC day (events/days.ts),
- * so that retention drops whole days and a time window reads only its days. A partitioned table's unique
+ * `event_entities` become tables partitioned by range of event time, one partition per UTC day (events/days.ts;
+ * older data moved here by month or year: `rangesFor`), so that retention drops whole days and a time window
+ * reads only its days. A partitioned table's unique
  * constraints hold the partition key: the events' primary key becomes (id, time) — ids stay one sequence for all
  * days, and a lookup by id alone is one probe of each day's primary key. A BRIN index on `ingested_at` tells the
  * retention cheaply whether a day received anything recently. Rows are moved into the new tables.
@@ -33,12 +34,14 @@ export const migration: Migration = {
               ) partition by range (time)`.execute(db);
     const days = await sql<{ day: number }>`
       select distinct floor(time::numeric / ${DAY_MS})::bigint as day from events_old`.execute(db);
-    for (const { day } of days.rows) {
+    for (const range of rangesFor(
+      days.rows.map((row) => Number(row.day)),
+      Date.now(),
+    )) {
       for (const table of partitionedTables) {
-        await sql`create table ${sql.table(partitionName(table, Number(day)))} partition of ${sql.table(table)}
-                  for values from (${sql.lit(Number(day) * DAY_MS)}) to (${sql.lit((Number(day) + 1) * DAY_MS)})`.execute(
-          db,
-        );
+        await sql`create table ${sql.table(partitionName(table, range.from, range.span))}
+                  partition of ${sql.table(table)}
+                  for values from (${sql.lit(range.from)}) to (${sql.lit(range.to)})`.execute(db);
       }
     }
     await sql`insert into events select * from events_old`.execute(db);
@@ -75,6 +78,40 @@ export const migration: Migration = {
     await dropOld(db, lastId);
   },
 };
+
+/**
+ * The partitions for the days that hold events: a day each for the current and the previous month (and later), a
+ * month each for the two years before, a year each before that (up to the first of those months). All are made in the migration's one transaction,
+ * which holds a lock on each new table and index (some 17 a day) until it ends, and the server's lock table has
+ * room for a few thousand (max_locks_per_transaction): a store kept for years would not fit in days. The retention
+ * drops a month or a year once all of it has expired, and deletes the rows of one that partly has.
+ */
+export function rangesFor(days: readonly number[], now: number): { from: number; to: number; span: Span }[] {
+  const today = new Date(now);
+  const dailyFrom = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1);
+  const monthlyFrom = Date.UTC(today.getUTCFullYear() - 2, today.getUTCMonth() - 1, 1);
+  const ranges = new Map<number, { from: number; to: number; span: Span }>();
+  for (const day of days) {
+    const from = day * DAY_MS;
+    const date = new Date(from);
+    const [year, month] = [date.getUTCFullYear(), date.getUTCMonth()];
+    const range: { from: number; to: number; span: Span } =
+      from >= dailyFrom
+        ? { from, to: from + DAY_MS, span: 'day' }
+        : from >= monthlyFrom
+          ? { from: utc(year, month), to: utc(year, month + 1), span: 'month' }
+          : { from: utc(year, 0), to: Math.min(utc(year + 1, 0), monthlyFrom), span: 'year' };
+    ranges.set(range.from, range);
+  }
+  return [...ranges.values()].sort((a, b) => a.from - b.from);
+}
+
+/** Date.UTC for any year (it takes 0–99 for 1900–1999). */
+function utc(year: number, month: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, 1);
+  return date.getTime();
+}
 
 /**
  * PostgreSQL: rename `events` and `event_entities` to `*_old`, free their index names, and end the identity of
