@@ -109,17 +109,23 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
       const expired: (Partition & { readonly events: number })[] = [];
       for (const partition of await listPartitions(db, 'events')) {
         if (partition.from >= cutoff) continue;
-        if (partition.to > cutoff) ranges.push([partition.from, cutoff]);
-        else if (arrivedBefore !== undefined && (await arrivedSince(db, partition.name, arrivedBefore, true)))
-          ranges.push([partition.from, partition.to]);
-        else {
+        if (partition.to > cutoff) {
+          ranges.push([partition.from, cutoff]);
+          continue;
+        }
+        // Another process's retention may drop the day meanwhile: then it is theirs to count.
+        const looked = await unlessDropped(async () => {
+          if (arrivedBefore !== undefined && (await arrivedSince(db, partition.name, arrivedBefore, true)))
+            return 'recent';
           // Counted before the drop, not under its lock: a row written to a day this old meanwhile arrived after
           // `arrivedBefore` (and keeps the day) — or, without it, is dropped uncounted.
           const count = await sql<{
             n: number;
           }>`select count(*) as n from ${sql.table(partition.name)}`.execute(db);
-          expired.push({ ...partition, events: Number(count.rows[0]?.n ?? 0) });
-        }
+          return Number(count.rows[0]?.n ?? 0);
+        });
+        if (looked === 'recent') ranges.push([partition.from, partition.to]);
+        else if (looked !== undefined) expired.push({ ...partition, events: looked });
       }
       let deleted = 0;
       for (let start = 0; start < expired.length; start += DROP_BATCH) {
@@ -128,10 +134,9 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
         if (!outcome) continue;
         for (const partition of batch) {
           if (outcome.kept.has(partition.name)) ranges.push([partition.from, partition.to]);
-          else {
-            deleted += partition.events;
-            for (let day = dayOf(partition.from); day < dayOf(partition.to); day++) known.delete(day);
-          }
+          if (!outcome.dropped.has(partition.name)) continue;
+          deleted += partition.events;
+          for (let day = dayOf(partition.from); day < dayOf(partition.to); day++) known.delete(day);
         }
       }
       ranges.sort((a, b) => a[0] - b[0]);
@@ -151,7 +156,7 @@ async function dropBatch(
   atomically: Atomically,
   batch: readonly Partition[],
   arrivedBefore: number | undefined,
-): Promise<{ kept: Set<string> } | undefined> {
+): Promise<{ kept: Set<string>; dropped: Set<string> } | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await atomically(async (trx) => {
@@ -159,7 +164,11 @@ async function dropBatch(
         // Both parents, in the order writes take them, before anything else: nothing is held while waiting.
         await sql`lock table events, event_entities in access exclusive mode`.execute(trx);
         const kept = new Set<string>();
+        const dropped = new Set<string>();
         for (const partition of batch) {
+          const exists = await sql<{ found: boolean }>`
+            select to_regclass(${partition.name}) is not null as found`.execute(trx);
+          if (exists.rows[0]?.found !== true) continue; // dropped by another process's retention meanwhile
           // Exact now: no write is in flight. A day that received something since it was looked at stays.
           if (
             arrivedBefore !== undefined &&
@@ -170,8 +179,9 @@ async function dropBatch(
           }
           await sql`drop table ${sql.table(partition.name)}`.execute(trx);
           await sql`drop table if exists ${sql.table(twinOf(partition.name))}`.execute(trx);
+          dropped.add(partition.name);
         }
-        return { kept };
+        return { kept, dropped };
       });
     } catch (error) {
       // 55P03 lock_not_available: the lock timeout ended the wait.
@@ -179,6 +189,16 @@ async function dropBatch(
       if (attempt >= DROP_TRIES) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
+  }
+}
+
+/** What `look` finds; undefined when its table is gone (42P01 undefined_table). */
+async function unlessDropped<T>(look: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await look();
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return undefined;
+    throw error;
   }
 }
 
