@@ -229,9 +229,13 @@ async function arrivedSince(
   summarize: boolean,
 ): Promise<boolean> {
   if (summarize)
+    // A help, not a need (vacuum summarises too): it fails when another process drops the day meanwhile, and the
+    // query below then finds the table gone. (Retention runs outside a transaction, which a failure would end.)
     await sql`select brin_summarize_new_values(i.indexrelid)
               from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
-              where i.indrelid = to_regclass(${partition}) and a.amname = 'brin'`.execute(db);
+              where i.indrelid = to_regclass(${partition}) and a.amname = 'brin'`
+      .execute(db)
+      .catch(() => undefined);
   const result = await sql<{ found: boolean }>`
     select exists (select 1 from ${sql.table(partition)} where ingested_at >= ${arrivedBefore}) as found`.execute(
     db,
