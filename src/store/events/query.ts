@@ -31,7 +31,7 @@ const windowOf = (window: TimeWindow | undefined) => ({
 
 /**
  * The devices that saw any of these keys in the window, with first and last sighting and how many events: the
- * question behind `devicesWithFile` and `devicesContacting` (events/partitions.test.ts explains it).
+ * question behind `devicesWithFile` and `devicesContacting` (events/partitions.test.ts EXPLAINs it).
  */
 export function sightingsQuery(db: Kysely<Database>, keys: readonly string[], window?: TimeWindow) {
   return applyFilter(
