@@ -135,7 +135,8 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<vo
   });
   let { error, results } = await migrator.migrateToLatest();
   // Kysely looks for its bookkeeping tables by reading every table of the database; a schema another process drops
-  // meanwhile (another autoir's, a test's) fails that read with "schema … does not exist". It is not ours: again.
+  // or a table of it dropped meanwhile (another autoir's, a test's) fails that read with "schema … does not exist" or
+  // "relation schema.table does not exist". It is not ours: again.
   for (let attempt = 0; error && attempt < 5 && droppedMeanwhile(error, schema); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
     ({ error, results } = await migrator.migrateToLatest());
@@ -150,7 +151,12 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<vo
 
 /** Whether `error` says another schema than `ours` vanished while the database's tables were being read. */
 function droppedMeanwhile(error: unknown, ours: string | undefined): boolean {
-  const vanished = /schema "([^"]+)" does not exist/.exec((error as Error).message ?? '')?.[1];
+  const message = (error as Error).message ?? '';
+  const vanished =
+    /schema "([^"]+)" does not exist/.exec(message)?.[1] ??
+    // A table (a day's partition, another's bookkeeping table) of another schema, dropped between the listing and
+    // the reading of its columns.
+    /relation "([^".]+)\.[^"]+" does not exist/.exec(message)?.[1];
   return vanished !== undefined && vanished !== ours;
 }
 
