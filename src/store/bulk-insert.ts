@@ -218,24 +218,39 @@ export class BulkInsert {
 }
 
 /**
- * One row's statement (an update, say), written once in Kysely and compiled once, run for many rows in-process
- * on SQLite (`runMany`). Rows are arrays of values in `parameters` order. Dialects without `runMany` keep their own
- * multi-row statements: this is the embedded store's fast path, not a portable one.
+ * One row's statement (an update, say), written once in Kysely and compiled once, run for many rows: in-process on
+ * SQLite (`runMany`), row after row; on PostgreSQL as one statement per chunk over the rows' values as arrays —
+ * `update t set a = v.p1 … from unnest($1::type[], …) as v(p1, …) where id = v.pN` — so the rows must not depend on
+ * one another (each names another row to change). Rows are arrays of values in `parameters` order.
  */
 export class RowStatement {
   private sqlText: string | undefined;
+  private arraySqlText: string | undefined;
 
   constructor(
     private readonly parameters: readonly string[],
     private readonly build: (db: Kysely<never>, row: Record<string, unknown>) => Compilable,
-    private readonly runMany: RunMany,
+    private readonly runMany: RunMany | undefined,
   ) {}
 
   async run(db: Kysely<never>, rows: readonly Values[]): Promise<void> {
     const sqlText = (this.sqlText ??= this.compile(db));
+    const { runMany } = this;
+    if (!runMany) {
+      if (rows.length === 0) return;
+      const arraySql = (this.arraySqlText ??= await unnestedStatement(db, sqlText));
+      for (let start = 0; start < rows.length; start += ROW_STATEMENT_CHUNK) {
+        const chunk = rows.slice(start, start + ROW_STATEMENT_CHUNK);
+        const parameters = this.parameters.map(
+          (_, column) => `{${chunk.map((row) => arrayElement(row[column])).join(',')}}`,
+        );
+        await db.executeQuery(CompiledQuery.raw(arraySql, parameters));
+      }
+      return;
+    }
     for (let start = 0; start < rows.length; start += IN_PROCESS_SLICE) {
       if (start > 0) await yieldToEventLoop();
-      this.runMany(sqlText, rows.slice(start, start + IN_PROCESS_SLICE), false);
+      runMany(sqlText, rows.slice(start, start + IN_PROCESS_SLICE), false);
     }
   }
 
@@ -253,6 +268,38 @@ export class RowStatement {
     }
     return compiled.sql;
   }
+}
+
+/** Rows per set-based statement on PostgreSQL. */
+const ROW_STATEMENT_CHUNK = 2000;
+
+/**
+ * A single-row `update "t" set "a" = $1 … where "b" = $n` as one statement over arrays: every parameter becomes a
+ * column of `unnest(…) as v(p1, …)`, typed as the column it is assigned to or compared with.
+ */
+async function unnestedStatement(db: Kysely<never>, sqlText: string): Promise<string> {
+  const table = /^update "([^"]+)" set /.exec(sqlText)?.[1];
+  const where = sqlText.lastIndexOf(' where ');
+  const columnOf = new Map<number, string>();
+  for (const match of sqlText.matchAll(/"(\w+)" = \$(\d+)/g))
+    columnOf.set(Number(match[2]), match[1] as string);
+  const count = new Set([...sqlText.matchAll(/\$(\d+)/g)].map((match) => Number(match[1]))).size;
+  if (table === undefined || where < 0 || columnOf.size !== count)
+    throw new AutoirError(
+      'AUTOIR_E_INTERNAL',
+      `row statement: cannot run ${sqlText.slice(0, 80)} over arrays`,
+    );
+  const types = await columnTypes(db, table, [...columnOf.values()]);
+  const names = Array.from({ length: count }, (_, index) => `p${index + 1}`);
+  const casts = names.map((_, index) => {
+    const type = types.get(columnOf.get(index + 1) as string);
+    if (type === undefined)
+      throw new AutoirError('AUTOIR_E_INTERNAL', `row statement: no column type for $${index + 1}`);
+    return `$${index + 1}::${type}[]`;
+  });
+  const body = sqlText.replace(/\$(\d+)/g, (_, position: string) => `v.p${position}`);
+  const at = body.lastIndexOf(' where ');
+  return `${body.slice(0, at)} from unnest(${casts.join(', ')}) as v(${names.join(', ')})${body.slice(at)}`;
 }
 
 /** An element of an array literal: numbers as they are, text quoted and escaped, bytes in hex, NULL. */

@@ -164,94 +164,47 @@ export function correlationOperations(
             // Automation's fields only: status, classification and the rest stay the analyst's.
             const values = aggregate(partsOf(group), group.added);
             incidents.push({ id: target, alerts: values.alert_count });
-            if (statements.updateAggregate)
-              updates.push([...aggregateColumns.map((column) => values[column]), nowMs, target]);
-            else
-              await executor
-                .updateTable('incidents')
-                .set({ ...values, updated_at: nowMs })
-                .where('id', '=', target)
-                .execute();
+            updates.push([...aggregateColumns.map((column) => values[column]), nowMs, target]);
           }
           for (const merge of group.merged) merges.push({ ...merge, target });
           for (const id of group.assign) assignments.push([id, publicIncidentId(target)]);
         }
         // Each merged incident: its alerts move to the target, it redirects there (and so do the incidents merged
         // into it before), and the merge is recorded.
+        // (A merged incident is never the target of another merge in the same plan: the statements' rows are
+        // independent, as running them over arrays needs.)
         const merging = statements.merging;
-        if (merging) {
-          const bulk = executor as unknown as Kysely<never>;
-          const from = (merge: (typeof merges)[number]) => publicIncidentId(merge.id);
-          const to = (merge: (typeof merges)[number]) => publicIncidentId(merge.target);
-          await merging.moveAlerts.run(
-            bulk,
-            merges.map((merge) => [to(merge), from(merge)]),
-          );
-          await merging.redirect.run(
-            bulk,
-            merges.map((merge) => ['redirected', merge.target, 0, nowMs, merge.id]),
-          );
-          await merging.repoint.run(
-            bulk,
-            merges.map((merge) => [merge.target, merge.id]),
-          );
-        } else {
-          for (const merge of merges) {
-            await executor
-              .updateTable('alerts')
-              .set({ incident_id: publicIncidentId(merge.target) })
-              .where('incident_id', '=', publicIncidentId(merge.id))
-              .execute();
-            await executor
-              .updateTable('incidents')
-              .set({ status: 'redirected', redirect_to: merge.target, alert_count: 0, updated_at: nowMs })
-              .where('id', '=', merge.id)
-              .execute();
-            await executor
-              .updateTable('incidents')
-              .set({ redirect_to: merge.target })
-              .where('redirect_to', '=', merge.id)
-              .execute();
-          }
-        }
+        const bulk = executor as unknown as Kysely<never>;
+        const from = (merge: (typeof merges)[number]) => publicIncidentId(merge.id);
+        const to = (merge: (typeof merges)[number]) => publicIncidentId(merge.target);
+        await merging.moveAlerts.run(
+          bulk,
+          merges.map((merge) => [to(merge), from(merge)]),
+        );
+        await merging.redirect.run(
+          bulk,
+          merges.map((merge) => ['redirected', merge.target, 0, nowMs, merge.id]),
+        );
+        await merging.repoint.run(
+          bulk,
+          merges.map((merge) => [merge.target, merge.id]),
+        );
         await statements.insertMerges.runFlat(
           executor as unknown as Kysely<never>,
           merges.flatMap((merge) => [merge.id, merge.target, nowMs, merge.alertId, merge.entityKey]),
         );
         merged = merges.length;
         // Rows updated in the order of their ids: each statement's seek lands next to the previous one.
-        if (statements.updateAggregate)
-          await statements.updateAggregate.run(
-            executor as unknown as Kysely<never>,
-            updates.sort((a, b) => (a.at(-1) as number) - (b.at(-1) as number)),
-          );
+        await statements.updateAggregate.run(
+          executor as unknown as Kysely<never>,
+          updates.sort((a, b) => (a.at(-1) as number) - (b.at(-1) as number)),
+        );
         assignments.sort((a, b) => a[0] - b[0]);
-        if (statements.assignAlert) {
-          await statements.assignAlert.run(
-            executor as unknown as Kysely<never>,
-            assignments.map(([id, incident]) => [incident, id]),
-          );
-          assigned = assignments.length;
-        }
-        // Assignments in few statements: `case id when … then …` over a chunk of alerts.
-        for (let start = 0; start < (statements.assignAlert ? 0 : assignments.length); start += CHUNK) {
-          const chunk = assignments.slice(start, start + CHUNK);
-          await executor
-            .updateTable('alerts')
-            .set({
-              incident_id: sql<string>`case id ${sql.join(
-                chunk.map(([id, incident]) => sql`when ${id} then ${incident}`),
-                sql` `,
-              )} end`,
-            })
-            .where(
-              'id',
-              'in',
-              chunk.map(([id]) => id),
-            )
-            .execute();
-          assigned += chunk.length;
-        }
+        await statements.assignAlert.run(
+          executor as unknown as Kysely<never>,
+          assignments.map(([id, incident]) => [incident, id]),
+        );
+        assigned = assignments.length;
         await statements.insertLinks.runFlat(
           executor as unknown as Kysely<never>,
           plan.links.flatMap((link) => [link.alertId, link.otherAlertId, link.entityKey, nowMs]),

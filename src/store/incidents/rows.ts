@@ -178,10 +178,10 @@ export interface IncidentStatements {
   readonly insertIncidents: BulkInsert;
   readonly insertLinks: BulkInsert;
   readonly insertMerges: BulkInsert;
-  /** SQLite: one row's statements run in-process (PostgreSQL keeps multi-row statements). */
-  readonly updateAggregate?: RowStatement;
-  readonly assignAlert?: RowStatement;
-  readonly merging?: {
+  /** One row's statements: in-process row after row on SQLite, over arrays in one statement on PostgreSQL. */
+  readonly updateAggregate: RowStatement;
+  readonly assignAlert: RowStatement;
+  readonly merging: {
     readonly moveAlerts: RowStatement;
     readonly redirect: RowStatement;
     readonly repoint: RowStatement;
@@ -190,8 +190,8 @@ export interface IncidentStatements {
 
 export const typed = (db: Kysely<never>) => db as unknown as Kysely<Database>;
 
-/** `update incidents set <columns> where id = ?`, run in-process for many rows: values in column order, then id. */
-export function updateIncident(columns: readonly string[], runMany: RunMany): RowStatement {
+/** `update incidents set <columns> where id = ?`, for many rows (RowStatement): values in column order, then id. */
+export function updateIncident(columns: readonly string[], runMany: RunMany | undefined): RowStatement {
   return new RowStatement(
     [...columns, 'id'],
     (db, row) => {
@@ -232,41 +232,37 @@ export function createIncidentStatements(runMany: RunMany | undefined): Incident
           .values(rows as unknown as Insertable<Database['incident_merges']>[]),
       { runMany, chunk: 500 },
     ),
-    ...(runMany
-      ? {
-          merging: {
-            moveAlerts: new RowStatement(
-              ['to', 'from'],
-              (db, row) =>
-                typed(db)
-                  .updateTable('alerts')
-                  .set({ incident_id: row.to as string })
-                  .where('incident_id', '=', row.from as string),
-              runMany,
-            ),
-            redirect: updateIncident(['status', 'redirect_to', 'alert_count', 'updated_at'], runMany),
-            // Incidents merged into the merged one before now point at the target directly.
-            repoint: new RowStatement(
-              ['to', 'from'],
-              (db, row) =>
-                typed(db)
-                  .updateTable('incidents')
-                  .set({ redirect_to: row.to as number })
-                  .where('redirect_to', '=', row.from as number),
-              runMany,
-            ),
-          },
-          updateAggregate: updateIncident([...aggregateColumns, 'updated_at'], runMany),
-          assignAlert: new RowStatement(
-            ['incident_id', 'id'],
-            (db, row) =>
-              typed(db)
-                .updateTable('alerts')
-                .set({ incident_id: row.incident_id as string })
-                .where('id', '=', row.id as number),
-            runMany,
-          ),
-        }
-      : {}),
+    merging: {
+      moveAlerts: new RowStatement(
+        ['to', 'from'],
+        (db, row) =>
+          typed(db)
+            .updateTable('alerts')
+            .set({ incident_id: row.to as string })
+            .where('incident_id', '=', row.from as string),
+        runMany,
+      ),
+      redirect: updateIncident(['status', 'redirect_to', 'alert_count', 'updated_at'], runMany),
+      // Incidents merged into the merged one before now point at the target directly.
+      repoint: new RowStatement(
+        ['to', 'from'],
+        (db, row) =>
+          typed(db)
+            .updateTable('incidents')
+            .set({ redirect_to: row.to as number })
+            .where('redirect_to', '=', row.from as number),
+        runMany,
+      ),
+    },
+    updateAggregate: updateIncident([...aggregateColumns, 'updated_at'], runMany),
+    assignAlert: new RowStatement(
+      ['incident_id', 'id'],
+      (db, row) =>
+        typed(db)
+          .updateTable('alerts')
+          .set({ incident_id: row.incident_id as string })
+          .where('id', '=', row.id as number),
+      runMany,
+    ),
   };
 }
