@@ -149,7 +149,7 @@ export async function decideActions(
   now: Date,
 ): Promise<ActionRecord[]> {
   if (ids.length === 0) throw new AutoirError('AUTOIR_E_BAD_USAGE', 'no action ids given');
-  const actions = await Promise.all(ids.map((id) => requireAction(store, id)));
+  const actions = await requireActions(store, ids);
   const types = [...new Set(actions.map((action) => action.type))];
   if (types.length > 1)
     throw new AutoirError(
@@ -170,7 +170,7 @@ export async function undoActions(
 ): Promise<ActionRecord[]> {
   if (ids.length === 0) throw new AutoirError('AUTOIR_E_BAD_USAGE', 'no action ids given');
   // An id named twice is undone once (a second inverse would conflict with the first).
-  const actions = await Promise.all([...new Set(ids)].map((id) => requireAction(store, id)));
+  const actions = await requireActions(store, [...new Set(ids)]);
   for (const action of actions) {
     const inverse = undoOf[action.type];
     if (!inverse)
@@ -243,10 +243,15 @@ export function cancelActions(
   return store.actions.cancel(ids, by, comment, now);
 }
 
-async function requireAction(store: ActionCenterPorts, id: string): Promise<ActionRecord> {
-  const action = await store.actions.get(id);
-  if (!action) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
-  return action;
+/** These actions, in the order given (in one read); the first id that names none is an error. */
+async function requireActions(store: ActionCenterPorts, ids: readonly string[]): Promise<ActionRecord[]> {
+  const byKey = new Map((await store.actions.getMany(ids)).map((action) => [action.key, action]));
+  return ids.map((id) => {
+    const key = parseActionId(id);
+    const action = key === undefined ? undefined : byKey.get(key);
+    if (!action) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no action ${id}`, { details: { id } });
+    return action;
+  });
 }
 
 /** The action center's columns, as CSV (RFC 4180; a formula-looking cell is prefixed with `'`). */

@@ -130,6 +130,8 @@ export interface ActionDecisions {
   /** Create an action, unless the same (type, target, device) is in flight: then that one. */
   create(draft: ActionDraft, now: Date): Promise<CreateResult>;
   get(id: string): Promise<ActionRecord | undefined>;
+  /** The actions of these ids that exist (in no particular order). */
+  getMany(ids: readonly string[]): Promise<ActionRecord[]>;
   /**
    * Approve or reject pending actions, all or none: an action that is not pendingApproval fails the whole call
    * (`AUTOIR_E_ILLEGAL_TRANSITION`, naming it). An approval enqueues the action in the same transaction.

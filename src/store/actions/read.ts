@@ -35,7 +35,10 @@ export interface ActionReads {
 export function readOperations(
   db: Kysely<Database>,
   changes: ActionChanges,
-): ActionReads & Pick<ActionDecisions, 'get'> & Pick<ActionPlanning, 'countAutomatic'> & ActionNotices {
+): ActionReads &
+  Pick<ActionDecisions, 'get' | 'getMany'> &
+  Pick<ActionPlanning, 'countAutomatic'> &
+  ActionNotices {
   const { byKey, requireKey } = changes;
   return {
     async get(id) {
@@ -43,6 +46,19 @@ export function readOperations(
       if (key === undefined) return undefined;
       const row = await byKey(db, key);
       return row ? toAction(row) : undefined;
+    },
+
+    async getMany(ids) {
+      const keys = [...new Set(ids.map((id) => parseActionId(id)).filter((key) => key !== undefined))];
+      const found: ActionRecord[] = [];
+      for (let start = 0; start < keys.length; start += 500)
+        for (const row of await db
+          .selectFrom('actions')
+          .selectAll()
+          .where('id', 'in', keys.slice(start, start + 500))
+          .execute())
+          found.push(toAction(row));
+      return found;
     },
 
     async getByKey(key) {
