@@ -62,7 +62,10 @@ export async function createPostgresKysely(options: PostgresOptions): Promise<Ky
   }
   // No parallel query: autoir's statements are short index lookups, and starting parallel workers for one costs
   // more (milliseconds each) than the lookup itself.
-  const settings = ['-c max_parallel_workers_per_gather=0'];
+  // Plans made for each run's parameters (the named statements below are parsed once, never planned once): a plan
+  // made for any entity would be made for the average one, and an entity named by a million events (a busy device)
+  // then takes seconds where its own plan takes a millisecond.
+  const settings = ['-c max_parallel_workers_per_gather=0', '-c plan_cache_mode=force_custom_plan'];
   if (options.schema) settings.push(`-c search_path=${options.schema}`);
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -93,10 +96,10 @@ const MAX_NAMED_PARAMETERS = 32;
 const statementNames = new Map<string, string>();
 
 /**
- * Every statement a connection runs with its parameters becomes a named prepared statement: PostgreSQL parses it
- * once per connection (and after a few runs keeps a generic plan when it is as good), where an unnamed one is
- * parsed and planned at every run — most of the server's work for autoir's short lookups and updates. The driver
- * remembers which names each connection has prepared; a connection opened anew prepares them again.
+ * Every statement a connection runs with its parameters becomes a named prepared statement: PostgreSQL parses and
+ * analyses it once per connection, where an unnamed one is parsed at every run (each run is still planned for its
+ * parameters: `plan_cache_mode`, above). The driver remembers which names each connection has prepared; a
+ * connection opened anew prepares them again.
  */
 function prepareStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
