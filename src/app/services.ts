@@ -179,6 +179,7 @@ export function createServices(settings: Settings, store: Store): Services {
         limits: investigation.limits,
         protectedProcesses: settings.investigation.protectedProcesses,
         ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
+        ...(settings.investigation.stepDelayMs ? { stepDelayMs: settings.investigation.stepDelayMs } : {}),
         connectors: services.connectors(),
         notifications: notificationChannel(outbound, services.secrets()),
         ...(sender ? { mail: sender } : {}),
