@@ -53,6 +53,20 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; o
   return { child, output: () => output };
 }
 
+/** Until `url` answers 200 (30 s at most, or until the process exits). */
+async function answering(url: string, owner: ReturnType<typeof start>, what: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (tries > 300 || owner.child.exitCode !== null)
+      throw new Error(`${what} did not start: ${owner.output()}`);
+    await pause(100);
+  }
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -80,18 +94,17 @@ async function runOnce(workers: number, count: number, delayMs: number): Promise
   const processes = [server];
   try {
     const base = `http://127.0.0.1:${port}`;
-    for (let tries = 0; ; tries++) {
-      const ok = await fetch(`${base}/api/v1/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (tries > 300 || server.child.exitCode !== null)
-        throw new Error(`the server did not start: ${server.output()}`);
-      await pause(100);
+    await answering(`${base}/api/v1/health`, server, 'the server');
+    // Each worker serves /ready once it has opened the store and is about to run: the clock starts when all are,
+    // not while several processes still load on few cores.
+    const ready: Promise<void>[] = [];
+    for (let index = 0; index < workers; index++) {
+      const metricsPort = await freePort();
+      const worker = start(['worker', '--poll', '100ms', '--metrics-port', String(metricsPort)], env);
+      processes.push(worker);
+      ready.push(answering(`http://127.0.0.1:${metricsPort}/ready`, worker, `worker ${index + 1}`));
     }
-    for (let index = 0; index < workers; index++) processes.push(start(['worker', '--poll', '100ms'], env));
-    await pause(1500); // the workers open the store
+    await Promise.all(ready);
 
     const run = randomBytes(3).toString('hex');
     const postedAt = new Map<string, number>();
