@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- NAME [--count N] [--dataset DIR] [--backend sqlite|postgres] [--concurrency N]`: run one
  * benchmark (or all, with no name) and print one JSON line per benchmark. `ui` also takes `--evidence N` and
- * `--runs N`; `scale` takes `--workers 1,2,4`.
+ * `--runs N`; `scale` takes `--workers 1,2,4` and `--delay MS`.
  */
 import path from 'node:path';
 import { benchIngestAlerts } from './ingest-alerts.js';
@@ -95,6 +95,7 @@ benches.scale = (args) =>
   benchScale({
     workers: (args.get('workers') ?? '1,2,4').split(',').map(Number),
     count: Number(args.get('count') ?? 300),
+    delayMs: Number(args.get('delay') ?? 0),
   });
 
 benches.detect = (args) =>

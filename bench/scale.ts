@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- scale [--workers 1,2,4] [--count N]`: throughput that grows with workers. For each N, a fresh
- * PostgreSQL schema, a real `autoir serve --no-worker` and N real `autoir worker` processes on it (the built
- * command); `--count` alerts (default 300), each credential theft on a device of its own (its own incident and
- * investigation), are posted to the server 20 a request, as fast as it takes them. Timed: from the first post
- * until every investigation is at rest (concluded or waiting for approval) — investigations/s, and per alert
- * from its post to its investigation's end (p50 / p99). Checked: every alert has one investigation, each
- * investigation concluded once (one `conclude` step in its log), and how the steps were shared among the workers
- * (`steps_by_worker`, `fairness` = fewest ÷ most). One JSON line with every N.
+ * `npm run bench -- scale [--workers 1,2,4] [--count N] [--delay MS]`: throughput that grows with workers. For each
+ * N, a fresh PostgreSQL schema, a real `autoir serve --no-worker` and N real `autoir worker` processes on it (the
+ * built command); `--count` alerts (default 300), each credential theft on a device of its own (its own incident
+ * and investigation), are posted to the server 20 a request, as fast as it takes them. `--delay` (default 0) makes
+ * each investigation step of the workers wait that many ms, claim held, without using the CPU
+ * (`AUTOIR_BENCH_STEP_DELAY_MS`): slower steps, so that more workers than cores have something to overlap. Timed:
+ * from the first post until every investigation is at rest (concluded or waiting for approval) — investigations/s,
+ * and per alert from its post to its investigation's end (p50 / p99). Checked: every alert has one investigation,
+ * each investigation concluded once (one `conclude` step in its log), and how the steps were shared among the
+ * workers (`steps_by_worker`, `fairness` = fewest ÷ most). One JSON line with every N.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -51,6 +53,20 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; o
   return { child, output: () => output };
 }
 
+/** Until `url` answers 200 (30 s at most, or until the process exits). */
+async function answering(url: string, owner: ReturnType<typeof start>, what: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (tries > 300 || owner.child.exitCode !== null)
+      throw new Error(`${what} did not start: ${owner.output()}`);
+    await pause(100);
+  }
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -60,7 +76,7 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function runOnce(workers: number, count: number): Promise<Record<string, unknown>> {
+async function runOnce(workers: number, count: number, delayMs: number): Promise<Record<string, unknown>> {
   const bench = await openBenchStore('postgres', '');
   const store = bench.store;
   const token = `autoir_scale_${randomBytes(12).toString('hex')}`;
@@ -71,24 +87,24 @@ async function runOnce(workers: number, count: number): Promise<Record<string, u
     AUTOIR_BUNDLED_RULES: '0',
     // Every investigation runs at once if workers can take it: the limit is the workers, not the setting.
     AUTOIR_MAX_INVESTIGATIONS: String(Math.max(10, workers * 10)),
+    AUTOIR_BENCH_STEP_DELAY_MS: String(delayMs),
   };
   const port = await freePort();
   const server = start(['serve', '--no-worker', '--port', String(port)], env);
   const processes = [server];
   try {
     const base = `http://127.0.0.1:${port}`;
-    for (let tries = 0; ; tries++) {
-      const ok = await fetch(`${base}/api/v1/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (tries > 300 || server.child.exitCode !== null)
-        throw new Error(`the server did not start: ${server.output()}`);
-      await pause(100);
+    await answering(`${base}/api/v1/health`, server, 'the server');
+    // Each worker serves /ready once it has opened the store and is about to run: the clock starts when all are,
+    // not while several processes still load on few cores.
+    const ready: Promise<void>[] = [];
+    for (let index = 0; index < workers; index++) {
+      const metricsPort = await freePort();
+      const worker = start(['worker', '--poll', '100ms', '--metrics-port', String(metricsPort)], env);
+      processes.push(worker);
+      ready.push(answering(`http://127.0.0.1:${metricsPort}/ready`, worker, `worker ${index + 1}`));
     }
-    for (let index = 0; index < workers; index++) processes.push(start(['worker', '--poll', '100ms'], env));
-    await pause(1500); // the workers open the store
+    await Promise.all(ready);
 
     const run = randomBytes(3).toString('hex');
     const postedAt = new Map<string, number>();
@@ -159,8 +175,11 @@ async function runOnce(workers: number, count: number): Promise<Record<string, u
 export async function benchScale(options: {
   readonly workers: readonly number[];
   readonly count: number;
+  /** Each investigation step waits this long (ms), claim held; 0: none. */
+  readonly delayMs?: number;
 }): Promise<Record<string, unknown>> {
+  const delayMs = options.delayMs ?? 0;
   const runs = [];
-  for (const workers of options.workers) runs.push(await runOnce(workers, options.count));
-  return { bench: 'scale', backend: 'postgres', alerts: options.count, runs };
+  for (const workers of options.workers) runs.push(await runOnce(workers, options.count, delayMs));
+  return { bench: 'scale', backend: 'postgres', alerts: options.count, step_delay_ms: delayMs, runs };
 }

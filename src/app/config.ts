@@ -25,6 +25,7 @@
  * | `AUTOIR_EXPANSION_APPROVAL`                | assets one expansion may add before it waits for approval      |
  * | `AUTOIR_ANALYZE_BATCH`                     | evidence analyzed per step (per transaction)                   |
  * | `AUTOIR_PROTECTED_PROCESSES`               | more processes never to kill: `windows:a.exe,b.exe;linux:nginx` |
+ * | `AUTOIR_BENCH_STEP_DELAY_MS`               | benchmarks only: each investigation step waits this long (0)   |
  * | `AUTOIR_RULES`, `AUTOIR_RULE_STATUSES`, `AUTOIR_RULE_MIN_LEVEL`, `AUTOIR_BUNDLED_RULES=0` | detection rules |
  * | `AUTOIR_CONNECTORS`                        | a YAML file of connectors                                      |
  * | `AUTOIR_MAIL`                              | a YAML file: the SMTP relay and the report mailbox (app/mail.ts) |
@@ -94,6 +95,8 @@ export interface Settings {
     readonly maxRunning?: number;
     /** Processes never to be killed (domain/guardrails.ts): the built-in lists and `AUTOIR_PROTECTED_PROCESSES`. */
     readonly protectedProcesses: ProtectedProcesses;
+    /** Benchmarks only (`AUTOIR_BENCH_STEP_DELAY_MS`): each investigation step waits this long, claim held. */
+    readonly stepDelayMs?: number;
   };
   readonly detection: DetectionConfig;
   /** A YAML file of connectors, read at start. */
@@ -174,6 +177,13 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
   const expansionApprovalThreshold = read.positive('AUTOIR_EXPANSION_APPROVAL');
   const analyzeBatch = read.positive('AUTOIR_ANALYZE_BATCH');
   const maxRunning = read.positive('AUTOIR_MAX_INVESTIGATIONS');
+  // Below the claim's lease (60 s): a step that waited longer would lose its claim every time.
+  const stepDelayMs = read.integer(
+    'AUTOIR_BENCH_STEP_DELAY_MS',
+    0,
+    10_000,
+    'a whole number of ms from 0 to 10000',
+  );
   const protectedProcesses = parseProtectedProcesses(env.AUTOIR_PROTECTED_PROCESSES);
   if (typeof protectedProcesses === 'string')
     problems.push(`AUTOIR_PROTECTED_PROCESSES: ${protectedProcesses}`);
@@ -238,6 +248,7 @@ export function readSettings(env: Env, overrides: SettingOverrides = {}): Settin
         ...optional('analyzeBatch', analyzeBatch),
       },
       ...optional('maxRunning', maxRunning),
+      ...(stepDelayMs ? { stepDelayMs } : {}),
       protectedProcesses:
         typeof protectedProcesses === 'string' ? defaultProtectedProcesses : protectedProcesses,
     },

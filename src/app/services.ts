@@ -193,6 +193,7 @@ export function createServices(settings: Settings, store: Store, options: Servic
         limits: investigation.limits,
         protectedProcesses: settings.investigation.protectedProcesses,
         ...(investigation.maxRunning !== undefined ? { maxRunning: investigation.maxRunning } : {}),
+        ...(settings.investigation.stepDelayMs ? { stepDelayMs: settings.investigation.stepDelayMs } : {}),
         connectors: services.connectors(),
         notifications: notificationChannel(outbound, services.secrets()),
         ...(sender ? { mail: sender } : {}),

@@ -24,6 +24,7 @@ import { type EngineState, type InvestigationRecord } from '../domain/investigat
 import { newEvidence, type Evidence, type Relation } from '../domain/evidence.js';
 import type { EnginePorts, StepCommit } from './ports.js';
 import { createDevice } from '../domain/entity-builders.js';
+import { wait } from '../domain/wait.js';
 
 export interface EngineLimits {
   /** More evidence than this ends the investigation terminatedBySystem. Default 500. */
@@ -54,10 +55,19 @@ export interface EngineOptions {
   readonly leaseMs?: number;
   /** Processes never to be killed, per platform (domain/guardrails.ts); the built-in lists by default. */
   readonly protectedProcesses?: ProtectedProcesses;
+  /**
+   * Benchmarks only (`AUTOIR_BENCH_STEP_DELAY_MS`, docs/benchmarks.md#scale): each step waits this long, claim
+   * held, without using the CPU, before it commits — a slower step, as one waiting on a remote source. Default 0.
+   */
+  readonly stepDelayMs?: number;
+  /** Ends a step's delay early (the worker stopping). */
+  readonly signal?: AbortSignal;
 }
 
 /** What one step decided; the runner commits it. */
 type StepResult = Omit<StepCommit, 'step' | 'startedAt' | 'durationMs' | 'release'> & { release?: boolean };
+
+const neverAborted = new AbortController().signal;
 
 const fleetCache = new WeakMap<EnginePorts, { at: number; size: number }>();
 
@@ -95,6 +105,7 @@ export async function runInvestigation(
     } else {
       try {
         result = await runStep(store, record, known, options, limits, now);
+        if (options.stepDelayMs) await wait(options.stepDelayMs, options.signal ?? neverAborted);
       } catch (error) {
         result = {
           result: `failed: ${(error as Error).message}`,

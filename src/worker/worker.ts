@@ -53,6 +53,8 @@ export interface WorkOptions {
   readonly maxRunning?: number;
   /** How long a claim holds without a step committing. Default 60 s. */
   readonly leaseMs?: number;
+  /** Benchmarks only: each investigation step waits this long, claim held (EngineOptions.stepDelayMs). */
+  readonly stepDelayMs?: number;
   readonly now?: () => Date;
   /** This worker's name in claims and the log. Default `host:pid:n`. */
   readonly worker?: string;
@@ -169,6 +171,8 @@ async function pass(
       ...(options.limits ? { limits: options.limits } : {}),
       now,
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      ...(options.stepDelayMs ? { stepDelayMs: options.stepDelayMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     summary.steps += ran;
     steps += ran;
