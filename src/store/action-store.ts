@@ -23,6 +23,7 @@ import { proposalOperations } from './actions/proposals.js';
 import { queueOperations } from './actions/queue.js';
 import { readOperations } from './actions/read.js';
 import type { ActionFilter } from './actions/rows.js';
+import type { RunMany } from './bulk-insert.js';
 
 /**
  * Actions: the response stage's queue, decisions, planning and digests (respond/ports.ts), and what the API and
@@ -37,8 +38,9 @@ export function createActionStore(
   db: Kysely<Database>,
   atomically: Atomically,
   isSqlite: boolean,
+  runMany?: RunMany,
 ): ActionStore {
-  const changes = actionChanges(db, isSqlite);
+  const changes = actionChanges(db, isSqlite, runMany);
   return {
     ...decisionOperations(db, atomically, changes),
     ...queueOperations(db, atomically, changes),

@@ -80,7 +80,7 @@ function bind(
     inputOffsets: createInputOffsetStore(db),
     inputs: createInputStatusStore(db),
     users: createUserStore(db, atomically),
-    actions: createActionStore(db, atomically, options.dialect === 'sqlite'),
+    actions: createActionStore(db, atomically, options.dialect === 'sqlite', options.runMany),
     policy: createPolicyStore(db, atomically),
     audit: createAuditStore(db),
     ping: async () => {

@@ -18,6 +18,7 @@ import type { ActionRecord } from '../../domain/action.js';
 import type { ActionDraft, CreateResult } from '../../respond/ports.js';
 import type { EngineState } from '../../domain/investigation.js';
 import { settleInvestigation } from '../../domain/settlement.js';
+import { BulkInsert, type RunMany } from '../bulk-insert.js';
 import type { ActionRow } from './rows.js';
 import { inFlightKey, toAction } from './rows.js';
 import { newAction } from '../../domain/action.js';
@@ -25,7 +26,17 @@ import { newAction } from '../../domain/action.js';
 /** Rows per statement when many actions move at once. */
 const MOVE_CHUNK = 200;
 
-export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
+export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?: RunMany) {
+  /** Log rows of many actions at once: one statement over arrays (PostgreSQL), or row after row in-process. */
+  const insertLog = new BulkInsert(
+    ['action_id', 'at', 'from_status', 'to_status', 'by', 'message'],
+    (builder, rows) =>
+      (builder as unknown as Kysely<Database>)
+        .insertInto('action_log')
+        .values(rows as unknown as Insertable<Database['action_log']>[]),
+    { runMany, chunk: 2000 },
+  );
+
   const byKey = (executor: Kysely<Database>, key: number) =>
     executor.selectFrom('actions').selectAll().where('id', '=', key).executeTakeFirst();
 
@@ -215,11 +226,10 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean) {
       ]);
       updates.set(group, update);
     }
-    for (let start = 0; start < logRows.length; start += MOVE_CHUNK)
-      await executor
-        .insertInto('action_log')
-        .values(logRows.slice(start, start + MOVE_CHUNK))
-        .execute();
+    await insertLog.runFlat(
+      executor as unknown as Kysely<never>,
+      logRows.flatMap((row) => [row.action_id, row.at, row.from_status, row.to_status, row.by, row.message]),
+    );
     for (const { set, inFlight } of updates.values())
       for (let start = 0; start < inFlight.length; start += MOVE_CHUNK) {
         const chunk = inFlight.slice(start, start + MOVE_CHUNK);
