@@ -3,7 +3,7 @@
  * creation under the in-flight rule, and what follows for the investigations they serve (domain/settlement.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import {
   isActionInFlight,
   transitionAction,
@@ -18,7 +18,7 @@ import type { ActionRecord } from '../../domain/action.js';
 import type { ActionDraft, CreateResult } from '../../respond/ports.js';
 import type { EngineState } from '../../domain/investigation.js';
 import { settleInvestigation } from '../../domain/settlement.js';
-import { BulkInsert, type RunMany } from '../bulk-insert.js';
+import { BulkInsert, RowStatement, type RunMany } from '../bulk-insert.js';
 import type { ActionRow } from './rows.js';
 import { inFlightKey, toAction } from './rows.js';
 import { newAction } from '../../domain/action.js';
@@ -27,6 +27,31 @@ import { newAction } from '../../domain/action.js';
 const MOVE_CHUNK = 200;
 
 export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?: RunMany) {
+  /**
+   * `update actions set <columns>, in_flight = ? where id = ?` for many rows (RowStatement: row after row in-process,
+   * or one statement over arrays), one per set of columns a move writes.
+   */
+  const updateStatements = new Map<string, RowStatement>();
+  const updateFor = (columns: readonly string[]): RowStatement => {
+    const key = columns.join(',');
+    let statement = updateStatements.get(key);
+    if (statement === undefined) {
+      statement = new RowStatement(
+        [...columns, 'in_flight', 'id'],
+        (builder, row) => {
+          const { id, ...set } = row;
+          return (builder as unknown as Kysely<Database>)
+            .updateTable('actions')
+            .set(set as Updateable<Database['actions']>)
+            .where('id', '=', id as number);
+        },
+        runMany,
+      );
+      updateStatements.set(key, statement);
+    }
+    return statement;
+  };
+
   /** Log rows of many actions at once: one statement over arrays (PostgreSQL), or row after row in-process. */
   const insertLog = new BulkInsert(
     ['action_id', 'at', 'from_status', 'to_status', 'by', 'message'],
@@ -230,29 +255,14 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?:
       executor as unknown as Kysely<never>,
       logRows.flatMap((row) => [row.action_id, row.at, row.from_status, row.to_status, row.by, row.message]),
     );
-    for (const { set, inFlight } of updates.values())
-      for (let start = 0; start < inFlight.length; start += MOVE_CHUNK) {
-        const chunk = inFlight.slice(start, start + MOVE_CHUNK);
-        const [first] = chunk;
-        await executor
-          .updateTable('actions')
-          .set({
-            ...set,
-            in_flight:
-              chunk.length === 1 && first
-                ? first[1]
-                : sql<string | null>`case id ${sql.join(
-                    chunk.map(([id, key]) => sql`when ${id} then ${key}`),
-                    sql` `,
-                  )} end`,
-          })
-          .where(
-            'id',
-            'in',
-            chunk.map(([id]) => id),
-          )
-          .execute();
-      }
+    for (const { set, inFlight } of updates.values()) {
+      const columns = Object.keys(set).filter((column) => column !== 'in_flight' && column !== 'id');
+      const values = columns.map((column) => (set as Record<string, unknown>)[column]);
+      await updateFor(columns).run(
+        executor as unknown as Kysely<never>,
+        inFlight.map(([id, key]) => [...values, key, id]),
+      );
+    }
     return statuses;
   };
 
