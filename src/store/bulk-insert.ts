@@ -48,7 +48,7 @@ export interface Returning extends Compilable {
 }
 
 export class BulkInsert {
-  private readonly sqlByCount = new Map<number, string>();
+  private singleRowSql: string | undefined;
   private arrayPlainSql: string | undefined;
   private arrayReturningSql: string | undefined;
 
@@ -62,7 +62,7 @@ export class BulkInsert {
       /** The statement updates a conflicting row instead of inserting (see RunMany). */
       readonly upsert?: boolean;
       /**
-       * Columns `runReturning` reports from a multi-row statement (PostgreSQL). In-process statements report rowids
+       * Columns `runReturning` reports from the statement over arrays (PostgreSQL). In-process statements report rowids
        * instead and are compiled without the clause: SQLite's RETURNING doubled the cost of an insert.
        */
       readonly returning?: readonly string[];
@@ -77,7 +77,7 @@ export class BulkInsert {
       const step = IN_PROCESS_SLICE * width;
       for (let start = 0; start < flat.length; start += step) {
         if (start > 0) await yieldToEventLoop();
-        runMany(this.sqlFor(db, 1), { flat: flat.slice(start, start + step), width }, false);
+        runMany(this.inProcessSql(db), { flat: flat.slice(start, start + step), width }, false);
       }
       return;
     }
@@ -122,7 +122,7 @@ export class BulkInsert {
         if (start > 0) await yieldToEventLoop();
         rowids.push(
           ...runMany(
-            this.sqlFor(db, 1),
+            this.inProcessSql(db),
             rows.slice(start, start + IN_PROCESS_SLICE),
             returning && (this.options.upsert ? 'upsert' : 'insert'),
           ),
@@ -184,35 +184,26 @@ export class BulkInsert {
     });
   }
 
-  private sqlFor(db: Kysely<never>, count: number): string {
-    let sqlText = this.sqlByCount.get(count);
-    if (sqlText === undefined) {
-      sqlText = this.compile(db, count);
-      // At most one statement per row count up to the chunk size: bounded, and each is compiled once.
-      if (this.sqlByCount.size > 1024) this.sqlByCount.clear();
-      this.sqlByCount.set(count, sqlText);
-    }
-    return sqlText;
-  }
-
-  /** Compile with sentinel values and check that parameters come out row by row, column by column. */
-  private compile(db: Kysely<never>, count: number): string {
-    const sentinels = Array.from({ length: count }, (_, row) =>
-      Object.fromEntries(this.columns.map((column, position) => [column, `\u0000${row}:${position}`])),
+  /**
+   * The single-row statement run in-process (SQLite), compiled once with sentinel values, checked to take its
+   * parameters column by column.
+   */
+  private inProcessSql(db: Kysely<never>): string {
+    if (this.singleRowSql !== undefined) return this.singleRowSql;
+    const sentinel = Object.fromEntries(
+      this.columns.map((column, position) => [column, `\u0000${position}`]),
     );
-    const query = this.build(db, sentinels);
-    const { returning, runMany } = this.options;
-    const compiled = (returning && !runMany ? query.returning(returning) : query).compile();
-    const expected = sentinels.flatMap((row) => this.columns.map((column) => row[column]));
+    const compiled = this.build(db, [sentinel]).compile();
     if (
-      compiled.parameters.length !== expected.length ||
-      compiled.parameters.some((value, position) => value !== expected[position])
+      compiled.parameters.length !== this.columns.length ||
+      compiled.parameters.some((value, position) => value !== `\u0000${position}`)
     ) {
       throw new AutoirError(
         'AUTOIR_E_INTERNAL',
-        'bulk insert: the compiled query does not take its parameters row by row',
+        'bulk insert: the compiled query does not take its parameters column by column',
       );
     }
+    this.singleRowSql = compiled.sql;
     return compiled.sql;
   }
 }
