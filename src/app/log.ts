@@ -12,7 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
-import { logLevels, type Log, type LogLevel } from '../domain/log.js';
+import { logLevels, logOf, type Log, type LogLevel } from '../domain/log.js';
 
 export const logFormats = ['json', 'text'] as const;
 export type LogFormat = (typeof logFormats)[number];
@@ -82,19 +82,10 @@ export function createProcessLog(options: LogOptions, destination: LogDestinatio
 
 /** The log port over a pino logger. */
 function fromPino(logger: Logger): Log {
-  const line = (level: LogLevel) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
-    if (fields) logger[level](fields, message);
-    else logger[level](message);
-  };
-  return {
-    fatal: line('fatal'),
-    error: line('error'),
-    warn: line('warn'),
-    info: line('info'),
-    debug: line('debug'),
-    trace: line('trace'),
-    child: (fields) => fromPino(logger.child(fields)),
-  };
+  return logOf(
+    (level, message, fields) => (fields ? logger[level](fields, message) : logger[level](message)),
+    (fields) => fromPino(logger.child(fields)),
+  );
 }
 
 /**

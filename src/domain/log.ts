@@ -27,15 +27,28 @@ export interface Log {
   child(fields: LogFields): Log;
 }
 
-const nothing: LogLine = () => undefined;
+/** A log whose lines of every level go to `write`, and whose children are made by `child`. */
+export function logOf(
+  write: (level: LogLevel, message: string, fields?: LogFields) => void,
+  child: (fields: LogFields) => Log,
+): Log {
+  const line =
+    (level: LogLevel): LogLine =>
+    (message, fields) =>
+      write(level, message, fields);
+  return {
+    fatal: line('fatal'),
+    error: line('error'),
+    warn: line('warn'),
+    info: line('info'),
+    debug: line('debug'),
+    trace: line('trace'),
+    child,
+  };
+}
 
 /** A log that writes nothing (tests, and the commands that print their own summary). */
-export const silentLog: Log = {
-  fatal: nothing,
-  error: nothing,
-  warn: nothing,
-  info: nothing,
-  debug: nothing,
-  trace: nothing,
-  child: () => silentLog,
-};
+export const silentLog: Log = logOf(
+  () => undefined,
+  () => silentLog,
+);

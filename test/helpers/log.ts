@@ -2,7 +2,7 @@
  * A log that keeps its lines (the log port, domain/log.ts), for tests of what the long-running parts say; and the
  * process log (app/log.ts) writing into a string, for tests of the lines as they are written.
  */
-import type { Log, LogFields, LogLevel } from '../../src/domain/log.js';
+import { logOf, type Log, type LogFields, type LogLevel } from '../../src/domain/log.js';
 import { createProcessLog, type LogFormat, type LogRole } from '../../src/app/log.js';
 
 export interface RecordedLine {
@@ -14,19 +14,11 @@ export interface RecordedLine {
 /** A log whose lines (with the fields of its children) are kept in `lines`. */
 export function recordingLog(): { log: Log; lines: RecordedLine[] } {
   const lines: RecordedLine[] = [];
-  const make = (bound: LogFields): Log => {
-    const line = (level: LogLevel) => (message: string, fields?: LogFields) =>
-      void lines.push({ level, message, fields: { ...bound, ...fields } });
-    return {
-      fatal: line('fatal'),
-      error: line('error'),
-      warn: line('warn'),
-      info: line('info'),
-      debug: line('debug'),
-      trace: line('trace'),
-      child: (fields) => make({ ...bound, ...fields }),
-    };
-  };
+  const make = (bound: LogFields): Log =>
+    logOf(
+      (level, message, fields) => void lines.push({ level, message, fields: { ...bound, ...fields } }),
+      (fields) => make({ ...bound, ...fields }),
+    );
   return { log: make({}), lines };
 }
 
