@@ -287,5 +287,6 @@ async function correlateBatch(
   summary.alerts += applied.assigned;
   summary.incidentsCreated += applied.created;
   summary.incidentsMerged += applied.merged;
-  return false;
+  // Done when nothing was left beyond this batch: alerts that arrive meanwhile are the next pass's.
+  return !more;
 }

@@ -160,11 +160,22 @@ export interface IngestPorts {
   transaction<T>(work: (tx: IngestPorts) => Promise<T>): Promise<T>;
 }
 
+export interface PruneOptions {
+  /** Only events also stored before this (the retention: a historical dataset ingested now is kept). */
+  readonly arrivedBefore?: Date;
+  /**
+   * Drop whole partitions only (PostgreSQL, the retention): the week the cutoff falls in stays until the cutoff has
+   * passed it, rather than having its rows deleted one by one as the cutoff moves through it. SQLite deletes exactly
+   * either way, in bounded chunks.
+   */
+  readonly whole?: boolean;
+}
+
 /** Telemetry retention: what a long-running worker deletes (store/event-store.ts). */
 export interface EventRetention {
   readonly events: {
     /** Delete events older than `before` (event time) and, with `arrivedBefore`, stored before it; how many. */
-    pruneEvents(before: Date, options?: { readonly arrivedBefore?: Date }): Promise<number>;
+    pruneEvents(before: Date, options?: PruneOptions): Promise<number>;
   };
 }
 

@@ -81,7 +81,8 @@ export async function triggerInvestigations(
         if (playbook) created++;
         else unsupported++;
       }
-      return false;
+      // A batch not full was all there was: alerts that arrive meanwhile are the next pass's.
+      return alerts.length < batchSize;
     });
     if (done) return { created, joined, unsupported };
   }

@@ -17,7 +17,7 @@ import { entityHash } from '../domain/entity-hash.js';
 import type { Page } from '../domain/page.js';
 import type { EventRecord } from '../domain/event.js';
 import { epoch } from '../domain/time.js';
-import type { EventWriteResult } from '../ingest/ports.js';
+import type { EventWriteResult, PruneOptions } from '../ingest/ports.js';
 import type { EventFilter, EventPageRequest } from '../investigate/ports.js';
 import type { EventSearch } from '../investigate/ports.js';
 import type { EventSink, StoredRawEvents } from '../ingest/ports.js';
@@ -230,7 +230,7 @@ export async function search(
 }
 
 /**
- * `partitions`: PostgreSQL's day partitions (events/partitions.ts), made before a write that needs them and dropped
+ * `partitions`: PostgreSQL's week partitions (events/partitions.ts), made before a write that needs them and dropped
  * by `pruneEvents`; none on SQLite.
  */
 export function createEventStore(
@@ -343,7 +343,13 @@ export function createEventStore(
       const cutoff = before.getTime();
       const arrived = options.arrivedBefore?.getTime();
       if (!partitions) return deleteEvents(atomically, undefined, cutoff, arrived);
-      const { deleted, ranges } = await partitions.dropExpired(db, atomically, cutoff, arrived);
+      const { deleted, ranges } = await partitions.dropExpired(
+        db,
+        atomically,
+        cutoff,
+        arrived,
+        options.whole,
+      );
       let total = deleted;
       for (const [from, to] of ranges) total += await deleteEvents(atomically, from, to, arrived);
       return total;
@@ -505,5 +511,5 @@ export interface EventStore extends EventSink, StoredRawEvents, EventSearch {
    * Delete events older than `before` (event time) — with `arrivedBefore`, only those also stored before it (the
    * retention: a historical dataset ingested now is kept as long as fresh telemetry); returns how many.
    */
-  pruneEvents(before: Date, options?: { readonly arrivedBefore?: Date }): Promise<number>;
+  pruneEvents(before: Date, options?: PruneOptions): Promise<number>;
 }

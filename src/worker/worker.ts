@@ -346,7 +346,7 @@ export async function runWorker(
       retainedAt = now;
       const cutoff = new Date(now - retention.afterMs);
       try {
-        const deleted = await store.events.pruneEvents(cutoff, { arrivedBefore: cutoff });
+        const deleted = await store.events.pruneEvents(cutoff, { arrivedBefore: cutoff, whole: true });
         if (deleted > 0)
           log.info(`retention: deleted ${deleted} events older than ${cutoff.toISOString()}`, {
             deleted,

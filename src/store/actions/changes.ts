@@ -25,6 +25,8 @@ import { newAction } from '../../domain/action.js';
 
 /** Rows per statement when many actions move at once. */
 const MOVE_CHUNK = 200;
+/** Actions per insert statement (about 25 parameters each). */
+const INSERT_CHUNK = 100;
 
 export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?: RunMany) {
   /**
@@ -266,13 +268,19 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?:
     return statuses;
   };
 
-  const insert = async (executor: Kysely<Database>, draft: ActionDraft, now: Date): Promise<CreateResult> => {
+  /**
+   * Create actions, in one statement per chunk: each draft whose type, target and device is already in flight (or
+   * inserted by a planner on another worker meanwhile, or named twice here) gets that action instead, not created.
+   */
+  const insertMany = async (
+    executor: Kysely<Database>,
+    drafts: readonly ActionDraft[],
+    now: Date,
+  ): Promise<CreateResult[]> => {
     const time = now.getTime();
-    const key = inFlightKey(draft.type, draft.targetKey, draft.deviceKey);
-    const start = newAction({ ...draft, expiresAt: draft.expiresAt?.getTime() ?? null }, time);
-    const inserted = await executor
-      .insertInto('actions')
-      .values({
+    const rows = drafts.map((draft) => {
+      const start = newAction({ ...draft, expiresAt: draft.expiresAt?.getTime() ?? null }, time);
+      const row = {
         type: draft.type,
         target_key: draft.targetKey,
         device_key: draft.deviceKey,
@@ -283,7 +291,7 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?:
         verdict: draft.verdict,
         source: draft.source,
         status: start.status,
-        in_flight: key,
+        in_flight: inFlightKey(draft.type, draft.targetKey, draft.deviceKey),
         parameters: JSON.stringify(draft.parameters),
         reasons: JSON.stringify(draft.reasons),
         requested_by: draft.requestedBy,
@@ -297,40 +305,49 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?:
         created_at: time,
         updated_at: time,
         expires_at: start.expiresAt,
-      })
-      // The same triple already in flight (or inserted by a planner on another worker meanwhile): that one stands.
-      .onConflict((conflict) => conflict.column('in_flight').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (!inserted) {
-      const winner = await executor
+      };
+      return { row, history: start.history };
+    });
+    const inserted = new Map<string, ActionRow>();
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK)
+      for (const row of await executor
+        .insertInto('actions')
+        .values(rows.slice(start, start + INSERT_CHUNK).map(({ row }) => row))
+        .onConflict((conflict) => conflict.column('in_flight').doNothing())
+        .returningAll()
+        .execute())
+        inserted.set(row.in_flight as string, row as ActionRow);
+    const createdKeys = new Set(inserted.keys());
+    // The winners of drafts that inserted nothing, in one read.
+    const missing = [...new Set(rows.map(({ row }) => row.in_flight).filter((key) => !inserted.has(key)))];
+    for (let start = 0; start < missing.length; start += INSERT_CHUNK)
+      for (const winner of await executor
         .selectFrom('actions')
         .selectAll()
-        .where('in_flight', '=', key)
-        .executeTakeFirst();
-      if (winner) return { action: toAction(winner), created: false };
-      throw new AutoirError(
-        'AUTOIR_E_CONFLICT',
-        `an action ${draft.type} on ${draft.targetKey} is already in flight`,
-      );
-    }
-    const id = Number(inserted.id);
-    if (start.history.length > 0)
-      await executor
-        .insertInto('action_log')
-        .values(
-          start.history.map((step) => ({
-            action_id: id,
-            at: time,
-            from_status: step.from,
-            to_status: step.to,
-            by: step.by,
-            message: step.message,
-          })),
-        )
-        .execute();
-    return { action: toAction(inserted), created: true };
+        .where('in_flight', 'in', missing.slice(start, start + INSERT_CHUNK))
+        .execute())
+        inserted.set(winner.in_flight as string, winner as ActionRow);
+    const logRows: unknown[] = [];
+    const results = rows.map(({ row, history }) => {
+      const stored = inserted.get(row.in_flight);
+      if (!stored)
+        throw new AutoirError(
+          'AUTOIR_E_CONFLICT',
+          `an action ${row.type} on ${row.target_key} is already in flight`,
+        );
+      // Created by this call: by the first draft that named its key (its history is the one logged).
+      const created = createdKeys.delete(row.in_flight);
+      if (created)
+        for (const step of history)
+          logRows.push(Number(stored.id), time, step.from, step.to, step.by, step.message);
+      return { action: toAction(stored), created };
+    });
+    await insertLog.runFlat(executor as unknown as Kysely<never>, logRows);
+    return results;
   };
+
+  const insert = async (executor: Kysely<Database>, draft: ActionDraft, now: Date): Promise<CreateResult> =>
+    (await insertMany(executor, [draft], now))[0] as CreateResult;
 
   /** Move every row by one event (each with its message and columns), then let investigations follow. */
   const moveAll = async (
@@ -415,6 +432,7 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?:
     move,
     moveMany,
     insert,
+    insertMany,
     moveAll,
     settle,
     rowsFor,

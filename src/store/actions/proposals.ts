@@ -5,7 +5,7 @@
 import { type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ActionRecord } from '../../domain/action.js';
-import type { ActionPlanning } from '../../respond/ports.js';
+import type { ActionDraft, ActionPlanning } from '../../respond/ports.js';
 import type { Atomically } from '../query-helpers.js';
 import { type ActionChanges } from './changes.js';
 
@@ -17,7 +17,7 @@ export function proposalOperations(
   atomically: Atomically,
   changes: ActionChanges,
 ): Pick<ActionPlanning, 'pendingProposals' | 'planProposals'> {
-  const { insert, followInvestigation } = changes;
+  const { insertMany, followInvestigation } = changes;
   return {
     async pendingProposals(limit) {
       const rows = await db
@@ -79,31 +79,46 @@ export function proposalOperations(
           outcome.ids.push(proposalId);
           outcomes.set(key, outcome);
         };
+        // The drafts of every proposal still waiting, created together; then each proposal takes its actions.
+        const planned: { proposalId: number; investigationKey: number; drafts: number }[] = [];
+        const drafts: ActionDraft[] = [];
         for (const { proposalId, plan } of items) {
           const proposal = current.get(proposalId);
           // Planned by another worker meanwhile (or named twice here).
           if (!proposal || proposal.status !== 'proposed') {
-            results.push([]);
+            planned.push({ proposalId, investigationKey: 0, drafts: -1 });
             continue;
           }
           current.set(proposalId, { ...proposal, status: 'planning' });
           touched.add(proposal.investigation_id);
           if ('skip' in plan) {
             settle(proposalId, 'skipped', plan.skip);
+            planned.push({ proposalId, investigationKey: 0, drafts: -1 });
+            continue;
+          }
+          planned.push({
+            proposalId,
+            investigationKey: proposal.investigation_id,
+            drafts: plan.drafts.length,
+          });
+          drafts.push(...plan.drafts);
+          settle(proposalId, 'planned', plan.drafts[0]?.decision.rule ?? null);
+        }
+        const created = await insertMany(executor, drafts, now);
+        let next = 0;
+        for (const { proposalId, investigationKey, drafts: count } of planned) {
+          if (count < 0) {
             results.push([]);
             continue;
           }
-          const actions: ActionRecord[] = [];
-          for (const draft of plan.drafts) {
-            const { action } = await insert(executor, draft, now);
-            actions.push(action);
+          const actions = created.slice(next, next + count).map((result) => result.action);
+          next += count;
+          for (const action of actions)
             links.push({
               proposal_id: proposalId,
               action_id: action.key,
-              investigation_id: proposal.investigation_id,
+              investigation_id: investigationKey,
             });
-          }
-          settle(proposalId, 'planned', plan.drafts[0]?.decision.rule ?? null);
           results.push(actions);
         }
         for (let start = 0; start < links.length; start += CHUNK)

@@ -1,6 +1,6 @@
 /**
- * Events by day of event time: on PostgreSQL a partition per day, made when a write needs it and dropped whole by
- * the retention; on both stores, writes of any day, lookups by entity within a window and by id, and the
+ * Events by week of event time: on PostgreSQL a partition per UTC week (Monday to Monday), made when a write needs
+ * it and dropped whole by the retention; on both stores, writes of any day, lookups by entity within a window and by id, and the
  * retention's rule (time and arrival both older).
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
@@ -12,6 +12,7 @@ import { openStore } from '../open-store.js';
 import type { Store } from '../ports.js';
 import { createPostgresKysely } from '../postgres.js';
 import type { Database } from '../schema.js';
+import { partitionFor } from './partitions.js';
 import { sightingsQuery } from './query.js';
 
 /** A connection from `host` to `ip` at `time`, arriving `n`-th (distinct records for distinct n). */
@@ -36,7 +37,7 @@ function write(store: Store, events: readonly PreparedEvent[], now: string) {
   return store.transaction((tx) => tx.events.insertPrepared(events, new Date(now)));
 }
 
-/** The day partitions of `events` and `event_entities` in the store's schema, by name. */
+/** The partitions of `events` and `event_entities` in the store's schema, by name. */
 async function partitions(db: Kysely<Database>): Promise<string[]> {
   const result = await sql<{ name: string }>`
     select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
@@ -68,7 +69,7 @@ afterEach(async () => {
   for (const t of stores.splice(0)) await t.cleanup();
 });
 
-describe.each(backends)('events by day on %s', (dialect) => {
+describe.each(backends)('events by week on %s', (dialect) => {
   it('stores events of new days and of a historical dataset, found by entity within a window and by id', async () => {
     const t = await testStore(dialect);
     const events = [
@@ -110,21 +111,23 @@ describe.each(backends)('events by day on %s', (dialect) => {
     ).toEqual([expect.objectContaining({ deviceKey: 'device:h1', events: 1 })]);
 
     if (dialect === 'postgres')
+      // 1 March 2020 a Sunday, 2 March a Monday; 1 January 2026 a Thursday.
       expect(await partitions(await catalog(t))).toEqual([
-        'event_entities_p20200301',
+        'event_entities_p20200224',
         'event_entities_p20200302',
-        'event_entities_p20260101',
-        'events_p20200301',
+        'event_entities_p20251229',
+        'events_p20200224',
         'events_p20200302',
-        'events_p20260101',
+        'events_p20251229',
       ]);
   });
 
-  it('retention removes expired days and keeps what arrived within it, and a day can be written again', async () => {
+  it('retention removes expired weeks and keeps what arrived within them, and a week can be written again', async () => {
     const t = await testStore(dialect);
     const other = await sameStore(t);
-    // 1 January: arrived that day (expired). 2 January: two arrived that day, one arrived on 28 February (a
-    // replay). 20 February: within the retention.
+    // 1 January: arrived that day (expired). 2 January (the same week): two arrived that day, one arrived on 28
+    // February (a replay), which keeps the week: its older arrivals are deleted one by one. 20 February: within the
+    // retention.
     await write(
       t.store,
       [1, 2, 3].map((n) => connection('2026-01-01T10:00:00Z', '10.0.1.1', n)),
@@ -149,13 +152,13 @@ describe.each(backends)('events by day on %s', (dialect) => {
     if (dialect === 'postgres') {
       const db = await catalog(t);
       expect(await partitions(db)).toEqual([
-        'event_entities_p20260102',
-        'event_entities_p20260220',
-        'events_p20260102',
-        'events_p20260220',
+        'event_entities_p20251229',
+        'event_entities_p20260216',
+        'events_p20251229',
+        'events_p20260216',
       ]);
-      // The index rows went with their events: one left on 2 January, the kept event's own.
-      const entities = await sql<{ n: number }>`select count(*) as n from event_entities_p20260102`.execute(
+      // The index rows went with their events: one left in that week, the kept event's own.
+      const entities = await sql<{ n: number }>`select count(*) as n from event_entities_p20251229`.execute(
         db,
       );
       expect(Number(entities.rows[0]?.n)).toBe(1);
@@ -178,6 +181,29 @@ describe.each(backends)('events by day on %s', (dialect) => {
   });
 });
 
+describe('the partition a new day goes to', () => {
+  const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+  const range = (from: string, to: string) => ({
+    from: Date.parse(`${from}T00:00:00Z`),
+    to: Date.parse(`${to}T00:00:00Z`),
+  });
+  it('is its UTC week, Monday to Monday, leaving out the days partitions made before hold', () => {
+    expect(partitionFor(day('2026-01-07'), [])).toEqual(range('2026-01-05', '2026-01-12'));
+    expect(partitionFor(day('2026-01-05'), [])).toEqual(range('2026-01-05', '2026-01-12'));
+    expect(partitionFor(day('2026-01-04'), [])).toEqual(range('2025-12-29', '2026-01-05'));
+    expect(partitionFor(day('1969-12-31'), [])).toEqual(range('1969-12-29', '1970-01-05'));
+    // A day partition of an earlier version on Tuesday 6 January: the week around it.
+    const tuesday = [range('2026-01-06', '2026-01-07')];
+    expect(partitionFor(day('2026-01-05'), tuesday)).toEqual(range('2026-01-05', '2026-01-06'));
+    expect(partitionFor(day('2026-01-09'), tuesday)).toEqual(range('2026-01-07', '2026-01-12'));
+    expect(partitionFor(day('2026-01-06'), tuesday)).toBeUndefined();
+    // A month of migration 0021 ending on Saturday 31 January.
+    const january = [range('2026-01-01', '2026-02-01')];
+    expect(partitionFor(day('2026-01-31'), january)).toBeUndefined();
+    expect(partitionFor(day('2026-02-01'), january)).toEqual(range('2026-02-01', '2026-02-02'));
+  });
+});
+
 // (Two SQLite stores in one process cannot run at once: each waits for the other's lock on the one thread.)
 describe('retention by two processes at once on postgres', () => {
   it('removes every expired event once, and counts each once', async () => {
@@ -189,29 +215,34 @@ describe('retention by two processes at once on postgres', () => {
         [1, 2, 3].map((n) => connection(`2026-01-${day}T10:00:00Z`, '10.0.5.1', n)),
         `2026-01-${day}T11:00Z`,
       );
-    // 5 January after the cutoff's day begins: its rows go one by one, the days before whole.
+    // 1–4 January in the week of 29 December, wholly before the cutoff: dropped. 5 January (a Monday) begins the
+    // week the cutoff falls in: kept whole until the cutoff has passed it.
     const cutoff = new Date('2026-01-05T12:00:00Z');
     const counts = await Promise.all(
+      [t.store, other].map((store) =>
+        store.events.pruneEvents(cutoff, { arrivedBefore: cutoff, whole: true }),
+      ),
+    );
+    expect(counts[0]! + counts[1]!).toBe(12);
+    expect(await t.store.events.countEvents()).toBe(6);
+    expect(await partitions(await catalog(t))).toEqual(['event_entities_p20260105', 'events_p20260105']);
+    // An explicit prune (`autoir events prune`) deletes exactly: 5 January's rows, one by one.
+    const exact = await Promise.all(
       [t.store, other].map((store) => store.events.pruneEvents(cutoff, { arrivedBefore: cutoff })),
     );
-    expect(counts[0]! + counts[1]!).toBe(15);
+    expect(exact[0]! + exact[1]!).toBe(3);
     expect(await t.store.events.countEvents()).toBe(3);
-    expect(await partitions(await catalog(t))).toEqual([
-      'event_entities_p20260105',
-      'event_entities_p20260106',
-      'events_p20260105',
-      'events_p20260106',
-    ]);
   });
 });
 
-describe('events by day on postgres', () => {
-  it('lets several processes write the same new days at once, each within a transaction', async () => {
+describe('events by week on postgres', () => {
+  it('lets several processes write the same new weeks at once, each within a transaction', async () => {
     const t = await testStore('postgres');
     const processes = [t.store, await sameStore(t), await sameStore(t)];
     await write(t.store, [connection('2026-01-01T00:00:00Z', '10.0.2.1')], '2026-01-01T01:00Z');
+    // 1 February a Sunday: three weeks, two of them new.
     const days = Array.from(
-      { length: 8 },
+      { length: 10 },
       (_, day) => `2026-02-${String(day + 1).padStart(2, '0')}T12:00:00Z`,
     );
     await Promise.all(
@@ -231,14 +262,21 @@ describe('events by day on postgres', () => {
       ),
     );
     // Two distinct records per day (n = 0 and 1), each stored once, whoever wrote it first.
-    expect(await t.store.events.countEvents({ entityKeys: ['ip:10.0.2.2'] })).toBe(16);
+    expect(await t.store.events.countEvents({ entityKeys: ['ip:10.0.2.2'] })).toBe(20);
     expect(await t.store.events.countEvents({ entityKeys: ['ip:10.0.2.1'] })).toBe(4);
-    const names = await partitions(await catalog(t));
-    expect(names.filter((name) => name.startsWith('events_p202602'))).toHaveLength(8);
-    expect(names.filter((name) => name.startsWith('event_entities_p202602'))).toHaveLength(8);
+    expect(await partitions(await catalog(t))).toEqual([
+      'event_entities_p20251229',
+      'event_entities_p20260126',
+      'event_entities_p20260202',
+      'event_entities_p20260209',
+      'events_p20251229',
+      'events_p20260126',
+      'events_p20260202',
+      'events_p20260209',
+    ]);
   });
 
-  it('leaves an expired day to the next pass while the table stays busy, without failing', async () => {
+  it('leaves an expired week to the next pass while the table stays busy, without failing', async () => {
     const t = await testStore('postgres');
     const reader = await sameStore(t);
     await write(t.store, [connection('2026-01-01T10:00:00Z', '10.0.3.1')], '2026-01-01T11:00Z');
@@ -257,28 +295,29 @@ describe('events by day on postgres', () => {
     const started = Date.now();
     expect(await t.store.events.pruneEvents(cutoff, { arrivedBefore: cutoff })).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await partitions(await catalog(t))).toContain('events_p20260101');
+    expect(await partitions(await catalog(t))).toContain('events_p20251229');
     release();
     await search;
     expect(await t.store.events.pruneEvents(cutoff, { arrivedBefore: cutoff })).toBe(1);
     expect(await partitions(await catalog(t))).toEqual([]);
   });
 
-  it('reads an entity within one day from that day only: an index-only scan of its entity index', async () => {
+  it('reads an entity within a window from its week only: an index-only scan of its entity index', async () => {
     const t = await testStore('postgres');
     const db = await catalog(t);
-    const events = ['2026-01-01', '2026-01-02', '2026-01-03'].flatMap((day) => [
+    // 1–3 January in the week of 29 December; 6 January in the next.
+    const events = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-06'].flatMap((day) => [
       connection(`${day}T10:00:00Z`, '10.0.4.1', 0, 'h1'),
       connection(`${day}T11:00:00Z`, '10.0.4.1', 0, 'h2'),
     ]);
     await write(t.store, events, '2026-01-04T00:00Z');
     // Many other entities on every day, so that the planner chooses as it would on a real store.
-    for (const day of ['2026-01-01', '2026-01-02', '2026-01-03'])
+    for (const day of ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-06'])
       await sql`insert into event_entities (entity_hash, time, event_id)
                 select g % 5000, ${Date.parse(`${day}T00:00:00Z`)}::bigint + g * 2000, -g
                 from generate_series(1, 40000) g`.execute(db);
-    // What autovacuum does: each day's tables vacuumed and analysed (never the partitioned parents).
-    for (const day of ['20260101', '20260102', '20260103'])
+    // What autovacuum does: each week's tables vacuumed and analysed (never the partitioned parents).
+    for (const day of ['20251229', '20260105'])
       for (const table of ['events', 'event_entities'])
         await sql`vacuum (analyze) ${sql.table(`${table}_p${day}`)}`.execute(db);
 
@@ -296,10 +335,10 @@ describe('events by day on postgres', () => {
     const plan = explained.rows[0]?.['QUERY PLAN'] as { Plan: Record<string, unknown> }[];
     walk(plan[0]!.Plan);
     expect(scans.map((scan) => scan.relation).sort()).toEqual([
-      'event_entities_p20260102',
-      'events_p20260102',
+      'event_entities_p20251229',
+      'events_p20251229',
     ]);
-    expect(scans.find((scan) => scan.relation === 'event_entities_p20260102')?.type).toBe('Index Only Scan');
+    expect(scans.find((scan) => scan.relation === 'event_entities_p20251229')?.type).toBe('Index Only Scan');
 
     expect(await t.store.eventQuery.devicesContacting('10.0.4.1', window)).toEqual([
       expect.objectContaining({ deviceKey: 'device:h1', events: 1, firstSeen: '2026-01-02T10:00:00.000Z' }),

@@ -1,6 +1,6 @@
 /**
- * PostgreSQL's day partitions of `events` and `event_entities` (events/days.ts): made when a write needs them,
- * dropped whole by the retention.
+ * PostgreSQL's partitions of `events` and `event_entities`, a UTC week each (events/days.ts): made when a write
+ * needs them, dropped whole by the retention.
  *
  * Making one: `create table … (like parent)` then `alter table parent attach partition …`, which takes SHARE
  * UPDATE EXCLUSIVE on the parent — reads and writes of other days go on meanwhile — where `create table … partition
@@ -9,14 +9,25 @@
  * pooled connection while it waits for another could empty the pool), one at a time across processes (an advisory
  * lock), after which the days are known to this process and cost nothing again.
  *
- * Dropping one: a day wholly before the cutoff, none of whose rows arrived since `arrivedBefore`, is dropped with
- * its `event_entities` twin — a catalog change, where deleting its rows would rewrite the day. Dropping a partition
+ * Dropping one: a partition wholly before the cutoff, none of whose rows arrived since `arrivedBefore`, is dropped
+ * with its `event_entities` twin — a catalog change, where deleting its rows would rewrite it. The retention keeps
+ * the partition the cutoff falls in whole until the cutoff has passed it: events are kept at least the retention
+ * and at most a week longer (TimescaleDB drops its 7-day chunks the same way); an explicit prune deletes exactly. Dropping a partition
  * takes ACCESS EXCLUSIVE on the parent: it is asked for with a short lock timeout (a long search holds it back, and
  * everything queued behind it waits), tried again a few times, and otherwise left to the next pass.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { DAY_MS, dayOf, partitionedTables, partitionName, twinOf, type PartitionedTable } from './days.js';
+import {
+  DAY_MS,
+  WEEK_MS,
+  dayOf,
+  partitionedTables,
+  partitionName,
+  twinOf,
+  weekOf,
+  type PartitionedTable,
+} from './days.js';
 import type { Atomically } from '../query-helpers.js';
 
 /** The first key of the advisory lock that serialises making partitions (the second: the schema's hash). */
@@ -37,16 +48,18 @@ export interface EventPartitions {
   /** Forget these days (a write found one gone): the next `ensure` looks again. */
   forget(days: Iterable<number>): void;
   /**
-   * Drop the days wholly before `cutoff` that hold nothing arrived at or after `arrivedBefore` (all of them without
-   * it); returns how many events they held, and the time ranges before the cutoff whose rows are left to delete one
-   * by one: the cutoff's own day, and days that hold recent arrivals. A day that could not be dropped (the tables
-   * stayed busy) is in neither: the next pass tries again.
+   * Drop the partitions wholly before `cutoff` that hold nothing arrived at or after `arrivedBefore` (all of them
+   * without it); returns how many events they held, and the time ranges whose rows are left to delete one by one:
+   * partitions wholly before the cutoff that hold recent arrivals (a historical dataset stored lately), and — unless
+   * `whole` — the part of the cutoff's own week before it. One that could not be dropped (the tables stayed busy) is
+   * in neither: the next pass tries again.
    */
   dropExpired(
     db: Kysely<Database>,
     atomically: Atomically,
     cutoff: number,
     arrivedBefore: number | undefined,
+    whole?: boolean,
   ): Promise<{ deleted: number; ranges: [number, number][] }>;
   close(): Promise<void>;
 }
@@ -75,16 +88,19 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
         for (const table of partitionedTables) {
           const existing = await listPartitions(trx, table);
           for (const day of batch) {
-            const from = day * DAY_MS;
-            const to = from + DAY_MS;
-            // Another process made it meanwhile; or a month or year of migration 0021 holds the day.
-            if (existing.some((partition) => partition.from <= from && partition.to >= to)) continue;
-            const name = partitionName(table, from);
+            const range = partitionFor(day, existing);
+            // Another process made it meanwhile; or a day, month or year partition made before holds the day.
+            if (range === undefined) continue;
+            const name = partitionName(table, range.from);
             await sql`create table if not exists ${sql.table(name)} (like ${sql.table(table)})`.execute(trx);
             await sql`alter table ${sql.table(table)} attach partition ${sql.table(name)}
-                      for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(trx);
+                      for values from (${sql.lit(range.from)}) to (${sql.lit(range.to)})`.execute(trx);
+            existing.push({ name, ...range });
           }
         }
+        // Every day the partitions now hold is known, not only those asked for.
+        for (const partition of await listPartitions(trx, 'events'))
+          for (let day = dayOf(partition.from); day < dayOf(partition.to); day++) known.add(day);
       });
       for (const day of batch) known.add(day);
     }
@@ -104,13 +120,14 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
       for (const day of days) known.delete(day);
     },
 
-    async dropExpired(db, atomically, cutoff, arrivedBefore) {
+    async dropExpired(db, atomically, cutoff, arrivedBefore, whole = false) {
       const ranges: [number, number][] = [];
       const expired: (Partition & { readonly events: number })[] = [];
       for (const partition of await listPartitions(db, 'events')) {
-        if (partition.from >= cutoff) continue;
         if (partition.to > cutoff) {
-          ranges.push([partition.from, cutoff]);
+          // With `whole` (the retention), the week the cutoff falls in waits until the cutoff has passed it, rather
+          // than having its rows deleted one by one as the cutoff moves through it (which every row then would be).
+          if (!whole) ranges.push([partition.from, cutoff]);
           continue;
         }
         // Another process's retention may drop the day meanwhile: then it is theirs to count.
@@ -149,6 +166,27 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
       await db?.destroy();
     },
   };
+}
+
+/**
+ * The range a new partition holding this day takes: its UTC week, Monday to Monday (events/days.ts), narrowed to
+ * what no partition holds yet (days made by an earlier version, a month or year of migration 0021, or a week that
+ * began elsewhere); undefined when a partition holds the day already.
+ */
+export function partitionFor(
+  day: number,
+  existing: readonly { readonly from: number; readonly to: number }[],
+): { from: number; to: number } | undefined {
+  const dayFrom = day * DAY_MS;
+  const dayTo = dayFrom + DAY_MS;
+  let from = weekOf(day) * DAY_MS;
+  let to = from + WEEK_MS;
+  for (const partition of existing) {
+    if (partition.from <= dayFrom && partition.to >= dayTo) return undefined;
+    if (partition.to <= dayFrom) from = Math.max(from, partition.to);
+    else if (partition.from >= dayTo) to = Math.min(to, partition.from);
+  }
+  return { from, to };
 }
 
 /** Drop these partitions and their twins in one transaction; undefined when the tables stayed busy. */

@@ -2,7 +2,7 @@
  * The investigations workers run (investigate/ports.ts `InvestigationQueue`): claims under a bounded number
  * running, fenced step commits (domain/investigation-lifecycle.ts says what each one makes of the investigation).
  */
-import { type Kysely } from 'kysely';
+import { type Insertable, type Kysely } from 'kysely';
 import { type InvestigationStatus } from '../../domain/investigation.js';
 import { thisHostClaims, isDeadClaim } from '../claims.js';
 import type { Database } from '../schema.js';
@@ -214,25 +214,39 @@ export function queueOperations(
                 .execute();
           }
         }
-        for (const action of commit.actions ?? [])
+        // The step's proposals in one statement per 200: a repeat (same type and target) keeps the first's status
+        // and rule and takes the last's reasons, as one insert after another would.
+        const proposals = new Map<string, Insertable<Database['proposed_actions']>>();
+        for (const action of commit.actions ?? []) {
+          const proposalKey = JSON.stringify([action.type, action.targetKey]);
+          const reasons = JSON.stringify(action.reasons);
+          const first = proposals.get(proposalKey);
+          if (first) {
+            first.reasons = reasons;
+            continue;
+          }
+          proposals.set(proposalKey, {
+            investigation_id: key,
+            type: action.type,
+            target_key: action.targetKey,
+            evidence_key: action.evidenceKey,
+            status: action.refusal ? 'refused' : 'proposed',
+            reasons,
+            created_at: time,
+            decision_rule: action.refusal
+              ? `critical-asset guardrail: ${action.refusal.rule}; instead, ${action.refusal.instead}`
+              : null,
+          });
+        }
+        const proposalRows = [...proposals.values()];
+        for (let start = 0; start < proposalRows.length; start += 200)
           await executor
             .insertInto('proposed_actions')
-            .values({
-              investigation_id: key,
-              type: action.type,
-              target_key: action.targetKey,
-              evidence_key: action.evidenceKey,
-              status: action.refusal ? 'refused' : 'proposed',
-              reasons: JSON.stringify(action.reasons),
-              created_at: time,
-              decision_rule: action.refusal
-                ? `critical-asset guardrail: ${action.refusal.rule}; instead, ${action.refusal.instead}`
-                : null,
-            })
+            .values(proposalRows.slice(start, start + 200))
             .onConflict((conflict) =>
               conflict
                 .columns(['investigation_id', 'type', 'target_key'])
-                .doUpdateSet({ reasons: JSON.stringify(action.reasons) }),
+                .doUpdateSet((eb) => ({ reasons: eb.ref('excluded.reasons') })),
             )
             .execute();
         return true;

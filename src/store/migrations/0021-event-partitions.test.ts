@@ -1,6 +1,6 @@
 /**
  * Migration 0021 on both backends: events and their index rows stored before it are all there after it, the index
- * rows with their event's time; on PostgreSQL in one partition per day, ids going on from the last one handed out.
+ * rows with their event's time; on PostgreSQL in one partition per week, ids going on from the last one handed out.
  */
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { EventRefs, prepareEvent } from '../../ingest/prepare-event.js';
 import { createPostgresKysely } from '../postgres.js';
 import type { Database } from '../schema.js';
 import { createSqliteKysely } from '../sqlite.js';
-import { partitionName } from '../events/days.js';
+import { partitionName, weekOf } from '../events/days.js';
 import { migration, rangesFor } from './0021-event-partitions.js';
 
 const DAY = 86_400_000;
@@ -24,7 +24,7 @@ const old = [
 ];
 
 describe('the partitions migration 0021 makes for existing data', () => {
-  it('makes days of the last two months, months of the two years before, years before that', () => {
+  it('makes weeks of the last two months, months of the two years before, years before that', () => {
     const at = (time: string) => Date.parse(time) / DAY;
     const ranges = rangesFor(
       [
@@ -46,13 +46,13 @@ describe('the partitions migration 0021 makes for existing data', () => {
       ['events_p2024', 305 * DAY], // up to 1 November, where months begin
       ['events_p202411', 30 * DAY],
       ['events_p202610', 31 * DAY],
-      ['events_p20261101', DAY],
-      ['events_p20261207', DAY],
+      ['events_p20261101', DAY], // a Sunday: the rest of the week before the first of the months
+      ['events_p20261207', 7 * DAY], // a Monday
     ]);
   });
 });
 
-describe.each(backends)('migration 0021 (events by day) on %s', (dialect) => {
+describe.each(backends)('migration 0021 (events by week) on %s', (dialect) => {
   it('keeps every event and index row, the index rows with their event time', async () => {
     const t = await createTestStore(dialect);
     const config = t.config;
@@ -134,9 +134,14 @@ describe.each(backends)('migration 0021 (events by day) on %s', (dialect) => {
               db,
             )
           ).rows.map((row) => row.name);
-        const recent = [day(-1), day(0)].map((date) =>
-          partitionName('events', date.getTime()).slice('events'.length),
-        );
+        // Yesterday's week (made by the migration) and today's (the same, or made by the write).
+        const recent = [
+          ...new Set(
+            [day(-1), day(0)].map((date) =>
+              partitionName('events', weekOf(date.getTime() / DAY) * DAY).slice('events'.length),
+            ),
+          ),
+        ];
         expect(await partitions()).toEqual([
           'event_entities_p2020',
           ...recent.map((suffix) => `event_entities${suffix}`),

@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { isSqlite } from './dialect.js';
-import { DAY_MS, partitionName, partitionedTables, type Span } from '../events/days.js';
+import { DAY_MS, WEEK_MS, partitionName, partitionedTables, weekOf, type Span } from '../events/days.js';
 
 /**
  * Migration 0021_event_partitions. The entity index of events gets the event's time — (entity_hash, time,
  * event_id) — so that "events naming X between T1 and T2" is one range of the index. On PostgreSQL `events` and
- * `event_entities` become tables partitioned by range of event time, one partition per UTC day (events/days.ts;
- * older data moved here by month or year: `rangesFor`), so that retention drops whole days and a time window
- * reads only its days. A partitioned table's unique
+ * `event_entities` become tables partitioned by range of event time, one partition per UTC week (events/days.ts;
+ * older data moved here by month or year: `rangesFor`), so that retention drops whole weeks and a time window
+ * reads only its weeks. A partitioned table's unique
  * constraints hold the partition key: the events' primary key becomes (id, time) — ids stay one sequence for all
  * days, and a lookup by id alone is one probe of each day's primary key. A BRIN index on `ingested_at` tells the
  * retention cheaply whether a day received anything recently. Rows are moved into the new tables.
@@ -80,11 +80,12 @@ export const migration: Migration = {
 };
 
 /**
- * The partitions for the days that hold events: a day each for the current and the previous month (and later), a
- * month each for the two years before, a year each before that (up to the first of those months). All are made in the migration's one transaction,
- * which holds a lock on each new table and index (some 17 a day) until it ends, and the server's lock table has
- * room for a few thousand (max_locks_per_transaction): a store kept for years would not fit in days. The retention
- * drops a month or a year once all of it has expired, and deletes the rows of one that partly has.
+ * The partitions for the days that hold events: a week each for the current and the previous month (and later; the
+ * first from the first of the previous month), a month each for the two years before, a year each before that (up
+ * to the first of those months). All are made in the migration's one transaction,
+ * which holds a lock on each new table and index (some 17 a partition) until it ends, and the server's lock table has
+ * room for a few thousand (max_locks_per_transaction): a store kept for years would not fit in weeks. The retention
+ * drops a month or a year once all of it has expired.
  */
 export function rangesFor(days: readonly number[], now: number): { from: number; to: number; span: Span }[] {
   const today = new Date(now);
@@ -97,7 +98,12 @@ export function rangesFor(days: readonly number[], now: number): { from: number;
     const [year, month] = [date.getUTCFullYear(), date.getUTCMonth()];
     const range: { from: number; to: number; span: Span } =
       from >= dailyFrom
-        ? { from, to: from + DAY_MS, span: 'day' }
+        ? // The week, Monday to Monday, as the store makes them (events/partitions.ts), from the first of the months.
+          {
+            from: Math.max(weekOf(day) * DAY_MS, dailyFrom),
+            to: weekOf(day) * DAY_MS + WEEK_MS,
+            span: 'day',
+          }
         : from >= monthlyFrom
           ? { from: utc(year, month), to: utc(year, month + 1), span: 'month' }
           : { from: utc(year, 0), to: Math.min(utc(year + 1, 0), monthlyFrom), span: 'year' };
