@@ -23,4 +23,26 @@ describe('PostgreSQL connections', () => {
       await db.destroy();
     }
   });
+
+  it("compress large values with LZ4 where the server has it (Debian's does)", async () => {
+    const db = await createPostgresKysely({ url: inject('postgresUrl'), maxConnections: 1 });
+    try {
+      const methods = await sql<{ lz4: boolean }>`
+        select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`.execute(
+        db,
+      );
+      // CI's server is Debian's PostgreSQL, built with LZ4: the test must not pass by finding it absent.
+      expect(methods.rows[0]?.lz4).toBe(true);
+      await db.connection().execute(async (connection) => {
+        await sql`create temporary table big (raw bytea)`.execute(connection);
+        await sql`insert into big values (${Buffer.from('{"event":"x"} '.repeat(400))})`.execute(connection);
+        const stored = await sql<{
+          method: string;
+        }>`select pg_column_compression(raw) as method from big`.execute(connection);
+        expect(stored.rows[0]?.method).toBe('lz4');
+      });
+    } finally {
+      await db.destroy();
+    }
+  });
 });
