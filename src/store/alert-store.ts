@@ -77,7 +77,7 @@ export function createAlertStatements(runMany: RunMany | undefined): AlertStatem
           .insertInto('alert_entities')
           .values(rows as unknown as AlertEntitiesTable[])
           .onConflict((conflict) => conflict.doNothing()),
-      { runMany, chunk: ENTITY_CHUNK },
+      { runMany, chunk: ENTITY_CHUNK, inKeyOrder: true },
     ),
   };
 }

@@ -12,6 +12,25 @@ import { AutoirError } from '../domain/errors.js';
 
 export type Values = readonly unknown[];
 
+/** Rows of `width` numbers in one flat array, sorted by their values, first column first. */
+export function sortedRows(flat: readonly unknown[], width: number): unknown[] {
+  const values = flat as readonly number[];
+  const count = flat.length / width;
+  const order = Array.from({ length: count }, (_, row) => row * width);
+  order.sort((a, b) => {
+    for (let column = 0; column < width; column++) {
+      const difference = (values[a + column] as number) - (values[b + column] as number);
+      if (difference !== 0) return difference;
+    }
+    return 0;
+  });
+  const sorted = new Array<unknown>(flat.length);
+  let at = 0;
+  for (const start of order)
+    for (let column = 0; column < width; column++) sorted[at++] = values[start + column];
+  return sorted;
+}
+
 /**
  * In-process statements run synchronously; between slices of this many rows the thread is given back to the
  * event loop, so that (for example) parse workers are fed while a large batch is written.
@@ -66,12 +85,19 @@ export class BulkInsert {
        * instead and are compiled without the clause: SQLite's RETURNING doubled the cost of an insert.
        */
       readonly returning?: readonly string[];
+      /** `runFlat` inserts its rows sorted by their values (numbers), first column first. */
+      readonly inKeyOrder?: boolean;
     },
   ) {}
 
-  /** Insert rows given as one flat array of values, row after row. */
-  async runFlat(db: Kysely<never>, flat: readonly unknown[]): Promise<void> {
+  /**
+   * Insert rows given as one flat array of values, row after row — in key order with `inKeyOrder` (numbers, first
+   * column first): an index without rowid (the entity indexes) is then filled page after page instead of at random
+   * places, and concurrent writers (PostgreSQL) take their row locks in one order.
+   */
+  async runFlat(db: Kysely<never>, given: readonly unknown[]): Promise<void> {
     const width = this.columns.length;
+    const flat = this.options.inKeyOrder ? sortedRows(given, width) : given;
     const { runMany } = this.options;
     if (runMany) {
       const step = IN_PROCESS_SLICE * width;

@@ -57,7 +57,7 @@ export function createEventStatements(runMany: RunMany | undefined): EventStatem
           .insertInto('event_entities')
           .values(rows as unknown as EventEntitiesTable[])
           .onConflict((conflict) => conflict.doNothing()),
-      { runMany, chunk: ENTITY_CHUNK },
+      { runMany, chunk: ENTITY_CHUNK, inKeyOrder: true },
     ),
   };
 }
