@@ -84,33 +84,25 @@ export function proposalOperations(
         const drafts: ActionDraft[] = [];
         for (const { proposalId, plan } of items) {
           const proposal = current.get(proposalId);
-          // Planned by another worker meanwhile (or named twice here).
-          if (!proposal || proposal.status !== 'proposed') {
-            planned.push({ proposalId, investigationKey: 0, drafts: -1 });
-            continue;
-          }
-          current.set(proposalId, { ...proposal, status: 'planning' });
-          touched.add(proposal.investigation_id);
-          if ('skip' in plan) {
-            settle(proposalId, 'skipped', plan.skip);
-            planned.push({ proposalId, investigationKey: 0, drafts: -1 });
-            continue;
-          }
+          // Planned by another worker meanwhile (or named twice here), or skipped: no actions.
+          const waiting = proposal?.status === 'proposed';
           planned.push({
             proposalId,
-            investigationKey: proposal.investigation_id,
-            drafts: plan.drafts.length,
+            investigationKey: proposal?.investigation_id ?? 0,
+            drafts: waiting && !('skip' in plan) ? plan.drafts.length : 0,
           });
-          drafts.push(...plan.drafts);
-          settle(proposalId, 'planned', plan.drafts[0]?.decision.rule ?? null);
+          if (!proposal || !waiting) continue;
+          current.set(proposalId, { ...proposal, status: 'planning' });
+          touched.add(proposal.investigation_id);
+          if ('skip' in plan) settle(proposalId, 'skipped', plan.skip);
+          else {
+            drafts.push(...plan.drafts);
+            settle(proposalId, 'planned', plan.drafts[0]?.decision.rule ?? null);
+          }
         }
         const created = await insertMany(executor, drafts, now);
         let next = 0;
         for (const { proposalId, investigationKey, drafts: count } of planned) {
-          if (count < 0) {
-            results.push([]);
-            continue;
-          }
           const actions = created.slice(next, next + count).map((result) => result.action);
           next += count;
           for (const action of actions)

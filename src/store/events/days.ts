@@ -3,7 +3,7 @@
  * UTC week, Monday 00:00Z to Monday: `events_p20230814` holds [2023-08-14T00:00Z, 2023-08-21T00:00Z), and
  * `event_entities_p20230814` its index rows. A week, not a day: every query without a time window is planned over
  * each partition (about 0.1 ms apiece on PostgreSQL 15), and a 30-day retention is then 5 or 6 partitions, not 31;
- * retention still ends at the day (the rows of the week the cutoff falls in are deleted, events/partitions.ts).
+ * the retention drops whole weeks (events/partitions.ts), so events stay up to a week beyond it.
  * A partition is named by its first day. Earlier versions made a partition per day, and migration 0021 a partition
  * per month (`events_p202308`) or per year (`events_p2023`) for the older data it moved; they stay as they are, and
  * a new week's partition leaves out the days they hold.

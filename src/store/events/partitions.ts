@@ -12,9 +12,10 @@
  * Dropping one: a partition wholly before the cutoff, none of whose rows arrived since `arrivedBefore`, is dropped
  * with its `event_entities` twin — a catalog change, where deleting its rows would rewrite it. The retention keeps
  * the partition the cutoff falls in whole until the cutoff has passed it: events are kept at least the retention
- * and at most a week longer (TimescaleDB drops its 7-day chunks the same way); an explicit prune deletes exactly. Dropping a partition
- * takes ACCESS EXCLUSIVE on the parent: it is asked for with a short lock timeout (a long search holds it back, and
- * everything queued behind it waits), tried again a few times, and otherwise left to the next pass.
+ * and at most a week longer (TimescaleDB drops its 7-day chunks the same way); an explicit prune deletes exactly.
+ * Dropping a partition takes ACCESS EXCLUSIVE on the parent: it is asked for with a short lock timeout (a long
+ * search holds it back, and everything queued behind it waits), tried again a few times, and otherwise left to the
+ * next pass.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
@@ -81,28 +82,29 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
     for (let start = 0; start < days.length; start += CREATE_BATCH) {
       const batch = days.slice(start, start + CREATE_BATCH).filter((day) => !known.has(day));
       if (batch.length === 0) continue;
-      await db.transaction().execute(async (trx) => {
+      const held = await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${sql.lit(CREATE_LOCK)}, hashtext(current_schema()))`.execute(
           trx,
         );
+        let partitions: Partition[] = [];
         for (const table of partitionedTables) {
-          const existing = await listPartitions(trx, table);
+          partitions = await listPartitions(trx, table);
           for (const day of batch) {
-            const range = partitionFor(day, existing);
+            const range = partitionFor(day, partitions);
             // Another process made it meanwhile; or a day, month or year partition made before holds the day.
             if (range === undefined) continue;
             const name = partitionName(table, range.from);
             await sql`create table if not exists ${sql.table(name)} (like ${sql.table(table)})`.execute(trx);
             await sql`alter table ${sql.table(table)} attach partition ${sql.table(name)}
                       for values from (${sql.lit(range.from)}) to (${sql.lit(range.to)})`.execute(trx);
-            existing.push({ name, ...range });
+            partitions.push({ name, ...range });
           }
         }
-        // Every day the partitions now hold is known, not only those asked for.
-        for (const partition of await listPartitions(trx, 'events'))
-          for (let day = dayOf(partition.from); day < dayOf(partition.to); day++) known.add(day);
+        return partitions;
       });
-      for (const day of batch) known.add(day);
+      // Once committed, every day the partitions hold is known, not only those asked for.
+      for (const partition of held)
+        for (let day = dayOf(partition.from); day < dayOf(partition.to); day++) known.add(day);
     }
   };
 
@@ -124,6 +126,7 @@ export function createEventPartitions(open: () => Promise<Kysely<Database>>): Ev
       const ranges: [number, number][] = [];
       const expired: (Partition & { readonly events: number })[] = [];
       for (const partition of await listPartitions(db, 'events')) {
+        if (partition.from >= cutoff) continue;
         if (partition.to > cutoff) {
           // With `whole` (the retention), the week the cutoff falls in waits until the cutoff has passed it, rather
           // than having its rows deleted one by one as the cutoff moves through it (which every row then would be).
