@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { EventDraft } from '../src/domain/event.js';
 import { loadPlaybooks } from '../src/investigate/playbooks.js';
 import { EventRefs, prepareEvent } from '../src/ingest/prepare-event.js';
-import { runUntilIdle } from '../src/worker/worker.js';
+import { runUntilIdle, type WorkObserver } from '../src/worker/worker.js';
 import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
 import { writeAlerts } from '../src/ingest/prepare-alert.js';
@@ -172,6 +172,13 @@ export async function benchInvestigate(options: {
 
     const playbooks = loadPlaybooks();
     const latencies: number[] = [];
+    // Where an investigation's latency goes: storing its alert, then each stage of the worker's passes.
+    const stages = new Map<string, number>();
+    const addStage = (stage: string, ms: number) => stages.set(stage, (stages.get(stage) ?? 0) + ms);
+    const observe: WorkObserver = {
+      stage: (stage, seconds) => addStage(stage, seconds * 1000),
+      actions: () => {},
+    };
     const runStarted = performance.now();
     for (const [index, target] of targets.entries()) {
       const t0 = performance.now();
@@ -215,7 +222,10 @@ export async function benchInvestigate(options: {
         ],
         new Date(),
       );
-      await runUntilIdle(store, { correlation: {}, playbooks });
+      addStage('store', performance.now() - t0);
+      const passes = performance.now();
+      await runUntilIdle(store, { correlation: {}, playbooks, observe });
+      addStage('passes', performance.now() - passes);
       latencies.push(performance.now() - t0);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
@@ -251,6 +261,11 @@ export async function benchInvestigate(options: {
       max_ms: Number((sorted[sorted.length - 1] ?? 0).toFixed(1)),
       peak_rss_mb: Math.round(peakRss / 1048576),
       mean_step: stepMs,
+      // Per investigation: the alert's write, the worker's passes in all, and their stages (the rest of
+      // `passes` is releasing dead claims at the start of each run).
+      mean_stage_ms: Object.fromEntries(
+        [...stages].map(([stage, ms]) => [stage, Number((ms / options.count).toFixed(1))]),
+      ),
     };
   } finally {
     await bench.close();
