@@ -66,6 +66,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/device-groups',
       '/api/v1/device-groups/{name}',
       '/api/v1/events',
+      '/api/v1/events/{id}',
       '/api/v1/feeds',
       '/api/v1/feeds/tokens',
       '/api/v1/feeds/tokens/{id}/revoke',

@@ -33,6 +33,7 @@ import {
 import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { createMetrics } from '../app/metrics.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -166,6 +167,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(options.ingestCounters ? { counters: options.ingestCounters } : {}),
       ...(options.arrivals ? { arrivals: options.arrivals } : {}),
     }),
+    ...eventRoutes(options.store),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...indicatorRoutes(options.store),

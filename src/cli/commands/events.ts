@@ -1,13 +1,11 @@
 /** `autoir events search|show|prune`: the telemetry events store from the command line. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { normalizeEntityKey } from '../../domain/entity.js';
 import { durationMs } from '../../domain/duration.js';
 import { AutoirError } from '../../domain/errors.js';
-import { eventKinds, type EventKind } from '../../domain/event.js';
+import { eventKinds } from '../../domain/event.js';
 import { collect, limitParser, table, truncate } from '../io.js';
 import type { EventRecord } from '../../domain/event.js';
-import type { EventFilter } from '../../investigate/ports.js';
-import { normalizeDomain, normalizeHash, normalizeIp, normalizeUrl } from '../../domain/entity-values.js';
+import { eventFilterFrom } from '../../investigate/event-filter.js';
 import type { CliContext } from '../context.js';
 
 type Options = Record<string, string | number | boolean | undefined>;
@@ -38,7 +36,10 @@ export function registerEventCommands(program: Command, helpers: CliContext): vo
     )
     .option('--json', 'print a JSON array of events')
     .action(async (options: Options, command: Command) => {
-      const filter = eventFilterFrom(options);
+      const filter = eventFilterFrom(
+        { ...(options as Record<string, string | undefined>), entity: options.entity as unknown as string[] },
+        { field: (term) => `--${term}`, code: 'AUTOIR_E_BAD_USAGE' },
+      );
       const page = await withStore(command, (store) =>
         store.events.searchEvents(filter, {
           limit: options.limit as number,
@@ -116,71 +117,6 @@ export function parseDuration(value: string): number {
       `expected a duration like 30d, 12h, 90m or 2w, got ${JSON.stringify(value)}`,
     );
   return ms;
-}
-
-function usage(message: string): AutoirError {
-  return new AutoirError('AUTOIR_E_BAD_USAGE', message);
-}
-
-export function eventFilterFrom(options: Options): EventFilter {
-  const entityKeys: string[] = ((options.entity as unknown as string[] | undefined) ?? []).map(
-    normalizeEntityKey,
-  );
-  const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
-  const sha256 = text('sha256');
-  if (sha256 !== undefined) {
-    const digest = normalizeHash(sha256);
-    if (digest?.algorithm !== 'sha256') throw usage(`--sha256: ${sha256} is not a SHA-256 digest`);
-    entityKeys.push(`file:sha256:${digest.value}`);
-  }
-  const hash = text('hash');
-  if (hash !== undefined) {
-    const digest = normalizeHash(hash);
-    if (!digest) throw usage(`--hash: ${hash} is not a SHA-256, SHA-1 or MD5 digest`);
-    entityKeys.push(`file:${digest.algorithm}:${digest.value}`);
-  }
-  const ip = text('ip');
-  if (ip !== undefined) {
-    const address = normalizeIp(ip);
-    if (!address) throw usage(`--ip: ${ip} is not an IP address`);
-    entityKeys.push(`ip:${address}`);
-  }
-  const domain = text('domain');
-  if (domain !== undefined) {
-    const name = normalizeDomain(domain);
-    if (!name) throw usage(`--domain: ${domain} is not a domain name`);
-    entityKeys.push(`domain:${name}`);
-  }
-  const url = text('url');
-  if (url !== undefined) {
-    const normalized = normalizeUrl(url);
-    if (!normalized) throw usage(`--url: ${url} is not a URL`);
-    entityKeys.push(`url:${normalized}`);
-  }
-  const user = text('user');
-  if (user !== undefined)
-    entityKeys.push(normalizeEntityKey(user.startsWith('user:') ? user : `user:${user}`));
-  const kinds = text('kind')
-    ?.split(',')
-    .map((kind) => kind.trim())
-    .filter(Boolean);
-  for (const kind of kinds ?? [])
-    if (!(eventKinds as readonly string[]).includes(kind))
-      throw usage(`--kind: unknown kind ${kind} (one of ${eventKinds.join(', ')})`);
-  for (const name of ['since', 'until'] as const) {
-    const value = text(name);
-    if (value !== undefined && !Number.isFinite(Date.parse(value)))
-      throw usage(`--${name}: ${value} is not an ISO 8601 date-time`);
-  }
-  const process = text('process');
-  return {
-    deviceKey: text('device'),
-    entityKeys,
-    kinds: kinds as EventKind[] | undefined,
-    processKey: process === undefined ? undefined : normalizeEntityKey(process),
-    since: text('since'),
-    until: text('until'),
-  };
 }
 
 /** One line saying what happened. */

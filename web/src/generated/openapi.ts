@@ -101,7 +101,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Search telemetry events (every term given must match), newest first or as a timeline */
+        get: operations["searchEvents"];
         put?: never;
         /** Ingest telemetry (and alerts): a JSON object, an array or NDJSON, in any format autoir reads */
         post: operations["ingestEvents"];
@@ -241,6 +242,23 @@ export interface paths {
         put?: never;
         /** Splunk HEC raw: one record a line */
         post: operations["hecRawV1"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event, with the record as it arrived if asked */
+        get: operations["getEvent"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1885,6 +1903,143 @@ export interface operations {
             };
         };
     };
+    searchEvents: {
+        parameters: {
+            query?: {
+                /** @description On this device: a `device:` key or a host name (short names match). */
+                device?: string;
+                /** @description Naming this user: `domain\name`, a UPN or a SID (`user:` optional). */
+                user?: string;
+                /** @description Naming a file with this SHA-256. */
+                sha256?: string;
+                /** @description Naming a file with this SHA-256, SHA-1 or MD5. */
+                hash?: string;
+                /** @description Naming this IP address (source or destination). */
+                ip?: string;
+                /** @description Naming this domain. */
+                domain?: string;
+                /** @description Naming this URL. */
+                url?: string;
+                /** @description Naming this entity key (repeat the parameter for several: each must be named). */
+                entity?: string | string[];
+                /** @description Done by this process (`process:` key). */
+                process?: string;
+                /** @description Only these kinds (comma-separated): processStart, processEnd, processAccess, remoteThread, processTampering, imageLoad, driverLoad, fileCreate, fileDelete, fileModify, fileStream, fileTimestamp, rawDiskAccess, registryCreate, registryDelete, registrySet, registryRename, pipeCreate, pipeConnect, wmiEvent, networkConnection, dnsQuery, httpRequest, tlsHandshake, certificate, fileTransfer, shareAccess, smbMapping, logon, logonFailed, logoff, explicitCredentials, specialPrivileges, kerberosTgt, kerberosService, credentialValidation, accountCreate, accountChange, serviceInstall, taskCreate, taskChange, scriptBlock, pipelineExecution, emailDelivered, urlClick, mailboxRule, other. */
+                kind?: string;
+                /** @description Event time from (inclusive, ISO 8601). */
+                since?: string;
+                /** @description Event time until (exclusive, ISO 8601). */
+                until?: string;
+                /** @description `desc`: newest first; `asc`: a timeline. */
+                order?: "desc" | "asc";
+                limit?: number;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            /** @description `evt_<n>`. */
+                            id: string;
+                            /** @description When it happened (ISO 8601). */
+                            time: string;
+                            ingestedAt: string;
+                            format: string;
+                            /** @description The log or product it came from, e.g. Microsoft-Windows-Sysmon/Operational. */
+                            source: string;
+                            /** @description The source’s own event id, e.g. Sysmon 1. */
+                            code: string;
+                            /** @enum {string} */
+                            kind: "processStart" | "processEnd" | "processAccess" | "remoteThread" | "processTampering" | "imageLoad" | "driverLoad" | "fileCreate" | "fileDelete" | "fileModify" | "fileStream" | "fileTimestamp" | "rawDiskAccess" | "registryCreate" | "registryDelete" | "registrySet" | "registryRename" | "pipeCreate" | "pipeConnect" | "wmiEvent" | "networkConnection" | "dnsQuery" | "httpRequest" | "tlsHandshake" | "certificate" | "fileTransfer" | "shareAccess" | "smbMapping" | "logon" | "logonFailed" | "logoff" | "explicitCredentials" | "specialPrivileges" | "kerberosTgt" | "kerberosService" | "credentialValidation" | "accountCreate" | "accountChange" | "serviceInstall" | "taskCreate" | "taskChange" | "scriptBlock" | "pipelineExecution" | "emailDelivered" | "urlClick" | "mailboxRule" | "other";
+                            deviceKey?: string;
+                            userKey?: string;
+                            processKey?: string;
+                            parentProcessKey?: string;
+                            imagePath?: string;
+                            commandLine?: string;
+                            sha256?: string;
+                            targetPath?: string;
+                            srcIp?: string;
+                            srcPort?: number;
+                            dstIp?: string;
+                            dstPort?: number;
+                            domain?: string;
+                            url?: string;
+                            /** @description The entity keys it names (what it is found by). */
+                            keys: string[];
+                            /** @description The record as it arrived (with include=raw). */
+                            raw?: unknown;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description A term that is not what it names, or a bad cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     ingestEvents: {
         parameters: {
             query?: never;
@@ -2497,6 +2652,115 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: {
+                /** @description `raw` adds the record as it arrived. */
+                include?: "raw";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `evt_<n>`. */
+                        id: string;
+                        /** @description When it happened (ISO 8601). */
+                        time: string;
+                        ingestedAt: string;
+                        format: string;
+                        /** @description The log or product it came from, e.g. Microsoft-Windows-Sysmon/Operational. */
+                        source: string;
+                        /** @description The source’s own event id, e.g. Sysmon 1. */
+                        code: string;
+                        /** @enum {string} */
+                        kind: "processStart" | "processEnd" | "processAccess" | "remoteThread" | "processTampering" | "imageLoad" | "driverLoad" | "fileCreate" | "fileDelete" | "fileModify" | "fileStream" | "fileTimestamp" | "rawDiskAccess" | "registryCreate" | "registryDelete" | "registrySet" | "registryRename" | "pipeCreate" | "pipeConnect" | "wmiEvent" | "networkConnection" | "dnsQuery" | "httpRequest" | "tlsHandshake" | "certificate" | "fileTransfer" | "shareAccess" | "smbMapping" | "logon" | "logonFailed" | "logoff" | "explicitCredentials" | "specialPrivileges" | "kerberosTgt" | "kerberosService" | "credentialValidation" | "accountCreate" | "accountChange" | "serviceInstall" | "taskCreate" | "taskChange" | "scriptBlock" | "pipelineExecution" | "emailDelivered" | "urlClick" | "mailboxRule" | "other";
+                        deviceKey?: string;
+                        userKey?: string;
+                        processKey?: string;
+                        parentProcessKey?: string;
+                        imagePath?: string;
+                        commandLine?: string;
+                        sha256?: string;
+                        targetPath?: string;
+                        srcIp?: string;
+                        srcPort?: number;
+                        dstIp?: string;
+                        dstPort?: number;
+                        domain?: string;
+                        url?: string;
+                        /** @description The entity keys it names (what it is found by). */
+                        keys: string[];
+                        /** @description The record as it arrived (with include=raw). */
+                        raw?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such event. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
             };
         };
     };
