@@ -208,6 +208,41 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTOIR_E_FORBIDDEN');
     await context.close();
   });
+  it('hunts in the telemetry: the C2 address finds the payload’s connections, a row opens the record as it arrived', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { token: viewerToken });
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: 'Event search' }).waitFor();
+    await page.getByLabel('IP address').fill('10.0.5.13');
+    await page.getByLabel('Kind').fill('networkConnection');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.url()).toContain('ip=10.0.5.13');
+    const rows = page.getByRole('table', { name: 'Events' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const texts = await rows.allInnerTexts();
+    expect(texts.length).toBeGreaterThan(1);
+    for (const text of texts) expect(text).toMatch(/networkConnection[\s\S]*10\.0\.5\.13/);
+    expect(texts.some((text) => text.includes('winx64_payload.exe'))).toBe(true);
+    // The terms are in the URL: a reload (or a shared link) gives the same search.
+    await page.reload();
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(texts.length);
+    await rows.first().getByRole('button').click();
+    const raw = page.getByLabel('Record as it arrived');
+    await raw.waitFor();
+    // The newest is Zeek's conn record of the campaign, as it arrived.
+    expect(await raw.textContent()).toContain('10.0.5.13');
+    await shot(page, 'events');
+    // A term that is not what it names: the API's own message.
+    await page.getByLabel('IP address').fill('10.0.5');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('ip: 10.0.5 is not an IP address');
+    await context.close();
+  });
+
   it('shows an admin the hosts’ agents: an enrollment token made in the UI enrolls a real agent, online, then revoked', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

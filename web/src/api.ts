@@ -92,6 +92,7 @@ export type IncidentSummary = Json<'listIncidents'>['items'][number];
 export type IncidentDetail = Json<'getIncident'>;
 export type Severity = IncidentSummary['severity'];
 export type Alert = Json<'listAlerts'>['items'][number];
+export type TelemetryEvent = Json<'searchEvents'>['items'][number];
 export type Investigation = Json<'getInvestigation'>;
 export type Evidence = Investigation['evidence'][number];
 export type Finding = Evidence['findings'][number];
@@ -117,6 +118,7 @@ export const generatedTypesFound: Record<string, 'found'> = {
   incidentSummary: 'found' satisfies Found<IncidentSummary>,
   incidentDetail: 'found' satisfies Found<IncidentDetail>,
   alert: 'found' satisfies Found<Alert>,
+  telemetryEvent: 'found' satisfies Found<TelemetryEvent>,
   investigation: 'found' satisfies Found<Investigation>,
   investigationSummary: 'found' satisfies Found<InvestigationSummary>,
   action: 'found' satisfies Found<Action>,

@@ -4,6 +4,7 @@ import { api, setCsrfToken, setUnauthenticatedHandler, type Session } from './ap
 import { LiveContext } from './components/ui';
 import { ActionCenterPage } from './pages/action-center';
 import { DashboardPage } from './pages/dashboard';
+import { EventsPage } from './pages/events';
 import { IncidentPage } from './pages/incident';
 import { IncidentsPage } from './pages/incidents';
 import { InvestigationPage } from './pages/investigation';
@@ -86,6 +87,7 @@ export function App() {
     { to: '/', label: 'Dashboard', active: path === '/' },
     { to: '/incidents', label: 'Incidents', active: path.startsWith('/incidents') },
     { to: '/actions', label: 'Action center', active: path.startsWith('/actions') },
+    { to: '/events', label: 'Events', active: path.startsWith('/events') },
     ...(session.role === 'admin'
       ? [{ to: '/settings', label: 'Settings', active: path.startsWith('/settings') }]
       : []),
@@ -100,6 +102,7 @@ export function App() {
   else if ((params = match('/investigations/:id', path)))
     page = <InvestigationPage id={params.id as string} session={session} />;
   else if (path === '/actions') page = <ActionCenterPage session={session} />;
+  else if (path === '/events') page = <EventsPage />;
   else if (path === '/settings' && session.role === 'admin') page = <SettingsPage />;
   else
     page = (
