@@ -57,6 +57,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/agents/enrollment-tokens',
       '/api/v1/agents/{id}/revoke',
       '/api/v1/alerts',
+      '/api/v1/alerts/status',
       '/api/v1/alerts/{id}',
       '/api/v1/audit',
       '/api/v1/connectors',

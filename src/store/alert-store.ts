@@ -115,6 +115,39 @@ export function createAlertStore(
       return (await this.getAlert(id)) as AlertRecord;
     },
 
+    async setAlertStatuses(ids, status, by, now) {
+      const keys = [...new Set(ids)].map((id) => [id, parseAlertId(id)] as const);
+      const known = keys.flatMap(([, key]) => (key === undefined ? [] : [key]));
+      return atomically(async (executor) => {
+        const found = new Set<number>();
+        for (let start = 0; start < known.length; start += 500) {
+          const rows = await executor
+            .selectFrom('alerts')
+            .select('id')
+            .where('id', 'in', known.slice(start, start + 500))
+            .execute();
+          for (const row of rows) found.add(Number(row.id));
+        }
+        // In the order given.
+        const missing = keys.filter(([, key]) => key === undefined || !found.has(key)).map(([id]) => id);
+        if (missing.length > 0)
+          throw new AutoirError(
+            'AUTOIR_E_ALERT_NOT_FOUND',
+            `no alert ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`,
+          );
+        let updated = 0;
+        for (let start = 0; start < known.length; start += 500) {
+          const result = await executor
+            .updateTable('alerts')
+            .set({ status, status_by: by, updated_at: now.getTime() })
+            .where('id', 'in', known.slice(start, start + 500))
+            .executeTakeFirst();
+          updated += Number(result.numUpdatedRows);
+        }
+        return updated;
+      });
+    },
+
     async getAlertRaw(id) {
       const key = parseAlertId(id);
       if (key === undefined) return undefined;
@@ -227,6 +260,7 @@ function applyAlertFilter<O>(
   if (filter.categories && filter.categories.length > 0)
     q = q.where('category', 'in', [...filter.categories]);
   if (filter.detector !== undefined) q = q.where('detector', '=', filter.detector);
+  if (filter.statuses && filter.statuses.length > 0) q = q.where('status', 'in', [...filter.statuses]);
   if (filter.mitreTechnique !== undefined) {
     // Stored as a JSON array of normalised ids: `"T1003` also matches `"T1003.001"`.
     q = q.where(
@@ -436,6 +470,8 @@ export interface AlertFilter {
   readonly until?: string;
   /** Case-insensitive substring of the title. */
   readonly text?: string;
+  /** Only alerts in one of these statuses. */
+  readonly statuses?: readonly AlertStatus[];
 }
 
 /** Alerts: ingest's sink (ingest/ports.ts), and what the API, CLI and investigations read and change. */
@@ -446,6 +482,11 @@ export interface AlertStore extends AlertSink {
    * status an analyst set.
    */
   setAlertStatus(id: string, status: AlertStatus, by: string, now: Date): Promise<AlertRecord>;
+  /**
+   * Set the status of several alerts at once, as `setAlertStatus` does each: all or none — an id that names no
+   * alert changes nothing (`AUTOIR_E_ALERT_NOT_FOUND` naming the ids). The number of alerts set.
+   */
+  setAlertStatuses(ids: readonly string[], status: AlertStatus, by: string, now: Date): Promise<number>;
   /** The record the alert was parsed from, as it arrived. */
   getAlertRaw(id: string): Promise<string | undefined>;
   /** Newest first (alert time, then id). */

@@ -40,6 +40,7 @@ const listQuery = z.object({
   since: dateTime.optional().describe('Alert time from (inclusive).'),
   until: dateTime.optional().describe('Alert time until (exclusive).'),
   q: z.string().max(200).optional().describe('Text in the title.'),
+  status: commaList(z.enum(alertStatuses)).describe('Only alerts in these statuses (comma-separated).'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().optional().describe('nextCursor of the previous page.'),
 });
@@ -97,6 +98,7 @@ export function alertRoutes(
             since: query.since,
             until: query.until,
             text: query.q,
+            statuses: query.status,
           },
           { limit: query.limit, cursor: query.cursor },
         );
@@ -147,6 +149,37 @@ export function alertRoutes(
           `analyst:${principal?.name ?? 'api'}`,
           new Date(),
         ),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/alerts/status',
+      operationId: 'setAlertStatuses',
+      summary: 'Set the status of several alerts at once (all or none)',
+      tag: 'alerts',
+      role: 'analyst',
+      body: z
+        .object({
+          ids: z.array(z.string()).min(1).max(1000).describe('Alert ids (`alr_…`).'),
+          status: z.enum(alertStatuses),
+        })
+        .strict(),
+      responses: {
+        200: {
+          description: 'How many alerts were set.',
+          schema: z.object({ updated: z.number(), status: z.enum(alertStatuses) }),
+        },
+        400: { description: 'A bad body.', schema: errorSchema },
+        404: { description: 'An id names no alert: nothing was changed.', schema: errorSchema },
+      },
+      async handler({ body, principal }) {
+        const updated = await store.alerts.setAlertStatuses(
+          body.ids,
+          body.status,
+          `analyst:${principal?.name ?? 'api'}`,
+          new Date(),
+        );
+        return { updated, status: body.status };
+      },
     }),
     defineRoute({
       method: 'POST',
