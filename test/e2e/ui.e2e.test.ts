@@ -208,6 +208,48 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('AUTOIR_E_FORBIDDEN');
     await context.close();
   });
+  it('lists the alerts with readable entities, searches their titles, and resolves a page of them at once', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'alice', password: PASSWORD });
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    const rows = page.getByRole('table', { name: 'Alerts' }).locator('tbody tr');
+    await rows.first().waitFor();
+    // Entities by name, not key: the device is MKT01 (its key on hover).
+    expect(
+      await page.getByRole('table', { name: 'Alerts' }).getByText('MKT01', { exact: true }).count(),
+    ).toBeGreaterThan(0);
+    await shot(page, 'alerts');
+
+    const search = page.getByLabel('Search titles');
+    await search.fill('lsass');
+    await search.press('Enter');
+    await expect.poll(() => page.url()).toContain('q=lsass');
+    await expect
+      .poll(async () => (await rows.allInnerTexts()).every((text) => /lsass/i.test(text)))
+      .toBe(true);
+    const found = await rows.count();
+    expect(found).toBeGreaterThan(0);
+    await page.getByLabel('Choose every alert on this page').check();
+    await expect.poll(() => page.getByText(`${found} chosen`).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Mark resolved' }).click();
+    await expect.poll(() => page.getByText('0 chosen').isVisible()).toBe(true);
+    await page.getByRole('combobox', { name: /^Status/ }).selectOption('resolved');
+    await expect.poll(() => page.url()).toContain('status=resolved');
+    await expect.poll(() => rows.count()).toBe(found);
+    for (const text of await rows.allInnerTexts()) expect(text).toContain('analyst:alice');
+    // The API agrees: resolved by alice, and the same alerts.
+    const listed = (await (
+      await fetch(`${url}/api/v1/alerts?status=resolved&q=lsass&limit=500`, {
+        headers: { authorization: `Bearer ${viewerToken}` },
+      })
+    ).json()) as { items: { statusSetBy?: string }[] };
+    expect(listed.items).toHaveLength(found);
+    expect(new Set(listed.items.map((alert) => alert.statusSetBy))).toEqual(new Set(['analyst:alice']));
+    await context.close();
+  });
+
   it('hunts in the telemetry: the C2 address finds the payload’s connections, a row opens the record as it arrived', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, setCsrfToken, setUnauthenticatedHandler, type Session } from './api';
 import { LiveContext } from './components/ui';
 import { ActionCenterPage } from './pages/action-center';
+import { AlertsPage } from './pages/alerts';
 import { DashboardPage } from './pages/dashboard';
 import { EventsPage } from './pages/events';
 import { IncidentPage } from './pages/incident';
@@ -86,6 +87,7 @@ export function App() {
   const nav = [
     { to: '/', label: 'Dashboard', active: path === '/' },
     { to: '/incidents', label: 'Incidents', active: path.startsWith('/incidents') },
+    { to: '/alerts', label: 'Alerts', active: path.startsWith('/alerts') },
     { to: '/actions', label: 'Action center', active: path.startsWith('/actions') },
     { to: '/events', label: 'Events', active: path.startsWith('/events') },
     ...(session.role === 'admin'
@@ -97,6 +99,7 @@ export function App() {
   let params: Record<string, string> | undefined;
   if (path === '/') page = <DashboardPage />;
   else if (path === '/incidents') page = <IncidentsPage />;
+  else if (path === '/alerts') page = <AlertsPage session={session} />;
   else if ((params = match('/incidents/:id', path)))
     page = <IncidentPage id={params.id as string} session={session} />;
   else if ((params = match('/investigations/:id', path)))
