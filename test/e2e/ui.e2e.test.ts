@@ -250,6 +250,40 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await context.close();
   });
 
+  it('opens a device: its timeline of alerts, investigations and actions, and its process tree with the alerted processes', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'ada', password: PASSWORD });
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page
+      .getByRole('table', { name: 'Alerts' })
+      .getByRole('link', { name: 'MKT01', exact: true })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'MKT01', exact: true }).waitFor();
+    expect(decodeURIComponent(new URL(page.url()).pathname)).toBe('/devices/device:mkt01.pandalab.com');
+    const timeline = page.getByRole('table', { name: 'Timeline' });
+    await timeline.locator('tbody tr').first().waitFor();
+    for (const kind of ['alert', 'investigation', 'action'])
+      await expect.poll(() => timeline.locator(`tr[data-kind="${kind}"]`).count()).toBeGreaterThan(0);
+    await timeline.locator('tr[data-kind="investigation"]').getByRole('link').first().waitFor();
+    const tree = page.getByRole('list', { name: 'Process tree' });
+    await tree.waitFor();
+    // The payload started from the user's session, and what it started below it; an alert named it.
+    const payload = tree.locator(
+      'li[data-process="process:mkt01.pandalab.com:81056205-5686-64dc-3b04-000000000800"]',
+    );
+    await payload.waitFor();
+    expect(await payload.locator('> span').first().textContent()).toMatch(/^winx64_payload\.exe\s*alerted/);
+    const started = await payload.locator('li > span:first-child').allTextContents();
+    expect(started.map((text) => text.replace(/alerted$/, '').trim())).toEqual(
+      expect.arrayContaining(['cmd.exe', 'systeminfo.exe', 'whoami.exe', 'tasklist.exe']),
+    );
+    await payload.scrollIntoViewIfNeeded();
+    await shot(page, 'device');
+    await context.close();
+  });
+
   it('hunts in the telemetry: the C2 address finds the payload’s connections, a row opens the record as it arrived', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

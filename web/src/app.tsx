@@ -5,6 +5,7 @@ import { LiveContext } from './components/ui';
 import { ActionCenterPage } from './pages/action-center';
 import { AlertsPage } from './pages/alerts';
 import { DashboardPage } from './pages/dashboard';
+import { DevicePage } from './pages/device';
 import { EventsPage } from './pages/events';
 import { IncidentPage } from './pages/incident';
 import { IncidentsPage } from './pages/incidents';
@@ -106,6 +107,8 @@ export function App() {
     page = <InvestigationPage id={params.id as string} session={session} />;
   else if (path === '/actions') page = <ActionCenterPage session={session} />;
   else if (path === '/events') page = <EventsPage />;
+  else if ((params = match('/devices/:key', path)))
+    page = <DevicePage deviceKey={params.key as string} session={session} />;
   else if (path === '/settings' && session.role === 'admin') page = <SettingsPage />;
   else
     page = (

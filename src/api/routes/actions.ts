@@ -3,6 +3,7 @@
  * the connector's asynchronous result. Reading is for viewers; deciding on actions for responders.
  */
 import { z } from 'zod';
+import { normalizeEntityKey } from '../../domain/entity.js';
 import { actionCatalog, actionStatuses, actionTypes, undoOf } from '../../domain/action.js';
 import { entityTypes } from '../../domain/entity.js';
 import { AutoirError, isAutoirError } from '../../domain/errors.js';
@@ -84,6 +85,10 @@ const filterQuery = z.object({
   investigation: z.string().optional(),
   group: z.string().optional(),
   target: z.string().optional(),
+  device: z
+    .string()
+    .optional()
+    .describe('Actions on this device (`device:` key): its own and those on what runs on it.'),
   since: dateTime.optional(),
   until: dateTime.optional(),
 });
@@ -96,6 +101,7 @@ function filterOf(query: z.output<typeof filterQuery>): ActionFilter {
     ...(query.investigation ? { investigationId: query.investigation } : {}),
     ...(query.group ? { groupName: query.group } : {}),
     ...(query.target ? { targetKey: query.target } : {}),
+    ...(query.device ? { deviceKey: normalizeEntityKey(query.device) } : {}),
     ...(query.since ? { since: query.since } : {}),
     ...(query.until ? { until: query.until } : {}),
   };

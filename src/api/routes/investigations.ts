@@ -3,6 +3,7 @@
  * log; start one by hand; cancel; approve a waiting scope expansion. Indicators: list, add, remove, import.
  */
 import { z } from 'zod';
+import { normalizeEntityKey } from '../../domain/entity.js';
 import { AutoirError } from '../../domain/errors.js';
 import { investigationStatuses } from '../../domain/investigation.js';
 import { startManualInvestigation } from '../../investigate/manual.js';
@@ -102,6 +103,7 @@ export function investigationRoutes(store: Store, playbooks: () => PlaybookSet):
         status: commaList(z.enum(investigationStatuses)),
         incidentId: z.string().optional(),
         playbook: z.string().optional(),
+        entity: z.string().optional().describe('Only investigations holding this entity key as evidence.'),
         limit: z.coerce.number().int().min(1).max(500).default(50),
         cursor: z.string().optional(),
       }),
@@ -118,6 +120,7 @@ export function investigationRoutes(store: Store, playbooks: () => PlaybookSet):
             ...(query.status ? { statuses: query.status } : {}),
             ...(query.incidentId ? { incidentId: query.incidentId } : {}),
             ...(query.playbook ? { playbook: query.playbook } : {}),
+            ...(query.entity ? { entityKey: normalizeEntityKey(query.entity) } : {}),
           },
           { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
         );

@@ -64,6 +64,7 @@ export function applyFilter<O>(
     q = q.where('investigation_id', '=', parseInvestigationId(filter.investigationId) ?? -1);
   if (filter.groupName) q = q.where('group_name', '=', filter.groupName);
   if (filter.targetKey) q = q.where('target_key', '=', filter.targetKey);
+  if (filter.deviceKey) q = q.where('device_key', '=', filter.deviceKey);
   if (filter.since) q = q.where('created_at', '>=', Date.parse(filter.since));
   if (filter.until) q = q.where('created_at', '<', Date.parse(filter.until));
   return q;
@@ -76,6 +77,8 @@ export interface ActionFilter {
   readonly investigationId?: string;
   readonly groupName?: string;
   readonly targetKey?: string;
+  /** Actions on this device (its own, or on something on it: a process, a file). */
+  readonly deviceKey?: string;
   /** Created from (ISO 8601), inclusive. */
   readonly since?: string;
   readonly until?: string;

@@ -87,6 +87,15 @@ export function readOperations(
       if (filter.playbook !== undefined) query = query.where('playbook', '=', filter.playbook);
       if (filter.incidentId !== undefined)
         query = query.where('incident_id', '=', parseIncidentId(filter.incidentId) ?? -1);
+      if (filter.entityKey !== undefined)
+        query = query.where(
+          'id',
+          'in',
+          db
+            .selectFrom('investigation_evidence')
+            .select('investigation_id')
+            .where('entity_key', '=', filter.entityKey),
+        );
       if (page.cursor !== undefined) {
         const [, id] = decodeCursor(page.cursor);
         query = query.where('id', '<', id);
@@ -241,4 +250,6 @@ export interface InvestigationFilter {
   readonly statuses?: readonly InvestigationStatus[];
   readonly incidentId?: string;
   readonly playbook?: string;
+  /** Only investigations holding this entity as evidence (a device, a file, a user…). */
+  readonly entityKey?: string;
 }

@@ -3426,6 +3426,8 @@ export interface operations {
                 status?: ("queued" | "running" | "pendingApproval" | "pendingResource" | "remediated" | "partiallyRemediated" | "noThreatsFound" | "benign" | "partiallyInvestigated" | "failed" | "terminatedByUser" | "terminatedBySystem" | "unsupportedAlertType")[];
                 incidentId?: string;
                 playbook?: string;
+                /** @description Only investigations holding this entity key as evidence. */
+                entity?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -4431,6 +4433,8 @@ export interface operations {
                 investigation?: string;
                 group?: string;
                 target?: string;
+                /** @description Actions on this device (`device:` key): its own and those on what runs on it. */
+                device?: string;
                 since?: string;
                 until?: string;
                 limit?: number;
@@ -4779,6 +4783,8 @@ export interface operations {
                 investigation?: string;
                 group?: string;
                 target?: string;
+                /** @description Actions on this device (`device:` key): its own and those on what runs on it. */
+                device?: string;
                 since?: string;
                 until?: string;
             };

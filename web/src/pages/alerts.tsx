@@ -4,6 +4,7 @@ import { api, can, type Alert, type Page, type Session } from '../api';
 import { Badge, Empty, ErrorBox, DateFilter, Loading, Pager, useAction, useData } from '../components/ui';
 import { entityLabel, formatTime } from '../format';
 import { Link, useSearchParams } from '../router';
+import { devicePath } from './device';
 
 const STATUSES = ['new', 'inProgress', 'resolved'] as const;
 const STATUS_LABEL: Record<(typeof STATUSES)[number], string> = {
@@ -190,7 +191,11 @@ export function AlertsPage({ session }: { session: Session }) {
                 <td className="small">
                   {alert.entities.slice(0, 4).map((entity) => (
                     <div key={entity.key} title={entity.key}>
-                      {entityLabel(entity)}
+                      {entity.type === 'device' ? (
+                        <Link to={devicePath(entity.key)}>{entityLabel(entity)}</Link>
+                      ) : (
+                        entityLabel(entity)
+                      )}
                     </div>
                   ))}
                   {alert.entities.length > 4 && (

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { api, type Page, type TelemetryEvent } from '../api';
 import { Empty, ErrorBox, Loading, Pager, useData } from '../components/ui';
 import { formatTime } from '../format';
-import { useSearchParams } from '../router';
+import { Link, useSearchParams } from '../router';
+import { devicePath } from './device';
 
 const TERMS = [
   { name: 'device', label: 'Device', hint: 'host name or device: key' },
@@ -182,7 +183,13 @@ function EventRow({ event, open, toggle }: { event: TelemetryEvent; open: boolea
           </button>
         </td>
         <td>{event.kind}</td>
-        <td>{event.deviceKey?.replace(/^device:/, '') ?? '—'}</td>
+        <td>
+          {event.deviceKey ? (
+            <Link to={devicePath(event.deviceKey)}>{event.deviceKey.replace(/^device:/, '')}</Link>
+          ) : (
+            '—'
+          )}
+        </td>
         <td>{event.userKey?.replace(/^user:/, '') ?? '—'}</td>
         <td className="small">{eventSummary(event)}</td>
       </tr>
