@@ -85,6 +85,8 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/mailbox-groups',
       '/api/v1/mailbox-groups/{name}',
       '/api/v1/policy',
+      '/api/v1/rules',
+      '/api/v1/rules/{id}/enabled',
       '/api/v1/session',
       '/api/v1/session/oidc',
       '/api/v1/session/oidc/callback',

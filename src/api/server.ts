@@ -34,6 +34,7 @@ import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route.js';
 import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
+import { ruleRoutes } from './routes/rules.js';
 import { healthRoutes } from './routes/health.js';
 import { createMetrics } from '../app/metrics.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -168,6 +169,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(options.arrivals ? { arrivals: options.arrivals } : {}),
     }),
     ...eventRoutes(options.store),
+    ...ruleRoutes(options.store, options.detection),
     ...incidentRoutes(options.store),
     ...investigationRoutes(options.store, () => (playbooks ??= options.playbooks ?? loadPlaybooks())),
     ...indicatorRoutes(options.store),

@@ -9,6 +9,7 @@
 import { isAutoirError } from '../domain/errors.js';
 import { AlertMerger } from './alert-merger.js';
 import { prepareAlert } from './prepare-alert.js';
+import { ruleOfDetector } from '../domain/rule-switches.js';
 import type { Detection, IngestPorts, PreparedAlert, PreparedEvent } from './ports.js';
 import type { InputFormat } from './format.js';
 import type { InputDocument, InputProblem } from './input.js';
@@ -281,7 +282,9 @@ export async function ingestDocuments(
       throw error;
     }
     await reading;
-    const drafts = detected.drain();
+    // Matches of rules switched off since the rules were loaded make no alert.
+    const switchedOff = (await store.rules?.switchedOff()) ?? new Map();
+    const drafts = detected.drain().filter((draft) => !switchedOff.has(ruleOfDetector(draft.detector) ?? ''));
     for (let start = 0; start < drafts.length; start += batchSize) {
       const chunk = drafts.slice(start, start + batchSize);
       const prepared = chunk.map((draft) => prepareAlert({ draft, format: 'sigma' }));

@@ -7,6 +7,7 @@
  * - **Detection**: an `EventMatcher` run on each Windows event where it is parsed. Ingest knows nothing of Sigma;
  *   the composition root hands it detect's matcher (and, for parse threads, the script that makes one).
  */
+import type { SwitchedOff } from '../domain/rule-switches.js';
 import type { AlertDraft, AlertWriteResult } from '../domain/alert.js';
 import type { EventDraft, EventKind, EventRecord } from '../domain/event.js';
 import type { MailReport, NewMailReport } from '../domain/report.js';
@@ -153,6 +154,8 @@ export interface EventSink {
 export interface IngestPorts {
   readonly alerts: AlertSink;
   readonly events: EventSink;
+  /** Detection rules switched off: their matches make no alert. Without it, every loaded rule's do. */
+  readonly rules?: Pick<RuleSwitches, 'switchedOff'>;
   /**
    * Run `work` in one transaction: everything it writes commits together, or nothing does. Within a transaction,
    * `work` runs in it (strict mode wraps the whole ingest in one, and writes within it).
@@ -287,4 +290,12 @@ export interface RawEvent {
   readonly time: string;
   readonly format: string;
   readonly raw: string;
+}
+
+/** Where rule switches are read and set (the store implements it). */
+export interface RuleSwitches {
+  /** The rules switched off — as stored a few seconds ago at most (another process's switch shows within 5 s). */
+  switchedOff(): Promise<ReadonlyMap<string, SwitchedOff>>;
+  /** Switch a rule on or off, audited; this process sees it at once. */
+  set(ruleId: string, on: boolean, by: string, now: Date, reason?: string): Promise<void>;
 }

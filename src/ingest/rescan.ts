@@ -6,6 +6,8 @@
 import { readWindowsRecord } from '../records/windows-record.js';
 import { isObject } from '../records/json.js';
 import { AlertMerger } from './alert-merger.js';
+import { ruleOfDetector } from '../domain/rule-switches.js';
+import type { RuleSwitches } from './ports.js';
 import type { AlertSink, EventMatcher, StoredRawEvents } from './ports.js';
 import { writeAlerts } from './prepare-alert.js';
 import { windowsEventDraft } from './windows-telemetry.js';
@@ -25,6 +27,8 @@ export interface RescanSummary {
 /** What a rescan reads from and writes to. */
 export interface RescanPorts {
   readonly events: StoredRawEvents;
+  /** Detection rules switched off: their matches make no alert. */
+  readonly rules?: Pick<RuleSwitches, 'switchedOff'>;
   transaction<T>(work: (tx: { readonly alerts: AlertSink }) => Promise<T>): Promise<T>;
 }
 
@@ -70,7 +74,8 @@ export async function rescanStoredEvents(
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  const drafts = merger.drain();
+  const switchedOff = (await store.rules?.switchedOff()) ?? new Map();
+  const drafts = merger.drain().filter((draft) => !switchedOff.has(ruleOfDetector(draft.detector) ?? ''));
   for (let start = 0; start < drafts.length; start += 1000) {
     const chunk = drafts.slice(start, start + 1000);
     const results = await store.transaction((tx) =>

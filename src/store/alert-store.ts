@@ -176,6 +176,22 @@ export function createAlertStore(
       } satisfies Page<AlertRecord>;
     },
 
+    async detectorCounts(prefix) {
+      const rows = await db
+        .selectFrom('alerts')
+        .select([
+          'detector',
+          (eb) => eb.fn.countAll<number>().as('n'),
+          (eb) => eb.fn.max('created_at').as('last'),
+        ])
+        .where('detector', 'like', sql<string>`${`${escapeLike(prefix)}%`} escape '\\'`)
+        .groupBy('detector')
+        .execute();
+      return new Map(
+        rows.map((row) => [row.detector as string, { alerts: Number(row.n), lastAt: iso(Number(row.last)) }]),
+      );
+    },
+
     async countAlerts(filter = {}) {
       const row = await applyAlertFilter(
         db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('count')),
@@ -492,4 +508,6 @@ export interface AlertStore extends AlertSink {
   /** Newest first (alert time, then id). */
   listAlerts(filter: AlertFilter, page: PageRequest): Promise<Page<AlertRecord>>;
   countAlerts(filter?: AlertFilter): Promise<number>;
+  /** Alerts per detector whose name starts with `prefix` (`sigma:`: per rule), with the latest alert time. */
+  detectorCounts(prefix: string): Promise<Map<string, { readonly alerts: number; readonly lastAt: string }>>;
 }

@@ -21,6 +21,7 @@ import { createInputStatusStore } from './input-status-store.js';
 import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
+import { createRuleSwitches, type RuleSwitchCache } from './rule-switches.js';
 import { createUserStore } from './user-store.js';
 import { createEventQuery } from './events/query.js';
 import { createEventPartitions, type EventPartitions } from './events/partitions.js';
@@ -47,6 +48,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     alerts: createAlertStatements(options.runMany),
     events: createEventStatements(options.runMany),
     partitions: options.partitionConnection ? createEventPartitions(options.partitionConnection) : undefined,
+    rules: {},
   });
 }
 
@@ -58,6 +60,8 @@ function bind(
     readonly alerts: AlertStatements;
     readonly events: EventStatements;
     readonly partitions: EventPartitions | undefined;
+    /** The rule switches last read: one per opened store. */
+    readonly rules: RuleSwitchCache;
   },
 ): Store {
   /** Run `work` in the current transaction, or in a new one when there is none. */
@@ -83,6 +87,7 @@ function bind(
     actions: createActionStore(db, atomically, options.dialect === 'sqlite', options.runMany),
     policy: createPolicyStore(db, atomically),
     audit: createAuditStore(db),
+    rules: createRuleSwitches(db, atomically, statements.rules),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -2,6 +2,7 @@
  * What the stages need from storage, in the domain's words. One implementation (kysely-store.ts) serves SQLite
  * and PostgreSQL; the contract suite (store.contract.test.ts) runs against both.
  */
+import type { RuleSwitches } from '../ingest/ports.js';
 import type { EventQuery } from '../investigate/ports.js';
 import type { IncidentStore } from './incident-store.js';
 import type { InvestigationStore } from './investigation-store.js';
@@ -63,6 +64,8 @@ export interface Store {
   readonly actions: ActionStore;
   readonly policy: PolicyStore;
   readonly audit: AuditStore;
+  /** Detection rules switched off (detect/switches.ts). */
+  readonly rules: RuleSwitches;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;
   /** What waits to be done, for monitoring. */

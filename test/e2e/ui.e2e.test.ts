@@ -284,6 +284,31 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await context.close();
   });
 
+  it('lists the rules that run, noisiest first, and lets an admin switch one off with a reason and on again', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'ada', password: PASSWORD });
+    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('heading', { name: 'Detection rules' }).waitFor();
+    const rows = page.getByRole('table', { name: 'Rules' }).locator('tbody tr');
+    await rows.first().waitFor();
+    await expect.poll(() => page.getByText(/^\d+ of \d{4} rules · 0 switched off$/).isVisible()).toBe(true);
+    const noisiest = rows.first();
+    const rule = (await noisiest.getAttribute('data-rule')) as string;
+    const alerts = Number(await noisiest.locator('td').nth(3).textContent());
+    expect(alerts).toBeGreaterThan(0);
+    await shot(page, 'rules');
+    page.once('dialog', (dialog) => void dialog.accept('noisy on the lab'));
+    await noisiest.getByRole('button', { name: 'Switch off' }).click();
+    const row = page.locator(`tr[data-rule="${rule}"]`);
+    await expect.poll(() => row.textContent()).toMatch(/offby user:ada, .*: noisy on the lab/);
+    await page.getByRole('combobox', { name: /^Switched/ }).selectOption('false');
+    await expect.poll(() => rows.count()).toBe(1);
+    await row.getByRole('button', { name: 'Switch on' }).click();
+    await expect.poll(() => rows.count()).toBe(0);
+    await context.close();
+  });
+
   it('hunts in the telemetry: the C2 address finds the payload’s connections, a row opens the record as it arrived', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

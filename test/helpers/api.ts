@@ -8,7 +8,7 @@ import { createTestStore, type TestStore } from './stores.js';
 import type { StoreDialect } from '../../src/store/ports.js';
 import type { Role } from '../../src/domain/access.js';
 import { type ActionType, type ActionRecord } from '../../src/domain/action.js';
-import { createServer } from '../../src/api/server.js';
+import { createServer, type ServerOptions } from '../../src/api/server.js';
 import { hashToken } from '../../src/app/tokens.js';
 import { secretBox } from '../../src/connectors/secrets.js';
 import { randomBytes } from 'node:crypto';
@@ -74,7 +74,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 /** Register a fresh store and server around each test of the calling suite; read them through the returned object. */
-export function useApi(dialect: StoreDialect) {
+export function useApi(dialect: StoreDialect, options: Partial<Omit<ServerOptions, 'store'>> = {}) {
   let t: TestStore;
   let app: FastifyInstance;
   const tokens = new Map<Role, string>();
@@ -151,7 +151,7 @@ export function useApi(dialect: StoreDialect) {
   beforeEach(async () => {
     t = await createTestStore(dialect);
     // Secrets given in the clear are sealed under a key of the test's own (app/secret-key.ts makes the real one).
-    app = createServer({ store: t.store, version: 'test', secrets: secretBox(randomBytes(32)) });
+    app = createServer({ store: t.store, version: 'test', secrets: secretBox(randomBytes(32)), ...options });
     for (const [role, name] of Object.entries(names) as [Role, string][]) {
       const token = `autoir_${name}_${dialect}`;
       tokens.set(role, token);

@@ -93,6 +93,8 @@ export type IncidentDetail = Json<'getIncident'>;
 export type Severity = IncidentSummary['severity'];
 export type Alert = Json<'listAlerts'>['items'][number];
 export type TelemetryEvent = Json<'searchEvents'>['items'][number];
+export type RuleList = Json<'listRules'>;
+export type Rule = RuleList['items'][number];
 export type Investigation = Json<'getInvestigation'>;
 export type Evidence = Investigation['evidence'][number];
 export type Finding = Evidence['findings'][number];
@@ -119,6 +121,7 @@ export const generatedTypesFound: Record<string, 'found'> = {
   incidentDetail: 'found' satisfies Found<IncidentDetail>,
   alert: 'found' satisfies Found<Alert>,
   telemetryEvent: 'found' satisfies Found<TelemetryEvent>,
+  rule: 'found' satisfies Found<Rule>,
   investigation: 'found' satisfies Found<Investigation>,
   investigationSummary: 'found' satisfies Found<InvestigationSummary>,
   action: 'found' satisfies Found<Action>,

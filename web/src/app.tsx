@@ -10,6 +10,7 @@ import { EventsPage } from './pages/events';
 import { IncidentPage } from './pages/incident';
 import { IncidentsPage } from './pages/incidents';
 import { InvestigationPage } from './pages/investigation';
+import { RulesPage } from './pages/rules';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
 import { Link, match, navigate, useLocation } from './router';
@@ -91,6 +92,7 @@ export function App() {
     { to: '/alerts', label: 'Alerts', active: path.startsWith('/alerts') },
     { to: '/actions', label: 'Action center', active: path.startsWith('/actions') },
     { to: '/events', label: 'Events', active: path.startsWith('/events') },
+    { to: '/rules', label: 'Rules', active: path.startsWith('/rules') },
     ...(session.role === 'admin'
       ? [{ to: '/settings', label: 'Settings', active: path.startsWith('/settings') }]
       : []),
@@ -107,6 +109,7 @@ export function App() {
     page = <InvestigationPage id={params.id as string} session={session} />;
   else if (path === '/actions') page = <ActionCenterPage session={session} />;
   else if (path === '/events') page = <EventsPage />;
+  else if (path === '/rules') page = <RulesPage session={session} />;
   else if ((params = match('/devices/:key', path)))
     page = <DevicePage deviceKey={params.key as string} session={session} />;
   else if (path === '/settings' && session.role === 'admin') page = <SettingsPage />;
