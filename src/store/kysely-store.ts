@@ -22,6 +22,7 @@ import { createActionStore } from './action-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createPolicyStore } from './policy-store.js';
 import { createRuleSwitches, type RuleSwitchCache } from './rule-switches.js';
+import { createChartReader } from './charts.js';
 import { createUserStore } from './user-store.js';
 import { createEventQuery } from './events/query.js';
 import { createEventPartitions, type EventPartitions } from './events/partitions.js';
@@ -92,6 +93,7 @@ function bind(
       await sql`select 1`.execute(db);
     },
     workload: createWorkloadReader(db),
+    charts: createChartReader(db),
     connections: () => options.connections?.(),
     transaction: <T>(work: (inner: Store) => Promise<T>) =>
       inTransaction

@@ -3,6 +3,7 @@
  * and PostgreSQL; the contract suite (store.contract.test.ts) runs against both.
  */
 import type { RuleSwitches } from '../ingest/ports.js';
+import type { ChartRange, DashboardCharts } from './charts.js';
 import type { EventQuery } from '../investigate/ports.js';
 import type { IncidentStore } from './incident-store.js';
 import type { InvestigationStore } from './investigation-store.js';
@@ -66,6 +67,8 @@ export interface Store {
   readonly audit: AuditStore;
   /** Detection rules switched off (detect/switches.ts). */
   readonly rules: RuleSwitches;
+  /** The dashboard's charts over a time range. */
+  charts(range: ChartRange): Promise<DashboardCharts>;
   /** A cheap round trip, for health checks. */
   ping(): Promise<void>;
   /** What waits to be done, for monitoring. */

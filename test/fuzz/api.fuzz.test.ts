@@ -41,6 +41,8 @@ const valid: Record<string, unknown> = {
     entities: [{ type: 'device', hostname: 'ws1.corp.example' }],
   },
   'PATCH /api/v1/alerts/{id}': { status: 'resolved', classification: 'truePositive' },
+  'POST /api/v1/alerts/status': { ids: ['alr_1', 'alr_2'], status: 'resolved' },
+  'PUT /api/v1/rules/{id}/enabled': { enabled: false, reason: 'noisy on the build servers' },
   'PATCH /api/v1/incidents/{id}': { status: 'active', assignedTo: 'kim', classification: 'truePositive' },
   'POST /api/v1/incidents/{id}/comments': { text: 'looked at it' },
   'POST /api/v1/investigations': { incidentId: 'inc_1' },

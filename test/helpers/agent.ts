@@ -6,6 +6,7 @@ import {
   chmodSync,
   copyFileSync,
   mkdirSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -64,9 +65,11 @@ export async function loopbackAgent(t: TestStore): Promise<LoopbackAgent> {
         log: (line) => lines.push(line),
         pollWaitS: 1,
       });
+      // Online, and its credential kept: enrollment shows in the store before the agent has written it.
       return until('the agent online', async () => {
         const [first] = await t.store.agents.list();
         return first &&
+          existsSync(path.join(stateDir, 'agent.json')) &&
           agentView(first, new Date()).online &&
           Date.parse(first.lastSeenAt) >= since.getTime() - 1000
           ? first

@@ -103,6 +103,7 @@ export type InvestigationSummary = Json<'listInvestigations'>['items'][number];
 export type Action = Json<'getAction'>;
 export type ActionType = Json<'listActionTypes'>['items'][number];
 export type Dashboard = Json<'getDashboard'>;
+export type DashboardCharts = Json<'getDashboardCharts'>;
 export type DeviceGroup = Json<'listDeviceGroups'>[number];
 export type Agent = Json<'listAgents'>['items'][number];
 export type Indicator = Json<'listIndicators'>['items'][number];
@@ -127,6 +128,7 @@ export const generatedTypesFound: Record<string, 'found'> = {
   action: 'found' satisfies Found<Action>,
   actionType: 'found' satisfies Found<ActionType>,
   dashboard: 'found' satisfies Found<Dashboard>,
+  dashboardCharts: 'found' satisfies Found<DashboardCharts>,
   deviceGroup: 'found' satisfies Found<DeviceGroup>,
   indicator: 'found' satisfies Found<Indicator>,
   tag: 'found' satisfies Found<Tag>,

@@ -1252,6 +1252,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard/charts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts over time by severity, investigations by outcome, time to verdict and to remediation, actions by decision */
+        get: operations["getDashboardCharts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stream": {
         parameters: {
             query?: never;
@@ -9344,6 +9361,108 @@ export interface operations {
                                 [key: string]: number;
                             };
                             meanTimeToVerdictMs: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDashboardCharts: {
+        parameters: {
+            query?: {
+                /** @description From (inclusive); without it, from the first alert. */
+                since?: string;
+                /** @description Until (exclusive); without it, after the last alert. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The charts’ figures; the bucket is an hour up to two days, a day up to 90, a week beyond. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        since: string | null;
+                        until: string | null;
+                        bucketMs: number;
+                        alerts: {
+                            at: string;
+                            bySeverity: {
+                                [key: string]: number;
+                            };
+                        }[];
+                        investigations: {
+                            [key: string]: number;
+                        };
+                        timeToVerdictMs: {
+                            count: number;
+                            median: number | null;
+                            p90: number | null;
+                        };
+                        timeToRemediationMs: {
+                            count: number;
+                            median: number | null;
+                            p90: number | null;
+                        };
+                        actionsByDecision: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description A bad time. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
                         };
                     };
                 };
