@@ -3,7 +3,7 @@
  * never a downloaded browser.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.AUTOIR_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -23,4 +23,24 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+export /**
+ * `performance.now()` in the page (from its navigation start; never 0) once `count` elements match `selector` and a frame
+ * has drawn.
+ */
+async function drawnAt(page: Page, selector: string, count: number): Promise<number> {
+  const handle = await page.waitForFunction(
+    (wanted: { selector: string; count: number }) => {
+      const scope = globalThis as unknown as {
+        document: { querySelectorAll(selector: string): { length: number } };
+        requestAnimationFrame(callback: () => void): void;
+      };
+      if (scope.document.querySelectorAll(wanted.selector).length !== wanted.count) return 0;
+      return new Promise<number>((resolve) => scope.requestAnimationFrame(() => resolve(performance.now())));
+    },
+    { selector, count },
+    { timeout: 60_000, polling: 'raf' },
+  );
+  return Number(await handle.jsonValue());
 }

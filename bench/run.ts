@@ -75,6 +75,8 @@ benches.ui = (args) =>
     incidents: Number(args.get('count') ?? 10_000),
     evidence: Number(args.get('evidence') ?? 500),
     runs: Number(args.get('runs') ?? 5),
+    alerts: Number(args.get('alerts') ?? 100_000),
+    events: Number(args.get('events') ?? 1_000_000),
   });
 
 benches.agent = (args) =>

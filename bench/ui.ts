@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { drawnAt, launchChromium } from './browser.js';
 import { createServer } from '../src/api/server.js';
 import { defaultWebRoot } from '../src/api/static.js';
 import { correlatePending } from '../src/correlate/correlator.js';
@@ -34,6 +34,7 @@ import { judgeEvidence } from '../src/investigate/verdicts.js';
 import { packageVersion } from '../src/version.js';
 import { createRandom, hex } from './generate.js';
 import { openBenchStore } from './store.js';
+import { HUNT_TARGET, seedHunting } from './ui-hunt.js';
 import { parseAlertId, parseIncidentId } from '../src/domain/ids.js';
 import { writeAlerts } from '../src/ingest/prepare-alert.js';
 import {
@@ -429,6 +430,9 @@ export async function benchUi(options: {
   incidents: number;
   evidence: number;
   runs: number;
+  /** Alerts beyond the incidents' (the dashboard's charts) and telemetry events (the event search). */
+  alerts: number;
+  events: number;
 }): Promise<Record<string, unknown>> {
   const webRoot = defaultWebRoot();
   if (!existsSync(path.join(webRoot, 'index.html')))
@@ -442,6 +446,7 @@ export async function benchUi(options: {
   let app: ReturnType<typeof createServer> | undefined;
   try {
     const seeded = await seedUiStore(store, options);
+    const hunting = await seedHunting(store, options);
     const { investigationId, incidentsSeconds, investigationSeconds } = seeded;
     const incidentCount = (await store.incidents.countIncidents({ statuses: ['active'] })).total;
     const detail = must(await store.investigations.get(investigationId), 'the investigation');
@@ -523,6 +528,19 @@ export async function benchUi(options: {
       await page.getByLabel(/^Show all/).check();
       marks = await waitMark(page, 'graph');
       figures.investigation_graph_all_ms = (marks.marks.graph as number) - marks.clickAt;
+
+      // (d) The dashboard with its charts over every alert: until the four canvases are drawn.
+      serverTimes.length = 0;
+      await page.goto(`${url}/`, { waitUntil: 'commit' });
+      figures.dashboard_charts_ms = await drawnAt(page, 'canvas[role="img"]', 4);
+      figures.dashboard_charts_server_ms = serverMs('/api/v1/dashboard/charts');
+
+      // (e) Hunting: the events naming one address among all the telemetry, until they are in the table.
+      serverTimes.length = 0;
+      await page.goto(`${url}/events?ip=${HUNT_TARGET}`, { waitUntil: 'commit' });
+      const wanted = Math.min(100, hunting.targetEvents);
+      figures.event_search_ms = await drawnAt(page, 'table[aria-label="Events"] tbody tr', wanted);
+      figures.event_search_server_ms = serverMs('/api/v1/events?');
       runs.push(figures);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
@@ -532,7 +550,7 @@ export async function benchUi(options: {
     for (const name of Object.keys(runs[0] ?? {})) {
       const values = runs.map((figures) => figures[name] as number);
       summary[name] = round(median(values));
-      if (/_(first_page|graph|graph_all)_ms$/.test(name))
+      if (/_(first_page|graph|graph_all|charts|search)_ms$/.test(name))
         summary[name.replace(/_ms$/, '_max_ms')] = round(Math.max(...values));
     }
     const verdicts: Record<string, number> = {};
@@ -549,6 +567,11 @@ export async function benchUi(options: {
       seed_s: round(incidentsSeconds + investigationSeconds, 2),
       seed_incidents_s: round(incidentsSeconds, 2),
       seed_investigation_s: round(investigationSeconds, 2),
+      alerts: await store.alerts.countAlerts(),
+      events: await store.events.countEvents(),
+      event_search_hits: hunting.targetEvents,
+      seed_alerts_s: round(hunting.alertsSeconds, 2),
+      seed_events_s: round(hunting.eventsSeconds, 2),
       ...summary,
       target_ms: TARGET_MS,
       peak_rss_mb: Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576),

@@ -64,6 +64,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/connectors/{name}',
       '/api/v1/connectors/{name}/test',
       '/api/v1/dashboard',
+      '/api/v1/dashboard/charts',
       '/api/v1/device-groups',
       '/api/v1/device-groups/{name}',
       '/api/v1/events',
