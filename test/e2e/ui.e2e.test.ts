@@ -74,6 +74,65 @@ async function startServer(): Promise<void> {
   });
 }
 
+interface DrawnGraph {
+  nodes: {
+    id: string;
+    label: string;
+    kind: string;
+    count: number;
+    classes: string[];
+    rendered: { x: number; y: number };
+  }[];
+  edges: { source: string; target: string; label: string; classes: string[] }[];
+  /** Pairs of nodes whose drawn boxes, labels included, overlap. */
+  overlaps: [string, string][];
+}
+
+/** What cytoscape drew in the investigation graph, read from its instance on the container. */
+async function drawnGraph(page: Page): Promise<DrawnGraph> {
+  return page.getByTestId('investigation-graph').evaluate((element) => {
+    interface Box {
+      x1: number;
+      x2: number;
+      y1: number;
+      y2: number;
+    }
+    interface Element {
+      id(): string;
+      data(name: string): unknown;
+      classes(): string[];
+      renderedPosition(): { x: number; y: number };
+      boundingBox(options: object): Box;
+    }
+    const cy = (element as unknown as { _cyreg: { cy: { nodes(): Element[]; edges(): Element[] } } })._cyreg
+      .cy;
+    const nodes = cy.nodes().map((node) => ({
+      id: node.id(),
+      label: String(node.data('label')),
+      kind: String(node.data('kind')),
+      count: Number(node.data('count')),
+      classes: node.classes(),
+      rendered: node.renderedPosition(),
+      box: node.boundingBox({ includeLabels: true }),
+    }));
+    const overlaps: [string, string][] = [];
+    for (const [index, a] of nodes.entries())
+      for (const b of nodes.slice(index + 1))
+        if (a.box.x1 < b.box.x2 && b.box.x1 < a.box.x2 && a.box.y1 < b.box.y2 && b.box.y1 < a.box.y2)
+          overlaps.push([a.id, b.id]);
+    return {
+      nodes: nodes.map(({ box: _box, ...node }) => node),
+      edges: cy.edges().map((edge) => ({
+        source: String(edge.data('source')),
+        target: String(edge.data('target')),
+        label: String(edge.data('label')),
+        classes: edge.classes(),
+      })),
+      overlaps,
+    };
+  });
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
@@ -140,9 +199,47 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await shot(page, 'evidence');
 
     await page.getByRole('tab', { name: 'Graph' }).click();
-    await page.getByTestId('investigation-graph').locator('canvas').first().waitFor();
-    await page.waitForTimeout(500);
+    const graph = page.getByTestId('investigation-graph');
+    await graph.locator('canvas').first().waitFor();
+    const story = await drawnGraph(page);
+    // The story at a glance: at most ~40 nodes, the payload on the path from its alert, what it opened (lsass)
+    // and where it called (10.0.5.13) beside it, no label over another.
+    expect(story.nodes.length).toBeLessThanOrEqual(40);
+    expect(Number(await graph.getAttribute('data-nodes'))).toBe(story.nodes.length);
+    const named = (pattern: RegExp) =>
+      story.nodes.find((node) => pattern.test(node.label.replace(/\n/g, ' ')));
+    const payloadNode = named(/^winx64_payload\.exe \(pid 1988\) on MKT01/);
+    const lsass = named(/^lsass\.exe \(pid 628\)/);
+    const c2 = named(/^10\.0\.5\.13/);
+    expect(payloadNode?.classes).toContain('path');
+    expect(c2?.classes).toContain('path');
+    expect(lsass).toBeDefined();
+    const edge = (from: string | undefined, to: string | undefined) =>
+      story.edges.find((candidate) => candidate.source === from && candidate.target === to);
+    expect(edge(payloadNode?.id, lsass?.id)).toMatchObject({ label: 'accessed' });
+    expect(edge(payloadNode?.id, c2?.id)).toMatchObject({ label: 'connectedTo', classes: ['path'] });
+    expect(story.overlaps).toEqual([]);
+    expect(story.nodes.filter((node) => node.kind === 'group').length).toBeGreaterThan(0);
+    // The graph and its legend fill the screenshot.
+    const header = (await page.locator('header').first().boundingBox())?.height ?? 0;
+    const top = (await page.locator('.story').boundingBox())!.y;
+    await page.evaluate(
+      (y) => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, y),
+      top - header - 8,
+    );
     await shot(page, 'investigation-graph');
+    // A click on the largest group opens it: its members take its place.
+    const group = story.nodes.filter((node) => node.kind === 'group').sort((a, b) => b.count - a.count)[0]!;
+    const box = (await graph.boundingBox())!;
+    await page.mouse.click(box.x + group.rendered.x, box.y + group.rendered.y);
+    await expect
+      .poll(async () => (await drawnGraph(page)).nodes.some((node) => node.id === group.id))
+      .toBe(false);
+    expect((await drawnGraph(page)).nodes.length).toBeGreaterThanOrEqual(
+      story.nodes.length + group.count - 1,
+    );
+    await page.getByRole('button', { name: 'Group again' }).click();
+    await expect.poll(async () => (await drawnGraph(page)).nodes.length).toBe(story.nodes.length);
 
     await page.getByRole('link', { name: 'Action center' }).click();
     await page.getByRole('heading', { name: 'Action center' }).waitFor();

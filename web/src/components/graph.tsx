@@ -1,184 +1,287 @@
 /**
- * The investigation graph: alerts → the entities they name → evidence (coloured by verdict) → actions. Click a
- * node to see it; the Evidence tab holds the same as a table, for screen readers.
+ * The investigation graph, drawn as a story from left to right (web/src/graph-model.ts decides what is drawn and
+ * where): origin alerts → processes → files, connections, registry → devices, users, mailboxes. Groups of one kind
+ * and verdict show as one counted node that opens on click (or from the list under the graph, by keyboard); the
+ * path from an origin alert to each malicious entity is drawn thick. The Evidence tab holds the same as a table,
+ * for screen readers.
  */
-import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
-import { useEffect, useRef } from 'react';
+import cytoscape, { type Core, type NodeSingular } from 'cytoscape';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Alert, Investigation } from '../api';
-import { shortKey } from '../format';
+import { storyGraph, type StoryGraph, type StoryNode } from '../graph-model';
 
 export interface GraphNode {
   readonly id: string;
-  readonly kind: 'alert' | 'evidence' | 'action';
+  readonly kind: 'alert' | 'evidence';
   readonly label: string;
 }
 
-const colours: Record<string, string> = {
+export const verdictColours: Record<string, string> = {
   malicious: '#d13438',
   suspicious: '#e8a317',
   noThreatsFound: '#2f9e44',
   unknown: '#868e96',
 };
+const severityColours: Record<string, string> = {
+  high: '#364fc7',
+  medium: '#5c7cfa',
+  low: '#91a7ff',
+  informational: '#bac8ff',
+};
+const PATH = '#d13438';
 
-/**
- * The graph's elements. Unless `all`, only what matters is drawn: incriminated evidence, the evidence one relation
- * away from it, the alerts naming incriminated evidence, and the actions — so 500 entities stay readable.
- */
-export function elementsOf(
-  investigation: Investigation,
-  alerts: readonly Alert[],
-  all = false,
-): ElementDefinition[] {
-  const elements: ElementDefinition[] = [];
-  const bad = new Set(
-    investigation.evidence
-      .filter((row) => row.verdict === 'malicious' || row.verdict === 'suspicious')
-      .map((row) => row.key),
-  );
-  const near = new Set(bad);
-  for (const row of investigation.evidence)
-    for (const relation of row.relations) {
-      // A device relates to every process on it: it joins, but does not pull in its whole process list.
-      if (bad.has(row.key) && row.type !== 'device' && row.type !== 'user') near.add(relation.key);
-      if (bad.has(relation.key) && !/^(device|user):/.test(relation.key)) near.add(row.key);
-    }
-  const shown = all ? investigation.evidence : investigation.evidence.filter((row) => near.has(row.key));
-  const evidenceKeys = new Set(shown.map((row) => row.key));
-  for (const row of shown)
-    elements.push({
-      data: {
-        id: row.key,
-        label:
-          row.label === row.key
-            ? `${row.type}\n${shortKey(row.key.slice(row.key.indexOf(':') + 1), 28)}`
-            : shortKey(row.label, 40),
-        kind: 'evidence',
-        colour: colours[row.verdict] ?? colours.unknown,
-        verdict: row.verdict,
-        // Labels on what matters; the rest say what they are when selected.
-        quiet: !bad.has(row.key),
+function colourOf(node: StoryNode): string {
+  return node.type === 'alert'
+    ? (severityColours[node.verdict] ?? severityColours.medium!)
+    : (verdictColours[node.verdict] ?? verdictColours.unknown!);
+}
+
+/** Node text: the name, then the actions on it. */
+function labelOf(node: StoryNode): string {
+  if (node.actions.length === 0) return node.label;
+  const shown = node.actions.slice(0, 2).join('\n⚑ ');
+  return `${node.label}\n⚑ ${shown}${node.actions.length > 2 ? ` +${node.actions.length - 2}` : ''}`;
+}
+
+function draw(container: HTMLElement, story: StoryGraph, dark: boolean): Core {
+  const ink = dark ? '#e9ecef' : '#212529';
+  const paper = dark ? '#1e2228' : '#ffffff';
+  const line = dark ? '#5c636a' : '#adb5bd';
+  return cytoscape({
+    container,
+    wheelSensitivity: 0.3,
+    minZoom: 0.2,
+    maxZoom: 2.5,
+    elements: [
+      ...story.nodes.map((node) => ({
+        data: {
+          id: node.id,
+          label: labelOf(node),
+          kind: node.kind,
+          colour: colourOf(node),
+          count: node.count,
+        },
+        position: { x: node.x, y: node.y },
+        classes: [node.onPath ? 'path' : '', node.type === 'alert' ? 'alert' : ''].join(' ').trim(),
+      })),
+      ...story.edges.map((edge) => ({
+        data: {
+          id: edge.id,
+          source: edge.source,
+          target: edge.target,
+          label: edge.kind === 'names' ? '' : edge.count > 1 ? `${edge.kind} ×${edge.count}` : edge.kind,
+        },
+        classes: edge.emphasis,
+      })),
+    ],
+    layout: { name: 'preset', fit: true, padding: 24 },
+    style: [
+      {
+        selector: 'node',
+        style: {
+          'background-color': 'data(colour)',
+          label: 'data(label)',
+          'font-size': 14,
+          color: ink,
+          'text-wrap': 'wrap',
+          'text-max-width': '400px',
+          'text-halign': 'right',
+          'text-valign': 'center',
+          'text-margin-x': 6,
+          'text-background-color': paper,
+          'text-background-opacity': 0.85,
+          'text-background-padding': '1px',
+          width: 22,
+          height: 22,
+          'border-width': 1,
+          'border-color': paper,
+        },
       },
-    });
-  const edges = new Set<string>();
-  const edge = (source: string, target: string, label: string) => {
-    const id = `${source}->${target}`;
-    if (edges.has(id) || !source || !target) return;
-    edges.add(id);
-    elements.push({ data: { id, source, target, label } });
-  };
-  for (const alert of alerts) {
-    const named = alert.entities.filter((entity) => (all ? evidenceKeys : bad).has(entity.key));
-    if (named.length === 0) continue;
-    elements.push({
-      data: { id: alert.id, label: shortKey(alert.title, 30), kind: 'alert', colour: '#5c7cfa', quiet: true },
-    });
-    for (const entity of named) edge(alert.id, entity.key, 'names');
-  }
-  for (const row of shown)
-    for (const relation of row.relations)
-      if (evidenceKeys.has(relation.key)) edge(row.key, relation.key, relation.kind);
-  for (const action of investigation.actions) {
-    if (!evidenceKeys.has(action.targetKey)) continue;
-    elements.push({
-      data: {
-        id: action.id,
-        label: `${action.type}\n${action.status}`,
-        kind: 'action',
-        colour: '#7048e8',
-        quiet: false,
+      { selector: 'node.alert', style: { shape: 'round-rectangle', width: 26, height: 18 } },
+      {
+        selector: 'node[kind = "group"]',
+        style: {
+          shape: 'round-octagon',
+          width: 30,
+          height: 30,
+          'border-width': 3,
+          'border-style': 'double',
+          'border-color': ink,
+          'font-weight': 'bold',
+        },
       },
-    });
-    edge(action.targetKey, action.id, 'remediated by');
-  }
-  return elements;
+      { selector: 'node.path', style: { 'border-width': 3, 'border-color': PATH, 'border-style': 'solid' } },
+      {
+        selector: 'edge',
+        style: {
+          width: 1,
+          'line-color': line,
+          'target-arrow-shape': 'triangle',
+          'target-arrow-color': line,
+          'arrow-scale': 0.8,
+          'curve-style': 'bezier',
+          opacity: 0.7,
+        },
+      },
+      { selector: 'edge.faint', style: { opacity: 0.18 } },
+      {
+        selector: 'edge.story, edge.path',
+        style: {
+          width: 2,
+          'line-color': ink,
+          'target-arrow-color': ink,
+          opacity: 0.9,
+          'z-index': 5,
+          label: 'data(label)',
+          'font-size': 10,
+          color: ink,
+          'text-rotation': 'autorotate',
+          'text-background-color': paper,
+          'text-background-opacity': 0.9,
+        },
+      },
+      {
+        selector: 'edge.path',
+        style: {
+          width: 3,
+          'line-color': PATH,
+          'target-arrow-color': PATH,
+          color: PATH,
+          opacity: 1,
+          'z-index': 10,
+        },
+      },
+      {
+        selector: 'node:selected',
+        style: { 'overlay-color': dark ? '#fff' : '#000', 'overlay-opacity': 0.15, 'overlay-padding': 6 },
+      },
+      {
+        selector: 'edge.near',
+        style: { opacity: 1, width: 2, 'line-color': ink, 'target-arrow-color': ink },
+      },
+    ],
+  });
 }
 
 export function InvestigationGraph({
   investigation,
   alerts,
   onSelect,
-  all = false,
 }: {
   investigation: Investigation;
   alerts: readonly Alert[];
   onSelect: (node: GraphNode | null) => void;
-  all?: boolean;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const graph = useRef<Core | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [expandAll, setExpandAll] = useState(false);
+  const story = useMemo(
+    () => storyGraph(investigation.evidence, alerts, investigation.actions, { expanded, expandAll }),
+    [investigation, alerts, expanded, expandAll],
+  );
+  const expand = (id: string) => setExpanded((known) => new Set([...known, id]));
+
   useEffect(() => {
     if (!container.current) return undefined;
-    const elements = elementsOf(investigation, alerts, all);
-    const nodes = elements.filter((element) => !('source' in element.data)).length;
-    const dark = document.documentElement.dataset.theme === 'dark';
-    const cy = cytoscape({
-      container: container.current,
-      elements,
-      wheelSensitivity: 0.3,
-      style: [
-        {
-          selector: 'node',
-          style: {
-            'background-color': 'data(colour)',
-            label: (node: NodeSingular) => (node.data('quiet') && !all ? '' : (node.data('label') as string)),
-            'font-size': 9,
-            color: dark ? '#e9ecef' : '#212529',
-            'text-wrap': 'wrap',
-            'text-valign': 'bottom',
-            'text-margin-y': 4,
-            width: 22,
-            height: 22,
-          },
-        },
-        { selector: 'node[kind = "alert"]', style: { shape: 'round-rectangle', width: 26 } },
-        { selector: 'node[kind = "action"]', style: { shape: 'diamond' } },
-        {
-          selector: 'node:selected',
-          style: { 'border-width': 3, 'border-color': dark ? '#fff' : '#000', label: 'data(label)' },
-        },
-        {
-          selector: 'edge',
-          style: {
-            width: 1,
-            'line-color': dark ? '#495057' : '#ced4da',
-            'target-arrow-shape': 'triangle',
-            'target-arrow-color': dark ? '#495057' : '#ced4da',
-            'curve-style': 'bezier',
-          },
-        },
-      ],
-      layout:
-        nodes > 300
-          ? { name: 'grid' }
-          : {
-              name: 'cose',
-              animate: false,
-              nodeRepulsion: () => 9000,
-              idealEdgeLength: () => 70,
-              // ~135 iterations instead of ~690: the layout is most of the graph's time to first paint.
-              coolingFactor: 0.95,
-            },
-    });
+    const cy = draw(container.current, story, document.documentElement.dataset.theme === 'dark');
+    const byId = new Map(story.nodes.map((node) => [node.id, node]));
     cy.on('tap', 'node', (event) => {
-      const data = event.target.data() as { id: string; kind: GraphNode['kind']; label: string };
-      onSelect({ id: data.id, kind: data.kind, label: data.label });
+      const node = byId.get((event.target as NodeSingular).id());
+      if (!node) return;
+      if (node.kind === 'group') setExpanded((known) => new Set([...known, node.id]));
+      else onSelect({ id: node.id, kind: node.kind === 'alert' ? 'alert' : 'evidence', label: node.label });
+      cy.edges().removeClass('near');
+      (event.target as NodeSingular).connectedEdges().addClass('near');
     });
     cy.on('tap', (event) => {
-      if (event.target === cy) onSelect(null);
+      if (event.target !== cy) return;
+      cy.edges().removeClass('near');
+      onSelect(null);
     });
     graph.current = cy;
     return () => {
       cy.destroy();
       graph.current = null;
     };
-  }, [investigation, alerts, onSelect, all]);
+  }, [story, onSelect]);
+
+  const malicious = story.nodes.filter(
+    (node) => node.verdict === 'malicious' && node.type !== 'alert',
+  ).length;
   return (
-    <div
-      ref={container}
-      className="graph"
-      role="img"
-      aria-label={`Graph of the investigation: ${all ? 'all evidence' : 'evidence judged malicious or suspicious and what it touches'}, the alerts naming it, and its actions`}
-      data-testid="investigation-graph"
-    />
+    <div className="story">
+      <div className="toolbar">
+        <label className="inline-check">
+          <input
+            type="checkbox"
+            checked={expandAll}
+            onChange={(event) => setExpandAll(event.target.checked)}
+          />
+          Show all {investigation.evidence.length} pieces of evidence and {alerts.length} alerts, none grouped
+        </label>
+        <button type="button" onClick={() => graph.current?.fit(undefined, 24)}>
+          Zoom to fit
+        </button>
+        {expanded.size > 0 && (
+          <button type="button" onClick={() => setExpanded(new Set())}>
+            Group again
+          </button>
+        )}
+      </div>
+      <div
+        ref={container}
+        className="graph"
+        role="img"
+        aria-label={`Graph of the investigation from left to right: alerts, processes, files and connections, devices and users; ${story.nodes.length} nodes, ${story.groups.length} of them groups; the path to each of ${malicious} malicious entities drawn thick`}
+        data-testid="investigation-graph"
+        data-nodes={story.nodes.length}
+      />
+      <ul className="legend" aria-label="Legend">
+        {(['malicious', 'suspicious', 'noThreatsFound', 'unknown'] as const).map((verdict) => (
+          <li key={verdict}>
+            <span className="swatch" style={{ background: verdictColours[verdict] }} />
+            {
+              {
+                malicious: 'malicious',
+                suspicious: 'suspicious',
+                noThreatsFound: 'no threats found',
+                unknown: 'not judged',
+              }[verdict]
+            }
+          </li>
+        ))}
+        <li>
+          <span className="swatch alert" style={{ background: severityColours.high }} />
+          alert (darker: more severe)
+        </li>
+        <li>
+          <span className="swatch group" />
+          group — click to open
+        </li>
+        <li>
+          <span className="swatch path" />
+          path from an alert to a malicious entity
+        </li>
+        <li>⚑ action on it</li>
+      </ul>
+      {story.groups.length > 0 && (
+        <div className="groups">
+          <span className="muted">Grouped:</span>
+          {story.groups.map((group) => (
+            <button
+              type="button"
+              key={group.id}
+              className="link"
+              data-group={group.id}
+              title={group.title}
+              onClick={() => expand(group.id)}
+            >
+              {group.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
   );
 }

@@ -86,7 +86,6 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
     [incidentId],
   );
   const [selected, setSelected] = useState<GraphNode | null>(null);
-  const [allEvidence, setAllEvidence] = useState(false);
   const onSelect = useCallback((node: GraphNode | null) => setSelected(node), []);
 
   const evidence = useMemo(
@@ -109,23 +108,6 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
     if (selected.kind === 'evidence') {
       const row = data.evidence.find((e) => e.key === selected.id);
       return row ? <EvidenceTable rows={[row]} /> : null;
-    }
-    if (selected.kind === 'action') {
-      const action = data.actions.find((a) => a.id === selected.id);
-      return action ? (
-        <dl className="facts">
-          <dt>Action</dt>
-          <dd>
-            {action.id} {action.type} <Badge value={action.status} />
-          </dd>
-          <dt>Target</dt>
-          <dd className="mono">{action.targetKey}</dd>
-          <dt>Rule</dt>
-          <dd>{action.decisionRule ?? '—'}</dd>
-          <dt>Why</dt>
-          <dd>{action.reasons[0]}</dd>
-        </dl>
-      ) : null;
     }
     const alert = investigationAlerts.find((a) => a.id === selected.id);
     return alert ? (
@@ -164,21 +146,7 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
           />
           {tab === 'graph' && (
             <Panel id="graph">
-              <label className="inline-check">
-                <input
-                  type="checkbox"
-                  checked={allEvidence}
-                  onChange={(event) => setAllEvidence(event.target.checked)}
-                />
-                Show all {data.evidence.length} pieces of evidence, not only what was judged malicious or
-                suspicious and what it touches
-              </label>
-              <InvestigationGraph
-                investigation={data}
-                alerts={investigationAlerts}
-                onSelect={onSelect}
-                all={allEvidence}
-              />
+              <InvestigationGraph investigation={data} alerts={investigationAlerts} onSelect={onSelect} />
               <div className="selected" aria-live="polite">
                 {selectedDetail ?? <span className="muted">Click a node for its details.</span>}
               </div>
