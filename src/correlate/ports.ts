@@ -61,6 +61,7 @@ export interface CorrelationRow {
   readonly time: number;
   readonly title: string;
   readonly severity: Severity;
+  readonly category: string | null;
   readonly entities: readonly Entity[];
 }
 

@@ -50,10 +50,54 @@ describe('incident summary', () => {
     ]);
   });
 
+  it('leads with what the attacker achieved among alerts of one severity: stolen credentials before a cleared log', () => {
+    const high = (title: string, category: string | null, time: number): JoiningAlert => ({
+      ...alert(title, 'high', time, 'device:mkt01.pandalab.com'),
+      category,
+    });
+    const summary = summarizeIncident(
+      [],
+      [
+        high('Important Windows Eventlog Cleared', 'defenseImpairment', 1_000),
+        high('Shell Started By A Program In A User-Writable Folder', 'execution', 2_000),
+        high('LSASS Opened By A Program In A User-Writable Folder', 'credentialAccess', 3_000),
+        high('Dumping of Sensitive Hives Via Reg.EXE', 'credentialAccess', 4_000),
+        alert('Ransomware note', 'medium', 500, 'device:mkt01.pandalab.com'),
+      ],
+    );
+    expect(summary.leadTitle).toBe('LSASS Opened By A Program In A User-Writable Folder');
+    expect(summary.leadCategory).toBe('credentialAccess');
+    expect(summary.title).toBe(
+      "'LSASS Opened By A Program In A User-Writable Folder' and 4 other alerts on mkt01.pandalab.com",
+    );
+    // Kept across a merge: an incident led by a cleared log does not take the lead from it.
+    const merged = summarizeIncident(
+      [
+        { ...summary, devices: listOf(['device:mkt01.pandalab.com']) },
+        {
+          ...summary,
+          leadTitle: 'Security Eventlog Cleared',
+          leadCategory: 'defenseImpairment',
+          firstActivityAt: 0,
+          devices: listOf(['device:mkt01.pandalab.com']),
+        },
+      ],
+      [],
+    );
+    expect(merged.leadTitle).toBe('LSASS Opened By A Program In A User-Writable Folder');
+    // A more severe alert still leads, whatever its category.
+    const critical = summarizeIncident(
+      [],
+      [high('LSASS', 'credentialAccess', 1), { ...alert('Log cleared', 'critical', 2) }],
+    );
+    expect(critical.leadTitle).toBe('Log cleared');
+  });
+
   it('merges incidents: counts add, activity widens, devices unite', () => {
     const part = (lead: string, severity: JoiningAlert['severity'], count: number, devices: string[]) =>
       ({
         leadTitle: lead,
+        leadCategory: null,
         severity,
         alertCount: count,
         firstActivityAt: count * 1_000,
@@ -90,6 +134,7 @@ describe('incident summary', () => {
     };
     const part: IncidentAggregate = {
       leadTitle: 'Lead',
+      leadCategory: null,
       severity: 'high',
       alertCount: 2,
       firstActivityAt: 0,

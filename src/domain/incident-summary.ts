@@ -3,7 +3,8 @@
  * entities, from the summaries of the incidents it is made of and the alerts added — never by reading every alert
  * again.
  *
- * - **Severity**: the highest of its alerts'. **Lead**: the title of the most severe alert, the earliest of those.
+ * - **Severity**: the highest of its alerts'. **Lead**: the title of the most severe alert; among those, the one whose
+ *   category says most ({@link leadOrder}: credential theft before a cleared event log), then the earliest.
  * - **Title**: `'<lead>' and N other alerts on <host>` — ` on N devices` when it spans several, ` on more than
  *   1000 devices` beyond that; at most 300 characters.
  * - **Main entities**: the 50 named by most alerts (then by type: device, user, mailbox, file, process, ip, domain,
@@ -41,6 +42,8 @@ export type DeviceList =
 /** What an incident holds so far: enough to add alerts to it, or merge it, without reading them all back. */
 export interface IncidentAggregate {
   readonly leadTitle: string;
+  /** The lead alert's category (null where not known). */
+  readonly leadCategory: string | null;
   readonly severity: Severity;
   readonly alertCount: number;
   /** Epoch ms. */
@@ -54,6 +57,7 @@ export interface IncidentAggregate {
 export interface JoiningAlert {
   readonly title: string;
   readonly severity: Severity;
+  readonly category?: string | null;
   /** Epoch ms. */
   readonly time: number;
   readonly entities: readonly { readonly type: string; readonly key: string }[];
@@ -95,15 +99,58 @@ function mainEntities(entries: Counted[]): Counted[] {
     .slice(0, MAX_SUMMARY_ENTITIES);
 }
 
+/**
+ * Categories in the order they lead an incident's title among alerts of one severity: what an attacker achieved
+ * or is doing (impact, stolen credentials, data leaving, remote control, spreading) before how they got there, and
+ * the noise of evasion and discovery last. Unknown categories come after the known.
+ */
+const LEAD_ORDER: readonly string[] = [
+  'ransomware',
+  'impact',
+  'credentialAccess',
+  'exfiltration',
+  'commandAndControl',
+  'lateralMovement',
+  'malware',
+  'exploit',
+  'phishing',
+  'privilegeEscalation',
+  'execution',
+  'persistence',
+  'initialAccess',
+  'collection',
+  'networkIntrusion',
+  'unwantedSoftware',
+  'defenseEvasion',
+  'stealth',
+  'defenseImpairment',
+  'discovery',
+  'reconnaissance',
+  'resourceDevelopment',
+  'suspiciousActivity',
+  'policyViolation',
+];
+
+export function leadOrder(category: string | null | undefined): number {
+  const at = category ? LEAD_ORDER.indexOf(category) : -1;
+  return at < 0 ? LEAD_ORDER.length : at;
+}
+
 /** The summary of an incident made of `parts` (none for a new one) with `added` alerts joining it. */
 export function summarizeIncident(
   parts: readonly IncidentAggregate[],
   added: readonly JoiningAlert[],
 ): IncidentSummaryUpdate {
-  let lead: { title: string; rank: number; time: number } | undefined;
-  const consider = (title: string, severity: Severity, time: number) => {
+  let lead: { title: string; category: string | null; rank: number; order: number; time: number } | undefined;
+  const consider = (title: string, category: string | null, severity: Severity, time: number) => {
     const rank = severityRank(severity);
-    if (!lead || rank > lead.rank || (rank === lead.rank && time < lead.time)) lead = { title, rank, time };
+    const order = leadOrder(category);
+    if (
+      !lead ||
+      rank > lead.rank ||
+      (rank === lead.rank && (order < lead.order || (order === lead.order && time < lead.time)))
+    )
+      lead = { title, category, rank, order, time };
   };
   const counts = new Map<string, Counted>();
   const count = (type: string, key: string, alerts: number) => {
@@ -126,7 +173,7 @@ export function summarizeIncident(
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (const part of parts) {
-    consider(part.leadTitle, part.severity, part.firstActivityAt);
+    consider(part.leadTitle, part.leadCategory, part.severity, part.firstActivityAt);
     alertCount += part.alertCount;
     first = Math.min(first, part.firstActivityAt);
     last = Math.max(last, part.lastActivityAt);
@@ -136,7 +183,7 @@ export function summarizeIncident(
       for (const device of part.devices.keys()) devices.add(device);
   }
   for (const alert of added) {
-    consider(alert.title, alert.severity, alert.time);
+    consider(alert.title, alert.category ?? null, alert.severity, alert.time);
     alertCount++;
     first = Math.min(first, alert.time);
     last = Math.max(last, alert.time);
@@ -148,7 +195,7 @@ export function summarizeIncident(
       if (entity.type === 'device' && !manyDevices && kept === undefined) devices.add(entity.key);
     }
   }
-  const top = lead as { title: string; rank: number };
+  const top = lead as { title: string; category: string | null; rank: number };
   if (devices.size > MAX_TRACKED_DEVICES) manyDevices = true;
   const deviceCount = kept === undefined ? devices.size : kept.size;
   const sole = deviceCount !== 1 ? undefined : kept === undefined ? [...devices][0] : kept.keys()[0];
@@ -164,6 +211,7 @@ export function summarizeIncident(
   return {
     title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
     leadTitle: top.title,
+    leadCategory: top.category,
     severity: severities[top.rank] as Severity,
     alertCount,
     firstActivityAt: first,

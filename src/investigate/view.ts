@@ -1,9 +1,11 @@
 /** The JSON shape of an investigation (docs/api.md, JSON shapes), the same for `--json` and the API. */
 import { describeEvidence } from './verdicts.js';
+import { entityName, targetName } from '../domain/entity-name.js';
 import type { InvestigationDetail } from '../domain/investigation.js';
 
 /** The documented JSON shape of an investigation. */
 export function investigationView(detail: InvestigationDetail) {
+  const byKey = new Map(detail.evidence.map((row) => [row.key, row]));
   return {
     id: detail.id,
     incidentId: detail.incidentId,
@@ -20,6 +22,7 @@ export function investigationView(detail: InvestigationDetail) {
       key: row.key,
       aliases: row.aliases,
       label: describeEvidence(row),
+      name: entityName(row.entity),
       verdict: row.verdict,
       score: row.score,
       roles: row.roles,
@@ -32,6 +35,7 @@ export function investigationView(detail: InvestigationDetail) {
       id: action.id,
       type: action.type,
       targetKey: action.targetKey,
+      targetName: targetName(action.targetKey, byKey.get(action.targetKey)?.entity),
       deviceKey: action.deviceKey,
       status: action.status,
       proposalId: action.proposalId,

@@ -12,6 +12,7 @@ import {
 import { normalizeEntityKey, type FileEntity, type ProcessEntity } from '../domain/entity.js';
 import { guardrailRefusal, requestedEntity, type Refusal } from '../domain/guardrails.js';
 import { AutoirError } from '../domain/errors.js';
+import { targetName } from '../domain/entity-name.js';
 import { assetFacts, groupFor, type GroupKind } from '../domain/policy.js';
 import { loadPolicy } from './policy-config.js';
 import { parseActionId } from '../domain/ids.js';
@@ -306,10 +307,17 @@ export function actionsCsv(actions: readonly ActionRecord[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** The documented JSON shape of an action (docs/api.md), with what the action center shows besides. */
+/**
+ * The documented JSON shape of an action (docs/api.md), with what the action center shows besides: its title and
+ * its target by name (an investigation's actions carry their target's attributes as parameters).
+ */
 export function actionView(action: ActionRecord) {
   const { key: _key, ...rest } = action;
-  return { ...rest, title: actionCatalog[action.type].title };
+  return {
+    ...rest,
+    title: actionCatalog[action.type].title,
+    targetName: targetName(action.targetKey, action.parameters),
+  };
 }
 
 /**

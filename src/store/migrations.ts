@@ -25,6 +25,7 @@ import { migration as m0019 } from './migrations/0019-input-offsets.js';
 import { migration as m0020 } from './migrations/0020-inputs.js';
 import { migration as m0021 } from './migrations/0021-event-partitions.js';
 import { migration as m0022 } from './migrations/0022-device-actions.js';
+import { migration as m0023 } from './migrations/0023-incident-lead-category.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ export const migrations: Record<string, Migration> = {
   '0020_inputs': m0020,
   '0021_event_partitions': m0021,
   '0022_device_actions': m0022,
+  '0023_incident_lead_category': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {

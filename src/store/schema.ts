@@ -196,6 +196,8 @@ export interface IncidentsTable {
   origin_alert_id: number;
   /** Title of its most severe (then first) alert, which leads the incident's title. */
   lead_title: string;
+  /** Category of that alert (domain/incident-summary.ts `leadOrder`); null before migration 0023. */
+  lead_category: string | null;
   /** JSON array of the keys of every device in it; `"many"` beyond 1,000 (incident-store.ts). */
   devices: string;
 }

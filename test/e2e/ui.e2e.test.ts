@@ -1,177 +1,35 @@
 /**
  * The analyst UI in a real browser (Debian's /usr/bin/chromium driven by playwright-core) against a real
- * `autoir serve` loaded with OTRF LSASS_campaign_01: sign in, open the MKT01 incident, see the payload malicious with
- * its findings, open the graph, approve a pending action and see it succeed in History, undo it; a viewer sees no
- * approve button and the API refuses the approval anyway. Screenshots go to test-results/screenshots (or
- * AUTOIR_SCREENSHOTS, which `npm run screenshots` points at docs/screenshots).
+ * `autoir serve` loaded with OTRF LSASS_campaign_01 (test/e2e/ui-harness.ts): sign in, open the MKT01 incident, see
+ * the payload malicious with its findings, read the graph's story, approve a pending action by keyboard and see it
+ * succeed in History, undo it; a viewer sees no approve button and the API refuses the approval anyway; the alerts,
+ * device, rules, dashboard, events, agents, inputs and connector pages. Screenshots go to test-results/screenshots
+ * (or AUTOIR_SCREENSHOTS, which `npm run screenshots` points at docs/screenshots).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../bench/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lsassCampaign01 } from '../helpers/shared-data.js';
-import { createRecorder, type Recorder } from '../helpers/recorder.js';
+import {
+  PASSWORD,
+  autoir,
+  base,
+  bin,
+  browser,
+  drawnGraph,
+  recorder,
+  robotToken,
+  setupUi,
+  shot,
+  signIn,
+  teardownUi,
+  url,
+  viewerToken,
+} from './ui-harness.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/autoir.js');
-const shots = path.resolve(root, process.env.AUTOIR_SCREENSHOTS ?? 'test-results/screenshots');
-const PASSWORD = 'correct horse battery staple';
-
-let base: string;
-let data: string;
-let server: ChildProcess | undefined;
-let url = '';
-let browser: Browser | undefined;
-let viewerToken = '';
-let recorder: Recorder;
-let robotToken = '';
-
-function autoir(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [bin, '--data', data, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, AUTOIR_DATABASE_URL: '', AUTOIR_DATA: '', AUTOIR_RULES: '', USER: 'setup' },
-    maxBuffer: 64 << 20,
-    ...(input !== undefined ? { input } : {}),
-  });
-  if (result.status !== 0) throw new Error(`autoir ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-async function startServer(): Promise<void> {
-  const { connectors } = (recorder = createRecorder(base, 'done by the test connector'));
-  // One followed file, shown on the Inputs tab.
-  writeFileSync(path.join(base, 'eve.json'), '');
-  writeFileSync(
-    path.join(base, 'inputs.yaml'),
-    'inputs:\n  suricata-eve:\n    kind: file\n    paths: [eve.json]\n',
-  );
-  server = spawn(process.execPath, [bin, '--data', data, 'serve', '--port', '0', '--log-format', 'text'], {
-    env: {
-      ...process.env,
-      AUTOIR_DATABASE_URL: '',
-      AUTOIR_DATA: '',
-      AUTOIR_RULES: '',
-      AUTOIR_CONNECTORS: connectors,
-      AUTOIR_INPUTS: path.join(base, 'inputs.yaml'),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`autoir serve did not start: ${stderr}`)), 30_000);
-    server?.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    server?.on('exit', (code) => reject(new Error(`autoir serve exited ${code}: ${stderr}`)));
-  });
-}
-
-interface DrawnGraph {
-  nodes: {
-    id: string;
-    label: string;
-    kind: string;
-    count: number;
-    classes: string[];
-    rendered: { x: number; y: number };
-  }[];
-  edges: { source: string; target: string; label: string; classes: string[] }[];
-  /** Pairs of nodes whose drawn boxes, labels included, overlap. */
-  overlaps: [string, string][];
-}
-
-/** What cytoscape drew in the investigation graph, read from its instance on the container. */
-async function drawnGraph(page: Page): Promise<DrawnGraph> {
-  return page.getByTestId('investigation-graph').evaluate((element) => {
-    interface Box {
-      x1: number;
-      x2: number;
-      y1: number;
-      y2: number;
-    }
-    interface Element {
-      id(): string;
-      data(name: string): unknown;
-      classes(): string[];
-      renderedPosition(): { x: number; y: number };
-      boundingBox(options: object): Box;
-    }
-    const cy = (element as unknown as { _cyreg: { cy: { nodes(): Element[]; edges(): Element[] } } })._cyreg
-      .cy;
-    const nodes = cy.nodes().map((node) => ({
-      id: node.id(),
-      label: String(node.data('label')),
-      kind: String(node.data('kind')),
-      count: Number(node.data('count')),
-      classes: node.classes(),
-      rendered: node.renderedPosition(),
-      box: node.boundingBox({ includeLabels: true }),
-    }));
-    const overlaps: [string, string][] = [];
-    for (const [index, a] of nodes.entries())
-      for (const b of nodes.slice(index + 1))
-        if (a.box.x1 < b.box.x2 && b.box.x1 < a.box.x2 && a.box.y1 < b.box.y2 && b.box.y1 < a.box.y2)
-          overlaps.push([a.id, b.id]);
-    return {
-      nodes: nodes.map(({ box: _box, ...node }) => node),
-      edges: cy.edges().map((edge) => ({
-        source: String(edge.data('source')),
-        target: String(edge.data('target')),
-        label: String(edge.data('label')),
-        classes: edge.classes(),
-      })),
-      overlaps,
-    };
-  });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
-}
-
-async function signIn(page: Page, how: { username: string; password: string } | { token: string }) {
-  await page.goto(url);
-  if ('token' in how) {
-    await page.getByLabel('an API token').check();
-    await page.getByLabel('API token', { exact: true }).fill(how.token);
-  } else {
-    await page.getByLabel('Username').fill(how.username);
-    await page.getByLabel('Password').fill(how.password);
-  }
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
-
-beforeAll(async () => {
-  base = mkdtempSync(path.join(os.tmpdir(), 'autoir-e2e-ui-'));
-  data = path.join(base, 'data');
-  autoir(['ingest', lsassCampaign01]);
-  autoir(['run', '--until-idle']);
-  autoir(['users', 'add', 'alice', '--role', 'responder', '--password-stdin'], `${PASSWORD}\n`);
-  autoir(['users', 'add', 'ada', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`);
-  viewerToken =
-    /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'viewer', '--name', 'viewer']))?.[0] ?? '';
-  expect(viewerToken).not.toBe('');
-  robotToken =
-    /autoir_\S+/.exec(autoir(['token', 'create', '--role', 'responder', '--name', 'robot']))?.[0] ?? '';
-  await startServer();
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (base) rmSync(base, { recursive: true, force: true });
-});
+beforeAll(setupUi, 180_000);
+afterAll(teardownUi);
 
 describe('analyst UI in Chromium on LSASS_campaign_01', () => {
   it('takes a responder from sign-in to an approved, succeeded and undone action', async () => {
@@ -184,10 +42,21 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await page.getByRole('heading', { name: 'Incidents' }).waitFor();
     const incidentLink = page.getByRole('row').filter({ hasText: 'mkt01' }).getByRole('link').first();
     await incidentLink.waitFor();
+    // The title leads with what matters: the credential theft, not the cleared event log.
+    expect(await incidentLink.textContent()).toMatch(
+      /^'LSASS Opened By A Program In A User-Writable Folder' and 45 other alerts on mkt01/,
+    );
     await shot(page, 'incidents');
     await incidentLink.click();
     await page.getByRole('heading', { name: 'Why these alerts are one incident' }).waitFor();
-    await expect.poll(() => page.getByText('device:mkt01.pandalab.com').first().isVisible()).toBe(true);
+    // The links through the device read as one line with a count, not one line each.
+    const throughDevice = page.locator('ul.joined > li[data-entity="device:mkt01.pandalab.com"]');
+    await expect
+      .poll(() => throughDevice.textContent())
+      .toMatch(/^MKT01 \(device\) joined \d+ alerts in \d+ links/);
+    const links = Number(/in (\d+) links/.exec((await throughDevice.textContent()) ?? '')?.[1]);
+    expect(links).toBeGreaterThan(10);
+    expect(await page.locator('ul.joined > li').count()).toBeLessThan(links);
     await shot(page, 'incident');
 
     await page.getByRole('link', { name: 'inv_1' }).click();
@@ -247,9 +116,27 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await isolate.waitFor();
     const actionId = (await isolate.getAttribute('data-action')) as string;
     await shot(page, 'action-center');
-    await isolate.getByRole('checkbox').check();
+    // Grouped by investigation, with what its actions would remediate; targets by name, the key on hover.
+    const head = page.locator('tbody[data-investigation="inv_1"] tr.group-head');
+    expect(await head.textContent()).toMatch(/inv_1 · \d+ actions · on \d+ malicious/);
+    const kill = page
+      .locator('tbody[data-investigation="inv_1"] tr[data-type="killProcess"]')
+      .filter({ hasText: 'winx64_payload.exe (pid 1988) on MKT01' });
+    expect(await kill.count()).toBe(1);
+    expect(await kill.locator('td[title^="process:mkt01.pandalab.com:"]').count()).toBe(1);
+    // Choose the whole investigation at once, then none again.
+    const inGroup = await page.locator('tbody[data-investigation="inv_1"] tr[data-action]').count();
+    const all = page.getByRole('checkbox', { name: `Choose all ${inGroup} actions of inv_1` });
+    await all.check();
+    await expect.poll(() => page.getByRole('button', { name: `Approve ${inGroup}` }).isEnabled()).toBe(true);
+    await all.uncheck();
+    await expect.poll(() => page.getByRole('button', { name: /^Approve/ }).isDisabled()).toBe(true);
+    // By keyboard: the row focused, x chooses it, a approves the chosen.
     await page.getByLabel('Comment').fill('confirmed by the UI test');
-    await page.getByRole('button', { name: /^Approve/ }).click();
+    await isolate.locator('td').nth(1).click();
+    await page.keyboard.press('x');
+    await expect.poll(() => isolate.getByRole('checkbox').isChecked()).toBe(true);
+    await page.keyboard.press('a');
     await expect.poll(() => page.locator(`tr[data-action="${actionId}"]`).count()).toBe(0);
 
     await page.getByRole('tab', { name: 'History' }).click();

@@ -28,70 +28,10 @@ export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() || path;
 }
 
-/** The host part of a device name (`mkt01.pandalab.com` → `MKT01`), as analysts say it. */
-function host(device: string | undefined): string | undefined {
-  if (!device) return undefined;
-  return device
-    .replace(/^device:/, '')
-    .split('.')[0]
-    ?.toUpperCase();
-}
-
 /**
- * An entity as an analyst names it — `winx64_payload.exe (pid 1988) on MKT01`, `PANDALAB\stevie.marie`, `MKT01`,
- * `10.0.5.13` — from its attributes; its key where they say nothing better. The key stays available on hover.
+ * An entity as an analyst names it: the server's `label` (domain/entity-name.ts), its key where none was sent. The
+ * key stays available on hover.
  */
-export function entityLabel(entity: { readonly type: string; readonly key: string }): string {
-  const attributes = entity as unknown as Readonly<Record<string, unknown>>;
-  const text = (name: string) => {
-    const value = attributes[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const pid = typeof attributes.pid === 'number' ? attributes.pid : undefined;
-  switch (entity.type) {
-    case 'device':
-      return host(text('fqdn') ?? text('hostname')) ?? entity.key;
-    case 'user': {
-      const name = text('name');
-      const domain = text('domain');
-      return (
-        text('upn') ??
-        (name ? (domain ? `${domain}\\${name}` : name) : undefined) ??
-        text('sid') ??
-        entity.key
-      );
-    }
-    case 'process': {
-      const image = text('imagePath');
-      const parts = [image ? baseName(image) : 'process', pid !== undefined ? `(pid ${pid})` : undefined];
-      const on = host(text('device'));
-      return `${parts.filter(Boolean).join(' ')}${on ? ` on ${on}` : ''}`;
-    }
-    case 'file': {
-      const name = text('name') ?? (text('path') ? baseName(text('path') as string) : undefined);
-      const digest = text('sha256') ?? text('sha1') ?? text('md5');
-      return name ?? (digest ? `file ${digest.slice(0, 12)}…` : entity.key);
-    }
-    case 'ip':
-      return text('address') ?? entity.key;
-    case 'domain':
-      return text('name') ?? entity.key;
-    case 'url':
-      return text('url') ?? entity.key;
-    case 'mailbox':
-      return text('address') ?? entity.key;
-    case 'mailMessage':
-      return text('subject') ? `“${text('subject')}”` : entity.key;
-    case 'service':
-    case 'scheduledTask': {
-      const on = host(text('device'));
-      return `${text('name') ?? entity.key}${on ? ` on ${on}` : ''}`;
-    }
-    case 'registryKey':
-      return text('path') ?? entity.key;
-    case 'registryValue':
-      return `${text('keyPath') ?? ''}\\${text('valueName') ?? ''}`;
-    default:
-      return entity.key;
-  }
+export function entityLabel(entity: { readonly key: string; readonly label?: unknown }): string {
+  return typeof entity.label === 'string' && entity.label !== '' ? entity.label : entity.key;
 }

@@ -33,6 +33,9 @@ const actionSchema = z
     type: z.enum(actionTypes),
     title: z.string(),
     targetKey: z.string(),
+    targetName: z
+      .string()
+      .describe('The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`.'),
     deviceKey: z.string().nullable(),
     group: z.object({ kind: z.string(), name: z.string() }).nullable(),
     investigationId: z.string().nullable(),

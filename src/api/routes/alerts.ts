@@ -7,7 +7,7 @@ import { alertFormats } from '../../ingest/formats/index.js';
 import { errorAt, parseBody } from '../../ingest/items.js';
 import type { Store } from '../../store/ports.js';
 import { commaList, defineRoute, errorSchema, type RouteSpec } from '../route.js';
-import { alertSchema } from './schemas.js';
+import { alertSchema, named } from './schemas.js';
 import { correlatePending } from '../../correlate/correlator.js';
 import type { CorrelationOptions } from '../../correlate/correlate.js';
 import type { AlertInput } from '../../domain/alert.js';
@@ -102,7 +102,7 @@ export function alertRoutes(
           },
           { limit: query.limit, cursor: query.cursor },
         );
-        return page;
+        return { ...page, items: page.items.map(named) };
       },
     }),
     defineRoute({
@@ -123,9 +123,9 @@ export function alertRoutes(
       async handler({ params, query }) {
         const alert = await store.alerts.getAlert(params.id);
         if (!alert) throw new AutoirError('AUTOIR_E_ALERT_NOT_FOUND', `no alert ${params.id}`);
-        if (query.include !== 'raw') return alert;
+        if (query.include !== 'raw') return named(alert);
         const raw = await store.alerts.getAlertRaw(params.id);
-        return { ...alert, raw: raw === undefined ? undefined : (JSON.parse(raw) as unknown) };
+        return { ...named(alert), raw: raw === undefined ? undefined : (JSON.parse(raw) as unknown) };
       },
     }),
     defineRoute({
@@ -142,12 +142,14 @@ export function alertRoutes(
         400: { description: 'A bad status.', schema: errorSchema },
         404: { description: 'No such alert.', schema: errorSchema },
       },
-      handler: ({ params, body, principal }) =>
-        store.alerts.setAlertStatus(
-          params.id,
-          body.status,
-          `analyst:${principal?.name ?? 'api'}`,
-          new Date(),
+      handler: async ({ params, body, principal }) =>
+        named(
+          await store.alerts.setAlertStatus(
+            params.id,
+            body.status,
+            `analyst:${principal?.name ?? 'api'}`,
+            new Date(),
+          ),
         ),
     }),
     defineRoute({

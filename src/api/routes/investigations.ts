@@ -47,6 +47,7 @@ const detailSchema = z.object({
           'Other keys of the same thing merged into this evidence (a process pid key, a file path key).',
         ),
       label: z.string().describe('The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`.'),
+      name: z.string().describe('As an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`.'),
       verdict: z.enum(['malicious', 'suspicious', 'noThreatsFound', 'unknown']),
       score: z.number(),
       roles: z.array(z.string()),
@@ -61,6 +62,7 @@ const detailSchema = z.object({
       id: z.string().describe('The action (`act_<n>`) once planned, the proposal (`prp_<n>`) before.'),
       type: z.string(),
       targetKey: z.string(),
+      targetName: z.string().describe('The target as an analyst names it.'),
       deviceKey: z.string().nullable(),
       status: z
         .string()

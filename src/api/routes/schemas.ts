@@ -1,14 +1,24 @@
 /** Response shapes shared by routes (for validation of docs, not of responses at run time). */
 import { z } from 'zod';
-import { entityTypes } from '../../domain/entity.js';
+import { entityTypes, type Entity } from '../../domain/entity.js';
+import { entityName } from '../../domain/entity-name.js';
 import { alertStatuses, severities } from '../../domain/alert.js';
 
 export const entitySchema = z
   .looseObject({
     type: z.enum(entityTypes),
     key: z.string().describe('Stable entity key, e.g. device:mkt01.pandalab.com'),
+    label: z
+      .string()
+      .optional()
+      .describe('The entity as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`, `MKT01`.'),
   })
-  .describe('An entity: type, key, then its type-specific attributes.');
+  .describe('An entity: type, key, its name, then its type-specific attributes.');
+
+/** An alert with each entity's name beside it (domain/entity-name.ts). */
+export function named<A extends { readonly entities: readonly Entity[] }>(alert: A) {
+  return { ...alert, entities: alert.entities.map((entity) => ({ ...entity, label: entityName(entity) })) };
+}
 
 export const alertSchema = z.object({
   id: z.string(),

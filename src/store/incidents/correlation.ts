@@ -98,6 +98,7 @@ export function correlationOperations(
             .select([
               'id',
               'lead_title',
+              'lead_category',
               'severity',
               'alert_count',
               'first_activity_at',

@@ -20,13 +20,14 @@ import {
 import type { CorrelationRow } from '../../correlate/ports.js';
 import type { IncidentSummary } from '../../domain/incident.js';
 
-export const rowColumns = ['id', 'created_at', 'title', 'severity', 'entities'] as const;
+export const rowColumns = ['id', 'created_at', 'title', 'severity', 'category', 'entities'] as const;
 
 export function toRow(row: {
   id: number;
   created_at: number;
   title: string;
   severity: string;
+  category: string | null;
   entities: string;
 }): CorrelationRow {
   return {
@@ -34,6 +35,7 @@ export function toRow(row: {
     time: Number(row.created_at),
     title: row.title,
     severity: row.severity as Severity,
+    category: row.category,
     entities: JSON.parse(row.entities) as Entity[],
   };
 }
@@ -41,6 +43,7 @@ export function toRow(row: {
 /** What an incident holds so far, as stored (for adding alerts to it without reading them all back). */
 export interface Aggregate {
   readonly lead_title: string;
+  readonly lead_category: string | null;
   readonly severity: string;
   readonly alert_count: number;
   readonly first_activity_at: number;
@@ -63,6 +66,7 @@ export function aggregateOf(row: Aggregate): IncidentAggregate {
   const devices = row.devices;
   return {
     leadTitle: row.lead_title,
+    leadCategory: row.lead_category,
     severity: row.severity as Severity,
     alertCount: Number(row.alert_count),
     firstActivityAt: Number(row.first_activity_at),
@@ -88,6 +92,7 @@ export function aggregate(parts: readonly Aggregate[], added: readonly Correlati
   return {
     title: summary.title,
     lead_title: summary.leadTitle,
+    lead_category: summary.leadCategory,
     severity: summary.severity,
     severity_rank: severityRank(summary.severity),
     alert_count: summary.alertCount,
@@ -149,6 +154,7 @@ export const NEIGHBOUR_CHUNK = 5000;
 export const aggregateColumns = [
   'title',
   'lead_title',
+  'lead_category',
   'severity',
   'severity_rank',
   'alert_count',

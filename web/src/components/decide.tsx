@@ -3,23 +3,34 @@ import { useState } from 'react';
 import { api } from '../api';
 import { ErrorBox } from './ui';
 
+/**
+ * The server decides on actions of one type per request (each recorded as one decision); the chosen may span types
+ * — a whole investigation's — so they go as one request per type, in the order chosen.
+ */
 export function DecideBar({
-  ids,
+  actions,
   onDone,
   label,
 }: {
-  ids: readonly string[];
+  actions: readonly { readonly id: string; readonly type: string }[];
   onDone: () => void;
   label: string;
 }) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);
+  const ids = actions.map((action) => action.id);
   const decide = async (verb: 'approve' | 'reject') => {
     setBusy(true);
     setError(undefined);
+    const byType = new Map<string, string[]>();
+    for (const action of actions) byType.set(action.type, [...(byType.get(action.type) ?? []), action.id]);
     try {
-      await api(`/actions/${verb}`, { method: 'POST', body: { ids, ...(comment ? { comment } : {}) } });
+      for (const same of byType.values())
+        await api(`/actions/${verb}`, {
+          method: 'POST',
+          body: { ids: same, ...(comment ? { comment } : {}) },
+        });
       setComment('');
       onDone();
     } catch (caught) {
@@ -38,12 +49,18 @@ export function DecideBar({
           placeholder="why (recorded)"
         />
       </label>
-      <button type="button" disabled={busy || ids.length === 0} onClick={() => void decide('approve')}>
+      <button
+        type="button"
+        data-decide="approve"
+        disabled={busy || ids.length === 0}
+        onClick={() => void decide('approve')}
+      >
         Approve{ids.length > 1 ? ` ${ids.length}` : ''}
       </button>
       <button
         type="button"
         className="secondary"
+        data-decide="reject"
         disabled={busy || ids.length === 0}
         onClick={() => void decide('reject')}
       >

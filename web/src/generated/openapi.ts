@@ -1452,6 +1452,8 @@ export interface operations {
                                 type: "device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp";
                                 /** @description Stable entity key, e.g. device:mkt01.pandalab.com */
                                 key: string;
+                                /** @description The entity as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`, `MKT01`. */
+                                label?: string;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -1698,6 +1700,8 @@ export interface operations {
                             type: "device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp";
                             /** @description Stable entity key, e.g. device:mkt01.pandalab.com */
                             key: string;
+                            /** @description The entity as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`, `MKT01`. */
+                            label?: string;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -1812,6 +1816,8 @@ export interface operations {
                             type: "device" | "user" | "mailbox" | "mailMessage" | "mailCluster" | "file" | "process" | "ip" | "url" | "domain" | "registryKey" | "registryValue" | "service" | "scheduledTask" | "cloudApp";
                             /** @description Stable entity key, e.g. device:mkt01.pandalab.com */
                             key: string;
+                            /** @description The entity as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`, `MKT01`. */
+                            label?: string;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -3792,6 +3798,8 @@ export interface operations {
                             aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
+                            /** @description As an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            name: string;
                             /** @enum {string} */
                             verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
                             score: number;
@@ -3814,6 +3822,8 @@ export interface operations {
                             id: string;
                             type: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it. */
+                            targetName: string;
                             deviceKey: string | null;
                             /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
@@ -3941,6 +3951,8 @@ export interface operations {
                             aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
+                            /** @description As an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            name: string;
                             /** @enum {string} */
                             verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
                             score: number;
@@ -3963,6 +3975,8 @@ export interface operations {
                             id: string;
                             type: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it. */
+                            targetName: string;
                             deviceKey: string | null;
                             /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
@@ -4079,6 +4093,8 @@ export interface operations {
                             aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
+                            /** @description As an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            name: string;
                             /** @enum {string} */
                             verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
                             score: number;
@@ -4101,6 +4117,8 @@ export interface operations {
                             id: string;
                             type: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it. */
+                            targetName: string;
                             deviceKey: string | null;
                             /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
@@ -4228,6 +4246,8 @@ export interface operations {
                             aliases: string[];
                             /** @description The evidence in words: `process winx64_payload.exe (pid 1988) on mkt01…`. */
                             label: string;
+                            /** @description As an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            name: string;
                             /** @enum {string} */
                             verdict: "malicious" | "suspicious" | "noThreatsFound" | "unknown";
                             score: number;
@@ -4250,6 +4270,8 @@ export interface operations {
                             id: string;
                             type: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it. */
+                            targetName: string;
                             deviceKey: string | null;
                             /** @description `proposed`, `skipped`, `refused` (a critical-asset guardrail forbids it), or the action status. */
                             status: string;
@@ -4693,6 +4715,8 @@ export interface operations {
                             type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            targetName: string;
                             deviceKey: string | null;
                             group: {
                                 kind: string;
@@ -4830,6 +4854,8 @@ export interface operations {
                         type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                         title: string;
                         targetKey: string;
+                        /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                        targetName: string;
                         deviceKey: string | null;
                         group: {
                             kind: string;
@@ -4945,6 +4971,8 @@ export interface operations {
                             type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            targetName: string;
                             deviceKey: string | null;
                             group: {
                                 kind: string;
@@ -5094,6 +5122,8 @@ export interface operations {
                         type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                         title: string;
                         targetKey: string;
+                        /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                        targetName: string;
                         deviceKey: string | null;
                         group: {
                             kind: string;
@@ -5226,6 +5256,8 @@ export interface operations {
                             type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            targetName: string;
                             deviceKey: string | null;
                             group: {
                                 kind: string;
@@ -5386,6 +5418,8 @@ export interface operations {
                             type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            targetName: string;
                             deviceKey: string | null;
                             group: {
                                 kind: string;
@@ -5546,6 +5580,8 @@ export interface operations {
                             type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            targetName: string;
                             deviceKey: string | null;
                             group: {
                                 kind: string;
@@ -5706,6 +5742,8 @@ export interface operations {
                             type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                             title: string;
                             targetKey: string;
+                            /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                            targetName: string;
                             deviceKey: string | null;
                             group: {
                                 kind: string;
@@ -5871,6 +5909,8 @@ export interface operations {
                         type: "isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp";
                         title: string;
                         targetKey: string;
+                        /** @description The target as an analyst names it: `winx64_payload.exe (pid 1988) on MKT01`. */
+                        targetName: string;
                         deviceKey: string | null;
                         group: {
                             kind: string;

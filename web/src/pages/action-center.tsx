@@ -1,5 +1,5 @@
 /** The action center: Pending (approve or reject, one or many of a type, with a comment) and History (undo). */
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { api, can, queryString, type Action, type ActionType, type Page, type Session } from '../api';
 import { DecideBar } from '../components/decide';
 import {
@@ -49,6 +49,103 @@ function ActionDetails({ id }: { id: string }) {
   );
 }
 
+/** `4 actions · on 3 malicious, 1 suspicious`: what a group's actions would remediate. */
+function verdictSummary(actions: readonly Action[]): string {
+  const counts = new Map<string, number>();
+  for (const action of actions)
+    if (action.verdict) counts.set(action.verdict, (counts.get(action.verdict) ?? 0) + 1);
+  const order = ['malicious', 'suspicious'];
+  const rank = (verdict: string) => (order.includes(verdict) ? order.indexOf(verdict) : order.length);
+  const on = [...counts.entries()]
+    .sort((a, b) => rank(a[0]) - rank(b[0]))
+    .map(([verdict, count]) => `${count} ${verdict}`)
+    .join(', ');
+  return `${actions.length} action${actions.length === 1 ? '' : 's'}${on ? ` · on ${on}` : ''}`;
+}
+
+/**
+ * Keyboard shortcuts: j/k move between actions, x chooses, a/r approve/reject the chosen (the bar's buttons), o opens
+ * the details, u undoes (History). Not while typing in a field.
+ */
+function useActionKeys({
+  items,
+  focused,
+  setFocused,
+  chosen,
+  setChosen,
+  open,
+  setOpen,
+  undo,
+}: {
+  items: readonly Action[];
+  focused: string | null;
+  setFocused: (id: string) => void;
+  chosen: ReadonlySet<string>;
+  setChosen: (chosen: Set<string>) => void;
+  open: string | null;
+  setOpen: (id: string | null) => void;
+  undo: (id: string) => void;
+}) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (
+        target &&
+        /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) &&
+        (target as HTMLInputElement).type !== 'checkbox'
+      )
+        return;
+      const index = items.findIndex((action) => action.id === focused);
+      const move = (to: number) => {
+        const action = items[Math.max(0, Math.min(items.length - 1, to))];
+        if (!action) return;
+        setFocused(action.id);
+        document.querySelector<HTMLElement>(`tr[data-action="${action.id}"]`)?.focus();
+      };
+      const current = items[index];
+      switch (event.key) {
+        case 'j':
+          move(index + 1);
+          break;
+        case 'k':
+          move(index < 0 ? 0 : index - 1);
+          break;
+        case 'x': {
+          if (!current || !document.querySelector(`tr[data-action="${current.id}"] input[type="checkbox"]`))
+            return;
+          const next = new Set(chosen);
+          if (next.has(current.id)) next.delete(current.id);
+          else next.add(current.id);
+          setChosen(next);
+          break;
+        }
+        case 'a':
+        case 'r':
+          document
+            .querySelector<HTMLButtonElement>(`[data-decide="${event.key === 'a' ? 'approve' : 'reject'}"]`)
+            ?.click();
+          break;
+        case 'o':
+          if (current) setOpen(open === current.id ? null : current.id);
+          break;
+        case 'u':
+          if (
+            current?.status === 'succeeded' &&
+            document.querySelector(`tr[data-action="${current.id}"] .row-buttons button + button`)
+          )
+            undo(current.id);
+          break;
+        default:
+          return;
+      }
+      event.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [items, focused, setFocused, chosen, setChosen, open, setOpen, undo]);
+}
+
 export function ActionCenterPage({ session }: { session: Session }) {
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'pending';
@@ -76,7 +173,24 @@ export function ActionCenterPage({ session }: { session: Session }) {
   const responder = can(session.role, 'responder');
   const items = data?.items ?? [];
   const chosenActions = items.filter((action) => chosen.has(action.id));
-  const chosenTypes = new Set(chosenActions.map((action) => action.type));
+  // Grouped by investigation, in the order the list gives (newest first).
+  const groups: [string | null, Action[]][] = [];
+  for (const action of items) {
+    const last = groups.find(([id]) => id === action.investigationId);
+    if (last) last[1].push(action);
+    else groups.push([action.investigationId, [action]]);
+  }
+  const [focused, setFocused] = useState<string | null>(null);
+  useActionKeys({
+    items,
+    focused,
+    setFocused,
+    chosen,
+    setChosen,
+    setOpen,
+    open,
+    undo: (id) => void undo(id),
+  });
 
   const undo = async (id: string) => {
     setUndoError(undefined);
@@ -162,22 +276,24 @@ export function ActionCenterPage({ session }: { session: Session }) {
         <ErrorBox error={error ?? undoError} />
         {data && <p className="muted">{data.total ?? items.length} actions</p>}
         {tab === 'pending' && responder && items.length > 0 && (
-          <>
-            {chosenTypes.size > 1 && (
-              <p className="error" role="alert">
-                Approve or reject actions of one type at a time.
-              </p>
-            )}
-            <DecideBar
-              ids={chosenTypes.size === 1 ? chosenActions.map((a) => a.id) : []}
-              label="Decide on the chosen actions"
-              onDone={() => {
-                setChosen(new Set());
-                reload();
-              }}
-            />
-          </>
+          <DecideBar
+            actions={chosenActions}
+            label="Decide on the chosen actions"
+            onDone={() => {
+              setChosen(new Set());
+              reload();
+            }}
+          />
         )}
+        <p className="muted small" id="action-keys">
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>x</kbd> choose · <kbd>a</kbd> approve or{' '}
+          <kbd>r</kbd> reject the chosen · <kbd>o</kbd> details{tab === 'history' ? ' · ' : ''}
+          {tab === 'history' && (
+            <>
+              <kbd>u</kbd> undo
+            </>
+          )}
+        </p>
         <Loading when={loading && !data} />
         {data && items.length === 0 && (
           <Empty>{tab === 'pending' ? 'Nothing waits for approval.' : 'No actions.'}</Empty>
@@ -190,77 +306,116 @@ export function ActionCenterPage({ session }: { session: Session }) {
                 <th scope="col">Action</th>
                 <th scope="col">Target</th>
                 <th scope="col">Status</th>
-                <th scope="col">Decided by</th>
+                <th scope="col">Why</th>
                 <th scope="col">Rule</th>
                 <th scope="col">{tab === 'pending' ? 'Expires' : 'Result'}</th>
-                <th scope="col">Investigation</th>
                 <th scope="col">
                   <span className="sr-only">Details</span>
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {items.map((action) => (
-                <Fragment key={action.id}>
-                  <tr data-action={action.id} data-type={action.type}>
+            {groups.map(([investigationId, actions]) => {
+              const allChosen = actions.every((action) => chosen.has(action.id));
+              return (
+                <tbody key={investigationId ?? 'none'} data-investigation={investigationId ?? ''}>
+                  <tr className="group-head">
                     {tab === 'pending' && responder && (
                       <td>
-                        <ChooseBox id={action.id} type={action.type} chosen={chosen} setChosen={setChosen} />
+                        <input
+                          type="checkbox"
+                          aria-label={`Choose all ${actions.length} actions of ${investigationId ?? 'no investigation'}`}
+                          checked={allChosen}
+                          onChange={() => {
+                            const next = new Set(chosen);
+                            for (const action of actions)
+                              if (allChosen) next.delete(action.id);
+                              else next.add(action.id);
+                            setChosen(next);
+                          }}
+                        />
                       </td>
                     )}
-                    <td>
-                      <div>{action.title}</div>
-                      <div className="muted small">
-                        {action.id} · {action.type}
-                      </div>
-                    </td>
-                    <td className="mono small">
-                      {action.targetKey}
-                      {action.deviceKey && action.deviceKey !== action.targetKey && (
-                        <div className="muted">on {action.deviceKey}</div>
-                      )}
-                    </td>
-                    <td>
-                      <Badge value={action.status} />
-                    </td>
-                    <td>{action.decidedBy ?? '—'}</td>
-                    <td className="small">{action.decisionRule ?? '—'}</td>
-                    <td className="small">
-                      {tab === 'pending' ? formatTime(action.expiresAt) : (action.resultMessage ?? '—')}
-                    </td>
-                    <td>
-                      {action.investigationId ? (
-                        <Link to={`/investigations/${action.investigationId}`}>{action.investigationId}</Link>
+                    <th scope="rowgroup" colSpan={tab === 'pending' && responder ? 8 : 9}>
+                      {investigationId ? (
+                        <Link to={`/investigations/${investigationId}`}>{investigationId}</Link>
                       ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td className="row-buttons">
-                      <button
-                        type="button"
-                        className="small secondary"
-                        aria-expanded={open === action.id}
-                        onClick={() => setOpen(open === action.id ? null : action.id)}
-                      >
-                        Details
-                      </button>
-                      {responder && action.status === 'succeeded' && undoable.has(action.type) && (
-                        <button type="button" className="small" onClick={() => void undo(action.id)}>
-                          Undo
-                        </button>
-                      )}
-                    </td>
+                        'Asked for by analysts'
+                      )}{' '}
+                      <span className="muted">· {verdictSummary(actions)}</span>
+                    </th>
                   </tr>
-                  {open === action.id && (
-                    <tr>
-                      <td colSpan={9}>
-                        <ActionDetails id={action.id} />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              ))}
-            </tbody>
+                  {actions.map((action) => (
+                    <Fragment key={action.id}>
+                      <tr
+                        data-action={action.id}
+                        data-type={action.type}
+                        tabIndex={-1}
+                        className={focused === action.id ? 'focused' : undefined}
+                        onFocus={() => setFocused(action.id)}
+                        onClick={() => setFocused(action.id)}
+                      >
+                        {tab === 'pending' && responder && (
+                          <td>
+                            <ChooseBox
+                              id={action.id}
+                              type={action.type}
+                              chosen={chosen}
+                              setChosen={setChosen}
+                            />
+                          </td>
+                        )}
+                        <td>
+                          <div>{action.title}</div>
+                          <div className="muted small">
+                            {action.id} · {action.type}
+                          </div>
+                        </td>
+                        <td title={action.targetKey}>
+                          {action.targetName}
+                          {action.verdict && <span className="muted small"> ({action.verdict})</span>}
+                          {action.deviceKey && action.deviceKey !== action.targetKey && (
+                            <div className="muted small">on {action.deviceKey.replace(/^device:/, '')}</div>
+                          )}
+                        </td>
+                        <td>
+                          <Badge value={action.status} />
+                        </td>
+                        <td className="small">{action.reasons[0] ?? '—'}</td>
+                        <td className="small rule">
+                          {action.decisionRule ?? '—'}
+                          {action.decidedBy && <div className="muted">by {action.decidedBy}</div>}
+                        </td>
+                        <td className="small">
+                          {tab === 'pending' ? formatTime(action.expiresAt) : (action.resultMessage ?? '—')}
+                        </td>
+                        <td className="row-buttons">
+                          <button
+                            type="button"
+                            className="small secondary"
+                            aria-expanded={open === action.id}
+                            onClick={() => setOpen(open === action.id ? null : action.id)}
+                          >
+                            Details
+                          </button>
+                          {responder && action.status === 'succeeded' && undoable.has(action.type) && (
+                            <button type="button" className="small" onClick={() => void undo(action.id)}>
+                              Undo
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                      {open === action.id && (
+                        <tr>
+                          <td colSpan={9}>
+                            <ActionDetails id={action.id} />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  ))}
+                </tbody>
+              );
+            })}
           </table>
         )}
         <Pager cursors={cursors} setCursors={setCursors} next={data?.nextCursor} />

@@ -32,12 +32,15 @@ export function devicePath(deviceKey: string): string {
 }
 
 export function DevicePage({ deviceKey, session }: { deviceKey: string; session: Session }) {
-  const device = { type: 'device', key: deviceKey, hostname: deviceKey.replace(/^device:/, '') };
-  const name = entityLabel(device);
   const alerts = useData(
     () => api<Page<Alert>>('/alerts', { query: { entity: deviceKey, limit: 200 } }),
     [deviceKey],
   );
+  // Its name as the server gives it beside the alerts naming it; its host until they come.
+  const named = alerts.data?.items
+    .flatMap((alert) => alert.entities)
+    .find((entity) => entity.key === deviceKey);
+  const name = named ? entityLabel(named) : deviceKey.replace(/^device:/, '');
   const investigations = useData(
     () => api<Page<InvestigationSummary>>('/investigations', { query: { entity: deviceKey, limit: 100 } }),
     [deviceKey],

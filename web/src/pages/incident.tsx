@@ -10,7 +10,7 @@ import {
   type Session,
 } from '../api';
 import { Badge, Empty, ErrorBox, Loading, useData } from '../components/ui';
-import { formatTime } from '../format';
+import { entityLabel, formatTime } from '../format';
 import { Link } from '../router';
 
 const CLASSIFICATIONS = ['unknown', 'truePositive', 'falsePositive', 'informationalExpectedActivity'];
@@ -49,6 +49,18 @@ export function IncidentPage({ id, session }: { id: string; session: Session }) 
   };
 
   const alertTitle = new Map((alerts.data?.items ?? []).map((alert) => [alert.id, alert.title]));
+  // Entities by name, as the server names them beside the alerts; the key where no alert was read.
+  const names = new Map(
+    (alerts.data?.items ?? []).flatMap((alert) =>
+      alert.entities.map((entity) => [entity.key, entityLabel(entity)]),
+    ),
+  );
+  const nameOf = (key: string) => names.get(key) ?? key;
+  // The links, one line per entity that joined alerts: 45 alerts joined through MKT01 read as one.
+  const through = new Map<string, IncidentDetail['links'][number][]>();
+  for (const link of data?.links ?? [])
+    through.set(link.entityKey, [...(through.get(link.entityKey) ?? []), link]);
+  const joined = [...through.entries()].sort((a, b) => b[1].length - a[1].length);
 
   return (
     <section aria-labelledby="incident-title">
@@ -137,7 +149,7 @@ export function IncidentPage({ id, session }: { id: string; session: Session }) 
             <tbody>
               {data.entities.map((entity) => (
                 <tr key={entity.key}>
-                  <td className="mono">{entity.key}</td>
+                  <td title={entity.key}>{nameOf(entity.key)}</td>
                   <td>{entity.type}</td>
                   <td>{entity.alerts}</td>
                 </tr>
@@ -176,14 +188,36 @@ export function IncidentPage({ id, session }: { id: string; session: Session }) 
           {data.links.length === 0 ? (
             <Empty>One alert: nothing joined it.</Empty>
           ) : (
-            <ul className="list small">
-              {data.links.map((link) => (
-                <li key={`${link.alertId}-${link.otherAlertId}-${link.entityKey}`}>
-                  {alertTitle.get(link.alertId) ?? link.alertId} ({link.alertId}) joined{' '}
-                  {alertTitle.get(link.otherAlertId) ?? link.otherAlertId} ({link.otherAlertId}) through{' '}
-                  <span className="mono">{link.entityKey}</span>
-                </li>
-              ))}
+            <ul className="list small joined">
+              {joined.map(([entityKey, links]) => {
+                const alertsJoined = new Set(links.flatMap((link) => [link.alertId, link.otherAlertId]));
+                return (
+                  <li key={entityKey} data-entity={entityKey}>
+                    <strong title={entityKey}>{nameOf(entityKey)}</strong> (
+                    {entityKey.slice(0, entityKey.indexOf(':'))}) joined {alertsJoined.size} alerts
+                    {links.length > 1 ? ` in ${links.length} links` : ''}
+                    {links.length === 1 ? (
+                      <>
+                        : {alertTitle.get(links[0]!.alertId) ?? links[0]!.alertId} ({links[0]!.alertId}) and{' '}
+                        {alertTitle.get(links[0]!.otherAlertId) ?? links[0]!.otherAlertId} (
+                        {links[0]!.otherAlertId})
+                      </>
+                    ) : (
+                      <details>
+                        <summary>each link</summary>
+                        <ul>
+                          {links.map((link) => (
+                            <li key={`${link.alertId}-${link.otherAlertId}`}>
+                              {alertTitle.get(link.alertId) ?? link.alertId} ({link.alertId}) joined{' '}
+                              {alertTitle.get(link.otherAlertId) ?? link.otherAlertId} ({link.otherAlertId})
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
 

@@ -41,8 +41,10 @@ function EvidenceTable({ rows }: { rows: readonly Evidence[] }) {
               <div className="muted small">score {row.score}</div>
             </td>
             <td>
-              <div>{row.label === row.key ? row.type : row.label}</div>
-              <div className="mono small">{row.key}</div>
+              <div>
+                {row.name} <span className="muted small">{row.type}</span>
+              </div>
+              <div className="mono small muted">{row.key}</div>
             </td>
             <td>{row.roles.join(', ') || '—'}</td>
             <td>
@@ -96,6 +98,11 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
     [data],
   );
   const ofType = (type: string) => evidence.filter((row) => row.type === type);
+  const verdictFilter = params.get('verdict') ?? '';
+  const typeFilter = params.get('type') ?? '';
+  const shownEvidence = evidence.filter(
+    (row) => (!verdictFilter || row.verdict === verdictFilter) && (!typeFilter || row.type === typeFilter),
+  );
   const pending = (data?.actions ?? []).filter((action) => action.status === 'pendingApproval');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const investigationAlerts = useMemo(() => {
@@ -117,9 +124,7 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
     ) : null;
   })();
 
-  // The same-type rule of bulk decisions: group the chosen by type.
   const chosenIds = pending.filter((a) => chosen.has(a.id));
-  const chosenTypes = new Set(chosenIds.map((a) => a.type));
 
   return (
     <section aria-labelledby="investigation-title">
@@ -197,7 +202,41 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
           )}
           {tab === 'evidence' && (
             <Panel id="evidence">
-              <EvidenceTable rows={evidence} />
+              <form
+                className="filters"
+                aria-label="Filter evidence"
+                onSubmit={(event) => event.preventDefault()}
+              >
+                <label>
+                  Verdict
+                  <select
+                    value={verdictFilter}
+                    onChange={(event) => setParams({ verdict: event.target.value })}
+                  >
+                    <option value="">any</option>
+                    {Object.keys(verdictOrder).map((verdict) => (
+                      <option key={verdict} value={verdict}>
+                        {verdict}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Type
+                  <select value={typeFilter} onChange={(event) => setParams({ type: event.target.value })}>
+                    <option value="">any</option>
+                    {[...new Set(evidence.map((row) => row.type))].sort().map((type) => (
+                      <option key={type} value={type}>
+                        {type}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <span className="muted">
+                  {shownEvidence.length} of {evidence.length}
+                </span>
+              </form>
+              <EvidenceTable rows={shownEvidence} />
             </Panel>
           )}
           {tab === 'log' && (
@@ -234,13 +273,8 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
                 <>
                   {can(session.role, 'responder') && (
                     <>
-                      {chosenTypes.size > 1 && (
-                        <p className="error" role="alert">
-                          Approve or reject actions of one type at a time.
-                        </p>
-                      )}
                       <DecideBar
-                        ids={chosenTypes.size === 1 ? chosenIds.map((a) => a.id) : []}
+                        actions={chosenIds}
                         label="Decide on the chosen actions"
                         onDone={() => {
                           setChosen(new Set());
@@ -275,7 +309,7 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
                           <td>
                             {action.id} {action.type}
                           </td>
-                          <td className="mono small">{action.targetKey}</td>
+                          <td title={action.targetKey}>{action.targetName}</td>
                           <td className="small">{action.decisionRule}</td>
                           <td className="small">{action.reasons[0]}</td>
                         </tr>
