@@ -67,6 +67,17 @@ describe.each(backends)('browser sessions on %s', (dialect) => {
     return response.json() as { username: string; role: Role };
   }
 
+  it('tells the sign-in page whether local accounts exist, so it opens on a way in that can work', async () => {
+    const providers = async () =>
+      (await app.inject({ method: 'GET', url: '/api/v1/session/providers' })).json<{
+        oidc: boolean;
+        accounts: boolean;
+      }>();
+    expect(await providers()).toEqual({ oidc: false, accounts: false });
+    await addUser('kim', 'analyst');
+    expect(await providers()).toEqual({ oidc: false, accounts: true });
+  });
+
   function signIn(payload: Record<string, unknown>, headers: Record<string, string> = {}) {
     return app.inject({ method: 'POST', url: '/api/v1/session', payload, headers });
   }

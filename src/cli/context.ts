@@ -8,6 +8,7 @@ import { openServices, type ServiceOptions, type Services } from '../app/service
 import { plainLog } from '../app/log.js';
 import type { Store } from '../store/ports.js';
 import type { CliIo } from './io.js';
+import { invokedAs } from './self.js';
 
 export interface CliContext {
   readonly io: CliIo;
@@ -17,6 +18,8 @@ export interface CliContext {
   readonly printErr: (text: string) => void;
   readonly now: () => Date;
   readonly setExitCode: (code: number) => void;
+  /** autoir as the person at the terminal runs it (`autoir`, `npx autoir`, `node bin/autoir.js`), for hints. */
+  readonly self: string;
   /** The settings, with the command's global options (`--data`). */
   settings(command: Command): Settings;
   /**
@@ -55,6 +58,12 @@ export function createCliContext(io: CliIo, setExitCode: (code: number) => void)
     printErr: (text) => io.stderr.write(text),
     now: () => new Date(),
     setExitCode,
+    // In-process callers (tests) run another script: no path of theirs belongs in a hint.
+    self: invokedAs(
+      io.env,
+      /autoir(\.js)?$/.test(process.argv[1] ?? '') ? process.argv[1] : undefined,
+      process.cwd(),
+    ),
     settings,
     withServices,
     withStore: (command, work) => withServices(command, (services) => work(services.store)),

@@ -182,7 +182,9 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
 
   it('prints a human summary without --json', async () => {
     const run = await cli(['ingest', graphFile]);
-    expect(run.stdout).toBe('stored 1 alert (1 new, 0 updated) from 1 msgraph record; 0 errors\n');
+    expect(run.stdout).toMatch(
+      /^stored 1 alert \(1 new, 0 updated\) from 1 msgraph record; 0 errors\nput 1 alert in incidents: 1 new, 0 merged; next: `.*autoir.* run --until-idle` investigates them/,
+    );
     const table = await cli(['alerts', 'list']);
     expect(table.stdout).toMatch(/^ID\s+TIME\s+SEVERITY\s+SOURCE\s+ENTITIES\s+TITLE\n/);
   });
@@ -228,7 +230,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     };
     expect(await runCli(['ingest', graphFile], io)).toBe(0);
     expect(stderr.replaceAll('\u001b[2K', '')).toMatch(
-      /\ringest: [\d.]+ KiB \/ [\d.]+ KiB \(100%\) · 1 alerts · 0 errors/,
+      /\ringest: [\d.]+ KiB read · 1 alerts · 0 events · 0 errors · [\d,]+ records\/s · .* · 100% of [\d.]+ KiB/,
     );
     stderr = '';
     await runCli(['ingest', graphFile, '--no-progress'], io);

@@ -36,7 +36,7 @@ export interface InputProblem {
   readonly message: string;
 }
 
-export interface OpenInputOptions {
+export interface OpenInputOptions extends ReadHooks {
   /** Called with the number of bytes read from disk or standard input (compressed), for progress. */
   readonly onBytes?: (bytes: number) => void;
   readonly stdin?: Readable;
@@ -46,6 +46,16 @@ export interface OpenInputOptions {
    * archive is reported and skipped.
    */
   readonly maxSpoolBytes?: number;
+}
+
+/** What reading reports as it goes, for a progress display. */
+export interface ReadHooks {
+  /** Bytes handed to the parsers: decompressed, what the records are read from. */
+  readonly onDocumentBytes?: (bytes: number) => void;
+  /** A zip archive opened: its name and how many entries it holds. */
+  readonly onArchive?: (name: string, entries: number) => void;
+  /** The next entry of the archive opened last, and its size decompressed. */
+  readonly onArchiveEntry?: (name: string, bytes: number) => void;
 }
 
 /** Default cap on the bytes spooled at once. */
@@ -199,6 +209,7 @@ export async function* openDocuments(
         file === '-' ? undefined : file,
         budget,
         0,
+        options,
       );
     } catch (error) {
       // A file that cannot be opened, or whose first bytes are already damaged: report it, go on with the rest.
@@ -215,6 +226,7 @@ async function* expand(
   filePath: string | undefined,
   budget: SpoolBudget,
   depth: number,
+  hooks: ReadHooks,
 ): AsyncGenerator<InputDocument | InputProblem> {
   const { head, stream } = await peek(chunks);
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -235,14 +247,14 @@ async function* expand(
       () => undefined,
     );
     // A broken gzip stream surfaces as an error while reading; the pipeline reports it with the document's name.
-    yield* expand(name, guard(output, name, 'gzip'), undefined, budget, depth + 1);
+    yield* expand(name, guard(output, name, 'gzip'), undefined, budget, depth + 1, hooks);
     return;
   }
   if (zip) {
-    yield* readZip(name, filePath, stream, budget, depth);
+    yield* readZip(name, filePath, stream, budget, depth, hooks);
     return;
   }
-  yield { name, chunks: stream };
+  yield { name, chunks: hooks.onDocumentBytes ? counted(stream, hooks.onDocumentBytes) : stream };
 }
 
 async function* readZip(
@@ -251,6 +263,7 @@ async function* readZip(
   stream: AsyncIterable<Buffer>,
   budget: SpoolBudget,
   depth: number,
+  hooks: ReadHooks,
 ): AsyncGenerator<InputDocument | InputProblem> {
   // yauzl needs random access (the central directory is at the end): spool a stream to a temporary file first.
   let spoolDir: string | undefined;
@@ -306,10 +319,12 @@ async function* readZip(
         if (repaired.dir !== spoolDir) rmSync(repaired.dir, { recursive: true, force: true });
       }
     }
+    hooks.onArchive?.(name, zip.entryCount);
     try {
       for await (const entry of zipEntries(zip)) {
-        if (entry.fileName.endsWith('/') || entry.fileName.startsWith('__MACOSX/')) continue;
         const entryName = `${name}:${entry.fileName}`;
+        hooks.onArchiveEntry?.(entryName, entry.uncompressedSize);
+        if (entry.fileName.endsWith('/') || entry.fileName.startsWith('__MACOSX/')) continue;
         if (!hasInputExtension(entry.fileName)) continue;
         let entryStream: AsyncIterable<Buffer>;
         try {
@@ -318,7 +333,7 @@ async function* readZip(
           yield { name: entryName, message: `cannot read this zip entry: ${(error as Error).message}` };
           continue;
         }
-        yield* expand(entryName, guard(entryStream, entryName, 'zip'), undefined, budget, depth + 1);
+        yield* expand(entryName, guard(entryStream, entryName, 'zip'), undefined, budget, depth + 1, hooks);
       }
     } catch (error) {
       yield { name, message: `not a readable zip archive: ${(error as Error).message}` };

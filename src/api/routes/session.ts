@@ -267,11 +267,26 @@ export function sessionRoutes(store: Store, options: SessionOptions, sso?: OidcS
       method: 'GET',
       url: '/api/v1/session/providers',
       operationId: 'signInProviders',
-      summary: 'How one may sign in here: whether single sign-on is configured',
+      summary: 'How one may sign in here: whether single sign-on is configured, whether local accounts exist',
       tag: 'session',
       role: null,
-      responses: { 200: { description: 'The ways in.', schema: z.object({ oidc: z.boolean() }) } },
-      handler: async () => ({ oidc: sso !== undefined }),
+      responses: {
+        200: {
+          description: 'The ways in.',
+          schema: z.object({
+            oidc: z.boolean(),
+            accounts: z
+              .boolean()
+              .describe(
+                'Local accounts exist: false on a fresh or demo store, where only an API token signs in.',
+              ),
+          }),
+        },
+      },
+      handler: async () => ({
+        oidc: sso !== undefined,
+        accounts: (await store.users.listUsers()).length > 0,
+      }),
     }),
     defineRoute({
       method: 'GET',

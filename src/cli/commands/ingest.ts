@@ -13,12 +13,18 @@ import { collect, type CliIo } from '../io.js';
 import { parseThreadScript } from '../../app/threads.js';
 import { plainLog } from '../../app/log.js';
 
-import { correlatePending } from '../../correlate/correlator.js';
+import { correlatePending, type CorrelationSummary } from '../../correlate/correlator.js';
 import { createProgress } from '../progress.js';
 import { parseInteger } from '../options.js';
 import type { CliContext } from '../context.js';
 
-function printIngestSummary(summary: IngestSummary, skippedFiles: readonly string[], io: CliIo): void {
+function printIngestSummary(
+  summary: IngestSummary,
+  skippedFiles: readonly string[],
+  io: CliIo,
+  incidents: CorrelationSummary | undefined,
+  self: string,
+): void {
   const formats = Object.entries(summary.formats)
     .map(([format, count]) => `${count} ${format} record${count === 1 ? '' : 's'}`)
     .join(', ');
@@ -40,6 +46,11 @@ function printIngestSummary(summary: IngestSummary, skippedFiles: readonly strin
   if (skippedFiles.length > 0)
     io.stdout.write(
       `skipped ${skippedFiles.length} file${skippedFiles.length === 1 ? '' : 's'} by name: ${skippedFiles.slice(0, 5).join(', ')}${skippedFiles.length > 5 ? ', …' : ''}\n`,
+    );
+  if (incidents && incidents.alerts > 0)
+    io.stdout.write(
+      `put ${incidents.alerts} alert${incidents.alerts === 1 ? '' : 's'} in incidents: ${incidents.incidentsCreated} new, ${incidents.incidentsMerged} merged; ` +
+        `next: \`${self} run --until-idle\` investigates them (a running \`${self} serve\` or worker does it by itself)\n`,
     );
   for (const error of summary.errors.slice(0, 50)) io.stderr.write(`${describeError(error)}\n`);
   if (summary.errorCount > 50)
@@ -158,7 +169,14 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
             summary = await ingestDocuments(
               openDocuments(plan, {
                 stdin: io.stdin,
-                onBytes: progress?.addBytes,
+                ...(progress
+                  ? {
+                      onBytes: progress.addBytes,
+                      onDocumentBytes: progress.onDocumentBytes,
+                      onArchive: progress.onArchive,
+                      onArchiveEntry: progress.onArchiveEntry,
+                    }
+                  : {}),
                 ...(services.settings.maxSpoolBytes
                   ? { maxSpoolBytes: services.settings.maxSpoolBytes }
                   : {}),
@@ -189,7 +207,7 @@ export function registerIngestCommand(program: Command, context: CliContext): vo
             ...(incidents ? { correlation: incidents } : {}),
             skippedFiles: plan.skipped,
           });
-        else printIngestSummary(summary, plan.skipped, io);
+        else printIngestSummary(summary, plan.skipped, io, incidents, context.self);
         if (summary.errorCount > 0) context.setExitCode(2);
       },
     );

@@ -9,12 +9,23 @@ import { startManualInvestigation } from '../../investigate/manual.js';
 import { limitParser, table, truncate } from '../io.js';
 import type { InvestigationDetail } from '../../domain/investigation.js';
 import type { CliContext } from '../context.js';
+import { entityName, targetName } from '../../domain/entity-name.js';
 
 const parseLimit = limitParser(1000);
 
 const VERDICT_ORDER = ['malicious', 'suspicious', 'noThreatsFound', 'unknown'];
 
-function printInvestigation(detail: InvestigationDetail, print: (text: string) => void, all: boolean): void {
+/**
+ * An investigation for a person: evidence by name (`winx64_payload.exe (pid 1988) on MKT01`, its key under it),
+ * lines cut to the terminal's width (`columns`; 120 when not a terminal).
+ */
+function printInvestigation(
+  detail: InvestigationDetail,
+  print: (text: string) => void,
+  all: boolean,
+  columns = 120,
+): void {
+  const width = Math.max(60, columns);
   print(`Investigation ${detail.id} — ${detail.playbook}\n`);
   print(`  status     ${detail.status}${detail.statusReason ? ` (${detail.statusReason})` : ''}\n`);
   print(`  incident   ${detail.incidentId ?? '-'}\n  alerts     ${detail.alertIds.length}\n`);
@@ -29,11 +40,12 @@ function printInvestigation(detail: InvestigationDetail, print: (text: string) =
     `\nEvidence (${detail.evidence.length}${all ? '' : `, ${shown.length} incriminated shown; --all for every one`}):\n`,
   );
   for (const row of shown) {
-    print(`  ${row.verdict.padEnd(15)} ${row.key}${row.roles.length ? `  [${row.roles.join(', ')}]` : ''}\n`);
-    for (const finding of row.findings)
-      print(
-        `      ${finding.weight >= 0 ? '+' : ''}${finding.weight}  ${finding.analyzer}: ${truncate(finding.text, 140)}\n`,
-      );
+    const head = `  ${row.verdict.padEnd(15)} ${row.type} ${entityName(row.entity)}${row.roles.length ? `  [${row.roles.join(', ')}]` : ''}`;
+    print(`${truncate(head, width)}\n${truncate(`${' '.repeat(18)}${row.key}`, width)}\n`);
+    for (const finding of row.findings) {
+      const line = `      ${finding.weight >= 0 ? '+' : ''}${finding.weight}  ${finding.analyzer}: ${finding.text}`;
+      print(`${truncate(line, width)}\n`);
+    }
   }
   if (detail.actions.length > 0) {
     print(`\nProposed actions (${detail.actions.length}):\n`);
@@ -43,7 +55,10 @@ function printInvestigation(detail: InvestigationDetail, print: (text: string) =
         detail.actions.map((action) => [
           action.id,
           action.type,
-          truncate(action.targetKey, 80),
+          truncate(
+            targetName(action.targetKey, detail.evidence.find((row) => row.key === action.targetKey)?.entity),
+            Math.max(20, width - 60),
+          ),
           action.status,
         ]),
       ).replace(/^/gm, '  '),
@@ -58,7 +73,7 @@ function printInvestigation(detail: InvestigationDetail, print: (text: string) =
         entry.startedAt,
         String(entry.durationMs),
         entry.waitedAs ? `${entry.waitedMs} ms ${entry.waitedAs}` : '',
-        truncate(entry.result, 90),
+        truncate(entry.result, Math.max(30, width - 70)),
       ]),
     ).replace(/^/gm, '  '),
   );
@@ -132,7 +147,13 @@ export function registerInvestigationCommands(program: Command, context: CliCont
       const detail = await withStore(command, (store) => store.investigations.get(id));
       if (!detail) throw new AutoirError('AUTOIR_E_NOT_FOUND', `no investigation ${id}`);
       if (options.json) printJson(investigationJson(detail));
-      else printInvestigation(detail, print, options.all ?? false);
+      else
+        printInvestigation(
+          detail,
+          print,
+          options.all ?? false,
+          (context.io.stdout as { columns?: number }).columns ?? 120,
+        );
     });
 
   investigations
@@ -159,7 +180,7 @@ export function registerInvestigationCommands(program: Command, context: CliCont
           ),
         );
         if (options.json) printJson({ id, status: 'queued' });
-        else print(`${id} queued: \`autoir run --until-idle\` (or a worker) runs it\n`);
+        else print(`${id} queued: \`${context.self} run --until-idle\` (or a worker) runs it\n`);
       },
     );
 
@@ -199,6 +220,8 @@ export function registerInvestigationCommands(program: Command, context: CliCont
       );
       if (options.json) printJson(investigationJson(detail));
       else
-        print(`${detail.id} ${detail.status}: the expansion runs on the next \`autoir run --until-idle\`\n`);
+        print(
+          `${detail.id} ${detail.status}: the expansion runs on the next \`${context.self} run --until-idle\`\n`,
+        );
     });
 }

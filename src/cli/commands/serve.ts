@@ -89,7 +89,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       options.demo ? { format: 'text' } : {},
     );
     await runLogged(processLog, () =>
-      withServices(command, (services) => serve(services, io, options, tls, processLog), {
+      withServices(command, (services) => serve(services, io, options, tls, processLog, context.self), {
         log: processLog.log,
       }),
     );
@@ -115,6 +115,8 @@ async function serve(
   options: ServeOptions,
   tls: { cert: Buffer; key: Buffer } | undefined,
   processLog: ProcessLog,
+  /** How the person runs autoir, for the hints (`npx autoir`…). */
+  self: string,
 ): Promise<void> {
   const { log } = processLog;
   const text = processLog.format === 'text';
@@ -192,11 +194,11 @@ async function serve(
   if (demoToken && text)
     io.stderr.write(
       `\n  Open ${address} in a browser and sign in with this API token (role admin, shown once):\n\n    ${demoToken}\n\n` +
-        '  (create accounts under Settings → Users and tokens, or `autoir users add NAME --role analyst`)\n\n',
+        `  (create accounts under Settings → Users and tokens, or \`${self} users add NAME --role analyst\`)\n\n`,
     );
   else if (demoToken)
     log.warn(
-      'the demo sign-in token is printed with --log-format text only (a token is never logged): create one with `autoir token create --role admin --name me`',
+      `the demo sign-in token is printed with --log-format text only (a token is never logged): create one with \`${self} token create --role admin --name me\``,
     );
   announce(
     `  health:  ${address}/api/v1/health\n  openapi: ${address}/api/v1/openapi.json\n`,
@@ -206,13 +208,13 @@ async function serve(
   const tokens = (await store.tokens.listTokens()).filter((token) => token.revokedAt === null);
   if (tokens.length === 0)
     announce(
-      '  no API tokens yet: create one with `autoir token create --role admin --name me`\n',
-      'no API tokens yet: create one with `autoir token create --role admin --name me`',
+      `  no API tokens yet: create one with \`${self} token create --role admin --name me\`\n`,
+      `no API tokens yet: create one with \`${self} token create --role admin --name me\``,
     );
   if ((await store.users.listUsers()).length === 0)
     announce(
-      '  no users yet: add one for the web UI with `autoir users add me --role admin`\n',
-      'no users yet: add one for the web UI with `autoir users add me --role admin`',
+      `  no users yet: add one for the web UI with \`${self} users add me --role admin\`\n`,
+      `no users yet: add one for the web UI with \`${self} users add me --role admin\``,
     );
   // The worker loop in the same process: alerts posted or ingested are correlated and investigated.
   const stopWorker = new AbortController();

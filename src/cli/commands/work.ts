@@ -13,6 +13,34 @@ import { describeInput } from '../../ingest/inputs.js';
 import type { CliContext } from '../context.js';
 import { addLogOptions, openProcessLog, runLogged, type LogCommandOptions } from '../log.js';
 
+/**
+ * What `run --until-idle` did, in words: only what happened (ingest already puts alerts in incidents, so "0
+ * incidents created" would mislead), and the command to go on with.
+ */
+export function describeRun(summary: Awaited<ReturnType<typeof runUntilIdle>>, self: string): string {
+  const c = summary.correlation;
+  const i = summary.investigations;
+  const a = summary.actions;
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const lines = [
+    c.alerts > 0
+      ? `correlated ${plural(c.alerts, 'alert')}: ${plural(c.incidentsCreated, 'incident')} created, ${c.incidentsMerged} merged`
+      : 'correlation: no alert was waiting (ingest and the API put alerts in incidents as they store them)',
+    i.created + i.joined + i.ran > 0
+      ? `investigations: ${i.created} started, ${plural(i.joined, 'alert')} joined running ones, ${i.unsupported} unsupported; ${plural(i.ran, 'run')}, ${plural(i.steps, 'step')}`
+      : 'investigations: none to start or run',
+    a.planned + a.attempts + a.expired > 0
+      ? `actions: ${a.planned} planned (${a.approvedByPolicy} by policy, ${a.pendingApproval} waiting for approval, ${a.skipped} not automated); ${plural(a.attempts, 'attempt')}: ${a.succeeded} succeeded, ${a.failed} failed, ${a.retried} to retry; ${a.expired} expired`
+      : 'actions: none planned or run',
+  ];
+  if (i.created > 0) lines.push(`next: \`${self} investigations list\`, \`${self} incidents list\``);
+  if (a.pendingApproval > 0)
+    lines.push(
+      `${plural(a.pendingApproval, 'action')} wait for approval: \`${self} actions list --status pendingApproval\`, or the action center (\`${self} serve\`)`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
 export function registerWorkCommands(program: Command, context: CliContext): void {
   const { print, printJson, withServices } = context;
 
@@ -30,14 +58,7 @@ export function registerWorkCommands(program: Command, context: CliContext): voi
       });
       if (options.json) printJson(summary);
       else {
-        const c = summary.correlation;
-        const i = summary.investigations;
-        const a = summary.actions;
-        print(
-          `correlated ${c.alerts} alerts: ${c.incidentsCreated} incidents created, ${c.incidentsMerged} merged\n` +
-            `investigations: ${i.created} started, ${i.joined} alerts joined running ones, ${i.unsupported} unsupported; ${i.ran} runs, ${i.steps} steps\n` +
-            `actions: ${a.planned} planned (${a.approvedByPolicy} by policy, ${a.pendingApproval} waiting for approval, ${a.skipped} not automated); ${a.attempts} attempts: ${a.succeeded} succeeded, ${a.failed} failed, ${a.retried} to retry; ${a.expired} expired\n`,
-        );
+        print(describeRun(summary, context.self));
       }
     });
 

@@ -1152,7 +1152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How one may sign in here: whether single sign-on is configured */
+        /** How one may sign in here: whether single sign-on is configured, whether local accounts exist */
         get: operations["signInProviders"];
         put?: never;
         post?: never;
@@ -8896,6 +8896,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         oidc: boolean;
+                        /** @description Local accounts exist: false on a fresh or demo store, where only an API token signs in. */
+                        accounts: boolean;
                     };
                 };
             };

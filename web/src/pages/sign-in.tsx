@@ -13,8 +13,12 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: Session) => v
   // Single sign-on, when the server has an OpenID Connect provider configured.
   const [sso, setSso] = useState(false);
   useEffect(() => {
-    api<{ oidc: boolean }>('/session/providers')
-      .then((providers) => setSso(providers.oidc))
+    api<{ oidc: boolean; accounts: boolean }>('/session/providers')
+      .then((providers) => {
+        setSso(providers.oidc);
+        // No local account yet (a fresh or demo store): only a token can work, so the form opens on it.
+        if (!providers.accounts) setMode('token');
+      })
       .catch(() => setSso(false));
   }, []);
 
