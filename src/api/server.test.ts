@@ -77,6 +77,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/incidents/{id}',
       '/api/v1/incidents/{id}/comments',
       '/api/v1/indicators',
+      '/api/v1/indicators/import',
       '/api/v1/indicators/{id}',
       '/api/v1/inputs',
       '/api/v1/investigations',

@@ -48,6 +48,22 @@ const valid: Record<string, unknown> = {
   'POST /api/v1/investigations': { incidentId: 'inc_1' },
   'POST /api/v1/investigations/{id}/cancel': { comment: 'done' },
   'POST /api/v1/indicators': { type: 'fileSha256', value: 'a'.repeat(64), action: 'block' },
+  'POST /api/v1/indicators/import': {
+    type: 'bundle',
+    id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+    objects: [
+      {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: 'indicator--00000000-0000-4000-8000-000000000001',
+        created: '2024-03-01T09:00:00.000Z',
+        modified: '2024-03-01T09:00:00.000Z',
+        pattern_type: 'stix',
+        pattern: "[ipv4-addr:value = '203.0.113.7']",
+        valid_from: '2024-03-01T09:00:00Z',
+      },
+    ],
+  },
   'POST /api/v1/actions': { type: 'isolateDevice', targetKey: 'device:ws1.corp.example' },
   'POST /api/v1/actions/approve': { ids: ['act_1'], comment: 'go' },
   'POST /api/v1/actions/reject': { ids: ['act_1'], comment: 'no' },

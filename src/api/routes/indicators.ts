@@ -7,6 +7,7 @@ import { severities } from '../../domain/alert.js';
 import { entityTypeOfKey, normalizeEntityKey } from '../../domain/entity.js';
 import { AutoirError } from '../../domain/errors.js';
 import { indicatorActions } from '../../domain/indicator.js';
+import { parseIntelDocument } from '../../intel/import.js';
 import type { Store } from '../../store/ports.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 
@@ -109,6 +110,44 @@ export function indicatorRoutes(store: Store): RouteSpec[] {
         );
         void reply.code(201);
         return stored;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/indicators/import',
+      operationId: 'importIndicators',
+      summary: 'Import indicators from a STIX 2.1 bundle or a MISP event (the JSON document as the body)',
+      tag: 'indicators',
+      role: 'admin',
+      body: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'A STIX 2.1 bundle (or one indicator), or a MISP event (`{ Event }`, a bare event, or `{ response: [{ Event }] }`).',
+        ),
+      responses: {
+        200: {
+          description: 'What was imported, and what was not with the reason.',
+          schema: z.object({
+            format: z.enum(['stix', 'misp']),
+            imported: z.number(),
+            skipped: z.array(z.object({ ref: z.string(), reason: z.string() })),
+          }),
+        },
+        400: {
+          description: 'A STIX bundle or MISP event, malformed (the message names where).',
+          schema: errorSchema,
+        },
+        415: { description: 'Neither a STIX bundle nor a MISP event.', schema: errorSchema },
+      },
+      async handler({ body, principal }) {
+        // The same parser as `autoir intel import`; nothing is stored when the document is refused.
+        const parsed = parseIntelDocument(JSON.stringify(body), 'request body');
+        const stored = await store.investigations.addIndicators(
+          parsed.drafts,
+          principal?.name ?? 'api',
+          new Date(),
+        );
+        return { format: parsed.format, imported: stored.length, skipped: parsed.skipped };
       },
     }),
     defineRoute({

@@ -455,6 +455,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/indicators/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import indicators from a STIX 2.1 bundle or a MISP event (the JSON document as the body) */
+        post: operations["importIndicators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/indicators/{id}": {
         parameters: {
             query?: never;
@@ -4519,6 +4536,108 @@ export interface operations {
             };
             /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    importIndicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description What was imported, and what was not with the reason. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        format: "stix" | "misp";
+                        imported: number;
+                        skipped: {
+                            ref: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A STIX bundle or MISP event, malformed (the message names where). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the admin role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Neither a STIX bundle nor a MISP event. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
