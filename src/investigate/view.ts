@@ -1,5 +1,6 @@
 /** The JSON shape of an investigation (docs/api.md, JSON shapes), the same for `--json` and the API. */
 import { describeEvidence } from './verdicts.js';
+import { ALLOW_WEIGHT, BLOCK_WEIGHT, MALICIOUS_SCORE, SUSPICIOUS_SCORE } from '../domain/verdict.js';
 import { entityName, targetName } from '../domain/entity-name.js';
 import type { InvestigationDetail } from '../domain/investigation.js';
 
@@ -17,6 +18,12 @@ export function investigationView(detail: InvestigationDetail) {
     endedAt: detail.endedAt,
     createdAt: detail.createdAt,
     alertIds: detail.alertIds,
+    thresholds: {
+      malicious: MALICIOUS_SCORE,
+      suspicious: SUSPICIOUS_SCORE,
+      block: BLOCK_WEIGHT,
+      allow: ALLOW_WEIGHT,
+    },
     evidence: detail.evidence.map((row) => ({
       type: row.type,
       key: row.key,

@@ -65,6 +65,7 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await payload.waitFor();
     await expect.poll(async () => (await payload.locator('[data-value="malicious"]').count()) > 0).toBe(true);
     expect(await payload.locator('ul.findings li').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('thresholds').textContent()).toMatch(/score ≥ 70 malicious, ≥ 30 suspicious/);
     await shot(page, 'evidence');
 
     await page.getByRole('tab', { name: 'Graph' }).click();

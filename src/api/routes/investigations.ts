@@ -37,6 +37,11 @@ const detailSchema = z.object({
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   alertIds: z.array(z.string()),
+  thresholds: z
+    .object({ malicious: z.number(), suspicious: z.number(), block: z.number(), allow: z.number() })
+    .describe(
+      'How a score becomes a verdict (docs/verdicts.md): ≥ malicious → malicious, ≥ suspicious → suspicious; a finding of weight ≥ block (a block indicator) convicts, ≤ allow (an allow indicator) clears.',
+    ),
   evidence: z.array(
     z.object({
       type: z.string(),

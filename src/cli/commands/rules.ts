@@ -1,5 +1,5 @@
 /** `autoir rules list|show|test|stats|regress` and `autoir detect`: detection rules from the command line. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { detectionRules, ruleDirsOf } from '../../detect/detector.js';
@@ -11,6 +11,7 @@ import { windowsMatcher } from '../../detect/matcher.js';
 import { correlatePending } from '../../correlate/correlator.js';
 import { sigmaLevels, sigmaStatuses, type SigmaRule } from '../../detect/sigma.js';
 import { AutoirError } from '../../domain/errors.js';
+import type { SwitchedOff } from '../../domain/rule-switches.js';
 import type { CliContext } from '../context.js';
 import { detectionWith, readSettings } from '../../app/config.js';
 import { collect, table, truncate } from '../io.js';
@@ -66,9 +67,24 @@ export function registerRuleCommands(program: Command, helpers: CliContext): voi
   )
     .option('--all', 'also rules left out by the filter, without events to run on, or that do not compile')
     .option('--json', 'print JSON')
-    .action((options: RuleOptions & { all?: boolean }) => {
+    .action(async (options: RuleOptions & { all?: boolean }, command: Command) => {
       const set = detectionRules(configOf(options));
-      const rows = set.rules.map(({ rule }) => ({ ...summaryOf(rule), state: 'runs' }));
+      // Rules an admin switched off on the store (UI, API): read when there is a store, never made for this.
+      const store = helpers.settings(command).store;
+      const off =
+        store.kind === 'postgres' || existsSync(store.dataDir)
+          ? await helpers.withStore(command, (opened) => opened.rules.switchedOff())
+          : new Map<string, SwitchedOff>();
+      const rows = set.rules.map(({ rule }) => {
+        const switched = rule.id ? off.get(rule.id) : undefined;
+        return {
+          ...summaryOf(rule),
+          state: switched
+            ? `switched off by ${switched.by} ${switched.at.slice(0, 10)}${switched.reason ? `: ${switched.reason}` : ''}`
+            : 'runs',
+        };
+      });
+      const anyOff = rows.some((row) => row.state !== 'runs');
       if (options.all) {
         rows.push(
           ...set.filtered.map((rule) => ({ ...summaryOf(rule), state: 'filtered out (status or level)' })),
@@ -87,7 +103,7 @@ export function registerRuleCommands(program: Command, helpers: CliContext): voi
       }
       print(
         table(
-          ['ID', 'LEVEL', 'STATUS', 'LOGSOURCE', 'TITLE', ...(options.all ? ['STATE'] : [])],
+          ['ID', 'LEVEL', 'STATUS', 'LOGSOURCE', 'TITLE', ...(options.all || anyOff ? ['STATE'] : [])],
           rows.map((row) => [
             row.id ?? '',
             row.level ?? '',
@@ -96,7 +112,7 @@ export function registerRuleCommands(program: Command, helpers: CliContext): voi
               .filter(Boolean)
               .join('/'),
             truncate(row.title, 70),
-            ...(options.all ? [truncate(row.state, 60)] : []),
+            ...(options.all || anyOff ? [truncate(row.state, 60)] : []),
           ]),
         ),
       );

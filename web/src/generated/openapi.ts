@@ -3808,6 +3808,13 @@ export interface operations {
                         startedAt: string | null;
                         endedAt: string | null;
                         alertIds: string[];
+                        /** @description How a score becomes a verdict (docs/verdicts.md): ≥ malicious → malicious, ≥ suspicious → suspicious; a finding of weight ≥ block (a block indicator) convicts, ≤ allow (an allow indicator) clears. */
+                        thresholds: {
+                            malicious: number;
+                            suspicious: number;
+                            block: number;
+                            allow: number;
+                        };
                         evidence: {
                             type: string;
                             key: string;
@@ -3961,6 +3968,13 @@ export interface operations {
                         startedAt: string | null;
                         endedAt: string | null;
                         alertIds: string[];
+                        /** @description How a score becomes a verdict (docs/verdicts.md): ≥ malicious → malicious, ≥ suspicious → suspicious; a finding of weight ≥ block (a block indicator) convicts, ≤ allow (an allow indicator) clears. */
+                        thresholds: {
+                            malicious: number;
+                            suspicious: number;
+                            block: number;
+                            allow: number;
+                        };
                         evidence: {
                             type: string;
                             key: string;
@@ -4103,6 +4117,13 @@ export interface operations {
                         startedAt: string | null;
                         endedAt: string | null;
                         alertIds: string[];
+                        /** @description How a score becomes a verdict (docs/verdicts.md): ≥ malicious → malicious, ≥ suspicious → suspicious; a finding of weight ≥ block (a block indicator) convicts, ≤ allow (an allow indicator) clears. */
+                        thresholds: {
+                            malicious: number;
+                            suspicious: number;
+                            block: number;
+                            allow: number;
+                        };
                         evidence: {
                             type: string;
                             key: string;
@@ -4256,6 +4277,13 @@ export interface operations {
                         startedAt: string | null;
                         endedAt: string | null;
                         alertIds: string[];
+                        /** @description How a score becomes a verdict (docs/verdicts.md): ≥ malicious → malicious, ≥ suspicious → suspicious; a finding of weight ≥ block (a block indicator) convicts, ≤ allow (an allow indicator) clears. */
+                        thresholds: {
+                            malicious: number;
+                            suspicious: number;
+                            block: number;
+                            allow: number;
+                        };
                         evidence: {
                             type: string;
                             key: string;

@@ -236,6 +236,12 @@ export function InvestigationPage({ id, session }: { id: string; session: Sessio
                   {shownEvidence.length} of {evidence.length}
                 </span>
               </form>
+              <p className="muted small" data-testid="thresholds">
+                A verdict comes from the sum of the findings' weights: score ≥ {data.thresholds.malicious}{' '}
+                malicious, ≥ {data.thresholds.suspicious} suspicious, below that no threats found; a block
+                indicator (weight {data.thresholds.block}) convicts and an allow indicator (
+                {data.thresholds.allow}) clears whatever else was found.
+              </p>
               <EvidenceTable rows={shownEvidence} />
             </Panel>
           )}
