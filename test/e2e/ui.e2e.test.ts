@@ -57,15 +57,33 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     const links = Number(/in (\d+) links/.exec((await throughDevice.textContent()) ?? '')?.[1]);
     expect(links).toBeGreaterThan(10);
     expect(await page.locator('ul.joined > li').count()).toBeLessThan(links);
+    // The timeline: alerts as they happened (runs of one alert folded), the investigation, its actions proposed.
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await expect.poll(() => timeline.locator('li[data-kind="action"]').count()).toBeGreaterThan(0);
+    expect(await timeline.locator('li[data-kind="investigation"]').first().textContent()).toMatch(
+      /inv_1 started/,
+    );
+    expect(await timeline.locator('li[data-kind="alert"]').count()).toBeLessThan(46);
+    expect(await timeline.locator('li[data-kind="alert"]').filter({ hasText: '×' }).count()).toBeGreaterThan(
+      0,
+    );
+    const times = await timeline
+      .locator('time')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => Date.parse((node as unknown as { dateTime: string }).dateTime)),
+      );
+    expect(times).toEqual([...times].sort((a, b) => a - b));
     await shot(page, 'incident');
 
-    await page.getByRole('link', { name: 'inv_1' }).click();
+    await page.getByRole('link', { name: 'inv_1' }).first().click();
     await page.getByRole('tab', { name: 'Evidence' }).waitFor();
     const payload = page.getByRole('row').filter({ hasText: 'winx64_payload.exe' }).first();
     await payload.waitFor();
     await expect.poll(async () => (await payload.locator('[data-value="malicious"]').count()) > 0).toBe(true);
     expect(await payload.locator('ul.findings li').count()).toBeGreaterThan(0);
-    expect(await page.getByTestId('thresholds').textContent()).toMatch(/score ≥ 70 malicious, ≥ 30 suspicious/);
+    expect(await page.getByTestId('thresholds').textContent()).toMatch(
+      /score ≥ 70 malicious, ≥ 30 suspicious/,
+    );
     await shot(page, 'evidence');
 
     await page.getByRole('tab', { name: 'Graph' }).click();

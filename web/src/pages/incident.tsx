@@ -9,6 +9,7 @@ import {
   type Page,
   type Session,
 } from '../api';
+import { IncidentTimeline } from '../components/incident-timeline';
 import { Badge, Empty, ErrorBox, Loading, useData } from '../components/ui';
 import { entityLabel, formatTime } from '../format';
 import { Link } from '../router';
@@ -136,6 +137,13 @@ export function IncidentPage({ id, session }: { id: string; session: Session }) 
           ) : (
             <Empty>No investigation yet.</Empty>
           )}
+
+          <h2>Timeline</h2>
+          <IncidentTimeline
+            incident={data}
+            alerts={alerts.data?.items ?? []}
+            investigations={investigations.data?.items ?? []}
+          />
 
           <h2>Main entities</h2>
           <table className="grid">
