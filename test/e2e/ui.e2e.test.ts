@@ -276,11 +276,22 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
       'li[data-process="process:mkt01.pandalab.com:81056205-5686-64dc-3b04-000000000800"]',
     );
     await payload.waitFor();
-    expect(await payload.locator('> span').first().textContent()).toMatch(/^winx64_payload\.exe\s*alerted/);
+    expect(await payload.locator('> span').first().textContent()).toMatch(
+      /^winx64_payload\.exe \(pid 1988\)\s*alerted/,
+    );
     const started = await payload.locator('li > span:first-child').allTextContents();
-    expect(started.map((text) => text.replace(/alerted$/, '').trim())).toEqual(
+    expect(started.map((text) => text.replace(/ \(pid \d+\)|alerted$/g, '').trim())).toEqual(
       expect.arrayContaining(['cmd.exe', 'systeminfo.exe', 'whoami.exe', 'tasklist.exe']),
     );
+    // Each process once (by program, pid and time), though Sysmon and the Security log (4688) both reported most.
+    const rows = await tree.locator('li').evaluateAll((items) =>
+      items.map((item) => {
+        const spans = (item as unknown as { children: ArrayLike<{ textContent: string | null }> }).children;
+        return `${spans[0]?.textContent ?? ''} ${spans[1]?.textContent ?? ''}`;
+      }),
+    );
+    expect(rows.length).toBeGreaterThan(100);
+    expect(new Set(rows).size).toBe(rows.length);
     await payload.scrollIntoViewIfNeeded();
     await shot(page, 'device');
     await context.close();

@@ -16,6 +16,7 @@ import {
 } from '../api';
 import { Badge, Empty, ErrorBox, Loading, useData } from '../components/ui';
 import { baseName, entityLabel, formatTime } from '../format';
+import { pidOf, processTree, type ProcessTreeNode } from '../process-tree';
 import { Link } from '../router';
 
 interface TimelineItem {
@@ -166,12 +167,10 @@ export function DevicePage({ deviceKey, session }: { deviceKey: string; session:
   );
 }
 
-interface TreeNode {
-  readonly event: TelemetryEvent;
-  readonly children: TreeNode[];
-}
-
-/** Process starts as a tree by parent; a parent the telemetry never saw start leaves its children at the top. */
+/**
+ * Process starts as a tree by parent (web/src/process-tree.ts: a start Sysmon and the Security log both reported
+ * shows once); a parent the telemetry never saw start leaves its children at the top.
+ */
 function ProcessTree({
   events,
   alerted,
@@ -181,17 +180,7 @@ function ProcessTree({
   alerted: ReadonlySet<string>;
   more: boolean;
 }) {
-  const roots = useMemo(() => {
-    const nodes = new Map<string, TreeNode>();
-    for (const event of events) if (event.processKey) nodes.set(event.processKey, { event, children: [] });
-    const top: TreeNode[] = [];
-    for (const node of nodes.values()) {
-      const parent = node.event.parentProcessKey ? nodes.get(node.event.parentProcessKey) : undefined;
-      if (parent && parent !== node) parent.children.push(node);
-      else top.push(node);
-    }
-    return top;
-  }, [events]);
+  const roots = useMemo(() => processTree(events), [events]);
   if (roots.length === 0) return <Empty>No process starts recorded for this device.</Empty>;
   return (
     <>
@@ -205,13 +194,20 @@ function ProcessTree({
   );
 }
 
-function ProcessNode({ node, alerted }: { node: TreeNode; alerted: ReadonlySet<string> }) {
+function ProcessNode({
+  node,
+  alerted,
+}: {
+  node: ProcessTreeNode<TelemetryEvent>;
+  alerted: ReadonlySet<string>;
+}) {
   const { event } = node;
-  const flagged = event.processKey !== undefined && alerted.has(event.processKey);
+  const flagged = node.keys.some((key) => alerted.has(key));
   return (
     <li data-process={event.processKey}>
-      <span className={flagged ? 'flagged' : undefined} title={event.processKey}>
+      <span className={flagged ? 'flagged' : undefined} title={node.keys.join('\n')}>
         {event.imagePath ? baseName(event.imagePath) : (event.processKey ?? event.id)}
+        {pidOf(event) !== undefined && <span className="muted small"> (pid {pidOf(event)})</span>}
         {flagged && <span className="badge badge-bad">alerted</span>}
       </span>{' '}
       <span className="muted small">
