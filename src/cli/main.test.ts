@@ -204,7 +204,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
   it('prints a human summary without --json', async () => {
     const run = await cli(['ingest', graphFile]);
     expect(run.stdout).toMatch(
-      /^stored 1 alert \(1 new, 0 updated\) from 1 msgraph record; 0 errors\nput 1 alert in incidents: 1 new, 0 merged; next: `.*autoir.* run --until-idle` investigates them/,
+      /^stored 1 alert \(1 new, 0 updated\) from 1 msgraph record; 0 errors\nput 1 alert in incidents: 1 new \(inc_1\), 0 merged; next: `.*autoir.* run --until-idle` investigates them/,
     );
     const table = await cli(['alerts', 'list']);
     expect(table.stdout).toMatch(/^ID\s+TIME\s+SEVERITY\s+SOURCE\s+ENTITIES\s+TITLE\n/);
@@ -407,7 +407,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     const run = await cli(['run', '--until-idle', '--json']);
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({
-      correlation: { alerts: 2, incidentsCreated: 1, incidentsMerged: 0 },
+      correlation: { alerts: 2, incidentsCreated: 1, incidentsMerged: 0, created: ['inc_1'] },
       // Alerts without a category or technique: no playbook takes them.
       investigations: { created: 0, unsupported: 1, ran: 0 },
     });
@@ -439,7 +439,7 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     expect((await cli(['incidents', 'update', id])).code).toBe(2);
     expect((await cli(['incidents', 'show', 'inc_404'])).code).toBe(2);
     expect((await cli(['run', '--until-idle', '--json'])).json()).toEqual({
-      correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
+      correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0, created: [] },
       investigations: { created: 0, joined: 0, unsupported: 0, steps: 0, ran: 0 },
       actions: expect.objectContaining({ planned: 0, attempts: 0, expired: 0 }),
     });

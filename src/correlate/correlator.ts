@@ -6,6 +6,7 @@
  * them); a group without one gets a new incident. Incidents never split: alerts once together stay together.
  * Timelines come from memory while this process correlates alone (timelines.ts), else from the store.
  */
+import { publicIncidentId } from '../domain/ids.js';
 import { readdirSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
@@ -39,7 +40,12 @@ export interface CorrelationSummary {
   alerts: number;
   incidentsCreated: number;
   incidentsMerged: number;
+  /** The first {@link MAX_LISTED_INCIDENTS} incidents created (`inc_…`), for the person who ingested. */
+  created: string[];
 }
+
+/** Incidents a correlation summary names, at most. */
+export const MAX_LISTED_INCIDENTS = 20;
 
 /** The warninglists shipped with autoir (config/warninglists), plus any given. */
 export function defaultAllowlist(extra: readonly string[] = []): Allowlist {
@@ -81,7 +87,7 @@ export async function correlatePending(
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   const maxAlerts = options.maxAlerts ?? DEFAULT_MAX_ALERTS;
   const maxDevices = options.maxDevices ?? DEFAULT_MAX_DEVICES;
-  const summary: CorrelationSummary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 };
+  const summary: CorrelationSummary = { alerts: 0, incidentsCreated: 0, incidentsMerged: 0, created: [] };
   // Nothing waiting (most passes of an idle worker): no transaction, and the correlation lock left to others.
   if ((await store.incidents.pendingAlerts(1)).length === 0) return summary;
   const memory = timelineMemory(store);
@@ -286,6 +292,11 @@ async function correlateBatch(
   memory.end(pending, generation + 1, { plan, result: applied });
   summary.alerts += applied.assigned;
   summary.incidentsCreated += applied.created;
+  plan.groups.forEach((group, index) => {
+    const incident = applied.incidents[index];
+    if (group.target === null && incident && summary.created.length < MAX_LISTED_INCIDENTS)
+      summary.created.push(publicIncidentId(incident.id));
+  });
   summary.incidentsMerged += applied.merged;
   // Done when nothing was left beyond this batch: alerts that arrive meanwhile are the next pass's.
   return !more;

@@ -61,7 +61,12 @@ describe.each(backends)('incidents on %s', (dialect) => {
     const a2 = await add('a2', 1, [device('ws1.corp.example')]);
     const b1 = await add('b1', 1, [device('ws2.corp.example')]);
     const summary = await correlatePending(t.store, {}, now);
-    expect(summary).toEqual({ alerts: 3, incidentsCreated: 2, incidentsMerged: 0 });
+    expect(summary).toEqual({
+      alerts: 3,
+      incidentsCreated: 2,
+      incidentsMerged: 0,
+      created: ['inc_1', 'inc_2'],
+    });
     expect(await t.store.incidents.countPending()).toBe(0);
     const list = (await t.store.incidents.listIncidents({}, { limit: 10 })).items;
     expect(list).toHaveLength(2);
@@ -92,6 +97,7 @@ describe.each(backends)('incidents on %s', (dialect) => {
       alerts: 1,
       incidentsCreated: 0,
       incidentsMerged: 1,
+      created: [],
     });
     const merged = (await t.store.incidents.getIncident(big.id))!;
     expect(merged.alertCount).toBe(4);

@@ -5,7 +5,7 @@
  * claimed by one at a time, and each of its steps commits once.
  */
 import { hostname } from 'node:os';
-import { correlatePending, type CorrelationSummary } from '../correlate/correlator.js';
+import { MAX_LISTED_INCIDENTS, correlatePending, type CorrelationSummary } from '../correlate/correlator.js';
 import type { CorrelationOptions } from '../correlate/correlate.js';
 import { runInvestigation, type EngineLimits } from '../investigate/engine.js';
 import type { ProtectedProcesses } from '../domain/guardrails.js';
@@ -148,6 +148,8 @@ async function pass(
   summary.correlation.alerts += correlation.alerts;
   summary.correlation.incidentsCreated += correlation.incidentsCreated;
   summary.correlation.incidentsMerged += correlation.incidentsMerged;
+  for (const id of correlation.created)
+    if (summary.correlation.created.length < MAX_LISTED_INCIDENTS) summary.correlation.created.push(id);
   const triggered = await triggerInvestigations(store, options.playbooks, now);
   timed('trigger', triggered.created + triggered.joined + triggered.unsupported);
   summary.created += triggered.created;
@@ -264,7 +266,7 @@ async function replyOptions(store: WorkerPorts): Promise<{ uiUrl?: string }> {
 }
 
 interface MutableSummary {
-  correlation: { alerts: number; incidentsCreated: number; incidentsMerged: number };
+  correlation: CorrelationSummary;
   created: number;
   joined: number;
   unsupported: number;
@@ -287,7 +289,7 @@ function emptySummary(): MutableSummary {
       retried: 0,
       notified: 0,
     },
-    correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0 },
+    correlation: { alerts: 0, incidentsCreated: 0, incidentsMerged: 0, created: [] },
     created: 0,
     joined: 0,
     unsupported: 0,

@@ -18,6 +18,13 @@ import { createProgress } from '../progress.js';
 import { parseInteger } from '../options.js';
 import type { CliContext } from '../context.js';
 
+/** ` (inc_1, inc_2 and 3 more)`: the incidents created, by id. */
+export function listed(summary: CorrelationSummary): string {
+  if (summary.created.length === 0) return '';
+  const more = summary.incidentsCreated - summary.created.length;
+  return ` (${summary.created.join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
+}
+
 function printIngestSummary(
   summary: IngestSummary,
   skippedFiles: readonly string[],
@@ -49,7 +56,7 @@ function printIngestSummary(
     );
   if (incidents && incidents.alerts > 0)
     io.stdout.write(
-      `put ${incidents.alerts} alert${incidents.alerts === 1 ? '' : 's'} in incidents: ${incidents.incidentsCreated} new, ${incidents.incidentsMerged} merged; ` +
+      `put ${incidents.alerts} alert${incidents.alerts === 1 ? '' : 's'} in incidents: ${incidents.incidentsCreated} new${listed(incidents)}, ${incidents.incidentsMerged} merged; ` +
         `next: \`${self} run --until-idle\` investigates them (a running \`${self} serve\` or worker does it by itself)\n`,
     );
   for (const error of summary.errors.slice(0, 50)) io.stderr.write(`${describeError(error)}\n`);

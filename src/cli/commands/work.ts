@@ -11,6 +11,7 @@ import { durationMs } from '../../domain/duration.js';
 import { runUntilIdle, runWorker } from '../../worker/worker.js';
 import { describeInput } from '../../ingest/inputs.js';
 import type { CliContext } from '../context.js';
+import { listed } from './ingest.js';
 import { addLogOptions, openProcessLog, runLogged, type LogCommandOptions } from '../log.js';
 
 /**
@@ -24,7 +25,7 @@ export function describeRun(summary: Awaited<ReturnType<typeof runUntilIdle>>, s
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const lines = [
     c.alerts > 0
-      ? `correlated ${plural(c.alerts, 'alert')}: ${plural(c.incidentsCreated, 'incident')} created, ${c.incidentsMerged} merged`
+      ? `correlated ${plural(c.alerts, 'alert')}: ${plural(c.incidentsCreated, 'incident')} created${listed(c)}, ${c.incidentsMerged} merged`
       : 'correlation: no alert was waiting (ingest and the API put alerts in incidents as they store them)',
     i.created + i.joined + i.ran > 0
       ? `investigations: ${i.created} started, ${plural(i.joined, 'alert')} joined running ones, ${i.unsupported} unsupported; ${plural(i.ran, 'run')}, ${plural(i.steps, 'step')}`
