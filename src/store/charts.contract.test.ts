@@ -14,6 +14,9 @@ const HOUR = 3_600_000;
 
 describe('chart buckets and percentiles', () => {
   it('buckets by hour up to two days, by day up to 90, by week beyond; percentiles by rank', () => {
+    // The LSASS campaign's eight minutes: minutes, not one hourly bar.
+    expect(bucketFor(8 * 60_000)).toBe(60_000);
+    expect(bucketFor(6 * HOUR)).toBe(10 * 60_000);
     expect(bucketFor(2 * 24 * HOUR)).toBe(HOUR);
     expect(bucketFor(30 * 24 * HOUR)).toBe(24 * HOUR);
     expect(bucketFor(365 * 24 * HOUR)).toBe(7 * 24 * HOUR);
@@ -29,7 +32,7 @@ describe.each(backends)('dashboard charts on %s', (dialect) => {
   });
   afterEach(async () => t.cleanup());
 
-  it('counts alerts per hour and severity, every hour of the range drawn, and investigations by outcome', async () => {
+  it('counts alerts per bucket (minutes to weeks by the range) and severity, every bucket drawn, and investigations by outcome', async () => {
     const alert = (ref: string, minutes: number, severity: 'high' | 'low') => ({
       draft: draftAlert({
         sourceRef: ref,
@@ -44,14 +47,29 @@ describe.each(backends)('dashboard charts on %s', (dialect) => {
       new Date(),
     );
     const charts = await t.store.charts({});
-    expect(charts).toMatchObject({ since: new Date(T0 + 5 * 60_000).toISOString(), bucketMs: HOUR });
-    expect(charts.alerts).toEqual([
-      { at: new Date(T0).toISOString(), bySeverity: { high: 2, low: 1 } },
-      { at: new Date(T0 + HOUR).toISOString(), bySeverity: {} },
-      { at: new Date(T0 + 2 * HOUR).toISOString(), bySeverity: { low: 1 } },
+    // 145 minutes of alerts: ten-minute buckets, every one of the range drawn, empty ones too.
+    expect(charts).toMatchObject({ since: new Date(T0 + 5 * 60_000).toISOString(), bucketMs: 10 * 60_000 });
+    expect(charts.alerts).toHaveLength(16);
+    expect(charts.alerts.filter((bucket) => Object.keys(bucket.bySeverity).length > 0)).toEqual([
+      { at: new Date(T0).toISOString(), bySeverity: { high: 1 } },
+      { at: new Date(T0 + 10 * 60_000).toISOString(), bySeverity: { low: 1 } },
+      { at: new Date(T0 + 20 * 60_000).toISOString(), bySeverity: { high: 1 } },
+      { at: new Date(T0 + 150 * 60_000).toISOString(), bySeverity: { low: 1 } },
     ]);
+    // Two hours asked: minutes.
     const window = await t.store.charts({ since: T0 + HOUR, until: T0 + 3 * HOUR });
-    expect(window.alerts.map((bucket) => bucket.bySeverity)).toEqual([{}, { low: 1 }]);
+    expect(window.bucketMs).toBe(60_000);
+    expect(window.alerts).toHaveLength(120);
+    expect(window.alerts.filter((bucket) => Object.keys(bucket.bySeverity).length > 0)).toEqual([
+      { at: new Date(T0 + 150 * 60_000).toISOString(), bySeverity: { low: 1 } },
+    ]);
+    const day = await t.store.charts({ since: T0, until: T0 + 24 * HOUR });
+    expect(day.bucketMs).toBe(HOUR);
+    expect(day.alerts.slice(0, 3).map((bucket) => bucket.bySeverity)).toEqual([
+      { high: 2, low: 1 },
+      {},
+      { low: 1 },
+    ]);
     expect(window).toMatchObject({
       investigations: {},
       timeToVerdictMs: { count: 0, median: null },

@@ -48,11 +48,17 @@ export interface Percentiles {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const MINUTE = 60_000;
 /** At most this many durations are read for the percentiles (the latest). */
 const DURATION_SAMPLE = 100_000;
 
-/** Hours up to two days, days up to 90, weeks beyond: at most ~100 buckets a chart. */
+/**
+ * Minutes up to two hours (an attack recorded in minutes is not one bar), ten minutes up to twelve hours, hours up
+ * to two days, days up to 90, weeks beyond: at most ~120 buckets a chart.
+ */
 export function bucketFor(spanMs: number): number {
+  if (spanMs <= 2 * HOUR) return MINUTE;
+  if (spanMs <= 12 * HOUR) return 10 * MINUTE;
   if (spanMs <= 2 * DAY) return HOUR;
   if (spanMs <= 90 * DAY) return DAY;
   return 7 * DAY;
