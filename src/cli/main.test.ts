@@ -48,27 +48,6 @@ describe.each(backends)('autoir CLI on %s', (dialect) => {
     return { code, stdout, stderr, json: () => JSON.parse(stdout) as unknown };
   }
 
-  it('lists the rules that run, and says which an admin switched off on the store, by whom and why', async () => {
-    const before = await cli(['rules', 'list', '--json']);
-    expect(before.code, before.stderr).toBe(0);
-    const rules = before.json() as { id: string; state: string }[];
-    expect(rules.length).toBeGreaterThan(100);
-    expect(rules.every((rule) => rule.state === 'runs')).toBe(true);
-    const id = rules[0]!.id;
-    await t.store.rules.set(
-      id,
-      false,
-      'user:ada',
-      new Date('2026-12-07T10:00:00Z'),
-      'noisy on build servers',
-    );
-    const after = (await cli(['rules', 'list', '--json'])).json() as { id: string; state: string }[];
-    expect(after.find((rule) => rule.id === id)?.state).toBe(
-      'switched off by user:ada 2026-12-07: noisy on build servers',
-    );
-    expect((await cli(['rules', 'list'])).stdout).toMatch(/STATE\n[\s\S]*switched off by user:ada/);
-  });
-
   it('creates a one-time enrollment token for a host agent, lists enrolled agents with their device and status, and revokes one', async () => {
     const created = await cli([
       'agents',
