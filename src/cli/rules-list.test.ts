@@ -2,10 +2,9 @@
  * `autoir rules list` on both stores: the rules that run, and those an admin switched off on the store (from the
  * UI or the API), with who, when and why.
  */
-import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
-import { runCli } from './main.js';
+import { runCliWith } from '../../test/helpers/cli.js';
 
 describe.each(backends)('autoir rules list on %s', (dialect) => {
   let t: TestStore;
@@ -16,17 +15,7 @@ describe.each(backends)('autoir rules list on %s', (dialect) => {
     await t.cleanup();
   });
 
-  async function cli(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      stdin: Readable.from([]),
-      env: { ...t.env },
-    });
-    return { code, stdout, stderr, json: () => JSON.parse(stdout) as unknown };
-  }
+  const cli = (args: string[]) => runCliWith(t.env, args);
 
   it('lists the rules that run, and says which an admin switched off on the store, by whom and why', async () => {
     const before = await cli(['rules', 'list', '--json']);

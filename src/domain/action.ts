@@ -383,6 +383,15 @@ export interface ActionRecord {
   readonly expiresAt: string | null;
   readonly startedAt: string | null;
   readonly endedAt: string | null;
+  /**
+   * A group in shadow (domain/policy.ts): what its shadow level would have done — `approve`: run at once — and the
+   * rule; the action itself waited for an analyst. Null outside shadow.
+   */
+  readonly shadow: {
+    readonly level: string;
+    readonly outcome: 'approve' | 'wait';
+    readonly rule: string;
+  } | null;
 }
 
 export interface ActionLogEntry {

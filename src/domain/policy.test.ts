@@ -195,6 +195,7 @@ describe('changing a group', () => {
         level: 'semiAll',
         automateSuspicious: false,
         description: null,
+        shadow: null,
       },
     });
     expect(() => groupChange(undefined, { kind: 'device', name: 'empty' }, 30)).toThrow(

@@ -50,6 +50,19 @@ export interface AssetGroup {
   readonly automateSuspicious: boolean;
   readonly isDefault: boolean;
   readonly description: string | null;
+  /** Shadow automation: measure a level before trusting it (see {@link decideWithShadow}). None by default. */
+  readonly shadow?: ShadowSetting | null;
+}
+
+/**
+ * A group in shadow decides its actions as if `level` were on — and runs none of them by itself: each waits for an
+ * analyst, marked with what the shadow level would have done and the rule that said so. The analyst's decision,
+ * recorded beside it, is the measure of agreement (approved, rejected, undone) per group and action type.
+ */
+export interface ShadowSetting {
+  readonly level: AutomationLevel;
+  /** The action types it covers; all when not given. Others are decided by the group's own level. */
+  readonly actionTypes?: readonly ActionType[] | null;
 }
 
 /** What the policy knows about an asset when choosing its group. */
@@ -303,6 +316,47 @@ export function decideAutomation(input: DecisionInput, guardrails: Guardrails, l
   return decision;
 }
 
+/** What the shadow level would have done with an action: run at once (`approve`) or wait, and the rule. */
+export interface ShadowDecision {
+  readonly level: AutomationLevel;
+  readonly outcome: 'approve' | 'wait';
+  readonly rule: string;
+}
+
+/**
+ * The decision on one action for a group that may be in shadow. Outside shadow (no setting, another action type, or
+ * an action that only collects evidence) it is {@link decideAutomation}'s. In shadow the shadow level decides what
+ * would have happened — its caps counting the actions the shadow would have run (`shadowRecent`) — and the action
+ * itself waits for an analyst, or is not planned when the shadow level plans nothing.
+ */
+export function decideWithShadow(
+  input: DecisionInput,
+  guardrails: Guardrails,
+  lists: PathLists,
+  shadowRecent: number,
+): { readonly decision: Decision; readonly shadow: ShadowDecision | null } {
+  const shadow = input.group.shadow;
+  const covered =
+    shadow &&
+    !actionCatalog[input.type].collects &&
+    (!shadow.actionTypes || shadow.actionTypes.length === 0 || shadow.actionTypes.includes(input.type));
+  if (!shadow || !covered) return { decision: decideAutomation(input, guardrails, lists), shadow: null };
+  const would = decideAutomation(
+    { ...input, group: { ...input.group, level: shadow.level }, recentAutomatic: shadowRecent },
+    guardrails,
+    lists,
+  );
+  if (would.outcome === 'skip') return { decision: would, shadow: null };
+  const where = `${input.group.kind} group "${input.group.name}" in shadow (${shadow.level})`;
+  return {
+    decision: {
+      outcome: 'wait',
+      rule: `${where}: would have ${would.outcome === 'approve' ? 'run' : 'waited'} — ${would.rule}`,
+    },
+    shadow: { level: shadow.level, outcome: would.outcome, rule: would.rule },
+  };
+}
+
 /** A group as an analyst gives it: what is not given keeps its value (a new group takes the defaults). */
 export interface GroupInput {
   readonly kind: GroupKind;
@@ -312,6 +366,8 @@ export interface GroupInput {
   readonly level?: AutomationLevel;
   readonly automateSuspicious?: boolean;
   readonly description?: string | null;
+  /** `null` ends shadow automation. */
+  readonly shadow?: ShadowSetting | null;
 }
 
 /** A new group's level when none is given. */
@@ -329,12 +385,18 @@ export function groupChange(
   input: GroupInput,
   highestRank: number,
 ):
-  | { readonly create: Omit<AssetGroup, 'isDefault'> & { readonly description: string | null } }
+  | {
+      readonly create: Omit<AssetGroup, 'isDefault'> & {
+        readonly description: string | null;
+        readonly shadow: ShadowSetting | null;
+      };
+    }
   | {
       readonly update: Partial<Omit<AssetGroup, 'kind' | 'name' | 'isDefault'>> & {
         readonly description?: string | null;
       };
     } {
+  const shadow = input.shadow === undefined ? undefined : shadowSetting(input.shadow);
   if (existing?.isDefault && input.rules && input.rules.length > 0)
     throw new AutoirError(
       'AUTOIR_E_BAD_INPUT',
@@ -349,6 +411,7 @@ export function groupChange(
         ...(input.level !== undefined ? { level: input.level } : {}),
         ...(input.automateSuspicious !== undefined ? { automateSuspicious: input.automateSuspicious } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(shadow !== undefined ? { shadow } : {}),
       },
     };
   if (!input.rules || input.rules.length === 0)
@@ -366,8 +429,29 @@ export function groupChange(
       level: input.level ?? DEFAULT_GROUP_LEVEL,
       automateSuspicious: input.automateSuspicious ?? false,
       description: input.description ?? null,
+      shadow: shadow ?? null,
     },
   };
+}
+
+/** A shadow setting as given, checked: a level, and action types autoir knows (none: all). */
+function shadowSetting(setting: ShadowSetting | null): ShadowSetting | null {
+  if (setting === null) return null;
+  if (!(automationLevels as readonly string[]).includes(setting.level))
+    throw new AutoirError(
+      'AUTOIR_E_BAD_INPUT',
+      `shadow level ${JSON.stringify(setting.level)} is not one of ${automationLevels.join(', ')}`,
+      { location: { field: 'shadow.level' } },
+    );
+  const types = setting.actionTypes ?? [];
+  const unknown = types.find((type) => !(type in actionCatalog));
+  if (unknown !== undefined)
+    throw new AutoirError('AUTOIR_E_BAD_INPUT', `shadow: no action type ${JSON.stringify(unknown)}`, {
+      location: { field: 'shadow.actionTypes' },
+    });
+  return types.length > 0
+    ? { level: setting.level, actionTypes: [...new Set(types)].sort() }
+    : { level: setting.level };
 }
 
 /** Whether a group may be deleted: any but the default group of its kind (`AUTOIR_E_CONFLICT`). */

@@ -7,14 +7,7 @@
  * carries the proposal instead of a new one.
  */
 import { actionCatalog, actionTargetProblem, isActionType, type ActionType } from '../domain/action.js';
-import {
-  assetFacts,
-  decideAutomation,
-  groupFor,
-  type AssetGroup,
-  type Decision,
-  type GroupKind,
-} from '../domain/policy.js';
+import { assetFacts, decideWithShadow, groupFor, type AssetGroup, type GroupKind } from '../domain/policy.js';
 import { loadPolicy, type ResponsePolicy } from './policy-config.js';
 import { publicInvestigationId } from '../domain/ids.js';
 import { mailScope } from './mail-scope.js';
@@ -79,6 +72,22 @@ export async function planPending(store: PlannerPorts, now: () => Date, limit = 
     }
     return count;
   };
+  // The same for shadow levels: what ran, and what groups in shadow would have run.
+  const wouldRun = new Map<ActionType, number>();
+  const recentWouldRun = async (type: ActionType): Promise<number> => {
+    let count = wouldRun.get(type);
+    if (count === undefined) {
+      const cap = policy.guardrails.caps[type];
+      count = cap
+        ? await store.actions.countAutomatic(type, new Date(now().getTime() - cap.windowMs), {
+            withShadow: true,
+          })
+        : 0;
+      wouldRun.set(type, count);
+    }
+    return count;
+  };
+  const counters = { recentAutomatic, recentWouldRun };
   // One transaction per investigation: its proposals are planned together, and it follows once.
   const byInvestigation = new Map<number, PendingProposal[]>();
   for (const proposal of proposals)
@@ -99,22 +108,16 @@ export async function planPending(store: PlannerPorts, now: () => Date, limit = 
     ]);
     const items: { proposalId: number; plan: Awaited<ReturnType<typeof planOne>> }[] = [];
     for (const proposal of group) {
-      const plan = await planOne(
-        proposal,
-        evidence,
-        tags,
-        groups,
-        policy,
-        recentAutomatic,
-        now(),
-        store.agents,
-      );
+      const plan = await planOne(proposal, evidence, tags, groups, policy, counters, now(), store.agents);
       items.push({ proposalId: proposal.id, plan });
-      // Count this plan's automatic actions against the caps of the next ones.
+      // Count this plan's automatic actions against the caps of the next ones (and what a shadow would have run).
       if (!('skip' in plan))
-        for (const draft of plan.drafts)
-          if (draft.decision.outcome === 'approve')
-            automatic.set(draft.type, (await recentAutomatic(draft.type)) + 1);
+        for (const draft of plan.drafts) {
+          const ran = draft.decision.outcome === 'approve';
+          if (ran) automatic.set(draft.type, (await recentAutomatic(draft.type)) + 1);
+          if (ran || draft.shadow?.outcome === 'approve')
+            wouldRun.set(draft.type, (await recentWouldRun(draft.type)) + 1);
+        }
     }
     const results = await store.actions.planProposals(items, now());
     for (const [index, actions] of results.entries()) {
@@ -138,7 +141,10 @@ async function planOne(
   tags: ReadonlyMap<string, readonly string[]>,
   groups: readonly AssetGroup[],
   policy: ResponsePolicy,
-  recentAutomatic: (type: ActionType) => Promise<number>,
+  counters: {
+    readonly recentAutomatic: (type: ActionType) => Promise<number>;
+    readonly recentWouldRun: (type: ActionType) => Promise<number>;
+  },
   now: Date,
   agents: PlannerPorts['agents'],
 ): Promise<{ drafts: ActionDraft[] } | { skip: string }> {
@@ -175,7 +181,7 @@ async function planOne(
     const group = subject
       ? groupFor(groups, kind, assetFacts(subject, { os, tags: subjectTags }))
       : groupFor(groups, kind, assetFacts(`${kind}:`, {}));
-    const recent = await recentAutomatic(type);
+    const recent = await counters.recentAutomatic(type);
     const entity = proposal.entity ?? {};
     const path =
       typeof entity.path === 'string'
@@ -183,7 +189,10 @@ async function planOne(
         : typeof entity.imagePath === 'string'
           ? entity.imagePath
           : null;
-    const decision: Decision = decideAutomation(
+    const shadowRecent = group.shadow
+      ? (await counters.recentWouldRun(type)) + drafts.filter((d) => d.shadow?.outcome === 'approve').length
+      : 0;
+    const { decision, shadow } = decideWithShadow(
       {
         type,
         targetKey: proposal.targetKey,
@@ -197,6 +206,7 @@ async function planOne(
       },
       policy.guardrails,
       policy.paths,
+      shadowRecent,
     );
     if (decision.outcome === 'skip') {
       skipped = decision.rule;
@@ -216,6 +226,7 @@ async function planOne(
       requestedBy: `investigation:${publicInvestigationId(proposal.investigationKey)}`,
       decision: { outcome: decision.outcome, by: 'policy', rule: decision.rule },
       expiresAt: new Date(now.getTime() + policy.approvalExpiryMs),
+      shadow,
     });
   }
   if (drafts.length === 0) return { skip: skipped ?? 'nothing to plan' };

@@ -4,6 +4,7 @@
  * policy it is configured with (groups, tags, settings, connectors). The store implements them
  * (store/action-store.ts, store/policy-store.ts); the contract suites run them on SQLite and PostgreSQL.
  */
+import type { ShadowDecision } from '../domain/policy.js';
 import type { ActionRecord, ActionSource, ActionStatus, ActionType } from '../domain/action.js';
 import type { Evidence } from '../domain/evidence.js';
 import type { EventKind, EventRecord } from '../domain/event.js';
@@ -43,6 +44,8 @@ export interface ActionDraft {
   /** Integer key of the action this undoes. */
   readonly undoOf?: number | null;
   readonly expiresAt: Date | null;
+  /** What the group's shadow level would have done (domain/policy.ts `decideWithShadow`). */
+  readonly shadow?: ShadowDecision | null;
 }
 
 export interface CreateResult {
@@ -151,8 +154,11 @@ export interface ActionDecisions {
 export interface ActionPlanning {
   /** Proposals of investigations not yet planned, oldest first. */
   pendingProposals(limit: number): Promise<PendingProposal[]>;
-  /** Actions of `type` decided by policy since `since` (the blast-radius caps). */
-  countAutomatic(type: ActionType, since: Date): Promise<number>;
+  /**
+   * The blast-radius caps: actions of this type decided automatically since `since`; `withShadow`: and those a group in shadow would have
+   * run (the caps of a shadow level count them as if they had).
+   */
+  countAutomatic(type: ActionType, since: Date, options?: { readonly withShadow?: boolean }): Promise<number>;
   /**
    * Plan proposals in one transaction: link each to its actions (created now, or already in flight; one per device
    * for a file) or mark it skipped; then their investigations and evidence follow. A proposal another worker

@@ -26,6 +26,7 @@ import { migration as m0020 } from './migrations/0020-inputs.js';
 import { migration as m0021 } from './migrations/0021-event-partitions.js';
 import { migration as m0022 } from './migrations/0022-device-actions.js';
 import { migration as m0023 } from './migrations/0023-incident-lead-category.js';
+import { migration as m0024 } from './migrations/0024-shadow-automation.js';
 
 /** Every migration, in order: one file each under migrations/. Names never change once released. */
 export const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '0021_event_partitions': m0021,
   '0022_device_actions': m0022,
   '0023_incident_lead_category': m0023,
+  '0024_shadow_automation': m0024,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,7 +3,13 @@
  * (the response policy), and connector configurations. Every write records an audit entry in its transaction.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { AssetGroup, AutomationLevel, GroupKind, MembershipRule } from '../domain/policy.js';
+import type {
+  AssetGroup,
+  AutomationLevel,
+  GroupKind,
+  MembershipRule,
+  ShadowSetting,
+} from '../domain/policy.js';
 import { writeAudit } from './audit-store.js';
 import type { Database } from './schema.js';
 import type { AssetPolicy, ConnectorSettings, PolicySettings, StoredConnector } from '../respond/ports.js';
@@ -66,6 +72,7 @@ function toGroup(row: Selectable<Database['asset_groups']>): AssetGroupRecord {
     rules: JSON.parse(row.rules) as MembershipRule[],
     level: row.level as AutomationLevel,
     automateSuspicious: Number(row.automate_suspicious) === 1,
+    shadow: row.shadow === null ? null : (JSON.parse(row.shadow) as ShadowSetting),
     isDefault: Number(row.is_default) === 1,
     description: row.description,
     createdAt: iso(Number(row.created_at)),
@@ -128,6 +135,9 @@ export function createPolicyStore(db: Kysely<Database>, atomically: Atomically):
                 ? { automate_suspicious: update.automateSuspicious ? 1 : 0 }
                 : {}),
               ...(update.description !== undefined ? { description: update.description } : {}),
+              ...(update.shadow !== undefined
+                ? { shadow: update.shadow === null ? null : JSON.stringify(update.shadow) }
+                : {}),
               updated_at: time,
             })
             .where('id', '=', (existing as { id: number }).id)
@@ -143,6 +153,7 @@ export function createPolicyStore(db: Kysely<Database>, atomically: Atomically):
               rules: JSON.stringify(group.rules),
               level: group.level,
               automate_suspicious: group.automateSuspicious ? 1 : 0,
+              shadow: group.shadow === null ? null : JSON.stringify(group.shadow),
               is_default: 0,
               description: group.description,
               created_at: time,

@@ -359,6 +359,10 @@ export interface ActionsTable {
   expires_at: number | null;
   started_at: number | null;
   ended_at: number | null;
+  /** What the group's shadow level would have done (`approve`, `wait`), NULL outside shadow. */
+  shadow_outcome: string | null;
+  shadow_rule: string | null;
+  shadow_level: string | null;
 }
 
 /** Which actions carry out a proposal: one per device, or one already in flight for the same target. */
@@ -387,6 +391,8 @@ export interface AssetGroupsTable {
   rules: string;
   level: string;
   automate_suspicious: number;
+  /** JSON ShadowSetting, NULL when not in shadow. */
+  shadow: string | null;
   is_default: number;
   description: string | null;
   created_at: number;

@@ -485,4 +485,24 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
       .toMatch(/not ok.*reachable no.*edr\.invalid/);
     await context.close();
   });
+
+  it('puts a group in shadow from the settings, and takes it out again', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, { username: 'ada', password: PASSWORD });
+    await page.goto(`${url}/settings?tab=groups`);
+    const shadowOf = () =>
+      (
+        JSON.parse(autoir(['groups', 'list', '--kind', 'user', '--json'])) as {
+          name: string;
+          shadow: unknown;
+        }[]
+      ).find((group) => group.name === 'Default')?.shadow ?? null;
+    const select = page.getByLabel('Shadow level of user group Default');
+    await select.selectOption('full');
+    await expect.poll(shadowOf, { timeout: 10_000 }).toEqual({ level: 'full' });
+    await select.selectOption('');
+    await expect.poll(shadowOf, { timeout: 10_000 }).toBeNull();
+    await context.close();
+  });
 });

@@ -71,7 +71,11 @@ const valid: Record<string, unknown> = {
   'POST /api/v1/actions/cancel': { ids: ['act_1'] },
   'POST /api/v1/actions/{id}/result': { status: 'succeeded', message: 'done' },
   'PUT /api/v1/policy': { approvalExpiry: '3d', notifications: { digest: '5m' } },
-  'PUT /api/v1/device-groups/{name}': { rules: [{ name: 'srv*' }], level: 'full' },
+  'PUT /api/v1/device-groups/{name}': {
+    rules: [{ name: 'srv*' }],
+    level: 'full',
+    shadow: { level: 'full', actionTypes: ['isolateDevice'] },
+  },
   'PUT /api/v1/mailbox-groups/{name}': { rules: [{ address: '*@corp.example' }], level: 'semi' },
   'PUT /api/v1/user-groups/{name}': { rules: [{ name: 'adm*' }], level: 'none' },
   'POST /api/v1/tags': { entityKey: 'device:ws1.corp.example', tag: 'vip' },

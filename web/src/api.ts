@@ -105,6 +105,7 @@ export type ActionType = Json<'listActionTypes'>['items'][number];
 export type Dashboard = Json<'getDashboard'>;
 export type DashboardCharts = Json<'getDashboardCharts'>;
 export type DeviceGroup = Json<'listDeviceGroups'>[number];
+export type ShadowReport = Json<'getShadowAgreement'>;
 export type Agent = Json<'listAgents'>['items'][number];
 export type Indicator = Json<'listIndicators'>['items'][number];
 export type Tag = Json<'listTags'>[number];
@@ -130,6 +131,7 @@ export const generatedTypesFound: Record<string, 'found'> = {
   dashboard: 'found' satisfies Found<Dashboard>,
   dashboardCharts: 'found' satisfies Found<DashboardCharts>,
   deviceGroup: 'found' satisfies Found<DeviceGroup>,
+  shadowReport: 'found' satisfies Found<ShadowReport>,
   indicator: 'found' satisfies Found<Indicator>,
   tag: 'found' satisfies Found<Tag>,
   connector: 'found' satisfies Found<Connector>,

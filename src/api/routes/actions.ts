@@ -68,6 +68,12 @@ const actionSchema = z
     expiresAt: z.string().nullable(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
+    shadow: z
+      .object({ level: z.string(), outcome: z.enum(['approve', 'wait']), rule: z.string() })
+      .nullable()
+      .describe(
+        'A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst.',
+      ),
   })
   .describe('An action, as `--json` prints it (docs/api.md), and what the action center shows besides.');
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AutoirError } from '../../domain/errors.js';
 import { automationLevels, type GroupKind } from '../../domain/policy.js';
+import { actionTypes } from '../../domain/action.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
 import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
@@ -20,6 +21,10 @@ const groupSchema = z.object({
   rules: z.array(z.record(z.string(), z.string())),
   level: z.enum(automationLevels),
   automateSuspicious: z.boolean(),
+  shadow: z
+    .object({ level: z.enum(automationLevels), actionTypes: z.array(z.string()).optional() })
+    .nullable()
+    .optional(),
   isDefault: z.boolean(),
   description: z.string().nullable(),
   createdAt: z.string(),
@@ -66,6 +71,17 @@ function groupsOf(store: Store, kind: GroupKind): RouteSpec[] {
           level: z.enum(automationLevels).optional(),
           automateSuspicious: z.boolean().optional(),
           description: z.string().max(1000).nullable().optional(),
+          shadow: z
+            .object({
+              level: z.enum(automationLevels),
+              actionTypes: z.array(z.enum(actionTypes)).max(50).optional(),
+            })
+            .strict()
+            .nullable()
+            .optional()
+            .describe(
+              'Shadow automation: decide as if `level` were on, run nothing by itself, record what it would have done; null ends it.',
+            ),
         })
         .strict(),
       responses: {

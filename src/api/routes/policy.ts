@@ -17,8 +17,68 @@ import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../
 const actor = (context: Pick<RouteContext<unknown, unknown, unknown>, 'principal'>) =>
   actorOf(context.principal);
 
+const counts = z.object({
+  pending: z.number(),
+  approved: z.number(),
+  rejected: z.number(),
+  expired: z.number(),
+  undone: z.number(),
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export function policyRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[] {
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/policy/shadow',
+      operationId: 'getShadowAgreement',
+      summary:
+        'Shadow automation: per group and action type, what the shadow level would have done against what analysts did',
+      tag: 'policy',
+      role: 'viewer',
+      query: z
+        .object({
+          since: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('Actions created from (inclusive); default 30 days ago.'),
+          until: z.iso.datetime({ offset: true }).optional().describe('Actions created before; default now.'),
+        })
+        .strict(),
+      responses: {
+        200: {
+          description:
+            'For each group in shadow and action type: the would-have-run and would-have-waited actions by what the analyst did, and the share of decided would-have-run actions approved and kept.',
+          schema: z.object({
+            since: z.string(),
+            until: z.string(),
+            groups: z.array(
+              z.object({
+                group: z.object({ kind: z.string(), name: z.string() }),
+                type: z.string(),
+                level: z.string(),
+                wouldRun: counts,
+                wouldWait: counts,
+                agreement: z.number().nullable(),
+              }),
+            ),
+          }),
+        },
+        400: { description: 'A bad date.', schema: errorSchema },
+      },
+      async handler(context) {
+        const until = context.query.until ? new Date(context.query.until) : new Date();
+        const since = context.query.since
+          ? new Date(context.query.since)
+          : new Date(until.getTime() - 30 * DAY_MS);
+        return {
+          since: since.toISOString(),
+          until: until.toISOString(),
+          groups: await store.actions.shadowAgreement(since, until),
+        };
+      },
+    }),
     defineRoute({
       method: 'GET',
       url: '/api/v1/policy',

@@ -9,7 +9,9 @@ import {
   type AutomationLevel,
   type GroupKind,
   type MembershipRule,
+  type ShadowSetting,
 } from '../../domain/policy.js';
+import { actionTypes, type ActionType } from '../../domain/action.js';
 import { collect, table } from '../io.js';
 import type { CliContext } from '../context.js';
 
@@ -45,15 +47,19 @@ export function groupTable(
     automateSuspicious: boolean;
     isDefault: boolean;
     rules: readonly MembershipRule[];
+    shadow?: ShadowSetting | null;
   }[],
 ): string {
   return table(
-    ['KIND', 'NAME', 'RANK', 'LEVEL', 'SUSPICIOUS', 'RULES'],
+    ['KIND', 'NAME', 'RANK', 'LEVEL', 'SHADOW', 'SUSPICIOUS', 'RULES'],
     groups.map((g) => [
       g.kind,
       g.name,
       g.isDefault ? 'default' : String(g.rank),
       g.level,
+      g.shadow
+        ? `${g.shadow.level}${g.shadow.actionTypes?.length ? ` (${g.shadow.actionTypes.join(', ')})` : ''}`
+        : '-',
       g.automateSuspicious ? 'automated' : 'waits',
       g.isDefault
         ? '(everything else)'
@@ -105,6 +111,12 @@ export function registerGroupCommands(program: Command, context: CliContext): vo
     .option('--automate-suspicious', 'let actions for suspicious evidence run without approval')
     .option('--no-automate-suspicious', 'actions for suspicious evidence wait for approval (the default)')
     .option('--description <text>')
+    .option(
+      '--shadow <level>',
+      `shadow automation: decide as if this level (${automationLevels.join(', ')}) were on, run nothing by itself, record what it would have done`,
+    )
+    .option('--shadow-actions <types>', 'the action types the shadow covers, comma-separated (default: all)')
+    .option('--no-shadow', 'end shadow automation')
     .option('--json', 'print JSON')
     .action(
       async (
@@ -116,6 +128,8 @@ export function registerGroupCommands(program: Command, context: CliContext): vo
           rank?: string;
           automateSuspicious?: boolean;
           description?: string;
+          shadow?: string | false;
+          shadowActions?: string;
           json?: boolean;
         },
         command: Command,
@@ -125,6 +139,25 @@ export function registerGroupCommands(program: Command, context: CliContext): vo
           ? (oneOf('--level', automationLevels, [options.level])[0] as AutomationLevel)
           : undefined;
         const rank = options.rank === undefined ? undefined : Number(options.rank);
+        if (options.shadowActions !== undefined && typeof options.shadow !== 'string')
+          throw new AutoirError('AUTOIR_E_BAD_USAGE', '--shadow-actions needs --shadow <level>');
+        const shadow: ShadowSetting | null | undefined =
+          options.shadow === false
+            ? null
+            : options.shadow === undefined
+              ? undefined
+              : {
+                  level: oneOf('--shadow', automationLevels, [options.shadow])[0] as AutomationLevel,
+                  ...(options.shadowActions
+                    ? {
+                        actionTypes: oneOf(
+                          '--shadow-actions',
+                          actionTypes,
+                          options.shadowActions.split(',').map((type) => type.trim()),
+                        ) as ActionType[],
+                      }
+                    : {}),
+                };
         if (rank !== undefined && !Number.isInteger(rank))
           throw new AutoirError('AUTOIR_E_BAD_USAGE', `--rank: a whole number, got ${options.rank}`);
         await withStore(command, async (store) => {
@@ -139,6 +172,7 @@ export function registerGroupCommands(program: Command, context: CliContext): vo
                 ? { automateSuspicious: options.automateSuspicious }
                 : {}),
               ...(options.description !== undefined ? { description: options.description } : {}),
+              ...(shadow !== undefined ? { shadow } : {}),
             },
             actor(),
             context.now(),

@@ -9,6 +9,8 @@ import { loadPolicyDocument, parsePolicy, policyView, redactPolicy } from '../..
 import type { CliContext } from '../context.js';
 import { storablePolicy } from '../../app/stored-secrets.js';
 import { groupTable } from './groups.js';
+import { table } from '../io.js';
+import { durationMs } from '../../domain/duration.js';
 
 /** Set `a.b.c` in a copy of `doc` to `value` (JSON when it parses, text otherwise). */
 function setPath(doc: Record<string, unknown>, path: string, text: string): Record<string, unknown> {
@@ -89,4 +91,76 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
         });
       },
     );
+  policy
+    .command('shadow')
+    .description(
+      'Shadow automation: per group in shadow and action type, what it would have done against what analysts did',
+    )
+    .option(
+      '--since <time>',
+      'actions created from: ISO 8601 or a duration back from now (30d, 12h); default 30d',
+    )
+    .option('--until <time>', 'actions created before (ISO 8601); default now')
+    .option('--json', 'print JSON')
+    .action(async (options: { since?: string; until?: string; json?: boolean }, command: Command) => {
+      const until = options.until === undefined ? context.now() : timeOption('--until', options.until);
+      const back = options.since === undefined ? durationMs('30d') : durationMs(options.since);
+      const since =
+        back !== undefined
+          ? new Date(until.getTime() - back)
+          : timeOption('--since', options.since as string);
+      await withStore(command, async (store) => {
+        const groups = await store.actions.shadowAgreement(since, until);
+        if (options.json) {
+          printJson({ since: since.toISOString(), until: until.toISOString(), groups });
+          return;
+        }
+        if (groups.length === 0) {
+          print(`no action of a group in shadow between ${since.toISOString()} and ${until.toISOString()}\n`);
+          return;
+        }
+        print(
+          table(
+            [
+              'GROUP',
+              'ACTION',
+              'SHADOW',
+              'WOULD RUN',
+              'APPROVED',
+              'REJECTED',
+              'UNDONE',
+              'PENDING',
+              'WOULD WAIT',
+              'AGREEMENT',
+            ],
+            groups.map((row) => {
+              const run = row.wouldRun;
+              const wait = row.wouldWait;
+              return [
+                `${row.group.kind}/${row.group.name}`,
+                row.type,
+                row.level,
+                String(run.pending + run.approved + run.rejected + run.expired + run.undone),
+                String(run.approved),
+                String(run.rejected),
+                String(run.undone),
+                String(run.pending),
+                String(wait.pending + wait.approved + wait.rejected + wait.expired + wait.undone),
+                row.agreement === null ? '-' : `${Math.round(row.agreement * 100)} %`,
+              ];
+            }),
+          ),
+        );
+      });
+    });
+}
+
+function timeOption(option: string, text: string): Date {
+  const time = Date.parse(text);
+  if (!Number.isFinite(time))
+    throw new AutoirError(
+      'AUTOIR_E_BAD_USAGE',
+      `${option}: not a time or a duration: ${JSON.stringify(text)}`,
+    );
+  return new Date(time);
 }

@@ -305,6 +305,9 @@ export function actionChanges(db: Kysely<Database>, isSqlite: boolean, runMany?:
         created_at: time,
         updated_at: time,
         expires_at: start.expiresAt,
+        shadow_outcome: draft.shadow?.outcome ?? null,
+        shadow_rule: draft.shadow?.rule ?? null,
+        shadow_level: draft.shadow?.level ?? null,
       };
       return { row, history: start.history };
     });

@@ -13,6 +13,8 @@ import { type ActionChanges } from './changes.js';
 import type { ActionFilter } from './rows.js';
 import { applyFilter, toAction } from './rows.js';
 import { isoOrNull } from '../query-helpers.js';
+import type { ShadowAgreement } from '../../domain/shadow.js';
+import { readShadowAgreement } from './shadow.js';
 
 /** What the API, CLI and dashboard read of actions besides the action center's decisions. */
 export interface ActionReads {
@@ -30,6 +32,8 @@ export interface ActionReads {
   }>;
   /** The latest time an action changed (ms), for live updates. */
   lastChange(): Promise<number>;
+  /** Shadow automation: per group and action type, what the shadow would have done against the analysts' decisions. */
+  shadowAgreement(since: Date, until: Date): Promise<ShadowAgreement[]>;
 }
 
 export function readOperations(
@@ -104,13 +108,22 @@ export function readOperations(
       }));
     },
 
-    async countAutomatic(type, since) {
+    shadowAgreement: (since, until) => readShadowAgreement(db, since, until),
+
+    async countAutomatic(type, since, options = {}) {
       const row = await db
         .selectFrom('actions')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('type', '=', type)
-        .where('decided_by', '=', 'policy')
-        .where('decided_at', '>=', since.getTime())
+        .where((eb) => {
+          const ran = eb.and([eb('decided_by', '=', 'policy'), eb('decided_at', '>=', since.getTime())]);
+          return options.withShadow
+            ? eb.or([
+                ran,
+                eb.and([eb('shadow_outcome', '=', 'approve'), eb('created_at', '>=', since.getTime())]),
+              ])
+            : ran;
+        })
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },

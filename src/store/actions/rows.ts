@@ -1,4 +1,5 @@
 /** Actions as stored: rows and their mapping, the in-flight key, and list filters. */
+import type { AutomationLevel } from '../../domain/policy.js';
 import { type Selectable, type SelectQueryBuilder } from 'kysely';
 import { type ActionStatus, type ActionType } from '../../domain/action.js';
 import type { Database } from '../schema.js';
@@ -46,6 +47,14 @@ export function toAction(row: ActionRow): ActionRecord {
     expiresAt: isoOrNull(row.expires_at),
     startedAt: isoOrNull(row.started_at),
     endedAt: isoOrNull(row.ended_at),
+    shadow:
+      row.shadow_outcome === null
+        ? null
+        : {
+            level: row.shadow_level as AutomationLevel,
+            outcome: row.shadow_outcome as 'approve' | 'wait',
+            rule: row.shadow_rule ?? '',
+          },
   };
 }
 

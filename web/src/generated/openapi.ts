@@ -646,6 +646,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policy/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shadow automation: per group and action type, what the shadow level would have done against what analysts did */
+        get: operations["getShadowAgreement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/policy": {
         parameters: {
             query?: never;
@@ -4904,6 +4921,13 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                            /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                            shadow: {
+                                level: string;
+                                /** @enum {string} */
+                                outcome: "approve" | "wait";
+                                rule: string;
+                            } | null;
                         }[];
                         nextCursor: string | null;
                         total: number;
@@ -5043,6 +5067,13 @@ export interface operations {
                         expiresAt: string | null;
                         startedAt: string | null;
                         endedAt: string | null;
+                        /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                        shadow: {
+                            level: string;
+                            /** @enum {string} */
+                            outcome: "approve" | "wait";
+                            rule: string;
+                        } | null;
                     };
                 };
             };
@@ -5160,6 +5191,13 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                            /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                            shadow: {
+                                level: string;
+                                /** @enum {string} */
+                                outcome: "approve" | "wait";
+                                rule: string;
+                            } | null;
                         };
                     };
                 };
@@ -5311,6 +5349,13 @@ export interface operations {
                         expiresAt: string | null;
                         startedAt: string | null;
                         endedAt: string | null;
+                        /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                        shadow: {
+                            level: string;
+                            /** @enum {string} */
+                            outcome: "approve" | "wait";
+                            rule: string;
+                        } | null;
                         history: {
                             at: string;
                             from: string | null;
@@ -5445,6 +5490,13 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                            /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                            shadow: {
+                                level: string;
+                                /** @enum {string} */
+                                outcome: "approve" | "wait";
+                                rule: string;
+                            } | null;
                         }[];
                     };
                 };
@@ -5607,6 +5659,13 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                            /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                            shadow: {
+                                level: string;
+                                /** @enum {string} */
+                                outcome: "approve" | "wait";
+                                rule: string;
+                            } | null;
                         }[];
                     };
                 };
@@ -5769,6 +5828,13 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                            /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                            shadow: {
+                                level: string;
+                                /** @enum {string} */
+                                outcome: "approve" | "wait";
+                                rule: string;
+                            } | null;
                         }[];
                     };
                 };
@@ -5931,6 +5997,13 @@ export interface operations {
                             expiresAt: string | null;
                             startedAt: string | null;
                             endedAt: string | null;
+                            /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                            shadow: {
+                                level: string;
+                                /** @enum {string} */
+                                outcome: "approve" | "wait";
+                                rule: string;
+                            } | null;
                         }[];
                     };
                 };
@@ -6098,6 +6171,13 @@ export interface operations {
                         expiresAt: string | null;
                         startedAt: string | null;
                         endedAt: string | null;
+                        /** @description A group in shadow: what its shadow level would have done (`approve`: run at once) and the rule; the action itself waited for an analyst. */
+                        shadow: {
+                            level: string;
+                            /** @enum {string} */
+                            outcome: "approve" | "wait";
+                            rule: string;
+                        } | null;
                     };
                 };
             };
@@ -6154,6 +6234,108 @@ export interface operations {
             };
             /** @description The action is not running (its result is already in). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getShadowAgreement: {
+        parameters: {
+            query?: {
+                /** @description Actions created from (inclusive); default 30 days ago. */
+                since?: string;
+                /** @description Actions created before; default now. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description For each group in shadow and action type: the would-have-run and would-have-waited actions by what the analyst did, and the share of decided would-have-run actions approved and kept. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        since: string;
+                        until: string;
+                        groups: {
+                            group: {
+                                kind: string;
+                                name: string;
+                            };
+                            type: string;
+                            level: string;
+                            wouldRun: {
+                                pending: number;
+                                approved: number;
+                                rejected: number;
+                                expired: number;
+                                undone: number;
+                            };
+                            wouldWait: {
+                                pending: number;
+                                approved: number;
+                                rejected: number;
+                                expired: number;
+                                undone: number;
+                            };
+                            agreement: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad date. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6324,6 +6506,11 @@ export interface operations {
                         /** @enum {string} */
                         level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                         automateSuspicious: boolean;
+                        shadow?: {
+                            /** @enum {string} */
+                            level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                            actionTypes?: string[];
+                        } | null;
                         isDefault: boolean;
                         description: string | null;
                         createdAt: string;
@@ -6390,6 +6577,12 @@ export interface operations {
                     level?: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                     automateSuspicious?: boolean;
                     description?: string | null;
+                    /** @description Shadow automation: decide as if `level` were on, run nothing by itself, record what it would have done; null ends it. */
+                    shadow?: {
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        actionTypes?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
+                    } | null;
                 };
             };
         };
@@ -6411,6 +6604,11 @@ export interface operations {
                         /** @enum {string} */
                         level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                         automateSuspicious: boolean;
+                        shadow?: {
+                            /** @enum {string} */
+                            level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                            actionTypes?: string[];
+                        } | null;
                         isDefault: boolean;
                         description: string | null;
                         createdAt: string;
@@ -6590,6 +6788,11 @@ export interface operations {
                         /** @enum {string} */
                         level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                         automateSuspicious: boolean;
+                        shadow?: {
+                            /** @enum {string} */
+                            level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                            actionTypes?: string[];
+                        } | null;
                         isDefault: boolean;
                         description: string | null;
                         createdAt: string;
@@ -6656,6 +6859,12 @@ export interface operations {
                     level?: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                     automateSuspicious?: boolean;
                     description?: string | null;
+                    /** @description Shadow automation: decide as if `level` were on, run nothing by itself, record what it would have done; null ends it. */
+                    shadow?: {
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        actionTypes?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
+                    } | null;
                 };
             };
         };
@@ -6677,6 +6886,11 @@ export interface operations {
                         /** @enum {string} */
                         level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                         automateSuspicious: boolean;
+                        shadow?: {
+                            /** @enum {string} */
+                            level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                            actionTypes?: string[];
+                        } | null;
                         isDefault: boolean;
                         description: string | null;
                         createdAt: string;
@@ -6856,6 +7070,11 @@ export interface operations {
                         /** @enum {string} */
                         level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                         automateSuspicious: boolean;
+                        shadow?: {
+                            /** @enum {string} */
+                            level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                            actionTypes?: string[];
+                        } | null;
                         isDefault: boolean;
                         description: string | null;
                         createdAt: string;
@@ -6922,6 +7141,12 @@ export interface operations {
                     level?: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                     automateSuspicious?: boolean;
                     description?: string | null;
+                    /** @description Shadow automation: decide as if `level` were on, run nothing by itself, record what it would have done; null ends it. */
+                    shadow?: {
+                        /** @enum {string} */
+                        level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                        actionTypes?: ("isolateDevice" | "releaseDevice" | "quarantineFile" | "restoreFile" | "killProcess" | "removePersistence" | "restorePersistence" | "collectInvestigationPackage" | "runAntivirusScan" | "restrictAppExecution" | "softDeleteEmail" | "restoreEmail" | "blockSender" | "unblockSender" | "blockUrl" | "unblockUrl" | "removeInboxRule" | "disableUser" | "enableUser" | "resetPassword" | "revokeSessions" | "removePrivilegedGroups" | "restorePrivilegedGroups" | "blockIp" | "unblockIp")[];
+                    } | null;
                 };
             };
         };
@@ -6943,6 +7168,11 @@ export interface operations {
                         /** @enum {string} */
                         level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
                         automateSuspicious: boolean;
+                        shadow?: {
+                            /** @enum {string} */
+                            level: "full" | "semiAll" | "semiCore" | "semiNonTemp" | "none";
+                            actionTypes?: string[];
+                        } | null;
                         isDefault: boolean;
                         description: string | null;
                         createdAt: string;

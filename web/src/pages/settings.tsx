@@ -17,6 +17,7 @@ import { Badge, ErrorBox, Panel, Tabs, useAction, useData } from '../components/
 import { formatTime } from '../format';
 import { useSearchParams } from '../router';
 import { Agents } from './agents';
+import { ShadowAgreement, ShadowSelect } from '../components/shadow';
 import { Inputs } from './inputs';
 
 const LEVELS = ['full', 'semiAll', 'semiCore', 'semiNonTemp', 'none'];
@@ -69,6 +70,7 @@ function Groups() {
             <th scope="col">Rank</th>
             <th scope="col">Rules</th>
             <th scope="col">Automation level</th>
+            <th scope="col">Shadow</th>
             <th scope="col">
               <span className="sr-only">Remove</span>
             </th>
@@ -114,6 +116,21 @@ function Groups() {
                 </select>
               </td>
               <td>
+                <ShadowSelect
+                  group={group}
+                  change={(shadow) =>
+                    void run(
+                      () =>
+                        api(`/${group.kind}-groups/${encodeURIComponent(group.name)}`, {
+                          method: 'PUT',
+                          body: { shadow },
+                        }),
+                      lists.reload,
+                    )
+                  }
+                />
+              </td>
+              <td>
                 {!group.isDefault && (
                   <button
                     type="button"
@@ -136,6 +153,7 @@ function Groups() {
           ))}
         </tbody>
       </table>
+      <ShadowAgreement />
       <form className="filters" onSubmit={add} aria-label="Add a group">
         <label>
           Kind
