@@ -88,6 +88,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/mailbox-groups/{name}',
       '/api/v1/policy',
       '/api/v1/policy/shadow',
+      '/api/v1/precision',
       '/api/v1/rules',
       '/api/v1/rules/{id}/enabled',
       '/api/v1/session',

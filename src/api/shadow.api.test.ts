@@ -1,7 +1,8 @@
 /**
  * Shadow automation end to end on OTRF LSASS_campaign_01, on both backends: every group in shadow at `full` — the
  * investigation plans its actions, none runs, each records what `full` would have done; analysts then approve,
- * reject and undo through the API, and `GET /api/v1/policy/shadow` reports their agreement per group and action type.
+ * reject and undo through the API, and `GET /api/v1/policy/shadow` reports their agreement per group and action type,
+ * `GET /api/v1/precision` the same decisions per action type, playbook, detection rule and analyzer.
  */
 import { describe, expect, it } from 'vitest';
 import { openDocuments, planInput } from '../ingest/input.js';
@@ -15,6 +16,16 @@ import { useApi } from '../../test/helpers/api.js';
 import { lsassCampaign01 } from '../../test/helpers/shared-data.js';
 
 const PAYLOAD = 'file:sha256:e9196b871670af6307902fc4ca09f7cf3c309ae54b28e10d052ed8741090f928';
+
+interface Counts {
+  automatic: number;
+  approved: number;
+  rejected: number;
+  undone: number;
+  expired: number;
+  pending: number;
+  precision: number | null;
+}
 
 interface Row {
   group: { kind: string; name: string };
@@ -160,8 +171,45 @@ describe.each(backends)('shadow automation on LSASS_campaign_01 over HTTP on %s'
     expect(isolate.wouldRun.undone).toBe(1);
     expect(isolate.agreement).toBe((isolate.wouldRun.approved ?? 0) / (isolations.length as number));
 
+    // Measured precision counts the same decisions, per action type, playbook, rule and analyzer.
+    const measured = await call('viewer', 'GET', '/api/v1/precision');
+    expect(measured.statusCode, measured.body).toBe(200);
+    const report = measured.json() as {
+      actionTypes: (Counts & { group: { kind: string; name: string }; type: string })[];
+      playbooks: (Counts & { playbook: string })[];
+      rules: (Counts & { rule: string })[];
+      analyzers: (Counts & { analyzer: string })[];
+      suggestions: unknown[];
+    };
+    for (const row of rows) {
+      const both = (outcome: string) => row.wouldRun[outcome]! + row.wouldWait[outcome]!;
+      const decided = both('approved') + both('rejected') + both('undone');
+      expect(report.actionTypes.find((r) => r.type === row.type && r.group.name === row.group.name)).toEqual({
+        group: row.group,
+        type: row.type,
+        automatic: 0,
+        approved: both('approved'),
+        rejected: both('rejected'),
+        undone: both('undone'),
+        expired: 0,
+        pending: both('pending'),
+        precision: decided === 0 ? null : both('approved') / decided,
+      });
+    }
+    const total = (r: Counts) => r.automatic + r.approved + r.rejected + r.undone + r.expired + r.pending;
+    // One investigation: its playbook, and every rule behind its alerts, answer for all of its actions.
+    expect(report.playbooks.map(total)).toEqual([actions.length]);
+    expect(report.rules.length).toBeGreaterThan(1);
+    expect(report.rules.every((r) => total(r) === actions.length && r.rule.length > 0)).toBe(true);
+    expect(report.analyzers.length).toBeGreaterThan(0);
+    expect(report.analyzers.every((r) => total(r) <= actions.length)).toBe(true);
+    expect(report.suggestions).toEqual([]);
+
     // A period before any of it holds nothing.
     const empty = await call('viewer', 'GET', '/api/v1/policy/shadow?until=2001-01-01T00:00:00Z');
     expect(empty.json().groups).toEqual([]);
+    const none = await call('viewer', 'GET', '/api/v1/precision?until=2001-01-01T00:00:00Z');
+    expect(none.json()).toMatchObject({ actionTypes: [], playbooks: [], rules: [], analyzers: [] });
+    expect((await call('viewer', 'GET', '/api/v1/precision?since=yesterday')).statusCode).toBe(400);
   }, 180_000);
 });

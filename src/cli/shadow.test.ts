@@ -1,6 +1,7 @@
 /**
  * Shadow automation from the command line on both stores: `groups set … --shadow LEVEL [--shadow-actions …]`,
- * `--no-shadow`, and `policy shadow` reporting what the shadow would have done against the analysts' decisions.
+ * `--no-shadow`, `policy shadow` reporting what the shadow would have done against the analysts' decisions, and
+ * `policy precision` the same decisions as measured precision.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestStore, type TestStore } from '../../test/helpers/stores.js';
@@ -88,6 +89,30 @@ describe.each(backends)('shadow automation in the CLI on %s', (dialect) => {
       /^no action of a group in shadow/,
     );
     expect((await cli(['policy', 'shadow', '--since', 'yesterday'])).code).toBe(2);
+
+    // Measured precision reads the same decisions (these actions belong to no investigation: no playbook or rule).
+    const precision = await cli(['policy', 'precision', '--json']);
+    expect(precision.code, precision.stderr).toBe(0);
+    expect(precision.json()).toMatchObject({
+      actionTypes: [
+        {
+          group: { kind: 'device', name: 'Default' },
+          type: 'isolateDevice',
+          automatic: 0,
+          approved: 1,
+          rejected: 1,
+          undone: 0,
+          pending: 2,
+          precision: 0.5,
+        },
+      ],
+      playbooks: [],
+      rules: [],
+      suggestions: [],
+    });
+    const table = await cli(['policy', 'precision', '--since', '2h']);
+    expect(table.stdout).toMatch(/device\/Default\s+isolateDevice\s+0\s+1\s+1\s+0\s+0\s+2\s+50 %/);
+    expect((await cli(['policy', 'precision', '--until', '2001-01-01T00:00:00Z'])).stdout).toMatch(/none/);
 
     const ended = await cli(['groups', 'set', 'device', 'Default', '--no-shadow', '--json']);
     expect(ended.json<{ shadow: unknown }>().shadow).toBeNull();

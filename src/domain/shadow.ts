@@ -4,24 +4,15 @@
  * Pure: the store counts actions by status, this folds the counts into agreement.
  */
 import type { ActionStatus } from './action.js';
+import { proposalOutcome } from './precision.js';
 
 /** What became of an action a group in shadow sent to an analyst. */
 export type AnalystOutcome = 'pending' | 'approved' | 'rejected' | 'expired' | 'undone';
 
 export function analystOutcome(status: ActionStatus, undone: boolean): AnalystOutcome {
-  if (undone || status === 'undone') return 'undone';
-  switch (status) {
-    case 'pendingApproval':
-      return 'pending';
-    case 'rejected':
-    case 'cancelled':
-      return 'rejected';
-    case 'expired':
-      return 'expired';
-    default:
-      // approved, then queued, running, succeeded, failed…: an analyst approved it (shadow runs nothing itself).
-      return 'approved';
-  }
+  // A shadow runs nothing itself: whatever went ahead, an analyst approved.
+  const outcome = proposalOutcome(status, false, undone);
+  return outcome === 'automatic' || outcome === 'other' ? 'approved' : outcome;
 }
 
 export type OutcomeCounts = Record<AnalystOutcome, number>;

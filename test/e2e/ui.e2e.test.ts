@@ -486,7 +486,7 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await context.close();
   });
 
-  it('puts a group in shadow from the settings, and takes it out again', async () => {
+  it('puts a group in shadow from the settings, takes it out again, and shows the precision of proposed actions', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await signIn(page, { username: 'ada', password: PASSWORD });
@@ -503,6 +503,13 @@ describe('analyst UI in Chromium on LSASS_campaign_01', () => {
     await expect.poll(shadowOf, { timeout: 10_000 }).toEqual({ level: 'full' });
     await select.selectOption('');
     await expect.poll(shadowOf, { timeout: 10_000 }).toBeNull();
+    // Below the groups, what became of the investigation's proposed actions.
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Precision by action type' }).textContent(), {
+        timeout: 10_000,
+      })
+      .toMatch(/quarantineFile · device Default/);
+    expect(await page.getByRole('table', { name: 'Precision by playbook' }).textContent()).toMatch(/\d/);
     await context.close();
   });
 });

@@ -106,6 +106,7 @@ export type Dashboard = Json<'getDashboard'>;
 export type DashboardCharts = Json<'getDashboardCharts'>;
 export type DeviceGroup = Json<'listDeviceGroups'>[number];
 export type ShadowReport = Json<'getShadowAgreement'>;
+export type PrecisionReport = Json<'getPrecision'>;
 export type Agent = Json<'listAgents'>['items'][number];
 export type Indicator = Json<'listIndicators'>['items'][number];
 export type Tag = Json<'listTags'>[number];
@@ -132,6 +133,7 @@ export const generatedTypesFound: Record<string, 'found'> = {
   dashboardCharts: 'found' satisfies Found<DashboardCharts>,
   deviceGroup: 'found' satisfies Found<DeviceGroup>,
   shadowReport: 'found' satisfies Found<ShadowReport>,
+  precisionReport: 'found' satisfies Found<PrecisionReport>,
   indicator: 'found' satisfies Found<Indicator>,
   tag: 'found' satisfies Found<Tag>,
   connector: 'found' satisfies Found<Connector>,

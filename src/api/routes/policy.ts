@@ -10,6 +10,7 @@ import { storablePolicy } from '../../app/stored-secrets.js';
 import { parsePolicy, policyView, redactPolicy } from '../../respond/policy-config.js';
 import type { Store } from '../../store/ports.js';
 import { actorOf } from '../auth.js';
+import { precisionReport } from '../../respond/precision.js';
 import type { ConnectorRouteHost } from './connectors.js';
 import { defineRoute, errorSchema, type RouteContext, type RouteSpec } from '../route.js';
 
@@ -27,8 +28,80 @@ const counts = z.object({
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const periodQuery = z
+  .object({
+    since: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('Actions created from (inclusive); default 30 days before `until`.'),
+    until: z.iso.datetime({ offset: true }).optional().describe('Actions created before; default now.'),
+  })
+  .strict();
+
+function period(query: { since?: string; until?: string }): { since: Date; until: Date } {
+  const until = query.until ? new Date(query.until) : new Date();
+  return { since: query.since ? new Date(query.since) : new Date(until.getTime() - 30 * DAY_MS), until };
+}
+
+const precisionCounts = {
+  automatic: z.number().describe('Run by policy, not undone.'),
+  approved: z.number().describe('Approved by an analyst, not undone.'),
+  rejected: z.number().describe('Rejected or cancelled.'),
+  undone: z.number().describe('Run, then undone (or an undo asked for).'),
+  expired: z.number(),
+  pending: z.number(),
+  precision: z
+    .number()
+    .nullable()
+    .describe('Kept (automatic or approved) of those decided; null before any is.'),
+};
+
 export function policyRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[] {
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/precision',
+      operationId: 'getPrecision',
+      summary:
+        'Measured precision: what became of the actions investigations proposed, per action type and group, playbook, rule and analyzer',
+      tag: 'policy',
+      role: 'viewer',
+      query: periodQuery,
+      responses: {
+        200: {
+          description:
+            'Actions proposed by investigations in the period by outcome, the most decided first; and suggestions to automate more where analysts approved every one a level made wait (autoir never changes a level by itself).',
+          schema: z.object({
+            since: z.string(),
+            until: z.string(),
+            actionTypes: z.array(
+              z.object({
+                group: z.object({ kind: z.string(), name: z.string() }),
+                type: z.string(),
+                ...precisionCounts,
+              }),
+            ),
+            playbooks: z.array(z.object({ playbook: z.string(), ...precisionCounts })),
+            rules: z.array(z.object({ rule: z.string(), ...precisionCounts })),
+            analyzers: z.array(z.object({ analyzer: z.string(), ...precisionCounts })),
+            suggestions: z.array(
+              z.object({
+                group: z.object({ kind: z.string(), name: z.string() }),
+                type: z.string(),
+                level: z.string(),
+                suggested: z.string(),
+                text: z.string(),
+              }),
+            ),
+          }),
+        },
+        400: { description: 'A bad date.', schema: errorSchema },
+      },
+      async handler(context) {
+        const { since, until } = period(context.query);
+        return precisionReport(store, since, until);
+      },
+    }),
     defineRoute({
       method: 'GET',
       url: '/api/v1/policy/shadow',
@@ -37,15 +110,7 @@ export function policyRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[
         'Shadow automation: per group and action type, what the shadow level would have done against what analysts did',
       tag: 'policy',
       role: 'viewer',
-      query: z
-        .object({
-          since: z.iso
-            .datetime({ offset: true })
-            .optional()
-            .describe('Actions created from (inclusive); default 30 days ago.'),
-          until: z.iso.datetime({ offset: true }).optional().describe('Actions created before; default now.'),
-        })
-        .strict(),
+      query: periodQuery,
       responses: {
         200: {
           description:
@@ -68,10 +133,7 @@ export function policyRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[
         400: { description: 'A bad date.', schema: errorSchema },
       },
       async handler(context) {
-        const until = context.query.until ? new Date(context.query.until) : new Date();
-        const since = context.query.since
-          ? new Date(context.query.since)
-          : new Date(until.getTime() - 30 * DAY_MS);
+        const { since, until } = period(context.query);
         return {
           since: since.toISOString(),
           until: until.toISOString(),

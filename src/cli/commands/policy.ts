@@ -11,6 +11,8 @@ import { storablePolicy } from '../../app/stored-secrets.js';
 import { groupTable } from './groups.js';
 import { table } from '../io.js';
 import { durationMs } from '../../domain/duration.js';
+import { precisionReport } from '../../respond/precision.js';
+import type { PrecisionRow } from '../../domain/precision.js';
 
 /** Set `a.b.c` in a copy of `doc` to `value` (JSON when it parses, text otherwise). */
 function setPath(doc: Record<string, unknown>, path: string, text: string): Record<string, unknown> {
@@ -91,24 +93,12 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
         });
       },
     );
-  policy
-    .command('shadow')
+  withPeriod(policy.command('shadow'))
     .description(
       'Shadow automation: per group in shadow and action type, what it would have done against what analysts did',
     )
-    .option(
-      '--since <time>',
-      'actions created from: ISO 8601 or a duration back from now (30d, 12h); default 30d',
-    )
-    .option('--until <time>', 'actions created before (ISO 8601); default now')
-    .option('--json', 'print JSON')
     .action(async (options: { since?: string; until?: string; json?: boolean }, command: Command) => {
-      const until = options.until === undefined ? context.now() : timeOption('--until', options.until);
-      const back = options.since === undefined ? durationMs('30d') : durationMs(options.since);
-      const since =
-        back !== undefined
-          ? new Date(until.getTime() - back)
-          : timeOption('--since', options.since as string);
+      const { since, until } = periodOf(options, context.now());
       await withStore(command, async (store) => {
         const groups = await store.actions.shadowAgreement(since, until);
         if (options.json) {
@@ -153,6 +143,73 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
         );
       });
     });
+  withPeriod(policy.command('precision'))
+    .description(
+      'Measured precision: what became of the actions investigations proposed, per action type and group, playbook, rule and analyzer; and where a group could automate more',
+    )
+    .action(async (options: { since?: string; until?: string; json?: boolean }, command: Command) => {
+      const { since, until } = periodOf(options, context.now());
+      await withStore(command, async (store) => {
+        const report = await precisionReport(store, since, until);
+        if (options.json) {
+          printJson(report);
+          return;
+        }
+        const columns = ['AUTOMATIC', 'APPROVED', 'REJECTED', 'UNDONE', 'EXPIRED', 'PENDING', 'PRECISION'];
+        const figures = (row: PrecisionRow | Omit<PrecisionRow, 'key'>) => [
+          String(row.automatic),
+          String(row.approved),
+          String(row.rejected),
+          String(row.undone),
+          String(row.expired),
+          String(row.pending),
+          row.precision === null ? '-' : `${Math.round(row.precision * 100)} %`,
+        ];
+        print(`actions proposed by investigations, ${since.toISOString()} to ${until.toISOString()}\n\n`);
+        if (report.actionTypes.length === 0) {
+          print('none\n');
+          return;
+        }
+        print(
+          table(
+            ['GROUP', 'ACTION', ...columns],
+            report.actionTypes.map((row) => [
+              `${row.group.kind}/${row.group.name}`,
+              row.type,
+              ...figures(row),
+            ]),
+          ),
+        );
+        for (const [title, rows] of [
+          ['PLAYBOOK', report.playbooks.map((row) => [row.playbook, ...figures(row)])],
+          ['RULE', report.rules.map((row) => [row.rule, ...figures(row)])],
+          ['ANALYZER', report.analyzers.map((row) => [row.analyzer, ...figures(row)])],
+        ] as const) {
+          print('\n');
+          print(table([title, ...columns], rows));
+        }
+        for (const suggestion of report.suggestions) print(`\nsuggestion: ${suggestion.text}\n`);
+      });
+    });
+}
+
+function withPeriod(command: Command): Command {
+  return command
+    .option(
+      '--since <time>',
+      'actions created from: ISO 8601 or a duration back from now (30d, 12h); default 30d',
+    )
+    .option('--until <time>', 'actions created before (ISO 8601); default now')
+    .option('--json', 'print JSON');
+}
+
+/** `--since` (a time, or a duration back from `--until`; default 30 days) and `--until` (default now). */
+function periodOf(options: { since?: string; until?: string }, now: Date): { since: Date; until: Date } {
+  const until = options.until === undefined ? now : timeOption('--until', options.until);
+  const back = options.since === undefined ? durationMs('30d') : durationMs(options.since);
+  const since =
+    back !== undefined ? new Date(until.getTime() - back) : timeOption('--since', options.since as string);
+  return { since, until };
 }
 
 function timeOption(option: string, text: string): Date {

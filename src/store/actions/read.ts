@@ -15,6 +15,8 @@ import { applyFilter, toAction } from './rows.js';
 import { isoOrNull } from '../query-helpers.js';
 import type { ShadowAgreement } from '../../domain/shadow.js';
 import { readShadowAgreement } from './shadow.js';
+import { readPrecision } from './precision.js';
+import type { MeasuredPrecision } from '../../domain/precision.js';
 
 /** What the API, CLI and dashboard read of actions besides the action center's decisions. */
 export interface ActionReads {
@@ -34,6 +36,8 @@ export interface ActionReads {
   lastChange(): Promise<number>;
   /** Shadow automation: per group and action type, what the shadow would have done against the analysts' decisions. */
   shadowAgreement(since: Date, until: Date): Promise<ShadowAgreement[]>;
+  /** Measured precision: what became of the actions investigations proposed, per type, playbook, rule, analyzer. */
+  precision(since: Date, until: Date): Promise<MeasuredPrecision>;
 }
 
 export function readOperations(
@@ -109,6 +113,7 @@ export function readOperations(
     },
 
     shadowAgreement: (since, until) => readShadowAgreement(db, since, until),
+    precision: (since, until) => readPrecision(db, since, until),
 
     async countAutomatic(type, since, options = {}) {
       const row = await db

@@ -3,6 +3,7 @@ import { type Kysely } from 'kysely';
 import type { ActionStatus } from '../../domain/action.js';
 import { shadowAgreement, type ShadowAgreement } from '../../domain/shadow.js';
 import type { Database } from '../schema.js';
+import { undoneFlag } from './precision.js';
 
 /** Agreement per group and action type, for actions created in [since, until). */
 export async function readShadowAgreement(
@@ -20,20 +21,7 @@ export async function readShadowAgreement(
       'status',
       eb.fn.max('shadow_level').as('level'),
       // Undone, or an undo asked for (it may still be queued): what the analyst decided.
-      eb
-        .case()
-        .when(
-          eb.or([
-            eb('undone_by', 'is not', null),
-            eb.exists(
-              eb.selectFrom('actions as undo').select('undo.id').whereRef('undo.undo_of', '=', 'actions.id'),
-            ),
-          ]),
-        )
-        .then(1)
-        .else(0)
-        .end()
-        .as('undone'),
+      undoneFlag(eb).as('undone'),
       eb.fn.countAll<number>().as('n'),
     ])
     .where('shadow_outcome', 'is not', null)

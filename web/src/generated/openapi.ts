@@ -646,6 +646,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/precision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Measured precision: what became of the actions investigations proposed, per action type and group, playbook, rule and analyzer */
+        get: operations["getPrecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/policy/shadow": {
         parameters: {
             query?: never;
@@ -6251,10 +6268,163 @@ export interface operations {
             };
         };
     };
+    getPrecision: {
+        parameters: {
+            query?: {
+                /** @description Actions created from (inclusive); default 30 days before `until`. */
+                since?: string;
+                /** @description Actions created before; default now. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Actions proposed by investigations in the period by outcome, the most decided first; and suggestions to automate more where analysts approved every one a level made wait (autoir never changes a level by itself). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        since: string;
+                        until: string;
+                        actionTypes: {
+                            group: {
+                                kind: string;
+                                name: string;
+                            };
+                            type: string;
+                            /** @description Run by policy, not undone. */
+                            automatic: number;
+                            /** @description Approved by an analyst, not undone. */
+                            approved: number;
+                            /** @description Rejected or cancelled. */
+                            rejected: number;
+                            /** @description Run, then undone (or an undo asked for). */
+                            undone: number;
+                            expired: number;
+                            pending: number;
+                            /** @description Kept (automatic or approved) of those decided; null before any is. */
+                            precision: number | null;
+                        }[];
+                        playbooks: {
+                            playbook: string;
+                            /** @description Run by policy, not undone. */
+                            automatic: number;
+                            /** @description Approved by an analyst, not undone. */
+                            approved: number;
+                            /** @description Rejected or cancelled. */
+                            rejected: number;
+                            /** @description Run, then undone (or an undo asked for). */
+                            undone: number;
+                            expired: number;
+                            pending: number;
+                            /** @description Kept (automatic or approved) of those decided; null before any is. */
+                            precision: number | null;
+                        }[];
+                        rules: {
+                            rule: string;
+                            /** @description Run by policy, not undone. */
+                            automatic: number;
+                            /** @description Approved by an analyst, not undone. */
+                            approved: number;
+                            /** @description Rejected or cancelled. */
+                            rejected: number;
+                            /** @description Run, then undone (or an undo asked for). */
+                            undone: number;
+                            expired: number;
+                            pending: number;
+                            /** @description Kept (automatic or approved) of those decided; null before any is. */
+                            precision: number | null;
+                        }[];
+                        analyzers: {
+                            analyzer: string;
+                            /** @description Run by policy, not undone. */
+                            automatic: number;
+                            /** @description Approved by an analyst, not undone. */
+                            approved: number;
+                            /** @description Rejected or cancelled. */
+                            rejected: number;
+                            /** @description Run, then undone (or an undo asked for). */
+                            undone: number;
+                            expired: number;
+                            pending: number;
+                            /** @description Kept (automatic or approved) of those decided; null before any is. */
+                            precision: number | null;
+                        }[];
+                        suggestions: {
+                            group: {
+                                kind: string;
+                                name: string;
+                            };
+                            type: string;
+                            level: string;
+                            suggested: string;
+                            text: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad date. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the viewer role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     getShadowAgreement: {
         parameters: {
             query?: {
-                /** @description Actions created from (inclusive); default 30 days ago. */
+                /** @description Actions created from (inclusive); default 30 days before `until`. */
                 since?: string;
                 /** @description Actions created before; default now. */
                 until?: string;

@@ -18,6 +18,7 @@ import { formatTime } from '../format';
 import { useSearchParams } from '../router';
 import { Agents } from './agents';
 import { ShadowAgreement, ShadowSelect } from '../components/shadow';
+import { Precision } from '../components/precision';
 import { Inputs } from './inputs';
 
 const LEVELS = ['full', 'semiAll', 'semiCore', 'semiNonTemp', 'none'];
@@ -154,6 +155,7 @@ function Groups() {
         </tbody>
       </table>
       <ShadowAgreement />
+      <Precision />
       <form className="filters" onSubmit={add} aria-label="Add a group">
         <label>
           Kind
