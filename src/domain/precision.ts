@@ -96,6 +96,8 @@ export interface MeasuredPrecision {
   readonly playbooks: PrecisionRow[];
   readonly rules: PrecisionRow[];
   readonly analyzers: PrecisionRow[];
+  /** The title of each rule's alerts, by detector id. */
+  readonly ruleTitles: Readonly<Record<string, string>>;
 }
 
 /** At least this many approvals, and no rejection or undo, before a level is suggested. */

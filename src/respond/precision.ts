@@ -28,7 +28,7 @@ export interface PrecisionReport {
     readonly type: string;
   })[];
   readonly playbooks: (Counts & { readonly playbook: string })[];
-  readonly rules: (Counts & { readonly rule: string })[];
+  readonly rules: (Counts & { readonly rule: string; readonly title: string })[];
   readonly analyzers: (Counts & { readonly analyzer: string })[];
   readonly suggestions: LevelSuggestion[];
 }
@@ -51,7 +51,11 @@ export async function precisionReport(
       return { group: { kind, name }, type, ...counts(row) };
     }),
     playbooks: measured.playbooks.map((row) => ({ playbook: row.key, ...counts(row) })),
-    rules: measured.rules.map((row) => ({ rule: row.key, ...counts(row) })),
+    rules: measured.rules.map((row) => ({
+      rule: row.key,
+      title: measured.ruleTitles[row.key] ?? '',
+      ...counts(row),
+    })),
     analyzers: measured.analyzers.map((row) => ({ analyzer: row.key, ...counts(row) })),
     suggestions: levelSuggestions(measured.actionTypes, groups, days),
   };

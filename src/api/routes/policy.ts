@@ -82,7 +82,13 @@ export function policyRoutes(store: Store, host: ConnectorRouteHost): RouteSpec[
               }),
             ),
             playbooks: z.array(z.object({ playbook: z.string(), ...precisionCounts })),
-            rules: z.array(z.object({ rule: z.string(), ...precisionCounts })),
+            rules: z.array(
+              z.object({
+                rule: z.string(),
+                title: z.string().describe("The rule's alerts' title."),
+                ...precisionCounts,
+              }),
+            ),
             analyzers: z.array(z.object({ analyzer: z.string(), ...precisionCounts })),
             suggestions: z.array(
               z.object({

@@ -182,7 +182,10 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
         );
         for (const [title, rows] of [
           ['PLAYBOOK', report.playbooks.map((row) => [row.playbook, ...figures(row)])],
-          ['RULE', report.rules.map((row) => [row.rule, ...figures(row)])],
+          [
+            'RULE',
+            report.rules.map((row) => [row.title ? `${row.title} (${row.rule})` : row.rule, ...figures(row)]),
+          ],
           ['ANALYZER', report.analyzers.map((row) => [row.analyzer, ...figures(row)])],
         ] as const) {
           print('\n');

@@ -85,6 +85,7 @@ export async function readPrecision(
     .where('alerts.detector', 'is not', null)
     .select((eb) => [
       'alerts.detector',
+      eb.fn.max('alerts.title').as('title'),
       'actions.status',
       byPolicy(eb).as('by_policy'),
       undoneFlag(eb).as('undone'),
@@ -124,6 +125,7 @@ export async function readPrecision(
     ),
     playbooks: precisionRows(playbooks.map((row) => ({ key: row.playbook, ...outcome(row) }))),
     rules: precisionRows(rules.map((row) => ({ key: row.detector as string, ...outcome(row) }))),
+    ruleTitles: Object.fromEntries(rules.map((row) => [row.detector as string, String(row.title ?? '')])),
     analyzers: precisionRows(analyzerCounts),
   };
 }

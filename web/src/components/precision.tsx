@@ -28,27 +28,30 @@ function Table(props: {
 }) {
   if (props.rows.length === 0) return null;
   return (
-    <table className="grid" aria-label={`Precision by ${props.label}`}>
-      <thead>
-        <tr>
-          <th scope="col">{props.label}</th>
-          <th scope="col">Automatic</th>
-          <th scope="col">Approved</th>
-          <th scope="col">Rejected</th>
-          <th scope="col">Undone</th>
-          <th scope="col">Pending</th>
-          <th scope="col">Precision</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map(({ name, row }) => (
-          <tr key={name}>
-            <td className="small">{name}</td>
-            <Figures row={row} />
+    <>
+      <h4>By {props.label}</h4>
+      <table className="grid" aria-label={`Precision by ${props.label}`}>
+        <thead>
+          <tr>
+            <th scope="col">{props.label}</th>
+            <th scope="col">Automatic</th>
+            <th scope="col">Approved</th>
+            <th scope="col">Rejected</th>
+            <th scope="col">Undone</th>
+            <th scope="col">Pending</th>
+            <th scope="col">Precision</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map(({ name, row }) => (
+            <tr key={name}>
+              <td className="small">{name}</td>
+              <Figures row={row} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -76,7 +79,10 @@ export function Precision() {
         }))}
       />
       <Table label="playbook" rows={data.playbooks.map((row) => ({ name: row.playbook, row }))} />
-      <Table label="rule" rows={data.rules.slice(0, 20).map((row) => ({ name: row.rule, row }))} />
+      <Table
+        label="rule"
+        rows={data.rules.slice(0, 20).map((row) => ({ name: row.title || row.rule, row }))}
+      />
       <Table label="analyzer" rows={data.analyzers.map((row) => ({ name: row.analyzer, row }))} />
     </>
   );

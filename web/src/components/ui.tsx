@@ -35,6 +35,7 @@ export function useData<T>(load: () => Promise<T>, deps: readonly unknown[]) {
 }
 
 const tone: Record<string, string> = {
+  shadowRun: 'info',
   malicious: 'bad',
   suspicious: 'warn',
   noThreatsFound: 'good',

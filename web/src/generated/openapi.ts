@@ -6327,6 +6327,8 @@ export interface operations {
                         }[];
                         rules: {
                             rule: string;
+                            /** @description The rule's alerts' title. */
+                            title: string;
                             /** @description Run by policy, not undone. */
                             automatic: number;
                             /** @description Approved by an analyst, not undone. */

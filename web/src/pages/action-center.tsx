@@ -382,6 +382,14 @@ export function ActionCenterPage({ session }: { session: Session }) {
                         </td>
                         <td className="small">{action.reasons[0] ?? '—'}</td>
                         <td className="small rule">
+                          {action.shadow && (
+                            <div>
+                              <Badge
+                                value={action.shadow.outcome === 'approve' ? 'shadowRun' : 'shadowWait'}
+                                label={`shadow ${action.shadow.level}: would ${action.shadow.outcome === 'approve' ? 'run' : 'wait'}`}
+                              />
+                            </div>
+                          )}
                           {action.decisionRule ?? '—'}
                           {action.decidedBy && <div className="muted">by {action.decidedBy}</div>}
                         </td>

@@ -154,8 +154,6 @@ function Groups() {
           ))}
         </tbody>
       </table>
-      <ShadowAgreement />
-      <Precision />
       <form className="filters" onSubmit={add} aria-label="Add a group">
         <label>
           Kind
@@ -192,6 +190,8 @@ function Groups() {
         </label>
         <button type="submit">Add group</button>
       </form>
+      <ShadowAgreement />
+      <Precision />
     </>
   );
 }
