@@ -84,6 +84,7 @@ describe.each(backends)('REST API on %s', (dialect) => {
       '/api/v1/investigations/{id}',
       '/api/v1/investigations/{id}/approve-expansion',
       '/api/v1/investigations/{id}/cancel',
+      '/api/v1/investigations/{id}/feedback',
       '/api/v1/mailbox-groups',
       '/api/v1/mailbox-groups/{name}',
       '/api/v1/policy',

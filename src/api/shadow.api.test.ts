@@ -5,15 +5,10 @@
  * `GET /api/v1/precision` the same decisions per action type, playbook, detection rule and analyzer.
  */
 import { describe, expect, it } from 'vitest';
-import { openDocuments, planInput } from '../ingest/input.js';
-import { ingestDocuments } from '../ingest/pipeline.js';
-import { windowsDetection } from '../detect/matcher.js';
-import { loadPlaybooks } from '../investigate/playbooks.js';
-import { runUntilIdle } from '../worker/worker.js';
 import type { ActionRecord } from '../domain/action.js';
 import { backends } from '../../test/helpers/stores.js';
 import { useApi } from '../../test/helpers/api.js';
-import { lsassCampaign01 } from '../../test/helpers/shared-data.js';
+import { investigateLsass } from '../../test/helpers/lsass.js';
 
 const PAYLOAD = 'file:sha256:e9196b871670af6307902fc4ca09f7cf3c309ae54b28e10d052ed8741090f928';
 
@@ -56,13 +51,7 @@ describe.each(backends)('shadow automation on LSASS_campaign_01 over HTTP on %s'
     expect(bad.statusCode).toBe(400);
 
     const store = api.t.store;
-    const summary = await ingestDocuments(openDocuments(await planInput(lsassCampaign01)), {
-      store,
-      workers: 0,
-      detection: windowsDetection({}),
-    });
-    expect(summary.errorCount).toBe(0);
-    await runUntilIdle(store, { correlation: {}, playbooks: loadPlaybooks() });
+    await investigateLsass(store);
 
     const listed = await call('viewer', 'GET', '/api/v1/actions?limit=500');
     expect(listed.statusCode, listed.body).toBe(200);

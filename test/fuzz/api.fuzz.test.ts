@@ -47,6 +47,12 @@ const valid: Record<string, unknown> = {
   'POST /api/v1/incidents/{id}/comments': { text: 'looked at it' },
   'POST /api/v1/investigations': { incidentId: 'inc_1' },
   'POST /api/v1/investigations/{id}/cancel': { comment: 'done' },
+  'POST /api/v1/investigations/{id}/feedback': {
+    evidenceKey: 'file:sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+    verdict: 'wrong',
+    reason: 'our build tool',
+    lesson: { for: '30d' },
+  },
   'POST /api/v1/indicators': { type: 'fileSha256', value: 'a'.repeat(64), action: 'block' },
   'POST /api/v1/indicators/import': {
     type: 'bundle',

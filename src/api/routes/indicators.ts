@@ -11,7 +11,7 @@ import { parseIntelDocument } from '../../intel/import.js';
 import type { Store } from '../../store/ports.js';
 import { defineRoute, errorSchema, type RouteSpec } from '../route.js';
 
-const indicatorSchema = z.object({
+export const indicatorSchema = z.object({
   id: z.string(),
   entityKey: z.string(),
   action: z.enum(indicatorActions),

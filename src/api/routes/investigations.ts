@@ -11,6 +11,10 @@ import type { PlaybookSet } from '../../investigate/playbooks.js';
 import { investigationView } from '../../investigate/view.js';
 import type { Store } from '../../store/ports.js';
 import { commaList, defineRoute, errorSchema, type RouteSpec } from '../route.js';
+import { actorOf } from '../auth.js';
+import { durationMs } from '../../domain/duration.js';
+import { giveFeedback } from '../../investigate/feedback.js';
+import { indicatorSchema } from './indicators.js';
 
 const findingSchema = z.object({ analyzer: z.string(), weight: z.number(), text: z.string() });
 
@@ -194,6 +198,62 @@ export function investigationRoutes(store: Store, playbooks: () => PlaybookSet):
         );
         void reply.code(201);
         return detail(id);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/investigations/:id/feedback',
+      operationId: 'giveEvidenceFeedback',
+      summary:
+        'Mark an evidence verdict wrong, with why; optionally a dated lesson that allows the same thing later',
+      tag: 'investigations',
+      role: 'analyst',
+      audited: true,
+      params: z.object({ id: z.string() }),
+      body: z
+        .object({
+          evidenceKey: z.string().min(1).max(2000).describe('The evidence, by its key in the investigation.'),
+          verdict: z.literal('wrong'),
+          reason: z.string().trim().min(1).max(1000),
+          lesson: z
+            .object({ for: z.string().describe('How long it holds: 30d, 12h… (at most 365 days).') })
+            .strict()
+            .optional()
+            .describe(
+              'Allow what the evidence is (a process: the file it runs) in later investigations until then: a finding of its own, listed with the indicators (source lesson), removed to undo.',
+            ),
+        })
+        .strict(),
+      responses: {
+        200: {
+          description: 'Recorded (in the audit log); the lesson, when asked for.',
+          schema: z.object({
+            investigationId: z.string(),
+            evidenceKey: z.string(),
+            lesson: indicatorSchema.nullable(),
+          }),
+        },
+        400: { description: 'A bad field (a duration beyond a year).', schema: errorSchema },
+        404: { description: 'No such investigation or evidence.', schema: errorSchema },
+      },
+      handler({ params, body, principal }) {
+        const lessonForMs = body.lesson ? durationMs(body.lesson.for) : undefined;
+        if (body.lesson && lessonForMs === undefined)
+          throw new AutoirError('AUTOIR_E_BAD_INPUT', `lesson.for: not a duration: ${body.lesson.for}`, {
+            location: { field: 'lesson.for' },
+          });
+        return giveFeedback(
+          store,
+          {
+            investigationId: params.id,
+            evidenceKey: body.evidenceKey,
+            verdict: body.verdict,
+            reason: body.reason,
+            ...(lessonForMs !== undefined ? { lessonForMs } : {}),
+          },
+          actorOf(principal),
+          new Date(),
+        );
       },
     }),
     defineRoute({

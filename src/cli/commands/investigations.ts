@@ -2,6 +2,8 @@
  * Investigations from the command line: `investigations list|show|start|cancel|approve`.
  */
 import { type Command } from 'commander';
+import { durationMs } from '../../domain/duration.js';
+import { giveFeedback } from '../../investigate/feedback.js';
 import { AutoirError } from '../../domain/errors.js';
 import { investigationStatuses, type InvestigationStatus } from '../../domain/investigation.js';
 import { investigationView as investigationJson } from '../../investigate/view.js';
@@ -224,4 +226,52 @@ export function registerInvestigationCommands(program: Command, context: CliCont
           `${detail.id} ${detail.status}: the expansion runs on the next \`${context.self} run --until-idle\`\n`,
         );
     });
+
+  investigations
+    .command('feedback')
+    .description(
+      'Mark an evidence verdict wrong, with why (audited); --lesson 30d also allows the same thing in later investigations until then',
+    )
+    .argument('<id>', 'investigation id')
+    .argument('<evidence>', 'the evidence key, as `investigations show` lists it')
+    .requiredOption('--reason <text>', 'why the verdict is wrong')
+    .option(
+      '--lesson <duration>',
+      'a dated lesson: 30d, 12h… (at most 365 days); lessons are indicators of source lesson',
+    )
+    .option('--author <name>', 'who says so (default: $USER)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        id: string,
+        evidenceKey: string,
+        options: { reason: string; lesson?: string; author?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const lessonForMs = options.lesson === undefined ? undefined : durationMs(options.lesson);
+        if (options.lesson !== undefined && lessonForMs === undefined)
+          throw new AutoirError('AUTOIR_E_BAD_USAGE', `--lesson: not a duration: ${options.lesson}`);
+        const result = await withStore(command, (store) =>
+          giveFeedback(
+            store,
+            {
+              investigationId: id,
+              evidenceKey,
+              verdict: 'wrong',
+              reason: options.reason,
+              ...(lessonForMs !== undefined ? { lessonForMs } : {}),
+            },
+            `cli:${options.author ?? author()}`,
+            context.now(),
+          ),
+        );
+        if (options.json) printJson(result);
+        else
+          print(
+            result.lesson
+              ? `recorded; lesson ${result.lesson.id} allows ${result.lesson.entityKey} until ${result.lesson.expiresAt} (\`${context.self} indicators remove ${result.lesson.id}\` undoes it)\n`
+              : `recorded: ${result.evidenceKey} in ${result.investigationId} marked wrong\n`,
+          );
+      },
+    );
 }

@@ -2,7 +2,7 @@
  * Allow and block lists: a block indicator makes the evidence malicious, an allow indicator overrides any bad
  * verdict (domain/verdict.ts). A process is judged with the indicators of the file it runs.
  */
-import type { Indicator } from '../../domain/indicator.js';
+import { describeIndicator } from '../../domain/lesson.js';
 import { ALLOW_WEIGHT, BLOCK_WEIGHT } from '../../domain/verdict.js';
 import { finding, nothing, type Analyzer } from './analyzer.js';
 
@@ -15,10 +15,6 @@ export function indicatorKeys(entity: { key: string; type: string; [field: strin
   }
   if (entity.type === 'process' && typeof entity.imageKey === 'string') keys.push(entity.imageKey);
   return keys;
-}
-
-function describe(indicator: Indicator): string {
-  return `indicator ${indicator.id}${indicator.title ? `: ${indicator.title}` : ''}, from ${indicator.source}`;
 }
 
 export const indicatorsAnalyzer: Analyzer = {
@@ -35,8 +31,16 @@ export const indicatorsAnalyzer: Analyzer = {
           key === evidence.key ? key : `${key} (${evidence.type === 'process' ? 'its image' : 'same file'})`;
         findings.push(
           indicator.action === 'block'
-            ? finding('indicators', BLOCK_WEIGHT, `${what} is on the block list (${describe(indicator)})`)
-            : finding('indicators', ALLOW_WEIGHT, `${what} is on the allow list (${describe(indicator)})`),
+            ? finding(
+                'indicators',
+                BLOCK_WEIGHT,
+                `${what} is on the block list (${describeIndicator(indicator)})`,
+              )
+            : finding(
+                'indicators',
+                ALLOW_WEIGHT,
+                `${what} is on the allow list (${describeIndicator(indicator)})`,
+              ),
         );
       }
     }

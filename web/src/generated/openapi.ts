@@ -403,6 +403,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/investigations/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an evidence verdict wrong, with why; optionally a dated lesson that allows the same thing later */
+        post: operations["giveEvidenceFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/investigations/{id}/cancel": {
         parameters: {
             query?: never;
@@ -4096,6 +4113,129 @@ export interface operations {
                 };
             };
             /** @description No such investigation. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    giveEvidenceFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The evidence, by its key in the investigation. */
+                    evidenceKey: string;
+                    /** @constant */
+                    verdict: "wrong";
+                    reason: string;
+                    /** @description Allow what the evidence is (a process: the file it runs) in later investigations until then: a finding of its own, listed with the indicators (source lesson), removed to undo. */
+                    lesson?: {
+                        /** @description How long it holds: 30d, 12h… (at most 365 days). */
+                        for: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded (in the audit log); the lesson, when asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        investigationId: string;
+                        evidenceKey: string;
+                        lesson: {
+                            id: string;
+                            entityKey: string;
+                            /** @enum {string} */
+                            action: "allow" | "block";
+                            title?: string;
+                            description?: string;
+                            source: string;
+                            sourceRef?: string;
+                            /** @enum {string} */
+                            severity?: "informational" | "low" | "medium" | "high" | "critical";
+                            expiresAt?: string;
+                            createdAt: string;
+                            createdBy: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description A bad field (a duration beyond a year). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid bearer token or session. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Needs the analyst role; with a session cookie, also the x-csrf-token header (AUTOIR_E_CSRF). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description A stable code, e.g. AUTOIR_E_BAD_INPUT. */
+                            code: string;
+                            message: string;
+                            /** @description The offending field or parameter, when there is one. */
+                            field?: string;
+                        };
+                    };
+                };
+            };
+            /** @description No such investigation or evidence. */
             404: {
                 headers: {
                     [name: string]: unknown;
