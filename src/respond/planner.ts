@@ -61,33 +61,26 @@ export async function planPending(store: PlannerPorts, now: () => Date, limit = 
   const policy = await loadPolicy(store);
   const groups = await store.policy.listGroups();
   // Per type, the automatic actions within its cap's window: counted in the store once a pass, then kept up to
-  // date as this pass approves more (what it commits is not counted again).
-  const automatic = new Map<ActionType, number>();
-  const recentAutomatic = async (type: ActionType): Promise<number> => {
-    let count = automatic.get(type);
-    if (count === undefined) {
-      const cap = policy.guardrails.caps[type];
-      count = cap ? await store.actions.countAutomatic(type, new Date(now().getTime() - cap.windowMs)) : 0;
-      automatic.set(type, count);
-    }
-    return count;
+  // date as this pass approves more (what it commits is not counted again). The same for shadow levels: what ran,
+  // and what groups in shadow would have run.
+  const capCounter = (withShadow: boolean) => {
+    const counts = new Map<ActionType, number>();
+    const recent = async (type: ActionType): Promise<number> => {
+      let count = counts.get(type);
+      if (count === undefined) {
+        const cap = policy.guardrails.caps[type];
+        count = cap
+          ? await store.actions.countAutomatic(type, new Date(now().getTime() - cap.windowMs), { withShadow })
+          : 0;
+        counts.set(type, count);
+      }
+      return count;
+    };
+    return { recent, add: async (type: ActionType) => void counts.set(type, (await recent(type)) + 1) };
   };
-  // The same for shadow levels: what ran, and what groups in shadow would have run.
-  const wouldRun = new Map<ActionType, number>();
-  const recentWouldRun = async (type: ActionType): Promise<number> => {
-    let count = wouldRun.get(type);
-    if (count === undefined) {
-      const cap = policy.guardrails.caps[type];
-      count = cap
-        ? await store.actions.countAutomatic(type, new Date(now().getTime() - cap.windowMs), {
-            withShadow: true,
-          })
-        : 0;
-      wouldRun.set(type, count);
-    }
-    return count;
-  };
-  const counters = { recentAutomatic, recentWouldRun };
+  const automatic = capCounter(false);
+  const wouldRun = capCounter(true);
+  const counters = { recentAutomatic: automatic.recent, recentWouldRun: wouldRun.recent };
   // One transaction per investigation: its proposals are planned together, and it follows once.
   const byInvestigation = new Map<number, PendingProposal[]>();
   for (const proposal of proposals)
@@ -114,9 +107,8 @@ export async function planPending(store: PlannerPorts, now: () => Date, limit = 
       if (!('skip' in plan))
         for (const draft of plan.drafts) {
           const ran = draft.decision.outcome === 'approve';
-          if (ran) automatic.set(draft.type, (await recentAutomatic(draft.type)) + 1);
-          if (ran || draft.shadow?.outcome === 'approve')
-            wouldRun.set(draft.type, (await recentWouldRun(draft.type)) + 1);
+          if (ran) await automatic.add(draft.type);
+          if (ran || draft.shadow?.outcome === 'approve') await wouldRun.add(draft.type);
         }
     }
     const results = await store.actions.planProposals(items, now());
